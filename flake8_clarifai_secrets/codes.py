@@ -1,0 +1,50 @@
+"""The CLR codes: declared once here; the README's table is tested against this table."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Code(NamedTuple):
+    code: str
+    summary: str
+    template: str
+
+
+_READ = "read it from {source}"
+
+CODES: dict[str, Code] = {
+    code.code: code
+    for code in (
+        Code(
+            "CLR001",
+            "hard-coded credential in gRPC `authorization` metadata",
+            "hard-coded {credential} ({tail}) in gRPC `authorization` metadata - " + _READ,
+        ),
+        Code(
+            "CLR002",
+            "hard-coded Clarifai key in an HTTP `Authorization: Key ...` header",
+            "hard-coded {credential} ({tail}) in an HTTP `Authorization` header - " + _READ,
+        ),
+        Code(
+            "CLR003",
+            "hard-coded Clarifai key passed to a Clarifai client (`pat=`, `token=`, `api_key=`)",
+            "hard-coded {credential} ({tail}) passed to `{target}` - " + _READ,
+        ),
+        Code(
+            "CLR004",
+            "hard-coded Clarifai key written to, or used as the default of, a credential variable",
+            "hard-coded {credential} ({tail}) as the value of `{target}` - "
+            'set `{target}` outside the code and read `os.environ["{target}"]`',
+        ),
+        Code(
+            "CLR005",
+            "credential-looking literal bound to a Clarifai credential name",
+            "hard-coded {credential} ({tail}) bound to `{target}` - " + _READ,
+        ),
+    )
+}
+
+
+def markdown_table() -> str:
+    rows = [f"| {code.code} | {code.summary} |" for code in CODES.values()]
+    return "\n".join(["| code | finding |", "|---|---|", *rows])

@@ -1,0 +1,129 @@
+"""What a Clarifai credential looks like, what a placeholder looks like, and how to mask one."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+# Secret scanners (Sonar S6686, GitGuardian, TruffleHog) match keys and PATs as 32 lowercase hex.
+_KEY = re.compile(r"[0-9a-f]{32}")
+_KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+# Legacy v1 OAuth client ids and secrets: about 40 letters, digits, `-` and `_`.
+_LEGACY = re.compile(r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9_-]{36,44}")
+# Any other token in an `authorization` value (a `Bearer` JWT, an OpenAI-style key).
+_GENERIC = re.compile(r"[A-Za-z0-9._~+/=-]{16,}")
+# Random 32-hex keys score 2.8 to 3.95 bits per character; repeated or patterned fakes score less.
+MIN_ENTROPY = 3.0
+
+_VALUE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*")
+
+_PLACEHOLDERS = frozenset(
+    {
+        "your_pat_here",
+        "your_personal_access_token_here",
+        "your_api_key",
+        "your_clarifai_api_key",
+        "<your clarifai pat>",
+        "your personal access token",
+        "your_pat",
+        "insert clarifai api key",
+        "pat",
+    }
+)
+_PLACEHOLDER_WORDS = re.compile(
+    r"example|sample|redacted|change_?me|placeholder|your|insert|xxxx|\*{3}|\?{3}|\.{3}",
+    re.IGNORECASE,
+)
+_TEMPLATED = re.compile(r"<.*>|\{.*\}|\$\{.*\}")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_CREDENTIAL_WORDS = frozenset({"pat", "key", "token", "secret", "auth", "apikey", "password"})
+_QUALIFIER_WORDS = frozenset({"api", "access", "personal", "client", "session", "app", "my"})
+
+
+class Token(NamedTuple):
+    """A credential found inside a string value: where it is, and the scheme word before it."""
+
+    start: int
+    end: int
+    scheme: str | None
+    clarifai: bool
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(text).values()
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
+
+
+def is_placeholder(text: str) -> bool:
+    return (
+        text.lower() in _PLACEHOLDERS
+        or _PLACEHOLDER_WORDS.search(text) is not None
+        or _TEMPLATED.fullmatch(text) is not None
+        or _ENV_NAME.fullmatch(text) is not None
+    )
+
+
+def is_clarifai_key(text: str) -> bool:
+    """A Clarifai API key or PAT, or a legacy v1 client id or secret."""
+    return (
+        (_KEY.fullmatch(text) is not None or _LEGACY.fullmatch(text) is not None)
+        and entropy(text) >= MIN_ENTROPY
+        and not is_placeholder(text)
+    )
+
+
+def is_generic_secret(text: str) -> bool:
+    return (
+        _GENERIC.fullmatch(text) is not None
+        and entropy(text) >= MIN_ENTROPY
+        and not is_placeholder(text)
+    )
+
+
+def find_token(value: str, *, any_scheme: bool) -> Token | None:
+    """Find the credential in an authorization-style value such as `Key <PAT>` or a bare PAT.
+
+    With `any_scheme`, any scheme word and any secret-looking token count; otherwise only a
+    Clarifai key, bare or after `Key`.
+    """
+    match = _VALUE.fullmatch(value)
+    if match is None:
+        return None
+    scheme, token = match["scheme"], match["token"]
+    clarifai = scheme is None or scheme.lower() == "key"
+    if clarifai and is_clarifai_key(token):
+        return Token(match.start("token"), match.end("token"), scheme, True)
+    if any_scheme and is_generic_secret(token):
+        return Token(match.start("token"), match.end("token"), scheme, False)
+    return None
+
+
+def name_words(name: str) -> set[str]:
+    return {word.lower() for word in _WORDS.findall(name)}
+
+
+def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
+    """`CLARIFAI_PAT`, `clarifaiApiKey`; and in a file that imports clarifai, `PAT` or `API_KEY`."""
+    words = name_words(name)
+    if not words & _CREDENTIAL_WORDS:
+        return False
+    if "clarifai" in words:
+        return True
+    return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with each of `secrets`, and anything shaped like a key, masked."""
+    for secret in secrets:
+        text = text.replace(secret, mask(secret))
+    return _KEY_ANYWHERE.sub(lambda match: mask(match.group()), text)
+
+
+def mask(secret: str) -> str:
+    """The only form of a secret that may be printed: its last 4 characters."""
+    return "..." + secret[-4:]

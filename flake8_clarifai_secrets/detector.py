@@ -1,0 +1,505 @@
+"""ast in, findings out: hard-coded Clarifai credentials, judged by the sink they reach.
+
+Pure: no I/O, no flake8, no libcst. Both the flake8 plugin and the fixer call `find_credentials`.
+Positions are 1-based lines and 0-based *character* columns (ast's columns are UTF-8 bytes).
+"""
+from __future__ import annotations
+
+import ast
+import io
+import itertools
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple, Optional, Union
+
+from flake8_clarifai_secrets.codes import CODES
+from flake8_clarifai_secrets.credentials import Token, find_token, is_credential_name, mask
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+
+ALLOWLIST_PRAGMA = "pragma: allowlist secret"
+
+# Every file the detector can flag holds one of these words (lower-cased), or the configured
+# variable's name: sinks need an `authorization` key, a clarifai import or a CLARIFAI_* name.
+PREFILTER_WORDS = ("authorization", "clarifai")
+
+_CLIENTS = frozenset(
+    {
+        "User", "App", "Model", "Workflow", "Inputs", "Dataset", "Search", "ComputeCluster",
+        "Nodepool", "Deployment", "Pipeline", "Runner", "ClarifaiAuthHelper", "ClarifaiApp",
+    }
+)
+# class -> (positional indexes, keywords) that carry a credential
+_CLIENT_ARGS: dict[str, tuple[tuple[int, ...], frozenset[str]]] = {
+    "ClarifaiApp": ((0, 1, 3), frozenset({"app_id", "app_secret", "api_key"})),
+    "ClarifaiAuthHelper": ((2, 3), frozenset({"pat", "token"})),
+}
+_SDK_ARGS: tuple[tuple[int, ...], frozenset[str]] = ((), frozenset({"pat", "token", "api_key"}))
+_ENV_READS = frozenset({"os.getenv", "os.environ.get"})
+_ENV_WRITES = frozenset({"os.environ.setdefault", "os.putenv"})
+_MAX_ALTERNATIVES = 32
+_MAX_DEPTH = 8
+_UNKNOWN = "\x00"
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
+_FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
+
+
+class Span(NamedTuple):
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+class Fix(NamedTuple):
+    """How the fixer rewrites a finding.
+
+    `literal`: replace the string at `span` by `prefix + os.environ[VAR] + suffix`.
+    `env_read`: replace the call or `or` expression at `span` by `os.environ[<its name argument>]`.
+    `drop`: remove the statement at `span`, which only writes the key into the environment.
+    """
+
+    kind: Literal["literal", "env_read", "drop"]
+    span: Span
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    line: int
+    col: int
+    target: str
+    scheme: Optional[str]
+    clarifai: bool
+    fix: Optional[Fix]
+    secret: str = field(repr=False)
+
+    def message(self, env_var: str = DEFAULT_ENV_VAR) -> str:
+        if self.clarifai:
+            credential, source = "Clarifai key", f'`os.environ["{env_var}"]`'
+        else:
+            credential = f"`{self.scheme}` credential" if self.scheme else "credential"
+            source = "an environment variable"
+        text = CODES[self.code].template.format(
+            credential=credential, tail=mask(self.secret), target=self.target, source=source
+        )
+        return f"{self.code} {text}"
+
+
+class _Part(NamedTuple):
+    """A piece of a string value: its text, the literal it was written in, and where in it."""
+
+    text: str
+    origin: Optional[Union[ast.Constant, ast.JoinedStr]]
+    offset: Optional[int]
+
+
+_Template = tuple[_Part, ...]
+_UNKNOWN_PART = _Part(_UNKNOWN, None, None)
+
+
+def might_hold_credentials(text: str, env_var: str = DEFAULT_ENV_VAR) -> bool:
+    """The cheap text test: False means `find_credentials` would find nothing."""
+    lowered = text.lower()
+    return any(word in lowered for word in PREFILTER_WORDS) or env_var.lower() in lowered
+
+
+def source_lines(code: str) -> list[str]:
+    """Split lines as `ast` counts them: at `\\n`, `\\r\\n` and `\\r` only."""
+    return io.StringIO(code, newline="").readlines()
+
+
+def find_credentials(
+    tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR
+) -> list[Finding]:
+    """Findings in `tree`, whose source is `lines`, in source order; one per literal."""
+    return _Detector(tree, lines, env_var).run()
+
+
+def _dotted(node: ast.expr) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _str(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+class _Detector:
+    def __init__(self, tree: ast.AST, lines: Sequence[str], env_var: str) -> None:
+        self._tree = tree
+        self._lines = lines
+        self._env_var = env_var
+        self._imports: dict[str, str] = {}
+        self._bindings: dict[str, list[ast.expr]] = defaultdict(list)
+        self._findings: dict[int, Finding] = {}
+        self._statement_calls: dict[int, ast.Expr] = {}
+        self.clarifai_file = False
+
+    # -- setup ---------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        nodes = list(ast.walk(self._tree))
+        for node in nodes:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                self._add_import(node)
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._bind(target, node.value)
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                self._bind(node.target, node.value)
+            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self._statement_calls[id(node.value)] = node
+        sinks = (self._grpc_metadata, self._http_header, self._client_call, self._environ)
+        for check in sinks:
+            for node in nodes:
+                check(node)
+        for node in nodes:
+            self._bound_name(node)
+        return sorted(
+            (f for f in self._findings.values() if not self._allowlisted(f)),
+            key=lambda f: (f.line, f.col),
+        )
+
+    def _add_import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self._imports[alias.asname] = alias.name
+                else:
+                    top = alias.name.partition(".")[0]
+                    self._imports[top] = top
+                self._note_module(alias.name)
+        elif node.module and not node.level:
+            for alias in node.names:
+                self._imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+            self._note_module(node.module)
+
+    def _note_module(self, module: str) -> None:
+        if module.partition(".")[0] in ("clarifai", "clarifai_grpc"):
+            self.clarifai_file = True
+
+    def _bind(self, target: ast.expr, value: ast.expr) -> None:
+        name = _dotted(target)
+        if name is not None:
+            self._bindings[name].append(value)
+
+    def _qualname(self, node: ast.expr) -> Optional[str]:
+        dotted = _dotted(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        base = self._imports.get(head)
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    # -- values --------------------------------------------------------------------------
+
+    def _templates(self, node: ast.expr, depth: int = 0) -> list[_Template]:
+        """Every string `node` may evaluate to, as parts; `_UNKNOWN` stands for what is not known."""
+        if depth > _MAX_DEPTH:
+            return [(_UNKNOWN_PART,)]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [(_Part(node.value, node, 0),)]
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._concat([node.left, node.right], depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return self._percent(node, depth)
+        if isinstance(node, ast.Call):
+            return self._format_call(node, depth)
+        name = _dotted(node)
+        if name is not None and name in self._bindings:
+            bound = self._bindings[name]
+            alternatives = [t for value in bound for t in self._templates(value, depth + 1)]
+            return alternatives[:_MAX_ALTERNATIVES]
+        return [(_UNKNOWN_PART,)]
+
+    def _concat(self, nodes: Iterable[ast.expr], depth: int) -> list[_Template]:
+        choices = [self._templates(n, depth + 1) for n in nodes]
+        product = itertools.islice(itertools.product(*choices), _MAX_ALTERNATIVES)
+        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+
+    def _fstring(self, node: ast.JoinedStr, depth: int) -> list[_Template]:
+        offset: Optional[int] = 0
+        pieces: list[list[_Template]] = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                # the f-string is one literal to the fixer while it holds no placeholders
+                pieces.append([(_Part(value.value, node, offset),)])
+                offset = offset + len(value.value) if offset is not None else None
+            elif isinstance(value, ast.FormattedValue) and value.conversion in (-1, 115):
+                offset = None
+                spec = value.format_spec
+                pieces.append(self._templates(value.value, depth + 1) if spec is None else [])
+            else:
+                offset = None
+                pieces.append([(_UNKNOWN_PART,)])
+        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
+        if len(node.values) > 1 and any(isinstance(v, ast.FormattedValue) for v in node.values):
+            return [self._opaque(tuple(itertools.chain.from_iterable(c)), node) for c in product]
+        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+
+    @staticmethod
+    def _opaque(template: _Template, node: ast.JoinedStr) -> _Template:
+        """An f-string with placeholders: its own text can be reported, not rewritten."""
+        return tuple(p._replace(offset=None) if p.origin is node else p for p in template)
+
+    def _percent(self, node: ast.BinOp, depth: int) -> list[_Template]:
+        if not isinstance(node.left, ast.Constant) or not isinstance(node.left.value, str):
+            return [(_UNKNOWN_PART,)]
+        fmt = node.left
+        args = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        pieces: list[list[_Template]] = []
+        position, arg = 0, 0
+        for spec in _PERCENT_SPEC.finditer(fmt.value):
+            pieces.append([(_Part(fmt.value[position : spec.start()], fmt, position),)])
+            position = spec.end()
+            if spec.group() == "%%":
+                pieces.append([(_Part("%", None, None),)])
+            elif spec.group() == "%s" and arg < len(args):
+                pieces.append(self._templates(args[arg], depth + 1))
+                arg += 1
+            else:
+                return [(_UNKNOWN_PART,)]
+        pieces.append([(_Part(fmt.value[position:], fmt, position),)])
+        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
+        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+
+    def _format_call(self, node: ast.Call, depth: int) -> list[_Template]:
+        func = node.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "format"
+            and isinstance(func.value, ast.Constant)
+            and isinstance(func.value.value, str)
+        ):
+            return [(_UNKNOWN_PART,)]
+        fmt = func.value
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        pieces: list[list[_Template]] = []
+        position, auto = 0, 0
+        for match in _FORMAT_FIELD.finditer(fmt.value):
+            pieces.append([(_Part(fmt.value[position : match.start()], fmt, position),)])
+            position = match.end()
+            name = match.group(1)
+            if name == "":
+                value = node.args[auto] if auto < len(node.args) else None
+                auto += 1
+            elif name.isdigit():
+                value = node.args[int(name)] if int(name) < len(node.args) else None
+            else:
+                value = keywords.get(name)
+            pieces.append([(_UNKNOWN_PART,)] if value is None else self._templates(value, depth + 1))
+        pieces.append([(_Part(fmt.value[position:], fmt, position),)])
+        if "{{" in fmt.value or "}}" in fmt.value:
+            return [(_UNKNOWN_PART,)]
+        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
+        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+
+    # -- findings ------------------------------------------------------------------------
+
+    def _check(
+        self,
+        value: ast.expr,
+        code: str,
+        target: str,
+        *,
+        any_scheme: bool = False,
+        key_scheme: bool = False,
+        whole: Optional[Fix] = None,
+    ) -> None:
+        """Report every credential literal that `value` can carry into a sink.
+
+        `whole` is the fix to use when `value` itself is the literal (a call or statement
+        rewrite) instead of rewriting the literal.
+        """
+        for template in self._templates(value):
+            text = "".join(part.text for part in template)
+            token = find_token(text, any_scheme=any_scheme)
+            if token is None or (key_scheme and (token.scheme or "").lower() != "key"):
+                continue
+            part, start = self._part_at(template, token)
+            if part is None or part.origin is None:
+                continue
+            fix = whole if whole is not None and part.origin is value else None
+            self._report(code, part, start, token, text[token.start : token.end], target, fix)
+
+    @staticmethod
+    def _part_at(template: _Template, token: Token) -> tuple[Optional[_Part], int]:
+        position = 0
+        for part in template:
+            end = position + len(part.text)
+            if position <= token.start and token.end <= end:
+                return part, token.start - position
+            position = end
+        return None, 0
+
+    def _report(
+        self,
+        code: str,
+        part: _Part,
+        start: int,
+        token: Token,
+        secret: str,
+        target: str,
+        fix: Optional[Fix],
+    ) -> None:
+        origin = part.origin
+        assert origin is not None
+        if id(origin) in self._findings:
+            return
+        span = self._span(origin)
+        if fix is None and part.offset is not None:
+            literal = "".join(
+                v.value for v in getattr(origin, "values", [origin]) if isinstance(v, ast.Constant)
+            )
+            begin = part.offset + start
+            fix = Fix("literal", span, literal[:begin], literal[begin + len(secret) :])
+        self._findings[id(origin)] = Finding(
+            code, span.line, span.col, target, token.scheme, token.clarifai, fix, secret
+        )
+
+    def _span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None) or 0
+        return Span(
+            node.lineno,
+            self._chars(node.lineno, node.col_offset),
+            end_line,
+            self._chars(end_line, end_col),
+        )
+
+    def _chars(self, line: int, byte_col: int) -> int:
+        text = self._lines[line - 1] if 0 < line <= len(self._lines) else ""
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def _allowlisted(self, finding: Finding) -> bool:
+        line = finding.line
+        return 0 < line <= len(self._lines) and ALLOWLIST_PRAGMA in self._lines[line - 1]
+
+    # -- sinks ---------------------------------------------------------------------------
+
+    def _grpc_metadata(self, node: ast.AST) -> None:
+        if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
+            key = _str(node.elts[0])
+            if key is not None and key.lower() == "authorization":
+                self._check(node.elts[1], "CLR001", key, any_scheme=True)
+
+    def _http_header(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values):
+                name = _str(key)
+                if name is not None and name.lower() == "authorization":
+                    self._check(value, "CLR002", name, key_scheme=True)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "dict":
+                for keyword in node.keywords:
+                    if keyword.arg and keyword.arg.lower() == "authorization":
+                        self._check(keyword.value, "CLR002", keyword.arg, key_scheme=True)
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):
+                    name = _str(target.slice)
+                    if name is not None and name.lower() == "authorization":
+                        self._check(node.value, "CLR002", name, key_scheme=True)
+
+    def _client_call(self, node: ast.AST) -> None:
+        if not isinstance(node, ast.Call):
+            return
+        qualname = self._qualname(node.func)
+        if qualname is None or not qualname.startswith("clarifai."):
+            return
+        cls = qualname.rpartition(".")[2]
+        if cls not in _CLIENTS:
+            return
+        positions, keywords = _CLIENT_ARGS.get(cls, _SDK_ARGS)
+        for index in positions:
+            if index < len(node.args):
+                self._check(node.args[index], "CLR003", f"{cls}(...)")
+        for keyword in node.keywords:
+            if keyword.arg in keywords:
+                self._check(keyword.value, "CLR003", f"{cls}({keyword.arg}=...)")
+
+    def _environ(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and self._is_environ(target.value):
+                    name = self._credential_var(target.slice)
+                    if name is not None:
+                        drop = Fix("drop", self._span(node)) if len(node.targets) == 1 else None
+                        self._check(node.value, "CLR004", name, whole=drop)
+        elif isinstance(node, ast.Call):
+            self._environ_call(node)
+        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            self._or_fallback(node)
+
+    def _environ_call(self, call: ast.Call) -> None:
+        qualname = self._qualname(call.func)
+        if qualname not in _ENV_READS and qualname not in _ENV_WRITES:
+            return
+        name = self._credential_var(call.args[0] if call.args else None)
+        defaults = call.args[1:2] or [k.value for k in call.keywords if k.arg in ("default", "value")]
+        if name is None or not defaults:
+            return
+        statement = self._statement_calls.get(id(call))
+        if qualname in _ENV_READS or (qualname == "os.environ.setdefault" and statement is None):
+            whole: Optional[Fix] = Fix("env_read", self._span(call))
+        elif statement is not None:
+            whole = Fix("drop", self._span(statement))
+        else:
+            whole = None
+        self._check(defaults[0], "CLR004", name, whole=whole)
+
+    def _or_fallback(self, node: ast.BoolOp) -> None:
+        *_, before, last = node.values
+        if not isinstance(before, ast.Call) or self._qualname(before.func) not in _ENV_READS:
+            return
+        name = self._credential_var(before.args[0] if before.args else None)
+        if name is not None:
+            whole = Fix("env_read", self._span(node)) if len(node.values) == 2 else None
+            self._check(last, "CLR004", name, whole=whole)
+
+    def _is_environ(self, node: ast.expr) -> bool:
+        return self._qualname(node) == "os.environ"
+
+    def _credential_var(self, node: Optional[ast.expr]) -> Optional[str]:
+        """The name of a Clarifai credential variable that `node` spells, if it spells one."""
+        if node is None:
+            return None
+        for template in self._templates(node):
+            name = "".join(part.text for part in template)
+            if name == self._env_var or is_credential_name(name, clarifai_file=False):
+                return name
+        return None
+
+    def _bound_name(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            return
+        if not isinstance(value, ast.Constant) or not isinstance(value.value, str):
+            return
+        for target in targets:
+            name = _dotted(target)
+            if name is None:
+                continue
+            leaf = name.rpartition(".")[2]
+            if is_credential_name(leaf, clarifai_file=self.clarifai_file):
+                self._check(value, "CLR005", name)

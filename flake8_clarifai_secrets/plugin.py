@@ -1,0 +1,42 @@
+"""The flake8 entry point. Nothing on this import path may import libcst."""
+from __future__ import annotations
+
+import argparse
+import ast
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from flake8_clarifai_secrets.detector import find_credentials, might_hold_credentials
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
+
+if TYPE_CHECKING:
+    from flake8.options.manager import OptionManager
+
+
+class Plugin:
+    env_var = DEFAULT_ENV_VAR
+
+    def __init__(self, tree: ast.AST, lines: list[str]) -> None:
+        self._tree = tree
+        self._lines = lines
+
+    @classmethod
+    def add_options(cls, manager: OptionManager) -> None:
+        manager.add_option(
+            "--clarifai-env-var",
+            default=DEFAULT_ENV_VAR,
+            type=env_var_name,
+            parse_from_config=True,
+            help="Environment variable that holds the Clarifai PAT, named in CLR messages and "
+            "used by clarifai-secrets-fix (default: %(default)s)",
+        )
+
+    @classmethod
+    def parse_options(cls, options: argparse.Namespace) -> None:
+        cls.env_var = options.clarifai_env_var
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+        if not might_hold_credentials("".join(self._lines), self.env_var):
+            return
+        for finding in find_credentials(self._tree, self._lines, self.env_var):
+            yield finding.line, finding.col, finding.message(self.env_var), type(self)
