@@ -1,0 +1,3 @@
+from flake8_clarifai_secrets.cli import main
+
+raise SystemExit(main())
