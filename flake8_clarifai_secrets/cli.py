@@ -14,7 +14,7 @@ import tempfile
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional, TextIO
+from typing import Optional
 
 from flake8.defaults import EXCLUDE
 from flake8.discover_files import expand_paths
@@ -91,7 +91,7 @@ def _fix(data: bytes, settings: Settings, result: Result) -> None:
         result.encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         text = data.decode(result.encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
-        raise _NotProcessed(f"cannot be decoded ({type(error).__name__})") from None
+        raise _NotProcessed(f"cannot be decoded ({error})") from None
     try:
         tree = ast.parse(text)
     except SyntaxError as error:
@@ -200,13 +200,15 @@ def _results(paths: list[str], settings: Settings, jobs: int) -> Iterator[Result
         yield from pool.imap(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 4))))
 
 
-def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
+def main(argv: Optional[Sequence[str]] = None) -> int:
     defaults, exclude = _flake8_config()
     args = _parser(defaults).parse_args(argv)
     settings = Settings(args.env_var, args.env_var_for)
     paths = []
-    for path in expand_paths(
-        paths=args.paths, stdin_display_name="stdin", filename_patterns=["*.py"], exclude=exclude
+    for path in sorted(
+        expand_paths(
+            paths=args.paths, stdin_display_name="stdin", filename_patterns=["*.py"], exclude=exclude
+        )
     ):
         if os.path.islink(path):
             print(f"{path}: skipped: symlinks are not followed", file=sys.stderr)
@@ -226,19 +228,19 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
             print(f"{result.path}: not processed: {redact(result.error, [])}", file=sys.stderr)
             continue
         for line in [*result.moved, *result.left]:
-            print(f"{result.path}:{line}", file=out)
+            print(f"{result.path}:{line}")
         left += len(result.left)
         if result.new is not None:
             if args.diff:
-                out.write(_diff(result))
+                sys.stdout.write(_diff(result))
             changed += 1
             moved += len(result.moved)
             variables += [v for v in result.variables if v not in variables]
     if changed:
         verb = "Fixed" if writing else "Would fix"
-        print(f"{verb} {changed} file(s): {moved} key(s) moved into the environment.", file=out)
-        print(f"Set before running: {', '.join(variables)}.", file=out)
-        print(REVOKE_REMINDER, file=out)
+        print(f"{verb} {changed} file(s): {moved} key(s) moved into the environment.")
+        print(f"Set before running: {', '.join(variables)}.")
+        print(REVOKE_REMINDER)
     if errors:
         return 2
     return 1 if left or (changed and not writing) else 0

@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from flake8_clarifai_secrets import cli
+from tests.keys import GENERATED, KEY, fill
+
+BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
+GOOD = 'import os\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+
+
+def run(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = cli.main([*args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    assert not any(secret in out + err for secret in GENERATED)
+    return code, out, err
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    return tmp_path
+
+
+def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tree, "-j", "1", capsys=capsys)
+    assert code == 0
+    assert (tree / "bad.py").read_text() == GOOD
+    assert out == (
+        f'./bad.py:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
+        "Fixed 1 file(s): 1 key(s) moved into the environment.\n"
+        "Set before running: CLARIFAI_PAT.\n"
+        f"{cli.REVOKE_REMINDER}\n"
+    )
+    assert run(tree, capsys=capsys)[0] == 0
+
+
+def test_check_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tree, "--check", capsys=capsys)
+    assert code == 1
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert "Would fix 1 file(s)" in out
+
+
+def test_diff_mode_masks_keys(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(tree, "--diff", "bad.py", capsys=capsys)
+    assert code == 1
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert f"-metadata = (('authorization', 'Key ...{KEY[-4:]}'),)\n" in out
+    assert '+metadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n' in out
+
+
+def test_nothing_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "clean.py").write_text("x = 1\n")
+    assert run(tmp_path, "--check", capsys=capsys) == (0, "", "")
+
+
+def test_unfixable_finding_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.py").write_text(fill("m = (('authorization', 'Bearer <TOKEN>'),)\n"))
+    code, out, _ = run(tmp_path, capsys=capsys)
+    assert code == 1
+    assert out == "./t.py:1:24: CLR001 left alone: not a Clarifai key; name a variable with --env-var-for\n"
+
+
+def test_untouched_files_keep_bytes_and_mtime(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = tree / "clean.py"
+    os.utime(clean, (1_000_000, 1_000_000))
+    run(tree, capsys=capsys)
+    assert clean.stat().st_mtime == 1_000_000
+    assert clean.read_bytes() == b"x = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    (
+        pytest.param(
+            b"import os\r\nm = (('authorization', 'Key <KEY>'),)\r\n",
+            b'import os\r\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\r\n',
+            id="CRLF",
+        ),
+        pytest.param(
+            b"\xef\xbb\xbfimport os\nm = (('authorization', 'Key <KEY>'),)\n",
+            b'\xef\xbb\xbfimport os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="BOM",
+        ),
+        pytest.param(
+            b"# -*- coding: latin-1 -*-\nimport os\nm = (('authorization', 'Key <KEY>'), '\xe9')\n",
+            b"# -*- coding: latin-1 -*-\nimport os\n"
+            b'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]), \'\xe9\')\n',
+            id="latin-1 cookie",
+        ),
+        pytest.param(
+            b"import os\n\tm = 1 if 1 else 2\nif 1:\n\tm = (('authorization', 'Key <KEY>'),)\x0c\n",
+            b"import os\n\tm = 1 if 1 else 2\nif 1:\n"
+            b'\tm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\x0c\n',
+            id="tabs and form feed",
+        ),
+    ),
+)
+def test_bytes_are_kept(
+    tmp_path: Path, original: bytes, expected: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "t.py"
+    path.write_bytes(original.replace(b"<KEY>", KEY.encode()))
+    path.chmod(0o751)
+    code, _, err = run(tmp_path, "t.py", capsys=capsys)
+    assert (code, err) == (0, "") or "does not parse" in err
+    if code == 0:
+        assert path.read_bytes() == expected
+        assert path.stat().st_mode & 0o777 == 0o751
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    (
+        pytest.param(b"authorization = (\n", "does not parse (line 1)", id="syntax"),
+        pytest.param(b"x = 'clarifai \xff'\n", "cannot be decoded (invalid or missing encoding declaration)", id="decode"),
+        pytest.param(b"x = 'clarifai'\0\n", "contains NUL bytes", id="NUL"),
+        pytest.param(
+            b"# coding: nope\nx = 'clarifai'\n", "cannot be decoded (unknown encoding: nope)", id="cookie"
+        ),
+    ),
+)
+def test_bad_files_are_reported_and_others_fixed(
+    tree: Path, content: bytes, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "broken.py").write_bytes(content)
+    code, _, err = run(tree, capsys=capsys)
+    assert code == 2
+    assert err == f"./broken.py: not processed: {reason}\n"
+    assert (tree / "broken.py").read_bytes() == content
+    assert (tree / "bad.py").read_text() == GOOD
+
+
+def test_write_failure_is_reported(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: str, dst: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    code, out, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./bad.py: not processed: cannot be written (Permission denied)\n"
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert sorted(p.name for p in tree.iterdir()) == ["bad.py", "clean.py"]
+
+
+def test_symlinks_are_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside.py"
+    outside.write_text(fill(BAD))
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "tree" / "link.py").symlink_to(outside)
+    code, _, err = run(tmp_path / "tree", capsys=capsys)
+    assert (code, err) == (0, "./link.py: skipped: symlinks are not followed\n")
+    assert outside.read_text() == fill(BAD)
+
+
+def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "setup.cfg").write_text("[flake8]\nclarifai-env-var = MY_PAT\nextend-exclude = skipped\n")
+    (tree / "skipped").mkdir()
+    (tree / "skipped" / "x.py").write_text(fill(BAD))
+    code, out, _ = run(tree, capsys=capsys)
+    assert code == 0
+    assert 'os.environ["MY_PAT"]' in (tree / "bad.py").read_text()
+    assert (tree / "skipped" / "x.py").read_text() == fill(BAD)
+    assert "Set before running: MY_PAT." in out
+
+
+def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "setup.cfg").write_text("[flake8]\nclarifai-env-var = MY_PAT\n")
+    run(tree, "--env-var", "OTHER", capsys=capsys)
+    assert 'os.environ["OTHER"]' in (tree / "bad.py").read_text()
+
+
+def test_bad_config_value_is_a_clear_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "setup.cfg").write_text("[flake8]\nclarifai-env-var = 9lives\n")
+    with pytest.raises(SystemExit) as exit:
+        run(tree, capsys=capsys)
+    assert exit.value.code == 2
+    assert "argument --env-var: '9lives' is not an environment variable name" in capsys.readouterr().err
+
+
+def test_parallel_jobs_match_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(6):
+        (tmp_path / f"f{n}.py").write_text(fill(BAD) if n % 2 else "x = 1\n")
+    code, out, _ = run(tmp_path, "--check", "-j", "2", capsys=capsys)
+    serial = run(tmp_path, "--check", "-j", "1", capsys=capsys)
+    assert (code, out) == serial[:2]
+    assert "Would fix 3 file(s)" in out
+
+
+@pytest.mark.parametrize("command", (["clarifai-secrets-fix"], [sys.executable, "-m", "flake8_clarifai_secrets"]))
+def test_entry_points(tree: Path, command: list[str]) -> None:
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        command + ["--check"], cwd=tree, capture_output=True, text=True,
+        env={**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"},
+    )
+    assert result.returncode == 1
+    assert "Would fix 1 file(s)" in result.stdout

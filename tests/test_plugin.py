@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+import pytest
+
+from flake8_clarifai_secrets.detector import find_credentials, might_hold_credentials, source_lines
+from flake8_clarifai_secrets.plugin import Plugin
+from tests.cases import GAPS, NEGATIVE, POSITIVE, Case
+from tests.helpers import messages, results
+from tests.keys import KEY, fill
+
+
+@pytest.fixture(autouse=True)
+def reset_options() -> Iterator[None]:
+    yield
+    Plugin.env_var = "CLARIFAI_PAT"
+
+
+@pytest.mark.parametrize("case", POSITIVE + NEGATIVE + GAPS)
+def test_findings(case: Case) -> None:
+    assert results(fill(case.source)) == case.findings
+
+
+@pytest.mark.parametrize("case", POSITIVE + NEGATIVE)
+def test_prefilter_never_drops_a_finding(case: Case) -> None:
+    source = fill(case.source)
+    findings = find_credentials(ast.parse(source), source_lines(source))
+    assert might_hold_credentials(source) or not findings
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "1:24: CLR001 hard-coded Clarifai key (...{tail}) in gRPC `authorization` metadata"
+            ' - read it from `os.environ["CLARIFAI_PAT"]`',
+            id="CLR001",
+        ),
+        pytest.param(
+            "m = (('authorization', 'Bearer <TOKEN>'),)\n",
+            "1:24: CLR001 hard-coded `Bearer` credential (...{token_tail}) in gRPC `authorization`"
+            " metadata - read it from an environment variable",
+            id="CLR001 bearer",
+        ),
+        pytest.param(
+            "h = {'Authorization': 'Key <KEY>'}\n",
+            "1:23: CLR002 hard-coded Clarifai key (...{tail}) in an HTTP `Authorization` header"
+            ' - read it from `os.environ["CLARIFAI_PAT"]`',
+            id="CLR002",
+        ),
+        pytest.param(
+            "from clarifai.client.model import Model\nModel(pat='<KEY>')\n",
+            "2:11: CLR003 hard-coded Clarifai key (...{tail}) passed to `Model(pat=...)`"
+            ' - read it from `os.environ["CLARIFAI_PAT"]`',
+            id="CLR003",
+        ),
+        pytest.param(
+            "import os\nos.environ['CLARIFAI_API_KEY'] = '<KEY>'\n",
+            "2:34: CLR004 hard-coded Clarifai key (...{tail}) as the value of `CLARIFAI_API_KEY`"
+            ' - set `CLARIFAI_API_KEY` outside the code and read `os.environ["CLARIFAI_API_KEY"]`',
+            id="CLR004",
+        ),
+        pytest.param(
+            "CLARIFAI_PAT = '<KEY>'\n",
+            "1:16: CLR005 hard-coded Clarifai key (...{tail}) bound to `CLARIFAI_PAT`"
+            ' - read it from `os.environ["CLARIFAI_PAT"]`',
+            id="CLR005",
+        ),
+    ),
+)
+def test_message(source: str, expected: str) -> None:
+    from tests.keys import TOKEN
+
+    assert messages(fill(source)) == [expected.format(tail=KEY[-4:], token_tail=TOKEN[-4:])]
+
+
+def test_message_names_the_configured_variable() -> None:
+    Plugin.env_var = "MY_PAT"
+    (message,) = messages(fill("m = (('authorization', 'Key <KEY>'),)\n"))
+    assert message.endswith('read it from `os.environ["MY_PAT"]`')
+
+
+def test_configured_variable_is_a_credential_variable() -> None:
+    Plugin.env_var = "MY_PAT"
+    assert results(fill("import os\nos.environ['MY_PAT'] = '<KEY>'\n")) == {"2:24 CLR004"}
+
+
+def test_no_message_holds_a_key() -> None:
+    sources = [fill(c.values[0].source) for c in POSITIVE]  # type: ignore[attr-defined]
+    for source in sources:
+        for message in messages(source):
+            assert KEY not in message
