@@ -1,4 +1,5 @@
 """clarifai-secrets-fix: find files, read flake8's config, then diff, check or write."""
+
 from __future__ import annotations
 
 import argparse
@@ -207,7 +208,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     paths = []
     for path in sorted(
         expand_paths(
-            paths=args.paths, stdin_display_name="stdin", filename_patterns=["*.py"], exclude=exclude
+            paths=args.paths,
+            stdin_display_name="stdin",
+            filename_patterns=["*.py"],
+            exclude=exclude,
         )
     ):
         if os.path.islink(path):

@@ -1,11 +1,12 @@
 """The LibCST codemod: rewrite exactly the nodes that the detector's findings point at."""
+
 from __future__ import annotations
 
 import argparse
 import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Optional, Union
+from typing import Union
 
 import libcst as cst
 import libcst.matchers as m
@@ -14,7 +15,6 @@ from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
-from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, source_lines
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
 
@@ -41,7 +41,9 @@ def scheme_env_var(value: str) -> tuple[str, str]:
 
 def is_noqa(finding: Finding, lines: Sequence[str]) -> bool:
     """flake8's own `# noqa` rule, so that the fixer leaves what the linter is told to skip."""
-    match = NOQA_INLINE_REGEXP.search(lines[finding.line - 1]) if finding.line <= len(lines) else None
+    match = (
+        NOQA_INLINE_REGEXP.search(lines[finding.line - 1]) if finding.line <= len(lines) else None
+    )
     if match is None:
         return False
     codes = match.group("codes")
@@ -149,7 +151,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             if finding.fix is None:
                 self.left.append((finding, "this form cannot be rewritten safely"))
             elif not finding.clarifai and (finding.scheme or "").lower() not in self.env_var_for:
-                self.left.append((finding, "not a Clarifai key; name a variable with --env-var-for"))
+                self.left.append(
+                    (finding, "not a Clarifai key; name a variable with --env-var-for")
+                )
             elif os_taken and finding.fix.kind != "drop":
                 self.left.append((finding, "`os` is bound to something else in this file"))
             else:
@@ -162,7 +166,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             if finding.fix.kind != "literal":
                 planned.append((finding, finding.target))
                 continue
-            base = self.env_var if finding.clarifai else self.env_var_for[(finding.scheme or "").lower()]
+            base = (
+                self.env_var
+                if finding.clarifai
+                else self.env_var_for[(finding.scheme or "").lower()]
+            )
             var, n = base, 1
             while owner.setdefault(var, finding.secret) != finding.secret:
                 n += 1

@@ -1,4 +1,5 @@
 """The CLR codes: declared once here; the README's table is tested against this table."""
+
 from __future__ import annotations
 
 from typing import NamedTuple

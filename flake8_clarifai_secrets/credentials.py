@@ -1,4 +1,5 @@
 """What a Clarifai credential looks like, what a placeholder looks like, and how to mask one."""
+
 from __future__ import annotations
 
 import math

@@ -3,6 +3,7 @@
 Pure: no I/O, no flake8, no libcst. Both the flake8 plugin and the fixer call `find_credentials`.
 Positions are 1-based lines and 0-based *character* columns (ast's columns are UTF-8 bytes).
 """
+
 from __future__ import annotations
 
 import ast
@@ -10,7 +11,7 @@ import io
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Optional, Union
 
@@ -26,8 +27,20 @@ PREFILTER_WORDS = ("authorization", "clarifai")
 
 _CLIENTS = frozenset(
     {
-        "User", "App", "Model", "Workflow", "Inputs", "Dataset", "Search", "ComputeCluster",
-        "Nodepool", "Deployment", "Pipeline", "Runner", "ClarifaiAuthHelper", "ClarifaiApp",
+        "User",
+        "App",
+        "Model",
+        "Workflow",
+        "Inputs",
+        "Dataset",
+        "Search",
+        "ComputeCluster",
+        "Nodepool",
+        "Deployment",
+        "Pipeline",
+        "Runner",
+        "ClarifaiAuthHelper",
+        "ClarifaiApp",
     }
 )
 # class -> (positional indexes, keywords) that carry a credential
@@ -207,7 +220,7 @@ class _Detector:
     # -- values --------------------------------------------------------------------------
 
     def _templates(self, node: ast.expr, depth: int = 0) -> list[_Template]:
-        """Every string `node` may evaluate to, as parts; `_UNKNOWN` stands for what is not known."""
+        """Every string `node` may evaluate to, as parts; `_UNKNOWN` stands for unknown text."""
         if depth > _MAX_DEPTH:
             return [(_UNKNOWN_PART,)]
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -302,7 +315,9 @@ class _Detector:
                 value = node.args[int(name)] if int(name) < len(node.args) else None
             else:
                 value = keywords.get(name)
-            pieces.append([(_UNKNOWN_PART,)] if value is None else self._templates(value, depth + 1))
+            pieces.append(
+                [(_UNKNOWN_PART,)] if value is None else self._templates(value, depth + 1)
+            )
         pieces.append([(_Part(fmt.value[position:], fmt, position),)])
         if "{{" in fmt.value or "}}" in fmt.value:
             return [(_UNKNOWN_PART,)]
@@ -453,7 +468,9 @@ class _Detector:
         if qualname not in _ENV_READS and qualname not in _ENV_WRITES:
             return
         name = self._credential_var(call.args[0] if call.args else None)
-        defaults = call.args[1:2] or [k.value for k in call.keywords if k.arg in ("default", "value")]
+        defaults = call.args[1:2] or [
+            k.value for k in call.keywords if k.arg in ("default", "value")
+        ]
         if name is None or not defaults:
             return
         statement = self._statement_calls.get(id(call))

@@ -1,4 +1,5 @@
 """The `clarifai-env-var` option, shared by the plugin and the fixer."""
+
 from __future__ import annotations
 
 import argparse

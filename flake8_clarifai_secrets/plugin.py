@@ -1,4 +1,5 @@
 """The flake8 entry point. Nothing on this import path may import libcst."""
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ Each case: an id (never a key), a source template (see keys.fill), the findings 
 "line:col CODE" with flake8's 1-based columns, and the fixed source, or None where the
 fixer must leave the source as it is.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple, Optional
@@ -35,21 +36,21 @@ POSITIVE = [
         "CLR001 constant concatenated",
         GRPC + "import os\nPAT = '<KEY>'\nmetadata = (('authorization', 'Key ' + PAT),)\n",
         {"3:7 CLR001"},
-        GRPC + "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\n"
+        GRPC + 'import os\nPAT = os.environ["CLARIFAI_PAT"]\n'
         "metadata = (('authorization', 'Key ' + PAT),)\n",
     ),
     case(
         "CLR001 metadata argument with f-string",
         "import os\nPAT = '<KEY>'\nstub.PostModelOutputs(req, metadata=(('authorization', f'Key {PAT}'),))\n",
         {"2:7 CLR001"},
-        "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\n"
+        'import os\nPAT = os.environ["CLARIFAI_PAT"]\n'
         "stub.PostModelOutputs(req, metadata=(('authorization', f'Key {PAT}'),))\n",
     ),
     case(
         "CLR001 append to a list, upper case key",
         "import os\nmetadata = []\nmetadata.append(('Authorization', 'Key <KEY>'))\n",
         {"3:35 CLR001"},
-        "import os\nmetadata = []\nmetadata.append(('Authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]))\n",
+        'import os\nmetadata = []\nmetadata.append((\'Authorization\', "Key " + os.environ["CLARIFAI_PAT"]))\n',
     ),
     case(
         "CLR001 2-list inside a list",
@@ -67,7 +68,7 @@ POSITIVE = [
         "CLR001 str.format",
         "import os\nPAT = '<KEY>'\nmetadata = (('authorization', 'Key {}'.format(PAT)),)\n",
         {"2:7 CLR001"},
-        "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\n"
+        'import os\nPAT = os.environ["CLARIFAI_PAT"]\n'
         "metadata = (('authorization', 'Key {}'.format(PAT)),)\n",
     ),
     case(
@@ -80,13 +81,13 @@ POSITIVE = [
         "CLR001 literal as an operand keeps its precedence",
         "import os\nmetadata = (('authorization', 'Key <KEY>' % ()),)\n",
         {"2:31 CLR001"},
-        "import os\nmetadata = (('authorization', (\"Key \" + os.environ[\"CLARIFAI_PAT\"]) % ()),)\n",
+        'import os\nmetadata = ((\'authorization\', ("Key " + os.environ["CLARIFAI_PAT"]) % ()),)\n',
     ),
     case(
         "CLR001 annotated constant in a class",
         "import os\nclass Client:\n    PAT: str = '<KEY>'\n    metadata = (('authorization', 'Key ' + PAT),)\n",
         {"3:16 CLR001"},
-        "import os\nclass Client:\n    PAT: str = os.environ[\"CLARIFAI_PAT\"]\n"
+        'import os\nclass Client:\n    PAT: str = os.environ["CLARIFAI_PAT"]\n'
         "    metadata = (('authorization', 'Key ' + PAT),)\n",
     ),
     case(
@@ -95,7 +96,7 @@ POSITIVE = [
         "        pat = '<KEY>'\n    return stub.ListModels(req, metadata=(('authorization', 'Key ' + pat),))\n",
         {"5:15 CLR001"},
         "import os\ndef call(stub):\n    pat = os.environ.get('CLARIFAI_PAT')\n    if not pat:\n"
-        "        pat = os.environ[\"CLARIFAI_PAT\"]\n"
+        '        pat = os.environ["CLARIFAI_PAT"]\n'
         "    return stub.ListModels(req, metadata=(('authorization', 'Key ' + pat),))\n",
     ),
     case(
@@ -103,7 +104,7 @@ POSITIVE = [
         "import os\nclass C:\n    def __init__(self):\n        self.pat = '<KEY>'\n"
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",
         {"4:20 CLR001"},
-        "import os\nclass C:\n    def __init__(self):\n        self.pat = os.environ[\"CLARIFAI_PAT\"]\n"
+        'import os\nclass C:\n    def __init__(self):\n        self.pat = os.environ["CLARIFAI_PAT"]\n'
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",
     ),
     case(
@@ -117,7 +118,7 @@ POSITIVE = [
         "import os\nm = ('authorization', 'Key <KEY>') if 'café' else ('authorization', 'Key <KEY>')\n",
         {"2:23 CLR001", "2:96 CLR001"},
         "import os\nm = ('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]) if 'café' "
-        "else ('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"])\n",
+        'else (\'authorization\', "Key " + os.environ["CLARIFAI_PAT"])\n',
     ),
     # CLR002: HTTP `Authorization: Key ...`
     case(
@@ -173,10 +174,10 @@ POSITIVE = [
     ),
     case(
         "CLR003 ClarifaiAuthHelper positional pat",
-        'import os\nfrom clarifai.client.auth.helper import ClarifaiAuthHelper\n'
+        "import os\nfrom clarifai.client.auth.helper import ClarifaiAuthHelper\n"
         'h = ClarifaiAuthHelper("me", "app", "<KEY>")\n',
         {"3:37 CLR003"},
-        'import os\nfrom clarifai.client.auth.helper import ClarifaiAuthHelper\n'
+        "import os\nfrom clarifai.client.auth.helper import ClarifaiAuthHelper\n"
         'h = ClarifaiAuthHelper("me", "app", os.environ["CLARIFAI_PAT"])\n',
     ),
     # CLR004: the environment
@@ -245,7 +246,7 @@ POSITIVE = [
         "CLR005 attribute",
         'import os\nclass Settings:\n    def __init__(self):\n        self.clarifai_api_key = "<KEY>"\n',
         {"4:33 CLR005"},
-        'import os\nclass Settings:\n    def __init__(self):\n'
+        "import os\nclass Settings:\n    def __init__(self):\n"
         '        self.clarifai_api_key = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
@@ -267,7 +268,8 @@ POSITIVE = [
         "a = (('authorization', 'Key ' + PAT),)\nb = (('authorization', 'Key ' + OTHER_PAT),)\n"
         "c = (('authorization', 'Key ' + SAME),)\n",
         {"3:7 CLR001", "4:13 CLR001", "5:8 CLR001"},
-        GRPC + 'import os\nPAT = os.environ["CLARIFAI_PAT"]\nOTHER_PAT = os.environ["CLARIFAI_PAT_2"]\n'
+        GRPC
+        + 'import os\nPAT = os.environ["CLARIFAI_PAT"]\nOTHER_PAT = os.environ["CLARIFAI_PAT_2"]\n'
         'SAME = os.environ["CLARIFAI_PAT"]\n'
         "a = (('authorization', 'Key ' + PAT),)\nb = (('authorization', 'Key ' + OTHER_PAT),)\n"
         "c = (('authorization', 'Key ' + SAME),)\n",
@@ -292,18 +294,48 @@ GAPS = [
 ]
 
 NEGATIVE = [
-    case("env read", "import os\nm = (('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)\n", set(), None),
+    case(
+        "env read",
+        "import os\nm = (('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)\n",
+        set(),
+        None,
+    ),
     case("getenv without default", "import os\npat = os.getenv('CLARIFAI_PAT')\n", set(), None),
-    case("docs placeholder", "PAT = 'YOUR_PAT_HERE'\nm = (('authorization', 'Key ' + PAT),)\n", set(), None),
+    case(
+        "docs placeholder",
+        "PAT = 'YOUR_PAT_HERE'\nm = (('authorization', 'Key ' + PAT),)\n",
+        set(),
+        None,
+    ),
     case("question marks", "m = (('authorization', 'Key ???'),)\n", set(), None),
     case("angle placeholder", "m = (('authorization', 'Key <YOUR CLARIFAI PAT>'),)\n", set(), None),
     case("shell placeholder", "m = (('authorization', 'Key ${CLARIFAI_PAT}'),)\n", set(), None),
-    case("x placeholder", "m = (('authorization', 'Key xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'),)\n", set(), None),
+    case(
+        "x placeholder",
+        "m = (('authorization', 'Key xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'),)\n",
+        set(),
+        None,
+    ),
     case("example", "m = (('authorization', 'Key example-key-0123456789abcdef'),)\n", set(), None),
-    case("variable name as value", "import os\nos.environ['CLARIFAI_PAT'] = 'CLARIFAI_PAT'\n", set(), None),
+    case(
+        "variable name as value",
+        "import os\nos.environ['CLARIFAI_PAT'] = 'CLARIFAI_PAT'\n",
+        set(),
+        None,
+    ),
     case("empty", "import os\npat = os.getenv('CLARIFAI_PAT', '')\n", set(), None),
-    case("low entropy", "m = (('authorization', 'Key 00000000000000000000000000000000'),)\n", set(), None),
-    case("repeated hex", "m = (('authorization', 'Key deadbeefdeadbeefdeadbeefdeadbeef'),)\n", set(), None),
+    case(
+        "low entropy",
+        "m = (('authorization', 'Key 00000000000000000000000000000000'),)\n",
+        set(),
+        None,
+    ),
+    case(
+        "repeated hex",
+        "m = (('authorization', 'Key deadbeefdeadbeefdeadbeefdeadbeef'),)\n",
+        set(),
+        None,
+    ),
     case(
         "model ids",
         "from clarifai.client.model import Model\nMODEL_ID = '<KEY>'\n"
@@ -311,15 +343,42 @@ NEGATIVE = [
         set(),
         None,
     ),
-    case("md5 digest", "import hashlib\nok = hashlib.md5(b'x').hexdigest() == '<KEY>'\n", set(), None),
+    case(
+        "md5 digest", "import hashlib\nok = hashlib.md5(b'x').hexdigest() == '<KEY>'\n", set(), None
+    ),
     case("other metadata key", "m = (('x-request-id', '<KEY>'),)\n", set(), None),
     case("bearer in http header", "h = {'Authorization': 'Bearer <KEY>'}\n", set(), None),
-    case("function parameter", "def meta(pat):\n    return (('authorization', 'Key ' + pat),)\n", set(), None),
-    case("getpass", "import getpass\npat = getpass.getpass()\nm = (('authorization', 'Key ' + pat),)\n", set(), None),
-    case("imported constant", "from settings import PAT\nm = (('authorization', 'Key ' + PAT),)\n", set(), None),
+    case(
+        "function parameter",
+        "def meta(pat):\n    return (('authorization', 'Key ' + pat),)\n",
+        set(),
+        None,
+    ),
+    case(
+        "getpass",
+        "import getpass\npat = getpass.getpass()\nm = (('authorization', 'Key ' + pat),)\n",
+        set(),
+        None,
+    ),
+    case(
+        "imported constant",
+        "from settings import PAT\nm = (('authorization', 'Key ' + PAT),)\n",
+        set(),
+        None,
+    ),
     case("unrelated Model", "from mylib import Model\nm = Model(pat='<KEY>')\n", set(), None),
-    case("non-credential variable", "import os\nos.environ['CLARIFAI_USER_ID'] = '<KEY>'\n", set(), None),
+    case(
+        "non-credential variable",
+        "import os\nos.environ['CLARIFAI_USER_ID'] = '<KEY>'\n",
+        set(),
+        None,
+    ),
     case("credential name outside clarifai files", "PAT = '<KEY>'\n", set(), None),
     case("bytes value", "m = (('authorization', b'Key <KEY>'),)\n", set(), None),
-    case("allowlist pragma", "m = (('authorization', 'Key <KEY>'),)  # pragma: allowlist secret\n", set(), None),
+    case(
+        "allowlist pragma",
+        "m = (('authorization', 'Key <KEY>'),)  # pragma: allowlist secret\n",
+        set(),
+        None,
+    ),
 ]

@@ -1,5 +1,6 @@
 """Synthetic credentials. Test data never holds a real key; every key made here is recorded
 so that the leak check in conftest.py can look for it in all captured output."""
+
 from __future__ import annotations
 
 import secrets

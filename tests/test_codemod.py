@@ -113,7 +113,7 @@ def test_unset_variable_fails_clearly(clean_environ: None) -> None:
 def test_non_clarifai_scheme_with_a_named_variable() -> None:
     source = fill("m = (('authorization', 'Bearer <TOKEN>'),)\n")
     assert fix(source, env_var_for=[("bearer", "OPENAI_API_KEY")]) == (
-        "import os\n\nm = (('authorization', \"Bearer \" + os.environ[\"OPENAI_API_KEY\"]),)\n"
+        'import os\n\nm = ((\'authorization\', "Bearer " + os.environ["OPENAI_API_KEY"]),)\n'
     )
     assert TOKEN not in fix(source, env_var_for=[("bearer", "OPENAI_API_KEY")])
 

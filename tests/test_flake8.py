@@ -1,4 +1,5 @@
 """End to end through the real `flake8` command: the entry point loads and the codes fire."""
+
 from __future__ import annotations
 
 import subprocess
@@ -43,7 +44,9 @@ def test_select_fires_and_suppressions_hold(tmp_path: Path) -> None:
 
 
 def test_clean_file_passes(tmp_path: Path) -> None:
-    (tmp_path / "t.py").write_text("import os\nm = (('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)\n")
+    (tmp_path / "t.py").write_text(
+        "import os\nm = (('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)\n"
+    )
     assert flake8("--select=CLR", "t.py", cwd=tmp_path).returncode == 0
 
 
@@ -74,7 +77,10 @@ def test_bad_option_is_a_clear_error(tmp_path: Path, args: list[str], config: st
     (tmp_path / "setup.cfg").write_text(config)
     (tmp_path / "t.py").write_text("x = 1\n")
     result = subprocess.run(
-        [sys.executable, "-m", "flake8", *args, "t.py"], cwd=tmp_path, capture_output=True, text=True
+        [sys.executable, "-m", "flake8", *args, "t.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert "error: argument --clarifai-env-var: " in result.stderr

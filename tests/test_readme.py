@@ -1,0 +1,34 @@
+"""The README's codes table is the package's table, and every example does what it says."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from flake8_clarifai_secrets.codes import CODES, markdown_table
+from tests.helpers import fix, results
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+SECTIONS = dict(re.findall(r"^### (CLR\d{3})\n(.*?)(?=^##)", README, re.M | re.S))
+
+
+def test_codes_table_matches_the_package() -> None:
+    table = README.split("-->\n", 1)[1].split("\n<!-- end codes -->")[0]
+    assert table == markdown_table()
+
+
+def test_every_code_has_a_section() -> None:
+    assert list(SECTIONS) == list(CODES)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_section_examples(code: str) -> None:
+    python, diff = re.findall(r"```(?:python|diff)\n(.*?)```", SECTIONS[code], re.S)
+    marked = {f"{n} {code}" for n, line in enumerate(python.splitlines(), 1) if f"# {code}" in line}
+    assert {r.split(":")[0] + " " + r.split()[1] for r in results(python)} == marked
+    old = "".join(line[1:] + "\n" for line in diff.splitlines() if line[:1] in " -")
+    new = "".join(line[1:] + "\n" for line in diff.splitlines() if line[:1] in " +")
+    assert old == re.sub(rf"  # {code}", "", python)
+    assert fix(old) == new
