@@ -289,7 +289,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 carried += statement.leading_lines
                 continue
             new = next(kept)
-            if carried:
+            if carried and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
                 new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
                 carried = []
             body.append(new)

@@ -106,7 +106,7 @@ class _Part(NamedTuple):
     """A piece of a string value: its text, the literal it was written in, and where in it."""
 
     text: str
-    origin: Optional[Union[ast.Constant, ast.JoinedStr]]
+    origin: Optional[ast.expr]
     offset: Optional[int]
 
 
@@ -140,6 +140,12 @@ def _dotted(node: ast.expr) -> Optional[str]:
     if not isinstance(node, ast.Name):
         return None
     return ".".join([node.id, *reversed(parts)])
+
+
+def _product(pieces: list[list[_Template]]) -> list[_Template]:
+    """Every way to pick one template per piece, joined; at most `_MAX_ALTERNATIVES`."""
+    combos = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
+    return [tuple(itertools.chain.from_iterable(combo)) for combo in combos]
 
 
 def _str(node: Optional[ast.AST]) -> Optional[str]:
@@ -241,29 +247,30 @@ class _Detector:
         return [(_UNKNOWN_PART,)]
 
     def _concat(self, nodes: Iterable[ast.expr], depth: int) -> list[_Template]:
-        choices = [self._templates(n, depth + 1) for n in nodes]
-        product = itertools.islice(itertools.product(*choices), _MAX_ALTERNATIVES)
-        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+        return _product([self._templates(n, depth + 1) for n in nodes])
 
     def _fstring(self, node: ast.JoinedStr, depth: int) -> list[_Template]:
-        offset: Optional[int] = 0
         pieces: list[list[_Template]] = []
+        offset = 0
         for value in node.values:
-            if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                # the f-string is one literal to the fixer while it holds no placeholders
-                pieces.append([(_Part(value.value, node, offset),)])
-                offset = offset + len(value.value) if offset is not None else None
-            elif isinstance(value, ast.FormattedValue) and value.conversion in (-1, 115):
-                offset = None
-                spec = value.format_spec
-                pieces.append(self._templates(value.value, depth + 1) if spec is None else [])
+            text = _str(value)
+            if text is not None:
+                pieces.append([(_Part(text, node, offset),)])
+                offset += len(text)
+            elif isinstance(value, ast.FormattedValue) and (
+                value.conversion,
+                value.format_spec,
+            ) in (
+                (-1, None),
+                (ord("s"), None),
+            ):
+                pieces.append(self._templates(value.value, depth + 1))
             else:
-                offset = None
                 pieces.append([(_UNKNOWN_PART,)])
-        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
-        if len(node.values) > 1 and any(isinstance(v, ast.FormattedValue) for v in node.values):
-            return [self._opaque(tuple(itertools.chain.from_iterable(c)), node) for c in product]
-        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+        templates = _product(pieces)
+        if any(isinstance(value, ast.FormattedValue) for value in node.values):
+            return [self._opaque(template, node) for template in templates]
+        return templates
 
     @staticmethod
     def _opaque(template: _Template, node: ast.JoinedStr) -> _Template:
@@ -271,58 +278,56 @@ class _Detector:
         return tuple(p._replace(offset=None) if p.origin is node else p for p in template)
 
     def _percent(self, node: ast.BinOp, depth: int) -> list[_Template]:
-        if not isinstance(node.left, ast.Constant) or not isinstance(node.left.value, str):
+        text = _str(node.left)
+        if text is None:
             return [(_UNKNOWN_PART,)]
-        fmt = node.left
         args = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
-        pieces: list[list[_Template]] = []
-        position, arg = 0, 0
-        for spec in _PERCENT_SPEC.finditer(fmt.value):
-            pieces.append([(_Part(fmt.value[position : spec.start()], fmt, position),)])
-            position = spec.end()
+        fields: list[tuple[re.Match[str], list[_Template]]] = []
+        for spec in _PERCENT_SPEC.finditer(text):
             if spec.group() == "%%":
-                pieces.append([(_Part("%", None, None),)])
-            elif spec.group() == "%s" and arg < len(args):
-                pieces.append(self._templates(args[arg], depth + 1))
-                arg += 1
+                fields.append((spec, [(_Part("%", None, None),)]))
+            elif spec.group() == "%s" and args:
+                fields.append((spec, self._templates(args.pop(0), depth + 1)))
             else:
                 return [(_UNKNOWN_PART,)]
-        pieces.append([(_Part(fmt.value[position:], fmt, position),)])
-        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
-        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+        return self._fill(node.left, text, fields)
 
     def _format_call(self, node: ast.Call, depth: int) -> list[_Template]:
         func = node.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and func.attr == "format"
-            and isinstance(func.value, ast.Constant)
-            and isinstance(func.value.value, str)
-        ):
+        if not isinstance(func, ast.Attribute) or func.attr != "format":
             return [(_UNKNOWN_PART,)]
-        fmt = func.value
+        text = _str(func.value)
+        if text is None or "{{" in text or "}}" in text:
+            return [(_UNKNOWN_PART,)]
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        pieces: list[list[_Template]] = []
-        position, auto = 0, 0
-        for match in _FORMAT_FIELD.finditer(fmt.value):
-            pieces.append([(_Part(fmt.value[position : match.start()], fmt, position),)])
-            position = match.end()
+        fields: list[tuple[re.Match[str], list[_Template]]] = []
+        auto = 0
+        for match in _FORMAT_FIELD.finditer(text):
             name = match.group(1)
             if name == "":
-                value = node.args[auto] if auto < len(node.args) else None
-                auto += 1
-            elif name.isdigit():
+                name, auto = str(auto), auto + 1
+            if name.isdigit():
                 value = node.args[int(name)] if int(name) < len(node.args) else None
             else:
                 value = keywords.get(name)
-            pieces.append(
-                [(_UNKNOWN_PART,)] if value is None else self._templates(value, depth + 1)
-            )
-        pieces.append([(_Part(fmt.value[position:], fmt, position),)])
-        if "{{" in fmt.value or "}}" in fmt.value:
-            return [(_UNKNOWN_PART,)]
-        product = itertools.islice(itertools.product(*pieces), _MAX_ALTERNATIVES)
-        return [tuple(itertools.chain.from_iterable(combo)) for combo in product]
+            templates: list[_Template] = [(_UNKNOWN_PART,)]
+            if value is not None:
+                templates = self._templates(value, depth + 1)
+            fields.append((match, templates))
+        return self._fill(func.value, text, fields)
+
+    @staticmethod
+    def _fill(
+        fmt: ast.expr, text: str, fields: list[tuple[re.Match[str], list[_Template]]]
+    ) -> list[_Template]:
+        """The format string `text` with each field's span replaced by that field's values."""
+        pieces: list[list[_Template]] = []
+        position = 0
+        for match, templates in fields:
+            pieces += [[(_Part(text[position : match.start()], fmt, position),)], templates]
+            position = match.end()
+        pieces.append([(_Part(text[position:], fmt, position),)])
+        return _product(pieces)
 
     # -- findings ------------------------------------------------------------------------
 
@@ -378,18 +383,16 @@ class _Detector:
             return
         span = self._span(origin)
         if fix is None and part.offset is not None:
-            literal = "".join(
-                v.value for v in getattr(origin, "values", [origin]) if isinstance(v, ast.Constant)
-            )
+            literal = "".join(_str(v) or "" for v in getattr(origin, "values", [origin]))
             begin = part.offset + start
             fix = Fix("literal", span, literal[:begin], literal[begin + len(secret) :])
         self._findings[id(origin)] = Finding(
             code, span.line, span.col, target, token.scheme, token.clarifai, fix, secret
         )
 
-    def _span(self, node: ast.AST) -> Span:
-        end_line = getattr(node, "end_lineno", None) or node.lineno
-        end_col = getattr(node, "end_col_offset", None) or 0
+    def _span(self, node: Union[ast.expr, ast.stmt]) -> Span:
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset or 0
         return Span(
             node.lineno,
             self._chars(node.lineno, node.col_offset),

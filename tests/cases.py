@@ -7,7 +7,7 @@ fixer must leave the source as it is.
 
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 import pytest
 
@@ -18,8 +18,8 @@ class Case(NamedTuple):
     fixed: Optional[str]
 
 
-def case(id: str, source: str, findings: set[str], fixed: Optional[str], **kw: object) -> object:
-    return pytest.param(Case(source, frozenset(findings), fixed), id=id, **kw)
+def case(id: str, source: str, findings: set[str], fixed: Optional[str], marks: Any = ()) -> Any:
+    return pytest.param(Case(source, frozenset(findings), fixed), id=id, marks=marks)
 
 
 GRPC = "from clarifai_grpc.grpc.api import service_pb2_grpc\n"

@@ -89,7 +89,7 @@ def test_configured_variable_is_a_credential_variable() -> None:
 
 
 def test_no_message_holds_a_key() -> None:
-    sources = [fill(c.values[0].source) for c in POSITIVE]  # type: ignore[attr-defined]
+    sources = [fill(c.values[0].source) for c in POSITIVE]
     for source in sources:
         for message in messages(source):
             assert KEY not in message
