@@ -73,6 +73,9 @@ def process(path: str, settings: Settings) -> Result:
         result.error = str(error)
     except (RecursionError, MemoryError) as error:
         result.error = f"too deeply nested to rewrite ({type(error).__name__})"
+    except Exception as error:  # noqa: B902 - one file's failure must not end the run
+        # The text of an unexpected exception may quote the source, so only its type is shown.
+        result.error = f"internal error ({type(error).__name__}); please report it"
     return result
 
 

@@ -1,0 +1,206 @@
+"""Print the speed figures of issue 4 as ratios measured in one run, next to their targets.
+
+    python benchmarks/run.py [TREE]      # TREE defaults to the standard library without its tests
+    python benchmarks/run.py --files N   # also the large-tree figures, with N and N/10 files
+
+Ratios, not absolute times, are the figures: both sides of each ratio run on the same machine in
+the same run. Speed is measured here, never asserted in pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import random
+import secrets
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import libcst as cst
+
+from flake8_clarifai_secrets.detector import source_lines
+from flake8_clarifai_secrets.plugin import Plugin
+
+TEST_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
+PLANTED = "import os\nmetadata = (('authorization', 'Key {key}'),)\n"
+WITHOUT_PLUGIN = """
+import sys
+from flake8.main.cli import main
+from flake8.plugins import finder
+
+found = finder._find_importlib_plugins
+finder._find_importlib_plugins = lambda: (
+    p for p in found() if p.package != "flake8-clarifai-secrets"
+)
+sys.exit(main())
+"""
+
+
+def python_files(tree: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(tree):
+        dirs[:] = sorted(d for d in dirs if d not in TEST_DIRS)
+        yield from (Path(root, f) for f in sorted(files) if f.endswith(".py"))
+
+
+def readable_sources(tree: Path) -> list[tuple[bytes, str]]:
+    sources = []
+    for path in python_files(tree):
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+            ast.parse(data)
+        except (UnicodeDecodeError, SyntaxError, ValueError):
+            continue
+        sources.append((data, text))
+    return sources
+
+
+def timed(work: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def plugin_figures(sources: list[tuple[bytes, str]]) -> tuple[float, float]:
+    """(ast.parse time, the plugin's own time) over the same files."""
+    parse = plugin = 0.0
+    for data, text in sources:
+        start = time.perf_counter()
+        tree = ast.parse(data)
+        parse += time.perf_counter() - start
+        lines = source_lines(text)
+        start = time.perf_counter()
+        list(Plugin(tree, lines).run())
+        plugin += time.perf_counter() - start
+    return parse, plugin
+
+
+def flake8_seconds(tree: Path, with_plugin: bool) -> float:
+    command = (
+        [sys.executable, "-m", "flake8"] if with_plugin else [sys.executable, "-c", WITHOUT_PLUGIN]
+    )
+    return timed(
+        lambda: subprocess.run(
+            [*command, "--isolated", "--exit-zero", "--output-file", os.devnull, str(tree)],
+            check=True,
+        )
+    )
+
+
+def fixer_check(tree: Path, marker: str, count: int) -> tuple[float, str]:
+    """Time `clarifai-secrets-fix --check` on `tree`; it must report `marker` `count` times."""
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "--check", str(tree)],
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode != 1 or result.stdout.count(marker) != count:
+        sys.exit(
+            f"the fixer missed planted findings:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
+    return seconds, result.stdout.splitlines()[0]
+
+
+def libcst_parse_seconds(sources: list[tuple[bytes, str]]) -> float:
+    return timed(lambda: [cst.parse_module(data) for data, _ in sources])
+
+
+def generate_tree(root: Path, count: int, with_findings: int) -> None:
+    rng = random.Random(count)
+    for n in range(count):
+        package = root / f"pkg{n // 500}"
+        package.mkdir(exist_ok=True)
+        body = [f"def f{i}(x):\n    return x * {rng.randint(0, 99)} + {i}\n" for i in range(20)]
+        if n % (count // with_findings) == 0:
+            body.append("from clarifai.client.model import Model\n")
+            body.append(f"model = Model(url='u', pat='{secrets.token_hex(16)}')\n")
+        (package / f"m{n}.py").write_text("".join(body))
+
+
+def fixer_peak_mib(tree: Path) -> float:
+    """Peak RSS of the fixer's largest process, measured from a fresh parent."""
+    probe = (
+        "import resource, subprocess, sys;"
+        f"subprocess.run([sys.executable, '-m', 'flake8_clarifai_secrets', '--check', {str(tree)!r}],"
+        " capture_output=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
+    return int(output) / 1024
+
+
+def row(name: str, value: float, target: str, context: str) -> None:
+    print(f"{name:<44} {value:>8.4f}   target {target:<8} ({context})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tree", nargs="?", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
+    parser.add_argument("--files", type=int, default=0, help="also time a generated tree")
+    args = parser.parse_args()
+
+    sources = readable_sources(args.tree)
+    print(
+        f"{len(sources)} files from {args.tree}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
+
+    parse, plugin = plugin_figures(sources)
+    row("plugin time / ast.parse time", plugin / parse, "<= 0.02", f"{plugin:.3f}s / {parse:.2f}s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp, "tree")
+        for path in python_files(args.tree):
+            target = copy / path.relative_to(args.tree)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        (copy / "planted.py").write_text(PLANTED.format(key=secrets.token_hex(16)))
+
+        without = [flake8_seconds(copy, False), flake8_seconds(copy, False)]
+        with_plugin = [flake8_seconds(copy, True), flake8_seconds(copy, True)]
+        row(
+            "flake8 with plugin / without",
+            min(with_plugin) / min(without),
+            "<= 1.02",
+            f"best of 2: {min(with_plugin):.2f}s / {min(without):.2f}s",
+        )
+
+        fixer, first_line = fixer_check(copy, "planted.py", 1)
+        libcst = libcst_parse_seconds(sources)
+        row(
+            "fix --check / LibCST parse", fixer / libcst, "<= 0.03", f"{fixer:.2f}s / {libcst:.2f}s"
+        )
+        print(f"  the planted finding: {first_line.split(':', 1)[0]}")
+
+    if args.files:
+        figures = []
+        for count in (args.files // 10, args.files):
+            with tempfile.TemporaryDirectory() as tmp:
+                generate_tree(Path(tmp), count, with_findings=5)
+                seconds, _ = fixer_check(Path(tmp), "CLR003", 5)
+                figures.append((count, seconds, fixer_peak_mib(Path(tmp))))
+        (small, t_small, m_small), (large, t_large, m_large) = figures
+        row(
+            f"fix --check time, {large} / {small} files",
+            t_large / t_small,
+            f"<= {large / small:.0f}",
+            f"{t_large:.2f}s / {t_small:.2f}s",
+        )
+        row(
+            f"fix --check peak RSS, {large} / {small} files",
+            m_large / m_small,
+            f"<= {large / small:.0f}",
+            f"{m_large:.0f} MiB / {m_small:.0f} MiB",
+        )
+
+
+if __name__ == "__main__":
+    main()
