@@ -1,0 +1,115 @@
+"""Never crash, never damage: generated programs, every installed file, and extreme inputs."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import sysconfig
+from pathlib import Path
+
+import hypothesmith
+import libcst as cst
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from flake8_clarifai_secrets import cli
+from flake8_clarifai_secrets.detector import find_credentials, source_lines
+from flake8_clarifai_secrets.plugin import Plugin
+from tests.cases import POSITIVE
+from tests.helpers import fix, results
+from tests.keys import KEY, fill
+
+SINKS = [fill(p.values[0].source) for p in POSITIVE]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(program=hypothesmith.from_grammar(), sink=st.sampled_from(SINKS), before=st.booleans())
+def test_generated_programs_with_credentials_spliced_in(
+    program: str, sink: str, before: bool
+) -> None:
+    source = sink + program if before else program + "\n" + sink
+    try:
+        ast.parse(source)
+        cst.parse_module(source)
+    except (SyntaxError, cst.ParserSyntaxError, RecursionError, ValueError):
+        return
+    results(source)
+    fixed = fix(source)
+    compile(fixed, "<fixed>", "exec")
+    assert fix(fixed) == fixed
+    if fixed != source:
+        assert len(results(fixed)) < len(results(source))
+
+
+def _installed_files() -> list[Path]:
+    roots = {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]}
+    return sorted(p for root in roots for p in Path(root).rglob("*.py") if p.is_file())
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning", "ignore::DeprecationWarning")
+def test_plugin_never_raises_on_installed_files() -> None:
+    checked = 0
+    for path in _installed_files():
+        try:
+            text = path.read_bytes().decode("utf-8")
+            tree = ast.parse(text)
+        except (UnicodeDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        list(Plugin(tree, source_lines(text)).run())
+        checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize(
+    ("source", "lines"),
+    (
+        pytest.param("x = 1\n" * 50_000, set(), id="many lines"),
+        pytest.param(
+            "x = [" + ", ".join(["'authorization'"] * 50_000) + "]\n", set(), id="long line"
+        ),
+        pytest.param("x = (" + " ".join(["'a'"] * 20_000) + ")\n", set(), id="implicit concat"),
+        pytest.param(
+            "m = [" + ", ".join([f"('authorization', 'Key {KEY}')"] * 3_000) + "]\n",
+            {1},
+            id="many findings on one line",
+        ),
+    ),
+)
+def test_huge_input(source: str, lines: set[int]) -> None:
+    """Speed on such input is measured by benchmarks/run.py; here: it completes, exactly."""
+    assert {f.line for f in find_credentials(ast.parse(source), source_lines(source))} == lines
+
+
+def test_fifty_thousand_lines_with_a_finding() -> None:
+    source = "x = 1\n" * 50_000 + fill("m = (('authorization', 'Key <KEY>'),)\n")
+    assert {f.line for f in find_credentials(ast.parse(source), source_lines(source))} == {50_001}
+
+
+def test_deep_concatenation(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "deep.py"
+    source = "import os\nx = " + " + ".join(["'authorization'"] * 5000) + "\n"
+    path.write_text(source)
+    assert cli.main([str(path)]) == 2
+    assert capsys.readouterr().err.startswith(f"{path}: not processed: ")
+    assert path.read_text() == source
+
+
+def test_pydoc_topics_with_a_finding(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """LibCST's visitors overflow the stack on this file: fixed, or reported with exit 2."""
+    topics = Path(sysconfig.get_paths()["stdlib"], "pydoc_data", "topics.py")
+    path = tmp_path / "topics.py"
+    shutil.copy(topics, path)
+    with path.open("a") as file:
+        file.write(fill("import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"))
+    before = path.read_bytes()
+    code = cli.main([str(path), "-j", "1"])
+    out, err = capsys.readouterr()
+    if code == 2:
+        assert err == f"{path}: not processed: too deeply nested to rewrite (RecursionError)\n"
+        assert path.read_bytes() == before
+    else:
+        assert code == 0
+        assert path.read_bytes() == before.replace(
+            fill("os.environ['CLARIFAI_PAT'] = '<KEY>'\n").encode(), b""
+        )
