@@ -20,19 +20,8 @@ MIN_ENTROPY = 3.0
 
 _VALUE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*")
 
-_PLACEHOLDERS = frozenset(
-    {
-        "your_pat_here",
-        "your_personal_access_token_here",
-        "your_api_key",
-        "your_clarifai_api_key",
-        "<your clarifai pat>",
-        "your personal access token",
-        "your_pat",
-        "insert clarifai api key",
-        "pat",
-    }
-)
+# Covers the docs' placeholders (`YOUR_PAT_HERE`, `INSERT CLARIFAI API KEY`, `<YOUR CLARIFAI PAT>`,
+# `???`) and the other scanners' (`example`, `REDACTED`, `CHANGE_ME`, `xxxx`, `*****`).
 _PLACEHOLDER_WORDS = re.compile(
     r"example|sample|redacted|change_?me|placeholder|your|insert|xxxx|\*{3}|\?{3}|\.{3}",
     re.IGNORECASE,
@@ -62,8 +51,7 @@ def entropy(text: str) -> float:
 
 def is_placeholder(text: str) -> bool:
     return (
-        text.lower() in _PLACEHOLDERS
-        or _PLACEHOLDER_WORDS.search(text) is not None
+        _PLACEHOLDER_WORDS.search(text) is not None
         or _TEMPLATED.fullmatch(text) is not None
         or _ENV_NAME.fullmatch(text) is not None
     )
