@@ -65,7 +65,7 @@ def process(path: str, settings: Settings) -> Result:
     except OSError as error:
         result.error = f"cannot be read ({error.strerror})"
         return result
-    if not might_hold_credentials(data.decode("latin-1"), settings.env_var):
+    if not might_hold_credentials(data, settings.env_var):
         return result
     try:
         _fix(data, settings, result)
@@ -111,6 +111,10 @@ def _fix(data: bytes, settings: Settings, result: Result) -> None:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         raise _NotProcessed(f"LibCST cannot parse it (line {error.raw_line})") from None
+    if module.bytes != data:
+        # LibCST drops a form feed or spaces before a statement at the margin, and blank lines
+        # before a last line of only spaces: a rewrite would change bytes it does not touch.
+        raise _NotProcessed("LibCST would not write its other bytes back unchanged") from None
     codemod = ReadKeyFromEnviron(
         CodemodContext(filename=result.path), settings.env_var, settings.env_var_for
     )
