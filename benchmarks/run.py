@@ -128,10 +128,10 @@ def generate_tree(root: Path, count: int, with_findings: int) -> None:
 
 def fixer_peak_mib(tree: Path) -> float:
     """Peak RSS of the fixer's largest process, measured from a fresh parent."""
+    command = ["-m", "flake8_clarifai_secrets", "--check", str(tree)]
     probe = (
         "import resource, subprocess, sys;"
-        f"subprocess.run([sys.executable, '-m', 'flake8_clarifai_secrets', '--check', {str(tree)!r}],"
-        " capture_output=True);"
+        f"subprocess.run([sys.executable, *{command!r}], capture_output=True);"
         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     output = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout
@@ -149,9 +149,8 @@ def main() -> None:
     args = parser.parse_args()
 
     sources = readable_sources(args.tree)
-    print(
-        f"{len(sources)} files from {args.tree}, {os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
-    )
+    python = sys.version.split()[0]
+    print(f"{len(sources)} files from {args.tree}, {os.cpu_count()} CPUs, Python {python}")
 
     parse, plugin = plugin_figures(sources)
     row("plugin time / ast.parse time", plugin / parse, "<= 0.02", f"{plugin:.3f}s / {parse:.2f}s")

@@ -7,11 +7,13 @@ Positions are 1-based lines and 0-based *character* columns (ast's columns are U
 from __future__ import annotations
 
 import ast
+import bisect
+import functools
 import io
 import itertools
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple, Optional, Union
 
@@ -23,7 +25,9 @@ ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 
 # Every file the detector can flag holds one of these words (lower-cased), or the configured
 # variable's name: sinks need an `authorization` key, a clarifai import or a CLARIFAI_* name.
-PREFILTER_WORDS = ("authorization", "clarifai")
+# Without the last two, only the `authorization` sinks are possible, and they sit on its lines.
+AUTHORIZATION = b"authorization"
+CLARIFAI = b"clarifai"
 
 _CLIENTS = frozenset(
     {
@@ -54,6 +58,8 @@ _ENV_WRITES = frozenset({"os.environ.setdefault", "os.putenv"})
 _MAX_ALTERNATIVES = 32
 _MAX_DEPTH = 8
 _UNKNOWN = "\x00"
+# Fields that hold the statements (or except/case clauses) of a block.
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 
@@ -114,10 +120,17 @@ _Template = tuple[_Part, ...]
 _UNKNOWN_PART = _Part(_UNKNOWN, None, None)
 
 
-def might_hold_credentials(text: str, env_var: str = DEFAULT_ENV_VAR) -> bool:
-    """The cheap text test: False means `find_credentials` would find nothing."""
-    lowered = text.lower()
-    return any(word in lowered for word in PREFILTER_WORDS) or env_var.lower() in lowered
+def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:
+    """The cheap test on a file's bytes: False means `find_credentials` would find nothing."""
+    lowered = source.lower()
+    return AUTHORIZATION in lowered or any(word in lowered for word in _other_words(env_var))
+
+
+@functools.cache
+def _other_words(env_var: str) -> tuple[bytes, ...]:
+    """The lower-cased words, besides `authorization`, that a file with any other sink holds."""
+    variable = env_var.lower().encode()
+    return (CLARIFAI,) if CLARIFAI in variable else (CLARIFAI, variable)
 
 
 def source_lines(code: str) -> list[str]:
@@ -126,10 +139,55 @@ def source_lines(code: str) -> list[str]:
 
 
 def find_credentials(
-    tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR
+    tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR, *, prefilter: bool = True
 ) -> list[Finding]:
-    """Findings in `tree`, whose source is `lines`, in source order; one per literal."""
-    return _Detector(tree, lines, env_var).run()
+    """Findings in `tree`, whose source is `lines`, in source order; one per literal.
+
+    With `prefilter`, text tests first rule out files that cannot hold a finding, and limit the
+    walk of files that name only `authorization` to the nodes on those lines. Without it, the
+    whole tree is walked: the tests check that both give the same findings.
+    """
+    if not prefilter:
+        return _Detector(tree, lines, env_var).run()
+    # bytes.lower() is faster than str.lower(), and no other character lowers to these words.
+    lowered = "".join(lines).encode("utf-8", "surrogatepass").lower()
+    if any(word in lowered for word in _other_words(env_var)):
+        return _Detector(tree, lines, env_var).run()
+    if AUTHORIZATION not in lowered:
+        return []
+    return _Detector(tree, lines, env_var, _lines_naming(AUTHORIZATION, lines, lowered)).run()
+
+
+def _lines_naming(word: bytes, lines: Sequence[str], lowered: bytes) -> list[int]:
+    """The sorted numbers of the lines that hold `word`; `lowered` is their lower-cased bytes."""
+    ends = list(itertools.accumulate(map(len, lines)))
+    if ends[-1] != len(lowered):  # not ASCII: byte positions are not character positions
+        return [
+            n
+            for n, line in enumerate(lines, 1)
+            if word in line.encode("utf-8", "surrogatepass").lower()
+        ]
+    found = []
+    at = lowered.find(word)
+    while at != -1:
+        found.append(bisect.bisect_right(ends, at) + 1)
+        at = lowered.find(word, at + len(word))
+    return found
+
+
+def _walk_statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements and except/case clauses of `tree`, in `ast.walk` order."""
+    todo: deque[ast.AST] = deque([tree])
+    while todo:
+        node = todo.popleft()
+        for name in _block_fields(node._fields):
+            todo.extend(getattr(node, name))
+        yield node
+
+
+@functools.cache
+def _block_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(name for name in fields if name in _BLOCKS)
 
 
 def _dotted(node: ast.expr) -> Optional[str]:
@@ -155,63 +213,110 @@ def _str(node: Optional[ast.AST]) -> Optional[str]:
 
 
 class _Detector:
-    def __init__(self, tree: ast.AST, lines: Sequence[str], env_var: str) -> None:
+    def __init__(
+        self,
+        tree: ast.AST,
+        lines: Sequence[str],
+        env_var: str,
+        near: Optional[Sequence[int]] = None,
+    ) -> None:
+        """`near`: the sorted lines that name `authorization`, when no other sink is possible."""
         self._tree = tree
         self._lines = lines
         self._env_var = env_var
-        self._imports: dict[str, str] = {}
-        self._bindings: dict[str, list[ast.expr]] = defaultdict(list)
+        self._near = near
         self._findings: dict[int, Finding] = {}
-        self._statement_calls: dict[int, ast.Expr] = {}
-        self.clarifai_file = False
-
-    # -- setup ---------------------------------------------------------------------------
 
     def run(self) -> list[Finding]:
-        nodes = list(ast.walk(self._tree))
-        for node in nodes:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                self._add_import(node)
-            elif isinstance(node, ast.Assign):
-                for target in node.targets:
-                    self._bind(target, node.value)
-            elif isinstance(node, ast.AnnAssign) and node.value is not None:
-                self._bind(node.target, node.value)
-            elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
-                self._statement_calls[id(node.value)] = node
-        sinks = (self._grpc_metadata, self._http_header, self._client_call, self._environ)
+        if self._near is None:
+            nodes = list(ast.walk(self._tree))
+            sinks: tuple[Callable[[ast.AST], None], ...] = (
+                self._grpc_metadata,
+                self._http_header,
+                self._client_call,
+                self._environ,
+                self._bound_name,
+            )
+        else:
+            nodes = list(self._walk_near())
+            sinks = (self._grpc_metadata, self._http_header)
         for check in sinks:
             for node in nodes:
                 check(node)
-        for node in nodes:
-            self._bound_name(node)
         return sorted(
             (f for f in self._findings.values() if not self._allowlisted(f)),
             key=lambda f: (f.line, f.col),
         )
 
-    def _add_import(self, node: Union[ast.Import, ast.ImportFrom]) -> None:
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    self._imports[alias.asname] = alias.name
-                else:
+    def _walk_near(self) -> Iterator[ast.AST]:
+        """`ast.walk`, skipping the nodes that span none of the `near` lines."""
+        todo: deque[ast.AST] = deque([self._tree])
+        while todo:
+            node = todo.popleft()
+            todo.extend(child for child in ast.iter_child_nodes(node) if self._spans_near(child))
+            yield node
+
+    def _spans_near(self, node: ast.AST) -> bool:
+        assert self._near is not None
+        start = getattr(node, "lineno", None)
+        if start is None:
+            return True
+        index = bisect.bisect_left(self._near, start)
+        end: int = getattr(node, "end_lineno", None) or start
+        return index < len(self._near) and self._near[index] <= end
+
+    # -- names: computed on first use, as most files never need them ------------------------
+
+    @functools.cached_property
+    def _statements(self) -> list[ast.AST]:
+        return list(_walk_statements(self._tree))
+
+    @functools.cached_property
+    def _imports(self) -> dict[str, str]:
+        """Local name -> what it imports."""
+        imports = {}
+        for node in self._statements:
+            if isinstance(node, ast.Import):
+                for alias in node.names:
                     top = alias.name.partition(".")[0]
-                    self._imports[top] = top
-                self._note_module(alias.name)
-        elif node.module and not node.level:
-            for alias in node.names:
-                self._imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-            self._note_module(node.module)
+                    imports[alias.asname or top] = alias.name if alias.asname else top
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        return imports
 
-    def _note_module(self, module: str) -> None:
-        if module.partition(".")[0] in ("clarifai", "clarifai_grpc"):
-            self.clarifai_file = True
+    @functools.cached_property
+    def _clarifai_file(self) -> bool:
+        return any(
+            module.partition(".")[0] in ("clarifai", "clarifai_grpc")
+            for module in self._imports.values()
+        )
 
-    def _bind(self, target: ast.expr, value: ast.expr) -> None:
-        name = _dotted(target)
-        if name is not None:
-            self._bindings[name].append(value)
+    @functools.cached_property
+    def _bindings(self) -> dict[str, list[ast.expr]]:
+        """Dotted name -> every value assigned to it."""
+        bindings: dict[str, list[ast.expr]] = defaultdict(list)
+        for node in self._statements:
+            if isinstance(node, ast.Assign):
+                pairs = [(target, node.value) for target in node.targets]
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                pairs = [(node.target, node.value)]
+            else:
+                continue
+            for target, value in pairs:
+                name = _dotted(target)
+                if name is not None:
+                    bindings[name].append(value)
+        return bindings
+
+    @functools.cached_property
+    def _statement_calls(self) -> dict[int, ast.Expr]:
+        """id(call) -> the statement that is only that call."""
+        return {
+            id(node.value): node
+            for node in self._statements
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+        }
 
     def _qualname(self, node: ast.expr) -> Optional[str]:
         dotted = _dotted(node)
@@ -521,5 +626,5 @@ class _Detector:
             if name is None:
                 continue
             leaf = name.rpartition(".")[2]
-            if is_credential_name(leaf, clarifai_file=self.clarifai_file):
+            if is_credential_name(leaf, clarifai_file=self._clarifai_file):
                 self._check(value, "CLR005", name)

@@ -7,7 +7,7 @@ import ast
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from flake8_clarifai_secrets.detector import find_credentials, might_hold_credentials
+from flake8_clarifai_secrets.detector import find_credentials
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
 
 if TYPE_CHECKING:
@@ -37,7 +37,5 @@ class Plugin:
         cls.env_var = options.clarifai_env_var
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
-        if not might_hold_credentials("".join(self._lines), self.env_var):
-            return
         for finding in find_credentials(self._tree, self._lines, self.env_var):
             yield finding.line, finding.col, finding.message(self.env_var), type(self)

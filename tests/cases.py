@@ -120,7 +120,20 @@ POSITIVE = [
         "import os\nm = ('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]) if 'café' "
         'else (\'authorization\', "Key " + os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR001 tuple over several lines",
+        "import os\nmetadata = (\n    (\n        'authorization',\n        'Key <KEY>',\n    ),\n)\n",
+        {"5:9 CLR001"},
+        "import os\nmetadata = (\n    (\n        'authorization',\n"
+        '        "Key " + os.environ["CLARIFAI_PAT"],\n    ),\n)\n',
+    ),
     # CLR002: HTTP `Authorization: Key ...`
+    case(
+        "CLR002 upper case header after a character that lower() lengthens",
+        '# İ\nimport os\nheaders = {"AUTHORIZATION": "Key <KEY>"}\n',
+        {"3:29 CLR002"},
+        '# İ\nimport os\nheaders = {"AUTHORIZATION": "Key " + os.environ["CLARIFAI_PAT"]}\n',
+    ),
     case(
         "CLR002 headers dict",
         'import os\nheaders = {"Authorization": "Key <KEY>"}\n',

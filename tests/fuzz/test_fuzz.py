@@ -34,7 +34,10 @@ def test_detector_on_bytes(data: bytes) -> None:
         text = data.decode("utf-8")
     except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
         return
-    for finding in find_credentials(tree, source_lines(text)):
+    lines = source_lines(text)
+    findings = find_credentials(tree, lines)
+    assert findings == find_credentials(tree, lines, prefilter=False)
+    for finding in findings:
         assert finding.line >= 1 and finding.col >= 0
         assert KEY not in finding.message()
 
