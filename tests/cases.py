@@ -65,6 +65,13 @@ POSITIVE = [
         'import os\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
     ),
     case(
+        "CLR001 tab, multi-byte text and implicit concatenation before the key",
+        "import os\nif 1:\n\tm = ['é' 'b', ('authorization', 'Key <KEY>')]\n",
+        {"3:34 CLR001"},
+        "import os\nif 1:\n"
+        '\tm = [\'é\' \'b\', (\'authorization\', "Key " + os.environ["CLARIFAI_PAT"])]\n',
+    ),
+    case(
         "CLR001 str.format",
         "import os\nPAT = '<KEY>'\nmetadata = (('authorization', 'Key {}'.format(PAT)),)\n",
         {"2:7 CLR001"},

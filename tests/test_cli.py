@@ -253,3 +253,22 @@ def test_entry_points(tree: Path, command: list[str]) -> None:
     )
     assert result.returncode == 1
     assert "Would fix 1 file(s)" in result.stdout
+
+
+def test_libcst_tool_route(tree: Path) -> None:
+    """The README's `.libcst.codemod.yaml` and command rewrite the file as the fixer does."""
+    (tree / ".libcst.codemod.yaml").write_text(
+        "modules:\n- 'libcst.codemod.commands'\n- 'flake8_clarifai_secrets'\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format"]
+        + ["codemod.ReadKeyFromEnviron", "bad.py", "clean.py"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIBCST_TOOL_REQUIRE_CONFIG": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tree / "bad.py").read_text() == GOOD
+    assert (tree / "clean.py").read_text() == "x = 1\n"
+    assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
