@@ -190,6 +190,28 @@ def test_write_failure_is_reported(
     assert sorted(p.name for p in tree.iterdir()) == ["bad.py", "clean.py"]
 
 
+def test_failure_halfway_shows_no_key(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error mid-rewrite names its type only: its text may quote the source."""
+    from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+
+    leave_module = ReadKeyFromEnviron.leave_Module
+
+    def fail_on_second(self: ReadKeyFromEnviron, original: object, updated: object) -> object:
+        if self.context.filename == "./worse.py":
+            raise ValueError(f"cannot handle {KEY}")
+        return leave_module(self, original, updated)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ReadKeyFromEnviron, "leave_Module", fail_on_second)
+    (tree / "worse.py").write_text(fill(BAD))
+    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./worse.py: not processed: internal error (ValueError); please report it\n"
+    assert (tree / "worse.py").read_text() == fill(BAD)
+    assert (tree / "bad.py").read_text() == GOOD
+
+
 def test_symlinks_are_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "outside.py"
     outside.write_text(fill(BAD))
