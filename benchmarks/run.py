@@ -196,8 +196,12 @@ def main() -> None:
 
         fixer, first_line = fixer_check(copy, "planted.py", 1)
         libcst = libcst_parse_seconds(sources)
+        peak = fixer_peak_mib(copy)
         row(
-            "fix --check / LibCST parse", fixer / libcst, "<= 0.03", f"{fixer:.2f}s / {libcst:.2f}s"
+            "fix --check / LibCST parse",
+            fixer / libcst,
+            "<= 0.03",
+            f"{fixer:.2f}s / {libcst:.2f}s; fixer peak RSS {peak:.0f} MiB",
         )
         print(f"  the planted finding: {first_line.split(':', 1)[0]}")
 

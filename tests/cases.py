@@ -69,7 +69,7 @@ POSITIVE = [
         "import os\nif 1:\n\tm = ['é' 'b', ('authorization', 'Key <KEY>')]\n",
         {"3:34 CLR001"},
         "import os\nif 1:\n"
-        '\tm = [\'é\' \'b\', (\'authorization\', "Key " + os.environ["CLARIFAI_PAT"])]\n',
+        "\tm = ['é' 'b', ('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"])]\n",
     ),
     case(
         "CLR001 str.format",
