@@ -362,12 +362,10 @@ class _Detector:
             if text is not None:
                 pieces.append([(_Part(text, node, offset),)])
                 offset += len(text)
-            elif isinstance(value, ast.FormattedValue) and (
-                value.conversion,
-                value.format_spec,
-            ) in (
-                (-1, None),
-                (ord("s"), None),
+            elif (
+                isinstance(value, ast.FormattedValue)
+                and value.format_spec is None
+                and value.conversion in (-1, ord("s"))
             ):
                 pieces.append(self._templates(value.value, depth + 1))
             else:
@@ -386,13 +384,13 @@ class _Detector:
         text = _str(node.left)
         if text is None:
             return [(_UNKNOWN_PART,)]
-        args = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        args = iter(node.right.elts if isinstance(node.right, ast.Tuple) else [node.right])
         fields: list[tuple[re.Match[str], list[_Template]]] = []
         for spec in _PERCENT_SPEC.finditer(text):
             if spec.group() == "%%":
                 fields.append((spec, [(_Part("%", None, None),)]))
-            elif spec.group() == "%s" and args:
-                fields.append((spec, self._templates(args.pop(0), depth + 1)))
+            elif spec.group() == "%s" and (arg := next(args, None)) is not None:
+                fields.append((spec, self._templates(arg, depth + 1)))
             else:
                 return [(_UNKNOWN_PART,)]
         return self._fill(node.left, text, fields)

@@ -85,6 +85,12 @@ POSITIVE = [
         "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', 'Key %s' % PAT),)\n",
     ),
     case(
+        "CLR001 percent format with a tuple",
+        "import os\nPAT = '<KEY>'\nmetadata = (('authorization', '%s %s' % ('Key', PAT)),)\n",
+        {"2:7 CLR001"},
+        "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', '%s %s' % ('Key', PAT)),)\n",
+    ),
+    case(
         "CLR001 literal as an operand keeps its precedence",
         "import os\nmetadata = (('authorization', 'Key <KEY>' % ()),)\n",
         {"2:31 CLR001"},

@@ -34,6 +34,16 @@ def test_text_tests_never_change_the_findings(case: Case) -> None:
     assert might_hold_credentials(source.encode()) or not everything
 
 
+@pytest.mark.parametrize("case", POSITIVE + NEGATIVE)
+def test_tree_is_left_as_it_was(case: Case) -> None:
+    """flake8 hands the same tree to every plugin."""
+    source = fill(case.source)
+    tree = ast.parse(source)
+    before = ast.dump(tree, include_attributes=True)
+    find_credentials(tree, source_lines(source), prefilter=False)
+    assert ast.dump(tree, include_attributes=True) == before
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     (
