@@ -2,8 +2,10 @@
 
 The rules follow IPython's `TransformerManager`, as nbqa uses it: a cell magic (`%%name`) on the
 first line, and lines that start with `%`, `!` or `?`, assign from `%`/`!`, or end in `?`. Each
-such line becomes a placeholder statement on a line of its own, so line numbers do not move and
-the original line can be put back. tests/test_notebooks.py checks these rules against IPython's.
+such line becomes a placeholder on a line of its own, so line numbers do not move and the
+original line can be put back. As in nbqa, only the bodies of cell magics that run Python in
+the notebook (`%%time`, `%%capture`, ...) are checked. tests/test_notebooks.py checks these
+rules against IPython's own.
 """
 
 from __future__ import annotations
@@ -41,50 +43,46 @@ class EnvAssignment(NamedTuple):
     col: int
 
 
+def is_foreign(cell: str) -> bool:
+    """Whether `cell` is a cell magic whose body is not Python (`%%bash`, `%%html`, ...)."""
+    first = cell.lstrip("\r\n")
+    if not first.startswith("%%"):
+        return False
+    name = first[2:].split(maxsplit=1)
+    return not name or name[0] not in PYTHON_CELL_MAGICS
+
+
 def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     """`cell` with its IPython lines masked, or None if the result is still not Python.
 
-    `placeholder()` gives a new expression, unique in the notebook, for each masked line.
+    `placeholder()` gives a new expression, unique in the notebook, for each masked line. A
+    Python cell magic's header (`%%time`) becomes a comment, so that a module that starts with
+    it gets new imports below it.
     """
     if _parses(cell):
         return Masked(cell, {})
     lines = source_lines(cell)
-    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    whole: set[int] = set()
-    if first < len(lines) and lines[first].startswith("%%"):
-        magic = lines[first][2:].split(maxsplit=1)
-        whole.add(first)
-        if not magic or magic[0] not in PYTHON_CELL_MAGICS:
-            whole.update(range(first, len(lines)))
     replaced = {}
     escaped = set()
     indent, continued = "", False
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
-        if i in whole:
-            indent = ""
-        elif continued:
-            pass
-        elif _ESCAPED.match(body) or _HELP.fullmatch(body):
-            indent = body[: len(body) - len(body.lstrip(" \t"))]
+        if body.startswith("%%") and not "".join(lines[:i]).strip():
+            mark = "# " + placeholder()
         else:
-            continue
-        continued = i not in whole and body.endswith("\\")
-        mark = indent + placeholder()
-        replaced[mark] = body
-        if i not in whole:
+            if continued:
+                pass
+            elif _ESCAPED.match(body) or _HELP.fullmatch(body):
+                indent = body[: len(body) - len(body.lstrip(" \t"))]
+            else:
+                continue
+            continued = body.endswith("\\")
+            mark = indent + placeholder()
             escaped.add(mark)
+        replaced[mark] = body
         lines[i] = mark + line[len(body) :]
     source = "".join(lines)
     return Masked(source, replaced, frozenset(escaped)) if _parses(source) else None
-
-
-def hide(cell: str, placeholder: Callable[[], str]) -> Masked:
-    """`cell` with every line masked: a cell that is not Python even with its magics masked."""
-    lines = source_lines(cell)
-    marks = [placeholder() for _ in lines]
-    source = "".join(mark + line[len(line.rstrip("\r\n")) :] for mark, line in zip(marks, lines))
-    return Masked(source, {mark: line.rstrip("\r\n") for mark, line in zip(marks, lines)})
 
 
 def unmask(source: str, masked: dict[str, str], dropped: frozenset[str] = frozenset()) -> str:
@@ -109,7 +107,8 @@ def env_assignment(line: str) -> Optional[EnvAssignment]:
     match = _ENV.match(line)
     if match is None or line.rstrip().endswith("\\"):
         return None
-    start = match.end()
+    rest = line[match.end() :]
+    start = len(line) - len(rest.lstrip())
     params = line[start:]
     split = "=" if "=" in params else " "
     bits = params.split(split, 1)

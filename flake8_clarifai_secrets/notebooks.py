@@ -25,7 +25,7 @@ from flake8_clarifai_secrets.credentials import (
     name_words,
 )
 from flake8_clarifai_secrets.detector import source_lines
-from flake8_clarifai_secrets.magics import Masked, env_assignment, hide, unmask
+from flake8_clarifai_secrets.magics import Masked, env_assignment, is_foreign, unmask
 from flake8_clarifai_secrets.magics import mask as mask_magics
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -215,6 +215,7 @@ class _Notebook:
         code = [cell for cell in self.cells if cell.kind == "code"] if self.python else []
         separator = self._placeholder() + "\n"
         module = self._module(code, separator, report)
+        code = [cell for cell in code if cell.masked is not None]
         view = Result(result.path)
         if module.strip():
             _fix(module.encode("utf-8"), self.settings, view)
@@ -229,7 +230,7 @@ class _Notebook:
             report += [_Report("code", e.cell, e.line, e.col, e.moved, True) for e in env]
             result.variables = list(dict.fromkeys([*view.variables, *(e.name for e in env)]))
         else:
-            sources = [cell.source for cell in code]
+            sources = {cell.number: cell.source for cell in code}
             why = (
                 f"left alone: `%env` sets `{clash}` to another key than the code reads from it"
                 " - move these keys by hand"
@@ -239,43 +240,37 @@ class _Notebook:
                 report.append(moved._replace(text=f"{moved.text.split()[0]} {why}"))
             report += [_Report("code", e.cell, e.line, e.col, f"CLR004 {why}") for e in env]
         report += [self._relocate(code, line, False) for line in view.left]
-        cleared = self._outputs(code, report)
+        cleared = self._outputs(report)
         self._markdown(report)
         report.sort(key=lambda r: (r.kind == "markdown", r.cell, r.line, r.col))
         result.moved = [str(r) for r in report if r.fixed]
         result.left = [str(r) for r in report if not r.fixed]
         result.secrets = self.secrets
-        new = self._splice(code, sources, cleared)
+        new = self._splice(sources, cleared)
         if new != self.text:
             result.old, result.new = self.data, new.encode("utf-8")
 
     def _module(self, code: list[_Cell], separator: str, report: list[_Report]) -> str:
+        """The Python cells as one module; each cell that is not Python is reported."""
         parts = []
         line = 1
-        for k, cell in enumerate(code):
-            if k:
+        for cell in code:
+            if is_foreign(cell.source):
+                continue
+            cell.masked = mask_magics(cell.source, self._placeholder)
+            if cell.masked is None:
+                why = "not checked: not valid Python, even with IPython syntax masked - fix it"
+                report.append(_Report("code", cell.number, 0, 0, why))
+                continue
+            if parts:
                 parts.append(separator)
                 line += 1
-            masked = mask_magics(cell.source, self._placeholder)
-            if masked is None:
-                masked = hide(cell.source, self._placeholder)
-                report.append(
-                    _Report(
-                        "code",
-                        cell.number,
-                        0,
-                        0,
-                        "not checked: not valid Python, even with IPython syntax masked - "
-                        "fix its syntax",
-                    )
-                )
-            cell.masked = masked
-            text = masked.source
+            text = cell.masked.source
             if text and not text.endswith(("\n", "\r")):
                 text += "\n"
                 cell.added_newline = True
             cell.first_line = line
-            line += text.count("\n")
+            line += len(source_lines(text))
             parts.append(text)
         return "".join(parts)
 
@@ -317,19 +312,19 @@ class _Notebook:
 
     def _split(
         self, code: list[_Cell], module: str, separator: str, dropped: frozenset[str]
-    ) -> list[str]:
+    ) -> dict[int, str]:
         pieces = module.split(separator)
         if len(pieces) != max(len(code), 1):
             raise _NotProcessed("the rewrite cannot be split back into cells")
-        sources = []
+        sources = {}
         for cell, piece in zip(code, pieces):
             assert cell.masked is not None
             if cell.added_newline and piece.endswith("\n"):
                 piece = piece[:-1]
-            sources.append(unmask(piece, cell.masked.lines, dropped))
+            sources[cell.number] = unmask(piece, cell.masked.lines, dropped)
         return sources
 
-    def _outputs(self, code: list[_Cell], report: list[_Report]) -> set[tuple[int, int]]:
+    def _outputs(self, report: list[_Report]) -> set[tuple[int, int]]:
         """Outputs that show a key from the code or a `Key <key>` value; cleared if asked."""
         cleared = set()
         for cell in [c for c in self.cells if c.kind == "code"]:
@@ -387,10 +382,13 @@ class _Notebook:
                         )
                         self.secrets.append(key)
 
-    def _splice(self, code: list[_Cell], sources: list[str], cleared: set[tuple[int, int]]) -> str:
+    def _splice(self, sources: dict[int, str], cleared: set[tuple[int, int]]) -> str:
+        """The file's text with new sources for the code cells in `sources`, `cleared` outputs
+        (cell, output) removed, and every other byte as it was."""
         edits: list[tuple[int, int, str]] = []
         escape = self.text.isascii()
-        for cell, source in zip(code, sources):
+        for cell in self.cells:
+            source = sources.get(cell.number, cell.source) if cell.kind == "code" else cell.source
             assert isinstance(cell.span.members, dict)
             if source != cell.source:
                 span = cell.span.members["source"]

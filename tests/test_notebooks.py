@@ -59,8 +59,15 @@ def split(source: str) -> list[str]:
     """
     tree = ast.parse(source)
     body = tree.body
-    first = next((i for i, s in enumerate(body) if not isinstance(s, (ast.Import, ast.ImportFrom))), 0)
-    starts = sorted({min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))]) for s in body[first + 1 :]})
+    first = next(
+        (i for i, s in enumerate(body) if not isinstance(s, (ast.Import, ast.ImportFrom))), 0
+    )
+    starts = sorted(
+        {
+            min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))])
+            for s in body[first + 1 :]
+        }
+    )
     lines = source.splitlines(keepends=True)
     bounds = [0, *(n - 1 for n in starts), len(lines)]
     return ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
@@ -107,3 +114,144 @@ def test_case_table_split_across_cells(case: Case, tmp_path: Path) -> None:
     fixed = source if expected.new is None else expected.new.decode()
     new = pieces if result.new is None else sources(result.new)
     assert "".join(new) == fixed
+
+
+def _report(result: cli.Result) -> list[str]:
+    return [*result.moved, *result.left]
+
+
+def _moved(cell: int, line: int, col: int, key: str = KEY, var: str = "CLARIFAI_PAT") -> str:
+    return f'cell_{cell}:{line}:{col}: CLR004 key (...{key[-4:]}) -> os.environ["{var}"]'
+
+
+MAGICS = [
+    pytest.param(["%env CLARIFAI_PAT=<KEY>"], [_moved(1, 1, 19)], [""], id="%env NAME=key"),
+    pytest.param(["%env CLARIFAI_PAT <KEY>"], [_moved(1, 1, 19)], [""], id="%env NAME key"),
+    pytest.param(["%env CLARIFAI_PAT = <KEY>"], [_moved(1, 1, 21)], [""], id="%env NAME = key"),
+    pytest.param(['%env CLARIFAI_PAT="<KEY>"'], [_moved(1, 1, 20)], [""], id="%env quoted"),
+    pytest.param(
+        ["%set_env CLARIFAI_API_KEY=<KEY>"],
+        [_moved(1, 1, 27, var="CLARIFAI_API_KEY")],
+        [""],
+        id="%set_env",
+    ),
+    pytest.param(
+        ["import os\n%env CLARIFAI_PAT=<KEY>\nprint(1)", "x = 1"],
+        [_moved(1, 2, 19)],
+        ["import os\nprint(1)", "x = 1"],
+        id="%env among other lines, the next cell keeps its number",
+    ),
+    pytest.param(
+        ["if True:\n    %env CLARIFAI_PAT=<KEY>"],
+        [_moved(1, 2, 23)],
+        ["if True:\n    pass"],
+        id="%env alone in a block becomes pass",
+    ),
+    pytest.param(
+        ["%env CLARIFAI_PAT=<KEY>", "PAT = '<KEY>'\nmetadata = (('authorization', 'Key ' + PAT),)"],
+        [_moved(1, 1, 19), f'cell_2:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "import os\n\n",
+            "PAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', 'Key ' + PAT),)",
+        ],
+        id="%env and the code hold the same key",
+    ),
+    pytest.param(
+        ["%env CLARIFAI_PAT=<KEY>", "m = (('authorization', 'Key <KEY2>'),)"],
+        [
+            "cell_1:1:19: CLR004 left alone: `%env` sets `CLARIFAI_PAT` to another key than the"
+            " code reads from it - move these keys by hand",
+            "cell_2:1:24: CLR001 left alone: `%env` sets `CLARIFAI_PAT` to another key than the"
+            " code reads from it - move these keys by hand",
+        ],
+        None,
+        id="%env and the code hold different keys for one variable",
+    ),
+    pytest.param(["%env CLARIFAI_USER_ID=<KEY>"], [], None, id="not a credential variable"),
+    pytest.param(["%env CLARIFAI_PAT=YOUR_PAT_HERE"], [], None, id="placeholder"),
+    pytest.param(["%env CLARIFAI_PAT"], [], None, id="%env reads a variable"),
+    pytest.param(["%env CLARIFAI_PAT=$pat"], [], None, id="%env expands a Python name"),
+    pytest.param(["%env CLARIFAI PAT=<KEY>"], [], None, id="IPython refuses a name with a space"),
+    pytest.param(
+        [
+            "!pip install clarifai\nx = !ls\nnp.sum?\n?np\n%matplotlib inline\n"
+            "m = (('authorization', 'Key <KEY>'),)"
+        ],
+        [f'cell_1:6:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "import os\n\n!pip install clarifai\nx = !ls\nnp.sum?\n?np\n%matplotlib inline\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)'
+        ],
+        id="line magics, shell escapes and help stay",
+    ),
+    pytest.param(
+        ["%%time\nm = (('authorization', 'Key <KEY>'),)"],
+        [f'cell_1:2:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        ['%%time\nimport os\n\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)'],
+        id="the body of a Python cell magic is checked, the import goes below its header",
+    ),
+    pytest.param(
+        ["%%bash\necho hi", "m = (('authorization', 'Key <KEY>'),)"],
+        [f'cell_2:1:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "%%bash\necho hi",
+            'import os\n\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+        ],
+        id="the import goes into the first Python cell",
+    ),
+    pytest.param(
+        ["%%bash\nexport CLARIFAI_PAT=<KEY>"],
+        ["cell_1:2:21: a key in a shell cell"],
+        None,
+        id="a key in a shell cell magic",
+        marks=pytest.mark.xfail(reason="like nbqa, only cell magics that run Python are read"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("cells", "report", "fixed"), MAGICS)
+def test_magics(
+    cells: list[str], report: list[str], fixed: list[str] | None, tmp_path: Path
+) -> None:
+    path = save(tmp_path, notebook(*map(code, cells)))
+    result = fix(path)
+    assert result.error is None
+    assert _report(result) == report
+    if fixed is None:
+        assert result.new is None
+    else:
+        assert result.new is not None
+        assert sources(result.new) == fixed
+        assert (
+            fix(save(tmp_path, nbformat.reads(result.new.decode(), 4), "again.ipynb")).new is None
+        )
+
+
+# Cells in which IPython turns some lines into `get_ipython()` calls and keeps the line count.
+ORACLE = [
+    "%env CLARIFAI_PAT=abc\nx = 1\n",
+    "x = !ls\ny = %time 1\n",
+    "a.b = %time 1\n",
+    "np.sum?\nnp.sum??\n?np\n??np\n",
+    "if 1:\n    !ls\n    x = 1\n",
+    "x = 1 # what?\n!ls\n",
+    "%matplotlib inline\nimport numpy as np\n",
+    "!!ls\n%load_ext autoreload\n%autoreload 2\n",
+    "for i in range(2):\n    %time f(i)\n",
+]
+
+
+@pytest.mark.parametrize("cell", ORACLE)
+def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from flake8_clarifai_secrets.magics import mask
+
+    transformed = TransformerManager().transform_cell(cell).splitlines()
+    lines = cell.splitlines()
+    assert len(transformed) == len(lines)
+    counter = iter(range(1000))
+    masked = mask(cell, lambda: f"hash({next(counter)})")
+    assert masked is not None
+    ours = [i for i, line in enumerate(masked.source.splitlines()) if "hash(" in line]
+    assert ours == [i for i, (a, b) in enumerate(zip(lines, transformed)) if a != b]
