@@ -23,6 +23,7 @@ from flake8_clarifai_secrets.credentials import (
     is_credential_name,
     mask,
     name_words,
+    redact,
 )
 from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.magics import Masked, env_assignment, is_foreign, unmask
@@ -161,27 +162,27 @@ class _Notebook:
         self.secrets: list[str] = []
 
     def _validate(self) -> None:
+        try:
+            document = json.loads(self.text)
+        except ValueError as error:
+            raise _Invalid(f"is not JSON ({error})") from None
+        version = document.get("nbformat") if isinstance(document, dict) else None
+        if not isinstance(version, int):
+            raise _Invalid("is not a notebook (it has no `nbformat` version)")
+        if version != 4:
+            raise _Invalid(
+                f"is an nbformat {version} notebook; convert it to version 4 with "
+                "`jupyter nbconvert --to notebook`"
+            )
         import nbformat
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                notebook = nbformat.reads(  # type: ignore[no-untyped-call]
-                    self.text, as_version=nbformat.NO_CONVERT
-                )
-                nbformat.validate(notebook)
-            except nbformat.reader.NotJSONError:
-                raise _Invalid("is not JSON") from None
+                nbformat.validate(document)
             except nbformat.ValidationError as error:
-                message = str(error.message).splitlines()[0]
+                message = redact(str(error.message).splitlines()[0], [])
                 raise _Invalid(f"is not a valid notebook ({message})") from None
-            except Exception as error:  # noqa: B902 - nbformat raises many kinds
-                raise _Invalid(f"is not a notebook ({type(error).__name__})") from None
-        if notebook.nbformat != 4:
-            raise _Invalid(
-                f"is an nbformat {notebook.nbformat} notebook; convert it to version 4 with "
-                "`jupyter nbconvert --to notebook`"
-            )
 
     def _raw(self, span: _Span) -> str:
         return self.text[span.start : span.end]
@@ -242,7 +243,7 @@ class _Notebook:
         report += [self._relocate(code, line, False) for line in view.left]
         cleared = self._outputs(report)
         self._markdown(report)
-        report.sort(key=lambda r: (r.kind == "markdown", r.cell, r.line, r.col))
+        report.sort(key=lambda r: (r.kind == "markdown", r.cell, r.kind == "output", r.line, r.col))
         result.moved = [str(r) for r in report if r.fixed]
         result.left = [str(r) for r in report if not r.fixed]
         result.secrets = self.secrets
@@ -252,7 +253,7 @@ class _Notebook:
 
     def _module(self, code: list[_Cell], separator: str, report: list[_Report]) -> str:
         """The Python cells as one module; each cell that is not Python is reported."""
-        parts = []
+        parts: list[str] = []
         line = 1
         for cell in code:
             if is_foreign(cell.source):

@@ -6,16 +6,25 @@ import ast
 import json
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import nbformat
+import nbformat.v4
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.notebooks import process_notebook
 from tests.cases import NEGATIVE, POSITIVE, Case
 from tests.keys import KEY, KEY2, fill
+
+# nbformat has no type hints: these typed names let mypy --strict accept the calls.
+new_code_cell: Callable[..., Any] = nbformat.v4.new_code_cell
+new_markdown_cell: Callable[..., Any] = nbformat.v4.new_markdown_cell
+new_notebook: Callable[..., Any] = nbformat.v4.new_notebook
+new_output: Callable[..., Any] = nbformat.v4.new_output
+reads: Callable[..., Any] = nbformat.reads
+write: Callable[..., Any] = nbformat.write
 
 _CELL_POSITION = re.compile(r"cell_(\d+):(\d+):(\d+): ")
 PYTHON = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -31,7 +40,7 @@ def code(source: str, *outputs: Any) -> Any:
 
 def save(tmp_path: Path, nb: Any, name: str = "nb.ipynb") -> Path:
     path = tmp_path / name
-    nbformat.write(nb, str(path))
+    write(nb, str(path))
     return path
 
 
@@ -40,7 +49,7 @@ def fix(path: Path, clear: bool = False) -> cli.Result:
 
 
 def sources(data: bytes) -> list[str]:
-    nb = nbformat.reads(data.decode(), as_version=4)
+    nb = reads(data.decode(), as_version=4)
     return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
@@ -222,9 +231,7 @@ def test_magics(
     else:
         assert result.new is not None
         assert sources(result.new) == fixed
-        assert (
-            fix(save(tmp_path, nbformat.reads(result.new.decode(), 4), "again.ipynb")).new is None
-        )
+        assert fix(save(tmp_path, reads(result.new.decode(), 4), "again.ipynb")).new is None
 
 
 # Cells in which IPython turns some lines into `get_ipython()` calls and keeps the line count.
@@ -247,7 +254,8 @@ def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
 
     from flake8_clarifai_secrets.magics import mask
 
-    transformed = TransformerManager().transform_cell(cell).splitlines()
+    transformer: Any = TransformerManager
+    transformed = transformer().transform_cell(cell).splitlines()
     lines = cell.splitlines()
     assert len(transformed) == len(lines)
     counter = iter(range(1000))
@@ -255,3 +263,240 @@ def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
     assert masked is not None
     ours = [i for i, line in enumerate(masked.source.splitlines()) if "hash(" in line]
     assert ours == [i for i, (a, b) in enumerate(zip(lines, transformed)) if a != b]
+
+
+def _outputs() -> list[Any]:
+    """Outputs of a cell that sent KEY: which of them show a key is the point of the tests."""
+    request_id = "4be5f0a1c7d94e4fb0c1d2e3f4a5b6c7"
+    return [
+        new_output("stream", name="stdout", text=fill("env: CLARIFAI_PAT=<KEY>\n")),
+        new_output("stream", name="stdout", text=f"request id {request_id}\n"),
+        new_output(
+            "execute_result",
+            data={"text/plain": fill("(('authorization', 'Key <KEY>'),)")},
+            execution_count=1,
+        ),
+        new_output("display_data", data={"text/html": fill("<b><KEY></b>"), "text/plain": "<b>"}),
+        new_output(
+            "display_data", data={"text/plain": fill("headers: {'Authorization': 'Key <KEY2>'}")}
+        ),
+        new_output(
+            "display_data", data={"text/plain": f"model {request_id}", "image/png": "iVBORw0KGgo="}
+        ),
+        new_output(
+            "error",
+            ename="KeyError",
+            evalue="'x'",
+            traceback=[
+                fill(
+                    "\x1b[0;32m----> 1\x1b[0m PAT \x1b[38;5;241m=\x1b[39m "
+                    "\x1b[38;5;124m'<KEY>'\x1b[39m"
+                )
+            ],
+        ),
+    ]
+
+
+LEAKING = [1, 3, 4, 5, 7]
+
+
+def _tail(output: int) -> str:
+    return (KEY2 if output == 5 else KEY)[-4:]
+
+
+def test_leaking_outputs_are_reported(tmp_path: Path) -> None:
+    path = save(tmp_path, notebook(code("x = 1"), code("%env CLARIFAI_PAT=<KEY>", *_outputs())))
+    before = path.read_bytes()
+    result = fix(path)
+    assert result.left == [
+        f"cell_2: output {n} shows a Clarifai key (...{_tail(n)}) - clear it, or rerun with "
+        "--clear-leaking-outputs"
+        for n in LEAKING
+    ]
+    assert result.new is not None
+    new = reads(result.new.decode(), 4)
+    assert new.cells[1].outputs == reads(before.decode(), 4).cells[1].outputs
+
+
+def test_clear_leaking_outputs_clears_exactly_those(tmp_path: Path) -> None:
+    path = save(tmp_path, notebook(code("x = 1"), code("%env CLARIFAI_PAT=<KEY>", *_outputs())))
+    result = fix(path, clear=True)
+    assert result.left == []
+    assert result.moved == [
+        _moved(2, 1, 19),
+        *(f"cell_2: output {n} shows a Clarifai key (...{_tail(n)}): cleared" for n in LEAKING),
+    ]
+    assert result.new is not None
+    kept = [o for n, o in enumerate(_outputs(), start=1) if n not in LEAKING]
+    assert reads(result.new.decode(), 4).cells[1].outputs == kept
+
+
+def test_outputs_of_a_clean_notebook_with_ids_are_left(tmp_path: Path) -> None:
+    path = save(tmp_path, notebook(code("model_id = 'x'", *_outputs()[1:2])))
+    assert _report(fix(path, clear=True)) == []
+    assert fix(path, clear=True).new is None
+
+
+MARKDOWN = [
+    pytest.param("Your PAT: `<KEY>`", ["cell_1:1:12"], id="PAT label"),
+    pytest.param("Set `CLARIFAI_PAT=<KEY>` first", ["cell_1:1:19"], id="variable"),
+    pytest.param("# Setup\n\nAuthorization: Key <KEY>", ["cell_1:3:20"], id="Key scheme"),
+    pytest.param("api_key = '<KEY>'", ["cell_1:1:12"], id="api_key in a code block"),
+    pytest.param("The model id is <KEY>", [], id="model id"),
+    pytest.param("PAT for the model version <KEY>", [], id="nearest label is an id"),
+    pytest.param("Checksum <KEY>", [], id="no credential context"),
+    pytest.param("Your PAT: YOUR_PAT_HERE", [], id="placeholder"),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), MARKDOWN)
+def test_markdown_keys_are_reported_never_rewritten(
+    text: str, where: list[str], tmp_path: Path
+) -> None:
+    path = save(tmp_path, notebook(new_markdown_cell(fill(text))))
+    result = fix(path, clear=True)
+    assert result.new is None
+    assert result.left == [
+        f"{w}: Clarifai key (...{KEY[-4:]}) in a markdown cell - remove it by hand: the "
+        "notebook publishes it"
+        for w in where
+    ]
+
+
+def test_markdown_shows_a_key_from_the_code_whatever_the_prose(tmp_path: Path) -> None:
+    nb = notebook(
+        new_markdown_cell("intro"),
+        new_markdown_cell(fill("the model id is <KEY>")),
+        code("metadata = (('authorization', 'Key <KEY>'),)"),
+    )
+    result = fix(save(tmp_path, nb))
+    assert result.left == [
+        f"cell_2:1:17: Clarifai key (...{KEY[-4:]}) in a markdown cell - remove it by hand: "
+        "the notebook publishes it"
+    ]
+
+
+LAYOUTS = [
+    pytest.param(1, False, True, True, id="nbformat's own layout"),
+    pytest.param(2, True, True, False, id="indent 2, escaped non-ASCII, no final newline"),
+    pytest.param(4, False, False, True, id="sources as one string"),
+    pytest.param(None, True, True, False, id="all on one line"),
+]
+
+
+@pytest.mark.parametrize(("indent", "escape", "as_list", "final_newline"), LAYOUTS)
+def test_every_other_byte_stays(
+    indent: int | None, escape: bool, as_list: bool, final_newline: bool, tmp_path: Path
+) -> None:
+    def source(text: str) -> Any:
+        return text.splitlines(keepends=True) if as_list else text
+
+    old = fill("# café\nmetadata = (('authorization', 'Key <KEY>'),)\n")
+    new = '# café\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+    cell = {
+        "source": source(old),
+        "cell_type": "code",
+        "outputs": [],
+        "id": "first",
+        "execution_count": 7,
+        "metadata": {"tags": ["é"]},
+    }
+    doc = {
+        "cells": [
+            {"cell_type": "markdown", "id": "intro", "metadata": {}, "source": source("Ünïcode")},
+            {**cell, "source": source("import os\n")},
+            cell,
+        ],
+        "nbformat_minor": 5,
+        "nbformat": 4,
+        "metadata": {"orig_nbformat": 3, **PYTHON},
+    }
+    text = json.dumps(doc, indent=indent, ensure_ascii=escape) + ("\n" if final_newline else "")
+    path = tmp_path / "nb.ipynb"
+    path.write_text(text, encoding="utf-8")
+    result = fix(path)
+    assert result.new is not None
+    old_json = json.dumps(source(old), indent=indent, ensure_ascii=escape)
+    new_json = json.dumps(source(new), indent=indent, ensure_ascii=escape)
+    if indent:
+        pad = "\n" + " " * indent * 3
+        old_json, new_json = (j.replace("\n", pad) for j in (old_json, new_json))
+    assert old_json in text
+    assert result.new.decode("utf-8") == text.replace(old_json, new_json)
+
+
+def test_a_clean_notebook_is_not_written(tmp_path: Path) -> None:
+    nb = notebook(code("import os\nmetadata = (('authorization', 'Key ' + os.environ['X']),)"))
+    assert fix(save(tmp_path, nb), clear=True) == cli.Result(str(tmp_path / "nb.ipynb"))
+
+
+BROKEN = [
+    pytest.param(b'{"cells": [', "is not JSON", id="invalid JSON"),
+    pytest.param(
+        b'{"a": 1}', "is not a notebook (it has no `nbformat` version)", id="JSON, not a notebook"
+    ),
+    pytest.param(b"\xff\xfe{}", "cannot be decoded (", id="not UTF-8"),
+    pytest.param(
+        json.dumps(
+            {
+                "nbformat": 4,
+                "nbformat_minor": 5,
+                "metadata": {},
+                "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "x"}],
+            }
+        ).encode(),
+        "is not a valid notebook ('outputs' is a required property)",
+        id="a code cell without outputs",
+    ),
+    pytest.param(
+        fill(
+            '{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code",'
+            ' "id": "a", "metadata": {}, "outputs": [], "execution_count": "<KEY>", '
+            "\"source\": \"m = (('authorization', 'Key <KEY>'),)\"}]}"
+        ).encode(),
+        "is not a valid notebook (",
+        id="a key in the invalid part",
+    ),
+    pytest.param(
+        json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}).encode(),
+        "is an nbformat 3 notebook; convert it to version 4 with `jupyter nbconvert --to notebook`",
+        id="nbformat 3",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "error"), BROKEN)
+def test_unreadable_notebooks_are_reported(data: bytes, error: str, tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(data)
+    result = fix(path)
+    assert result.error is not None and result.error.startswith(error)
+    assert KEY not in result.error
+    assert result.new is None
+    assert path.read_bytes() == data
+
+
+def test_a_cell_that_does_not_parse_is_reported_and_the_others_are_fixed(tmp_path: Path) -> None:
+    nb = notebook(
+        code("PAT = '<KEY>'"),
+        code("x = = 1\nPAT2 = '<KEY2>'"),
+        code("metadata = (('authorization', 'Key ' + PAT),)"),
+    )
+    result = fix(save(tmp_path, nb))
+    assert result.error is None
+    assert _report(result) == [
+        f'cell_1:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+        "cell_2: not checked: not valid Python, even with IPython syntax masked - fix it",
+    ]
+    assert result.new is not None
+    assert sources(result.new) == [
+        'import os\n\nPAT = os.environ["CLARIFAI_PAT"]',
+        fill("x = = 1\nPAT2 = '<KEY2>'"),
+        "metadata = (('authorization', 'Key ' + PAT),)",
+    ]
+
+
+def test_a_notebook_in_another_language_has_its_code_left(tmp_path: Path) -> None:
+    r = {"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}
+    nb = notebook(code("pat <- '<KEY>'\nx = (('authorization', 'Key <KEY>'),)"), **r)
+    assert fix(save(tmp_path, nb)) == cli.Result(str(tmp_path / "nb.ipynb"))
