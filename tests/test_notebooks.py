@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -500,3 +502,27 @@ def test_a_notebook_in_another_language_has_its_code_left(tmp_path: Path) -> Non
     r = {"kernelspec": {"name": "ir", "display_name": "R", "language": "R"}}
     nb = notebook(code("pat <- '<KEY>'\nx = (('authorization', 'Key <KEY>'),)"), **r)
     assert fix(save(tmp_path, nb)) == cli.Result(str(tmp_path / "nb.ipynb"))
+
+
+def test_nbqa_flake8_reports_what_the_fixer_reports(tmp_path: Path) -> None:
+    """The README's `nbqa flake8 --select=CLR`, with the real nbqa and flake8."""
+    nb = notebook(
+        code("!pip install clarifai\nPAT = '<KEY>'"),
+        new_markdown_cell("Send it"),
+        code("%matplotlib inline\nmetadata = (('authorization', 'Key ' + PAT),)"),
+    )
+    path = save(tmp_path, nb)
+    lint = subprocess.run(
+        [sys.executable, "-m", "nbqa", "flake8", "--select=CLR", "--isolated", "nb.ipynb"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert lint.returncode == 1
+    assert KEY not in lint.stdout
+    assert [line.split(" ")[:2] for line in lint.stdout.splitlines()] == [
+        ["nb.ipynb:cell_1:2:7:", "CLR001"]
+    ]
+    assert fix(path).moved == [
+        f'cell_1:2:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'
+    ]
