@@ -25,13 +25,14 @@ from flake8_clarifai_secrets.credentials import (
     name_words,
     redact,
 )
-from flake8_clarifai_secrets.detector import source_lines
+from flake8_clarifai_secrets.detector import might_hold_credentials, source_lines
 from flake8_clarifai_secrets.magics import Masked, env_assignment, is_foreign, unmask
 from flake8_clarifai_secrets.magics import mask as mask_magics
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _POSITION = re.compile(r"(\d+):(\d+): ")
 _MOVED = re.compile(r'key \((?P<tail>[^)]*)\) -> os\.environ\["(?P<name>[^"]+)"\]')
+_HEX_BYTES = re.compile(rb"[0-9a-f]{32}")
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 _AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -124,13 +125,19 @@ class _Invalid(Exception):
 
 
 def process_notebook(path: str, settings: Settings, clear_outputs: bool = False) -> Result:
-    """Read one notebook and compute its fixed bytes. Never raises; never writes."""
+    """Read one notebook and compute its fixed bytes. Never raises; never writes.
+
+    As for `.py` files, a notebook is read only if the detector's text test says that it may
+    hold a credential, or it holds 32 hex digits in a row: no finding is possible otherwise.
+    """
     result = Result(path)
     try:
         with open(path, "rb") as file:
             data = file.read()
     except OSError as error:
         result.error = f"cannot be read ({error.strerror})"
+        return result
+    if not might_hold_credentials(data, settings.env_var) and _HEX_BYTES.search(data) is None:
         return result
     try:
         _Notebook(data, settings, clear_outputs).fix(result)
@@ -320,6 +327,10 @@ class _Notebook:
         sources = {}
         for cell, piece in zip(code, pieces):
             assert cell.masked is not None
+            if not set(cell.masked.lines) <= {line.rstrip("\r\n") for line in source_lines(piece)}:
+                raise _NotProcessed(
+                    f"cell_{cell.number}: the fix would rewrite a line that holds IPython syntax"
+                )
             if cell.added_newline and piece.endswith("\n"):
                 piece = piece[:-1]
             sources[cell.number] = unmask(piece, cell.masked.lines, dropped)

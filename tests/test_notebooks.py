@@ -432,21 +432,18 @@ def test_a_clean_notebook_is_not_written(tmp_path: Path) -> None:
     assert fix(save(tmp_path, nb), clear=True) == cli.Result(str(tmp_path / "nb.ipynb"))
 
 
+# Each holds a key: like a `.py` file, a notebook that cannot hold a finding is not read.
+CELL = {"cell_type": "code", "id": "a", "metadata": {}, "source": fill("PAT = '<KEY>'")}
 BROKEN = [
-    pytest.param(b'{"cells": [', "is not JSON", id="invalid JSON"),
+    pytest.param(fill('{"cells": ["PAT = \'<KEY>\'"').encode(), "is not JSON (", id="invalid JSON"),
     pytest.param(
-        b'{"a": 1}', "is not a notebook (it has no `nbformat` version)", id="JSON, not a notebook"
+        fill('{"PAT": "<KEY>"}').encode(),
+        "is not a notebook (it has no `nbformat` version)",
+        id="JSON, not a notebook",
     ),
-    pytest.param(b"\xff\xfe{}", "cannot be decoded (", id="not UTF-8"),
+    pytest.param(fill("\xff{'<KEY>'}").encode("latin-1"), "cannot be decoded (", id="not UTF-8"),
     pytest.param(
-        json.dumps(
-            {
-                "nbformat": 4,
-                "nbformat_minor": 5,
-                "metadata": {},
-                "cells": [{"cell_type": "code", "id": "a", "metadata": {}, "source": "x"}],
-            }
-        ).encode(),
+        json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [CELL]}).encode(),
         "is not a valid notebook ('outputs' is a required property)",
         id="a code cell without outputs",
     ),
@@ -456,11 +453,13 @@ BROKEN = [
             ' "id": "a", "metadata": {}, "outputs": [], "execution_count": "<KEY>", '
             "\"source\": \"m = (('authorization', 'Key <KEY>'),)\"}]}"
         ).encode(),
-        "is not a valid notebook (",
+        "is not a valid notebook ('...",
         id="a key in the invalid part",
     ),
     pytest.param(
-        json.dumps({"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": []}).encode(),
+        json.dumps(
+            {"nbformat": 3, "nbformat_minor": 0, "metadata": {}, "worksheets": [CELL]}
+        ).encode(),
         "is an nbformat 3 notebook; convert it to version 4 with `jupyter nbconvert --to notebook`",
         id="nbformat 3",
     ),
@@ -476,6 +475,12 @@ def test_unreadable_notebooks_are_reported(data: bytes, error: str, tmp_path: Pa
     assert KEY not in result.error
     assert result.new is None
     assert path.read_bytes() == data
+
+
+def test_a_notebook_that_cannot_hold_a_key_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(b'{"cells": [')
+    assert fix(path) == cli.Result(str(path))
 
 
 def test_a_cell_that_does_not_parse_is_reported_and_the_others_are_fixed(tmp_path: Path) -> None:
