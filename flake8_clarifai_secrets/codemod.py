@@ -18,7 +18,7 @@ from libcst.metadata import ParentNodeProvider, PositionProvider
 from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, source_lines
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
 
-_String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString]
+_String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
 # Parents in which `a + b` needs parentheses to stay one operand.
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 
@@ -127,7 +127,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         for finding, var in self._plan(lines, os_taken):
             self.moved.append(Moved(finding, var))
             assert finding.fix is not None
-            if finding.fix.kind == "literal":
+            if finding.fix.kind in ("literal", "name"):
                 self._literals[finding.fix.span] = (finding, var)
             elif finding.fix.kind == "env_read":
                 self._env_reads.add(finding.fix.span)
@@ -137,7 +137,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self.warn(f"{finding.line}:{finding.col + 1}: {finding.code} left alone: {reason}")
         if not self.moved:
             return tree
-        if self._literals or self._env_reads:
+        if any(f.fix and f.fix.kind == "literal" for f, _ in self._literals.values()) or (
+            self._env_reads
+        ):
             AddImportsVisitor.add_needed_import(self.context, "os")
         return super().transform_module_impl(tree)
 
@@ -158,12 +160,12 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 self.left.append((finding, "`os` is bound to something else in this file"))
             else:
                 fixable.append(finding)
-                if finding.fix.kind != "literal":
+                if finding.fix.kind not in ("literal", "name"):
                     owner.setdefault(finding.target, finding.secret)
         planned = []
         for finding in fixable:
             assert finding.fix is not None
-            if finding.fix.kind != "literal":
+            if finding.fix.kind not in ("literal", "name"):
                 planned.append((finding, finding.target))
                 continue
             base = (
@@ -194,6 +196,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             return updated
         finding, var = target
         assert finding.fix is not None
+        if finding.fix.kind == "name":
+            return cst.SimpleString(f'"{var}"', lpar=updated.lpar, rpar=updated.rpar)
         pieces = [finding.fix.prefix, f'os.environ["{var}"]', finding.fix.suffix]
         source = " + ".join(
             piece if i == 1 else _python_string(piece) for i, piece in enumerate(pieces) if piece
@@ -217,6 +221,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_FormattedString(
         self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.BaseExpression:
+        return self._literal(original_node, updated_node)
+
+    def leave_BinaryOperation(
+        self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation
     ) -> cst.BaseExpression:
         return self._literal(original_node, updated_node)
 

@@ -77,9 +77,9 @@ def is_placeholder(text: str) -> bool:
 
 def is_clarifai_key(text: str) -> bool:
     """A Clarifai API key or PAT, or a legacy v1 client id, secret or access token."""
-    return (
-        _KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY
-    ) or is_legacy_secret(text)
+    return (_KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY) or is_legacy_secret(
+        text
+    )
 
 
 def is_legacy_secret(text: str) -> bool:
@@ -131,6 +131,11 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
     if "clarifai" in words:
         return True
     return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
+
+
+def names_a_credential(name: str) -> bool:
+    """`SERPER_API_KEY`, `PAT`, `CLARIFAI_PAT`: any name with a credential word."""
+    return bool(name_words(name) & _CREDENTIAL_WORDS)
 
 
 def names_something_else(name: str) -> bool:

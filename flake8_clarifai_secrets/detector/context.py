@@ -19,6 +19,8 @@ from flake8_clarifai_secrets.detector.tree import Positions, dotted, leaf, strin
 from flake8_clarifai_secrets.detector.values import Values
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
+# Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
+ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
 
 
 class Context:
@@ -49,8 +51,15 @@ class Context:
         return self.scan.clarifai_context
 
     def is_credential_var(self, name: str) -> bool:
-        """A Clarifai credential variable: `CLARIFAI_PAT`, `CLARIFAI_API_KEY`, the configured one."""
-        return name == self.env_var or is_credential_name(name, clarifai_file=False)
+        """A Clarifai credential variable: `CLARIFAI_PAT`, `CLARIFAI_API_KEY`, the configured one.
+
+        In a Clarifai file, also `OPENAI_API_KEY`, which Clarifai's examples set to the PAT.
+        """
+        return (
+            name == self.env_var
+            or (name.isidentifier() and is_credential_name(name, clarifai_file=False))
+            or (name in ALIAS_VARIABLES and self.clarifai_file)
+        )
 
     def credential_var(self, node: Optional[ast.expr]) -> Optional[str]:
         """The credential variable that `node` spells, if it spells one."""

@@ -18,7 +18,9 @@ from flake8_clarifai_secrets.credentials import (
     find_embedded,
     find_token,
     is_clarifai_key,
+    is_credential_name,
     is_legacy_secret,
+    names_a_credential,
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context, bound_pairs
@@ -85,7 +87,9 @@ class Detector:
                 identifier = leaf(name)
                 if identifier not in followed:
                     followed.add(identifier)
-                    more.update(self._scan.lines_naming(identifier.encode("utf-8", "surrogatepass")))
+                    more.update(
+                        self._scan.lines_naming(identifier.encode("utf-8", "surrogatepass"))
+                    )
             frontier = sorted(more - lines)
             lines |= more
         return list(nodes.values())
@@ -105,11 +109,19 @@ class Detector:
                 origin = part.origin
                 assert origin is not None
                 binding = self.context.bound_to(origin)
-                if binding is not None and names_something_else(binding):
-                    if not is_legacy_secret(secret):
-                        continue
+                if binding is not None and not self._may_be_clarifai(hit, binding, secret):
+                    continue
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
                 self._report(hit, part, start, token, secret, binding, fix)
+
+    def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
+        """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
+        another service's, which only a sink of Clarifai's own can claim."""
+        if names_something_else(binding):
+            return is_legacy_secret(secret)
+        if hit.code == "CLR005" and names_a_credential(binding):
+            return is_credential_name(binding, clarifai_file=True)
+        return True
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:

@@ -55,6 +55,9 @@ def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
     start = getattr(node, "lineno", None)
     if start is None:
         return True
+    decorators = getattr(node, "decorator_list", None)
+    if decorators:
+        start = min(start, decorators[0].lineno)
     index = bisect.bisect_left(lines, start)
     end: int = getattr(node, "end_lineno", None) or start
     return index < len(lines) and lines[index] <= end

@@ -55,15 +55,15 @@ def literal_text(node: ast.expr) -> Optional[str]:
     if isinstance(node, ast.JoinedStr):
         texts = [string(value) for value in node.values]
         return None if None in texts else "".join(t or "" for t in texts)
-    texts = []
+    chain: list[str] = []
     while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         right = string(node.right)
         if right is None:
             return None
-        texts.append(right)
+        chain.append(right)
         node = node.left
-    first = string(node) if texts else None
-    return None if first is None else first + "".join(reversed(texts))
+    first = string(node) if chain else None
+    return None if first is None else first + "".join(reversed(chain))
 
 
 def _product(pieces: Sequence[list[Template]]) -> list[Template]:

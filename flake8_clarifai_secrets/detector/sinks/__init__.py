@@ -51,3 +51,28 @@ def sink(*types: type[ast.AST]) -> Callable[[_F], _F]:
         return function
 
     return register
+
+
+SHELL_CALLS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
+)
+
+
+def is_shell_call(node: ast.Call, context: Context) -> bool:
+    """`os.system(...)`, `subprocess.run(...)`, or a notebook's `!command` after nbconvert."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ("system", "getoutput"):
+        value = func.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return value.func.id == "get_ipython"
+    return context.qualname(func) in SHELL_CALLS

@@ -68,7 +68,7 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`Settings(clarifai_pat="<key>")`; `add_argument("--pat", default="<key>")`, `click.option(...)`."""
+    """`Settings(clarifai_pat="<key>")`, `add_argument("--pat", default="<key>")`, `option()`."""
     assert isinstance(node, ast.Call)
     callee = leaf(dotted(node.func) or "")
     if callee in _OPTIONS:

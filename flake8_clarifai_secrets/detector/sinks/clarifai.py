@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
 
 CREDENTIAL_KEYWORDS = frozenset(
@@ -46,19 +46,6 @@ SIGNATURES: dict[str, Signature] = {
 }
 _NONE = Signature({}, {})
 _CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
-_SHELL_CALLS = frozenset(
-    {
-        "os.system",
-        "os.popen",
-        "subprocess.run",
-        "subprocess.call",
-        "subprocess.check_call",
-        "subprocess.check_output",
-        "subprocess.Popen",
-        "subprocess.getoutput",
-        "subprocess.getstatusoutput",
-    }
-)
 
 
 @sink(ast.Call)
@@ -112,27 +99,24 @@ def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
         if flag in _CLI_FLAGS:
             yield Hit("CLR003", elt, f"clarifai {flag}")
         elif isinstance(elt, ast.Constant) and str(elt.value).startswith(tuple(_CLI_FLAGS)):
-            yield Hit("CLR003", elt, "clarifai " + str(elt.value).partition("=")[0], Accept.EMBEDDED)
+            yield Hit(
+                "CLR003", elt, "clarifai " + str(elt.value).partition("=")[0], Accept.EMBEDDED
+            )
 
 
 @sink(ast.Call)
 def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.system("clarifai login --pat <key>")`, `!clarifai login --pat <key>` in a notebook."""
     assert isinstance(node, ast.Call)
-    func = node.func
-    ipython = (
-        isinstance(func, ast.Attribute)
-        and func.attr == "system"
-        and isinstance(func.value, ast.Call)
-        and dotted(func.value.func) == "get_ipython"
-    )
-    if not node.args or not (ipython or context.qualname(func) in _SHELL_CALLS):
+    if not node.args or not is_shell_call(node, context):
         return
     command = node.args[0]
     for text in context.values.strings(command):
         words = text.split()
-        if words and leaf(words[0].replace("/", ".")) == "clarifai" and _CLI_FLAGS & {
-            word.partition("=")[0] for word in words
-        }:
+        if (
+            words
+            and leaf(words[0].replace("/", ".")) == "clarifai"
+            and _CLI_FLAGS & {word.partition("=")[0] for word in words}
+        ):
             yield Hit("CLR003", command, "clarifai command line", Accept.EMBEDDED)
             return

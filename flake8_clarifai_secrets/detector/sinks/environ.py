@@ -14,7 +14,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_clarifai_key
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Fix
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
@@ -41,7 +41,10 @@ def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Subscript)
 def pasted_name(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.environ["<key>"]`: the key pasted where the variable's name goes."""
+    """`os.environ["<key>"]`: the key pasted where the variable's name goes.
+
+    The fix names the configured variable there, so the message does too.
+    """
     assert isinstance(node, ast.Subscript)
     if context.qualname(node.value) == "os.environ":
         yield from _pasted(node.slice, context)
@@ -50,13 +53,12 @@ def pasted_name(node: ast.AST, context: Context) -> Iterator[Hit]:
 def _pasted(node: Optional[ast.expr], context: Context) -> Iterator[Hit]:
     text = string(node)
     if node is not None and text is not None and is_clarifai_key(text):
-        fix = Fix("name", context.span(node))
-        yield Hit("CLR004", node, "the name of a variable", whole=fix)
+        yield Hit("CLR004", node, context.env_var, whole=Fix("name", context.span(node)))
 
 
 @sink(ast.Call)
 def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.getenv(NAME, "<key>")`, `os.environ.setdefault(...)`, `os.putenv(...)`, `env(NAME, default=...)`."""
+    """`os.getenv(NAME, "<key>")`, `setdefault`, `putenv`, `env(NAME, default=...)`."""
     assert isinstance(node, ast.Call)
     qualname = context.qualname(node.func)
     if qualname in ENV_READS or qualname in ENV_WRITES:
@@ -89,7 +91,7 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.environ.update({...})`, `update(NAME=...)`, `subprocess.run(..., env={...})`, `patch.dict(os.environ, {...})`."""
+    """`os.environ.update(...)`, `subprocess.run(..., env={...})`, `patch.dict(os.environ, ...)`."""
     assert isinstance(node, ast.Call)
     qualname = context.qualname(node.func)
     mappings: list[ast.expr] = []
@@ -130,6 +132,23 @@ def or_fallback(node: ast.AST, context: Context) -> Iterator[Hit]:
     if name is not None:
         whole = Fix("env_read", context.span(node)) if len(node.values) == 2 else None
         yield Hit("CLR004", last, name, whole=whole)
+
+
+@sink(ast.Call)
+def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`!export CLARIFAI_PAT=<key>` in a notebook, `os.system("export CLARIFAI_PAT=<key>")`."""
+    assert isinstance(node, ast.Call)
+    if not node.args or not is_shell_call(node, context):
+        return
+    for text in context.values.strings(node.args[0]):
+        words = text.split(None, 1)
+        if len(words) == 2 and words[0] == "export":
+            name = words[1].partition("=")[0]
+            if context.is_credential_var(name):
+                statement = context.statements.get(id(node))
+                drop = Fix("drop", context.span(statement)) if statement is not None else None
+                yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop)
+                return
 
 
 @sink(ast.Call)

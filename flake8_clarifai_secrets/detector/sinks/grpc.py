@@ -1,4 +1,4 @@
-"""CLR001: a credential in gRPC `authorization` metadata, as every Clarifai gRPC snippet sends it."""
+"""CLR001: a credential in gRPC `authorization` metadata, as Clarifai's gRPC snippets send it."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ def _names_clarifai(texts: Iterable[str]) -> bool:
 
 @sink(ast.Call)
 def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`Clarifai(pat=...)` of LangChain; `OpenAI(base_url="https://api.clarifai.com/...", api_key=...)`."""
+    """LangChain's `Clarifai(pat=...)`; `OpenAI(base_url="https://api.clarifai.com/...")`."""
     assert isinstance(node, ast.Call)
     name = dotted(node.func)
     if name is None or context.in_clarifai(node.func):
