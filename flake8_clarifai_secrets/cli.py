@@ -22,6 +22,7 @@ from flake8.discover_files import expand_paths
 from flake8.options.config import load_config
 from flake8.utils import normalize_paths, parse_comma_separated_list
 
+from flake8_clarifai_secrets import notebooks
 from flake8_clarifai_secrets.credentials import mask, redact
 from flake8_clarifai_secrets.detector import (
     find_credentials,
@@ -40,6 +41,7 @@ REVOKE_REMINDER = (
 class Settings:
     env_var: str = DEFAULT_ENV_VAR
     env_var_for: Sequence[tuple[str, str]] = ()
+    clear_leaking_outputs: bool = False
 
 
 @dataclass
@@ -55,6 +57,7 @@ class Result:
     left: list[str] = field(default_factory=list)
     secrets: list[str] = field(default_factory=list)
     error: Optional[str] = None
+    cleared: list[str] = field(default_factory=list)
 
 
 def process(path: str, settings: Settings) -> Result:
@@ -65,10 +68,13 @@ def process(path: str, settings: Settings) -> Result:
     except OSError as error:
         result.error = f"cannot be read ({error.strerror})"
         return result
-    if not might_hold_credentials(data, settings.env_var):
+    notebook = path.endswith(".ipynb")
+    if not (notebooks.may_hold_credentials if notebook else might_hold_credentials)(
+        data, settings.env_var
+    ):
         return result
     try:
-        _fix(data, settings, result)
+        (_fix_notebook if notebook else _fix)(data, settings, result)
     except _NotProcessed as error:
         result.error = str(error)
     except (RecursionError, MemoryError) as error:
@@ -133,6 +139,36 @@ def _fix(data: bytes, settings: Settings, result: Result) -> None:
         result.old, result.new = data, new
 
 
+def _fix_notebook(data: bytes, settings: Settings, result: Result) -> None:
+    """Fix the notebook's Python cells as one module, then check its outputs and markdown."""
+    try:
+        notebook = notebooks.Notebook(data)
+        view = Result(result.path)
+        if notebook.code.strip():
+            _fix(notebook.code.encode("utf-8"), settings, view)
+        code = notebook.code if view.new is None else view.new.decode("utf-8")
+        new, cleared, shown = notebook.rebuild(code, view.secrets, settings.clear_leaking_outputs)
+    except notebooks.NotReadable as error:
+        raise _NotProcessed(str(error)) from None
+
+    def in_cells(lines: list[str]) -> list[notebooks.Note]:
+        located = []
+        for line in lines:
+            row, col, text = line.split(":", 2)
+            located.append(notebook.locate(int(row), int(col) - 1, text.lstrip()))
+        return located
+
+    def report(notes: list[notebooks.Note]) -> list[str]:
+        return [str(note) for note in sorted(notes, key=lambda note: note.order)]
+
+    result.moved = report(in_cells(view.moved))
+    result.cleared = report(cleared)
+    result.left = report([*notebook.unchecked, *in_cells(view.left), *shown])
+    result.variables, result.secrets = view.variables, view.secrets
+    if new is not None:
+        result.old, result.new = data, new
+
+
 def write_atomically(path: str, data: bytes) -> None:
     """Write through a temporary file in the same directory, keeping the mode bits."""
     mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -193,6 +229,11 @@ def _parser(defaults: dict[str, str]) -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="processes to use (default: %(default)s)",
     )
+    parser.add_argument(
+        "--clear-leaking-outputs",
+        action="store_true",
+        help="also clear the stored notebook outputs that show a key",
+    )
     ReadKeyFromEnviron.add_args(parser)
     if "clarifai-env-var" in defaults:
         parser.set_defaults(env_var=defaults["clarifai-env-var"])
@@ -211,13 +252,13 @@ def _results(paths: list[str], settings: Settings, jobs: int) -> Iterator[Result
 def main(argv: Optional[Sequence[str]] = None) -> int:
     defaults, exclude = _flake8_config()
     args = _parser(defaults).parse_args(argv)
-    settings = Settings(args.env_var, args.env_var_for)
+    settings = Settings(args.env_var, args.env_var_for, args.clear_leaking_outputs)
     paths = []
     for path in sorted(
         expand_paths(
             paths=args.paths,
             stdin_display_name="stdin",
-            filename_patterns=["*.py"],
+            filename_patterns=["*.py", "*.ipynb"],
             exclude=exclude,
         )
     ):
@@ -226,7 +267,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         else:
             paths.append(path)
     writing = not (args.diff or args.check)
-    errors, changed, moved, left = 0, 0, 0, 0
+    errors, changed, moved, cleared, left = 0, 0, 0, 0, 0
     variables: list[str] = []
     for result in _results(paths, settings, args.jobs):
         if result.new is not None and writing:
@@ -238,7 +279,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             errors += 1
             print(f"{result.path}: not processed: {redact(result.error, [])}", file=sys.stderr)
             continue
-        for line in [*result.moved, *result.left]:
+        for line in [*result.moved, *result.cleared, *result.left]:
             print(f"{result.path}:{line}")
         left += len(result.left)
         if result.new is not None:
@@ -246,11 +287,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 sys.stdout.write(_diff(result))
             changed += 1
             moved += len(result.moved)
+            cleared += len(result.cleared)
             variables += [v for v in result.variables if v not in variables]
     if changed:
         verb = "Fixed" if writing else "Would fix"
-        print(f"{verb} {changed} file(s): {moved} key(s) moved into the environment.")
-        print(f"Set before running: {', '.join(variables)}.")
+        outputs = f", {cleared} notebook output(s) cleared" if cleared else ""
+        print(f"{verb} {changed} file(s): {moved} key(s) moved into the environment{outputs}.")
+        if variables:
+            print(f"Set before running: {', '.join(variables)}.")
         print(REVOKE_REMINDER)
     if errors:
         return 2

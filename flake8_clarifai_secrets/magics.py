@@ -1,4 +1,4 @@
-"""IPython syntax in a notebook cell: mask it so the cell parses, and read `%env` assignments.
+"""IPython syntax in a notebook cell: mask it so the cell parses, and put it back afterwards.
 
 The rules follow IPython's `TransformerManager`, as nbqa uses it: a cell magic (`%%name`) on the
 first line, and lines that start with `%`, `!` or `?`, assign from `%`/`!`, or end in `?`. Each
@@ -6,6 +6,10 @@ such line becomes a placeholder on a line of its own, so line numbers do not mov
 original line can be put back. As in nbqa, only the bodies of cell magics that run Python in
 the notebook (`%%time`, `%%capture`, ...) are checked. tests/test_notebooks.py checks these
 rules against IPython's own.
+
+`%env` and `%set_env` become the call IPython makes for them,
+`get_ipython().run_line_magic("env", "NAME=VALUE")`, which the detector reads (CLR004) and the
+fixer removes, as in a script written by `jupyter nbconvert --to script`.
 """
 
 from __future__ import annotations
@@ -21,26 +25,19 @@ from flake8_clarifai_secrets.detector import source_lines
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "python3"})
 _ESCAPED = re.compile(r"[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])")
 _HELP = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*")
-_ENV = re.compile(r"[ \t]*%(?:env|set_env)(?=[ \t])")
+_ENV = re.compile(r"(?P<indent>[ \t]*)%(?P<magic>env|set_env)[ \t]+(?P<args>.*?)[ \t]*")
 
 
 class Masked(NamedTuple):
-    """A cell's source with IPython lines replaced; `lines` maps each placeholder to its line.
+    """A cell's source with IPython lines replaced.
 
-    `escaped` holds the placeholders of line magics (not of a cell magic's body).
+    `lines` maps each masked line to the original line. `columns` maps a magic turned into a
+    call to where its argument starts: in the call's string literal and in the original line.
     """
 
     source: str
     lines: dict[str, str]
-    escaped: frozenset[str] = frozenset()
-
-
-class EnvAssignment(NamedTuple):
-    """`%env NAME=VALUE`: the variable, its literal value and the value's column in the line."""
-
-    name: str
-    value: str
-    col: int
+    columns: dict[str, tuple[int, int]]
 
 
 def is_foreign(cell: str) -> bool:
@@ -60,15 +57,20 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     it gets new imports below it.
     """
     if _parses(cell):
-        return Masked(cell, {})
+        return Masked(cell, {}, {})
     lines = source_lines(cell)
-    replaced = {}
-    escaped = set()
+    replaced: dict[str, str] = {}
+    columns: dict[str, tuple[int, int]] = {}
     indent, continued = "", False
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
+        env = _ENV.fullmatch(body)
         if body.startswith("%%") and not "".join(lines[:i]).strip():
             mark = "# " + placeholder()
+        elif env is not None and not continued and not body.endswith("\\"):
+            call = f"{env['indent']}get_ipython().run_line_magic({env['magic']!r}, "
+            mark = f"{call}{env['args']!r})  # {placeholder()}"
+            columns[mark] = (len(call) + 1, env.start("args"))
         else:
             if continued:
                 pass
@@ -78,48 +80,19 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
                 continue
             continued = body.endswith("\\")
             mark = indent + placeholder()
-            escaped.add(mark)
         replaced[mark] = body
         lines[i] = mark + line[len(body) :]
     source = "".join(lines)
-    return Masked(source, replaced, frozenset(escaped)) if _parses(source) else None
+    return Masked(source, replaced, columns) if _parses(source) else None
 
 
-def unmask(source: str, masked: dict[str, str], dropped: frozenset[str] = frozenset()) -> str:
-    """Put the masked lines back into `source`; remove those whose placeholder is in `dropped`.
-
-    A dropped line inside a block becomes `pass`, so that the block keeps a statement.
-    """
+def unmask(source: str, masked: Masked) -> str:
+    """Put the masked lines back into `source`."""
     out = []
     for line in source_lines(source):
         body = line.rstrip("\r\n")
-        if body in dropped:
-            indent = body[: len(body) - len(body.lstrip(" \t"))]
-            if indent:
-                out.append(indent + "pass" + line[len(body) :])
-            continue
-        out.append(masked.get(body, body) + line[len(body) :])
+        out.append(masked.lines.get(body, body) + line[len(body) :])
     return "".join(out)
-
-
-def env_assignment(line: str) -> Optional[EnvAssignment]:
-    """The variable that `%env` or `%set_env` on `line` sets, as IPython's magics split it."""
-    match = _ENV.match(line)
-    if match is None or line.rstrip().endswith("\\"):
-        return None
-    rest = line[match.end() :]
-    start = len(line) - len(rest.lstrip())
-    params = line[start:]
-    split = "=" if "=" in params else " "
-    bits = params.split(split, 1)
-    if len(bits) < 2 or not bits[0].strip() or re.search(r"\s", bits[0].strip()):
-        return None
-    raw = bits[1]
-    value = raw.strip()
-    col = start + len(bits[0]) + 1 + (len(raw) - len(raw.lstrip()))
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        value, col = value[1:-1], col + 1
-    return EnvAssignment(bits[0].strip(), value, col) if value else None
 
 
 def _parses(source: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -16,7 +17,6 @@ import nbformat.v4
 import pytest
 
 from flake8_clarifai_secrets import cli
-from flake8_clarifai_secrets.notebooks import process_notebook
 from tests.cases import NEGATIVE, POSITIVE, Case
 from tests.keys import KEY, KEY2, fill
 
@@ -47,7 +47,7 @@ def save(tmp_path: Path, nb: Any, name: str = "nb.ipynb") -> Path:
 
 
 def fix(path: Path, clear: bool = False) -> cli.Result:
-    return process_notebook(str(path), cli.Settings(), clear)
+    return cli.process(str(path), cli.Settings(clear_leaking_outputs=clear))
 
 
 def sources(data: bytes) -> list[str]:
@@ -136,33 +136,33 @@ def _moved(cell: int, line: int, col: int, key: str = KEY, var: str = "CLARIFAI_
 
 
 MAGICS = [
-    pytest.param(["%env CLARIFAI_PAT=<KEY>"], [_moved(1, 1, 19)], [""], id="%env NAME=key"),
-    pytest.param(["%env CLARIFAI_PAT <KEY>"], [_moved(1, 1, 19)], [""], id="%env NAME key"),
-    pytest.param(["%env CLARIFAI_PAT = <KEY>"], [_moved(1, 1, 21)], [""], id="%env NAME = key"),
-    pytest.param(['%env CLARIFAI_PAT="<KEY>"'], [_moved(1, 1, 20)], [""], id="%env quoted"),
+    pytest.param(["%env CLARIFAI_PAT=<KEY>"], [_moved(1, 1, 6)], [""], id="%env NAME=key"),
+    pytest.param(["%env CLARIFAI_PAT <KEY>"], [_moved(1, 1, 6)], [""], id="%env NAME key"),
+    pytest.param(["%env CLARIFAI_PAT = <KEY>"], [_moved(1, 1, 6)], [""], id="%env NAME = key"),
+    pytest.param(['%env CLARIFAI_PAT="<KEY>"'], [_moved(1, 1, 6)], [""], id="%env quoted"),
     pytest.param(
         ["%set_env CLARIFAI_API_KEY=<KEY>"],
-        [_moved(1, 1, 27, var="CLARIFAI_API_KEY")],
+        [_moved(1, 1, 10, var="CLARIFAI_API_KEY")],
         [""],
         id="%set_env",
     ),
     pytest.param(
         ["import os\n%env CLARIFAI_PAT=<KEY>\nprint(1)", "x = 1"],
-        [_moved(1, 2, 19)],
+        [_moved(1, 2, 6)],
         ["import os\nprint(1)", "x = 1"],
         id="%env among other lines, the next cell keeps its number",
     ),
     pytest.param(
         ["if True:\n    %env CLARIFAI_PAT=<KEY>"],
-        [_moved(1, 2, 23)],
+        [_moved(1, 2, 10)],
         ["if True:\n    pass"],
         id="%env alone in a block becomes pass",
     ),
     pytest.param(
         ["%env CLARIFAI_PAT=<KEY>", "PAT = '<KEY>'\nmetadata = (('authorization', 'Key ' + PAT),)"],
-        [_moved(1, 1, 19), f'cell_2:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [_moved(1, 1, 6), f'cell_2:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
-            "import os\n\n",
+            "import os\n",
             "PAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', 'Key ' + PAT),)",
         ],
         id="%env and the code hold the same key",
@@ -170,13 +170,14 @@ MAGICS = [
     pytest.param(
         ["%env CLARIFAI_PAT=<KEY>", "m = (('authorization', 'Key <KEY2>'),)"],
         [
-            "cell_1:1:19: CLR004 left alone: `%env` sets `CLARIFAI_PAT` to another key than the"
-            " code reads from it - move these keys by hand",
-            "cell_2:1:24: CLR001 left alone: `%env` sets `CLARIFAI_PAT` to another key than the"
-            " code reads from it - move these keys by hand",
+            _moved(1, 1, 6),
+            f'cell_2:1:24: CLR001 key (...{KEY2[-4:]}) -> os.environ["CLARIFAI_PAT_2"]',
         ],
-        None,
-        id="%env and the code hold different keys for one variable",
+        [
+            "import os\n",
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)',
+        ],
+        id="%env and the code hold different keys: two variables",
     ),
     pytest.param(["%env CLARIFAI_USER_ID=<KEY>"], [], None, id="not a credential variable"),
     pytest.param(["%env CLARIFAI_PAT=YOUR_PAT_HERE"], [], None, id="placeholder"),
@@ -324,9 +325,9 @@ def test_clear_leaking_outputs_clears_exactly_those(tmp_path: Path) -> None:
     path = save(tmp_path, notebook(code("x = 1"), code("%env CLARIFAI_PAT=<KEY>", *_outputs())))
     result = fix(path, clear=True)
     assert result.left == []
-    assert result.moved == [
-        _moved(2, 1, 19),
-        *(f"cell_2: output {n} shows a Clarifai key (...{_tail(n)}): cleared" for n in LEAKING),
+    assert result.moved == [_moved(2, 1, 6)]
+    assert result.cleared == [
+        f"cell_2: output {n} shows a Clarifai key (...{_tail(n)}): cleared" for n in LEAKING
     ]
     assert result.new is not None
     kept = [o for n, o in enumerate(_outputs(), start=1) if n not in LEAKING]
@@ -531,3 +532,96 @@ def test_nbqa_flake8_reports_what_the_fixer_reports(tmp_path: Path) -> None:
     assert fix(path).moved == [
         f'cell_1:2:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'
     ]
+
+
+def _main(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = cli.main(["-j", "1", *args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    save(tmp_path, notebook(code("%env CLARIFAI_PAT=<KEY>"), code("x = 1", *_outputs()[:1])))
+    save(tmp_path, notebook(code("x = 1")), "clean.ipynb")
+    (tmp_path / "bad.py").write_text(fill("m = (('authorization', 'Key <KEY>'),)\n"))
+    (tmp_path / "skip").mkdir()
+    save(tmp_path / "skip", notebook(code("%env CLARIFAI_PAT=<KEY>")))
+    (tmp_path / "setup.cfg").write_text("[flake8]\nextend-exclude = skip\n")
+    return tmp_path
+
+
+def test_the_fixer_walks_notebooks_beside_python_files(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = (project / "clean.ipynb").stat()
+    skipped = (project / "skip" / "nb.ipynb").read_bytes()
+    code, out, err = _main(project, "--clear-leaking-outputs", capsys=capsys)
+    assert (code, err) == (0, "")
+    assert out == (
+        f'./bad.py:1:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
+        f'./nb.ipynb:cell_1:1:6: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
+        f"./nb.ipynb:cell_2: output 1 shows a Clarifai key (...{KEY[-4:]}): cleared\n"
+        "Fixed 2 file(s): 2 key(s) moved into the environment, 1 notebook output(s) cleared.\n"
+        "Set before running: CLARIFAI_PAT.\n"
+        f"{cli.REVOKE_REMINDER}\n"
+    )
+    assert sources((project / "nb.ipynb").read_bytes()) == ["", "x = 1"]
+    assert reads((project / "nb.ipynb").read_text(), 4).cells[1].outputs == []
+    assert (project / "clean.ipynb").stat().st_mtime_ns == clean.st_mtime_ns
+    assert (project / "skip" / "nb.ipynb").read_bytes() == skipped
+    assert _main(project, "--check", capsys=capsys)[0] == 0
+
+
+def test_check_and_diff_write_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (project / "nb.ipynb").read_bytes()
+    code, out, _ = _main(project, "--check", "nb.ipynb", capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[:2] == [
+        f'nb.ipynb:cell_1:1:6: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+        f"nb.ipynb:cell_2: output 1 shows a Clarifai key (...{KEY[-4:]}) - clear it, or rerun"
+        " with --clear-leaking-outputs",
+    ]
+    code, out, _ = _main(project, "--diff", "nb.ipynb", capsys=capsys)
+    assert code == 1
+    assert f'-    "%env CLARIFAI_PAT=...{KEY[-4:]}"\n' in out
+    assert KEY not in out
+    assert (project / "nb.ipynb").read_bytes() == before
+
+
+def test_a_notebook_named_outside_the_walk_is_read(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _main(project, "--check", "skip/nb.ipynb", capsys=capsys)
+    assert code == 1
+    assert out.startswith("skip/nb.ipynb:cell_1:1:6: CLR004 ")
+
+
+def test_an_unreadable_notebook_exits_2_and_spares_the_others(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = fill('{"cells": ["<KEY>"').encode()
+    (project / "broken.ipynb").write_bytes(broken)
+    code, out, err = _main(project, capsys=capsys)
+    assert code == 2
+    assert err.startswith("./broken.ipynb: not processed: is not JSON (")
+    assert (project / "broken.ipynb").read_bytes() == broken
+    assert "Fixed 2 file(s)" in out
+
+
+def test_a_run_without_notebooks_does_not_import_nbformat(tmp_path: Path) -> None:
+    (tmp_path / "bad.py").write_text(fill("m = (('authorization', 'Key <KEY>'),)\n"))
+    script = (
+        "import sys\nfrom flake8_clarifai_secrets import cli\n"
+        "code = cli.main(['--check', '-j', '1', 'bad.py'])\n"
+        "print(code, 'nbformat' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert run.stdout.splitlines()[-1] == "1 False"
