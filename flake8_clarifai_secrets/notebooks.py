@@ -75,7 +75,6 @@ class _Cell:
     outputs: list[dict[str, Any]] = field(default_factory=list)
     masked: Optional[Masked] = None
     first_line: int = 0
-    added_newline: bool = False
 
 
 def may_hold_credentials(data: bytes, env_var: str) -> bool:
@@ -152,7 +151,6 @@ class Notebook:
             text = cell.masked.source
             if text and not text.endswith(("\n", "\r")):
                 text += "\n"
-                cell.added_newline = True
             cell.first_line = line
             line += len(source_lines(text))
             parts.append(text)
@@ -206,8 +204,8 @@ class Notebook:
                 raise NotReadable(
                     f"cell_{cell.number}: the fix would rewrite a line that holds IPython syntax"
                 )
-            if cell.added_newline and piece.endswith("\n"):
-                piece = piece[:-1]
+            if not cell.source.endswith(("\n", "\r")):
+                piece = piece.rstrip("\r\n")
             sources[cell.number] = unmask(piece, cell.masked)
         return sources
 

@@ -27,6 +27,7 @@ new_notebook: Callable[..., Any] = nbformat.v4.new_notebook
 new_output: Callable[..., Any] = nbformat.v4.new_output
 reads: Callable[..., Any] = nbformat.reads
 write: Callable[..., Any] = nbformat.write
+from_dict: Callable[..., Any] = nbformat.from_dict
 
 _CELL_POSITION = re.compile(r"cell_(\d+):(\d+):(\d+): ")
 PYTHON = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -162,7 +163,7 @@ MAGICS = [
         ["%env CLARIFAI_PAT=<KEY>", "PAT = '<KEY>'\nmetadata = (('authorization', 'Key ' + PAT),)"],
         [_moved(1, 1, 6), f'cell_2:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
-            "import os\n",
+            "import os",
             "PAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', 'Key ' + PAT),)",
         ],
         id="%env and the code hold the same key",
@@ -174,7 +175,7 @@ MAGICS = [
             f'cell_2:1:24: CLR001 key (...{KEY2[-4:]}) -> os.environ["CLARIFAI_PAT_2"]',
         ],
         [
-            "import os\n",
+            "import os",
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)',
         ],
         id="%env and the code hold different keys: two variables",
@@ -625,3 +626,17 @@ def test_a_run_without_notebooks_does_not_import_nbformat(tmp_path: Path) -> Non
         [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True
     )
     assert run.stdout.splitlines()[-1] == "1 False"
+
+
+def test_an_empty_first_cell_gets_the_import_in_nbformats_layout(tmp_path: Path) -> None:
+    before = notebook(code(""), code("m = (('authorization', 'Key <KEY>'),)"))
+    result = fix(save(tmp_path, before))
+    after = before.copy()
+    after.cells = [
+        {**before.cells[0], "source": "import os"},
+        {
+            **before.cells[1],
+            "source": 'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+        },
+    ]
+    assert result.new == save(tmp_path, from_dict(after), "expected.ipynb").read_bytes()
