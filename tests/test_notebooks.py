@@ -15,6 +15,8 @@ from typing import Any
 import nbformat
 import nbformat.v4
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from flake8_clarifai_secrets import cli
 from tests.cases import NEGATIVE, POSITIVE, Case
@@ -28,6 +30,7 @@ new_output: Callable[..., Any] = nbformat.v4.new_output
 reads: Callable[..., Any] = nbformat.reads
 write: Callable[..., Any] = nbformat.write
 from_dict: Callable[..., Any] = nbformat.from_dict
+validate: Callable[..., Any] = nbformat.validate
 
 _CELL_POSITION = re.compile(r"cell_(\d+):(\d+):(\d+): ")
 PYTHON = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
@@ -640,3 +643,65 @@ def test_an_empty_first_cell_gets_the_import_in_nbformats_layout(tmp_path: Path)
         },
     ]
     assert result.new == save(tmp_path, from_dict(after), "expected.ipynb").read_bytes()
+
+
+_PIECES = [
+    "%env CLARIFAI_PAT=<KEY>",
+    "!pip install clarifai",
+    "%%time\nPAT = '<KEY2>'",
+    "%%bash\necho <KEY>",
+    "np.sum?",
+    "x = = 1",
+    "",
+    "import os",
+    "from clarifai.client.model import Model\nmodel = Model(url='u', pat='<KEY>')",
+    "metadata = (('authorization', 'Key ' + PAT),)",
+    "if True:\n    %set_env CLARIFAI_API_KEY <KEY2>\n    y = 2",
+    "print('é')  # noqa",
+]
+
+
+@given(
+    cells=st.lists(
+        st.one_of(
+            st.sampled_from(_PIECES).map(code),
+            st.sampled_from(["Your PAT: <KEY>", "model <KEY2>", "hi"]).map(
+                lambda t: new_markdown_cell(fill(t))
+            ),
+            st.sampled_from(_outputs()).map(lambda o: code("x = 1", o)),
+        ),
+        max_size=6,
+    ),
+    clear=st.booleans(),
+    indent=st.sampled_from([1, 2, None]),
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_notebook_is_fixed_once_and_keeps_the_rest(
+    cells: list[Any], clear: bool, indent: int | None, tmp_path: Path
+) -> None:
+    nb = notebook(*cells)
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb, indent=indent, sort_keys=True, ensure_ascii=False))
+    result = fix(path, clear)
+    assert result.error is None
+    if result.new is None:
+        return
+    new = reads(result.new.decode(), 4)
+    validate(new)
+    assert len(new.cells) == len(nb.cells)
+    for old_cell, new_cell in zip(nb.cells, new.cells):
+        assert {**old_cell, "source": "", "outputs": []} == {
+            **new_cell,
+            "source": "",
+            "outputs": [],
+        }
+        if old_cell.cell_type == "markdown":
+            assert new_cell.source == old_cell.source
+        else:
+            assert all(o in old_cell.outputs for o in new_cell.outputs)
+    path.write_bytes(result.new)
+    again = fix(path, clear)
+    assert again.new is None
+    assert again.moved == again.cleared == []
