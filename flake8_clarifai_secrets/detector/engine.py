@@ -42,12 +42,10 @@ _STRING_CALLS = frozenset({"format", "strip", "lstrip", "rstrip", "str", "dict"}
 
 
 class Detector:
-    def __init__(
-        self, tree: ast.AST, lines: Sequence[str], env_var: str, *, prefilter: bool
-    ) -> None:
+    def __init__(self, tree: ast.AST, scan: Scan, env_var: str, *, prefilter: bool) -> None:
         self._tree = tree
-        self._scan = Scan(lines)
-        self._positions = Positions(lines)
+        self._scan = scan
+        self._positions = Positions(scan.lines)
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
         self._findings: dict[int, Finding] = {}

@@ -133,6 +133,8 @@ class Values:
             return self._percent(node, scope)
         if isinstance(node, ast.Call):
             return self._call(node, scope)
+        if isinstance(node, ast.IfExp):
+            return (self.of(node.body, scope) + self.of(node.orelse, scope))[:MAX_ALTERNATIVES]
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
@@ -154,7 +156,7 @@ class Values:
         try:
             found: list[Template] = []
             for value, where in self._bindings(name, scope):
-                found += self.of(value, where)
+                found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
                 if len(found) >= MAX_ALTERNATIVES:
                     break
         finally:
