@@ -10,7 +10,7 @@ of any shape.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
