@@ -22,6 +22,8 @@ _LEGACY = re.compile(
 _GENERIC = re.compile(r"(?=.*[0-9])[A-Za-z0-9._~+/=-]{16,}")
 # Random 32-hex keys score 2.8 to 3.95 bits per character; repeated or patterned fakes score less.
 MIN_ENTROPY = 3.0
+# An `authorization` value longer than this holds no credential that a person pasted.
+MAX_VALUE = 4096
 
 _VALUE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*")
 
@@ -104,7 +106,7 @@ def find_token(value: str, *, any_scheme: bool) -> Token | None:
     With `any_scheme`, any scheme word and any secret-looking token count; otherwise only a
     Clarifai key, bare or after `Key`.
     """
-    match = _VALUE.fullmatch(value)
+    match = _VALUE.fullmatch(value) if len(value) <= MAX_VALUE else None
     if match is None:
         return None
     scheme, token = match["scheme"], match["token"]

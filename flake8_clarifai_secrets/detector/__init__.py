@@ -44,7 +44,10 @@ def find_credentials(
     With `prefilter`, text tests first rule out the lines that cannot matter (see `engine`).
     Without it, the whole tree is walked: the tests check that both give the same findings.
     """
-    return Detector(tree, lines, env_var, prefilter=prefilter).run()
+    scan = Scan(lines)
+    if prefilter and not (scan.token_lines or scan.authorization_lines):
+        return []
+    return Detector(tree, scan, env_var, prefilter=prefilter).run()
 
 
 def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:

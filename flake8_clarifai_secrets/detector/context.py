@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, dotted, leaf, string, walk_near
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, Walker, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import Values
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
@@ -29,20 +29,24 @@ class Context:
     def __init__(
         self, tree: ast.AST, scan: Scan, positions: Positions, env_var: str, *, full: bool
     ) -> None:
-        self.tree = tree
         self.scan = scan
         self.positions = positions
         self.env_var = env_var
+        self.walker = Walker(tree)
         self.values = Values(self.bindings)
+        # The scope of the node the sinks are looking at: names in it resolve there.
+        self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.
         self.statements: dict[int, ast.stmt] = {}
-        self._bindings: dict[str, list[ast.expr]] = defaultdict(list)
+        self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
+        self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
+        self._walked: set[int] = set()
         self._bound_to: dict[int, str] = {}
         self._seen: set[int] = set()
         self._indexed: Optional[set[str]] = None if full else set()
         self._imports: Optional[dict[str, str]] = None
         if full:
-            self.collect(ast.walk(tree))
+            self.collect(self.walker.everything())
 
     # -- evidence ------------------------------------------------------------------------
 
@@ -65,7 +69,11 @@ class Context:
         """The credential variable that `node` spells, if it spells one."""
         if node is None:
             return None
-        return next((n for n in self.values.strings(node) if self.is_credential_var(n)), None)
+        return next((n for n in self.strings(node) if self.is_credential_var(n)), None)
+
+    def strings(self, node: ast.expr) -> Iterator[str]:
+        """The fully known strings that `node`, in the current scope, may evaluate to."""
+        return self.values.strings(node, self.scope)
 
     def span(self, node: ast.expr | ast.stmt | ast.arg) -> Span:
         return self.positions.span(node)
@@ -91,26 +99,33 @@ class Context:
     def imports(self) -> dict[str, str]:
         """Local name -> what it imports."""
         if self._imports is None:
-            nodes: Iterable[ast.AST] = (
-                ast.walk(self.tree)
+            nodes = (
+                self.walker.everything()
                 if self._indexed is None
-                else walk_near(self.tree, self.scan.lines_naming(b"import"))
+                else self.walker.near(self.scan.lines_naming(b"import"))
             )
-            self._imports = _imports(nodes)
+            self._imports = _imports(node for node, _ in nodes)
         return self._imports
 
     # -- bindings --------------------------------------------------------------------------
 
-    def bindings(self, name: str) -> Sequence[ast.expr]:
-        """Every value bound to the dotted `name` anywhere in the file.
+    def bindings(self, name: str, scope: Scope) -> Sequence[tuple[ast.expr, Scope]]:
+        """The values bound to the dotted `name` as seen from `scope`, in source order.
 
-        `self.x` also finds a class field `x`, as code reads class fields through `self`.
+        A name bound in a function is that function's; otherwise the module's bindings count,
+        or, failing those, any. Attributes are the same object everywhere: `self.x` finds every
+        `self.x`, or else a class field `x`, as code reads class fields through `self`.
         """
         self._index(leaf(name))
         found = self._bindings.get(name)
         if found is None and "." in name and not name.endswith("]"):
             found = self._bindings.get(leaf(name))
-        return found or ()
+        found = found or []
+        if "." not in name:
+            local = self._scoped.get((name, id(scope)))
+            found = local or self._scoped.get((name, id(None))) or found
+        # In source order, whichever order the walk met them in.
+        return sorted(found, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
     def bound_to(self, literal: ast.expr) -> Optional[str]:
         """The dotted name, or dict key, that `literal` is directly bound to."""
@@ -121,12 +136,15 @@ class Context:
             return
         self._indexed.add(identifier)
         lines = self.scan.lines_naming(identifier.encode("utf-8", "surrogatepass"))
-        self.collect(walk_near(self.tree, lines))
+        missing = [line for line in lines if line not in self._walked]
+        if missing:
+            self._walked.update(missing)
+            self.collect(self.walker.near(missing))
 
-    def collect(self, nodes: Iterable[ast.AST]) -> list[str]:
-        """Index the bindings among `nodes`; return the names they bind."""
-        names = []
-        for node in nodes:
+    def collect(self, nodes: Iterable[tuple[ast.AST, Scope]], lines: Iterable[int] = ()) -> None:
+        """Index the bindings among `nodes`, which are every node that spans `lines`."""
+        self._walked.update(lines)
+        for node, scope in nodes:
             if id(node) in self._seen:
                 continue
             self._seen.add(id(node))
@@ -134,24 +152,23 @@ class Context:
                 name = dotted(target)
                 if name is None:
                     continue
-                names.append(name)
-                self._bindings[name].append(value)
+                self._bindings[name].append((value, scope))
+                self._scoped[name, id(scope)].append((value, scope))
                 self._bound_to.setdefault(id(value), name)
                 if isinstance(value, ast.Dict):
-                    self._collect_entries(name, value, names)
-        return names
+                    self._collect_entries(name, value, scope)
 
-    def _collect_entries(self, name: str, value: ast.Dict, names: list[str]) -> None:
+    def _collect_entries(self, name: str, value: ast.Dict, scope: Scope) -> None:
         for key, entry in zip(value.keys, value.values):
             text = string(key)
             if text is None:
                 continue
             entry_name = f"{name}.[{text!r}]"
-            names.append(entry_name)
-            self._bindings[entry_name].append(entry)
+            self._bindings[entry_name].append((entry, scope))
+            self._scoped[entry_name, id(scope)].append((entry, scope))
             self._bound_to.setdefault(id(entry), text)
             if isinstance(entry, ast.Dict):
-                self._collect_entries(entry_name, entry, names)
+                self._collect_entries(entry_name, entry, scope)
 
 
 def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:

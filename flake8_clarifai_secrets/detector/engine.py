@@ -10,7 +10,7 @@ of any shape.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
@@ -28,77 +28,86 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, dotted, leaf, walk_near
-from flake8_clarifai_secrets.detector.values import Part, Template, joined, literal_text
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, dotted, leaf
+from flake8_clarifai_secrets.detector.values import (
+    MAX_HOPS,
+    Part,
+    Template,
+    joined,
+    literal_text,
+)
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 _STRING_CALLS = frozenset({"format", "strip", "lstrip", "rstrip", "str", "dict"})
 
 
 class Detector:
-    def __init__(
-        self, tree: ast.AST, lines: Sequence[str], env_var: str, *, prefilter: bool
-    ) -> None:
+    def __init__(self, tree: ast.AST, scan: Scan, env_var: str, *, prefilter: bool) -> None:
         self._tree = tree
-        self._scan = Scan(lines)
-        self._positions = Positions(lines)
+        self._scan = scan
+        self._positions = Positions(scan.lines)
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
         self._findings: dict[int, Finding] = {}
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
-        for node in nodes:
+        for node, _ in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
-        for node in nodes:
+        for node, scope in nodes:
+            self.context.scope = scope
             for function in SINKS.get(type(node), ()):
                 if only is None or function is only:
                     for hit in function(node, self.context):
-                        self._check(hit)
+                        self._check(hit, scope)
         return sorted(
             (f for f in self._findings.values() if not self._allowlisted(f)),
             key=lambda f: (f.line, f.col),
         )
 
-    def _nodes(self) -> tuple[list[ast.AST], Optional[SinkFunction]]:
-        """The nodes to ask the sinks about, and the one sink to ask if not all."""
+    def _nodes(self) -> tuple[list[tuple[ast.AST, Scope]], Optional[SinkFunction]]:
+        """The nodes to ask the sinks about, each with its scope, and the one sink to ask if
+        not all."""
+        walker = self.context.walker
         if not self._prefilter:
-            return list(ast.walk(self._tree)), None
+            return list(walker.everything()), None
         if not self._scan.token_lines:
             # Only gRPC metadata takes tokens that are not shaped like a Clarifai key.
-            return list(walk_near(self._tree, self._scan.authorization_lines)), metadata_pair
+            return list(walker.near(self._scan.authorization_lines)), metadata_pair
         return self._relevant_nodes(), None
 
-    def _relevant_nodes(self) -> list[ast.AST]:
-        nodes: dict[int, ast.AST] = {}
+    def _relevant_nodes(self) -> list[tuple[ast.AST, Scope]]:
+        nodes: dict[int, tuple[ast.AST, Scope]] = {}
         lines = set(self._scan.token_lines) | set(self._scan.authorization_lines)
         frontier = sorted(lines)
         followed: set[str] = set()
-        while frontier:
-            new = [node for node in walk_near(self._tree, frontier) if id(node) not in nodes]
-            nodes.update((id(node), node) for node in new)
-            self.context.collect(new)
+        # A value crosses at most MAX_HOPS names on its way from a literal to a sink.
+        for _ in range(MAX_HOPS + 1):
+            new = [pair for pair in self.context.walker.near(frontier) if id(pair[0]) not in nodes]
+            nodes.update((id(pair[0]), pair) for pair in new)
+            self.context.collect(new, frontier)
             more: set[int] = set()
-            for target, value in (pair for node in new for pair in bound_pairs(node)):
+            for target, value in (pair for node, _ in new for pair in bound_pairs(node)):
                 name = dotted(target)
                 if name is None or not _carries(value):
                     continue
                 identifier = leaf(name)
                 if identifier not in followed:
                     followed.add(identifier)
-                    more.update(
-                        self._scan.lines_naming(identifier.encode("utf-8", "surrogatepass"))
-                    )
+                    word = identifier.encode("utf-8", "surrogatepass")
+                    more.update(self._scan.lines_naming(word))
             frontier = sorted(more - lines)
             lines |= more
+            if not frontier:
+                break
         return list(nodes.values())
 
     # -- findings --------------------------------------------------------------------------
 
-    def _check(self, hit: Hit) -> None:
+    def _check(self, hit: Hit, scope: Scope) -> None:
         """Report every credential literal that `hit.value` can carry into its sink."""
-        for template in self.context.values.of(hit.value):
+        for template in self.context.values.of(hit.value, scope):
             text = joined(template)
             for token in self._tokens(text, hit.accept):
                 located = _part_at(template, token)

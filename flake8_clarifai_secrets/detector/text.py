@@ -38,6 +38,8 @@ _CLASSES = _table({_HEX_DIGITS: b"h", _WORD_CHARS: b"w", b"'\"": b"q", b" \t\r\n
 _TOKEN = _table({_HEX_DIGITS + _WORD_CHARS: b"w"})
 _HEX_RUN = b"h" * 32
 _LEGACY_RUN = b"w" * 28
+_LEGACY_MAX = 44
+_NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
 _SPLIT = b"h" * 6 + b"q"
 _SPLIT_REST = re.compile(rb"q[s]*q?[s]*q[h]{4}")
 
@@ -127,7 +129,14 @@ class Scan:
         while at != -1:
             end = tokens.find(b" ", at)
             end = len(tokens) if end == -1 else end
-            if is_legacy_secret(self.data[at:end].decode("utf-8", "replace")):
+            run = self.data[at:end]
+            # Long identifiers are runs too: most lack a digit or an upper-case letter.
+            if (
+                end - at <= _LEGACY_MAX
+                and not run.islower()
+                and run.translate(None, _NOT_DIGITS)
+                and is_legacy_secret(run.decode("utf-8", "replace"))
+            ):
                 found.append(self.line_of(at))
             at = tokens.find(_LEGACY_RUN, end)
         return found

@@ -42,22 +42,75 @@ def string(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
-def walk_near(tree: ast.AST, lines: Sequence[int]) -> Iterator[ast.AST]:
-    """`ast.walk` order, but only the nodes that span one of the sorted `lines`."""
-    todo: deque[ast.AST] = deque([tree])
-    while todo:
-        node = todo.popleft()
-        todo.extend(child for child in ast.iter_child_nodes(node) if _spans(child, lines))
-        yield node
+Scope = Optional[ast.AST]
+"""The innermost function or lambda around a node; None at module and class level."""
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+class Walker:
+    """Walks one tree, each node with its scope, in `ast.walk` order."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._tree = tree
+        self._starts: dict[int, list[int]] = {}
+
+    def everything(self) -> Iterator[tuple[ast.AST, Scope]]:
+        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
+        while todo:
+            node, scope = todo.popleft()
+            inner = node if isinstance(node, _FUNCTIONS) else scope
+            todo.extend((child, inner) for child in ast.iter_child_nodes(node))
+            yield node, scope
+
+    def near(self, lines: Sequence[int]) -> Iterator[tuple[ast.AST, Scope]]:
+        """Only the nodes that span one of the sorted `lines`.
+
+        Statement lists are searched by bisection, so a walk costs about the depth of the lines'
+        nodes, not the length of the blocks around them.
+        """
+        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
+        while todo:
+            node, scope = todo.popleft()
+            inner = node if isinstance(node, _FUNCTIONS) else scope
+            for name, value in ast.iter_fields(node):
+                if name in _BLOCKS and isinstance(value, list) and len(value) > 8:
+                    todo.extend((child, inner) for child in self._spanning(value, lines))
+                elif isinstance(value, list):
+                    todo.extend(
+                        (v, inner) for v in value if isinstance(v, ast.AST) and _spans(v, lines)
+                    )
+                elif isinstance(value, ast.AST) and _spans(value, lines):
+                    todo.append((value, inner))
+            yield node, scope
+
+    def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
+        starts = self._starts.get(id(block))
+        if starts is None:
+            starts = self._starts[id(block)] = [_start(statement) for statement in block]
+        first = bisect.bisect_left(lines, starts[0])
+        last = bisect.bisect_right(lines, getattr(block[-1], "end_lineno", None) or starts[-1])
+        found: list[ast.AST] = []
+        for line in lines[first:last]:
+            index = bisect.bisect_right(starts, line) - 1
+            statement = block[index]
+            if (not found or found[-1] is not statement) and line <= (
+                getattr(statement, "end_lineno", None) or starts[index]
+            ):
+                found.append(statement)
+        return found
+
+
+def _start(node: ast.AST) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    start: int = decorators[0].lineno if decorators else getattr(node, "lineno", 0)
+    return start
 
 
 def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
-    start = getattr(node, "lineno", None)
-    if start is None:
+    if getattr(node, "lineno", None) is None:
         return True
-    decorators = getattr(node, "decorator_list", None)
-    if decorators:
-        start = min(start, decorators[0].lineno)
+    start = _start(node)
     index = bisect.bisect_left(lines, start)
     end: int = getattr(node, "end_lineno", None) or start
     return index < len(lines) and lines[index] <= end

@@ -13,10 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.tree import dotted, string
+from flake8_clarifai_secrets.detector.tree import Scope, dotted, string
 
 MAX_ALTERNATIVES = 32
-MAX_DEPTH = 48
+MAX_PARTS = 1024
+MAX_DEPTH = 64
+# Names followed from a sink back to a literal (`a = "<key>"; b = a; ...`): past this, unknown.
+MAX_HOPS = 12
 # Evaluation steps per file: past this every further value is unknown, so that no file can make
 # the plugin hang in an editor.
 BUDGET = 20_000
@@ -67,80 +70,104 @@ def literal_text(node: ast.expr) -> Optional[str]:
 
 
 def _product(pieces: Sequence[list[Template]]) -> list[Template]:
-    """Every way to pick one template per piece, joined; at most `MAX_ALTERNATIVES`."""
-    combos = itertools.islice(itertools.product(*pieces), MAX_ALTERNATIVES)
+    """Every way to pick one template per piece, joined; at most `MAX_ALTERNATIVES`, and
+    fewer for long templates, so that a wide format string costs about its width."""
+    parts = sum(len(piece[0]) for piece in pieces)
+    most = max(1, min(MAX_ALTERNATIVES, MAX_PARTS // max(1, parts)))
+    combos = itertools.islice(itertools.product(*pieces), most)
     return [tuple(itertools.chain.from_iterable(combo)) for combo in combos]
 
 
 class Values:
     """Evaluates expressions of one file; `bindings(name)` gives the values bound to a name."""
 
-    def __init__(self, bindings: Callable[[str], Sequence[ast.expr]]) -> None:
+    def __init__(self, bindings: Callable[[str, Scope], Sequence[tuple[ast.expr, Scope]]]) -> None:
         self._bindings = bindings
         self._nodes: dict[int, list[Template]] = {}
-        self._names: dict[str, list[Template]] = {}
-        self._active: set[str] = set()
+        self._names: dict[tuple[str, int], list[Template]] = {}
+        self._active: set[tuple[str, int]] = set()
         self._steps = 0
         self._depth = 0
+        self._hops = 0
+        # How often a limit cut an evaluation short: what it cut depends on where the
+        # evaluation started, so such results are not kept.
+        self._cuts = 0
 
-    def of(self, node: ast.expr) -> list[Template]:
-        """Every string `node` may evaluate to; `UNKNOWN` stands for text that is not known."""
+    def of(self, node: ast.expr, scope: Scope) -> list[Template]:
+        """Every string `node`, in `scope`, may evaluate to; `UNKNOWN` stands for unknown text."""
         known = self._nodes.get(id(node))
         if known is not None:
             return known
-        if self._depth >= MAX_DEPTH:
+        if self._depth >= MAX_DEPTH or self._steps >= BUDGET:
+            self._cuts += 1
             return _UNKNOWN
         self._steps += 1
         self._depth += 1
+        cuts = self._cuts
         try:
-            known = _UNKNOWN if self._steps > BUDGET else self._evaluate(node)
+            known = self._evaluate(node, scope)
         finally:
             self._depth -= 1
-        self._nodes[id(node)] = known
+        if cuts == self._cuts:
+            self._nodes[id(node)] = known
         return known
 
-    def strings(self, node: ast.expr) -> Iterator[str]:
+    def strings(self, node: ast.expr, scope: Scope) -> Iterator[str]:
         """The fully known strings that `node` may evaluate to."""
-        for template in self.of(node):
+        for template in self.of(node, scope):
             text = joined(template)
             if UNKNOWN not in text:
                 yield text
 
-    def _evaluate(self, node: ast.expr) -> list[Template]:
+    def _evaluate(self, node: ast.expr, scope: Scope) -> list[Template]:
         if isinstance(node, ast.Constant):
             return [(Part(node.value, node, 0),)] if isinstance(node.value, str) else _UNKNOWN
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             chain = literal_text(node)
             if chain is not None:
                 return [(Part(chain, node, 0),)]
-            return _product([self.of(node.left), self.of(node.right)])
+            return _product([self.of(node.left, scope), self.of(node.right, scope)])
         if isinstance(node, ast.JoinedStr):
-            return self._fstring(node)
+            return self._fstring(node, scope)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
-            return self._percent(node)
+            return self._percent(node, scope)
         if isinstance(node, ast.Call):
-            return self._call(node)
+            return self._call(node, scope)
+        if isinstance(node, ast.IfExp):
+            return (self.of(node.body, scope) + self.of(node.orelse, scope))[:MAX_ALTERNATIVES]
         name = dotted(node)
         if name is not None:
-            return self._name(name)
+            return self._name(name, scope)
         return _UNKNOWN
 
-    def _name(self, name: str) -> list[Template]:
-        known = self._names.get(name)
+    def _name(self, name: str, scope: Scope) -> list[Template]:
+        key = (name, id(scope))
+        known = self._names.get(key)
         if known is not None:
             return known
-        if name in self._active:
+        if key in self._active:
             return _UNKNOWN
-        self._active.add(name)
+        if self._hops >= MAX_HOPS:
+            self._cuts += 1
+            return _UNKNOWN
+        self._active.add(key)
+        self._hops += 1
+        cuts = self._cuts
         try:
-            bound = self._bindings(name)
-            found = [t for value in bound for t in self.of(value)][:MAX_ALTERNATIVES]
+            found: list[Template] = []
+            for value, where in self._bindings(name, scope):
+                found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
+                if len(found) >= MAX_ALTERNATIVES:
+                    break
         finally:
-            self._active.discard(name)
-        self._names[name] = found or _UNKNOWN
-        return self._names[name]
+            self._active.discard(key)
+            self._hops -= 1
+        found = found[:MAX_ALTERNATIVES] or _UNKNOWN
+        if cuts == self._cuts:
+            self._names[key] = found
+        return found
 
-    def _fstring(self, node: ast.JoinedStr) -> list[Template]:
+    def _fstring(self, node: ast.JoinedStr, scope: Scope) -> list[Template]:
         pieces: list[list[Template]] = []
         offset = 0
         placeholders = False
@@ -156,7 +183,7 @@ class Values:
                 and value.format_spec is None
                 and value.conversion in (-1, ord("s"))
             ):
-                pieces.append(self.of(value.value))
+                pieces.append(self.of(value.value, scope))
             else:
                 pieces.append(_UNKNOWN)
         templates = _product(pieces)
@@ -168,7 +195,7 @@ class Values:
             for template in templates
         ]
 
-    def _percent(self, node: ast.BinOp) -> list[Template]:
+    def _percent(self, node: ast.BinOp, scope: Scope) -> list[Template]:
         text = string(node.left)
         if text is None:
             return _UNKNOWN
@@ -183,17 +210,17 @@ class Values:
             if not spec.group().endswith("s"):
                 return _UNKNOWN
             arg = mapping.get(spec.group(1)) if mapping is not None else next(args, None)
-            fields.append((spec, _UNKNOWN if arg is None else self.of(arg)))
+            fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
         return self._fill(node.left, text, fields)
 
-    def _call(self, node: ast.Call) -> list[Template]:
+    def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
         func = node.func
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
-            return self.of(node.args[0])
+            return self.of(node.args[0], scope)
         if not isinstance(func, ast.Attribute):
             return _UNKNOWN
         if func.attr in _SAME_STRING and not node.keywords:
-            return self.of(func.value)
+            return self.of(func.value, scope)
         if func.attr != "format":
             return _UNKNOWN
         text = string(func.value)
@@ -210,7 +237,7 @@ class Values:
                 value = node.args[int(name)] if int(name) < len(node.args) else None
             else:
                 value = keywords.get(name)
-            fields.append((match, _UNKNOWN if value is None else self.of(value)))
+            fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
         return self._fill(func.value, text, fields)
 
     @staticmethod

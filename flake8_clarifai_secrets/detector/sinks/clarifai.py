@@ -79,7 +79,7 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
 def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]:
     """`Model(**config)` with `config = {"pat": ...}`."""
     name = dotted(mapping)
-    displays = [mapping] if name is None else context.bindings(name)
+    displays = [mapping] if name is None else [v for v, _ in context.bindings(name, context.scope)]
     for display in displays:
         if isinstance(display, ast.Dict):
             for key, value in zip(display.keys, display.values):
@@ -91,11 +91,11 @@ def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]
 def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`["clarifai", "login", "--pat", "<key>"]`, as passed to `subprocess.run`."""
     assert isinstance(node, (ast.List, ast.Tuple))
-    words = [next(iter(context.values.strings(elt)), None) for elt in node.elts[:1]]
+    words = [next(iter(context.strings(elt)), None) for elt in node.elts[:1]]
     if not words or words[0] is None or leaf(words[0].replace("/", ".")) != "clarifai":
         return
     for before, elt in zip(node.elts, node.elts[1:]):
-        flag = next(iter(context.values.strings(before)), None)
+        flag = next(iter(context.strings(before)), None)
         if flag in _CLI_FLAGS:
             yield Hit("CLR003", elt, f"clarifai {flag}")
         elif isinstance(elt, ast.Constant) and str(elt.value).startswith(tuple(_CLI_FLAGS)):
@@ -111,7 +111,7 @@ def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
     if not node.args or not is_shell_call(node, context):
         return
     command = node.args[0]
-    for text in context.values.strings(command):
+    for text in context.strings(command):
         words = text.split()
         if (
             words

@@ -140,7 +140,7 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     if not node.args or not is_shell_call(node, context):
         return
-    for text in context.values.strings(node.args[0]):
+    for text in context.strings(node.args[0]):
         words = text.split(None, 1)
         if len(words) == 2 and words[0] == "export":
             name = words[1].partition("=")[0]
@@ -160,7 +160,7 @@ def env_magic(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     if len(node.args) < 2 or string(node.args[0]) not in _MAGICS:
         return
-    for text in context.values.strings(node.args[1]):
+    for text in context.strings(node.args[1]):
         match = ENV_MAGIC.fullmatch(text)
         if match is not None and context.is_credential_var(match["name"]):
             statement = context.statements.get(id(node))

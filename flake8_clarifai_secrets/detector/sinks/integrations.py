@@ -61,7 +61,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | {"model", "provider"}
         ]
         evidence += node.args[:1]
-        if not _names_clarifai(t for value in evidence for t in context.values.strings(value)):
+        if not _names_clarifai(t for value in evidence for t in context.strings(value)):
             return
     callee = leaf(name)
     keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
@@ -80,7 +80,7 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, ast.Dict)
     entries = _entries(node)
     evidence = [v for k, v in entries.items() if k in ENDPOINT_KEYWORDS | {"model", "provider"}]
-    if not _names_clarifai(t for value in evidence for t in context.values.strings(value)):
+    if not _names_clarifai(t for value in evidence for t in context.strings(value)):
         return
     for config in (node, entries.get("config"), entries.get("litellm_params")):
         if isinstance(config, ast.Dict):
