@@ -744,3 +744,32 @@ def test_any_notebook_is_fixed_once_and_keeps_the_rest(
     again = fix(path, clear)
     assert again.new is None
     assert again.moved == again.cleared == []
+
+
+@pytest.mark.parametrize(
+    ("cells", "fixed"),
+    (
+        pytest.param(
+            ["import sys", "import json\nm = (('authorization', 'Key <KEY>'),)"],
+            [
+                "import sys\nimport os",
+                'import json\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+            ],
+            id="after the imports of the first cell",
+        ),
+        pytest.param(
+            ["x = 1", "import os\nm = (('authorization', 'Key <KEY>'),)"],
+            [
+                "import os\n\nx = 1",
+                'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+            ],
+            id="even if a later cell imports os: LibCST looks only at the leading imports",
+        ),
+    ),
+)
+def test_import_os_goes_into_the_first_cell(
+    cells: list[str], fixed: list[str], tmp_path: Path
+) -> None:
+    result = fix(save(tmp_path, notebook(*map(code, cells))))
+    assert result.new is not None
+    assert sources(result.new) == fixed
