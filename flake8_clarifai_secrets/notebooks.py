@@ -336,9 +336,14 @@ def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
 
 
 def _credential_context(before: str) -> bool:
-    """Whether the nearest label before a 32-hex value in prose names a credential."""
+    """Whether the nearest label before a 32-hex value in prose names a credential.
+
+    A value in a URL's path (after `/`) is an id, as in `.../models/<id>/versions/<id>`.
+    """
+    if before.endswith("/"):
+        return False
     for word in reversed(_WORD.findall(before[-_CONTEXT:])):
-        if name_words(word) & _ID_WORDS:
+        if {w.removesuffix("s") for w in name_words(word)} & _ID_WORDS:
             return False
         if is_credential_name(word, clarifai_file=True):
             return True

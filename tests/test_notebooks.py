@@ -391,6 +391,8 @@ MARKDOWN = [
     pytest.param("The model id is <KEY>", [], id="model id"),
     pytest.param("PAT for the model version <KEY>", [], id="nearest label is an id"),
     pytest.param("Checksum <KEY>", [], id="no credential context"),
+    pytest.param("With your PAT: https://clarifai.com/a/b/models/c/versions/<KEY>", [], id="URL"),
+    pytest.param("PAT scopes for the inputs <KEY>", [], id="plural id word"),
     pytest.param("Your PAT: YOUR_PAT_HERE", [], id="placeholder"),
 ]
 
