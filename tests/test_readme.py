@@ -33,7 +33,7 @@ EXAMPLES = [
 
 
 def test_every_section_has_examples() -> None:
-    assert sorted({param.values[0] for param in EXAMPLES}) == sorted(CODES)
+    assert {str(param.values[0]) for param in EXAMPLES} == set(CODES)
 
 
 @pytest.mark.parametrize(("code", "python", "diff"), EXAMPLES)
