@@ -40,7 +40,7 @@ def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out == (
         f'./bad.py:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
         "Fixed 1 file(s): 1 key(s) moved into the environment.\n"
-        "Set before running: CLARIFAI_PAT.\n"
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
         f"{cli.REVOKE_REMINDER}\n"
     )
     assert run(tree, capsys=capsys)[0] == 0
@@ -212,14 +212,30 @@ def test_failure_halfway_shows_no_key(
     assert (tree / "bad.py").read_text() == GOOD
 
 
-def test_symlinks_are_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("mode", ([], ["--check"]))
+def test_symlinks_are_reported_not_followed(
+    tmp_path: Path, mode: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """flake8 reads a symlinked file, so its findings are reported; the fixer writes none."""
     outside = tmp_path / "outside.py"
     outside.write_text(fill(BAD))
     (tmp_path / "tree").mkdir()
     (tmp_path / "tree" / "link.py").symlink_to(outside)
-    code, _, err = run(tmp_path / "tree", capsys=capsys)
-    assert (code, err) == (0, "./link.py: skipped: symlinks are not followed\n")
+    code, out, err = run(tmp_path / "tree", *mode, capsys=capsys)
+    assert (code, err) == (1, "")
+    assert out == "./link.py:2:31: CLR001 left alone: a symlink: fix the file it points to\n"
     assert outside.read_text() == fill(BAD)
+
+
+def test_symlink_to_a_file_in_the_run_is_fixed_once(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "link.py").symlink_to(tree / "bad.py")
+    code, out, err = run(tree, capsys=capsys)
+    assert (code, err) == (0, "")
+    assert (tree / "bad.py").read_text() == GOOD
+    assert (tree / "link.py").is_symlink()
+    assert "Fixed 1 file(s)" in out
 
 
 def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -232,7 +248,7 @@ def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert 'os.environ["MY_PAT"]' in (tree / "bad.py").read_text()
     assert (tree / "skipped" / "x.py").read_text() == fill(BAD)
-    assert "Set before running: MY_PAT." in out
+    assert f"Set before running: MY_PAT (...{KEY[-4:]})." in out
 
 
 def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,15 +257,12 @@ def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture
     assert 'os.environ["OTHER"]' in (tree / "bad.py").read_text()
 
 
-def test_bad_config_value_is_a_clear_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_value_is_a_usage_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tree / "setup.cfg").write_text("[flake8]\nclarifai-env-var = 9lives\n")
-    with pytest.raises(SystemExit) as exit:
-        run(tree, capsys=capsys)
-    assert exit.value.code == 2
-    assert (
-        "argument --env-var: '9lives' is not an environment variable name"
-        in capsys.readouterr().err
-    )
+    code, _, err = run(tree, capsys=capsys)
+    assert code == cli.EXIT_USAGE == 3
+    assert "argument --clarifai-env-var: '9lives' is not an environment variable name" in err
+    assert (tree / "bad.py").read_text() == fill(BAD)
 
 
 def test_parallel_jobs_match_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

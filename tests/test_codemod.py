@@ -72,6 +72,7 @@ def _run(source: str) -> dict[str, object]:
         k: v
         for k, v in namespace.items()
         if not isinstance(v, (types.ModuleType, types.FunctionType, type))
+        and v is not os.environ
         and k not in given
         and k != "__builtins__"
     }
@@ -98,6 +99,7 @@ def test_behaviour_is_kept(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
         "CLARIFAI_PAT": LEGACY if "<LEGACY>" in case.source else KEY,
         "CLARIFAI_PAT_2": KEY2,
         "CLARIFAI_API_KEY": KEY,
+        "CLARIFAI_CLIENT_SECRET": LEGACY,
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
