@@ -18,6 +18,7 @@ import libcst.matchers as m
 
 _COOKIE = re.compile(r"^[ \t\f]*#(!|.*?coding[:=])")
 _STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+_IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
 
 
 def with_os_import(module: cst.Module) -> cst.Module:
@@ -40,7 +41,8 @@ def with_os_import(module: cst.Module) -> cst.Module:
     if later:
         return _insert(module, body, later[0], separate=False)
     if plain:
-        return _insert(module, body, plain[-1] + 1, separate=False)
+        body.insert(plain[-1] + 1, _IMPORT_OS)
+        return module.with_changes(body=body)
     if stdlib:
         return _insert(module, body, stdlib[0], separate=False)
     return _insert(module, body, start, separate=True)
@@ -53,7 +55,8 @@ def _insert(
     *,
     separate: bool,
 ) -> cst.Module:
-    new = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
+    """Insert before `body[index]`, below the lines that are not its own comments."""
+    new = _IMPORT_OS
     header = list(module.header)
     if index < len(body):
         following = body[index]

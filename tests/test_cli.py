@@ -307,3 +307,156 @@ def test_libcst_tool_route(tree: Path) -> None:
     assert (tree / "bad.py").read_text() == GOOD
     assert (tree / "clean.py").read_text() == "x = 1\n"
     assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+
+
+def test_item_5_a_result_that_does_not_compile_is_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flake8_clarifai_secrets import codemod
+
+    monkeypatch.setattr(codemod, "string_literal", lambda *args: '"\\N"')
+    code, out, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./bad.py: not processed: the rewrite does not compile (line 2)\n"
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert out == ""
+
+
+def test_item_6_read_only_files_are_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "bad.py").chmod(0o444)
+    (tree / "other.py").write_text(fill(BAD))
+    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == (
+        "./bad.py: not processed: is read-only (no write permission bits); not written\n"
+    )
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert (tree / "bad.py").stat().st_mode & 0o777 == 0o444
+    assert (tree / "other.py").read_text() == GOOD
+
+
+def test_item_6_owner_group_and_mode_are_kept(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tree / "bad.py"
+    groups = [g for g in os.getgroups() if g != os.getgid()]
+    group = groups[0] if groups else (12345 if os.getuid() == 0 else None)
+    assert group is not None, "the test needs root or a second group"
+    os.chown(path, -1, group)
+    path.chmod(0o640)
+    before = path.stat()
+    assert run(tree, capsys=capsys)[0] == 0
+    after = path.stat()
+    assert path.read_text() == GOOD
+    assert (after.st_uid, after.st_gid, after.st_mode) == (
+        before.st_uid,
+        before.st_gid,
+        before.st_mode,
+    )
+
+
+def test_item_7_a_closed_pipe_does_not_stop_the_work(tmp_path: Path) -> None:
+    for n in range(23):
+        (tmp_path / f"f{n:02}.py").write_text(fill(BAD))
+    result = subprocess.run(
+        f"{sys.executable} -m flake8_clarifai_secrets -j 2 . | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stderr == ""
+    assert result.stdout.startswith("./f00.py:2:31: CLR001 key")
+    assert all((tmp_path / f"f{n:02}.py").read_text() == GOOD for n in range(23))
+
+
+@pytest.mark.parametrize(
+    "source",
+    (
+        pytest.param("import os\nm = (('authorization', 'Key <HALF1>' '<HALF2>'),)\n", id="split"),
+        pytest.param(
+            "import os\nm = (('authorization', 'Key <HALF1>'\n      '<HALF2>'),)\n",
+            id="split over two lines",
+        ),
+        pytest.param(
+            "import os\nn = (('authorization', 'Key <KEY>'),)  # noqa\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            id="context line under noqa",
+        ),
+        pytest.param(
+            "import os\nm = (('authorization', 'Key <KEY>'),); n = {'Authorization': 'Key <KEY2>'}"
+            "  # noqa: CLR002\n",
+            id="a key left on a changed line",
+        ),
+    ),
+)
+def test_item_8_diff_shows_no_8_characters_of_a_key(
+    tmp_path: Path, source: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = fill(source).replace("<HALF1>", KEY[:16]).replace("<HALF2>", KEY[16:])
+    (tmp_path / "t.py").write_text(text)
+    code, out, _ = run(tmp_path, "--diff", capsys=capsys)
+    assert code == 1
+    assert "+++ b/./t.py" in out
+    for key in GENERATED:
+        assert not any(key[i : i + 8] in out for i in range(len(key) - 7))
+    assert f"...{KEY[-4:]}" in out
+
+
+def test_item_10_an_internal_error_is_not_work_to_do(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object) -> None:
+        raise ValueError(KEY)
+
+    monkeypatch.setattr(cli, "plan", crash)
+    code, _, err = run(tree, "--check", capsys=capsys)
+    assert code == cli.EXIT_INTERNAL == 4
+    assert err == "clarifai-secrets-fix: internal error (ValueError); please report it\n"
+
+
+def test_item_10_libcst_tool_keeps_no_state_between_files(tmp_path: Path) -> None:
+    """LibCST 1.1's tool runs one codemod instance over every file when it has one job: the
+    placeholder in b.py sits where a.py's key does, and must not be rewritten."""
+    (tmp_path / ".libcst.codemod.yaml").write_text(
+        "modules:\n- 'libcst.codemod.commands'\n- 'flake8_clarifai_secrets'\n"
+    )
+    placeholder = "import os\nm = (('authorization', 'Key YOUR_PAT_HERE" + "_" * 19 + "'),)\n"
+    second = "n = (('authorization', 'Key <KEY2>'),)\n"
+    (tmp_path / "a.py").write_text(fill(BAD))
+    (tmp_path / "b.py").write_text(placeholder + fill(second))
+    result = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "--jobs=1"]
+        + ["codemod.ReadKeyFromEnviron", "a.py", "b.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIBCST_TOOL_REQUIRE_CONFIG": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "a.py").read_text() == GOOD
+    assert (tmp_path / "b.py").read_text() == placeholder + (
+        'n = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+    )
+
+
+def no_libcst(tmp_path: Path, *args: str) -> tuple[int, bool]:
+    code = (
+        "import sys; from flake8_clarifai_secrets import cli; code = cli.main(sys.argv[1:]); "
+        "print(code, 'libcst' in sys.modules or 'flake8_clarifai_secrets.codemod' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    status, imported = result.stdout.split()[-2:]
+    return int(status), imported == "True"
+
+
+def test_item_11_a_run_with_nothing_to_do_never_imports_libcst(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("import os\nx = os.environ['CLARIFAI_PAT']\n")
+    assert no_libcst(tmp_path) == (0, False)
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    assert no_libcst(tmp_path, "--check") == (1, False)
+    assert no_libcst(tmp_path) == (0, True)
