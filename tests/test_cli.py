@@ -460,3 +460,96 @@ def test_item_11_a_run_with_nothing_to_do_never_imports_libcst(tmp_path: Path) -
     (tmp_path / "bad.py").write_text(fill(BAD))
     assert no_libcst(tmp_path, "--check") == (1, False)
     assert no_libcst(tmp_path) == (0, True)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from flake8_clarifai_secrets import __version__
+
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"clarifai-secrets-fix {__version__}\n"
+
+
+def test_help_says_what_the_default_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--help"])
+    assert exit.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "By default the files are rewritten in place" in text
+    assert "files and directories (default: .)" in text
+    assert "3 usage or configuration error" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    (
+        pytest.param(
+            ["--jobs", "0"], "argument -j/--jobs: '0' is not `auto` or a positive", id="j"
+        ),
+        pytest.param(["--nope"], "unrecognized arguments: --nope", id="unknown option"),
+        pytest.param(["--check", "--diff"], "not allowed with argument", id="two modes"),
+        pytest.param(["-", "x.py"], "`-` (standard input) cannot be mixed", id="stdin and files"),
+    ),
+)
+def test_usage_errors_have_their_own_exit_code(
+    tree: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        run(tree, *args, capsys=capsys)
+    assert exit.value.code == cli.EXIT_USAGE == 3
+    assert message in capsys.readouterr().err
+    assert (tree / "bad.py").read_text() == fill(BAD)
+
+
+def test_jobs_auto_is_capped_at_the_number_of_files(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    sizes = []
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool
+
+    def recording_pool(processes: int) -> object:
+        sizes.append(processes)
+        return pool(processes)
+
+    monkeypatch.setattr(type(context), "Pool", lambda self, processes: recording_pool(processes))
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert run(tree, "--check", "-j", "auto", capsys=capsys)[0] == 1
+    assert sizes == [2]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "stdout"),
+    (
+        pytest.param([], 0, GOOD, id="fixed source on stdout"),
+        pytest.param(["--check"], 1, "", id="check"),
+    ),
+)
+def test_stdin_to_stdout(tmp_path: Path, args: list[str], status: int, stdout: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", *args, "-"],
+        cwd=tmp_path,
+        input=fill(BAD),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == status
+    assert result.stdout.startswith(stdout)
+    report = result.stderr if not args else result.stdout
+    assert f'stdin:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n' in report
+    assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stdin_with_nothing_to_fix_is_echoed(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "-"],
+        cwd=tmp_path,
+        input="x = 1\n",
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "x = 1\n", "")
