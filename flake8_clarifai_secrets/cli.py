@@ -29,7 +29,7 @@ from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
 from flake8_clarifai_secrets.options import add_variable_arguments
 from flake8_clarifai_secrets.output import Output, diff, safe
-from flake8_clarifai_secrets.scan import Facts, facts
+from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
 
 REVOKE_REMINDER = (
     "The old keys are still in version control history: revoke them in Clarifai "
@@ -50,9 +50,11 @@ class Settings:
     display_name: str = "stdin"
 
     @property
-    def watched(self) -> tuple[bytes, ...]:
-        """Variables a file that cannot hold a finding may still read, and so take."""
-        return tuple(name.encode() for _, name in self.env_var_for)
+    def bases(self) -> tuple[bytes, ...]:
+        """Every variable the fixer may choose holds one of these: a file that names none
+        cannot read one."""
+        names = [self.env_var, CREDENTIAL_VARIABLE_PREFIX, *(n for _, n in self.env_var_for)]
+        return tuple(name.encode() for name in names)
 
 
 @dataclass
@@ -102,18 +104,23 @@ def scan(path: str, settings: Settings) -> Scanned:
         data = _read(path)
         kept = data if path == STDIN else b""
         candidate = might_hold_credentials(data, settings.env_var)
-        if not candidate and not any(name in data for name in settings.watched):
+        reads = any(base in data for base in settings.bases)
+        if not (candidate or reads):
             return Scanned(path, data=kept)
         try:
             code = _decode(data)
+            tree = ast.parse(code)
+        except SyntaxError as error:
+            if candidate:
+                raise _NotProcessed(f"does not parse (line {error.lineno})") from None
+            return Scanned(path, data=kept)
         except _NotProcessed:
             if candidate:
                 raise
             return Scanned(path, data=kept)
-        tree = ast.parse(code)
         findings = find_credentials(tree, source_lines(code), settings.env_var)
         if not findings:
-            return Scanned(path, facts=facts(tree, findings), data=kept)
+            return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
         return Scanned(path, findings, facts(tree, findings), data, code)
 
     return _guarded(path, work, lambda error: Scanned(path, error=error))
@@ -137,10 +144,6 @@ def _decode(data: bytes) -> str:
         code = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         raise _NotProcessed(f"cannot be decoded ({error})") from None
-    try:
-        ast.parse(code)
-    except SyntaxError as error:
-        raise _NotProcessed(f"does not parse (line {error.lineno})") from None
     return code
 
 
@@ -315,8 +318,9 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         envfile.refuse_tracked(args.env_file)
     paths = [STDIN] if run.stdin else flake8.files(args.paths)
     links = {p for p in paths if p != STDIN and os.path.islink(p)}
-    real = {os.path.realpath(p) for p in paths if p not in links}
-    paths = [p for p in paths if p not in links or os.path.realpath(p) not in real]
+    if links:
+        real = {os.path.realpath(p) for p in paths if p not in links}
+        paths = [p for p in paths if p not in links or os.path.realpath(p) not in real]
 
     scanned = list(_map(functools.partial(scan, settings=settings), paths, args.jobs))
     files = []

@@ -13,6 +13,7 @@ from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector import Finding
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
+CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
 # Calls whose first argument names an environment variable: functions, and `environ` methods.
 _ENV_FUNCTIONS = frozenset({"getenv", "putenv", "unsetenv"})
 _ENVIRON_METHODS = frozenset({"get", "setdefault", "pop"})
@@ -45,19 +46,23 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         binding = getattr(finding, "binding", None) or _binding(finding, statements)
         if binding is not None:
             bindings[index] = binding
-    return Facts(frozenset(variables_named(tree)), bindings, fallbacks, binds_os_elsewhere(tree))
+    return Facts(reads_of(tree), bindings, fallbacks, binds_os_elsewhere(tree))
 
 
 def credential_variable(binding: str) -> Optional[str]:
     """`CLARIFAI_API_KEY` for a binding so named: the variable a key bound to it reads."""
     leaf = binding.rpartition(".")[2]
     if (
-        leaf.startswith("CLARIFAI_")
+        leaf.startswith(CREDENTIAL_VARIABLE_PREFIX)
         and _ENV_VAR.fullmatch(leaf)
         and is_credential_name(leaf, clarifai_file=False)
     ):
         return leaf
     return None
+
+
+def reads_of(tree: ast.AST) -> frozenset[str]:
+    return frozenset(variables_named(tree))
 
 
 def variables_named(tree: ast.AST) -> Iterator[str]:
