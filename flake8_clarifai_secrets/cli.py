@@ -189,12 +189,13 @@ def write_atomically(path: str, data: bytes) -> None:
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-        os.chmod(temporary, stat.S_IMODE(status.st_mode))
-        if (status.st_uid, status.st_gid) != (os.getuid(), os.getgid()):
+        made = os.stat(temporary)
+        if (made.st_uid, made.st_gid) != (status.st_uid, status.st_gid):
             try:
                 os.chown(temporary, status.st_uid, status.st_gid)
             except PermissionError:
                 raise _NotProcessed("cannot keep its owner and group; not written") from None
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)

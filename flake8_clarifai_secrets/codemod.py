@@ -55,8 +55,10 @@ def string_literal(text: str, avoid: frozenset[str], in_fstring: bool) -> Option
     """Source for the string `text`, with a quote not in `avoid`, as docs snippets write it.
 
     Inside an f-string's braces, Python before 3.12 allows neither the enclosing quote nor a
-    backslash.
+    backslash nor `#`.
     """
+    if in_fstring and "#" in text:
+        return None
     quotes = ("'", '"') if '"' in text and "'" not in text else ('"', "'")
     for quote in quotes:
         if quote in avoid:

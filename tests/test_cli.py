@@ -337,14 +337,18 @@ def test_item_6_read_only_files_are_not_written(
     assert (tree / "other.py").read_text() == GOOD
 
 
+def other_group() -> int:
+    """A group other than this process's own that it may give its files."""
+    groups = [g for g in os.getgroups() if g != os.getgid()]
+    assert groups or os.getuid() == 0, "the test needs root or a second group"
+    return groups[0] if groups else 12345
+
+
 def test_item_6_owner_group_and_mode_are_kept(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tree / "bad.py"
-    groups = [g for g in os.getgroups() if g != os.getgid()]
-    group = groups[0] if groups else (12345 if os.getuid() == 0 else None)
-    assert group is not None, "the test needs root or a second group"
-    os.chown(path, -1, group)
+    os.chown(path, -1, other_group())
     path.chmod(0o640)
     before = path.stat()
     assert run(tree, capsys=capsys)[0] == 0
@@ -553,3 +557,20 @@ def test_stdin_with_nothing_to_fix_is_echoed(tmp_path: Path) -> None:
         text=True,
     )
     assert (result.returncode, result.stdout, result.stderr) == (0, "x = 1\n", "")
+
+
+def test_item_6_a_group_that_cannot_be_kept_is_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tree / "bad.py"
+    os.chown(path, -1, other_group())
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./bad.py: not processed: cannot keep its owner and group; not written\n"
+    assert path.read_text() == fill(BAD)
+    assert sorted(p.name for p in tree.iterdir()) == ["bad.py", "clean.py"]
