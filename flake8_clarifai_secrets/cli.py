@@ -349,8 +349,9 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         results = [Rewritten(s.path, s.data, *_split(steps)) for s, steps in jobs]
     else:
         results = list(_map(functools.partial(rewrite, settings=settings), jobs, args.jobs))
+    rewritten = {scanned.path for scanned, _ in jobs}
     for path, steps in the_plan.steps.items():
-        if path not in {s.path for s, _ in jobs}:
+        if path not in rewritten:
             results.append(Rewritten(path, left=[s for s in steps if s.refusal is not None]))
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
 
