@@ -87,11 +87,17 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
 
 
 def unmask(source: str, masked: Masked) -> str:
-    """Put the masked lines back into `source`."""
-    out = []
+    """Put the masked lines back into `source`, with a cell magic's header first (a fix may
+    have put an import above it)."""
+    out: list[str] = []
+    header = None
     for line in source_lines(source):
         body = line.rstrip("\r\n")
+        if body.startswith("# ") and body in masked.lines:
+            header = len(out)
         out.append(masked.lines.get(body, body) + line[len(body) :])
+    if header is not None and "".join(out[:header]).strip():
+        out.insert(0, out.pop(header))
     return "".join(out)
 
 

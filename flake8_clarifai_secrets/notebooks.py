@@ -166,6 +166,11 @@ class Notebook:
             col = in_magic + max(0, col - in_call)
         return Note("code", cell.number, line - cell.first_line + 1, col + 1, text)
 
+    def where(self, line: int, col: int) -> str:
+        """`cell_N:LINE:COL` for `line` (1-based) and `col` (0-based) of `code`."""
+        note = self.locate(line, col, "")
+        return f"cell_{note.cell}:{note.line}:{note.col}"
+
     def rebuild(
         self, code: str, keys: Sequence[str], clear: bool
     ) -> tuple[Optional[bytes], list[Note], list[Note]]:

@@ -126,7 +126,7 @@ def _moved(source: str) -> dict[str, str]:
     """The variables the fix reads, each with the key it moved there."""
     codemod = ReadKeyFromEnviron(CodemodContext())
     codemod.transform_module(cst.parse_module(source))
-    return {moved.env_var: moved.finding.secret for moved in codemod.moved}
+    return {str(step.variable): step.finding.secret for step in codemod.moved}
 
 
 @pytest.fixture
@@ -220,3 +220,126 @@ def test_os_bound_to_something_else_is_left_alone(source: str) -> None:
     assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
         "CLR001 left alone: `os` is bound to something else in this file"
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "import os\nx = f\"{(('authorization', 'Key <KEY>'),)}\"\n",
+            "import os\nx = f\"{(('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)}\"\n",
+            id="the quote of the enclosing f-string is not reused",
+        ),
+        pytest.param(
+            'import os\nx = f\'{(("authorization", "Key <KEY>"),)}\'\n',
+            'import os\nx = f\'{(("authorization", "Key " + os.environ["CLARIFAI_PAT"]),)}\'\n',
+            id="single-quoted f-string",
+        ),
+        pytest.param(
+            "import os\nif x: a = 1; os.environ['CLARIFAI_PAT'] = '<KEY>'\nprint(os.sep)\n",
+            "import os\nif x: a = 1\nprint(os.sep)\n",
+            id="the last statement of a one-line suite",
+        ),
+        pytest.param(
+            "import os\nif x: os.environ['CLARIFAI_PAT'] = '<KEY>'\nprint(os.sep)\n",
+            "import os\nif x: pass\nprint(os.sep)\n",
+            id="the only statement of a one-line suite",
+        ),
+    ),
+)
+def test_item_5_results_compile(source: str, expected: str) -> None:
+    fixed = fix(fill(source))
+    assert fixed == fill(expected)
+    compile(fixed, "<fixed>", "exec")
+
+
+def test_item_5_no_quote_fits_is_left_alone() -> None:
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    from flake8_clarifai_secrets.codemod import NO_QUOTE_FITS, ReadKeyFromEnviron
+
+    source = fill("import os\nx = f'''{f\"{(('authorization', 'Key <KEY>'),)}\"}'''\n")
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    assert codemod.transform_module(cst.parse_module(source)).code == source
+    assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
+        f"CLR001 left alone: {NO_QUOTE_FITS}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "# About m.\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n# About m.\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="not between a comment and its line",
+        ),
+        pytest.param(
+            "#!/usr/bin/env python\n# About m.\nm = (('authorization', 'Key <KEY>'),)\n",
+            "#!/usr/bin/env python\nimport os\n\n# About m.\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="after a shebang",
+        ),
+        pytest.param(
+            '"""Doc."""\nfrom __future__ import annotations\nimport json\nimport sys\n\n'
+            "import requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            '"""Doc."""\nfrom __future__ import annotations\nimport json\nimport os\nimport sys\n\n'
+            "import requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="in name order among the standard library",
+        ),
+        pytest.param(
+            "import json\n\n# HTTP.\nimport requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import json\nimport os\n\n# HTTP.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="after the last standard library import",
+        ),
+        pytest.param(
+            "from pathlib import Path\n# HTTP.\nimport requests\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "import os\nfrom pathlib import Path\n# HTTP.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="before the standard library's from-imports",
+        ),
+        pytest.param(
+            "# Clients.\nimport requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n# Clients.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="a section of its own before third-party imports",
+        ),
+    ),
+)
+def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -> None:
+    assert fix(fill(source)) == fill(expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\nx = 1\n",
+            "x = 1\n",
+            id="import os that only the dropped line used",
+        ),
+        pytest.param(
+            "import os\nimport sys\nos.putenv('CLARIFAI_PAT', '<KEY>')\nprint(sys.argv)\n",
+            "import sys\nprint(sys.argv)\n",
+            id="others stay",
+        ),
+        pytest.param(
+            "import os\nimport json\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "import json\n",
+            id="an import unused before the fix is not ours to remove",
+        ),
+        pytest.param(
+            "import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "m = (('authorization', 'Key <KEY2>'),)\n",
+            'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)\n',
+            id="os still used by another fix",
+        ),
+    ),
+)
+def test_item_9_imports_the_fix_made_unused_are_removed(source: str, expected: str) -> None:
+    assert fix(fill(source)) == fill(expected)
