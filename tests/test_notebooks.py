@@ -780,3 +780,20 @@ def test_import_os_goes_into_the_first_cell(
     result = fix(save(tmp_path, notebook(*map(code, cells))))
     assert result.new is not None
     assert sources(result.new)[0] == cells[0] if fixed is None else sources(result.new) == fixed
+
+
+def test_flake8s_configuration_decides_in_notebooks_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = "m = (('authorization', 'Key <KEY>'),)"
+    save(tmp_path, notebook(code(key + "  # noqa: CLR001")), "noqa.ipynb")
+    save(tmp_path, notebook(code(key)), "ignored.ipynb")
+    save(tmp_path, notebook(code("x = 1"), code(key)), "fixed.ipynb")
+    (tmp_path / "setup.cfg").write_text("[flake8]\nper-file-ignores =\n    ignored.ipynb: CLR001\n")
+    code_, out, _ = _main(tmp_path, "--check", capsys=capsys)
+    assert code_ == 1
+    assert out.splitlines()[0] == (
+        f'./fixed.ipynb:cell_2:1:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'
+    )
+    assert out.splitlines()[1].startswith("Would fix 1 file(s): 1 key(s) moved")
+    assert len(out.splitlines()) == 4
