@@ -156,20 +156,15 @@ class Notebook:
             parts.append(text)
         return "".join(parts)
 
-    def locate(self, line: int, col: int, text: str) -> Note:
-        """A note at `line` (1-based) and `col` (0-based) of `code`, placed in its cell."""
+    def where(self, line: int, col: int) -> str:
+        """`cell_N:LINE:COL` for `line` (1-based) and `col` (0-based) of `code`."""
         cell = [c for c in self._python if c.first_line <= line][-1]
         assert cell.masked is not None
         columns = cell.masked.columns.get(self._lines[line - 1])
         if columns is not None:
             in_call, in_magic = columns
             col = in_magic + max(0, col - in_call)
-        return Note("code", cell.number, line - cell.first_line + 1, col + 1, text)
-
-    def where(self, line: int, col: int) -> str:
-        """`cell_N:LINE:COL` for `line` (1-based) and `col` (0-based) of `code`."""
-        note = self.locate(line, col, "")
-        return f"cell_{note.cell}:{note.line}:{note.col}"
+        return f"cell_{cell.number}:{line - cell.first_line + 1}:{col + 1}"
 
     def rebuild(
         self, code: str, keys: Sequence[str], clear: bool
