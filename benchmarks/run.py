@@ -26,7 +26,6 @@ import sys
 import sysconfig
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import libcst as cst
 from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.plugin import Plugin
 from tests.cases import NEGATIVE, POSITIVE
+from tests.clarifai_sdk import SDK, download_sdk
 from tests.keys import fill
 
 TEST_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
@@ -93,19 +93,9 @@ def plugin_figures(sources: list[tuple[bytes, str]]) -> tuple[float, float]:
     return parse, plugin
 
 
-SDK = "clarifai==12.5.0"
-
-
 def clarifai_trees(root: Path) -> dict[str, Path]:
     """Trees of code that uses Clarifai throughout."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q"]
-        + ["-d", str(root), SDK],
-        check=True,
-    )
-    (wheel,) = root.glob("*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(root / "sdk")
+    sdk = download_sdk(root)
     scripts = root / "scripts"
     scripts.mkdir()
     for n, param in enumerate(POSITIVE + NEGATIVE):
@@ -113,7 +103,7 @@ def clarifai_trees(root: Path) -> dict[str, Path]:
     for path in Path(__file__).parent.parent.joinpath("examples").glob("*.py"):
         shutil.copyfile(path, scripts / path.name)
     return {
-        SDK: root / "sdk" / "clarifai",
+        SDK: sdk,
         "clarifai-grpc": Path(clarifai_grpc.__file__).parent,
         "the case table and examples/": scripts,
     }

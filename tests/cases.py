@@ -412,6 +412,19 @@ NEGATIVE = [
 # Detector v2: every kind of code issue 9 lists, each with its exact rewrite.
 POSITIVE += [
     case(
+        "CLR003 llama-stack provider config",
+        'import os\nproviders = {"inference": [{"provider_type": "remote::clarifai", "config": {"PAT": "<KEY>"}}]}\n',
+        {"2:84 CLR003"},
+        'import os\nproviders = {"inference": [{"provider_type": "remote::clarifai", "config": {"PAT": os.environ["CLARIFAI_PAT"]}}]}\n',
+    ),
+    case(
+        "CLR002 header value bound to a name that says header",
+        'import os\nAUTH_HEADER = "Key <KEY>"\nheaders = {"Authorization": AUTH_HEADER}\n',
+        {"2:15 CLR002"},
+        'import os\nAUTH_HEADER = "Key " + os.environ["CLARIFAI_PAT"]\n'
+        'headers = {"Authorization": AUTH_HEADER}\n',
+    ),
+    case(
         "CLR003 classmethod of an SDK class",
         'import os\nfrom clarifai.client.model import Model\nm = Model.from_current_context(pat="<KEY>")\n',
         {"3:36 CLR003"},

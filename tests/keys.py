@@ -20,24 +20,15 @@ def synthetic_key() -> str:
             return key
 
 
-def synthetic_legacy_secret() -> str:
-    """A random 40-character v1 client secret (letters of both cases, digits)."""
+def synthetic_legacy_secret(length: int = 40) -> str:
+    """A random v1 client id or secret (40 characters) or access token (30): letters of both
+    cases and digits."""
     alphabet = string.ascii_letters + string.digits
     while True:
-        secret = "".join(secrets.choice(alphabet) for _ in range(40))
+        secret = "".join(secrets.choice(alphabet) for _ in range(length))
         if any(c.isdigit() for c in secret) and secret.lower() != secret != secret.upper():
             GENERATED.add(secret)
             return secret
-
-
-def synthetic_access_token() -> str:
-    """A random 30-character v1 access token (letters of both cases, digits)."""
-    alphabet = string.ascii_letters + string.digits
-    while True:
-        token = "".join(secrets.choice(alphabet) for _ in range(30))
-        if any(c.isdigit() for c in token) and token.lower() != token != token.upper():
-            GENERATED.add(token)
-            return token
 
 
 def synthetic_token() -> str:
@@ -51,7 +42,7 @@ KEY = synthetic_key()
 KEY2 = synthetic_key()
 LEGACY = synthetic_legacy_secret()
 LEGACY2 = synthetic_legacy_secret()
-ACCESS = synthetic_access_token()
+ACCESS = synthetic_legacy_secret(30)
 TOKEN = synthetic_token()
 
 

@@ -6,31 +6,18 @@ The SDK is pinned and downloaded from PyPI without its dependencies, which it do
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
 import clarifai_grpc
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
-
-SDK = "clarifai==12.5.0"
+from tests.clarifai_sdk import download_sdk
 
 
 @pytest.fixture(scope="module")
 def sdk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    download = tmp_path_factory.mktemp("sdk")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q"]
-        + ["-d", str(download), SDK],
-        check=True,
-    )
-    (wheel,) = download.glob("*.whl")
-    with zipfile.ZipFile(wheel) as archive:
-        archive.extractall(download / "tree")
-    return download / "tree"
+    return download_sdk(tmp_path_factory.mktemp("sdk"))
 
 
 def _findings(root: Path) -> tuple[int, list[str]]:
@@ -46,7 +33,7 @@ def _findings(root: Path) -> tuple[int, list[str]]:
 
 
 def test_the_sdk_gives_no_finding(sdk: Path) -> None:
-    files, found = _findings(sdk / "clarifai")
+    files, found = _findings(sdk)
     assert files > 100
     assert found == []
 

@@ -24,6 +24,7 @@ CREDENTIAL_KEYWORDS = frozenset(
     {"api_key", "openai_api_key", "pat", "token", "auth", "api_token", "access_token", "key",
      "clarifai_pat", "PAT", "CLARIFAI_PAT"}
 )  # fmt: skip
+_EVIDENCE_KEYS = frozenset({"model", "provider", "provider_type"})
 _BY_CALLEE = {callee: row for row in INTEGRATIONS for callee in row.callees}
 
 
@@ -42,7 +43,7 @@ def _names_clarifai(texts: Iterable[str]) -> bool:
         lowered = text.lower()
         if "clarifai.com" in lowered or lowered.startswith("clarifai/"):
             return True
-        if lowered == "clarifai" or lowered.startswith("openai/https://clarifai.com"):
+        if lowered == "clarifai" or lowered.endswith("::clarifai"):  # llama-stack's provider_type
             return True
     return False
 
@@ -58,7 +59,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     row = _row(qualname)
     if row is None or not row.always:
         evidence = [
-            k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | {"model", "provider"}
+            k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS
         ]
         evidence += node.args[:1]
         if not _names_clarifai(t for value in evidence for t in context.strings(value)):
@@ -79,7 +80,7 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`{"provider": "clarifai", "config": {"api_key": ...}}`, `{"model": "clarifai/...", ...}`."""
     assert isinstance(node, ast.Dict)
     entries = _entries(node)
-    evidence = [v for k, v in entries.items() if k in ENDPOINT_KEYWORDS | {"model", "provider"}]
+    evidence = [v for k, v in entries.items() if k in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS]
     if not _names_clarifai(t for value in evidence for t in context.strings(value)):
         return
     for config in (node, entries.get("config"), entries.get("litellm_params")):
