@@ -30,6 +30,7 @@ new_code_cell: Callable[..., Any] = nbformat.v4.new_code_cell
 new_markdown_cell: Callable[..., Any] = nbformat.v4.new_markdown_cell
 new_notebook: Callable[..., Any] = nbformat.v4.new_notebook
 new_output: Callable[..., Any] = nbformat.v4.new_output
+new_raw_cell: Callable[..., Any] = nbformat.v4.new_raw_cell
 reads: Callable[..., Any] = nbformat.reads
 write: Callable[..., Any] = nbformat.write
 from_dict: Callable[..., Any] = nbformat.from_dict
@@ -797,3 +798,25 @@ def test_flake8s_configuration_decides_in_notebooks_too(
     )
     assert out.splitlines()[1].startswith("Would fix 1 file(s): 1 key(s) moved")
     assert len(out.splitlines()) == 4
+
+
+def test_raw_cells_are_not_counted_and_compact_json_stays_compact(tmp_path: Path) -> None:
+    nb = notebook(
+        new_raw_cell("raw"),
+        code(""),
+        code("!ls \\\n  -l\nm = (('authorization', 'Key <KEY>'),)"),
+    )
+    for cell in nb.cells:
+        cell.source = cell.source.splitlines(keepends=True)
+    path = tmp_path / "nb.ipynb"
+    text = json.dumps(nb, separators=(",", ":"))
+    path.write_text(text)
+    result = fix(path)
+    assert result.moved == [
+        f'cell_2:3:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'
+    ]
+    assert result.new is not None
+    old_line = json.dumps(fill("m = (('authorization', 'Key <KEY>'),)"))
+    new_line = json.dumps('m = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)')
+    expected = text.replace('"source":[]', '"source":["import os"]').replace(old_line, new_line)
+    assert result.new.decode() == expected
