@@ -1,0 +1,196 @@
+"""`flake8 --format=sarif` through the real command, validated against the official schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from flake8_clarifai_secrets import __version__
+from flake8_clarifai_secrets.codes import CODES
+from flake8_clarifai_secrets.report import Edit, artifact_uri, assign, edits, rule_name
+from tests.keys import GENERATED, KEY, KEY2, fill
+
+SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
+HOME = "https://github.com/clarifai-secrets/flake8-clarifai-secrets"
+
+
+def validate(log: dict[str, Any]) -> None:
+    validator = jsonschema.validators.validator_for(SCHEMA)
+    validator.check_schema(SCHEMA)
+    validator(SCHEMA, format_checker=validator.FORMAT_CHECKER).validate(log)
+
+
+def flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True
+    )
+    assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+    return result
+
+
+def locations(log: dict[str, Any]) -> list[tuple[str, str, int, int, str]]:
+    return [
+        (
+            result["ruleId"],
+            result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            result["locations"][0]["physicalLocation"]["region"]["startLine"],
+            result["locations"][0]["physicalLocation"]["region"]["startColumn"],
+            result["message"]["text"],
+        )
+        for result in log["runs"][0]["results"]
+    ]
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "grpc call.py").write_text(
+        fill("m = (('authorization', 'Key <KEY>'),)\nh = {'Authorization': 'Key <KEY2>'}\n")
+    )
+    (tmp_path / "settings.py").write_text(fill("CLARIFAI_PAT = '<KEY>'  # noqa: CLR005\n"))
+    (tmp_path / "clean.py").write_text("import os\nPAT = os.environ['CLARIFAI_PAT']\n")
+    return tmp_path
+
+
+GRPC = "hard-coded Clarifai key (...{}) in gRPC `authorization` metadata - read it from " + (
+    '`os.environ["CLARIFAI_PAT"]`'
+)
+HTTP = "hard-coded Clarifai key (...{}) in an HTTP `Authorization` header - read it from " + (
+    '`os.environ["CLARIFAI_PAT"]`'
+)
+
+
+def test_flake8_writes_one_valid_log(tree: Path) -> None:
+    result = flake8("--isolated", "--select=CLR", "--format=sarif", ".", cwd=tree)
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    validate(log)
+    run = log["runs"][0]
+    driver = run["tool"]["driver"]
+    assert (driver["name"], driver["version"], driver["informationUri"]) == (
+        "flake8-clarifai-secrets",
+        __version__,
+        HOME,
+    )
+    assert [rule["id"] for rule in driver["rules"]] == list(CODES)
+    assert locations(log) == [
+        ("CLR001", "pkg/grpc%20call.py", 1, 24, GRPC.format(KEY[-4:])),
+        ("CLR002", "pkg/grpc%20call.py", 2, 23, HTTP.format(KEY2[-4:])),
+    ]
+    assert [r["ruleIndex"] for r in run["results"]] == [0, 1]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tree.resolve().as_uri() + "/"
+
+
+def test_rules_carry_the_codes_metadata(tree: Path) -> None:
+    log = json.loads(flake8("--isolated", "--format=sarif", "clean.py", cwd=tree).stdout)
+    for rule, code in zip(log["runs"][0]["tool"]["driver"]["rules"], CODES.values()):
+        assert rule["name"] == rule_name(code.code)
+        assert rule["shortDescription"]["text"] == code.summary
+        assert rule["fullDescription"]["text"].startswith(
+            code.summary[0].upper() + code.summary[1:]
+        )
+        assert 'os.environ["CLARIFAI_PAT"]' in rule["help"]["text"]
+        assert "revoke" in rule["help"]["text"]
+        assert rule["helpUri"] == f"{HOME}#{code.code.lower()}"
+        assert rule["defaultConfiguration"] == {"level": "error"}
+
+
+def test_rule_names() -> None:
+    assert [rule_name(code) for code in CODES] == [
+        "HardCodedCredentialInGRPCAuthorizationMetadata",
+        "HardCodedClarifaiKeyInAnHTTPAuthorizationKeyHeader",
+        "HardCodedClarifaiKeyPassedToAClarifaiClient",
+        "HardCodedClarifaiKeyWrittenToOrUsedAsTheDefaultOfACredentialVariable",
+        "CredentialLookingLiteralBoundToAClarifaiCredentialName",
+    ]
+
+
+def test_clean_run_is_a_valid_empty_log(tree: Path) -> None:
+    result = flake8("--isolated", "--format=sarif", "clean.py", cwd=tree)
+    assert result.returncode == 0
+    log = json.loads(result.stdout)
+    validate(log)
+    assert log["runs"][0]["results"] == []
+
+
+def test_other_codes_get_a_rule_and_sources_and_statistics_stay_out(tree: Path) -> None:
+    """With `show-source` and `statistics` in the config, stdout is still only the log."""
+    (tree / "setup.cfg").write_text(
+        "[flake8]\nselect = CLR,E999,F401\nshow-source = true\nstatistics = true\n"
+    )
+    (tree / "broken.py").write_text(fill("m = (('authorization', 'Key <KEY>'),\n"))
+    (tree / "unused.py").write_text(fill("import os\nm = (('authorization', 'Key <KEY>'),)\n"))
+    result = flake8("--format=sarif", "broken.py", "unused.py", cwd=tree)
+    assert result.returncode == 1
+    log = json.loads(result.stdout)
+    validate(log)
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]][5:] == ["E999", "F401"]
+    assert [loc[:4] for loc in locations(log)] == [
+        ("E999", "broken.py", 1, 6),
+        ("F401", "unused.py", 1, 1),
+        ("CLR001", "unused.py", 2, 24),
+    ]
+
+
+def test_output_file(tree: Path) -> None:
+    result = flake8("--isolated", "--format=sarif", "--output-file=out.sarif", "pkg", cwd=tree)
+    assert (result.returncode, result.stdout) == (1, "")
+    log = json.loads((tree / "out.sarif").read_text())
+    validate(log)
+    assert len(log["runs"][0]["results"]) == 2
+
+
+def test_paths_outside_the_working_directory_are_absolute_uris(tmp_path: Path) -> None:
+    assert artifact_uri(str(tmp_path / "a b.py"), str(tmp_path / "sub")) == (
+        (tmp_path / "a b.py").as_uri(),
+        None,
+    )
+    assert artifact_uri(str(tmp_path / "x" / "y.py"), str(tmp_path)) == ("x/y.py", "%SRCROOT%")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    (
+        pytest.param(
+            "a = 'k'\n",
+            "a = os.environ['P']\n",
+            [Edit(1, 5, 1, 8, "os.environ['P']")],
+            id="one literal",
+        ),
+        pytest.param(
+            "x = 1\na = 'k'\n",
+            "import os\n\nx = 1\na = os.environ['P']\n",
+            [Edit(1, 1, 1, 1, "import os\n\n"), Edit(2, 5, 2, 8, "os.environ['P']")],
+            id="an added import",
+        ),
+        pytest.param(
+            "import os\nos.environ['P'] = 'k'\nx = 1\n",
+            "import os\nx = 1\n",
+            [Edit(2, 1, 3, 1, "")],
+            id="a dropped statement",
+        ),
+        pytest.param(
+            "a = 'k'\r\nb = 2\r",
+            "a = v\r\nb = 2\r",
+            [Edit(1, 5, 1, 8, "v")],
+            id="CRLF and CR",
+        ),
+        pytest.param("x = 1\n", "x = 1\n", [], id="no change"),
+    ),
+)
+def test_edits(old: str, new: str, expected: list[Edit]) -> None:
+    assert edits(old, new) == expected
+
+
+def test_assign_edits_to_the_spans_they_touch() -> None:
+    found = [Edit(1, 1, 1, 1, "import os\n"), Edit(2, 5, 2, 8, "v"), Edit(3, 5, 3, 8, KEY)]
+    assert assign([(2, 5, 2, 8), (3, 5, 3, 8)], found, [KEY]) == [
+        (found[0], found[1]),
+        (found[0],),
+    ]
