@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -193,4 +195,28 @@ def test_assign_edits_to_the_spans_they_touch() -> None:
     assert assign([(2, 5, 2, 8), (3, 5, 3, 8)], found, [KEY]) == [
         (found[0], found[1]),
         (found[0],),
+    ]
+
+
+def test_readme_ci_job(tree: Path) -> None:
+    """The README's GitHub Actions job: its flake8 step writes the file that it uploads."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    job = re.findall(r"```yaml\n(.*?)```", readme.split("\n## CI and code scanning\n", 1)[1], re.S)[
+        0
+    ]
+    (command,) = re.findall(r"^    - run: (flake8 .*)$", job, re.M)
+    (uploaded,) = re.findall(r"^        sarif_file: (\S+)$", job, re.M)
+    assert (
+        "    - uses: github/codeql-action/upload-sarif@v3\n      if: success() || failure()\n"
+        in job
+    )
+    assert "      security-events: write\n" in job
+
+    result = subprocess.run(shlex.split(command), cwd=tree, capture_output=True, text=True)
+    assert (result.returncode, result.stdout) == (1, "")
+    log = json.loads((tree / uploaded).read_text())
+    validate(log)
+    assert [loc[:4] for loc in locations(log)] == [
+        ("CLR001", "pkg/grpc%20call.py", 1, 24),
+        ("CLR002", "pkg/grpc%20call.py", 2, 23),
     ]

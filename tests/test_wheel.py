@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flake8_clarifai_secrets import __version__
-from tests.checkout import copy_checkout
+from tests.checkout import ROOT, copy_checkout
 from tests.keys import GENERATED, KEY, fill
 
 BAD = "metadata = (('authorization', 'Key <KEY>'),)\n"
@@ -56,6 +57,11 @@ def test_wheel_holds_the_package_data_and_urls(wheel: Path) -> None:
         "Project-URL: Source, https://github.com/clarifai-secrets/flake8-clarifai-secrets" in meta
     )
     assert "sarif = flake8_clarifai_secrets.sarif_formatter:SarifFormatter" in entry_points
+
+
+def test_readme_names_the_wheel_that_build_makes(wheel: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert re.findall(r"flake8_clarifai_secrets-[^ ]*\.whl", readme) == [wheel.name] * 2
 
 
 def test_both_commands_run_from_the_wheel(installed: Path, tmp_path: Path) -> None:
