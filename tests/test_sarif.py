@@ -15,7 +15,7 @@ import pytest
 
 from flake8_clarifai_secrets import __version__
 from flake8_clarifai_secrets.codes import CODES
-from flake8_clarifai_secrets.report import Edit, artifact_uri, assign, edits, rule_name
+from flake8_clarifai_secrets.report import artifact_uri, rule_name
 from tests.keys import GENERATED, KEY, KEY2, fill
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
@@ -154,48 +154,6 @@ def test_paths_outside_the_working_directory_are_absolute_uris(tmp_path: Path) -
         None,
     )
     assert artifact_uri(str(tmp_path / "x" / "y.py"), str(tmp_path)) == ("x/y.py", "%SRCROOT%")
-
-
-@pytest.mark.parametrize(
-    ("old", "new", "expected"),
-    (
-        pytest.param(
-            "a = 'k'\n",
-            "a = os.environ['P']\n",
-            [Edit(1, 5, 1, 8, "os.environ['P']")],
-            id="one literal",
-        ),
-        pytest.param(
-            "x = 1\na = 'k'\n",
-            "import os\n\nx = 1\na = os.environ['P']\n",
-            [Edit(1, 1, 1, 1, "import os\n\n"), Edit(2, 5, 2, 8, "os.environ['P']")],
-            id="an added import",
-        ),
-        pytest.param(
-            "import os\nos.environ['P'] = 'k'\nx = 1\n",
-            "import os\nx = 1\n",
-            [Edit(2, 1, 3, 1, "")],
-            id="a dropped statement",
-        ),
-        pytest.param(
-            "a = 'k'\r\nb = 2\r",
-            "a = v\r\nb = 2\r",
-            [Edit(1, 5, 1, 8, "v")],
-            id="CRLF and CR",
-        ),
-        pytest.param("x = 1\n", "x = 1\n", [], id="no change"),
-    ),
-)
-def test_edits(old: str, new: str, expected: list[Edit]) -> None:
-    assert edits(old, new) == expected
-
-
-def test_assign_edits_to_the_spans_they_touch() -> None:
-    found = [Edit(1, 1, 1, 1, "import os\n"), Edit(2, 5, 2, 8, "v"), Edit(3, 5, 3, 8, KEY)]
-    assert assign([(2, 5, 2, 8), (3, 5, 3, 8)], found, [KEY]) == [
-        (found[0], found[1]),
-        (found[0],),
-    ]
 
 
 def test_readme_ci_job(tree: Path) -> None:
