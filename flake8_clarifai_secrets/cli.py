@@ -1,10 +1,10 @@
-"""clarifai-secrets-fix: find files, read flake8's config, then diff, check or write."""
+"""clarifai-secrets-fix: find the files as flake8 does, scan them, plan the whole run, then
+check, diff or write. LibCST is imported only when a file is rewritten."""
 
 from __future__ import annotations
 
 import argparse
 import ast
-import difflib
 import functools
 import io
 import multiprocessing
@@ -15,174 +15,225 @@ import tempfile
 import tokenize
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Callable, NoReturn, Optional, TypeVar
 
-from flake8.defaults import EXCLUDE
-from flake8.discover_files import expand_paths
-from flake8.options.config import load_config
-from flake8.utils import normalize_paths, parse_comma_separated_list
-
-from flake8_clarifai_secrets.credentials import mask, redact
+from flake8_clarifai_secrets import __version__, envfile
+from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
+    Finding,
     find_credentials,
     might_hold_credentials,
     source_lines,
 )
-from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
+from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
+from flake8_clarifai_secrets.options import add_variable_arguments
+from flake8_clarifai_secrets.output import Output, diff, safe
+from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
 
 REVOKE_REMINDER = (
     "The old keys are still in version control history: revoke them in Clarifai "
     "(Settings > Secrets) and put new ones in the variables above."
 )
+STDIN = "-"
+EXIT_USAGE = 3
+EXIT_INTERNAL = 4
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    env_var: str = DEFAULT_ENV_VAR
-    env_var_for: Sequence[tuple[str, str]] = ()
+    env_var: str
+    env_var_for: tuple[tuple[str, str], ...] = ()
+    display_name: str = "stdin"
+
+    @property
+    def bases(self) -> tuple[bytes, ...]:
+        """Every variable the fixer may choose holds one of these: a file that names none
+        cannot read one."""
+        names = [self.env_var, CREDENTIAL_VARIABLE_PREFIX, *(n for _, n in self.env_var_for)]
+        return tuple(name.encode() for name in names)
 
 
 @dataclass
-class Result:
-    """What happened to one file. `new` is set only when the file changes."""
+class Scanned:
+    """One file read and parsed; `code` and `data` are kept only when it has findings."""
 
     path: str
-    new: Optional[bytes] = None
-    old: bytes = b""
-    encoding: str = "utf-8"
-    moved: list[str] = field(default_factory=list)
-    variables: list[str] = field(default_factory=list)
-    left: list[str] = field(default_factory=list)
-    secrets: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)
+    data: bytes = b""
+    code: str = ""
     error: Optional[str] = None
 
 
-def process(path: str, settings: Settings) -> Result:
-    """Read one file and compute its fixed bytes. Never raises; never writes."""
-    result = Result(path)
-    try:
-        data = _read(path)
-    except OSError as error:
-        result.error = f"cannot be read ({error.strerror})"
-        return result
-    if not might_hold_credentials(data, settings.env_var):
-        return result
-    try:
-        _fix(data, settings, result)
-    except _NotProcessed as error:
-        result.error = str(error)
-    except (RecursionError, MemoryError) as error:
-        result.error = f"too deeply nested to rewrite ({type(error).__name__})"
-    except Exception as error:  # noqa: B902 - one file's failure must not end the run
-        # The text of an unexpected exception may quote the source, so only its type is shown.
-        result.error = f"internal error ({type(error).__name__}); please report it"
-    return result
+@dataclass
+class Rewritten:
+    """The fixed bytes of one file, the steps that were applied and those left alone."""
+
+    path: str
+    new: Optional[bytes] = None
+    moved: list[Step] = field(default_factory=list)
+    left: list[Step] = field(default_factory=list)
+    error: Optional[str] = None
 
 
 class _NotProcessed(Exception):
     pass
 
 
+def _guarded(path: str, work: Callable[[], T], failed: Callable[[str], T]) -> T:
+    """Run one file's work; a failure is that file's message, never the run's end."""
+    try:
+        return work()
+    except _NotProcessed as error:
+        return failed(str(error))
+    except (RecursionError, MemoryError) as error:
+        return failed(f"too deeply nested to rewrite ({type(error).__name__})")
+    except Exception as error:  # noqa: B902 - one file's failure must not end the run
+        # The text of an unexpected exception may quote the source, so only its type is shown.
+        return failed(f"internal error ({type(error).__name__}); please report it")
+
+
+def scan(path: str, settings: Settings) -> Scanned:
+    """Read one file and find its keys and the variables it reads. Never raises; never writes."""
+
+    def work() -> Scanned:
+        data = _read(path)
+        kept = data if path == STDIN else b""
+        candidate = might_hold_credentials(data, settings.env_var)
+        reads = any(base in data for base in settings.bases)
+        if not (candidate or reads):
+            return Scanned(path, data=kept)
+        try:
+            code = _decode(data)
+            tree = ast.parse(code)
+        except SyntaxError as error:
+            if candidate:
+                raise _NotProcessed(f"does not parse (line {error.lineno})") from None
+            return Scanned(path, data=kept)
+        except _NotProcessed:
+            if candidate:
+                raise
+            return Scanned(path, data=kept)
+        findings = find_credentials(tree, source_lines(code), settings.env_var)
+        if not findings:
+            return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
+        return Scanned(path, findings, facts(tree, findings), data, code)
+
+    return _guarded(path, work, lambda error: Scanned(path, error=error))
+
+
 def _read(path: str) -> bytes:
-    with open(path, "rb") as file:
-        return file.read()
+    try:
+        if path == STDIN:
+            return sys.stdin.buffer.read()
+        with open(path, "rb") as file:
+            return file.read()
+    except OSError as error:
+        raise _NotProcessed(f"cannot be read ({error.strerror})") from None
 
 
-def _fix(data: bytes, settings: Settings, result: Result) -> None:
+def _decode(data: bytes) -> str:
     if b"\0" in data:
         raise _NotProcessed("contains NUL bytes")
     try:
-        result.encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-        text = data.decode(result.encoding)
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        code = data.decode(encoding)
     except (SyntaxError, UnicodeDecodeError, LookupError) as error:
         raise _NotProcessed(f"cannot be decoded ({error})") from None
-    try:
-        tree = ast.parse(text)
-    except SyntaxError as error:
-        raise _NotProcessed(f"does not parse (line {error.lineno})") from None
-    if not find_credentials(tree, source_lines(text), settings.env_var):
-        return
-    import libcst as cst
-    from libcst.codemod import CodemodContext
+    return code
 
-    from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
 
-    try:
-        module = cst.parse_module(data)
-    except cst.ParserSyntaxError as error:
-        raise _NotProcessed(f"LibCST cannot parse it (line {error.raw_line})") from None
-    if module.bytes != data:
-        # LibCST drops a form feed or spaces before a statement at the margin, and blank lines
-        # before a last line of only spaces: a rewrite would change bytes it does not touch.
-        raise _NotProcessed("LibCST would not write its other bytes back unchanged") from None
-    codemod = ReadKeyFromEnviron(
-        CodemodContext(filename=result.path), settings.env_var, settings.env_var_for
-    )
-    new = codemod.transform_module(module).bytes
-    result.secrets = [f.secret for f in codemod.findings]
-    result.left = list(codemod.context.warnings)
-    for moved in codemod.moved:
-        finding = moved.finding
-        result.moved.append(
-            f"{finding.line}:{finding.col + 1}: {finding.code} key ({mask(finding.secret)}) "
-            f'-> os.environ["{moved.env_var}"]'
+def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
+    """Apply one file's steps with the codemod. Never raises; never writes."""
+    scanned, steps = job
+
+    def work() -> Rewritten:
+        import libcst as cst
+        from libcst.codemod import CodemodContext, SkipFile
+
+        from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+
+        try:
+            module = cst.parse_module(scanned.data)
+        except cst.ParserSyntaxError as error:
+            raise _NotProcessed(f"LibCST cannot parse it (line {error.raw_line})") from None
+        if module.bytes != scanned.data:
+            # LibCST drops a form feed or spaces before a statement at the margin, and blank
+            # lines before a last line of only spaces: a rewrite would change other bytes.
+            raise _NotProcessed("LibCST would not write its other bytes back unchanged")
+        codemod = ReadKeyFromEnviron(
+            CodemodContext(filename=scanned.path), settings.env_var, settings.env_var_for, steps
         )
-        if moved.env_var not in result.variables:
-            result.variables.append(moved.env_var)
-    if new != data:
-        result.old, result.new = data, new
+        try:
+            new = codemod.transform_module(module).bytes
+        except SkipFile as error:
+            raise _NotProcessed(str(error)) from None
+        return Rewritten(
+            scanned.path, new if new != scanned.data else None, codemod.moved, codemod.left
+        )
+
+    return _guarded(scanned.path, work, lambda error: Rewritten(scanned.path, error=error))
 
 
 def write_atomically(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same directory, keeping the mode bits."""
-    mode = stat.S_IMODE(os.stat(path).st_mode)
+    """Write through a temporary file in the same directory, keeping mode, owner and group."""
+    status = os.stat(path)
+    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise _NotProcessed("is read-only (no write permission bits); not written")
     directory, name = os.path.split(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as file:
             file.write(data)
-        os.chmod(temporary, mode)
+        made = os.stat(temporary)
+        if (made.st_uid, made.st_gid) != (status.st_uid, status.st_gid):
+            try:
+                os.chown(temporary, status.st_uid, status.st_gid)
+            except PermissionError:
+                raise _NotProcessed("cannot keep its owner and group; not written") from None
+        os.chmod(temporary, stat.S_IMODE(status.st_mode))
         os.replace(temporary, path)
     except BaseException:
         os.unlink(temporary)
         raise
 
 
-def _diff(result: Result) -> str:
-    assert result.new is not None
-    old = result.old.decode(result.encoding).splitlines(keepends=True)
-    new = result.new.decode(result.encoding).splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, f"a/{result.path}", f"b/{result.path}")
-    return redact("".join(lines), result.secrets)
-
-
-def _flake8_config() -> tuple[dict[str, str], list[str]]:
-    """`clarifai-env-var` and the exclude patterns from flake8's setup.cfg, tox.ini or .flake8."""
-    cfg, cfg_dir = load_config(None, [])
-    section = dict(cfg.items("flake8")) if cfg.has_section("flake8") else {}
-    options = {key.replace("_", "-"): value for key, value in section.items()}
-    exclude = list(EXCLUDE)
-    if "exclude" in options:
-        exclude = normalize_paths(parse_comma_separated_list(options["exclude"]), cfg_dir)
-    if "extend-exclude" in options:
-        exclude += normalize_paths(parse_comma_separated_list(options["extend-exclude"]), cfg_dir)
-    return options, exclude
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
 def _jobs(value: str) -> int:
+    if value == "auto":
+        return os.cpu_count() or 1
     if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a positive number of processes")
+        raise argparse.ArgumentTypeError(f"{value!r} is not `auto` or a positive number")
     return int(value)
 
 
-def _parser(defaults: dict[str, str]) -> argparse.ArgumentParser:
-    from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
-
-    parser = argparse.ArgumentParser(
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
         prog="clarifai-secrets-fix",
-        description="Move hard-coded Clarifai keys out of Python files and into os.environ.",
+        description="Move hard-coded Clarifai keys out of Python files and into os.environ. "
+        "By default the files are rewritten in place; --check and --diff write nothing. "
+        "Only what flake8 reports under its configuration is touched.",
+        epilog="Exit codes: 0 nothing left to do; 1 work found (--check, --diff) or findings "
+        "left alone; 2 a file could not be processed; 3 usage or configuration error; "
+        "4 internal error.",
     )
-    parser.add_argument("paths", nargs="*", default=["."], help="files and directories")
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files and directories (default: .); `-` reads standard input and writes the "
+        "result to standard output",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a diff and write nothing")
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if work is left")
@@ -190,68 +241,207 @@ def _parser(defaults: dict[str, str]) -> argparse.ArgumentParser:
         "-j",
         "--jobs",
         type=_jobs,
-        default=os.cpu_count() or 1,
-        help="processes to use (default: %(default)s)",
+        default="auto",
+        help="processes to use, at most one per file (default: auto, the number of CPUs)",
     )
-    ReadKeyFromEnviron.add_args(parser)
-    if "clarifai-env-var" in defaults:
-        parser.set_defaults(env_var=defaults["clarifai-env-var"])
+    parser.add_argument(
+        "--env-file",
+        metavar="PATH",
+        help="also write each moved key to PATH as NAME=value (mode 0600; merged with the "
+        "entries there; added to .gitignore if git does not ignore it)",
+    )
+    add_variable_arguments(parser, None)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
 
-def _results(paths: list[str], settings: Settings, jobs: int) -> Iterator[Result]:
-    work = functools.partial(process, settings=settings)
-    if jobs == 1 or len(paths) < 2:
-        yield from map(work, paths)
+def _map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> Iterator[R]:
+    if jobs == 1 or len(items) < 2:
+        yield from map(function, items)
         return
-    with multiprocessing.get_context("fork").Pool(min(jobs, len(paths))) as pool:
-        yield from pool.imap(work, paths, chunksize=max(1, min(64, len(paths) // (jobs * 4))))
+    processes = min(jobs, len(items))
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield from pool.imap(function, items, chunksize=max(1, min(64, len(items) // (jobs * 4))))
+
+
+@dataclass
+class _Run:
+    args: argparse.Namespace
+    settings: Settings
+    output: Output
+    errors: int = 0
+    left: int = 0
+
+    @property
+    def writing(self) -> bool:
+        return not (self.args.diff or self.args.check)
+
+    @property
+    def stdin(self) -> bool:
+        return bool(self.args.paths == [STDIN])
+
+    def say(self, text: str) -> None:
+        """Report lines go to stderr when stdout carries the fixed source."""
+        (self.output.err if self.stdin and self.writing else self.output.out)(text + "\n")
+
+    def failed(self, path: str, reason: str) -> None:
+        self.errors += 1
+        self.output.err(f"{path}: not processed: {safe(reason, [])}\n")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
-    defaults, exclude = _flake8_config()
-    args = _parser(defaults).parse_args(argv)
-    settings = Settings(args.env_var, args.env_var_for)
-    paths = []
-    for path in sorted(
-        expand_paths(
-            paths=args.paths,
-            stdin_display_name="stdin",
-            filename_patterns=["*.py"],
-            exclude=exclude,
+    output = Output()
+    try:
+        return _main(argv, output)
+    except (ConfigError, envfile.EnvFileError) as error:
+        if str(error) and not isinstance(error, ConfigError):
+            output.err(f"clarifai-secrets-fix: error: {error}\n")
+        return EXIT_USAGE
+    except Exception as error:  # noqa: B902 - a crash must not look like "work to do"
+        output.err(
+            f"clarifai-secrets-fix: internal error ({type(error).__name__}); please report it\n"
         )
-    ):
-        if os.path.islink(path):
-            print(f"{path}: skipped: symlinks are not followed", file=sys.stderr)
-        else:
-            paths.append(path)
-    writing = not (args.diff or args.check)
-    errors, changed, moved, left = 0, 0, 0, 0
-    variables: list[str] = []
-    for result in _results(paths, settings, args.jobs):
-        if result.new is not None and writing:
+        return EXIT_INTERNAL
+
+
+def _main(argv: Optional[Sequence[str]], output: Output) -> int:
+    args = _parser().parse_args(argv)
+    if STDIN in args.paths and len(args.paths) > 1:
+        _parser().error("`-` (standard input) cannot be mixed with other paths")
+    flake8 = Flake8()
+    settings = Settings(
+        args.env_var or flake8.env_var,
+        tuple(args.env_var_for),
+        flake8.options.stdin_display_name,
+    )
+    run = _Run(args, settings, output)
+    if args.env_file and run.writing:
+        envfile.refuse_tracked(args.env_file)
+    paths = [STDIN] if run.stdin else flake8.files(args.paths)
+    links = {p for p in paths if p != STDIN and os.path.islink(p)}
+    if links:
+        real = {os.path.realpath(p) for p in paths if p not in links}
+        paths = [p for p in paths if p not in links or os.path.realpath(p) not in real]
+
+    scanned = list(_map(functools.partial(scan, settings=settings), paths, args.jobs))
+    files = []
+    for item in scanned:
+        name = settings.display_name if item.path == STDIN else item.path
+        if item.error is not None:
+            run.failed(name, item.error)
+            continue
+        reported = (
+            flake8.reported(name, source_lines(item.code), item.findings, settings.env_var)
+            if item.findings
+            else []
+        )
+        refusal = "a symlink: fix the file it points to" if item.path in links else None
+        files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal))
+    stored = envfile.read(args.env_file) if args.env_file else {}
+    the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
+    by_path = {item.path: item for item in scanned}
+    jobs = [
+        (by_path[path], steps)
+        for path, steps in the_plan.steps.items()
+        if any(step.variable is not None for step in steps)
+    ]
+    if args.check:
+        results = [Rewritten(s.path, s.data, *_split(steps)) for s, steps in jobs]
+    else:
+        results = list(_map(functools.partial(rewrite, settings=settings), jobs, args.jobs))
+    rewritten = {scanned.path for scanned, _ in jobs}
+    for path, steps in the_plan.steps.items():
+        if path not in rewritten:
+            results.append(Rewritten(path, left=[s for s in steps if s.refusal is not None]))
+    return _finish(run, sorted(results, key=lambda r: r.path), by_path)
+
+
+def _split(steps: Sequence[Step]) -> tuple[list[Step], list[Step]]:
+    return [s for s in steps if s.variable is not None], [s for s in steps if s.variable is None]
+
+
+def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
+    changed = [r for r in results if r.error is None and r.new is not None]
+    variables: dict[str, str] = {}
+    for result in changed:
+        for step in result.moved:
+            assert step.variable is not None
+            variables.setdefault(step.variable, step.finding.secret)
+    notes = []
+    if run.writing and run.args.env_file and variables:
+        try:
+            envfile.write(run.args.env_file, _new_entries(variables, run.args.env_file))
+        except OSError as error:
+            run.failed(run.args.env_file, f"cannot be written ({error.strerror})")
+            run.output.err("No file was rewritten, so that no key is lost.\n")
+            return 2
+        notes.append(
+            f"Wrote them to {run.args.env_file} (mode 0600): load it with python-dotenv's "
+            f"`load_dotenv()`, or `set -a; . {_shell_path(run.args.env_file)}; set +a`."
+        )
+        gitignore = envfile.ignore_in_git(run.args.env_file)
+        if gitignore is not None:
+            notes.append(f"Added {run.args.env_file} to {gitignore}: git did not ignore it.")
+    written = 0
+    for result in results:
+        name = run.settings.display_name if result.path == STDIN else result.path
+        if result.error is None and result.new is not None and run.writing and not run.stdin:
             try:
                 write_atomically(result.path, result.new)
+            except _NotProcessed as error:
+                result.error = str(error)
             except OSError as error:
                 result.error = f"cannot be written ({error.strerror})"
         if result.error is not None:
-            errors += 1
-            print(f"{result.path}: not processed: {redact(result.error, [])}", file=sys.stderr)
+            run.failed(name, result.error)
             continue
-        for line in [*result.moved, *result.left]:
-            print(f"{result.path}:{line}")
-        left += len(result.left)
+        for step in result.moved:
+            finding = step.finding
+            run.say(
+                f"{name}:{finding.line}:{finding.col + 1}: {finding.code} key "
+                f'({mask(finding.secret)}) -> os.environ["{step.variable}"]'
+            )
+        for step in result.left:
+            finding = step.finding
+            where = f"{name}:{finding.line}:{finding.col + 1}"
+            run.say(f"{where}: {finding.code} left alone: {step.refusal}")
+        run.left += len(result.left)
         if result.new is not None:
-            if args.diff:
-                sys.stdout.write(_diff(result))
-            changed += 1
-            moved += len(result.moved)
-            variables += [v for v in result.variables if v not in variables]
-    if changed:
-        verb = "Fixed" if writing else "Would fix"
-        print(f"{verb} {changed} file(s): {moved} key(s) moved into the environment.")
-        print(f"Set before running: {', '.join(variables)}.")
-        print(REVOKE_REMINDER)
-    if errors:
+            written += 1
+            if run.args.diff:
+                item = scanned[result.path]
+                new_code = result.new.decode(_encoding(item.data))
+                run.output.out(diff(name, item.code, new_code, item.findings, run.settings.env_var))
+    if run.stdin and run.writing and run.errors == 0:
+        fixed = [r.new for r in results if r.new is not None]
+        sys.stdout.flush()
+        try:
+            sys.stdout.buffer.write(fixed[0] if fixed else scanned[STDIN].data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            pass
+    if written:
+        moved = sum(len(r.moved) for r in changed)
+        verb = "Fixed" if run.writing else "Would fix"
+        run.say(f"{verb} {written} file(s): {moved} key(s) moved into the environment.")
+        listed = ", ".join(f"{name} ({mask(key)})" for name, key in variables.items())
+        run.say(f"Set before running: {listed}.")
+        for note in notes:
+            run.say(note)
+        run.say(REVOKE_REMINDER)
+    if run.errors:
         return 2
-    return 1 if left or (changed and not writing) else 0
+    return 1 if run.left or (written and not run.writing) else 0
+
+
+def _encoding(data: bytes) -> str:
+    return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+
+
+def _new_entries(variables: dict[str, str], path: str) -> dict[str, str]:
+    stored = envfile.read(path)
+    return {name: key for name, key in variables.items() if stored.get(name) != key}
+
+
+def _shell_path(path: str) -> str:
+    return path if os.path.dirname(path) else f"./{path}"

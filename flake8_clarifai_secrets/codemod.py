@@ -1,77 +1,80 @@
-"""The LibCST codemod: rewrite exactly the nodes that the detector's findings point at."""
+"""The LibCST codemod: apply a plan to exactly the nodes that the findings point at.
+
+`clarifai-secrets-fix` hands it the plan for one file. Under LibCST's own tool (`python -m
+libcst.tool codemod codemod.ReadKeyFromEnviron`) it makes the plan itself, from this file only.
+Every result is compiled; one that does not compile is not written.
+"""
 
 from __future__ import annotations
 
 import argparse
 import ast
+import functools
+import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
 import libcst as cst
 import libcst.matchers as m
-from flake8.defaults import NOQA_INLINE_REGEXP
-from libcst.codemod import CodemodContext, VisitorBasedCodemodCommand
-from libcst.codemod.visitors import AddImportsVisitor
+from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, PositionProvider
 
 from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, source_lines
-from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
+from flake8_clarifai_secrets.flake8_config import Flake8
+from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_arguments
+from flake8_clarifai_secrets.os_import import with_os_import
+from flake8_clarifai_secrets.scan import facts
 
-_String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString]
+_String = Union[
+    cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation
+]
 # Parents in which `a + b` needs parentheses to stay one operand.
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
+NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
 
 
-@dataclass(frozen=True)
-class Moved:
-    """A finding the codemod rewrote, and the variable that now holds its key."""
-
-    finding: Finding
-    env_var: str
-
-
-def scheme_env_var(value: str) -> tuple[str, str]:
-    """argparse `type=` for `SCHEME=NAME`, such as `Bearer=OPENAI_API_KEY`."""
-    scheme, sep, name = value.partition("=")
-    if not sep or not scheme.strip():
-        raise argparse.ArgumentTypeError(f"{value!r} is not SCHEME=NAME, such as Bearer=MY_TOKEN")
-    return scheme.strip().lower(), env_var_name(name)
+def plan_alone(code: str, filename: str, config: Config) -> list[Step]:
+    """The plan for one file on its own, deciding what to touch as flake8 does."""
+    tree = ast.parse(code)
+    lines = source_lines(code)
+    findings = find_credentials(tree, lines, config.env_var)
+    if not findings:
+        return []
+    reported = _flake8(os.getcwd()).reported(filename, lines, findings, config.env_var)
+    one = FileFindings(filename, findings, reported, facts(tree, findings))
+    return plan([one], config).steps[filename]
 
 
-def is_noqa(finding: Finding, lines: Sequence[str]) -> bool:
-    """flake8's own `# noqa` rule, so that the fixer leaves what the linter is told to skip."""
-    match = (
-        NOQA_INLINE_REGEXP.search(lines[finding.line - 1]) if finding.line <= len(lines) else None
-    )
-    if match is None:
-        return False
-    codes = match.group("codes")
-    return not codes or any(finding.code.startswith(c) for c in codes.replace(",", " ").split())
+@functools.lru_cache(maxsize=4)
+def _flake8(cwd: str) -> Flake8:
+    """flake8's configuration as seen from `cwd`."""
+    return Flake8()
 
 
-def _python_string(text: str) -> str:
-    """A double-quoted literal for `text` where Python allows one, as the docs snippets write."""
-    literal = repr(text)
-    if literal.startswith("'") and '"' not in text:
-        return '"' + literal[1:-1] + '"'
-    return literal
+def string_literal(text: str, avoid: frozenset[str], in_fstring: bool) -> Optional[str]:
+    """Source for the string `text`, with a quote not in `avoid`, as docs snippets write it.
+
+    Inside an f-string's braces, Python before 3.12 allows neither the enclosing quote nor a
+    backslash nor `#`.
+    """
+    if in_fstring and "#" in text:
+        return None
+    quotes = ("'", '"') if '"' in text and "'" not in text else ('"', "'")
+    for quote in quotes:
+        if quote in avoid:
+            continue
+        body = "".join(_escape(c, quote) for c in text)
+        if not (in_fstring and "\\" in body):
+            return quote + body + quote
+    return None
 
 
-def _binds_os_elsewhere(tree: ast.AST) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.arg)):
-            if getattr(node, "name", getattr(node, "arg", None)) == "os":
-                return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                binds = alias.asname or alias.name.partition(".")[0]
-                is_module = isinstance(node, ast.Import) and alias.name.partition(".")[0] == "os"
-                if binds == "os" and not (is_module and alias.asname in (None, "os")):
-                    return True
-    return False
+def _escape(char: str, quote: str) -> str:
+    if char in ("\\", quote):
+        return "\\" + char
+    return char if char.isprintable() else repr(char)[1:-1]
 
 
 class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
@@ -80,125 +83,133 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     @staticmethod
     def add_args(arg_parser: argparse.ArgumentParser) -> None:
-        arg_parser.add_argument(
-            "--env-var",
-            dest="env_var",
-            type=env_var_name,
-            default=DEFAULT_ENV_VAR,
-            help="Variable that holds the Clarifai key (default: %(default)s)",
-        )
-        arg_parser.add_argument(
-            "--env-var-for",
-            dest="env_var_for",
-            type=scheme_env_var,
-            action="append",
-            default=[],
-            metavar="SCHEME=NAME",
-            help="Also move non-Clarifai `authorization` credentials with this scheme into NAME",
-        )
+        add_variable_arguments(arg_parser, DEFAULT_ENV_VAR)
 
     def __init__(
         self,
         context: CodemodContext,
         env_var: str = DEFAULT_ENV_VAR,
         env_var_for: Sequence[tuple[str, str]] = (),
+        steps: Optional[Sequence[Step]] = None,
     ) -> None:
         super().__init__(context)
-        self.env_var = env_var
-        self.env_var_for = dict(env_var_for)
-        self.findings: list[Finding] = []
-        self.moved: list[Moved] = []
-        self.left: list[tuple[Finding, str]] = []
-        self._literals: dict[Span, tuple[Finding, str]] = {}
+        self.config = Config(env_var, dict(env_var_for))
+        self._given = steps
+        self._reset([])
+
+    def _reset(self, steps: Sequence[Step]) -> None:
+        """Per-file state: LibCST's tool may run one instance over many files."""
+        self.steps = list(steps)
+        self._literals: dict[Span, Step] = {}
         self._env_reads: set[Span] = set()
         self._drops: set[Span] = set()
+        self._failed: dict[Span, str] = {}
+        self._dropped_names: set[str] = set()
+
+    @property
+    def moved(self) -> list[Step]:
+        return [s for s in self.steps if s.variable is not None and self._ok(s)]
+
+    @property
+    def left(self) -> list[Step]:
+        return [
+            s if self._ok(s) else Step(s.finding, refusal=self._failed[_span(s.finding)])
+            for s in self.steps
+            if s.variable is None or not self._ok(s)
+        ]
+
+    def _ok(self, step: Step) -> bool:
+        return step.finding.fix is None or step.finding.fix.span not in self._failed
+
+    def transform_module(self, tree: cst.Module) -> cst.Module:
+        result = super().transform_module(tree)
+        if not result.body and not result.header and not result.footer:
+            result = result.with_changes(has_trailing_newline=False)
+        if result is not tree:
+            try:
+                compile(result.code, self.context.filename or "<fixed>", "exec", dont_inherit=True)
+            except SyntaxError as error:
+                raise SkipFile(f"the rewrite does not compile (line {error.lineno})") from None
+        return result
 
     def transform_module_impl(self, tree: cst.Module) -> cst.Module:
-        try:
-            ast_tree = ast.parse(tree.code)
-        except SyntaxError as error:
-            self.warn(f"not rewritten: `ast` cannot parse line {error.lineno}")
-            return tree
-        lines = source_lines(tree.code)
-        self.findings = find_credentials(ast_tree, lines, self.env_var)
-        if not self.findings:
-            return tree
-        os_taken = _binds_os_elsewhere(ast_tree)
-        for finding, var in self._plan(lines, os_taken):
-            self.moved.append(Moved(finding, var))
-            assert finding.fix is not None
-            if finding.fix.kind == "literal":
-                self._literals[finding.fix.span] = (finding, var)
-            elif finding.fix.kind == "env_read":
-                self._env_reads.add(finding.fix.span)
+        if self._given is not None:
+            self._reset(self._given)
+        else:
+            filename = self.context.filename or "stdin"
+            try:
+                self._reset(plan_alone(tree.code, filename, self.config))
+            except SyntaxError as error:
+                raise SkipFile(f"`ast` cannot parse line {error.lineno}") from None
+        for step in self.steps:
+            fix = step.finding.fix
+            if step.variable is None or fix is None:
+                continue
+            if fix.kind in ("literal", "name"):
+                self._literals[fix.span] = step
+            elif fix.kind == "env_read":
+                self._env_reads.add(fix.span)
             else:
-                self._drops.add(finding.fix.span)
-        for finding, reason in self.left:
-            self.warn(f"{finding.line}:{finding.col + 1}: {finding.code} left alone: {reason}")
-        if not self.moved:
+                self._drops.add(fix.span)
+        if not (self._literals or self._env_reads or self._drops):
+            self._warn_left()
             return tree
-        if self._literals or self._env_reads:
-            AddImportsVisitor.add_needed_import(self.context, "os")
-        return super().transform_module_impl(tree)
+        result = super().transform_module_impl(tree)
+        self._warn_left()
+        return result
 
-    def _plan(self, lines: Sequence[str], os_taken: bool) -> list[tuple[Finding, str]]:
-        """Choose a variable per finding: one per distinct key, so no two keys share one."""
-        owner: dict[str, str] = {}
-        fixable = []
-        for finding in self.findings:
-            if is_noqa(finding, lines):
-                continue
-            if finding.fix is None:
-                self.left.append((finding, "this form cannot be rewritten safely"))
-            elif not finding.clarifai and (finding.scheme or "").lower() not in self.env_var_for:
-                self.left.append(
-                    (finding, "not a Clarifai key; name a variable with --env-var-for")
-                )
-            elif os_taken and finding.fix.kind != "drop":
-                self.left.append((finding, "`os` is bound to something else in this file"))
-            else:
-                fixable.append(finding)
-                if finding.fix.kind != "literal":
-                    owner.setdefault(finding.target, finding.secret)
-        planned = []
-        for finding in fixable:
-            assert finding.fix is not None
-            if finding.fix.kind != "literal":
-                planned.append((finding, finding.target))
-                continue
-            base = (
-                self.env_var
-                if finding.clarifai
-                else self.env_var_for[(finding.scheme or "").lower()]
+    def _warn_left(self) -> None:
+        for step in self.left:
+            finding = step.finding
+            self.warn(
+                f"{finding.line}:{finding.col + 1}: {finding.code} left alone: {step.refusal}"
             )
-            var, n = base, 1
-            while owner.setdefault(var, finding.secret) != finding.secret:
-                n += 1
-                var = f"{base}_{n}"
-            planned.append((finding, var))
-        return planned
 
     def _span(self, node: cst.CSTNode) -> Span:
         pos = self.get_metadata(PositionProvider, node)
         return Span(pos.start.line, pos.start.column, pos.end.line, pos.end.column)
 
-    def _environ(self, var_name: cst.BaseExpression) -> cst.Subscript:
+    def _enclosing_quotes(self, node: cst.CSTNode) -> tuple[frozenset[str], bool]:
+        """The quote characters of the f-strings around `node`, and whether there are any."""
+        quotes = set()
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        while parent is not None:
+            if isinstance(parent, cst.FormattedString):
+                quotes.add(parent.start.lstrip("rRbBfFuU")[0])
+            parent = self.get_metadata(ParentNodeProvider, parent, None)
+        return frozenset(quotes), bool(quotes)
+
+    def _environ(self, name: cst.BaseExpression) -> cst.Subscript:
         return cst.Subscript(
-            value=cst.parse_expression("os.environ", config=self.module.config_for_parsing),
-            slice=[cst.SubscriptElement(cst.Index(var_name))],
+            value=cst.Attribute(cst.Name("os"), cst.Name("environ")),
+            slice=[cst.SubscriptElement(cst.Index(name))],
         )
 
     def _literal(self, original: _String, updated: _String) -> cst.BaseExpression:
-        target = self._literals.get(self._span(original))
-        if target is None:
+        span = self._span(original)
+        step = self._literals.get(span)
+        if step is None:
             return updated
-        finding, var = target
-        assert finding.fix is not None
-        pieces = [finding.fix.prefix, f'os.environ["{var}"]', finding.fix.suffix]
-        source = " + ".join(
-            piece if i == 1 else _python_string(piece) for i, piece in enumerate(pieces) if piece
-        )
-        expression = cst.parse_expression(source, config=self.module.config_for_parsing)
+        fix, variable = step.finding.fix, step.variable
+        assert fix is not None and variable is not None
+        avoid, in_fstring = self._enclosing_quotes(original)
+        if fix.kind == "name":
+            name_only = string_literal(variable, avoid, in_fstring)
+            if name_only is None:
+                self._failed[span] = NO_QUOTE_FITS
+                return updated
+            return cst.SimpleString(name_only, lpar=updated.lpar, rpar=updated.rpar)
+        pieces = [string_literal(text, avoid, in_fstring) for text in (fix.prefix, variable)]
+        suffix = string_literal(fix.suffix, avoid, in_fstring) if fix.suffix else ""
+        prefix, name = pieces
+        if prefix is None or name is None or suffix is None:
+            self._failed[span] = NO_QUOTE_FITS
+            return updated
+        expression: cst.BaseExpression = self._environ(cst.SimpleString(name))
+        if fix.prefix:
+            expression = cst.BinaryOperation(cst.SimpleString(prefix), cst.Add(), expression)
+        if fix.suffix:
+            expression = cst.BinaryOperation(expression, cst.Add(), cst.SimpleString(suffix))
         if isinstance(expression, cst.BinaryOperation) and not updated.lpar:
             parent = self.get_metadata(ParentNodeProvider, original)
             if m.matches(parent, _BINDS_TIGHTER) or m.matches(parent, m.BinaryOperation()):
@@ -220,6 +231,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     ) -> cst.BaseExpression:
         return self._literal(original_node, updated_node)
 
+    def leave_BinaryOperation(
+        self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation
+    ) -> cst.BaseExpression:
+        return self._literal(original_node, updated_node)
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self._span(original_node) not in self._env_reads:
             return updated_node
@@ -237,19 +253,25 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             lpar=updated_node.lpar, rpar=updated_node.rpar
         )
 
+    def _drop(
+        self, original: Union[cst.Assign, cst.Expr], updated: Union[cst.Assign, cst.Expr]
+    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+        if self._span(original) not in self._drops:
+            return updated
+        self._dropped_names.update(
+            n.value for n in m.findall(original, m.Name()) if isinstance(n, cst.Name)
+        )
+        return cst.RemoveFromParent()
+
     def leave_Assign(
         self, original_node: cst.Assign, updated_node: cst.Assign
-    ) -> Union[cst.Assign, cst.RemovalSentinel]:
-        if self._span(original_node) in self._drops:
-            return cst.RemoveFromParent()
-        return updated_node
+    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+        return self._drop(original_node, updated_node)
 
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> Union[cst.Expr, cst.RemovalSentinel]:
-        if self._span(original_node) in self._drops:
-            return cst.RemoveFromParent()
-        return updated_node
+    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+        return self._drop(original_node, updated_node)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -258,6 +280,16 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             last = updated_node.body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             return updated_node.with_changes(body=[*updated_node.body[:-1], last])
         return updated_node
+
+    def leave_SimpleStatementSuite(
+        self, original_node: cst.SimpleStatementSuite, updated_node: cst.SimpleStatementSuite
+    ) -> cst.SimpleStatementSuite:
+        if len(updated_node.body) == len(original_node.body):
+            return updated_node
+        if not updated_node.body:
+            return updated_node.with_changes(body=[cst.Pass()])
+        last = updated_node.body[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        return updated_node.with_changes(body=[*updated_node.body[:-1], last])
 
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
@@ -270,7 +302,17 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body, footer = self._keep_comments(original_node.body, updated_node.body)
-        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+        module = updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+        needs_os = any(
+            self._ok(step) and step.finding.fix is not None and step.finding.fix.kind == "literal"
+            for step in self._literals.values()
+        ) or bool(self._env_reads)
+        for name in sorted(self._dropped_names):
+            if name == "os" and not needs_os:
+                RemoveImportsVisitor.remove_unused_import(self.context, "os")
+            elif name != "os":
+                RemoveImportsVisitor.remove_unused_import(self.context, "os", name)
+        return with_os_import(module) if needs_os else module
 
     def _keep_comments(
         self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
@@ -294,3 +336,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 carried = []
             body.append(new)
         return body, carried
+
+
+def _span(finding: Finding) -> Span:
+    assert finding.fix is not None
+    return finding.fix.span

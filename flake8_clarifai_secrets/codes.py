@@ -23,23 +23,24 @@ CODES: dict[str, Code] = {
         ),
         Code(
             "CLR002",
-            "hard-coded Clarifai key in an HTTP `Authorization: Key ...` header",
+            "hard-coded Clarifai key in an HTTP `Authorization` header (`Key ...`, `Bearer ...`)",
             "hard-coded {credential} ({tail}) in an HTTP `Authorization` header - " + _READ,
         ),
         Code(
             "CLR003",
-            "hard-coded Clarifai key passed to a Clarifai client (`pat=`, `token=`, `api_key=`)",
+            "hard-coded Clarifai key passed to a Clarifai client or integration",
             "hard-coded {credential} ({tail}) passed to `{target}` - " + _READ,
         ),
         Code(
             "CLR004",
-            "hard-coded Clarifai key written to, or used as the default of, a credential variable",
+            "hard-coded Clarifai key written to, or as the fallback or the name of, a credential "
+            "variable",
             "hard-coded {credential} ({tail}) as the value of `{target}` - "
             'set `{target}` outside the code and read `os.environ["{target}"]`',
         ),
         Code(
             "CLR005",
-            "credential-looking literal bound to a Clarifai credential name",
+            "hard-coded Clarifai key bound to a credential name (variable, field, default or key)",
             "hard-coded {credential} ({tail}) bound to `{target}` - " + _READ,
         ),
     )

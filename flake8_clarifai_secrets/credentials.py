@@ -11,12 +11,19 @@ from typing import NamedTuple
 # Secret scanners (Sonar S6686, GitGuardian, TruffleHog) match keys and PATs as 32 lowercase hex.
 _KEY = re.compile(r"[0-9a-f]{32}")
 _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
-# Legacy v1 OAuth client ids and secrets: about 40 letters, digits, `-` and `_`.
-_LEGACY = re.compile(r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])[A-Za-z0-9_-]{36,44}")
-# Any other token in an `authorization` value (a `Bearer` JWT, an OpenAI-style key).
-_GENERIC = re.compile(r"[A-Za-z0-9._~+/=-]{16,}")
+_KEY_EMBEDDED = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+# Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
+# tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
+_LEGACY = re.compile(
+    r"(?=.*[0-9])(?=.*[a-z])(?=.*[A-Z])(?:[A-Za-z0-9_-]{36,44}|[A-Za-z0-9]{28,34})"
+)
+# Any other token in an `authorization` value (a `Bearer` JWT, an OpenAI-style key). A digit sets
+# it apart from a header name such as `x-clarifai-session-token`.
+_GENERIC = re.compile(r"(?=.*[0-9])[A-Za-z0-9._~+/=-]{16,}")
 # Random 32-hex keys score 2.8 to 3.95 bits per character; repeated or patterned fakes score less.
 MIN_ENTROPY = 3.0
+# An `authorization` value longer than this holds no credential that a person pasted.
+MAX_VALUE = 4096
 
 _VALUE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*")
 
@@ -32,6 +39,19 @@ _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 _CREDENTIAL_WORDS = frozenset({"pat", "key", "token", "secret", "auth", "apikey", "password"})
 _QUALIFIER_WORDS = frozenset({"api", "access", "personal", "client", "session", "app", "my"})
+# Words that make a name something else: a cache key, a key's name, an id or a digest.
+_OTHER_WORDS = frozenset(
+    {
+        "cache", "hash", "digest", "checksum", "sha", "md5", "uuid", "id", "ids", "idempotency",
+        "sort", "lookup", "primary", "foreign", "partition", "lock", "index", "cursor", "page",
+        "public", "name", "names", "env", "var", "header", "headers", "prefix", "suffix", "len",
+        "length", "type", "format", "pattern", "regex", "file", "path", "url", "field", "expiry",
+        "expires", "ttl", "count", "limit", "max", "min", "size", "model", "version", "input",
+        "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
+    }
+)  # fmt: skip
+# Names of legacy v1 credentials say `ID`: only a legacy-shaped value counts there.
+_LEGACY_WORDS = frozenset({"id", "client", "auth", "secret"})
 
 
 class Token(NamedTuple):
@@ -58,9 +78,15 @@ def is_placeholder(text: str) -> bool:
 
 
 def is_clarifai_key(text: str) -> bool:
-    """A Clarifai API key or PAT, or a legacy v1 client id or secret."""
+    """A Clarifai API key or PAT, or a legacy v1 client id, secret or access token."""
+    return (_KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY) or is_legacy_secret(
+        text
+    )
+
+
+def is_legacy_secret(text: str) -> bool:
     return (
-        (_KEY.fullmatch(text) is not None or _LEGACY.fullmatch(text) is not None)
+        _LEGACY.fullmatch(text) is not None
         and entropy(text) >= MIN_ENTROPY
         and not is_placeholder(text)
     )
@@ -80,7 +106,7 @@ def find_token(value: str, *, any_scheme: bool) -> Token | None:
     With `any_scheme`, any scheme word and any secret-looking token count; otherwise only a
     Clarifai key, bare or after `Key`.
     """
-    match = _VALUE.fullmatch(value)
+    match = _VALUE.fullmatch(value) if len(value) <= MAX_VALUE else None
     if match is None:
         return None
     scheme, token = match["scheme"], match["token"]
@@ -97,13 +123,41 @@ def name_words(name: str) -> set[str]:
 
 
 def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
-    """`CLARIFAI_PAT`, `clarifaiApiKey`; and in a file that imports clarifai, `PAT` or `API_KEY`."""
+    """`CLARIFAI_PAT`, `clarifaiApiKey`; and in a Clarifai file, `PAT` or `API_KEY`.
+
+    Not `CLARIFAI_CACHE_KEY` nor `CLARIFAI_PAT_ENV_VAR`: other words make it something else.
+    """
     words = name_words(name)
-    if not words & _CREDENTIAL_WORDS:
+    if not words & _CREDENTIAL_WORDS or words & _OTHER_WORDS:
         return False
     if "clarifai" in words:
         return True
     return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
+
+
+def names_a_credential(name: str) -> bool:
+    """`SERPER_API_KEY`, `PAT`, `CLARIFAI_PAT`: any name with a credential word."""
+    return bool(name_words(name) & _CREDENTIAL_WORDS)
+
+
+def names_something_else(name: str) -> bool:
+    """`MODEL_VERSION_ID`, `CACHE_KEY`: a value bound to such a name is not a Clarifai key."""
+    return bool(name_words(name) & _OTHER_WORDS)
+
+
+def find_embedded(text: str) -> list[Token]:
+    """Clarifai keys anywhere in `text`, such as a command line or `NAME=<key>`."""
+    return [
+        Token(match.start(), match.end(), None, True)
+        for match in _KEY_EMBEDDED.finditer(text)
+        if entropy(match.group()) >= MIN_ENTROPY
+    ]
+
+
+def is_legacy_name(name: str) -> bool:
+    """`CLARIFAI_APP_ID`, `CLARIFAI_CLIENT_ID`, `CLARIFAI_ID`, `CLARIFAI_AUTH`: legacy v1 names."""
+    words = name_words(name)
+    return "clarifai" in words and bool(words & _LEGACY_WORDS)
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

@@ -40,7 +40,7 @@ def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out == (
         f'./bad.py:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
         "Fixed 1 file(s): 1 key(s) moved into the environment.\n"
-        "Set before running: CLARIFAI_PAT.\n"
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
         f"{cli.REVOKE_REMINDER}\n"
     )
     assert run(tree, capsys=capsys)[0] == 0
@@ -142,13 +142,13 @@ def test_bytes_are_kept(
     (
         pytest.param(b"authorization = (\n", "does not parse (line 1)", id="syntax"),
         pytest.param(
-            b"x = 'clarifai \xff'\n",
+            b"x = '<KEY> \xff'\n",
             "cannot be decoded (invalid or missing encoding declaration)",
             id="decode",
         ),
-        pytest.param(b"x = 'clarifai'\0\n", "contains NUL bytes", id="NUL"),
+        pytest.param(b"x = '<KEY>'\0\n", "contains NUL bytes", id="NUL"),
         pytest.param(
-            b"# coding: nope\nx = 'clarifai'\n",
+            b"# coding: nope\nx = '<KEY>'\n",
             "cannot be decoded (unknown encoding: nope)",
             id="cookie",
         ),
@@ -212,14 +212,30 @@ def test_failure_halfway_shows_no_key(
     assert (tree / "bad.py").read_text() == GOOD
 
 
-def test_symlinks_are_not_followed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("mode", ([], ["--check"]))
+def test_symlinks_are_reported_not_followed(
+    tmp_path: Path, mode: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """flake8 reads a symlinked file, so its findings are reported; the fixer writes none."""
     outside = tmp_path / "outside.py"
     outside.write_text(fill(BAD))
     (tmp_path / "tree").mkdir()
     (tmp_path / "tree" / "link.py").symlink_to(outside)
-    code, _, err = run(tmp_path / "tree", capsys=capsys)
-    assert (code, err) == (0, "./link.py: skipped: symlinks are not followed\n")
+    code, out, err = run(tmp_path / "tree", *mode, capsys=capsys)
+    assert (code, err) == (1, "")
+    assert out == "./link.py:2:31: CLR001 left alone: a symlink: fix the file it points to\n"
     assert outside.read_text() == fill(BAD)
+
+
+def test_symlink_to_a_file_in_the_run_is_fixed_once(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "link.py").symlink_to(tree / "bad.py")
+    code, out, err = run(tree, capsys=capsys)
+    assert (code, err) == (0, "")
+    assert (tree / "bad.py").read_text() == GOOD
+    assert (tree / "link.py").is_symlink()
+    assert "Fixed 1 file(s)" in out
 
 
 def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -232,7 +248,7 @@ def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixt
     assert code == 0
     assert 'os.environ["MY_PAT"]' in (tree / "bad.py").read_text()
     assert (tree / "skipped" / "x.py").read_text() == fill(BAD)
-    assert "Set before running: MY_PAT." in out
+    assert f"Set before running: MY_PAT (...{KEY[-4:]})." in out
 
 
 def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -241,15 +257,12 @@ def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture
     assert 'os.environ["OTHER"]' in (tree / "bad.py").read_text()
 
 
-def test_bad_config_value_is_a_clear_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_config_value_is_a_usage_error(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tree / "setup.cfg").write_text("[flake8]\nclarifai-env-var = 9lives\n")
-    with pytest.raises(SystemExit) as exit:
-        run(tree, capsys=capsys)
-    assert exit.value.code == 2
-    assert (
-        "argument --env-var: '9lives' is not an environment variable name"
-        in capsys.readouterr().err
-    )
+    code, _, err = run(tree, capsys=capsys)
+    assert code == cli.EXIT_USAGE == 3
+    assert "argument --clarifai-env-var: '9lives' is not an environment variable name" in err
+    assert (tree / "bad.py").read_text() == fill(BAD)
 
 
 def test_parallel_jobs_match_serial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -294,3 +307,270 @@ def test_libcst_tool_route(tree: Path) -> None:
     assert (tree / "bad.py").read_text() == GOOD
     assert (tree / "clean.py").read_text() == "x = 1\n"
     assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+
+
+def test_item_5_a_result_that_does_not_compile_is_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flake8_clarifai_secrets import codemod
+
+    monkeypatch.setattr(codemod, "string_literal", lambda *args: '"\\N"')
+    code, out, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./bad.py: not processed: the rewrite does not compile (line 2)\n"
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert out == ""
+
+
+def test_item_6_read_only_files_are_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "bad.py").chmod(0o444)
+    (tree / "other.py").write_text(fill(BAD))
+    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == (
+        "./bad.py: not processed: is read-only (no write permission bits); not written\n"
+    )
+    assert (tree / "bad.py").read_text() == fill(BAD)
+    assert (tree / "bad.py").stat().st_mode & 0o777 == 0o444
+    assert (tree / "other.py").read_text() == GOOD
+
+
+def other_group() -> int:
+    """A group other than this process's own that it may give its files."""
+    groups = [g for g in os.getgroups() if g != os.getgid()]
+    assert groups or os.getuid() == 0, "the test needs root or a second group"
+    return groups[0] if groups else 12345
+
+
+def test_item_6_owner_group_and_mode_are_kept(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tree / "bad.py"
+    os.chown(path, -1, other_group())
+    path.chmod(0o640)
+    before = path.stat()
+    assert run(tree, capsys=capsys)[0] == 0
+    after = path.stat()
+    assert path.read_text() == GOOD
+    assert (after.st_uid, after.st_gid, after.st_mode) == (
+        before.st_uid,
+        before.st_gid,
+        before.st_mode,
+    )
+
+
+def test_item_7_a_closed_pipe_does_not_stop_the_work(tmp_path: Path) -> None:
+    for n in range(23):
+        (tmp_path / f"f{n:02}.py").write_text(fill(BAD))
+    result = subprocess.run(
+        f"{sys.executable} -m flake8_clarifai_secrets -j 2 . | head -1",
+        shell=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stderr == ""
+    assert result.stdout.startswith("./f00.py:2:31: CLR001 key")
+    assert all((tmp_path / f"f{n:02}.py").read_text() == GOOD for n in range(23))
+
+
+@pytest.mark.parametrize(
+    "source",
+    (
+        pytest.param("import os\nm = (('authorization', 'Key <HALF1>' '<HALF2>'),)\n", id="split"),
+        pytest.param(
+            "import os\nm = (('authorization', 'Key <HALF1>'\n      '<HALF2>'),)\n",
+            id="split over two lines",
+        ),
+        pytest.param(
+            "import os\nn = (('authorization', 'Key <KEY>'),)  # noqa\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            id="context line under noqa",
+        ),
+        pytest.param(
+            "import os\nm = (('authorization', 'Key <KEY>'),); n = {'Authorization': 'Key <KEY2>'}"
+            "  # noqa: CLR002\n",
+            id="a key left on a changed line",
+        ),
+    ),
+)
+def test_item_8_diff_shows_no_8_characters_of_a_key(
+    tmp_path: Path, source: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = fill(source).replace("<HALF1>", KEY[:16]).replace("<HALF2>", KEY[16:])
+    (tmp_path / "t.py").write_text(text)
+    code, out, _ = run(tmp_path, "--diff", capsys=capsys)
+    assert code == 1
+    assert "+++ b/./t.py" in out
+    for key in GENERATED:
+        assert not any(key[i : i + 8] in out for i in range(len(key) - 7))
+    assert f"...{KEY[-4:]}" in out
+
+
+def test_item_10_an_internal_error_is_not_work_to_do(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(*args: object) -> None:
+        raise ValueError(KEY)
+
+    monkeypatch.setattr(cli, "plan", crash)
+    code, _, err = run(tree, "--check", capsys=capsys)
+    assert code == cli.EXIT_INTERNAL == 4
+    assert err == "clarifai-secrets-fix: internal error (ValueError); please report it\n"
+
+
+def test_item_10_libcst_tool_keeps_no_state_between_files(tmp_path: Path) -> None:
+    """LibCST 1.1's tool runs one codemod instance over every file when it has one job: the
+    placeholder in b.py sits where a.py's key does, and must not be rewritten."""
+    (tmp_path / ".libcst.codemod.yaml").write_text(
+        "modules:\n- 'libcst.codemod.commands'\n- 'flake8_clarifai_secrets'\n"
+    )
+    placeholder = "import os\nm = (('authorization', 'Key YOUR_PAT_HERE" + "_" * 19 + "'),)\n"
+    second = "n = (('authorization', 'Key <KEY2>'),)\n"
+    (tmp_path / "a.py").write_text(fill(BAD))
+    (tmp_path / "b.py").write_text(placeholder + fill(second))
+    result = subprocess.run(
+        [sys.executable, "-m", "libcst.tool", "codemod", "--no-format", "--jobs=1"]
+        + ["codemod.ReadKeyFromEnviron", "a.py", "b.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "LIBCST_TOOL_REQUIRE_CONFIG": "1"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "a.py").read_text() == GOOD
+    assert (tmp_path / "b.py").read_text() == placeholder + (
+        'n = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+    )
+
+
+def no_libcst(tmp_path: Path, *args: str) -> tuple[int, bool]:
+    code = (
+        "import sys; from flake8_clarifai_secrets import cli; code = cli.main(sys.argv[1:]); "
+        "print(code, 'libcst' in sys.modules or 'flake8_clarifai_secrets.codemod' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=tmp_path, capture_output=True, text=True
+    )
+    status, imported = result.stdout.split()[-2:]
+    return int(status), imported == "True"
+
+
+def test_item_11_a_run_with_nothing_to_do_never_imports_libcst(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("import os\nx = os.environ['CLARIFAI_PAT']\n")
+    assert no_libcst(tmp_path) == (0, False)
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    assert no_libcst(tmp_path, "--check") == (1, False)
+    assert no_libcst(tmp_path) == (0, True)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from flake8_clarifai_secrets import __version__
+
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--version"])
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"clarifai-secrets-fix {__version__}\n"
+
+
+def test_help_says_what_the_default_does(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit:
+        cli.main(["--help"])
+    assert exit.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "By default the files are rewritten in place" in text
+    assert "files and directories (default: .)" in text
+    assert "3 usage or configuration error" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    (
+        pytest.param(
+            ["--jobs", "0"], "argument -j/--jobs: '0' is not `auto` or a positive", id="j"
+        ),
+        pytest.param(["--nope"], "unrecognized arguments: --nope", id="unknown option"),
+        pytest.param(["--check", "--diff"], "not allowed with argument", id="two modes"),
+        pytest.param(["-", "x.py"], "`-` (standard input) cannot be mixed", id="stdin and files"),
+    ),
+)
+def test_usage_errors_have_their_own_exit_code(
+    tree: Path, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit:
+        run(tree, *args, capsys=capsys)
+    assert exit.value.code == cli.EXIT_USAGE == 3
+    assert message in capsys.readouterr().err
+    assert (tree / "bad.py").read_text() == fill(BAD)
+
+
+def test_jobs_auto_is_capped_at_the_number_of_files(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    sizes = []
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool
+
+    def recording_pool(processes: int) -> object:
+        sizes.append(processes)
+        return pool(processes)
+
+    monkeypatch.setattr(type(context), "Pool", lambda self, processes: recording_pool(processes))
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert run(tree, "--check", "-j", "auto", capsys=capsys)[0] == 1
+    assert sizes == [2]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "stdout"),
+    (
+        pytest.param([], 0, GOOD, id="fixed source on stdout"),
+        pytest.param(["--check"], 1, "", id="check"),
+    ),
+)
+def test_stdin_to_stdout(tmp_path: Path, args: list[str], status: int, stdout: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", *args, "-"],
+        cwd=tmp_path,
+        input=fill(BAD),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == status
+    assert result.stdout.startswith(stdout)
+    report = result.stderr if not args else result.stdout
+    assert f'stdin:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n' in report
+    assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stdin_with_nothing_to_fix_is_echoed(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "-"],
+        cwd=tmp_path,
+        input="x = 1\n",
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (0, "x = 1\n", "")
+
+
+def test_item_6_a_group_that_cannot_be_kept_is_not_written(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tree / "bad.py"
+    os.chown(path, -1, other_group())
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    assert code == 2
+    assert err == "./bad.py: not processed: cannot keep its owner and group; not written\n"
+    assert path.read_text() == fill(BAD)
+    assert sorted(p.name for p in tree.iterdir()) == ["bad.py", "clean.py"]

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import ast
 import os
+import subprocess
 import sys
 import types
 from collections.abc import Iterator
@@ -10,7 +12,11 @@ import pytest
 
 from tests.cases import GAPS, NEGATIVE, POSITIVE, Case
 from tests.helpers import fix, results
-from tests.keys import KEY, KEY2, LEGACY, TOKEN, fill
+import libcst as cst
+from libcst.codemod import CodemodContext
+
+from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+from tests.keys import KEY, KEY2, TOKEN, fill
 
 
 @pytest.mark.parametrize("case", POSITIVE + NEGATIVE)
@@ -31,75 +37,125 @@ def test_second_fix_changes_nothing(case: Case) -> None:
     assert fix(once) == once
 
 
-class _Client:
-    """Stands in for a Clarifai SDK class: it records how it was called."""
+class _Recorder:
+    """Stands in for anything an example calls: it records how it was called."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         self.call = (type(self).__name__, args, kwargs)
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Client) and self.call == other.call
+    def __call__(self, *args: object, **kwargs: object) -> _Recorder:
+        return _Recorder(self.call, args, kwargs)
 
-
-@pytest.fixture
-def fake_clarifai(monkeypatch: pytest.MonkeyPatch) -> None:
-    modules = {
-        "clarifai.client": ["User", "App", "Model"],
-        "clarifai.client.model": ["Model"],
-        "clarifai.client.user": ["User"],
-        "clarifai.client.app": ["App"],
-        "clarifai.client.auth.helper": ["ClarifaiAuthHelper"],
-        "clarifai.rest": ["ClarifaiApp"],
-    }
-    for name in ["clarifai", "clarifai.client.auth", *modules]:
-        module = types.ModuleType(name)
-        for cls in modules.get(name, []):
-            setattr(module, cls, type(cls, (_Client,), {}))
-        monkeypatch.setitem(sys.modules, name, module)
-
-
-class _Stub:
     def __getattr__(self, name: str) -> Any:
         return lambda *args, **kwargs: (name, args, kwargs)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Recorder) and self.call == other.call
+
+
+class _RecorderType(type):
+    def __getattr__(cls, name: str) -> Any:
+        return lambda *args, **kwargs: (cls.__name__, name, args, kwargs)
+
+
+class _FakeModule(types.ModuleType):
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = _RecorderType(name, (_Recorder,), {})
+        setattr(self, name, value)
+        return value
+
+
+# The third-party packages that the cases import; none is needed to run the tests.
+_FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "dspy", "openai",
+          "litellm", "fastmcp", "pydantic", "click", "environ", "myapp", "somelib")  # fmt: skip
+
+
+def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    for node in ast.walk(ast.parse(source)):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        for name in names:
+            parts = name.split(".")
+            if parts[0] in _FAKED:
+                parent = None
+                for end in range(1, len(parts) + 1):
+                    module = ".".join(parts[:end])
+                    if not isinstance(sys.modules.get(module), _FakeModule):
+                        monkeypatch.setitem(sys.modules, module, _FakeModule(module))
+                    if parent is not None:
+                        setattr(parent, parts[end - 1], sys.modules[module])
+                    parent = sys.modules[module]
 
 
 def _run(source: str) -> dict[str, object]:
     """Execute `source` and return the values it built."""
-    given: dict[str, object] = {"stub": _Stub(), "req": "request"}
+    given: dict[str, object] = {"stub": _Recorder(), "req": "request", "get_ipython": _Recorder}
     namespace = dict(given)
     exec(compile(source, "<case>", "exec"), namespace)
     return {
-        k: v
+        k: _snapshot(v)
         for k, v in namespace.items()
-        if not isinstance(v, (types.ModuleType, types.FunctionType, type))
+        if not isinstance(v, (types.ModuleType, type))
+        and v is not os.environ
         and k not in given
         and k != "__builtins__"
     }
+
+
+def _snapshot(value: object, depth: int = 0) -> object:
+    """A value to compare between runs: objects by their state, functions by their name."""
+    if depth > 6:
+        return type(value).__name__
+    if isinstance(value, types.FunctionType):
+        return ("function", value.__qualname__, _snapshot(value.__defaults__, depth + 1))
+    if isinstance(value, _Recorder):
+        return ("call", _snapshot(value.call, depth + 1))
+    if isinstance(value, (list, tuple)):
+        return [_snapshot(item, depth + 1) for item in value]
+    if isinstance(value, dict):
+        return {k: _snapshot(v, depth + 1) for k, v in value.items()}
+    if hasattr(value, "__dict__") and not isinstance(value, type):
+        return (type(value).__name__, _snapshot(vars(value), depth + 1))
+    return value
+
+
+def _moved(source: str) -> dict[str, str]:
+    """The variables the fix reads, each with the key it moved there."""
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    codemod.transform_module(cst.parse_module(source))
+    return {str(step.variable): step.finding.secret for step in codemod.moved}
 
 
 @pytest.fixture
 def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in [n for n in os.environ if n.startswith("CLARIFAI_")]:
         monkeypatch.delenv(name)
+    monkeypatch.setattr(os, "system", lambda command: 0)
+    monkeypatch.setattr(subprocess, "run", _Recorder)
     before = dict(os.environ)
     yield
     os.environ.clear()
     os.environ.update(before)
 
 
-@pytest.mark.usefixtures("fake_clarifai", "clean_environ")
+@pytest.mark.usefixtures("clean_environ")
 @pytest.mark.parametrize("case", POSITIVE)
 def test_behaviour_is_kept(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the variables hold the keys, the fixed program builds the same values.
+
+    A key pasted where a variable's name goes read a variable of that name: it holds the key.
+    """
     source = fill(case.source)
+    _fake_imports(source, monkeypatch)
     fixed = fix(source)
+    for secret in (KEY, KEY2):
+        monkeypatch.setenv(secret, secret)
     expected = _run(source)
     os.environ.clear()
-    env = {
-        "CLARIFAI_PAT": LEGACY if "<LEGACY>" in case.source else KEY,
-        "CLARIFAI_PAT_2": KEY2,
-        "CLARIFAI_API_KEY": KEY,
-    }
-    for name, value in env.items():
+    for name, value in _moved(source).items():
         monkeypatch.setenv(name, value)
     assert _run(fixed) == expected
 
@@ -164,3 +220,126 @@ def test_os_bound_to_something_else_is_left_alone(source: str) -> None:
     assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
         "CLR001 left alone: `os` is bound to something else in this file"
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "import os\nx = f\"{(('authorization', 'Key <KEY>'),)}\"\n",
+            "import os\nx = f\"{(('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)}\"\n",
+            id="the quote of the enclosing f-string is not reused",
+        ),
+        pytest.param(
+            'import os\nx = f\'{(("authorization", "Key <KEY>"),)}\'\n',
+            'import os\nx = f\'{(("authorization", "Key " + os.environ["CLARIFAI_PAT"]),)}\'\n',
+            id="single-quoted f-string",
+        ),
+        pytest.param(
+            "import os\nif x: a = 1; os.environ['CLARIFAI_PAT'] = '<KEY>'\nprint(os.sep)\n",
+            "import os\nif x: a = 1\nprint(os.sep)\n",
+            id="the last statement of a one-line suite",
+        ),
+        pytest.param(
+            "import os\nif x: os.environ['CLARIFAI_PAT'] = '<KEY>'\nprint(os.sep)\n",
+            "import os\nif x: pass\nprint(os.sep)\n",
+            id="the only statement of a one-line suite",
+        ),
+    ),
+)
+def test_item_5_results_compile(source: str, expected: str) -> None:
+    fixed = fix(fill(source))
+    assert fixed == fill(expected)
+    compile(fixed, "<fixed>", "exec")
+
+
+def test_item_5_no_quote_fits_is_left_alone() -> None:
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    from flake8_clarifai_secrets.codemod import NO_QUOTE_FITS, ReadKeyFromEnviron
+
+    source = fill("import os\nx = f'''{f\"{(('authorization', 'Key <KEY>'),)}\"}'''\n")
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    assert codemod.transform_module(cst.parse_module(source)).code == source
+    assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
+        f"CLR001 left alone: {NO_QUOTE_FITS}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "# About m.\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n# About m.\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="not between a comment and its line",
+        ),
+        pytest.param(
+            "#!/usr/bin/env python\n# About m.\nm = (('authorization', 'Key <KEY>'),)\n",
+            "#!/usr/bin/env python\nimport os\n\n# About m.\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="after a shebang",
+        ),
+        pytest.param(
+            '"""Doc."""\nfrom __future__ import annotations\nimport json\nimport sys\n\n'
+            "import requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            '"""Doc."""\nfrom __future__ import annotations\nimport json\nimport os\nimport sys\n\n'
+            "import requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="in name order among the standard library",
+        ),
+        pytest.param(
+            "import json\n\n# HTTP.\nimport requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import json\nimport os\n\n# HTTP.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="after the last standard library import",
+        ),
+        pytest.param(
+            "from pathlib import Path\n# HTTP.\nimport requests\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "import os\nfrom pathlib import Path\n# HTTP.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="before the standard library's from-imports",
+        ),
+        pytest.param(
+            "# Clients.\nimport requests\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n# Clients.\nimport requests\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="a section of its own before third-party imports",
+        ),
+    ),
+)
+def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -> None:
+    assert fix(fill(source)) == fill(expected)
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\nx = 1\n",
+            "x = 1\n",
+            id="import os that only the dropped line used",
+        ),
+        pytest.param(
+            "import os\nimport sys\nos.putenv('CLARIFAI_PAT', '<KEY>')\nprint(sys.argv)\n",
+            "import sys\nprint(sys.argv)\n",
+            id="others stay",
+        ),
+        pytest.param(
+            "import os\nimport json\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "import json\n",
+            id="an import unused before the fix is not ours to remove",
+        ),
+        pytest.param(
+            "import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "m = (('authorization', 'Key <KEY2>'),)\n",
+            'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)\n',
+            id="os still used by another fix",
+        ),
+    ),
+)
+def test_item_9_imports_the_fix_made_unused_are_removed(source: str, expected: str) -> None:
+    assert fix(fill(source)) == fill(expected)

@@ -14,6 +14,7 @@ from typing import Any
 
 import grpc
 import pytest
+from dotenv import dotenv_values
 from clarifai_grpc.grpc.api import resources_pb2, service_pb2, service_pb2_grpc
 from clarifai_grpc.grpc.api.status import status_code_pb2, status_pb2
 
@@ -93,3 +94,30 @@ def test_server_gets_the_same_header_after_the_fix(
     assert unset.returncode == 1
     assert unset.stderr.splitlines()[-1] == "KeyError: 'CLARIFAI_PAT'"
     assert len(servicer.headers) == 2
+
+
+def test_the_env_file_holds_what_the_fixed_program_needs(
+    server: tuple[RecordingV2, int], tmp_path: Path
+) -> None:
+    """Fixed with --env-file, then run with only that file's values: the same header arrives."""
+    servicer, port = server
+    key = example_key()
+    script = tmp_path / "grpc_predict.py"
+    shutil.copy(EXAMPLE, script)
+    before = run_script(script, port)
+    assert before.returncode == 0
+
+    fixed = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "--env-file", ".env", "grpc_predict.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert fixed.returncode == 0, fixed.stderr
+    assert key not in script.read_text() + fixed.stdout + fixed.stderr
+    values = {k: v for k, v in dotenv_values(tmp_path / ".env").items() if v is not None}
+    assert list(values) == ["CLARIFAI_PAT"]
+
+    after = run_script(script, port, **values)
+    assert (after.returncode, after.stdout) == (0, "train 0.99\n")
+    assert servicer.headers == ["Key " + key, "Key " + key]

@@ -23,9 +23,21 @@ def test_every_code_has_a_section() -> None:
     assert list(SECTIONS) == list(CODES)
 
 
-@pytest.mark.parametrize("code", CODES)
-def test_section_examples(code: str) -> None:
-    python, diff = re.findall(r"```(?:python|diff)\n(.*?)```", SECTIONS[code], re.S)
+EXAMPLES = [
+    pytest.param(code, python, diff, id=f"{code} example {n}")
+    for code in CODES
+    for n, (python, diff) in enumerate(
+        re.findall(r"```python\n(.*?)```\s*```diff\n(.*?)```", SECTIONS.get(code, ""), re.S), 1
+    )
+]
+
+
+def test_every_section_has_examples() -> None:
+    assert {str(param.values[0]) for param in EXAMPLES} == set(CODES)
+
+
+@pytest.mark.parametrize(("code", "python", "diff"), EXAMPLES)
+def test_section_examples(code: str, python: str, diff: str) -> None:
     marked = {f"{n} {code}" for n, line in enumerate(python.splitlines(), 1) if f"# {code}" in line}
     assert {r.split(":")[0] + " " + r.split()[1] for r in results(python)} == marked
     old = "".join(line[1:] + "\n" for line in diff.splitlines() if line[:1] in " -")

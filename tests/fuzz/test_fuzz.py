@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
+from flake8_clarifai_secrets.fixes import Config, FileFindings, plan
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 from tests.keys import KEY, fill
 
 SEEDS = [
@@ -47,7 +49,12 @@ def test_detector_on_bytes(data: bytes) -> None:
 def test_fixer_on_bytes(data: bytes, tmp_path_factory: object) -> None:
     path = Path(tmp_path_factory.mktemp("fuzz")) / "f.py"  # type: ignore[attr-defined]
     path.write_bytes(data)
-    result = cli.process(str(path), cli.Settings())
+    settings = cli.Settings(DEFAULT_ENV_VAR)
+    scanned = cli.scan(str(path), settings)
+    assert scanned.error is None or "internal error" not in scanned.error, scanned.error
+    reported = [True] * len(scanned.findings)
+    steps = plan([FileFindings(scanned.path, scanned.findings, reported, scanned.facts)], Config())
+    result = cli.rewrite((scanned, steps.steps[scanned.path]), settings)
     assert result.error is None or "internal error" not in result.error, result.error
     assert path.read_bytes() == data
     if result.new is not None:

@@ -1,0 +1,61 @@
+"""ast in, findings out: hard-coded Clarifai credentials, judged by where their values go.
+
+Pure: no I/O, no flake8, no libcst. Both the flake8 plugin and the fixer call `find_credentials`.
+Positions are 1-based lines and 0-based *character* columns (ast's columns are UTF-8 bytes).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+from collections.abc import Sequence
+
+from flake8_clarifai_secrets.detector import sinks
+from flake8_clarifai_secrets.detector.engine import ALLOWLIST_PRAGMA, Detector
+from flake8_clarifai_secrets.detector.findings import Finding, Fix, Span
+from flake8_clarifai_secrets.detector.sinks import (  # noqa: F401 - each registers its sinks
+    bindings,
+    clarifai,
+    environ,
+    grpc,
+    http,
+    integrations,
+)
+from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+
+__all__ = [
+    "ALLOWLIST_PRAGMA",
+    "Finding",
+    "Fix",
+    "Span",
+    "find_credentials",
+    "might_hold_credentials",
+    "sinks",
+    "source_lines",
+]
+
+
+def find_credentials(
+    tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR, *, prefilter: bool = True
+) -> list[Finding]:
+    """Findings in `tree`, whose source is `lines`, in source order; one per literal.
+
+    With `prefilter`, text tests first rule out the lines that cannot matter (see `engine`).
+    Without it, the whole tree is walked: the tests check that both give the same findings.
+    """
+    scan = Scan(lines)
+    if prefilter and not (scan.token_lines or scan.authorization_lines):
+        return []
+    return Detector(tree, scan, env_var, prefilter=prefilter).run()
+
+
+def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:
+    """The cheap test on a file's bytes: False means `find_credentials` would find nothing."""
+    scan = Scan(source_lines(source.decode("utf-8", "surrogateescape")))
+    return bool(scan.token_lines or scan.authorization_lines)
+
+
+def source_lines(code: str) -> list[str]:
+    """Split lines as `ast` counts them: at `\\n`, `\\r\\n` and `\\r` only."""
+    return io.StringIO(code, newline="").readlines()

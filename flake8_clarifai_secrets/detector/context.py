@@ -1,0 +1,208 @@
+"""Names and evidence: imports, bindings, and whether a file talks to Clarifai.
+
+Bindings are found through the text: every binding of a name stands on a line that names it, so
+the lines that name an identifier are walked the first time a value bound to it is needed. With
+`full`, the whole tree is indexed at once instead; the tests check that both agree.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.detector.findings import Span
+from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, Walker, dotted, leaf, string
+from flake8_clarifai_secrets.detector.values import Values
+
+CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
+# Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
+ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
+
+
+class Context:
+    """What the sinks may ask about the file they look at."""
+
+    def __init__(
+        self, tree: ast.AST, scan: Scan, positions: Positions, env_var: str, *, full: bool
+    ) -> None:
+        self.scan = scan
+        self.positions = positions
+        self.env_var = env_var
+        self.walker = Walker(tree)
+        self.values = Values(self.bindings)
+        # The scope of the node the sinks are looking at: names in it resolve there.
+        self.scope: Scope = None
+        # id(call) -> the statement that is only that call; filled as the walk meets them.
+        self.statements: dict[int, ast.stmt] = {}
+        self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
+        self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
+        self._walked: set[int] = set()
+        self._bound_to: dict[int, str] = {}
+        self._seen: set[int] = set()
+        self._indexed: Optional[set[str]] = None if full else set()
+        self._imports: Optional[dict[str, str]] = None
+        if full:
+            self.collect(self.walker.everything())
+
+    # -- evidence ------------------------------------------------------------------------
+
+    @property
+    def clarifai_file(self) -> bool:
+        return self.scan.clarifai_context
+
+    def is_credential_var(self, name: str) -> bool:
+        """A Clarifai credential variable: `CLARIFAI_PAT`, `CLARIFAI_API_KEY`, the configured one.
+
+        In a Clarifai file, also `OPENAI_API_KEY`, which Clarifai's examples set to the PAT.
+        """
+        return (
+            name == self.env_var
+            or (name.isidentifier() and is_credential_name(name, clarifai_file=False))
+            or (name in ALIAS_VARIABLES and self.clarifai_file)
+        )
+
+    def credential_var(self, node: Optional[ast.expr]) -> Optional[str]:
+        """The credential variable that `node` spells, if it spells one."""
+        if node is None:
+            return None
+        return next((n for n in self.strings(node) if self.is_credential_var(n)), None)
+
+    def strings(self, node: ast.expr) -> Iterator[str]:
+        """The fully known strings that `node`, in the current scope, may evaluate to."""
+        return self.values.strings(node, self.scope)
+
+    def span(self, node: ast.expr | ast.stmt | ast.arg) -> Span:
+        return self.positions.span(node)
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def qualname(self, node: ast.expr) -> Optional[str]:
+        """`clarifai.client.model.Model.from_current_context` for `Model.from_current_context`."""
+        name = dotted(node)
+        if name is None:
+            return None
+        head, _, rest = name.partition(".")
+        base = self.imports.get(head)
+        if base is None:
+            return None
+        return f"{base}.{rest}" if rest else base
+
+    def in_clarifai(self, node: ast.expr) -> bool:
+        qualname = self.qualname(node)
+        return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
+
+    @property
+    def imports(self) -> dict[str, str]:
+        """Local name -> what it imports."""
+        if self._imports is None:
+            nodes = (
+                self.walker.everything()
+                if self._indexed is None
+                else self.walker.near(self.scan.lines_naming(b"import"))
+            )
+            self._imports = _imports(node for node, _ in nodes)
+        return self._imports
+
+    # -- bindings --------------------------------------------------------------------------
+
+    def bindings(self, name: str, scope: Scope) -> Sequence[tuple[ast.expr, Scope]]:
+        """The values bound to the dotted `name` as seen from `scope`, in source order.
+
+        A name bound in a function is that function's; otherwise the module's bindings count,
+        or, failing those, any. Attributes are the same object everywhere: `self.x` finds every
+        `self.x`, or else a class field `x`, as code reads class fields through `self`.
+        """
+        self._index(leaf(name))
+        found = self._bindings.get(name)
+        if found is None and "." in name and not name.endswith("]"):
+            found = self._bindings.get(leaf(name))
+        found = found or []
+        if "." not in name:
+            local = self._scoped.get((name, id(scope)))
+            found = local or self._scoped.get((name, id(None))) or found
+        # In source order, whichever order the walk met them in.
+        return sorted(found, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+    def bound_to(self, literal: ast.expr) -> Optional[str]:
+        """The dotted name, or dict key, that `literal` is directly bound to."""
+        return self._bound_to.get(id(literal))
+
+    def _index(self, identifier: str) -> None:
+        if self._indexed is None or identifier in self._indexed:
+            return
+        self._indexed.add(identifier)
+        lines = self.scan.lines_naming(identifier.encode("utf-8", "surrogatepass"))
+        missing = [line for line in lines if line not in self._walked]
+        if missing:
+            self._walked.update(missing)
+            self.collect(self.walker.near(missing))
+
+    def collect(self, nodes: Iterable[tuple[ast.AST, Scope]], lines: Iterable[int] = ()) -> None:
+        """Index the bindings among `nodes`, which are every node that spans `lines`."""
+        self._walked.update(lines)
+        for node, scope in nodes:
+            if id(node) in self._seen:
+                continue
+            self._seen.add(id(node))
+            for target, value in bound_pairs(node):
+                name = dotted(target)
+                if name is None:
+                    continue
+                self._bindings[name].append((value, scope))
+                self._scoped[name, id(scope)].append((value, scope))
+                self._bound_to.setdefault(id(value), name)
+                if isinstance(value, ast.Dict):
+                    self._collect_entries(name, value, scope)
+
+    def _collect_entries(self, name: str, value: ast.Dict, scope: Scope) -> None:
+        for key, entry in zip(value.keys, value.values):
+            text = string(key)
+            if text is None:
+                continue
+            entry_name = f"{name}.[{text!r}]"
+            self._bindings[entry_name].append((entry, scope))
+            self._scoped[entry_name, id(scope)].append((entry, scope))
+            self._bound_to.setdefault(id(entry), text)
+            if isinstance(entry, ast.Dict):
+                self._collect_entries(entry_name, entry, scope)
+
+
+def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:
+    imports = {}
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                top = alias.name.partition(".")[0]
+                imports[alias.asname or top] = alias.name if alias.asname else top
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return imports
+
+
+def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults."""
+    if isinstance(node, ast.Assign):
+        return [pair for target in node.targets for pair in _unpack(target, node.value)]
+    if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        return _unpack(node.target, node.value)
+    if isinstance(node, ast.arguments):
+        positional = [*node.posonlyargs, *node.args]
+        pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
+        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+        return [(ast.Name(arg.arg), default) for arg, default in pairs]
+    return []
+
+
+def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
+            return []
+        if any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):
+            return []
+        return [pair for t, v in zip(target.elts, value.elts) for pair in _unpack(t, v)]
+    return [(target, value)]

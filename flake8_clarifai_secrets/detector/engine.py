@@ -1,0 +1,229 @@
+"""The dispatcher: walk the nodes that can matter, ask the sinks, report at the literals.
+
+With the text tests (`prefilter`), only the nodes on lines that hold a credential-shaped token are
+walked, then, line by line, the nodes on the lines that name what those literals are bound to:
+every path from a literal to a sink goes through such names. A file with no such token is not
+walked at all, except for the lines that name `authorization`, where gRPC metadata takes a token
+of any shape.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import (
+    Token,
+    find_embedded,
+    find_token,
+    is_clarifai_key,
+    is_credential_name,
+    is_legacy_secret,
+    names_a_credential,
+    names_something_else,
+)
+from flake8_clarifai_secrets.detector.context import Context, bound_pairs
+from flake8_clarifai_secrets.detector.findings import Finding, Fix
+from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
+from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
+from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, dotted, leaf
+from flake8_clarifai_secrets.detector.values import (
+    MAX_HOPS,
+    Part,
+    Template,
+    joined,
+    literal_text,
+)
+
+ALLOWLIST_PRAGMA = "pragma: allowlist secret"
+_STRING_CALLS = frozenset({"format", "strip", "lstrip", "rstrip", "str", "dict"})
+
+
+class Detector:
+    def __init__(self, tree: ast.AST, scan: Scan, env_var: str, *, prefilter: bool) -> None:
+        self._tree = tree
+        self._scan = scan
+        self._positions = Positions(scan.lines)
+        self._prefilter = prefilter
+        self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
+        self._findings: dict[int, Finding] = {}
+
+    def run(self) -> list[Finding]:
+        nodes, only = self._nodes()
+        for node, _ in nodes:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self.context.statements[id(node.value)] = node
+        for node, scope in nodes:
+            self.context.scope = scope
+            for function in SINKS.get(type(node), ()):
+                if only is None or function is only:
+                    for hit in function(node, self.context):
+                        self._check(hit, scope)
+        return sorted(
+            (f for f in self._findings.values() if not self._allowlisted(f)),
+            key=lambda f: (f.line, f.col),
+        )
+
+    def _nodes(self) -> tuple[list[tuple[ast.AST, Scope]], Optional[SinkFunction]]:
+        """The nodes to ask the sinks about, each with its scope, and the one sink to ask if
+        not all."""
+        walker = self.context.walker
+        if not self._prefilter:
+            return list(walker.everything()), None
+        if not self._scan.token_lines:
+            # Only gRPC metadata takes tokens that are not shaped like a Clarifai key.
+            return list(walker.near(self._scan.authorization_lines)), metadata_pair
+        return self._relevant_nodes(), None
+
+    def _relevant_nodes(self) -> list[tuple[ast.AST, Scope]]:
+        nodes: dict[int, tuple[ast.AST, Scope]] = {}
+        lines = set(self._scan.token_lines) | set(self._scan.authorization_lines)
+        frontier = sorted(lines)
+        followed: set[str] = set()
+        # A value crosses at most MAX_HOPS names on its way from a literal to a sink.
+        for _ in range(MAX_HOPS + 1):
+            new = [pair for pair in self.context.walker.near(frontier) if id(pair[0]) not in nodes]
+            nodes.update((id(pair[0]), pair) for pair in new)
+            self.context.collect(new, frontier)
+            more: set[int] = set()
+            for target, value in (pair for node, _ in new for pair in bound_pairs(node)):
+                name = dotted(target)
+                if name is None or not _carries(value):
+                    continue
+                identifier = leaf(name)
+                if identifier not in followed:
+                    followed.add(identifier)
+                    word = identifier.encode("utf-8", "surrogatepass")
+                    more.update(self._scan.lines_naming(word))
+            frontier = sorted(more - lines)
+            lines |= more
+            if not frontier:
+                break
+        return list(nodes.values())
+
+    # -- findings --------------------------------------------------------------------------
+
+    def _check(self, hit: Hit, scope: Scope) -> None:
+        """Report every credential literal that `hit.value` can carry into its sink."""
+        for template in self.context.values.of(hit.value, scope):
+            text = joined(template)
+            for token in self._tokens(text, hit.accept):
+                located = _part_at(template, token)
+                if located is None:
+                    continue
+                part, start = located
+                secret = text[token.start : token.end]
+                origin = part.origin
+                assert origin is not None
+                binding = self.context.bound_to(origin)
+                if binding is not None and not self._may_be_clarifai(hit, binding, secret):
+                    continue
+                fix = hit.whole if hit.whole is not None and origin is hit.value else None
+                self._report(hit, part, start, token, secret, binding, fix)
+
+    def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
+        """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
+        another service's, which only a sink of Clarifai's own can claim."""
+        if names_something_else(binding):
+            return is_legacy_secret(secret)
+        if hit.code == "CLR005" and names_a_credential(binding):
+            return is_credential_name(binding, clarifai_file=True)
+        return True
+
+    def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
+        if accept is Accept.EMBEDDED:
+            return find_embedded(text)
+        token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER))
+        if token is None:
+            return ()
+        secret = text[token.start : token.end]
+        scheme = (token.scheme or "").lower()
+        if accept is Accept.HEADER:
+            if scheme == "key" and token.clarifai:
+                return (token,)
+            if scheme == "bearer" and self.context.clarifai_file and is_clarifai_key(secret):
+                return (token._replace(clarifai=True),)
+            return ()
+        if accept is Accept.LEGACY and not is_legacy_secret(secret):
+            return ()
+        return (token,)
+
+    def _report(
+        self,
+        hit: Hit,
+        part: Part,
+        start: int,
+        token: Token,
+        secret: str,
+        binding: Optional[str],
+        fix: Optional[Fix],
+    ) -> None:
+        origin = part.origin
+        assert origin is not None
+        existing = self._findings.get(id(origin))
+        if existing is not None and existing.code <= hit.code:
+            return
+        span = self._positions.span(origin)
+        if fix is None and part.offset is not None:
+            literal = literal_text(origin) or ""
+            begin = part.offset + start
+            fix = Fix("literal", span, literal[:begin], literal[begin + len(secret) :])
+        self._findings[id(origin)] = Finding(
+            hit.code,
+            span.line,
+            span.col,
+            hit.target,
+            token.scheme,
+            token.clarifai,
+            fix,
+            secret,
+            binding,
+        )
+
+    def _allowlisted(self, finding: Finding) -> bool:
+        return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+def _part_at(template: Template, token: Token) -> Optional[tuple[Part, int]]:
+    """The literal part that holds all of `token`, and where in it the token starts."""
+    position = 0
+    for part in template:
+        end = position + len(part.text)
+        if position <= token.start and token.end <= end:
+            return (part, token.start - position) if part.origin is not None else None
+        position = end
+    return None
+
+
+def _carries(value: ast.expr) -> bool:
+    """Whether a string, or a name's value, can pass through `value` unchanged (roughly)."""
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return True
+        elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            if dotted(node) is not None:
+                return True
+            if isinstance(node, ast.Subscript):
+                todo.append(node.value)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if leaf(dotted(func) or "") in _STRING_CALLS or (
+                isinstance(func, ast.Attribute) and func.attr in _STRING_CALLS
+            ):
+                todo += [*node.args, *(k.value for k in node.keywords)]
+                if isinstance(func, ast.Attribute):
+                    todo.append(func.value)
+            elif leaf(dotted(func) or "") in ("Field", "field", "SecretStr", "Secret"):
+                todo += [*node.args, *(k.value for k in node.keywords)]
+        elif isinstance(
+            node,
+            (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict,
+             ast.Tuple, ast.List, ast.Set, ast.Starred),
+        ):  # fmt: skip
+            todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
+    return False

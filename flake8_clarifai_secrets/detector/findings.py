@@ -1,0 +1,64 @@
+"""What the detector reports: a finding, where it is, and how the fixer may rewrite it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple, Optional
+
+from flake8_clarifai_secrets.codes import CODES
+from flake8_clarifai_secrets.credentials import mask
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+
+
+class Span(NamedTuple):
+    """1-based lines, 0-based character columns."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+class Fix(NamedTuple):
+    """How the fixer rewrites a finding.
+
+    `literal`: replace the string (or `+` chain of strings) at `span` by
+    `prefix + os.environ[VAR] + suffix`.
+    `env_read`: replace the call or `or` expression at `span` by `os.environ[<its name argument>]`.
+    `drop`: remove the statement at `span`, which only writes the key into the environment.
+    `name`: replace the string at `span`, a key pasted where a variable name goes, by `"VAR"`.
+    """
+
+    kind: Literal["literal", "env_read", "drop", "name"]
+    span: Span
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One hard-coded credential, reported at the literal that holds it.
+
+    `binding` is the dotted name that the literal is directly assigned to, if any.
+    """
+
+    code: str
+    line: int
+    col: int
+    target: str
+    scheme: Optional[str]
+    clarifai: bool
+    fix: Optional[Fix]
+    secret: str = field(repr=False)
+    binding: Optional[str] = None
+
+    def message(self, env_var: str = DEFAULT_ENV_VAR) -> str:
+        if self.clarifai:
+            credential, source = "Clarifai key", f'`os.environ["{env_var}"]`'
+        else:
+            credential = f"`{self.scheme}` credential" if self.scheme else "credential"
+            source = "an environment variable"
+        text = CODES[self.code].template.format(
+            credential=credential, tail=mask(self.secret), target=self.target, source=source
+        )
+        return f"{self.code} {text}"

@@ -1,0 +1,78 @@
+"""Sinks are data: each module registers, per node type, what it looks for and with which code.
+
+A sink function takes a node and the file's `Context` and yields `Hit`s: an expression whose value
+goes somewhere a key must not be written. The engine evaluates the value, finds the credential in
+it, and reports it at the literal that holds it; when several sinks reach one literal, the lowest
+code wins.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import NamedTuple, Optional, TypeVar
+
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.findings import Fix
+
+
+class Accept(enum.Enum):
+    """Which credentials a sink reports."""
+
+    ANY = "a token with any scheme, or none"  # gRPC `authorization` metadata
+    HEADER = "`Key <key>`, or `Bearer <key>` in a Clarifai file"  # HTTP `Authorization`
+    KEY = "a Clarifai key, bare or after `Key`"  # clients, the environment, bindings
+    LEGACY = "a legacy v1 client id, secret or access token"  # names that say `ID`
+    EMBEDDED = "a Clarifai key anywhere in the text"  # command lines, `%env NAME=<key>`
+
+
+class Hit(NamedTuple):
+    code: str
+    value: ast.expr
+    target: str
+    accept: Accept = Accept.KEY
+    whole: Optional[Fix] = None
+    """The fix to use when `value` itself is the literal, instead of rewriting the literal."""
+
+
+SinkFunction = Callable[[ast.AST, Context], Iterable[Hit]]
+SINKS: dict[type[ast.AST], list[SinkFunction]] = defaultdict(list)
+_F = TypeVar("_F", bound=SinkFunction)
+
+
+def sink(*types: type[ast.AST]) -> Callable[[_F], _F]:
+    """Register a sink function for the node types it looks at."""
+
+    def register(function: _F) -> _F:
+        for node_type in types:
+            SINKS[node_type].append(function)
+        return function
+
+    return register
+
+
+SHELL_CALLS = frozenset(
+    {
+        "os.system",
+        "os.popen",
+        "subprocess.run",
+        "subprocess.call",
+        "subprocess.check_call",
+        "subprocess.check_output",
+        "subprocess.Popen",
+        "subprocess.getoutput",
+        "subprocess.getstatusoutput",
+    }
+)
+
+
+def is_shell_call(node: ast.Call, context: Context) -> bool:
+    """`os.system(...)`, `subprocess.run(...)`, or a notebook's `!command` after nbconvert."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ("system", "getoutput"):
+        value = func.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return value.func.id == "get_ipython"
+    return context.qualname(func) in SHELL_CALLS

@@ -1,0 +1,88 @@
+"""CLR005: a key bound to a Clarifai credential name, wherever code binds one.
+
+Assignments (also unpacked and annotated), class and dataclass fields, `Field(default=...)`,
+parameter defaults, keyword arguments, dict entries, `argparse` and `click` options. A generic
+name (`PAT`, `API_KEY`, `token`) counts in a file with Clarifai context; a name that says `ID`
+(`CLARIFAI_APP_ID`) counts only for a legacy v1 credential.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name
+from flake8_clarifai_secrets.detector.context import Context, bound_pairs
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+
+# Calls that wrap a field's default: pydantic `Field`, dataclasses `field`, attrs, `SecretStr`.
+_WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib"})
+_OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
+
+
+def _accept(name: str, context: Context) -> Optional[Accept]:
+    """Which credentials a binding to `name` reports, if any."""
+    words = leaf(name).strip("[]'\"")
+    if is_credential_name(words, clarifai_file=context.clarifai_file):
+        return Accept.KEY
+    if words == context.env_var:
+        return Accept.KEY
+    if is_legacy_name(words):
+        return Accept.LEGACY
+    return None
+
+
+def _unwrap(value: ast.expr) -> ast.expr:
+    """`Field(default="<key>")` -> `"<key>"`."""
+    if isinstance(value, ast.Call) and leaf(dotted(value.func) or "") in _WRAPPERS:
+        default = next((k.value for k in value.keywords if k.arg == "default"), None)
+        if default is None and value.args:
+            default = value.args[0]
+        if default is not None:
+            return default
+    return value
+
+
+@sink(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments)
+def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`CLARIFAI_PAT = "<key>"`, `USER_ID, PAT = "me", "<key>"`, `def f(pat="<key>")`."""
+    for target, value in bound_pairs(node):
+        name = dotted(target)
+        accept = None if name is None else _accept(name, context)
+        if name is not None and accept is not None:
+            yield Hit("CLR005", _unwrap(value), name, accept)
+
+
+@sink(ast.Dict)
+def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`{"pat": "<key>"}`, `{"CLARIFAI_PAT_KEY": "<key>"}`, `CLARIFAI = {"PAT": "<key>"}`."""
+    assert isinstance(node, ast.Dict)
+    for key, value in zip(node.keys, node.values):
+        name = string(key)
+        accept = None if name is None else _accept(name, context)
+        if name is not None and accept is not None:
+            yield Hit("CLR005", value, f'"{name}"', accept)
+
+
+@sink(ast.Call)
+def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`Settings(clarifai_pat="<key>")`, `add_argument("--pat", default="<key>")`, `option()`."""
+    assert isinstance(node, ast.Call)
+    callee = leaf(dotted(node.func) or "")
+    if callee in _OPTIONS:
+        names = [s.lstrip("-").replace("-", "_") for s in map(string, node.args) if s]
+        names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
+        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+        for name in names:
+            if default is not None and _accept(name, context) is not None:
+                yield Hit("CLR005", default, f"--{name.replace('_', '-')}")
+                return
+        return
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            continue
+        accept = _accept(keyword.arg, context)
+        if accept is not None:
+            yield Hit("CLR005", _unwrap(keyword.value), f"{keyword.arg}=", accept)

@@ -1,0 +1,122 @@
+"""CLR003: a key passed to anything in the Clarifai packages, or to a callee named for Clarifai.
+
+Calls are resolved through the file's imports into `clarifai` and `clarifai_grpc` as a whole
+(classes, classmethods, factory functions, in any submodule), not through a class list. Only
+positional slots need a signature, and only where a signature fixes one.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
+from flake8_clarifai_secrets.detector.tree import dotted, leaf
+
+CREDENTIAL_KEYWORDS = frozenset(
+    {"pat", "token", "api_key", "session_token", "app_secret", "client_secret", "access_token"}
+)
+
+
+class Signature(NamedTuple):
+    """Where a callee takes credentials besides `CREDENTIAL_KEYWORDS`."""
+
+    positions: dict[int, Accept]
+    keywords: dict[str, Accept]
+
+
+# The callee's last name -> its signature, for callees in the Clarifai packages.
+SIGNATURES: dict[str, Signature] = {
+    # clarifai.client.user.User(user_id, base_url, pat, token, ...)
+    "User": Signature({2: Accept.KEY, 3: Accept.KEY}, {}),
+    # clarifai.client.auth.helper.ClarifaiAuthHelper(user_id, app_id, pat, token, ...)
+    "ClarifaiAuthHelper": Signature({2: Accept.KEY, 3: Accept.KEY}, {}),
+    # clarifai 2.x: clarifai.rest.ClarifaiApp(app_id, app_secret, base_url, api_key, ...), where
+    # app_id and app_secret are the v1 OAuth client id and secret.
+    "ClarifaiApp": Signature(
+        {0: Accept.LEGACY, 1: Accept.KEY, 3: Accept.KEY},
+        {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY, "client_secret": Accept.KEY},
+    ),
+    # clarifai 0.x: clarifai.client.ClarifaiApi(app_id, app_secret, ...)
+    "ClarifaiApi": Signature(
+        {0: Accept.LEGACY, 1: Accept.KEY}, {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY}
+    ),
+}
+_NONE = Signature({}, {})
+_CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
+
+
+@sink(ast.Call)
+def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`Model(url=..., pat=...)`, `Model.from_current_context(pat=...)`, `User("me", base, pat)`."""
+    assert isinstance(node, ast.Call)
+    name = dotted(node.func)
+    if name is None:
+        return
+    callee = leaf(name)
+    if context.in_clarifai(node.func):
+        signature = SIGNATURES.get(callee, _NONE)
+        positions = signature.positions
+    elif "clarifai" in callee.lower() and context.qualname(node.func) is None:
+        # A user's own wrapper: `ClarifaiApi(key)`, `MyClarifaiClient(pat)`.
+        signature = _NONE
+        positions = dict.fromkeys(range(len(node.args)), Accept.KEY)
+    else:
+        return
+    for index, accept in positions.items():
+        if index < len(node.args) and not isinstance(node.args[index], ast.Starred):
+            yield Hit("CLR003", node.args[index], f"{callee}(...)", accept)
+    for keyword in node.keywords:
+        if keyword.arg in CREDENTIAL_KEYWORDS or keyword.arg in signature.keywords:
+            accept = signature.keywords.get(keyword.arg, Accept.KEY)
+            yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)", accept)
+        elif keyword.arg is None:
+            yield from _unpacked(keyword.value, callee, context)
+
+
+def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]:
+    """`Model(**config)` with `config = {"pat": ...}`."""
+    name = dotted(mapping)
+    displays = [mapping] if name is None else [v for v, _ in context.bindings(name, context.scope)]
+    for display in displays:
+        if isinstance(display, ast.Dict):
+            for key, value in zip(display.keys, display.values):
+                if isinstance(key, ast.Constant) and key.value in CREDENTIAL_KEYWORDS:
+                    yield Hit("CLR003", value, f"{callee}({key.value}=...)")
+
+
+@sink(ast.List, ast.Tuple)
+def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`["clarifai", "login", "--pat", "<key>"]`, as passed to `subprocess.run`."""
+    assert isinstance(node, (ast.List, ast.Tuple))
+    words = [next(iter(context.strings(elt)), None) for elt in node.elts[:1]]
+    if not words or words[0] is None or leaf(words[0].replace("/", ".")) != "clarifai":
+        return
+    for before, elt in zip(node.elts, node.elts[1:]):
+        flag = next(iter(context.strings(before)), None)
+        if flag in _CLI_FLAGS:
+            yield Hit("CLR003", elt, f"clarifai {flag}")
+        elif isinstance(elt, ast.Constant) and str(elt.value).startswith(tuple(_CLI_FLAGS)):
+            yield Hit(
+                "CLR003", elt, "clarifai " + str(elt.value).partition("=")[0], Accept.EMBEDDED
+            )
+
+
+@sink(ast.Call)
+def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.system("clarifai login --pat <key>")`, `!clarifai login --pat <key>` in a notebook."""
+    assert isinstance(node, ast.Call)
+    if not node.args or not is_shell_call(node, context):
+        return
+    command = node.args[0]
+    for text in context.strings(command):
+        words = text.split()
+        if (
+            words
+            and leaf(words[0].replace("/", ".")) == "clarifai"
+            and _CLI_FLAGS & {word.partition("=")[0] for word in words}
+        ):
+            yield Hit("CLR003", command, "clarifai command line", Accept.EMBEDDED)
+            return

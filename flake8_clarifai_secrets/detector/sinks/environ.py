@@ -1,0 +1,169 @@
+"""CLR004: a key written to a Clarifai credential variable, or used as its fallback.
+
+Also a key pasted where the variable's name goes (`os.getenv("<key>")`), and the `%env` magic as
+`jupyter nbconvert --to script` writes it (`get_ipython().run_line_magic("env", "NAME=<key>")`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import is_clarifai_key
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.findings import Fix
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
+from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+
+ENV_READS = frozenset({"os.getenv", "os.environ.get"})
+ENV_WRITES = frozenset({"os.environ.setdefault", "os.putenv"})
+# `%env NAME=value`, `%env NAME value`, `%env NAME = value` (IPython's own forms).
+ENV_MAGIC = re.compile(r"\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*|\s+)(?P<value>\S.*?)\s*")
+_MAGICS = frozenset({"env", "set_env"})
+# Readers of settings that take the variable's name and a fallback: django-environ and environs
+# (`env("NAME", default=...)`, `env.str(...)`), python-decouple (`config("NAME", default=...)`).
+_FALLBACK_KEYWORDS = ("default", "fallback")
+
+
+@sink(ast.Assign)
+def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.environ["CLARIFAI_PAT"] = "<key>"`: the fix removes the statement."""
+    assert isinstance(node, ast.Assign)
+    for target in node.targets:
+        if isinstance(target, ast.Subscript) and context.qualname(target.value) == "os.environ":
+            name = context.credential_var(target.slice)
+            if name is not None:
+                drop = Fix("drop", context.span(node)) if len(node.targets) == 1 else None
+                yield Hit("CLR004", node.value, name, whole=drop)
+
+
+@sink(ast.Subscript)
+def pasted_name(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.environ["<key>"]`: the key pasted where the variable's name goes.
+
+    The fix names the configured variable there, so the message does too.
+    """
+    assert isinstance(node, ast.Subscript)
+    if context.qualname(node.value) == "os.environ":
+        yield from _pasted(node.slice, context)
+
+
+def _pasted(node: Optional[ast.expr], context: Context) -> Iterator[Hit]:
+    text = string(node)
+    if node is not None and text is not None and is_clarifai_key(text):
+        yield Hit("CLR004", node, context.env_var, whole=Fix("name", context.span(node)))
+
+
+@sink(ast.Call)
+def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.getenv(NAME, "<key>")`, `setdefault`, `putenv`, `env(NAME, default=...)`."""
+    assert isinstance(node, ast.Call)
+    qualname = context.qualname(node.func)
+    if qualname in ENV_READS or qualname in ENV_WRITES:
+        yield from _pasted(node.args[0] if node.args else None, context)
+    name = context.credential_var(node.args[0] if node.args else None)
+    if name is None:
+        return
+    statement = context.statements.get(id(node))
+    if qualname in ENV_READS or qualname in ENV_WRITES:
+        defaults = node.args[1:2] or [
+            k.value for k in node.keywords if k.arg in ("default", "value")
+        ]
+        if not defaults:
+            return
+        if qualname in ENV_READS or (qualname == "os.environ.setdefault" and statement is None):
+            whole: Optional[Fix] = Fix("env_read", context.span(node))
+        elif statement is not None:
+            whole = Fix("drop", context.span(statement))
+        else:
+            whole = None
+        yield Hit("CLR004", defaults[0], name, whole=whole)
+    elif leaf(qualname or dotted(node.func) or "") == "setenv" and len(node.args) > 1:
+        # pytest's `monkeypatch.setenv(NAME, value)`
+        yield Hit("CLR004", node.args[1], name)
+    else:
+        for keyword in node.keywords:
+            if keyword.arg in _FALLBACK_KEYWORDS:
+                yield Hit("CLR004", keyword.value, name)
+
+
+@sink(ast.Call)
+def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.environ.update(...)`, `subprocess.run(..., env={...})`, `patch.dict(os.environ, ...)`."""
+    assert isinstance(node, ast.Call)
+    qualname = context.qualname(node.func)
+    mappings: list[ast.expr] = []
+    keywords: list[ast.keyword] = []
+    if qualname == "os.environ.update":
+        mappings, keywords = node.args[:1], node.keywords
+    elif leaf(dotted(node.func) or "") == "dict" and node.args:
+        target = node.args[0]
+        if context.qualname(target) == "os.environ" or string(target) == "os.environ":
+            mappings, keywords = node.args[1:2], node.keywords
+    mappings += [k.value for k in node.keywords if k.arg == "env"]
+    statement = context.statements.get(id(node))
+    for mapping in mappings:
+        if isinstance(mapping, ast.Dict):
+            entries = [(context.credential_var(k), v) for k, v in zip(mapping.keys, mapping.values)]
+            only = statement is not None and qualname == "os.environ.update" and len(entries) == 1
+            for name, value in entries:
+                if name is not None:
+                    drop = Fix("drop", context.span(statement)) if only and statement else None
+                    yield Hit("CLR004", value, name, whole=drop)
+    for keyword in keywords:
+        if keyword.arg is not None and context.is_credential_var(keyword.arg):
+            only = statement is not None and len(node.keywords) == 1 and not node.args
+            drop = Fix("drop", context.span(statement)) if only and statement else None
+            yield Hit("CLR004", keyword.value, keyword.arg, whole=drop)
+
+
+@sink(ast.BoolOp)
+def or_fallback(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.environ.get("CLARIFAI_PAT") or "<key>"`."""
+    assert isinstance(node, ast.BoolOp)
+    if not isinstance(node.op, ast.Or):
+        return
+    *_, before, last = node.values
+    if not isinstance(before, ast.Call) or context.qualname(before.func) not in ENV_READS:
+        return
+    name = context.credential_var(before.args[0] if before.args else None)
+    if name is not None:
+        whole = Fix("env_read", context.span(node)) if len(node.values) == 2 else None
+        yield Hit("CLR004", last, name, whole=whole)
+
+
+@sink(ast.Call)
+def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`!export CLARIFAI_PAT=<key>` in a notebook, `os.system("export CLARIFAI_PAT=<key>")`."""
+    assert isinstance(node, ast.Call)
+    if not node.args or not is_shell_call(node, context):
+        return
+    for text in context.strings(node.args[0]):
+        words = text.split(None, 1)
+        if len(words) == 2 and words[0] == "export":
+            name = words[1].partition("=")[0]
+            if context.is_credential_var(name):
+                statement = context.statements.get(id(node))
+                drop = Fix("drop", context.span(statement)) if statement is not None else None
+                yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop)
+                return
+
+
+@sink(ast.Call)
+def env_magic(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`get_ipython().run_line_magic("env", "CLARIFAI_PAT=<key>")`: the fix removes the line."""
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "run_line_magic"):
+        return
+    if len(node.args) < 2 or string(node.args[0]) not in _MAGICS:
+        return
+    for text in context.strings(node.args[1]):
+        match = ENV_MAGIC.fullmatch(text)
+        if match is not None and context.is_credential_var(match["name"]):
+            statement = context.statements.get(id(node))
+            drop = Fix("drop", context.span(statement)) if statement is not None else None
+            yield Hit("CLR004", node.args[1], match["name"], Accept.EMBEDDED, drop)
+            return

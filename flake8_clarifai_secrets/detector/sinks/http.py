@@ -1,0 +1,42 @@
+"""CLR002: a Clarifai key in an HTTP `Authorization` header."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.tree import string
+
+HEADER = "authorization"
+
+
+@sink(ast.Dict)
+def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`{"Authorization": "Key <key>"}`."""
+    assert isinstance(node, ast.Dict)
+    for key, value in zip(node.keys, node.values):
+        name = string(key)
+        if name is not None and name.lower() == HEADER:
+            yield Hit("CLR002", value, name, Accept.HEADER)
+
+
+@sink(ast.Call)
+def header_keyword(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`dict(Authorization=...)`, `headers.update(Authorization=...)`."""
+    assert isinstance(node, ast.Call)
+    for keyword in node.keywords:
+        if keyword.arg is not None and keyword.arg.lower() == HEADER:
+            yield Hit("CLR002", keyword.value, keyword.arg, Accept.HEADER)
+
+
+@sink(ast.Assign)
+def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`headers["Authorization"] = ...`."""
+    assert isinstance(node, ast.Assign)
+    for target in node.targets:
+        if isinstance(target, ast.Subscript):
+            name = string(target.slice)
+            if name is not None and name.lower() == HEADER:
+                yield Hit("CLR002", node.value, name, Accept.HEADER)

@@ -1,0 +1,98 @@
+"""CLR003: a key passed to an integration that talks to Clarifai.
+
+A callee in `INTEGRATIONS` that is Clarifai's own takes a PAT as it is. Any other call (listed or
+not) counts once it points at Clarifai: an endpoint argument naming `clarifai.com`, a LiteLLM model
+`clarifai/...` or a model URL on `clarifai.com`, or `provider="clarifai"`. Config dicts are judged
+by the same evidence among their entries.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterable, Iterator
+from typing import Optional
+
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.sinks import Hit, sink
+from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
+from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+
+ENDPOINT_KEYWORDS = frozenset(
+    {"base_url", "api_base", "openai_api_base", "url", "host", "base", "endpoint", "api_url"}
+)
+CREDENTIAL_KEYWORDS = frozenset(
+    {"api_key", "openai_api_key", "pat", "token", "auth", "api_token", "access_token", "key",
+     "clarifai_pat", "PAT", "CLARIFAI_PAT"}
+)  # fmt: skip
+_BY_CALLEE = {callee: row for row in INTEGRATIONS for callee in row.callees}
+
+
+def _row(qualname: Optional[str]) -> Optional[Integration]:
+    """The row of a callee, or of the class whose classmethod it is (`Clarifai.from_texts`)."""
+    while qualname:
+        row = _BY_CALLEE.get(qualname)
+        if row is not None:
+            return row
+        qualname = qualname.rpartition(".")[0]
+    return None
+
+
+def _names_clarifai(texts: Iterable[str]) -> bool:
+    for text in texts:
+        lowered = text.lower()
+        if "clarifai.com" in lowered or lowered.startswith("clarifai/"):
+            return True
+        if lowered == "clarifai" or lowered.startswith("openai/https://clarifai.com"):
+            return True
+    return False
+
+
+@sink(ast.Call)
+def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """LangChain's `Clarifai(pat=...)`; `OpenAI(base_url="https://api.clarifai.com/...")`."""
+    assert isinstance(node, ast.Call)
+    name = dotted(node.func)
+    if name is None or context.in_clarifai(node.func):
+        return
+    qualname = context.qualname(node.func)
+    row = _row(qualname)
+    if row is None or not row.always:
+        evidence = [
+            k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | {"model", "provider"}
+        ]
+        evidence += node.args[:1]
+        if not _names_clarifai(t for value in evidence for t in context.strings(value)):
+            return
+    callee = leaf(name)
+    keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
+    if row is not None and qualname in row.callees:
+        for index in row.positions:
+            if index < len(node.args) and not isinstance(node.args[index], ast.Starred):
+                yield Hit("CLR003", node.args[index], f"{callee}(...)")
+    for keyword in node.keywords:
+        if keyword.arg in keywords:
+            yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)")
+
+
+@sink(ast.Dict)
+def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`{"provider": "clarifai", "config": {"api_key": ...}}`, `{"model": "clarifai/...", ...}`."""
+    assert isinstance(node, ast.Dict)
+    entries = _entries(node)
+    evidence = [v for k, v in entries.items() if k in ENDPOINT_KEYWORDS | {"model", "provider"}]
+    if not _names_clarifai(t for value in evidence for t in context.strings(value)):
+        return
+    for config in (node, entries.get("config"), entries.get("litellm_params")):
+        if isinstance(config, ast.Dict):
+            for key, value in _entries(config).items():
+                if key in CREDENTIAL_KEYWORDS:
+                    yield Hit("CLR003", value, f'"{key}" of a Clarifai config')
+
+
+def _entries(node: ast.Dict) -> dict[str, ast.expr]:
+    found = {}
+    for key, value in zip(node.keys, node.values):
+        text = string(key)
+        if text is not None:
+            found[text] = value
+    return found

@@ -1,0 +1,142 @@
+"""Small facts about `ast` nodes: dotted names, string constants, and walks limited to lines."""
+
+from __future__ import annotations
+
+import ast
+import bisect
+from collections import deque
+from collections.abc import Iterator, Sequence
+from typing import Optional, Union
+
+from flake8_clarifai_secrets.detector.findings import Span
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """`a.b.c` for a name or attribute chain; `a.b.["k"]` steps into string subscripts."""
+    parts = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Subscript) and (key := string(node.slice)) is not None:
+            parts.append(f"[{key!r}]")
+            node = node.value
+        else:
+            break
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def leaf(name: str) -> str:
+    """The last identifier of a dotted name: `pat` for `self.pat`, `config` for `config.['pat']`."""
+    for part in reversed(name.split(".")):
+        if not part.startswith("["):
+            return part
+    return name
+
+
+def string(node: Optional[ast.AST]) -> Optional[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+Scope = Optional[ast.AST]
+"""The innermost function or lambda around a node; None at module and class level."""
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+
+
+class Walker:
+    """Walks one tree, each node with its scope, in `ast.walk` order."""
+
+    def __init__(self, tree: ast.AST) -> None:
+        self._tree = tree
+        self._starts: dict[int, list[int]] = {}
+
+    def everything(self) -> Iterator[tuple[ast.AST, Scope]]:
+        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
+        while todo:
+            node, scope = todo.popleft()
+            inner = node if isinstance(node, _FUNCTIONS) else scope
+            todo.extend((child, inner) for child in ast.iter_child_nodes(node))
+            yield node, scope
+
+    def near(self, lines: Sequence[int]) -> Iterator[tuple[ast.AST, Scope]]:
+        """Only the nodes that span one of the sorted `lines`.
+
+        Statement lists are searched by bisection, so a walk costs about the depth of the lines'
+        nodes, not the length of the blocks around them.
+        """
+        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
+        while todo:
+            node, scope = todo.popleft()
+            inner = node if isinstance(node, _FUNCTIONS) else scope
+            for name, value in ast.iter_fields(node):
+                if name in _BLOCKS and isinstance(value, list) and len(value) > 8:
+                    todo.extend((child, inner) for child in self._spanning(value, lines))
+                elif isinstance(value, list):
+                    todo.extend(
+                        (v, inner) for v in value if isinstance(v, ast.AST) and _spans(v, lines)
+                    )
+                elif isinstance(value, ast.AST) and _spans(value, lines):
+                    todo.append((value, inner))
+            yield node, scope
+
+    def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
+        starts = self._starts.get(id(block))
+        if starts is None:
+            starts = self._starts[id(block)] = [_start(statement) for statement in block]
+        first = bisect.bisect_left(lines, starts[0])
+        last = bisect.bisect_right(lines, getattr(block[-1], "end_lineno", None) or starts[-1])
+        found: list[ast.AST] = []
+        for line in lines[first:last]:
+            index = bisect.bisect_right(starts, line) - 1
+            statement = block[index]
+            if (not found or found[-1] is not statement) and line <= (
+                getattr(statement, "end_lineno", None) or starts[index]
+            ):
+                found.append(statement)
+        return found
+
+
+def _start(node: ast.AST) -> int:
+    decorators = getattr(node, "decorator_list", None)
+    start: int = decorators[0].lineno if decorators else getattr(node, "lineno", 0)
+    return start
+
+
+def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
+    if getattr(node, "lineno", None) is None:
+        return True
+    start = _start(node)
+    index = bisect.bisect_left(lines, start)
+    end: int = getattr(node, "end_lineno", None) or start
+    return index < len(lines) and lines[index] <= end
+
+
+class Positions:
+    """ast's columns are UTF-8 byte offsets; findings use character columns."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+
+    def span(self, node: Union[ast.expr, ast.stmt, ast.arg]) -> Span:
+        end_line = node.end_lineno or node.lineno
+        end_col = node.end_col_offset or 0
+        return Span(
+            node.lineno,
+            self._chars(node.lineno, node.col_offset),
+            end_line,
+            self._chars(end_line, end_col),
+        )
+
+    def line(self, number: int) -> str:
+        return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
+
+    def _chars(self, line: int, byte_col: int) -> int:
+        text = self.line(line)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))

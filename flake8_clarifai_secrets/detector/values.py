@@ -1,0 +1,258 @@
+"""What strings an expression can evaluate to: memoized per node and per name, and bounded.
+
+A value is a list of templates (one per alternative); a template is a tuple of parts, each the
+text of one literal (or of an unknown value), with where it came from so that a credential found
+in the joined text can be reported at, and rewritten in, the literal that holds it.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NamedTuple, Optional
+
+from flake8_clarifai_secrets.detector.tree import Scope, dotted, string
+
+MAX_ALTERNATIVES = 32
+MAX_PARTS = 1024
+MAX_DEPTH = 64
+# Names followed from a sink back to a literal (`a = "<key>"; b = a; ...`): past this, unknown.
+MAX_HOPS = 12
+# Evaluation steps per file: past this every further value is unknown, so that no file can make
+# the plugin hang in an editor.
+BUDGET = 20_000
+UNKNOWN = "\x00"
+_PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
+_FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
+# Methods and functions that hand back their string (as far as a credential in it goes).
+_SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
+
+
+class Part(NamedTuple):
+    """A piece of a string value: its text, the literal it was written in, and where in it.
+
+    `offset` is None where the literal cannot be rewritten at that piece (an f-string with
+    placeholders). `origin` is a `+` chain when the literal is written as several strings.
+    """
+
+    text: str
+    origin: Optional[ast.expr]
+    offset: Optional[int]
+
+
+Template = tuple[Part, ...]
+UNKNOWN_PART = Part(UNKNOWN, None, None)
+_UNKNOWN: list[Template] = [(UNKNOWN_PART,)]
+
+
+def joined(template: Template) -> str:
+    return "".join(part.text for part in template)
+
+
+def literal_text(node: ast.expr) -> Optional[str]:
+    """The text of a literal: a string, an f-string without placeholders, or a `+` chain of them."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if isinstance(node, ast.JoinedStr):
+        texts = [string(value) for value in node.values]
+        return None if None in texts else "".join(t or "" for t in texts)
+    chain: list[str] = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        right = string(node.right)
+        if right is None:
+            return None
+        chain.append(right)
+        node = node.left
+    first = string(node) if chain else None
+    return None if first is None else first + "".join(reversed(chain))
+
+
+def _product(pieces: Sequence[list[Template]]) -> list[Template]:
+    """Every way to pick one template per piece, joined; at most `MAX_ALTERNATIVES`, and
+    fewer for long templates, so that a wide format string costs about its width."""
+    parts = sum(len(piece[0]) for piece in pieces)
+    most = max(1, min(MAX_ALTERNATIVES, MAX_PARTS // max(1, parts)))
+    combos = itertools.islice(itertools.product(*pieces), most)
+    return [tuple(itertools.chain.from_iterable(combo)) for combo in combos]
+
+
+class Values:
+    """Evaluates expressions of one file; `bindings(name)` gives the values bound to a name."""
+
+    def __init__(self, bindings: Callable[[str, Scope], Sequence[tuple[ast.expr, Scope]]]) -> None:
+        self._bindings = bindings
+        self._nodes: dict[int, list[Template]] = {}
+        self._names: dict[tuple[str, int], list[Template]] = {}
+        self._active: set[tuple[str, int]] = set()
+        self._steps = 0
+        self._depth = 0
+        self._hops = 0
+        # How often a limit cut an evaluation short: what it cut depends on where the
+        # evaluation started, so such results are not kept.
+        self._cuts = 0
+
+    def of(self, node: ast.expr, scope: Scope) -> list[Template]:
+        """Every string `node`, in `scope`, may evaluate to; `UNKNOWN` stands for unknown text."""
+        known = self._nodes.get(id(node))
+        if known is not None:
+            return known
+        if self._depth >= MAX_DEPTH or self._steps >= BUDGET:
+            self._cuts += 1
+            return _UNKNOWN
+        self._steps += 1
+        self._depth += 1
+        cuts = self._cuts
+        try:
+            known = self._evaluate(node, scope)
+        finally:
+            self._depth -= 1
+        if cuts == self._cuts:
+            self._nodes[id(node)] = known
+        return known
+
+    def strings(self, node: ast.expr, scope: Scope) -> Iterator[str]:
+        """The fully known strings that `node` may evaluate to."""
+        for template in self.of(node, scope):
+            text = joined(template)
+            if UNKNOWN not in text:
+                yield text
+
+    def _evaluate(self, node: ast.expr, scope: Scope) -> list[Template]:
+        if isinstance(node, ast.Constant):
+            return [(Part(node.value, node, 0),)] if isinstance(node.value, str) else _UNKNOWN
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            chain = literal_text(node)
+            if chain is not None:
+                return [(Part(chain, node, 0),)]
+            return _product([self.of(node.left, scope), self.of(node.right, scope)])
+        if isinstance(node, ast.JoinedStr):
+            return self._fstring(node, scope)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            return self._percent(node, scope)
+        if isinstance(node, ast.Call):
+            return self._call(node, scope)
+        if isinstance(node, ast.IfExp):
+            return (self.of(node.body, scope) + self.of(node.orelse, scope))[:MAX_ALTERNATIVES]
+        name = dotted(node)
+        if name is not None:
+            return self._name(name, scope)
+        return _UNKNOWN
+
+    def _name(self, name: str, scope: Scope) -> list[Template]:
+        key = (name, id(scope))
+        known = self._names.get(key)
+        if known is not None:
+            return known
+        if key in self._active:
+            return _UNKNOWN
+        if self._hops >= MAX_HOPS:
+            self._cuts += 1
+            return _UNKNOWN
+        self._active.add(key)
+        self._hops += 1
+        cuts = self._cuts
+        try:
+            found: list[Template] = []
+            for value, where in self._bindings(name, scope):
+                found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
+                if len(found) >= MAX_ALTERNATIVES:
+                    break
+        finally:
+            self._active.discard(key)
+            self._hops -= 1
+        found = found[:MAX_ALTERNATIVES] or _UNKNOWN
+        if cuts == self._cuts:
+            self._names[key] = found
+        return found
+
+    def _fstring(self, node: ast.JoinedStr, scope: Scope) -> list[Template]:
+        pieces: list[list[Template]] = []
+        offset = 0
+        placeholders = False
+        for value in node.values:
+            text = string(value)
+            if text is not None:
+                pieces.append([(Part(text, node, offset),)])
+                offset += len(text)
+                continue
+            placeholders = True
+            if (
+                isinstance(value, ast.FormattedValue)
+                and value.format_spec is None
+                and value.conversion in (-1, ord("s"))
+            ):
+                pieces.append(self.of(value.value, scope))
+            else:
+                pieces.append(_UNKNOWN)
+        templates = _product(pieces)
+        if not placeholders:
+            return templates
+        # An f-string with placeholders: its own text can be reported, not rewritten.
+        return [
+            tuple(p._replace(offset=None) if p.origin is node else p for p in template)
+            for template in templates
+        ]
+
+    def _percent(self, node: ast.BinOp, scope: Scope) -> list[Template]:
+        text = string(node.left)
+        if text is None:
+            return _UNKNOWN
+        right = node.right
+        mapping = _keyed(right) if isinstance(right, ast.Dict) else None
+        args = iter(right.elts if isinstance(right, ast.Tuple) else [right])
+        fields: list[tuple[re.Match[str], list[Template]]] = []
+        for spec in _PERCENT_SPEC.finditer(text):
+            if spec.group() == "%%":
+                fields.append((spec, [(Part("%", None, None),)]))
+                continue
+            if not spec.group().endswith("s"):
+                return _UNKNOWN
+            arg = mapping.get(spec.group(1)) if mapping is not None else next(args, None)
+            fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
+        return self._fill(node.left, text, fields)
+
+    def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
+        func = node.func
+        if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
+            return self.of(node.args[0], scope)
+        if not isinstance(func, ast.Attribute):
+            return _UNKNOWN
+        if func.attr in _SAME_STRING and not node.keywords:
+            return self.of(func.value, scope)
+        if func.attr != "format":
+            return _UNKNOWN
+        text = string(func.value)
+        if text is None or "{{" in text or "}}" in text:
+            return _UNKNOWN
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        fields: list[tuple[re.Match[str], list[Template]]] = []
+        auto = 0
+        for match in _FORMAT_FIELD.finditer(text):
+            name = match.group(1)
+            if name == "":
+                name, auto = str(auto), auto + 1
+            if name.isdigit():
+                value = node.args[int(name)] if int(name) < len(node.args) else None
+            else:
+                value = keywords.get(name)
+            fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
+        return self._fill(func.value, text, fields)
+
+    @staticmethod
+    def _fill(
+        fmt: ast.expr, text: str, fields: Iterable[tuple[re.Match[str], list[Template]]]
+    ) -> list[Template]:
+        """The format string `text` with each field's span replaced by that field's values."""
+        pieces: list[list[Template]] = []
+        position = 0
+        for match, templates in fields:
+            pieces += [[(Part(text[position : match.start()], fmt, position),)], templates]
+            position = match.end()
+        pieces.append([(Part(text[position:], fmt, position),)])
+        return _product(pieces)
+
+
+def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
+    return {string(key): value for key, value in zip(node.keys, node.values) if key is not None}

@@ -1,0 +1,158 @@
+"""Findings and configuration in, a plan out: which findings to fix, the variable each key gets,
+and why the others are left alone. Pure: no I/O, no flake8, no libcst.
+
+One key gets one variable across the whole run, and two keys never share one. A variable that
+any file reads (`os.environ[...]`, `os.getenv(...)`) belongs to whatever the code put there, so a
+key takes it only when the code itself says the key is its value: a fallback
+(`os.getenv("X", "<key>")`), a write (`os.environ["X"] = "<key>"`), or another value of the name
+the key is bound to (`pat = os.getenv("X")`, then `pat = "<key>"`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import mask
+from flake8_clarifai_secrets.detector import Finding
+from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+from flake8_clarifai_secrets.scan import Facts, credential_variable
+
+
+@dataclass(frozen=True)
+class Config:
+    """`env_var_for`: scheme (lower case) -> variable. `stored`: the env file's entries."""
+
+    env_var: str = DEFAULT_ENV_VAR
+    env_var_for: Mapping[str, str] = field(default_factory=dict)
+    stored: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FileFindings:
+    """One file's findings, flake8's decision to report each, and the file's facts.
+    `refusal` leaves every finding of the file alone, for that reason."""
+
+    path: str
+    findings: Sequence[Finding]
+    reported: Sequence[bool]
+    facts: Facts
+    refusal: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Step:
+    """A reported finding: fixed to read `variable`, or left alone for `refusal`."""
+
+    finding: Finding
+    variable: Optional[str] = None
+    refusal: Optional[str] = None
+
+
+@dataclass
+class Plan:
+    steps: dict[str, list[Step]]
+    variables: dict[str, str]
+    """variable -> the key it must hold, for every variable that a fix reads."""
+
+
+# Fixes that keep the variable the code names: a written or read variable.
+KEEPS_VARIABLE = frozenset({"env_read", "drop"})
+
+
+def refusal(finding: Finding, facts: Facts, config: Config) -> Optional[str]:
+    if finding.fix is None:
+        return "this form cannot be rewritten safely"
+    if not finding.clarifai and (finding.scheme or "").lower() not in config.env_var_for:
+        return "not a Clarifai key; name a variable with --env-var-for"
+    if facts.os_taken and finding.fix.kind != "drop":
+        return "`os` is bound to something else in this file"
+    return None
+
+
+class _Allocator:
+    def __init__(self, reserved: frozenset[str], stored: Mapping[str, str]) -> None:
+        self.reserved = reserved
+        self.owner = dict(stored)
+        self.variable_of: dict[str, str] = {}
+        for name, value in stored.items():
+            self.variable_of.setdefault(value, name)
+
+    def free_for(self, variable: str, key: str) -> bool:
+        holder = self.owner.get(variable)
+        return holder == key or (holder is None and variable not in self.reserved)
+
+    def take(self, variable: str, key: str) -> None:
+        self.owner[variable] = key
+        self.variable_of.setdefault(key, variable)
+
+    def claim(self, variable: str, key: str) -> Optional[str]:
+        """Give `variable` to `key` because the code says so; the refusal if another holds it."""
+        holder = self.owner.get(variable)
+        if holder is not None and holder != key:
+            return f"`{variable}` already holds another key ({mask(holder)}); fix it by hand"
+        self.take(variable, key)
+        return None
+
+    def allocate(self, base: str, key: str) -> str:
+        """`base`, or `base_2`, `base_3`...: the first that holds `key` or nothing."""
+        variable, n = base, 1
+        while not self.free_for(variable, key):
+            n += 1
+            variable = f"{base}_{n}"
+        self.take(variable, key)
+        return variable
+
+
+def plan(files: Sequence[FileFindings], config: Config) -> Plan:
+    reads = frozenset().union(*(file.facts.reads for file in files))
+    allocator = _Allocator(reads, config.stored)
+    decided: dict[tuple[int, int], Step] = {}
+    named: list[tuple[int, int, Finding, str]] = []
+    unnamed: list[tuple[int, int, Finding]] = []
+    for n, file in enumerate(files):
+        for index, (finding, reported) in enumerate(zip(file.findings, file.reported)):
+            if not reported:
+                continue
+            reason = file.refusal or refusal(finding, file.facts, config)
+            assert reason is not None or finding.fix is not None
+            binding = file.facts.bindings.get(index)
+            if reason is None and finding.fix is not None and finding.fix.kind in KEEPS_VARIABLE:
+                variable: Optional[str] = finding.target
+            else:
+                variable = file.facts.fallbacks.get(binding) if binding is not None else None
+            if reason is None and variable is not None:
+                reason = allocator.claim(variable, finding.secret)
+            if reason is not None:
+                decided[n, index] = Step(finding, refusal=reason)
+            elif variable is not None:
+                decided[n, index] = Step(finding, variable)
+            elif binding is not None and credential_variable(binding) is not None:
+                named.append((n, index, finding, credential_variable(binding) or ""))
+            else:
+                unnamed.append((n, index, finding))
+    for n, index, finding, variable in named:
+        if not allocator.free_for(variable, finding.secret):
+            variable = allocator.allocate(variable, finding.secret)
+        allocator.take(variable, finding.secret)
+        decided[n, index] = Step(finding, variable)
+    for n, index, finding in unnamed:
+        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
+            _base(finding, config), finding.secret
+        )
+        decided[n, index] = Step(finding, variable)
+    steps: dict[str, list[Step]] = {file.path: [] for file in files}
+    variables: dict[str, str] = {}
+    for n, index in sorted(decided):
+        step = decided[n, index]
+        steps[files[n].path].append(step)
+        if step.variable is not None:
+            variables.setdefault(step.variable, step.finding.secret)
+    return Plan(steps, variables)
+
+
+def _base(finding: Finding, config: Config) -> str:
+    if finding.clarifai:
+        return config.env_var
+    return config.env_var_for[(finding.scheme or "").lower()]

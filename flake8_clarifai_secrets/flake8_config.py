@@ -1,0 +1,79 @@
+"""flake8's own machinery, so that the fixer touches exactly what flake8 reports.
+
+flake8 reads its configuration (`setup.cfg`, `tox.ini`, `.flake8`, and `pyproject.toml` where a
+plugin such as Flake8-pyproject teaches it to), loads the plugins, finds the files, and decides
+for each finding: `select`, `ignore`, their `extend-` forms, `per-file-ignores`, `# noqa` over a
+whole logical line, `# flake8: noqa` and `disable-noqa`. Nothing here copies those rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+from collections.abc import Sequence
+from typing import Any
+
+from flake8.discover_files import expand_paths
+from flake8.main.application import Application
+from flake8.processor import FileProcessor
+
+from flake8_clarifai_secrets.detector import Finding
+
+# `-qq` makes flake8 build its `quiet-nothing` formatter: deciding prints nothing.
+_QUIET = ["--quiet", "--quiet"]
+
+
+class ConfigError(Exception):
+    """flake8 rejected its configuration; it has already printed why."""
+
+
+class Flake8:
+    def __init__(self) -> None:
+        application = Application()
+        try:
+            application.initialize(_QUIET)
+        except SystemExit as error:
+            raise ConfigError(str(error.code)) from None
+        self.options: argparse.Namespace = application.options
+        self._guide: Any = application.guide
+
+    @property
+    def env_var(self) -> str:
+        value: str = self.options.clarifai_env_var
+        return value
+
+    def files(self, paths: Sequence[str]) -> list[str]:
+        """The files flake8 would check for `paths`, honouring `exclude` and `filename`."""
+        extra: dict[str, bool] = {}
+        if "is_running_from_diff" in inspect.signature(expand_paths).parameters:  # flake8 5
+            extra["is_running_from_diff"] = False
+        return sorted(
+            expand_paths(
+                paths=paths,
+                stdin_display_name=self.options.stdin_display_name,
+                filename_patterns=self.options.filename,
+                exclude=[*self.options.exclude, *self.options.extend_exclude],
+                **extra,
+            )
+        )
+
+    def reported(
+        self, path: str, lines: list[str], findings: Sequence[Finding], env_var: str
+    ) -> list[bool]:
+        """For each finding, whether flake8 reports it in the file `path` whose lines these are."""
+        processor = FileProcessor(path, self.options, lines=list(lines))
+        if processor.should_ignore_file():
+            return [False] * len(findings)
+        return [
+            bool(
+                self._guide.handle_error(
+                    finding.code,
+                    path,
+                    finding.line,
+                    finding.col,
+                    finding.message(env_var),
+                    processor.noqa_line_for(finding.line),
+                )
+            )
+            for finding in findings
+        ]

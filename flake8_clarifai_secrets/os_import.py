@@ -1,0 +1,128 @@
+"""Add `import os` where isort and ruff put a standard-library import.
+
+After the docstring and `__future__` imports, in the top import block: among the standard
+library's `import x` lines in name order, else before its `from x import y` lines, else as a
+section of its own before the other imports (or the code), followed by a blank line. Comments
+directly above a statement stay with it: the import never lands between them.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Sequence
+from typing import Union
+
+import libcst as cst
+import libcst.matchers as m
+
+_COOKIE = re.compile(r"^[ \t\f]*#(!|.*?coding[:=])")
+_STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+_IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
+
+
+def with_os_import(module: cst.Module) -> cst.Module:
+    body = list(module.body)
+    if any(_imports_os(statement) for statement in body):
+        return module
+    start = 0
+    if body and m.matches(body[0], m.SimpleStatementLine([m.Expr(m.SimpleString())])):
+        start = 1
+    while start < len(body) and m.matches(
+        body[start], m.SimpleStatementLine([m.ImportFrom(module=m.Name("__future__"))])
+    ):
+        start += 1
+    end = start
+    while end < len(body) and _module_of(body[end]) is not None:
+        end += 1
+    stdlib = [i for i in range(start, end) if _is_stdlib(_module_of(body[i]) or "")]
+    plain = [i for i in stdlib if m.matches(body[i], m.SimpleStatementLine([m.Import()]))]
+    later = [i for i in plain if (_module_of(body[i]) or "").lower() > "os"]
+    if later:
+        return _insert(module, body, later[0], separate=False)
+    if plain:
+        body.insert(plain[-1] + 1, _IMPORT_OS)
+        return module.with_changes(body=body)
+    if stdlib:
+        return _insert(module, body, stdlib[0], separate=False)
+    return _insert(module, body, start, separate=True)
+
+
+def _insert(
+    module: cst.Module,
+    body: list[Union[cst.SimpleStatementLine, cst.BaseCompoundStatement]],
+    index: int,
+    *,
+    separate: bool,
+) -> cst.Module:
+    """Insert before `body[index]`, below the lines that are not its own comments."""
+    new = _IMPORT_OS
+    header = list(module.header)
+    if index < len(body):
+        following = body[index]
+        if index == 0:
+            header, attached = _split(header, keep_cookies=True)
+        else:
+            detached, attached = _split(following.leading_lines, keep_cookies=False)
+            new = new.with_changes(leading_lines=detached)
+        blank = [cst.EmptyLine()] if separate else []
+        body[index] = following.with_changes(leading_lines=[*blank, *attached])
+    elif index > 0 and separate:
+        new = new.with_changes(leading_lines=[cst.EmptyLine()])
+    body.insert(index, new)
+    return module.with_changes(header=header, body=body)
+
+
+def _split(
+    lines: Sequence[cst.EmptyLine], *, keep_cookies: bool
+) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
+    """(lines before the comment block directly above a statement, that comment block)."""
+    cut = 0
+    for i, line in enumerate(lines):
+        if line.comment is None or (
+            keep_cookies and i == cut and i < 2 and _COOKIE.match(line.comment.value)
+        ):
+            cut = i + 1
+    return list(lines[:cut]), list(lines[cut:])
+
+
+def _module_of(statement: cst.BaseStatement) -> str | None:
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Import):
+        return _dotted(small.names[0].name)
+    if isinstance(small, cst.ImportFrom):
+        return "." if small.relative or small.module is None else _dotted(small.module)
+    return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return node.value if isinstance(node, cst.Name) else ""
+
+
+def _is_stdlib(module: str) -> bool:
+    return module.partition(".")[0] in _STDLIB
+
+
+def _imports_os(statement: cst.BaseStatement) -> bool:
+    return m.matches(
+        statement,
+        m.SimpleStatementLine(
+            [
+                m.ZeroOrMore(),
+                m.Import(
+                    [
+                        m.ZeroOrMore(),
+                        m.ImportAlias(
+                            name=m.Name("os") | m.Attribute(value=m.Name("os")), asname=None
+                        ),
+                        m.ZeroOrMore(),
+                    ]
+                ),
+                m.ZeroOrMore(),
+            ]
+        ),
+    )

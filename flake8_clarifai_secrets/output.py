@@ -1,0 +1,125 @@
+"""What the fixer prints: lines that a closed pipe cannot interrupt, and diffs with keys masked
+where the detector found them."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import itertools
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from flake8_clarifai_secrets.credentials import mask, redact
+from flake8_clarifai_secrets.detector import Finding, find_credentials, source_lines
+
+# Shorter runs of a key's characters are left: they occur by chance in ordinary text.
+_SHORTEST_PIECE = 3
+_LONGEST_SAFE_RUN = 7
+
+
+class Output:
+    """Writes lines; a stream whose reader has gone is silenced, and the work goes on."""
+
+    def __init__(self) -> None:
+        self._gone: set[int] = set()
+
+    def out(self, text: str) -> None:
+        self._write(sys.stdout, text)
+
+    def err(self, text: str) -> None:
+        self._write(sys.stderr, text)
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        if id(stream) in self._gone:
+            return
+        try:
+            stream.write(text)
+            stream.flush()
+        except BrokenPipeError:
+            self._gone.add(id(stream))
+            # Python flushes the stream again at exit: point it at /dev/null so that cannot fail.
+            try:
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, stream.fileno())
+            except (OSError, ValueError, AttributeError):
+                pass
+
+
+def masked(code: str, findings: Iterable[Finding]) -> str:
+    """`code` with every piece of each finding's key, within its literal, masked."""
+    lines = source_lines(code)
+    starts = [0, *itertools.accumulate(map(len, lines))]
+    ends = _literal_ends(code, lines)
+    pieces = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: (f.line, f.col)):
+        start = starts[finding.line - 1] + finding.col
+        end = ends.get((finding.line, finding.col))
+        if end is None or start < position:
+            continue
+        end_offset = starts[end[0] - 1] + end[1]
+        pieces += [code[position:start], _mask_run(code[start:end_offset], finding.secret)]
+        position = end_offset
+    pieces.append(code[position:])
+    return "".join(pieces)
+
+
+def diff(path: str, old: str, new: str, old_findings: Sequence[Finding], env_var: str) -> str:
+    """A unified diff of `old` to `new` that shows no more of any key than its last 4."""
+    secrets = {f.secret for f in old_findings}
+    try:
+        new_findings = find_credentials(ast.parse(new), source_lines(new), env_var, prefilter=False)
+    except SyntaxError:
+        new_findings = []
+    lines = difflib.unified_diff(
+        masked(old, old_findings).splitlines(keepends=True),
+        masked(new, new_findings).splitlines(keepends=True),
+        f"a/{path}",
+        f"b/{path}",
+    )
+    return safe("".join(lines), secrets)
+
+
+def safe(text: str, secrets: Iterable[str]) -> str:
+    """The last net: no run of 8 characters of any of `secrets`, nor a key's shape, survives."""
+    for secret in secrets:
+        text = _mask_run(text, secret, _LONGEST_SAFE_RUN + 1)
+    return redact(text, [])
+
+
+def _mask_run(text: str, secret: str, shortest: int = _SHORTEST_PIECE) -> str:
+    """`text` with each run of at least `shortest` characters found in `secret` masked."""
+    pieces = []
+    i = 0
+    while i < len(text):
+        length = 0
+        while i + length < len(text) and text[i : i + length + 1] in secret:
+            length += 1
+        if length >= shortest:
+            piece = text[i : i + length]
+            pieces.append(mask(piece) if secret.endswith(piece) else "...")
+            i += length
+        else:
+            pieces.append(text[i])
+            i += 1
+    return "".join(pieces)
+
+
+def _literal_ends(code: str, lines: Sequence[str]) -> dict[tuple[int, int], tuple[int, int]]:
+    """(line, character column) of each string literal's start -> of its end."""
+    ends = {}
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno is not None:
+            start = (node.lineno, _chars(lines, node.lineno, node.col_offset))
+            ends[start] = (
+                node.end_lineno,
+                _chars(lines, node.end_lineno, node.end_col_offset or 0),
+            )
+    return ends
+
+
+def _chars(lines: Sequence[str], line: int, byte_col: int) -> int:
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))

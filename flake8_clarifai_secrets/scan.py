@@ -1,0 +1,165 @@
+"""What the fixer needs to know about a file besides its findings: the variables it reads, the
+names its keys are bound to, and whether `os` is free. Pure: an `ast` tree in, facts out."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.detector import Finding
+
+_ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
+CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
+# Calls whose first argument names an environment variable: functions, and `environ` methods.
+_ENV_FUNCTIONS = frozenset({"getenv", "putenv", "unsetenv"})
+_ENVIRON_METHODS = frozenset({"get", "setdefault", "pop"})
+
+
+@dataclass(frozen=True)
+class Facts:
+    """`reads`: every variable the file names in `os.environ`, `os.getenv` and the like.
+    `bindings`: finding index -> the dotted name its literal is directly assigned to.
+    `fallbacks`: dotted name -> the variable that another value of that name reads, so that a
+    literal bound to the same name is that variable's fallback (`pat = os.getenv("X")`,
+    then `if not pat: pat = "<key>"`).
+    """
+
+    reads: frozenset[str] = frozenset()
+    bindings: dict[int, str] = field(default_factory=dict)
+    fallbacks: dict[str, str] = field(default_factory=dict)
+    os_taken: bool = False
+
+
+def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
+    statements = list(_assignments(tree))
+    fallbacks: dict[str, str] = {}
+    for target, value in statements:
+        variable = _variable_read(value)
+        if variable is not None:
+            fallbacks.setdefault(target, variable)
+    bindings = {}
+    for index, finding in enumerate(findings):
+        binding = getattr(finding, "binding", None) or _binding(finding, statements)
+        if binding is not None:
+            bindings[index] = binding
+    return Facts(reads_of(tree), bindings, fallbacks, binds_os_elsewhere(tree))
+
+
+def credential_variable(binding: str) -> Optional[str]:
+    """`CLARIFAI_API_KEY` for a binding so named: the variable a key bound to it reads."""
+    leaf = binding.rpartition(".")[2]
+    if (
+        leaf.startswith(CREDENTIAL_VARIABLE_PREFIX)
+        and _ENV_VAR.fullmatch(leaf)
+        and is_credential_name(leaf, clarifai_file=False)
+    ):
+        return leaf
+    return None
+
+
+def reads_of(tree: ast.AST) -> frozenset[str]:
+    return frozenset(variables_named(tree))
+
+
+def variables_named(tree: ast.AST) -> Iterator[str]:
+    """Variables named in `environ[...]`, `getenv(...)`, `environ.get(...)`, `... in environ`."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript) and _ends_with(node.value, "environ"):
+            yield from _strings(node.slice)
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            if (isinstance(func, ast.Name) and func.id in _ENV_FUNCTIONS) or (
+                isinstance(func, ast.Attribute)
+                and (
+                    func.attr in _ENV_FUNCTIONS
+                    or (func.attr in _ENVIRON_METHODS and _ends_with(func.value, "environ"))
+                )
+            ):
+                yield from _strings(node.args[0])
+        elif isinstance(node, ast.Compare) and any(
+            isinstance(op, (ast.In, ast.NotIn)) for op in node.ops
+        ):
+            if any(_ends_with(c, "environ") for c in node.comparators):
+                yield from _strings(node.left)
+
+
+def binds_os_elsewhere(tree: ast.AST) -> bool:
+    """Whether the name `os` means anything but the `os` module somewhere in the file."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == "os":
+                return True
+        if isinstance(node, ast.arg) and node.arg == "os":
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                binds = alias.asname or alias.name.partition(".")[0]
+                is_module = isinstance(node, ast.Import) and alias.name.partition(".")[0] == "os"
+                if binds == "os" and not (is_module and alias.asname in (None, "os")):
+                    return True
+    return False
+
+
+def _assignments(tree: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            pairs = [(target, node.value) for target in node.targets]
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            pairs = [(node.target, node.value)]
+        else:
+            continue
+        for target, value in pairs:
+            name = _dotted(target)
+            if name is not None:
+                yield name, value
+
+
+def _binding(finding: Finding, statements: Sequence[tuple[str, ast.expr]]) -> Optional[str]:
+    for target, value in statements:
+        if (
+            isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and value.lineno == finding.line
+            and finding.secret in value.value
+        ):
+            return target
+    return None
+
+
+def _variable_read(value: ast.expr) -> Optional[str]:
+    """The variable that `value` reads, if it is only a read: `os.getenv("X")`, `environ["X"]`."""
+    if isinstance(value, ast.BoolOp):
+        value = value.values[0]
+    if isinstance(value, ast.Subscript) and _ends_with(value.value, "environ"):
+        return next(_strings(value.slice), None)
+    if isinstance(value, ast.Call) and value.args:
+        name = _dotted(value.func) or ""
+        if name.endswith("getenv") or name.endswith("environ.get"):
+            return next(_strings(value.args[0]), None)
+    return None
+
+
+def _strings(node: ast.expr) -> Iterator[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.value
+
+
+def _ends_with(node: ast.expr, attribute: str) -> bool:
+    name = _dotted(node)
+    return name is not None and name.rpartition(".")[2] == attribute
+
+
+def _dotted(node: ast.expr) -> Optional[str]:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])

@@ -1,0 +1,119 @@
+"""`--env-file`: every moved key is kept, merged, private, and out of git."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from dotenv import dotenv_values
+
+from flake8_clarifai_secrets import cli
+from tests.keys import GENERATED, KEY, KEY2, fill
+
+BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
+
+
+def run(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = cli.main(["-j", "1", *args])
+    finally:
+        os.chdir(cwd)
+    out, err = capsys.readouterr()
+    assert not any(secret in out + err for secret in GENERATED)
+    return code, out, err
+
+
+def git(tmp_path: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    git(tmp_path, "init", "-q")
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    return tmp_path
+
+
+def test_keys_are_written_private_and_ignored(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(repo, "--env-file", ".env", capsys=capsys)
+    assert code == 0
+    assert (repo / ".env").read_text() == f"CLARIFAI_PAT={KEY}\n"
+    assert (repo / ".env").stat().st_mode & 0o777 == 0o600
+    assert (repo / ".gitignore").read_text() == "/.env\n"
+    assert (
+        "Wrote them to .env (mode 0600): load it with python-dotenv's `load_dotenv()`, "
+        "or `set -a; . ./.env; set +a`.\n" in out
+    )
+    assert "Added .env to .gitignore: git did not ignore it.\n" in out
+    assert sorted(p.name for p in repo.iterdir()) == [".env", ".git", ".gitignore", "bad.py"]
+
+
+def test_entries_are_merged_and_never_overwritten(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / ".gitignore").write_text("*.pyc\n.env")
+    (repo / ".env").write_text(f"# mine\nexport OTHER='x y'\nCLARIFAI_PAT={KEY2}")
+    code, out, _ = run(repo, "--env-file", ".env", capsys=capsys)
+    assert code == 0
+    assert (repo / ".env").read_text() == (
+        f"# mine\nexport OTHER='x y'\nCLARIFAI_PAT={KEY2}\nCLARIFAI_PAT_2={KEY}\n"
+    )
+    assert dotenv_values(repo / ".env") == {
+        "OTHER": "x y",
+        "CLARIFAI_PAT": KEY2,
+        "CLARIFAI_PAT_2": KEY,
+    }
+    assert 'os.environ["CLARIFAI_PAT_2"]' in (repo / "bad.py").read_text()
+    assert (repo / ".gitignore").read_text() == "*.pyc\n.env"
+    assert "Added" not in out
+
+
+def test_a_key_already_stored_keeps_its_name(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / ".env").write_text(f"SANDBOX_PAT={KEY}\n")
+    assert run(repo, "--env-file", ".env", capsys=capsys)[0] == 0
+    assert (repo / ".env").read_text() == f"SANDBOX_PAT={KEY}\n"
+    assert 'os.environ["SANDBOX_PAT"]' in (repo / "bad.py").read_text()
+
+
+def test_check_and_diff_write_no_env_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for mode in ("--check", "--diff"):
+        assert run(repo, mode, "--env-file", ".env", capsys=capsys)[0] == 1
+    assert sorted(p.name for p in repo.iterdir()) == [".git", "bad.py"]
+
+
+def test_a_tracked_env_file_is_refused(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / ".env").write_text("A=1\n")
+    git(repo, "add", ".env")
+    code, _, err = run(repo, "--env-file", ".env", capsys=capsys)
+    assert code == cli.EXIT_USAGE
+    assert err == (
+        "clarifai-secrets-fix: error: .env is tracked by git: keys written there would be "
+        "committed\n"
+    )
+    assert (repo / "bad.py").read_text() == fill(BAD)
+
+
+def test_outside_git_nothing_is_ignored(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    assert run(tmp_path, "--env-file", "keys.env", capsys=capsys)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.py", "keys.env"]
+
+
+def test_an_unwritable_env_file_stops_every_rewrite(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(repo, "--env-file", "missing/.env", capsys=capsys)
+    assert code == 2
+    assert err == (
+        "missing/.env: not processed: cannot be written (No such file or directory)\n"
+        "No file was rewritten, so that no key is lost.\n"
+    )
+    assert (repo / "bad.py").read_text() == fill(BAD)

@@ -1,0 +1,146 @@
+"""Items 1-3 of issue 10: which variable each key gets, across the whole run."""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+import pytest
+
+from flake8_clarifai_secrets import cli
+from flake8_clarifai_secrets.detector import find_credentials, source_lines
+from flake8_clarifai_secrets.fixes import Config, FileFindings, plan
+from flake8_clarifai_secrets.scan import facts
+from tests.helpers import fix
+from tests.keys import GENERATED, KEY, KEY2, fill
+
+CLIENT = "from clarifai.client.app import App\nimport os\n"
+
+
+def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[str]]:
+    """For each source, its steps as `CODE -> VARIABLE` or `CODE left alone: REASON`."""
+    files = []
+    for n, source in enumerate(sources):
+        code = fill(source)
+        tree = ast.parse(code)
+        findings = find_credentials(tree, source_lines(code))
+        reported = [True] * len(findings)
+        files.append(FileFindings(f"f{n}.py", findings, reported, facts(tree, findings)))
+    result = plan(files, Config(stored=stored or {}))
+    return [
+        [
+            f"{s.finding.code} -> {s.variable}" if s.refusal is None else f"left: {s.refusal}"
+            for s in result.steps[f"f{n}.py"]
+        ]
+        for n in range(len(sources))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    (
+        pytest.param(
+            [CLIENT + 'prod = App(pat=os.environ["CLARIFAI_PAT"])\nsandbox = App(pat="<KEY>")\n'],
+            [["CLR003 -> CLARIFAI_PAT_2"]],
+            id="1: a variable the file reads is not reused",
+        ),
+        pytest.param(
+            ['import os\nprod = os.getenv("CLARIFAI_PAT")\n', CLIENT + 'a = App(pat="<KEY>")\n'],
+            [[], ["CLR003 -> CLARIFAI_PAT_2"]],
+            id="1: a variable another file reads is not reused",
+        ),
+        pytest.param(
+            [
+                'import os\nif "CLARIFAI_PAT" in os.environ:\n    pass\n',
+                CLIENT + 'App(pat="<KEY>")\n',
+            ],
+            [[], ["CLR003 -> CLARIFAI_PAT_2"]],
+            id="1: a membership test counts as a read",
+        ),
+        pytest.param(
+            [CLIENT + 'a = App(pat="<KEY>")\n', CLIENT + 'b = App(pat="<KEY2>")\n'],
+            [["CLR003 -> CLARIFAI_PAT"], ["CLR003 -> CLARIFAI_PAT_2"]],
+            id="2: two keys in two files get two variables",
+        ),
+        pytest.param(
+            [CLIENT + 'a = App(pat="<KEY>")\n', CLIENT + 'b = App(pat="<KEY>")\n'],
+            [["CLR003 -> CLARIFAI_PAT"], ["CLR003 -> CLARIFAI_PAT"]],
+            id="2: one key in two files gets one variable",
+        ),
+        pytest.param(
+            [
+                'import os\nk = os.getenv("CLARIFAI_API_KEY", "<KEY>")\n',
+                CLIENT + 'App(pat="<KEY>")\n',
+            ],
+            [["CLR004 -> CLARIFAI_API_KEY"], ["CLR003 -> CLARIFAI_API_KEY"]],
+            id="2: a key keeps the variable that the code gives it elsewhere",
+        ),
+        pytest.param(
+            [
+                'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n',
+                'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["left: `CLARIFAI_PAT` already holds another key"]],
+            id="2: two fallbacks of one variable: the second is left alone",
+        ),
+        pytest.param(
+            ['import os\nCLARIFAI_API_KEY = "<KEY>"\n'],
+            [["CLR005 -> CLARIFAI_API_KEY"]],
+            id="3: a key bound to CLARIFAI_API_KEY reads it",
+        ),
+        pytest.param(
+            ['import os\nCLARIFAI_PAT_KEY = "<KEY>"\nCLARIFAI_API_KEY = "<KEY2>"\n'],
+            [["CLR005 -> CLARIFAI_PAT_KEY", "CLR005 -> CLARIFAI_API_KEY"]],
+            id="3: each credential name reads its own variable",
+        ),
+        pytest.param(
+            [CLIENT + 'PAT = "<KEY>"\nAPI_KEY = "<KEY2>"\n'],
+            [["CLR005 -> CLARIFAI_PAT", "CLR005 -> CLARIFAI_PAT_2"]],
+            id="3: generic names read the configured variable",
+        ),
+        pytest.param(
+            ['import os\nx = os.environ["CLARIFAI_API_KEY"]\n', 'CLARIFAI_API_KEY = "<KEY>"\n'],
+            [[], ["CLR005 -> CLARIFAI_API_KEY_2"]],
+            id="3: a credential name that the code reads for something else is not reused",
+        ),
+    ),
+)
+def test_plan(sources: list[str], expected: list[list[str]]) -> None:
+    got = planned(*sources)
+    assert [[step.split(" (")[0] for step in steps] for steps in got] == expected
+
+
+def test_env_file_names_are_taken() -> None:
+    assert planned(CLIENT + 'App(pat="<KEY>")\n', stored={"CLARIFAI_PAT": KEY2}) == [
+        ["CLR003 -> CLARIFAI_PAT_2"]
+    ]
+    assert planned(CLIENT + 'App(pat="<KEY>")\n', stored={"OLD": KEY}) == [["CLR003 -> OLD"]]
+
+
+def test_item_1_the_sandbox_does_not_switch_to_the_production_key() -> None:
+    source = fill(
+        CLIENT + 'prod = App(pat=os.environ["CLARIFAI_PAT"])\nsandbox = App(pat="<KEY>")\n'
+    )
+    assert 'sandbox = App(pat=os.environ["CLARIFAI_PAT_2"])\n' in fix(source)
+
+
+def test_item_2_summary_lists_every_variable_with_its_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(fill(CLIENT + 'a = App(pat="<KEY>")\n'))
+    (tmp_path / "b.py").write_text(fill(CLIENT + 'b = App(pat="<KEY2>")\n'))
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        assert cli.main(["-j", "2"]) == 0
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out
+    assert not any(secret in out for secret in GENERATED)
+    assert (
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}), CLARIFAI_PAT_2 (...{KEY2[-4:]}).\n"
+        in out
+    )
+    assert 'os.environ["CLARIFAI_PAT"]' in (tmp_path / "a.py").read_text()
+    assert 'os.environ["CLARIFAI_PAT_2"]' in (tmp_path / "b.py").read_text()

@@ -1,0 +1,58 @@
+"""One test per row of the integration table: each callee, imported as users import it, is found."""
+
+from __future__ import annotations
+
+import pytest
+
+from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
+from tests.helpers import results
+from tests.keys import fill
+
+ENDPOINT = 'base_url="https://api.clarifai.com/v2/ext/openai/v1", '
+
+
+def _call(row: Integration, callee: str) -> str:
+    module, _, name = callee.rpartition(".")
+    keyword = sorted(row.keywords)[0]
+    evidence = "" if row.always else ENDPOINT
+    call = f'{name}({evidence}{keyword}="<KEY>")'
+    return f"from {module} import {name}\nclient = {call}\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "callee"),
+    [
+        pytest.param(row, callee, id=f"{row.name}: {callee}")
+        for row in INTEGRATIONS
+        for callee in row.callees
+    ],
+)
+def test_every_callee_of_every_row(row: Integration, callee: str) -> None:
+    source = _call(row, callee)
+    column = source.splitlines()[1].index('"<KEY>"') + 1
+    assert results(fill(source)) == {f"2:{column} CLR003"}
+
+
+@pytest.mark.parametrize(
+    "row", [pytest.param(row, id=row.name) for row in INTEGRATIONS if not row.always]
+)
+def test_generic_clients_need_evidence(row: Integration) -> None:
+    """Without an endpoint, model or provider that names Clarifai, the key is another service's."""
+    module, _, name = row.callees[0].rpartition(".")
+    keyword = sorted(row.keywords)[0]
+    source = f'from {module} import {name}\nclient = {name}({keyword}="<KEY>")\n'
+    assert results(fill(source)) == set()
+
+
+@pytest.mark.parametrize(
+    "row",
+    [pytest.param(row, id=row.name) for row in INTEGRATIONS if row.positions],
+)
+def test_positional_slots(row: Integration) -> None:
+    module, _, name = row.callees[0].rpartition(".")
+    (index,) = row.positions
+    args = ", ".join(['"x"'] * index + ['"<KEY>"'])
+    evidence = "" if row.always else ", " + ENDPOINT.rstrip(", ")
+    source = f"from {module} import {name}\nclient = {name}({args}{evidence})\n"
+    column = source.splitlines()[1].index('"<KEY>"') + 1
+    assert results(fill(source)) == {f"2:{column} CLR003"}
