@@ -53,6 +53,9 @@ def test_wheel_holds_the_package_data_and_urls(wheel: Path) -> None:
             f"flake8_clarifai_secrets-{__version__}.dist-info/entry_points.txt"
         ).decode()
     assert "flake8_clarifai_secrets/py.typed" in names
+    package = ROOT / "flake8_clarifai_secrets"
+    modules = {p.relative_to(ROOT).as_posix() for p in package.rglob("*.py")}
+    assert modules <= set(names)
     assert (
         "Project-URL: Source, https://github.com/clarifai-secrets/flake8-clarifai-secrets" in meta
     )
@@ -70,6 +73,8 @@ def test_both_commands_run_from_the_wheel(installed: Path, tmp_path: Path) -> No
     assert (lint.returncode, lint.stdout[:34]) == (1, "app.py:1:31: CLR001 hard-coded Cla")
     assert f"(...{KEY[-4:]})" in lint.stdout
 
+    version = run(str(installed / "clarifai-secrets-fix"), "--version", cwd=tmp_path)
+    assert version.stdout == f"clarifai-secrets-fix {__version__}\n"
     check = run(str(installed / "clarifai-secrets-fix"), "--check", "app.py", cwd=tmp_path)
     assert check.returncode == 1
     assert "Would fix 1 file(s)" in check.stdout
