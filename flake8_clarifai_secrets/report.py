@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from flake8_clarifai_secrets import __version__
 from flake8_clarifai_secrets.codes import CODES
-from flake8_clarifai_secrets.detector import source_lines
+from flake8_clarifai_secrets.detector import Finding, source_lines
 
 SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -188,6 +188,40 @@ def json_document(findings: Iterable[Reported], summary: Mapping[str, Any]) -> d
         ],
         "summary": dict(summary),
     }
+
+
+def file_findings(
+    path: str,
+    moved: Sequence[Finding],
+    left: Sequence[Finding],
+    env_var: str,
+    texts: Optional[tuple[str, str]] = None,
+    secrets: Iterable[str] = (),
+) -> list[Reported]:
+    """A file's moved (fixable) and left findings, in source order. With the file's `texts`
+    before and after the fix, each moved finding carries the edits that fix it; no edit shows
+    any of `secrets` (every key in the file) or the findings' own keys."""
+    spans = []
+    for finding in moved:
+        assert finding.fix is not None
+        line, col, end_line, end_col = finding.fix.span
+        spans.append((line, col + 1, end_line, end_col + 1))
+    hidden = [*secrets, *(finding.secret for finding in (*moved, *left))]
+    fixes = assign(spans, edits(*texts), hidden) if texts else [()] * len(moved)
+    found = [(finding, True, fix) for finding, fix in zip(moved, fixes)]
+    found += [(finding, False, ()) for finding in left]
+    return [
+        Reported(
+            path,
+            finding.line,
+            finding.col + 1,
+            finding.code,
+            finding.message(env_var).removeprefix(finding.code + " "),
+            fixable,
+            fix,
+        )
+        for finding, fixable, fix in sorted(found, key=lambda item: (item[0].line, item[0].col))
+    ]
 
 
 def edits(old: str, new: str) -> list[Edit]:

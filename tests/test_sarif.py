@@ -15,8 +15,9 @@ import pytest
 
 from flake8_clarifai_secrets import __version__
 from flake8_clarifai_secrets.codes import CODES
-from flake8_clarifai_secrets.report import artifact_uri, rule_name
+from flake8_clarifai_secrets.report import Edit, artifact_uri, rule_name
 from tests.keys import GENERATED, KEY, KEY2, fill
+from tests.test_report import apply
 
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text())
 HOME = "https://github.com/clarifai-secrets/flake8-clarifai-secrets"
@@ -103,14 +104,11 @@ def test_rules_carry_the_codes_metadata(tree: Path) -> None:
         assert rule["defaultConfiguration"] == {"level": "error"}
 
 
-def test_rule_names() -> None:
-    assert [rule_name(code) for code in CODES] == [
-        "HardCodedCredentialInGRPCAuthorizationMetadata",
-        "HardCodedClarifaiKeyInAnHTTPAuthorizationKeyHeader",
-        "HardCodedClarifaiKeyPassedToAClarifaiClient",
-        "HardCodedClarifaiKeyWrittenToOrUsedAsTheDefaultOfACredentialVariable",
-        "CredentialLookingLiteralBoundToAClarifaiCredentialName",
-    ]
+def test_rule_names_are_distinct_identifiers_from_the_summaries() -> None:
+    names = [rule_name(code) for code in CODES]
+    assert all(re.fullmatch(r"[A-Z][A-Za-z0-9]+", name) for name in names)
+    assert len(set(names)) == len(names)
+    assert rule_name("CLR001") == "HardCodedCredentialInGRPCAuthorizationMetadata"
 
 
 def test_clean_run_is_a_valid_empty_log(tree: Path) -> None:
@@ -178,3 +176,110 @@ def test_readme_ci_job(tree: Path) -> None:
         ("CLR001", "pkg/grpc%20call.py", 1, 24),
         ("CLR002", "pkg/grpc%20call.py", 2, 23),
     ]
+
+
+def fix(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "flake8_clarifai_secrets", *args]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    assert not any(secret in result.stdout + result.stderr for secret in GENERATED)
+    return result
+
+
+def test_fix_json_is_the_findings_and_the_summary(tree: Path) -> None:
+    (tree / "taken.py").write_text(fill("os = 1\nm = (('authorization', 'Key <KEY>'),)\n"))
+    result = fix("--check", "--format=json", "-j1", ".", cwd=tree)
+    assert result.returncode == 1
+    message = "hard-coded Clarifai key (...{}) in gRPC `authorization` metadata - read it from "
+    assert json.loads(result.stdout) == {
+        "findings": [
+            {
+                "path": "./pkg/grpc call.py",
+                "line": 1,
+                "column": 24,
+                "code": "CLR001",
+                "message": GRPC.format(KEY[-4:]),
+                "fixable": True,
+            },
+            {
+                "path": "./pkg/grpc call.py",
+                "line": 2,
+                "column": 23,
+                "code": "CLR002",
+                "message": HTTP.format(KEY2[-4:]),
+                "fixable": True,
+            },
+            {
+                "path": "./taken.py",
+                "line": 2,
+                "column": 24,
+                "code": "CLR001",
+                "message": message.format(KEY[-4:]) + '`os.environ["CLARIFAI_PAT"]`',
+                "fixable": False,
+            },
+        ],
+        "summary": {
+            "mode": "check",
+            "files": 1,
+            "keys_moved": 2,
+            "findings_left": 1,
+            "errors": 0,
+            # clean.py reads CLARIFAI_PAT for a key that is not in the code: it is not reused.
+            "variables": {
+                "CLARIFAI_PAT_2": f"...{KEY[-4:]}",
+                "CLARIFAI_PAT_3": f"...{KEY2[-4:]}",
+            },
+        },
+    }
+    assert "./taken.py:2:24: CLR001 left alone: " in result.stderr
+    assert "Would fix 1 file(s): 2 key(s) moved into the environment.\n" in result.stderr
+
+
+@pytest.mark.parametrize("mode", ("--check", "--diff", "--write"))
+def test_fix_sarif_carries_fixes_that_make_the_written_file(tree: Path, mode: str) -> None:
+    path = tree / "pkg" / "grpc call.py"
+    old = path.read_text()
+    args = ["--format=sarif", "."] if mode == "--write" else [mode, "--format=sarif", "."]
+    result = fix(*args, cwd=tree)
+    assert result.returncode == (0 if mode == "--write" else 1)
+    log = json.loads(result.stdout)
+    validate(log)
+    lint = json.loads(flake8("--isolated", "--select=CLR", "--format=sarif", cwd=tree).stdout)
+    if mode != "--write":
+        assert path.read_text() == old
+        assert locations(log) == locations(lint)
+    assert [loc[:4] for loc in locations(log)] == [
+        ("CLR001", "pkg/grpc%20call.py", 1, 24),
+        ("CLR002", "pkg/grpc%20call.py", 2, 23),
+    ]
+    assert log["runs"][0]["tool"]["driver"]["rules"] == lint["runs"][0]["tool"]["driver"]["rules"]
+    found = []
+    for result_ in log["runs"][0]["results"]:
+        (change,) = [c for f in result_["fixes"] for c in f["artifactChanges"]]
+        assert change["artifactLocation"]["uri"] == "pkg/grpc%20call.py"
+        for replacement in change["replacements"]:
+            region = replacement["deletedRegion"]
+            edit = Edit(
+                region["startLine"],
+                region["startColumn"],
+                region["endLine"],
+                region["endColumn"],
+                replacement["insertedContent"]["text"],
+            )
+            if edit not in found:
+                found.append(edit)
+    fixed = apply(old, sorted(found, key=lambda e: (e.line, e.column)))
+    if mode == "--write":
+        assert fixed == path.read_text()
+    else:
+        fix(cwd=tree)
+        assert fixed == path.read_text() != old
+
+
+def test_fix_formats_need_check_or_diff_with_stdin(tree: Path) -> None:
+    result = fix("--format=json", "-", cwd=tree)
+    assert result.returncode == 3
+    assert "error: --format json needs --check or --diff with `-`" in result.stderr
+
+
+def test_fix_version_is_the_sarif_version(tree: Path) -> None:
+    assert fix("--version", cwd=tree).stdout == f"clarifai-secrets-fix {__version__}\n"
