@@ -77,14 +77,26 @@ def test_try_repo_lint_fix_then_pass(
     assert re.search(r"clarifai secrets fix\.+Passed", output)
 
 
+def readme_snippet() -> str:
+    section = (ROOT / "README.md").read_text().split("\n## pre-commit\n", 1)[1]
+    return str(re.findall(r"```yaml\n(.*?)```", section, re.S)[0])
+
+
+def test_readme_hooks_are_the_published_hooks() -> None:
+    published = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    for field in ("id", "entry", "language", "types", "require_serial"):
+        pattern = rf"^  -? *{field}: (.*)$"
+        assert re.findall(pattern, readme_snippet(), re.M) == re.findall(
+            rf"^-? *{field}: (.*)$", published, re.M
+        ), field
+
+
 @pytest.fixture
 def configured(project: Path, hooks_repo: Path) -> Path:
-    """The hooks from `.pre-commit-hooks.yaml`, as a `repo:` entry that the cached store keeps."""
-    rev = git("rev-parse", "HEAD", cwd=hooks_repo).strip()
-    (project / ".pre-commit-config.yaml").write_text(
-        f"repos:\n- repo: {hooks_repo}\n  rev: {rev}\n  hooks:\n"
-        "  - id: clarifai-secrets\n  - id: clarifai-secrets-fix\n"
-    )
+    """The README's snippet with the placeholder replaced: one environment for the session."""
+    snippet = readme_snippet()
+    assert snippet.count(PLACEHOLDER) == 2
+    (project / ".pre-commit-config.yaml").write_text(snippet.replace(PLACEHOLDER, str(hooks_repo)))
     git("add", ".pre-commit-config.yaml", cwd=project)
     return project
 
@@ -107,19 +119,13 @@ def test_lint_hook_fails_on_a_file_that_does_not_parse(
     assert "app.py:1:13: E999 SyntaxError: '(' was never closed" in output
 
 
-def test_readme_snippet(project: Path, hooks_repo: Path, pre_commit_home: Path) -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("\n## pre-commit\n", 1)[1]
-    snippet = re.findall(r"```yaml\n(.*?)```", section, re.S)[0]
-    assert snippet.count(PLACEHOLDER) == 2
-    (project / ".pre-commit-config.yaml").write_text(snippet.replace(PLACEHOLDER, str(hooks_repo)))
-    git("add", ".pre-commit-config.yaml", cwd=project)
-    stage(project, "app.py", fill(BAD))
-    code, output = pre_commit(project, pre_commit_home, "run")
+def test_readme_snippet(configured: Path, pre_commit_home: Path) -> None:
+    stage(configured, "app.py", fill(BAD))
+    code, output = pre_commit(configured, pre_commit_home, "run")
     assert code == 1
     assert f"app.py:2:31: CLR001 hard-coded Clarifai key (...{KEY[-4:]})" in output
-    assert (project / "app.py").read_text() == GOOD
+    assert (configured / "app.py").read_text() == GOOD
 
-    git("add", "app.py", cwd=project)
-    code, output = pre_commit(project, pre_commit_home, "run")
+    git("add", "app.py", cwd=configured)
+    code, output = pre_commit(configured, pre_commit_home, "run")
     assert code == 0, output
