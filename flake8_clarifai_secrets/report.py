@@ -1,4 +1,5 @@
-"""Findings as JSON and SARIF 2.1.0 documents. Pure: no I/O, no flake8, no libcst.
+"""Findings as JSON and SARIF 2.1.0 documents: functions of their arguments and the package's
+metadata only (no files, no flake8, no libcst).
 
 Positions here are 1-based lines and 1-based *character* columns, as flake8 prints them and as
 SARIF counts them with `columnKind: unicodeCodePoints`; an end column is the one after the end.
