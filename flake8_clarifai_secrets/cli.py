@@ -7,6 +7,7 @@ import argparse
 import ast
 import functools
 import io
+import json
 import multiprocessing
 import os
 import stat
@@ -17,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
-from flake8_clarifai_secrets import __version__, envfile
+from flake8_clarifai_secrets import __version__, envfile, report
 from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
     Finding,
@@ -251,6 +252,13 @@ def _parser() -> argparse.ArgumentParser:
         "entries there; added to .gitignore if git does not ignore it)",
     )
     add_variable_arguments(parser, None)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text, or only the findings on standard output as JSON or SARIF 2.1.0, with "
+        "everything else on standard error (default: %(default)s)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -271,6 +279,7 @@ class _Run:
     output: Output
     errors: int = 0
     left: int = 0
+    found: list[report.Reported] = field(default_factory=list)
 
     @property
     def writing(self) -> bool:
@@ -280,9 +289,13 @@ class _Run:
     def stdin(self) -> bool:
         return bool(self.args.paths == [STDIN])
 
+    @property
+    def stdout_taken(self) -> bool:
+        """By the fixed source or by a JSON or SARIF document: the rest goes to stderr."""
+        return self.args.format != "text" or (self.stdin and self.writing)
+
     def say(self, text: str) -> None:
-        """Report lines go to stderr when stdout carries the fixed source."""
-        (self.output.err if self.stdin and self.writing else self.output.out)(text + "\n")
+        (self.output.err if self.stdout_taken else self.output.out)(text + "\n")
 
     def failed(self, path: str, reason: str) -> None:
         self.errors += 1
@@ -308,6 +321,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
     args = _parser().parse_args(argv)
     if STDIN in args.paths and len(args.paths) > 1:
         _parser().error("`-` (standard input) cannot be mixed with other paths")
+    if args.paths == [STDIN] and args.format != "text" and not (args.diff or args.check):
+        _parser().error(f"--format {args.format} needs --check or --diff with `-`")
     flake8 = Flake8()
     settings = Settings(
         args.env_var or flake8.env_var,
@@ -345,7 +360,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         for path, steps in the_plan.steps.items()
         if any(step.variable is not None for step in steps)
     ]
-    if args.check:
+    if args.check and args.format != "sarif":  # SARIF's fixes need the rewritten text
         results = [Rewritten(s.path, s.data, *_split(steps)) for s, steps in jobs]
     else:
         results = list(_map(functools.partial(rewrite, settings=settings), jobs, args.jobs))
@@ -406,12 +421,15 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             where = f"{name}:{finding.line}:{finding.col + 1}"
             run.say(f"{where}: {finding.code} left alone: {step.refusal}")
         run.left += len(result.left)
+        if run.args.format != "text":
+            _collect(run, name, result, scanned[result.path])
         if result.new is not None:
             written += 1
             if run.args.diff:
                 item = scanned[result.path]
                 new_code = result.new.decode(_encoding(item.data))
-                run.output.out(diff(name, item.code, new_code, item.findings, run.settings.env_var))
+                shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
+                (run.output.err if run.stdout_taken else run.output.out)(shown)
     if run.stdin and run.writing and run.errors == 0:
         fixed = [r.new for r in results if r.new is not None]
         sys.stdout.flush()
@@ -429,9 +447,35 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         for note in notes:
             run.say(note)
         run.say(REVOKE_REMINDER)
+    if run.args.format == "json":
+        summary = {
+            "mode": "write" if run.writing else "diff" if run.args.diff else "check",
+            "files": written,
+            "keys_moved": sum(len(r.moved) for r in changed),
+            "findings_left": run.left,
+            "errors": run.errors,
+            "variables": {name: mask(key) for name, key in variables.items()},
+        }
+        run.output.out(json.dumps(report.json_document(run.found, summary), indent=2) + "\n")
+    elif run.args.format == "sarif":
+        run.output.out(json.dumps(report.sarif_log(run.found, os.getcwd()), indent=2) + "\n")
     if run.errors:
         return 2
     return 1 if run.left or (written and not run.writing) else 0
+
+
+def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
+    texts = None
+    if run.args.format == "sarif" and result.new is not None:
+        texts = (item.code, result.new.decode(_encoding(item.data)))
+    run.found += report.file_findings(
+        name,
+        [step.finding for step in result.moved],
+        [step.finding for step in result.left],
+        run.settings.env_var,
+        texts,
+        [finding.secret for finding in item.findings],
+    )
 
 
 def _encoding(data: bytes) -> str:
