@@ -8,6 +8,7 @@ import ast
 import difflib
 import functools
 import io
+import json
 import multiprocessing
 import os
 import stat
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
-from flake8_clarifai_secrets import __version__, envfile, notebooks
+from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
     Finding,
@@ -315,6 +316,13 @@ def _parser() -> argparse.ArgumentParser:
         help="also clear the stored notebook outputs that show a key",
     )
     add_variable_arguments(parser, None)
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif"),
+        default="text",
+        help="text, or only the findings on standard output as JSON or SARIF 2.1.0, with "
+        "everything else on standard error (default: %(default)s)",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -335,6 +343,7 @@ class _Run:
     output: Output
     errors: int = 0
     left: int = 0
+    found: list[report.Reported] = field(default_factory=list)
 
     @property
     def writing(self) -> bool:
@@ -344,9 +353,13 @@ class _Run:
     def stdin(self) -> bool:
         return bool(self.args.paths == [STDIN])
 
+    @property
+    def stdout_taken(self) -> bool:
+        """By the fixed source or by a JSON or SARIF document: the rest goes to stderr."""
+        return self.args.format != "text" or (self.stdin and self.writing)
+
     def say(self, text: str) -> None:
-        """Report lines go to stderr when stdout carries the fixed source."""
-        (self.output.err if self.stdin and self.writing else self.output.out)(text + "\n")
+        (self.output.err if self.stdout_taken else self.output.out)(text + "\n")
 
     def failed(self, path: str, reason: str) -> None:
         self.errors += 1
@@ -372,6 +385,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
     args = _parser().parse_args(argv)
     if STDIN in args.paths and len(args.paths) > 1:
         _parser().error("`-` (standard input) cannot be mixed with other paths")
+    if args.paths == [STDIN] and args.format != "text" and not (args.diff or args.check):
+        _parser().error(f"--format {args.format} needs --check or --diff with `-`")
     flake8 = Flake8()
     settings = Settings(
         args.env_var or flake8.env_var,
@@ -410,7 +425,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         for path, steps in the_plan.steps.items()
         if any(step.variable is not None for step in steps)
     ]
-    if args.check:
+    if args.check and args.format != "sarif":  # SARIF's fixes need the rewritten text
         results = [_unchanged(s, steps, settings) for s, steps in jobs]
     else:
         results = list(_map(functools.partial(rewrite, settings=settings), jobs, args.jobs))
@@ -476,13 +491,17 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         for line in result.shown:
             run.say(f"{name}:{line}")
         run.left += len(result.left) + len(result.shown)
+        if run.args.format != "text":
+            _collect(run, name, result, item)
         if result.new is not None:
             written += 1
-            if run.args.diff and item.notebook is not None:
-                run.output.out(_notebook_diff(name, item, result.new))
-            elif run.args.diff:
-                new_code = result.new.decode(_encoding(item.data))
-                run.output.out(diff(name, item.code, new_code, item.findings, run.settings.env_var))
+            if run.args.diff:
+                if item.notebook is not None:
+                    shown = _notebook_diff(name, item, result.new)
+                else:
+                    new_code = result.new.decode(_encoding(item.data))
+                    shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
+                (run.output.err if run.stdout_taken else run.output.out)(shown)
     if run.stdin and run.writing and run.errors == 0:
         fixed = [r.new for r in results if r.new is not None]
         sys.stdout.flush()
@@ -503,6 +522,18 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         for note in notes:
             run.say(note)
         run.say(REVOKE_REMINDER)
+    if run.args.format == "json":
+        summary = {
+            "mode": "write" if run.writing else "diff" if run.args.diff else "check",
+            "files": written,
+            "keys_moved": sum(len(r.moved) for r in changed),
+            "findings_left": run.left,
+            "errors": run.errors,
+            "variables": {name: mask(key) for name, key in variables.items()},
+        }
+        run.output.out(json.dumps(report.json_document(run.found, summary), indent=2) + "\n")
+    elif run.args.format == "sarif":
+        run.output.out(json.dumps(report.sarif_log(run.found, os.getcwd()), indent=2) + "\n")
     if run.errors:
         return 2
     return 1 if run.left or (written and not run.writing) else 0
@@ -521,6 +552,28 @@ def _notebook_diff(name: str, item: Scanned, new: bytes) -> str:
     new_lines = new.decode("utf-8").splitlines(keepends=True)
     lines = difflib.unified_diff(old_lines, new_lines, f"a/{name}", f"b/{name}")
     return safe("".join(lines), [finding.secret for finding in item.findings])
+
+
+def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
+    """The file's findings for JSON or SARIF; a notebook's at their place in its JSON text."""
+    moved = [step.finding for step in result.moved]
+    left = [step.finding for step in result.left]
+    texts = None
+    if item.notebook is not None:
+        moved = [item.notebook.in_file(finding) for finding in moved]
+        left = [item.notebook.in_file(finding) for finding in left]
+        if run.args.format == "sarif" and result.new is not None:
+            texts = (item.notebook.text, result.new.decode("utf-8"))
+    elif run.args.format == "sarif" and result.new is not None:
+        texts = (item.code, result.new.decode(_encoding(item.data)))
+    run.found += report.file_findings(
+        name,
+        moved,
+        left,
+        run.settings.env_var,
+        texts,
+        [finding.secret for finding in item.findings],
+    )
 
 
 def _encoding(data: bytes) -> str:

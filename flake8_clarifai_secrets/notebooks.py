@@ -9,6 +9,7 @@ Cells are numbered as nbqa numbers them: code cells and markdown cells each from
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import secrets
@@ -25,8 +26,7 @@ from flake8_clarifai_secrets.credentials import (
     name_words,
     redact,
 )
-from flake8_clarifai_secrets.detector import might_hold_credentials, source_lines
-from flake8_clarifai_secrets.jsonspans import Span
+from flake8_clarifai_secrets.detector import Finding, Span, might_hold_credentials, source_lines
 from flake8_clarifai_secrets.magics import Masked, is_foreign, unmask
 from flake8_clarifai_secrets.magics import mask as mask_magics
 
@@ -70,7 +70,7 @@ class Note(NamedTuple):
 class _Cell:
     kind: str
     number: int
-    span: Span
+    span: jsonspans.Span
     source: str
     outputs: list[dict[str, Any]] = field(default_factory=list)
     masked: Optional[Masked] = None
@@ -106,10 +106,10 @@ class Notebook:
         self._python = [cell for cell in python if cell.masked is not None]
         self._lines = [line.rstrip("\r\n") for line in source_lines(self.code)]
 
-    def _raw(self, span: Span) -> str:
+    def _raw(self, span: jsonspans.Span) -> str:
         return self.text[span.start : span.end]
 
-    def _cells(self, cells: Span) -> Iterator[_Cell]:
+    def _cells(self, cells: jsonspans.Span) -> Iterator[_Cell]:
         assert isinstance(cells.members, list)
         numbers = {"code": 0, "markdown": 0}
         for span in cells.members:
@@ -158,13 +158,44 @@ class Notebook:
 
     def where(self, line: int, col: int) -> str:
         """`cell_N:LINE:COL` for `line` (1-based) and `col` (0-based) of `code`."""
+        cell, row, col = self._in_cell(line, col)
+        return f"cell_{cell.number}:{row}:{col + 1}"
+
+    def _in_cell(self, line: int, col: int) -> tuple[_Cell, int, int]:
+        """The cell, its 1-based line and its 0-based column for a position in `code`."""
         cell = [c for c in self._python if c.first_line <= line][-1]
         assert cell.masked is not None
         columns = cell.masked.columns.get(self._lines[line - 1])
         if columns is not None:
             in_call, in_magic = columns
             col = in_magic + max(0, col - in_call)
-        return f"cell_{cell.number}:{line - cell.first_line + 1}:{col + 1}"
+        return cell, line - cell.first_line + 1, col
+
+    def in_file(self, finding: Finding) -> Finding:
+        """`finding` placed in the notebook's JSON text (for JSON and SARIF reports)."""
+        line, col = self._in_text(finding.line, finding.col)
+        fix = finding.fix
+        if fix is not None:
+            start = self._in_text(fix.span.line, fix.span.col)
+            end = self._in_text(fix.span.end_line, fix.span.end_col)
+            fix = fix._replace(span=Span(*start, *end))
+        return dataclasses.replace(finding, line=line, col=col, fix=fix)
+
+    def _in_text(self, line: int, col: int) -> tuple[int, int]:
+        """The 1-based line and 0-based column in the file's text of a position in `code`."""
+        cell, row, col = self._in_cell(line, col)
+        offset = sum(len(text) for text in source_lines(cell.source)[: row - 1]) + col
+        assert isinstance(cell.span.members, dict)
+        source = cell.span.members["source"]
+        pieces = source.members if isinstance(source.members, list) else [source]
+        escape = self.text.isascii()
+        for piece in pieces:
+            value = json.loads(self._raw(piece))
+            if offset <= len(value) or piece is pieces[-1]:
+                at = piece.start + len(json.dumps(value[:offset], ensure_ascii=escape)) - 1
+                break
+            offset -= len(value)
+        return self.text.count("\n", 0, at) + 1, at - (self.text.rfind("\n", 0, at) + 1)
 
     def rebuild(
         self, code: str, keys: Sequence[str], clear: bool
@@ -263,7 +294,7 @@ class Notebook:
             text = text[:start] + new + text[end:]
         return text
 
-    def _source(self, span: Span, source: str, escape: bool) -> str:
+    def _source(self, span: jsonspans.Span, source: str, escape: bool) -> str:
         """`source` encoded as the cell's source was: one string, or a list of lines in which
         unchanged lines keep their bytes."""
         if not isinstance(span.members, list):

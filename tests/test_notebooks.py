@@ -836,3 +836,47 @@ def test_nbqa_flake8_sees_env_magics(tmp_path: Path) -> None:
         text=True,
     )
     assert lint.stdout.split(" ")[:2] == ["nb.ipynb:cell_1:1:6:", "CLR004"]
+
+
+def test_json_and_sarif_place_notebook_findings_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SARIF regions and fixes refer to the artifact, the notebook's JSON text."""
+    nb = notebook(
+        code("%env CLARIFAI_PAT=<KEY>"), code("x = 1\nm = (('authorization', 'Key <KEY>'),)")
+    )
+    path = save(tmp_path, nb)
+    text = path.read_text()
+    _, out, _ = _main(tmp_path, "--check", "--format", "json", "nb.ipynb", capsys=capsys)
+    found = [(f["line"], f["column"], f["code"]) for f in json.loads(out)["findings"]]
+    lines = text.splitlines()
+    starts = [lines[line - 1][column - 1 :] for line, column, _ in found]
+    assert [code for _, _, code in found] == ["CLR004", "CLR001"]
+    assert starts[0].startswith("CLARIFAI_PAT=") and starts[1].startswith("'Key ")
+    _, out, _ = _main(tmp_path, "--check", "--format", "sarif", "nb.ipynb", capsys=capsys)
+    results = json.loads(out)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"] for r in results] == [
+        {"startLine": line, "startColumn": column} for line, column, _ in found
+    ]
+    replacements = [
+        change
+        for r in results
+        for fix_ in r["fixes"]
+        for c in fix_["artifactChanges"]
+        for change in c["replacements"]
+    ]
+    fixed = lines[:]
+    for change in sorted(
+        replacements,
+        key=lambda c: (c["deletedRegion"]["startLine"], c["deletedRegion"]["startColumn"]),
+        reverse=True,
+    ):
+        region = change["deletedRegion"]
+        assert region["startLine"] == region["endLine"]
+        line = fixed[region["startLine"] - 1]
+        fixed[region["startLine"] - 1] = (
+            line[: region["startColumn"] - 1]
+            + change["insertedContent"]["text"]
+            + line[region["endColumn"] - 1 :]
+        )
+    assert fix(path).new == ("\n".join(fixed) + "\n").encode()
