@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import difflib
 import functools
 import io
 import json
@@ -18,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
-from flake8_clarifai_secrets import __version__, envfile, report
+from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
     Finding,
@@ -37,6 +38,7 @@ REVOKE_REMINDER = (
     "(Settings > Secrets) and put new ones in the variables above."
 )
 STDIN = "-"
+NOTEBOOK = ".ipynb"
 EXIT_USAGE = 3
 EXIT_INTERNAL = 4
 
@@ -49,6 +51,7 @@ class Settings:
     env_var: str
     env_var_for: tuple[tuple[str, str], ...] = ()
     display_name: str = "stdin"
+    clear_leaking_outputs: bool = False
 
     @property
     def bases(self) -> tuple[bytes, ...]:
@@ -68,17 +71,21 @@ class Scanned:
     data: bytes = b""
     code: str = ""
     error: Optional[str] = None
+    notebook: Optional[notebooks.Notebook] = None
 
 
 @dataclass
 class Rewritten:
-    """The fixed bytes of one file, the steps that were applied and those left alone."""
+    """The fixed bytes of one file, the steps that were applied and those left alone; for a
+    notebook, also its outputs cleared and the keys shown in outputs and markdown."""
 
     path: str
     new: Optional[bytes] = None
     moved: list[Step] = field(default_factory=list)
     left: list[Step] = field(default_factory=list)
     error: Optional[str] = None
+    cleared: list[str] = field(default_factory=list)
+    shown: list[str] = field(default_factory=list)
 
 
 class _NotProcessed(Exception):
@@ -103,6 +110,8 @@ def scan(path: str, settings: Settings) -> Scanned:
 
     def work() -> Scanned:
         data = _read(path)
+        if path.endswith(NOTEBOOK):
+            return _scan_notebook(path, data, settings)
         kept = data if path == STDIN else b""
         candidate = might_hold_credentials(data, settings.env_var)
         reads = any(base in data for base in settings.bases)
@@ -125,6 +134,23 @@ def scan(path: str, settings: Settings) -> Scanned:
         return Scanned(path, findings, facts(tree, findings), data, code)
 
     return _guarded(path, work, lambda error: Scanned(path, error=error))
+
+
+def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
+    """A notebook's Python cells, joined into one module, scanned as one file."""
+    if not notebooks.may_hold_credentials(data, settings.env_var) and not any(
+        base in data for base in settings.bases
+    ):
+        return Scanned(path)
+    try:
+        notebook = notebooks.Notebook(data)
+    except notebooks.NotReadable as error:
+        raise _NotProcessed(str(error)) from None
+    code = notebook.code
+    tree = ast.parse(code)
+    findings = find_credentials(tree, source_lines(code), settings.env_var)
+    found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
+    return Scanned(path, findings, found, code.encode("utf-8"), code, notebook=notebook)
 
 
 def _read(path: str) -> bytes:
@@ -173,11 +199,44 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
             new = codemod.transform_module(module).bytes
         except SkipFile as error:
             raise _NotProcessed(str(error)) from None
+        if scanned.notebook is not None:
+            return _rebuilt(scanned, new.decode("utf-8"), codemod.moved, codemod.left, settings)
         return Rewritten(
             scanned.path, new if new != scanned.data else None, codemod.moved, codemod.left
         )
 
     return _guarded(scanned.path, work, lambda error: Rewritten(scanned.path, error=error))
+
+
+def _rebuilt(
+    scanned: Scanned, code: str, moved: list[Step], left: list[Step], settings: Settings
+) -> Rewritten:
+    """A notebook with the fixed `code` in its cells, and its stored outputs checked."""
+    assert scanned.notebook is not None
+    keys = [finding.secret for finding in scanned.findings]
+    try:
+        new, cleared, shown = scanned.notebook.rebuild(code, keys, settings.clear_leaking_outputs)
+    except notebooks.NotReadable as error:
+        raise _NotProcessed(str(error)) from None
+    shown = sorted([*scanned.notebook.unchecked, *shown], key=lambda note: note.order)
+    return Rewritten(
+        scanned.path, new, moved, left, None, list(map(str, cleared)), list(map(str, shown))
+    )
+
+
+def _unchanged(scanned: Scanned, steps: Sequence[Step], settings: Settings) -> Rewritten:
+    """A file that is not rewritten: in --check, or with only refused steps."""
+    moved, left = _split(steps)
+    if scanned.notebook is None:
+        return Rewritten(scanned.path, scanned.data if moved else None, moved, left)
+    result = _guarded(
+        scanned.path,
+        lambda: _rebuilt(scanned, scanned.code, moved, left, settings),
+        lambda error: Rewritten(scanned.path, error=error),
+    )
+    if moved and result.new is None:
+        result.new = scanned.data
+    return result
 
 
 def write_atomically(path: str, data: bytes) -> None:
@@ -250,6 +309,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="also write each moved key to PATH as NAME=value (mode 0600; merged with the "
         "entries there; added to .gitignore if git does not ignore it)",
+    )
+    parser.add_argument(
+        "--clear-leaking-outputs",
+        action="store_true",
+        help="also clear the stored notebook outputs that show a key",
     )
     add_variable_arguments(parser, None)
     parser.add_argument(
@@ -328,6 +392,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         args.env_var or flake8.env_var,
         tuple(args.env_var_for),
         flake8.options.stdin_display_name,
+        args.clear_leaking_outputs,
     )
     run = _Run(args, settings, output)
     if args.env_file and run.writing:
@@ -361,13 +426,14 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         if any(step.variable is not None for step in steps)
     ]
     if args.check and args.format != "sarif":  # SARIF's fixes need the rewritten text
-        results = [Rewritten(s.path, s.data, *_split(steps)) for s, steps in jobs]
+        results = [_unchanged(s, steps, settings) for s, steps in jobs]
     else:
         results = list(_map(functools.partial(rewrite, settings=settings), jobs, args.jobs))
     rewritten = {scanned.path for scanned, _ in jobs}
-    for path, steps in the_plan.steps.items():
-        if path not in rewritten:
-            results.append(Rewritten(path, left=[s for s in steps if s.refusal is not None]))
+    for item in scanned:
+        steps = the_plan.steps.get(item.path, [])
+        if item.path not in rewritten and (steps or item.notebook is not None):
+            results.append(_unchanged(item, [s for s in steps if s.refusal is not None], settings))
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
 
 
@@ -410,25 +476,31 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         if result.error is not None:
             run.failed(name, result.error)
             continue
+        item = scanned[result.path]
         for step in result.moved:
             finding = step.finding
             run.say(
-                f"{name}:{finding.line}:{finding.col + 1}: {finding.code} key "
+                f"{_where(name, item, finding)}: {finding.code} key "
                 f'({mask(finding.secret)}) -> os.environ["{step.variable}"]'
             )
+        for line in result.cleared:
+            run.say(f"{name}:{line}")
         for step in result.left:
             finding = step.finding
-            where = f"{name}:{finding.line}:{finding.col + 1}"
-            run.say(f"{where}: {finding.code} left alone: {step.refusal}")
-        run.left += len(result.left)
+            run.say(f"{_where(name, item, finding)}: {finding.code} left alone: {step.refusal}")
+        for line in result.shown:
+            run.say(f"{name}:{line}")
+        run.left += len(result.left) + len(result.shown)
         if run.args.format != "text":
-            _collect(run, name, result, scanned[result.path])
+            _collect(run, name, result, item)
         if result.new is not None:
             written += 1
             if run.args.diff:
-                item = scanned[result.path]
-                new_code = result.new.decode(_encoding(item.data))
-                shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
+                if item.notebook is not None:
+                    shown = _notebook_diff(name, item, result.new)
+                else:
+                    new_code = result.new.decode(_encoding(item.data))
+                    shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
                 (run.output.err if run.stdout_taken else run.output.out)(shown)
     if run.stdin and run.writing and run.errors == 0:
         fixed = [r.new for r in results if r.new is not None]
@@ -440,10 +512,13 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             pass
     if written:
         moved = sum(len(r.moved) for r in changed)
+        cleared = sum(len(r.cleared) for r in changed)
+        outputs = f", {cleared} notebook output(s) cleared" if cleared else ""
         verb = "Fixed" if run.writing else "Would fix"
-        run.say(f"{verb} {written} file(s): {moved} key(s) moved into the environment.")
+        run.say(f"{verb} {written} file(s): {moved} key(s) moved into the environment{outputs}.")
         listed = ", ".join(f"{name} ({mask(key)})" for name, key in variables.items())
-        run.say(f"Set before running: {listed}.")
+        if listed:
+            run.say(f"Set before running: {listed}.")
         for note in notes:
             run.say(note)
         run.say(REVOKE_REMINDER)
@@ -464,14 +539,37 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     return 1 if run.left or (written and not run.writing) else 0
 
 
+def _where(name: str, item: Scanned, finding: Finding) -> str:
+    if item.notebook is not None:
+        return f"{name}:{item.notebook.where(finding.line, finding.col)}"
+    return f"{name}:{finding.line}:{finding.col + 1}"
+
+
+def _notebook_diff(name: str, item: Scanned, new: bytes) -> str:
+    """A diff of the notebook's JSON text, with the keys masked."""
+    assert item.notebook is not None
+    old_lines = item.notebook.text.splitlines(keepends=True)
+    new_lines = new.decode("utf-8").splitlines(keepends=True)
+    lines = difflib.unified_diff(old_lines, new_lines, f"a/{name}", f"b/{name}")
+    return safe("".join(lines), [finding.secret for finding in item.findings])
+
+
 def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
+    """The file's findings for JSON or SARIF; a notebook's at their place in its JSON text."""
+    moved = [step.finding for step in result.moved]
+    left = [step.finding for step in result.left]
     texts = None
-    if run.args.format == "sarif" and result.new is not None:
+    if item.notebook is not None:
+        moved = [item.notebook.in_file(finding) for finding in moved]
+        left = [item.notebook.in_file(finding) for finding in left]
+        if run.args.format == "sarif" and result.new is not None:
+            texts = (item.notebook.text, result.new.decode("utf-8"))
+    elif run.args.format == "sarif" and result.new is not None:
         texts = (item.code, result.new.decode(_encoding(item.data)))
     run.found += report.file_findings(
         name,
-        [step.finding for step in result.moved],
-        [step.finding for step in result.left],
+        moved,
+        left,
         run.settings.env_var,
         texts,
         [finding.secret for finding in item.findings],

@@ -43,7 +43,8 @@ class Flake8:
         return value
 
     def files(self, paths: Sequence[str]) -> list[str]:
-        """The files flake8 would check for `paths`, honouring `exclude` and `filename`."""
+        """The files flake8 would check for `paths`, honouring `exclude` and `filename`, and the
+        notebooks beside them."""
         extra: dict[str, bool] = {}
         if "is_running_from_diff" in inspect.signature(expand_paths).parameters:  # flake8 5
             extra["is_running_from_diff"] = False
@@ -51,7 +52,7 @@ class Flake8:
             expand_paths(
                 paths=paths,
                 stdin_display_name=self.options.stdin_display_name,
-                filename_patterns=self.options.filename,
+                filename_patterns=[*self.options.filename, "*.ipynb"],
                 exclude=[*self.options.exclude, *self.options.extend_exclude],
                 **extra,
             )

@@ -35,7 +35,12 @@ def floors() -> list[str]:
 
 
 def test_floors_are_what_the_issue_found_broken() -> None:
-    assert floors() == ["flake8==5.0.4", "libcst==1.1.0", "python-dotenv==0.21.0"]
+    assert floors() == [
+        "flake8==5.0.4",
+        "libcst==1.1.0",
+        "python-dotenv==0.21.0",
+        "nbformat==5.1.3",
+    ]
 
 
 def test_plugin_and_fixer_tests_pass_with_the_minimum_versions(tmp_path: Path) -> None:

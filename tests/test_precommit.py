@@ -84,7 +84,7 @@ def readme_snippet() -> str:
 
 def test_readme_hooks_are_the_published_hooks() -> None:
     published = (ROOT / ".pre-commit-hooks.yaml").read_text()
-    for field in ("id", "entry", "language", "types", "require_serial"):
+    for field in ("id", "entry", "language", "types", "types_or", "require_serial"):
         pattern = rf"^  -? *{field}: (.*)$"
         assert re.findall(pattern, readme_snippet(), re.M) == re.findall(
             rf"^-? *{field}: (.*)$", published, re.M

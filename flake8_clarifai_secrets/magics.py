@@ -1,0 +1,109 @@
+"""IPython syntax in a notebook cell: mask it so the cell parses, and put it back afterwards.
+
+The rules follow IPython's `TransformerManager`, as nbqa uses it: a cell magic (`%%name`) on the
+first line, and lines that start with `%`, `!` or `?`, assign from `%`/`!`, or end in `?`. Each
+such line becomes a placeholder on a line of its own, so line numbers do not move and the
+original line can be put back. As in nbqa, only the bodies of cell magics that run Python in
+the notebook (`%%time`, `%%capture`, ...) are checked. tests/test_notebooks.py checks these
+rules against IPython's own.
+
+`%env` and `%set_env` become the call IPython makes for them,
+`get_ipython().run_line_magic("env", "NAME=VALUE")`, which the detector reads (CLR004) and the
+fixer removes, as in a script written by `jupyter nbconvert --to script`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from typing import NamedTuple, Optional
+
+from flake8_clarifai_secrets.detector import source_lines
+
+# Cell magics whose body is Python that runs in the notebook (nbqa checks the same ones).
+PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "python3"})
+_ESCAPED = re.compile(r"[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])")
+_HELP = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*")
+_ENV = re.compile(r"(?P<indent>[ \t]*)%(?P<magic>env|set_env)[ \t]+(?P<args>.*?)[ \t]*")
+
+
+class Masked(NamedTuple):
+    """A cell's source with IPython lines replaced.
+
+    `lines` maps each masked line to the original line. `columns` maps a magic turned into a
+    call to where its argument starts: in the call's string literal and in the original line.
+    """
+
+    source: str
+    lines: dict[str, str]
+    columns: dict[str, tuple[int, int]]
+
+
+def is_foreign(cell: str) -> bool:
+    """Whether `cell` is a cell magic whose body is not Python (`%%bash`, `%%html`, ...)."""
+    first = cell.lstrip("\r\n")
+    if not first.startswith("%%"):
+        return False
+    name = first[2:].split(maxsplit=1)
+    return not name or name[0] not in PYTHON_CELL_MAGICS
+
+
+def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
+    """`cell` with its IPython lines masked, or None if the result is still not Python.
+
+    `placeholder()` gives a new expression, unique in the notebook, for each masked line. A
+    Python cell magic's header (`%%time`) becomes a comment, so that a module that starts with
+    it gets new imports below it.
+    """
+    if _parses(cell):
+        return Masked(cell, {}, {})
+    lines = source_lines(cell)
+    replaced: dict[str, str] = {}
+    columns: dict[str, tuple[int, int]] = {}
+    indent, continued = "", False
+    for i, line in enumerate(lines):
+        body = line.rstrip("\r\n")
+        env = _ENV.fullmatch(body)
+        if body.startswith("%%") and not "".join(lines[:i]).strip():
+            mark = "# " + placeholder()
+        elif env is not None and not continued and not body.endswith("\\"):
+            call = f"{env['indent']}get_ipython().run_line_magic({env['magic']!r}, "
+            mark = f"{call}{env['args']!r})  # {placeholder()}"
+            columns[mark] = (len(call) + 1, env.start("args"))
+        else:
+            if continued:
+                pass
+            elif _ESCAPED.match(body) or _HELP.fullmatch(body):
+                indent = body[: len(body) - len(body.lstrip(" \t"))]
+            else:
+                continue
+            continued = body.endswith("\\")
+            mark = indent + placeholder()
+        replaced[mark] = body
+        lines[i] = mark + line[len(body) :]
+    source = "".join(lines)
+    return Masked(source, replaced, columns) if _parses(source) else None
+
+
+def unmask(source: str, masked: Masked) -> str:
+    """Put the masked lines back into `source`, with a cell magic's header first (a fix may
+    have put an import above it)."""
+    out: list[str] = []
+    header = None
+    for line in source_lines(source):
+        body = line.rstrip("\r\n")
+        if body.startswith("# ") and body in masked.lines:
+            header = len(out)
+        out.append(masked.lines.get(body, body) + line[len(body) :])
+    if header is not None and "".join(out[:header]).strip():
+        out.insert(0, out.pop(header))
+    return "".join(out)
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True

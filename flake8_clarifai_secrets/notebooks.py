@@ -1,0 +1,381 @@
+"""Jupyter notebooks: code cells to one Python module and back, stored outputs, markdown.
+
+The Python code cells, with IPython syntax masked (see magics.py), are joined into one module,
+so that a key bound in one cell and sent in a later one is found, and the module goes through
+the same fix as a `.py` file. The result is split back into cells and spliced into the file's own
+JSON text: every byte outside the changed cell sources and cleared outputs stays as it was.
+Cells are numbered as nbqa numbers them: code cells and markdown cells each from 1.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import secrets
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, Optional
+
+from flake8_clarifai_secrets import jsonspans
+from flake8_clarifai_secrets.credentials import (
+    is_clarifai_key,
+    is_credential_name,
+    mask,
+    name_words,
+    redact,
+)
+from flake8_clarifai_secrets.detector import Finding, Span, might_hold_credentials, source_lines
+from flake8_clarifai_secrets.magics import Masked, is_foreign, unmask
+from flake8_clarifai_secrets.magics import mask as mask_magics
+
+_HEX_BYTES = re.compile(rb"[0-9a-f]{32}")
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+_AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Words that, nearest before a 32-hex value in prose, make it an id rather than a key.
+_ID_WORDS = frozenset(
+    {"id", "ids", "model", "version", "input", "app", "user", "workflow", "request", "hash"}
+    | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
+)
+_CONTEXT = 40
+# The nesting depth of a cell's `source` and `outputs` arrays: document, cells, cell.
+_CELL_KEY_DEPTH = 3
+
+
+class NotReadable(Exception):
+    """A notebook that is not UTF-8, not JSON, or not a valid nbformat 4 notebook."""
+
+
+class Note(NamedTuple):
+    """One line of a notebook's report: `line` is 0 for a whole cell or an output."""
+
+    kind: str
+    cell: int
+    line: int
+    col: int
+    text: str
+
+    def __str__(self) -> str:
+        where = f"cell_{self.cell}:{self.line}:{self.col}" if self.line else f"cell_{self.cell}"
+        return f"{where}: {self.text}"
+
+    @property
+    def order(self) -> tuple[bool, int, bool, int, int]:
+        return (self.kind == "markdown", self.cell, self.kind == "output", self.line, self.col)
+
+
+@dataclass
+class _Cell:
+    kind: str
+    number: int
+    span: jsonspans.Span
+    source: str
+    outputs: list[dict[str, Any]] = field(default_factory=list)
+    masked: Optional[Masked] = None
+    first_line: int = 0
+
+
+def may_hold_credentials(data: bytes, env_var: str) -> bool:
+    """The cheap test: the detector's, or 32 hex digits in a row (in an output or markdown)."""
+    return might_hold_credentials(data, env_var) or _HEX_BYTES.search(data) is not None
+
+
+class Notebook:
+    """A notebook's Python cells as one module (`code`), and the way back to the file."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self.text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise NotReadable(f"cannot be decoded ({error.reason} at byte {error.start})") from None
+        _validate(self.text)
+        top = jsonspans.parse(self.text)
+        assert isinstance(top.members, dict)
+        metadata = (
+            json.loads(self._raw(top.members["metadata"])) if "metadata" in top.members else {}
+        )
+        self.cells = list(self._cells(top.members["cells"]))
+        self._token = self._unused_hex()
+        self._placeholders = 0
+        self._separator = self._placeholder() + "\n"
+        self.unchecked: list[Note] = []
+        python = [c for c in self.cells if c.kind == "code"] if _is_python(metadata) else []
+        self.code = self._module(python)
+        self._python = [cell for cell in python if cell.masked is not None]
+        self._lines = [line.rstrip("\r\n") for line in source_lines(self.code)]
+
+    def _raw(self, span: jsonspans.Span) -> str:
+        return self.text[span.start : span.end]
+
+    def _cells(self, cells: jsonspans.Span) -> Iterator[_Cell]:
+        assert isinstance(cells.members, list)
+        numbers = {"code": 0, "markdown": 0}
+        for span in cells.members:
+            assert isinstance(span.members, dict)
+            kind = json.loads(self._raw(span.members["cell_type"]))
+            if kind not in numbers:
+                continue
+            numbers[kind] += 1
+            source = json.loads(self._raw(span.members["source"]))
+            source = source if isinstance(source, str) else "".join(source)
+            outputs = json.loads(self._raw(span.members["outputs"])) if kind == "code" else []
+            yield _Cell(kind, numbers[kind], span, source, outputs)
+
+    def _unused_hex(self) -> str:
+        while True:
+            token = secrets.token_hex(4)
+            if token not in self.text:
+                return token
+
+    def _placeholder(self) -> str:
+        self._placeholders += 1
+        return f"hash(0x{self._token}_{self._placeholders:06x})"
+
+    def _module(self, cells: list[_Cell]) -> str:
+        """The Python cells joined into one module; each cell that is not Python is reported."""
+        parts: list[str] = []
+        line = 1
+        for cell in cells:
+            if is_foreign(cell.source):
+                continue
+            cell.masked = mask_magics(cell.source, self._placeholder)
+            if cell.masked is None:
+                why = "not checked: not valid Python, even with IPython syntax masked - fix it"
+                self.unchecked.append(Note("code", cell.number, 0, 0, why))
+                continue
+            if parts:
+                parts.append(self._separator)
+                line += 1
+            text = cell.masked.source
+            if text and not text.endswith(("\n", "\r")):
+                text += "\n"
+            cell.first_line = line
+            line += len(source_lines(text))
+            parts.append(text)
+        return "".join(parts)
+
+    def where(self, line: int, col: int) -> str:
+        """`cell_N:LINE:COL` for `line` (1-based) and `col` (0-based) of `code`."""
+        cell, row, col = self._in_cell(line, col)
+        return f"cell_{cell.number}:{row}:{col + 1}"
+
+    def _in_cell(self, line: int, col: int) -> tuple[_Cell, int, int]:
+        """The cell, its 1-based line and its 0-based column for a position in `code`."""
+        cell = [c for c in self._python if c.first_line <= line][-1]
+        assert cell.masked is not None
+        columns = cell.masked.columns.get(self._lines[line - 1])
+        if columns is not None:
+            in_call, in_magic = columns
+            col = in_magic + max(0, col - in_call)
+        return cell, line - cell.first_line + 1, col
+
+    def in_file(self, finding: Finding) -> Finding:
+        """`finding` placed in the notebook's JSON text (for JSON and SARIF reports)."""
+        line, col = self._in_text(finding.line, finding.col)
+        fix = finding.fix
+        if fix is not None:
+            start = self._in_text(fix.span.line, fix.span.col)
+            end = self._in_text(fix.span.end_line, fix.span.end_col)
+            fix = fix._replace(span=Span(*start, *end))
+        return dataclasses.replace(finding, line=line, col=col, fix=fix)
+
+    def _in_text(self, line: int, col: int) -> tuple[int, int]:
+        """The 1-based line and 0-based column in the file's text of a position in `code`."""
+        cell, row, col = self._in_cell(line, col)
+        offset = sum(len(text) for text in source_lines(cell.source)[: row - 1]) + col
+        assert isinstance(cell.span.members, dict)
+        source = cell.span.members["source"]
+        pieces = source.members if isinstance(source.members, list) else [source]
+        escape = self.text.isascii()
+        for piece in pieces:
+            value = json.loads(self._raw(piece))
+            if offset <= len(value) or piece is pieces[-1]:
+                at = piece.start + len(json.dumps(value[:offset], ensure_ascii=escape)) - 1
+                break
+            offset -= len(value)
+        return self.text.count("\n", 0, at) + 1, at - (self.text.rfind("\n", 0, at) + 1)
+
+    def rebuild(
+        self, code: str, keys: Sequence[str], clear: bool
+    ) -> tuple[Optional[bytes], list[Note], list[Note]]:
+        """The notebook with the fixed `code` in its cells, and its stored outputs cleared where
+        they show a key (one of `keys`, found in the code, or a `Key <key>` value) if `clear`.
+
+        Returns the new bytes (None if nothing changed), the cleared outputs, and the keys left:
+        in outputs that are not cleared, and in markdown cells.
+        """
+        sources = self._split(code)
+        found = list(keys)
+        leaks = self._outputs(found)
+        if clear:
+            cleared = [note._replace(text=f"{note.text}: cleared") for _, note in leaks]
+            shown = []
+        else:
+            cleared = []
+            shown = [
+                note._replace(text=f"{note.text} - clear it, or rerun with --clear-leaking-outputs")
+                for _, note in leaks
+            ]
+        shown += self._markdown(found)
+        spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
+        new = None if spliced == self.text else spliced.encode("utf-8")
+        return new, cleared, shown
+
+    def _split(self, code: str) -> dict[int, str]:
+        pieces = code.split(self._separator)
+        if len(pieces) != max(len(self._python), 1):
+            raise NotReadable("the fix cannot be split back into cells")
+        sources = {}
+        for cell, piece in zip(self._python, pieces):
+            assert cell.masked is not None
+            kept = {line.rstrip("\r\n") for line in source_lines(piece)}
+            if set(cell.masked.lines) - set(cell.masked.columns) - kept:
+                raise NotReadable(
+                    f"cell_{cell.number}: the fix would rewrite a line that holds IPython syntax"
+                )
+            if not cell.source.endswith(("\n", "\r")):
+                piece = piece.rstrip("\r\n")
+            sources[cell.number] = unmask(piece, cell.masked)
+        return sources
+
+    def _outputs(self, keys: list[str]) -> list[tuple[tuple[int, int], Note]]:
+        """The (cell, output) numbers of the outputs that show a key, with a note for each."""
+        leaks = []
+        for cell in self.cells:
+            for number, output in enumerate(cell.outputs, start=1):
+                key = _leaked(_strings(output), keys)
+                if key is not None:
+                    keys.append(key)
+                    text = f"output {number} shows a Clarifai key ({mask(key)})"
+                    leaks.append(((cell.number, number), Note("output", cell.number, 0, 0, text)))
+        return leaks
+
+    def _markdown(self, keys: list[str]) -> list[Note]:
+        notes = []
+        for cell in [c for c in self.cells if c.kind == "markdown"]:
+            for number, line in enumerate(source_lines(cell.source), start=1):
+                for match in _HEX.finditer(line):
+                    key = match.group()
+                    if key in keys or (
+                        is_clarifai_key(key) and _credential_context(line[: match.start()])
+                    ):
+                        text = (
+                            f"Clarifai key ({mask(key)}) in a markdown cell - remove it by hand: "
+                            "the notebook publishes it"
+                        )
+                        notes.append(Note("markdown", cell.number, number, match.start() + 1, text))
+        return notes
+
+    def _splice(self, sources: dict[int, str], cleared: set[tuple[int, int]]) -> str:
+        """The file's text with the new code cell `sources` and without the `cleared` outputs
+        (cell, output); every other byte as it was."""
+        edits: list[tuple[int, int, str]] = []
+        escape = self.text.isascii()
+        for cell in [c for c in self.cells if c.kind == "code"]:
+            assert isinstance(cell.span.members, dict)
+            source = sources.get(cell.number, cell.source)
+            if source != cell.source:
+                span = cell.span.members["source"]
+                edits.append((span.start, span.end, self._source(span, source, escape)))
+            outputs = cell.span.members["outputs"]
+            assert isinstance(outputs.members, list)
+            if any((cell.number, n) in cleared for n in range(1, len(outputs.members) + 1)):
+                kept = [
+                    self._raw(item)
+                    for number, item in enumerate(outputs.members, start=1)
+                    if (cell.number, number) not in cleared
+                ]
+                array = jsonspans.array(self.text, outputs, kept, _CELL_KEY_DEPTH)
+                edits.append((outputs.start, outputs.end, array))
+        text = self.text
+        for start, end, new in sorted(edits, reverse=True):
+            text = text[:start] + new + text[end:]
+        return text
+
+    def _source(self, span: jsonspans.Span, source: str, escape: bool) -> str:
+        """`source` encoded as the cell's source was: one string, or a list of lines in which
+        unchanged lines keep their bytes."""
+        if not isinstance(span.members, list):
+            return json.dumps(source, ensure_ascii=escape)
+        old = {json.loads(self._raw(item)): self._raw(item) for item in reversed(span.members)}
+        lines = [
+            old.get(line) or json.dumps(line, ensure_ascii=escape)
+            for line in source.splitlines(keepends=True)
+        ]
+        return jsonspans.array(self.text, span, lines, _CELL_KEY_DEPTH)
+
+
+def _validate(text: str) -> None:
+    """Raise NotReadable unless `text` is a valid nbformat 4 notebook.
+
+    `nbformat.reads` logs the invalid value, which may be a key, so the JSON is read here and
+    only `nbformat.validate` is called; its message is masked.
+    """
+    try:
+        document = json.loads(text)
+    except ValueError as error:
+        raise NotReadable(f"is not JSON ({error})") from None
+    version = document.get("nbformat") if isinstance(document, dict) else None
+    if not isinstance(version, int):
+        raise NotReadable("is not a notebook (it has no `nbformat` version)")
+    if version != 4:
+        raise NotReadable(
+            f"is an nbformat {version} notebook; convert it to version 4 with "
+            "`jupyter nbconvert --to notebook`"
+        )
+    import nbformat
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            nbformat.validate(document)
+        except nbformat.ValidationError as error:
+            message = redact(str(error.message).splitlines()[0], [])
+            raise NotReadable(f"is not a valid notebook ({message})") from None
+
+
+def _is_python(metadata: dict[str, Any]) -> bool:
+    language = metadata.get("kernelspec", {}).get("language")
+    return (language or metadata.get("language_info", {}).get("name")) in (None, "python")
+
+
+def _strings(value: Any) -> str:
+    """The text of an output: every string in it except base64 images."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(_strings(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(
+            _strings(item)
+            for key, item in value.items()
+            if not (key.startswith("image/") and key != "image/svg+xml")
+        )
+    return ""
+
+
+def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
+    for key in keys:
+        if key in text:
+            return key
+    for match in _AUTHORIZATION.finditer(text):
+        if is_clarifai_key(match[1]):
+            return match[1]
+    return None
+
+
+def _credential_context(before: str) -> bool:
+    """Whether the nearest label before a 32-hex value in prose names a credential.
+
+    A value in a URL's path (after `/`) is an id, as in `.../models/<id>/versions/<id>`.
+    """
+    if before.endswith("/"):
+        return False
+    for word in reversed(_WORD.findall(before[-_CONTEXT:])):
+        if {w.removesuffix("s") for w in name_words(word)} & _ID_WORDS:
+            return False
+        if is_credential_name(word, clarifai_file=True):
+            return True
+    return False
