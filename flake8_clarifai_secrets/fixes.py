@@ -57,10 +57,6 @@ class Plan:
     """variable -> the key it must hold, for every variable that a fix reads."""
 
 
-# Fixes that keep the variable the code names: a written or read variable.
-KEEPS_VARIABLE = frozenset({"env_read", "drop"})
-
-
 def refusal(finding: Finding, facts: Facts, config: Config) -> Optional[str]:
     if finding.fix is None:
         return "this form cannot be rewritten safely"
@@ -116,20 +112,17 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             if not reported:
                 continue
             reason = file.refusal or refusal(finding, file.facts, config)
-            assert reason is not None or finding.fix is not None
             binding = file.facts.bindings.get(index)
-            if reason is None and finding.fix is not None and finding.fix.kind in KEEPS_VARIABLE:
-                variable: Optional[str] = finding.target
-            else:
-                variable = file.facts.fallbacks.get(binding) if binding is not None else None
-            if reason is None and variable is not None:
-                reason = allocator.claim(variable, finding.secret)
+            claimed = None if reason else _claimed(finding, binding, file.facts)
+            if claimed is not None:
+                reason = allocator.claim(claimed, finding.secret)
+            named_variable = credential_variable(binding) if binding is not None else None
             if reason is not None:
                 decided[n, index] = Step(finding, refusal=reason)
-            elif variable is not None:
-                decided[n, index] = Step(finding, variable)
-            elif binding is not None and credential_variable(binding) is not None:
-                named.append((n, index, finding, credential_variable(binding) or ""))
+            elif claimed is not None:
+                decided[n, index] = Step(finding, claimed)
+            elif named_variable is not None:
+                named.append((n, index, finding, named_variable))
             else:
                 unnamed.append((n, index, finding))
     for n, index, finding, variable in named:
@@ -150,6 +143,19 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         if step.variable is not None:
             variables.setdefault(step.variable, step.finding.secret)
     return Plan(steps, variables)
+
+
+def _claimed(finding: Finding, binding: Optional[str], facts: Facts) -> Optional[str]:
+    """The variable the code itself says holds the key: the one a fallback or write names, or
+    the one that another value of the key's binding reads."""
+    assert finding.fix is not None
+    if finding.fix.kind in KEEPS_VARIABLE:
+        return finding.target
+    return facts.fallbacks.get(binding) if binding is not None else None
+
+
+# Fixes that keep the variable the code names: a written or read variable.
+KEEPS_VARIABLE = frozenset({"env_read", "drop"})
 
 
 def _base(finding: Finding, config: Config) -> str:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flake8.discover_files import expand_paths
+from flake8.exceptions import Flake8Exception
 from flake8.main.application import Application
 from flake8.processor import FileProcessor
 
@@ -24,7 +25,7 @@ _QUIET = ["--quiet", "--quiet"]
 
 
 class ConfigError(Exception):
-    """flake8 rejected its configuration; it has already printed why."""
+    """flake8 rejected its configuration or plugins; an empty message: flake8 printed why."""
 
 
 class Flake8:
@@ -32,8 +33,10 @@ class Flake8:
         application = Application()
         try:
             application.initialize(_QUIET)
-        except SystemExit as error:
-            raise ConfigError(str(error.code)) from None
+        except SystemExit:
+            raise ConfigError("") from None  # flake8's parser has printed the error
+        except Flake8Exception as error:  # a plugin that does not load, for one
+            raise ConfigError(f"flake8: {error}") from None
         self.options: argparse.Namespace = application.options
         self._guide: Any = application.guide
 

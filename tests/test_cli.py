@@ -574,3 +574,15 @@ def test_item_6_a_group_that_cannot_be_kept_is_not_written(
     assert err == "./bad.py: not processed: cannot keep its owner and group; not written\n"
     assert path.read_text() == fill(BAD)
     assert sorted(p.name for p in tree.iterdir()) == ["bad.py", "clean.py"]
+
+
+def test_a_plugin_flake8_cannot_load_is_a_configuration_error(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "setup.cfg").write_text(
+        "[flake8:local-plugins]\nextension =\n    XYZ = nowhere:Nothing\n"
+    )
+    code, _, err = run(tree, capsys=capsys)
+    assert code == cli.EXIT_USAGE
+    assert err.startswith("clarifai-secrets-fix: error: flake8: Flake8 failed to load plugin")
+    assert (tree / "bad.py").read_text() == fill(BAD)
