@@ -27,9 +27,7 @@ from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_argume
 from flake8_clarifai_secrets.os_import import with_os_import
 from flake8_clarifai_secrets.scan import facts
 
-_String = Union[
-    cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation
-]
+_String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
 # Parents in which `a + b` needs parentheses to stay one operand.
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"

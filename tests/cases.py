@@ -672,15 +672,15 @@ POSITIVE += [
     ),
     case(
         "CLR004 key pasted as the variable's name",
-        'import os\npat = os.getenv("<KEY>")\n',
+        'import os\npat = os.getenv("<KEY>")  # the Clarifai PAT\n',
         {"2:17 CLR004"},
-        'import os\npat = os.getenv("CLARIFAI_PAT")\n',
+        'import os\npat = os.getenv("CLARIFAI_PAT")  # the Clarifai PAT\n',
     ),
     case(
         "CLR004 key pasted as environ subscript",
-        'import os\npat = os.environ["<KEY>"]\n',
-        {"2:18 CLR004"},
-        'import os\npat = os.environ["CLARIFAI_PAT"]\n',
+        'from clarifai.client.user import User\nimport os\npat = os.environ["<KEY>"]\n',
+        {"3:18 CLR004"},
+        'from clarifai.client.user import User\nimport os\npat = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
         "CLR004 exported env magic",
@@ -721,6 +721,12 @@ POSITIVE += [
 ]
 
 NEGATIVE += [
+    case(
+        "a key pasted as a name, in a file that never names Clarifai",
+        'import os\npat = os.getenv("<KEY>")\n',
+        set(),
+        None,
+    ),
     case(
         "model and version ids beside a PAT",
         'from clarifai_grpc.grpc.api import service_pb2_grpc\nimport os\nPAT = os.environ["CLARIFAI_PAT"]\nMODEL_ID = "<KEY>"\nMODEL_VERSION_ID = "<KEY2>"\nINPUT_ID = "<KEY>"\nmetadata = (("authorization", "Key " + PAT),)\n',

@@ -142,13 +142,13 @@ def test_bytes_are_kept(
     (
         pytest.param(b"authorization = (\n", "does not parse (line 1)", id="syntax"),
         pytest.param(
-            b"x = '<KEY> \xff'\n",
+            b"CLARIFAI_PAT = '<KEY> \xff'\n",
             "cannot be decoded (invalid or missing encoding declaration)",
             id="decode",
         ),
-        pytest.param(b"x = '<KEY>'\0\n", "contains NUL bytes", id="NUL"),
+        pytest.param(b"CLARIFAI_PAT = '<KEY>'\0\n", "contains NUL bytes", id="NUL"),
         pytest.param(
-            b"# coding: nope\nx = '<KEY>'\n",
+            b"# coding: nope\nCLARIFAI_PAT = '<KEY>'\n",
             "cannot be decoded (unknown encoding: nope)",
             id="cookie",
         ),

@@ -44,7 +44,7 @@ def find_credentials(
     With `prefilter`, text tests first rule out the lines that cannot matter (see `engine`).
     Without it, the whole tree is walked: the tests check that both give the same findings.
     """
-    scan = Scan(lines)
+    scan = Scan(lines, env_var)
     if prefilter and not (scan.token_lines or scan.authorization_lines):
         return []
     return Detector(tree, scan, env_var, prefilter=prefilter).run()
@@ -52,7 +52,7 @@ def find_credentials(
 
 def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:
     """The cheap test on a file's bytes: False means `find_credentials` would find nothing."""
-    scan = Scan(source_lines(source.decode("utf-8", "surrogateescape")))
+    scan = Scan(source_lines(source.decode("utf-8", "surrogateescape")), env_var)
     return bool(scan.token_lines or scan.authorization_lines)
 
 

@@ -1,9 +1,11 @@
 """Text tests on a file's bytes: the lines that can hold a credential, before any tree work.
 
-Every finding sits at a literal whose text holds a credential-shaped token, or, for the
-`authorization` sinks that take any scheme, on a line that names `authorization`. So the cheap
-first question is whether the bytes hold such a token at all: `bytes.translate` maps the file to a
-small alphabet and `bytes.find` looks for runs, which costs far less than `ast.parse`.
+Every sink needs evidence that the text shows: an `authorization` key, the word `clarifai` (an
+import, a `CLARIFAI_*` name, a URL, a comment), the configured variable, or the variables of
+Clarifai's snippets. A file with none of them is done after a few `bytes.find`s. Otherwise, every
+finding sits at a literal whose text holds a credential-shaped token, or, for the `authorization`
+sinks that take any scheme, on a line that names `authorization`; `bytes.translate` maps the file
+to a small alphabet and `bytes.find` looks for runs, which costs far less than `ast.parse`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from flake8_clarifai_secrets.credentials import MIN_ENTROPY, entropy, is_legacy_
 
 AUTHORIZATION = b"authorization"
 CLARIFAI = b"clarifai"
-_DOCS_SNIPPET_NAMES = (b"USER_ID", b"APP_ID", b"PAT")
+_DOCS_SNIPPET_NAMES = (b"APP_ID", b"USER_ID", b"PAT")
 
 _HEX_DIGITS = b"0123456789abcdef"
 _WORD_CHARS = b"ghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
@@ -35,23 +37,37 @@ def _table(classes: dict[bytes, bytes]) -> bytes:
 # h: a lowercase hex digit; w: another character of a token; q: a quote; s: what may stand
 # between the two halves of a key split over `+`, a backslash and lines.
 _CLASSES = _table({_HEX_DIGITS: b"h", _WORD_CHARS: b"w", b"'\"": b"q", b" \t\r\n\\+(": b"s"})
-_TOKEN = _table({_HEX_DIGITS + _WORD_CHARS: b"w"})
-_HEX_RUN = b"h" * 32
-_LEGACY_RUN = b"w" * 28
+_H = ord("h")
+# A key split in two over `+`, a backslash or lines keeps at least half of it in one literal.
+_HALF_RUN = b"h" * 16
+_SPLIT_AFTER = re.compile(rb"q[s]*q?[s]*q[h]{4}")
+_SPLIT_BEFORE = re.compile(rb"[h]{4}q[s]*q?[s]*q$")
+# A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
+# (A pattern that starts with a literal character is searched fast.)
+_LEGACY_RUN = re.compile(rb"q[hw]{28}")
+_TOKEN_CLASSES = frozenset(b"hw")
 _LEGACY_MAX = 44
 _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
-_SPLIT = b"h" * 6 + b"q"
-_SPLIT_REST = re.compile(rb"q[s]*q?[s]*q[h]{4}")
 
 
 class Scan:
     """What the text tests learnt about one file."""
 
-    def __init__(self, lines: Sequence[str]) -> None:
+    def __init__(self, lines: Sequence[str], env_var: str) -> None:
         self.lines = lines
         self.data = "".join(lines).encode("utf-8", "surrogatepass")
         # bytes.lower() is faster than str.lower(), and no other character lowers to these words.
         self.lowered = self.data.lower()
+        self._env_var = env_var.lower().encode("utf-8", "surrogatepass")
+
+    @functools.cached_property
+    def evidence(self) -> bool:
+        """The file shows what some sink needs: without it, no literal can be reported."""
+        return (
+            self.clarifai_context
+            or AUTHORIZATION in self.lowered
+            or (CLARIFAI not in self._env_var and self._env_var in self.lowered)
+        )
 
     @functools.cached_property
     def clarifai_context(self) -> bool:
@@ -61,14 +77,18 @@ class Scan:
     @functools.cached_property
     def token_lines(self) -> list[int]:
         """The sorted lines that hold a credential-shaped token, whole or split in two."""
+        if not self.evidence:
+            return []
         classes = self.data.translate(_CLASSES)
-        found = set(self._hex_runs(classes)) | set(self._split_runs(classes))
+        found = set(self._hex_runs(classes))
         if self.clarifai_context:
-            found.update(self._legacy_runs())
+            found.update(self._legacy_runs(classes))
         return sorted(found)
 
     @functools.cached_property
     def authorization_lines(self) -> list[int]:
+        if AUTHORIZATION not in self.lowered:
+            return []
         return self.lines_naming(AUTHORIZATION, lowered=True)
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
@@ -96,41 +116,33 @@ class Scan:
         return list(itertools.accumulate(sizes))
 
     def _hex_runs(self, classes: bytes) -> list[int]:
+        """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`)."""
         found = []
-        at = classes.find(_HEX_RUN)
+        at = classes.find(_HALF_RUN)
         while at != -1:
-            end = at + len(_HEX_RUN)
-            while end < len(classes) and classes[end] in b"hw":
+            end = at + len(_HALF_RUN)
+            while end < len(classes) and classes[end] == _H:
                 end += 1
-            if (
-                end - at == len(_HEX_RUN)
-                and classes[at - 1 : at] != b"w"
-                and entropy(self.data[at:end].decode()) >= MIN_ENTROPY
-            ):
-                found.append(self.line_of(at))
-            at = classes.find(_HEX_RUN, end)
+            if end - at == 32 and classes[at - 1 : at] != b"w" and classes[end : end + 1] != b"w":
+                if entropy(self.data[at:end].decode()) >= MIN_ENTROPY:
+                    found.append(self.line_of(at))
+            elif end - at < 32:
+                after = _SPLIT_AFTER.match(classes, end)
+                before = _SPLIT_BEFORE.search(classes, max(0, at - 64), at)
+                if after is not None:
+                    found += [self.line_of(at), self.line_of(after.end() - 1)]
+                if before is not None:
+                    found += [self.line_of(before.start()), self.line_of(at)]
+            at = classes.find(_HALF_RUN, end)
         return found
 
-    def _split_runs(self, classes: bytes) -> list[int]:
+    def _legacy_runs(self, classes: bytes) -> list[int]:
         found = []
-        at = classes.find(_SPLIT)
-        while at != -1:
-            end = at + len(_SPLIT) - 1
-            rest = _SPLIT_REST.match(classes, end)
-            if rest is not None:
-                found += [self.line_of(at), self.line_of(rest.end() - 1)]
-            at = classes.find(_SPLIT, end + 1)
-        return found
-
-    def _legacy_runs(self) -> list[int]:
-        tokens = self.data.translate(_TOKEN)
-        found = []
-        at = tokens.find(_LEGACY_RUN)
-        while at != -1:
-            end = tokens.find(b" ", at)
-            end = len(tokens) if end == -1 else end
+        for match in _LEGACY_RUN.finditer(classes):
+            at, end = match.start() + 1, match.end()
+            while end < len(classes) and classes[end] in _TOKEN_CLASSES:
+                end += 1
             run = self.data[at:end]
-            # Long identifiers are runs too: most lack a digit or an upper-case letter.
             if (
                 end - at <= _LEGACY_MAX
                 and not run.islower()
@@ -138,7 +150,6 @@ class Scan:
                 and is_legacy_secret(run.decode("utf-8", "replace"))
             ):
                 found.append(self.line_of(at))
-            at = tokens.find(_LEGACY_RUN, end)
         return found
 
 

@@ -51,8 +51,9 @@ def pasted_name(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 def _pasted(node: Optional[ast.expr], context: Context) -> Iterator[Hit]:
+    """Only in a Clarifai file: elsewhere the key may be any service's."""
     text = string(node)
-    if node is not None and text is not None and is_clarifai_key(text):
+    if node is not None and text is not None and is_clarifai_key(text) and context.clarifai_file:
         yield Hit("CLR004", node, context.env_var, whole=Fix("name", context.span(node)))
 
 

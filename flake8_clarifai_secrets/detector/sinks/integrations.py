@@ -58,9 +58,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     qualname = context.qualname(node.func)
     row = _row(qualname)
     if row is None or not row.always:
-        evidence = [
-            k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS
-        ]
+        evidence = [k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS]
         evidence += node.args[:1]
         if not _names_clarifai(t for value in evidence for t in context.strings(value)):
             return
