@@ -559,9 +559,12 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
     moved = [step.finding for step in result.moved]
     left = [step.finding for step in result.left]
     texts = None
+    cells: dict[Finding, str] = {}
     if item.notebook is not None:
-        moved = [item.notebook.in_file(finding) for finding in moved]
-        left = [item.notebook.in_file(finding) for finding in left]
+        notebook = item.notebook
+        cells = {notebook.in_file(f): notebook.where(f.line, f.col) for f in [*moved, *left]}
+        moved = [notebook.in_file(finding) for finding in moved]
+        left = [notebook.in_file(finding) for finding in left]
         if run.args.format == "sarif" and result.new is not None:
             texts = (item.notebook.text, result.new.decode("utf-8"))
     elif run.args.format == "sarif" and result.new is not None:
@@ -573,6 +576,7 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
         run.settings.env_var,
         texts,
         [finding.secret for finding in item.findings],
+        cells,
     )
 
 

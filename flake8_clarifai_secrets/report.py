@@ -46,7 +46,11 @@ class Edit:
 
 @dataclass(frozen=True)
 class Reported:
-    """One finding as reports show it. `message` is masked and does not start with the code."""
+    """One finding as reports show it. `message` is masked and does not start with the code.
+
+    In a notebook, `cell` is where nbqa and editors show it (`cell_N:LINE:COL`), while the line
+    and column are its place in the file's own text, as SARIF regions and fixes must be.
+    """
 
     path: str
     line: int
@@ -55,6 +59,7 @@ class Reported:
     message: str
     fixable: bool
     edits: tuple[Edit, ...] = ()
+    cell: Optional[str] = None
 
 
 def rule_name(code: str) -> str:
@@ -127,6 +132,8 @@ def sarif_log(findings: Iterable[Reported], root: str) -> dict[str, Any]:
                 }
             ],
         }
+        if finding.cell is not None:
+            result["properties"] = {"cell": finding.cell}
         if finding.edits:
             result["fixes"] = [_fix(finding, location)]
         results.append(result)
@@ -184,6 +191,7 @@ def json_document(findings: Iterable[Reported], summary: Mapping[str, Any]) -> d
                 "code": finding.code,
                 "message": finding.message,
                 "fixable": finding.fixable,
+                **({} if finding.cell is None else {"cell": finding.cell}),
             }
             for finding in findings
         ],
@@ -198,10 +206,12 @@ def file_findings(
     env_var: str,
     texts: Optional[tuple[str, str]] = None,
     secrets: Iterable[str] = (),
+    cells: Mapping[Finding, str] = {},
 ) -> list[Reported]:
     """A file's moved (fixable) and left findings, in source order. With the file's `texts`
     before and after the fix, each moved finding carries the edits that fix it; no edit shows
-    any of `secrets` (every key in the file) or the findings' own keys."""
+    any of `secrets` (every key in the file) or the findings' own keys. `cells` places a
+    notebook's findings in its cells."""
     spans = []
     for finding in moved:
         assert finding.fix is not None
@@ -220,6 +230,7 @@ def file_findings(
             finding.message(env_var).removeprefix(finding.code + " "),
             fixable,
             fix,
+            cells.get(finding),
         )
         for finding, fixable, fix in sorted(found, key=lambda item: (item[0].line, item[0].col))
     ]

@@ -849,12 +849,14 @@ def test_json_and_sarif_place_notebook_findings_in_the_file(
     text = path.read_text()
     _, out, _ = _main(tmp_path, "--check", "--format", "json", "nb.ipynb", capsys=capsys)
     found = [(f["line"], f["column"], f["code"]) for f in json.loads(out)["findings"]]
+    assert [f["cell"] for f in json.loads(out)["findings"]] == ["cell_1:1:6", "cell_2:2:24"]
     lines = text.splitlines()
     starts = [lines[line - 1][column - 1 :] for line, column, _ in found]
     assert [code for _, _, code in found] == ["CLR004", "CLR001"]
     assert starts[0].startswith("CLARIFAI_PAT=") and starts[1].startswith("'Key ")
     _, out, _ = _main(tmp_path, "--check", "--format", "sarif", "nb.ipynb", capsys=capsys)
     results = json.loads(out)["runs"][0]["results"]
+    assert [r["properties"]["cell"] for r in results] == ["cell_1:1:6", "cell_2:2:24"]
     assert [r["locations"][0]["physicalLocation"]["region"] for r in results] == [
         {"startLine": line, "startColumn": column} for line, column, _ in found
     ]
