@@ -1,13 +1,18 @@
 from __future__ import annotations
 
 import ast
+import os
+from pathlib import Path
 
 import libcst as cst
+import pytest
 from libcst.codemod import CodemodContext
 
+from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
 from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.plugin import Plugin
+from tests.keys import GENERATED
 
 
 def messages(source: str) -> list[str]:
@@ -23,3 +28,16 @@ def results(source: str) -> set[str]:
 def fix(source: str, **kwargs: object) -> str:
     codemod = ReadKeyFromEnviron(CodemodContext(), **kwargs)  # type: ignore[arg-type]
     return codemod.transform_module(cst.parse_module(source)).code
+
+
+def run_cli(cwd: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """`clarifai-secrets-fix ARGS` in `cwd`: its exit code, standard output and error."""
+    before = os.getcwd()
+    os.chdir(cwd)
+    try:
+        code = cli.main([*args])
+    finally:
+        os.chdir(before)
+    out, err = capsys.readouterr()
+    assert not any(secret in out + err for secret in GENERATED)
+    return code, out, err

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from flake8_clarifai_secrets import cli
+from tests.helpers import run_cli
 from tests.keys import GENERATED, KEY, fill
 
 BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
@@ -15,15 +16,7 @@ GOOD = 'import os\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI
 
 
 def run(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = cli.main([*args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    assert not any(secret in out + err for secret in GENERATED)
-    return code, out, err
+    return run_cli(tmp_path, *args, capsys=capsys)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 
@@ -10,21 +9,14 @@ import pytest
 from dotenv import dotenv_values
 
 from flake8_clarifai_secrets import cli
-from tests.keys import GENERATED, KEY, KEY2, fill
+from tests.helpers import run_cli
+from tests.keys import KEY, KEY2, fill
 
 BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
 
 
 def run(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = cli.main(["-j", "1", *args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    assert not any(secret in out + err for secret in GENERATED)
-    return code, out, err
+    return run_cli(tmp_path, "-j", "1", *args, capsys=capsys)
 
 
 def git(tmp_path: Path, *args: str) -> None:

@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flake8_clarifai_secrets import cli
+from tests.helpers import run_cli
 from tests.cases import NEGATIVE, POSITIVE, Case
 from tests.keys import KEY, KEY2, fill
 
@@ -581,14 +582,7 @@ def test_nbqa_flake8_reports_what_the_fixer_reports(tmp_path: Path) -> None:
 
 
 def _main(tmp_path: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = cli.main(["-j", "1", *args])
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    return code, out, err
+    return run_cli(tmp_path, "-j", "1", *args, capsys=capsys)
 
 
 @pytest.fixture
