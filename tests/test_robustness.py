@@ -85,7 +85,7 @@ def test_plugin_never_raises_on_installed_files() -> None:
     with concurrent.futures.ProcessPoolExecutor(jobs) as pool:
         results = list(pool.map(_check_installed, [paths[n::jobs] for n in range(jobs)]))
     assert sum(r[0] for r in results) > 1000
-    assert sum(r[1] for r in results) > 100
+    assert sum(r[1] for r in results) > 50
     assert [path for r in results for path in r[2]] == []
 
 
