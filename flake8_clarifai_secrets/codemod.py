@@ -125,7 +125,14 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             result = result.with_changes(has_trailing_newline=False)
         if result is not tree:
             try:
-                compile(result.code, self.context.filename or "<fixed>", "exec", dont_inherit=True)
+                # A notebook's cells may `await` at the top level, as IPython allows.
+                compile(
+                    result.code,
+                    self.context.filename or "<fixed>",
+                    "exec",
+                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                    dont_inherit=True,
+                )
             except SyntaxError as error:
                 raise SkipFile(f"the rewrite does not compile (line {error.lineno})") from None
         return result

@@ -8,8 +8,9 @@ the notebook (`%%time`, `%%capture`, ...) are checked. tests/test_notebooks.py c
 rules against IPython's own.
 
 `%env` and `%set_env` become the call IPython makes for them,
-`get_ipython().run_line_magic("env", "NAME=VALUE")`, which the detector reads (CLR004) and the
-fixer removes, as in a script written by `jupyter nbconvert --to script`.
+`get_ipython().run_line_magic("env", "NAME=VALUE")`, and `!export NAME=VALUE` becomes
+`get_ipython().system("export NAME=VALUE")`: the detector reads both (CLR004) and the fixer
+removes them, as in a script written by `jupyter nbconvert --to script`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "
 _ESCAPED = re.compile(r"[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])")
 _HELP = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*")
 _ENV = re.compile(r"(?P<indent>[ \t]*)%(?P<magic>env|set_env)[ \t]+(?P<args>.*?)[ \t]*")
+# `!export NAME=VALUE`: IPython runs it in a shell, as `get_ipython().system(...)`.
+_EXPORT = re.compile(r"(?P<indent>[ \t]*)!(?P<args>export[ \t]+.*?)[ \t]*")
 
 
 class Masked(NamedTuple):
@@ -65,12 +68,17 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
         env = _ENV.fullmatch(body)
+        export = _EXPORT.fullmatch(body)
         if body.startswith("%%") and not "".join(lines[:i]).strip():
             mark = "# " + placeholder()
         elif env is not None and not continued and not body.endswith("\\"):
             call = f"{env['indent']}get_ipython().run_line_magic({env['magic']!r}, "
             mark = f"{call}{env['args']!r})  # {placeholder()}"
             columns[mark] = (len(call) + 1, env.start("args"))
+        elif export is not None and not continued and not body.endswith("\\"):
+            call = f"{export['indent']}get_ipython().system("
+            mark = f"{call}{export['args']!r})  # {placeholder()}"
+            columns[mark] = (len(call) + 1, export.start("args"))
         else:
             if continued:
                 pass

@@ -412,6 +412,12 @@ NEGATIVE = [
 # Detector v2: every kind of code issue 9 lists, each with its exact rewrite.
 POSITIVE += [
     case(
+        "CLR003 constants above the imports, as Clarifai's snippets put them",
+        'PAT = "<KEY>"\nimport os\nfrom clarifai.client.model import Model\nmodel = Model(url="u", pat=PAT)\n',
+        {"1:7 CLR003"},
+        'import os\n\nPAT = os.environ["CLARIFAI_PAT"]\nimport os\nfrom clarifai.client.model import Model\nmodel = Model(url="u", pat=PAT)\n',
+    ),
+    case(
         "CLR003 llama-stack provider config",
         'import os\nproviders = {"inference": [{"provider_type": "remote::clarifai", "config": {"PAT": "<KEY>"}}]}\n',
         {"2:84 CLR003"},
@@ -721,6 +727,12 @@ POSITIVE += [
 ]
 
 NEGATIVE += [
+    case(
+        "a Flask secret key of the v1 shape in a Clarifai file",
+        'from clarifai.client.model import Model\napp.secret_key = "<LEGACY>"\nSECRET_KEY = "<LEGACY>"\n',
+        set(),
+        None,
+    ),
     case(
         "a key pasted as a name, in a file that never names Clarifai",
         'import os\npat = os.getenv("<KEY>")\n',

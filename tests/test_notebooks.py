@@ -224,6 +224,25 @@ MAGICS = [
         ],
         id="%env and the code hold different keys: two variables",
     ),
+    pytest.param(
+        ['!export CLARIFAI_PAT="<KEY>"  # set your Clarifai PAT here', "x = 1"],
+        [f'cell_1:1:2: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        ["", "x = 1"],
+        id="!export in a shell escape is removed like %env",
+    ),
+    pytest.param(
+        [
+            "from clarifai.client.model import Model\nm = Model(url='u', pat='<KEY>')\n"
+            "r = await m.async_predict_by_bytes(b'hi')"
+        ],
+        [f'cell_1:2:24: CLR003 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "import os\n\nfrom clarifai.client.model import Model\n"
+            "m = Model(url='u', pat=os.environ[\"CLARIFAI_PAT\"])\n"
+            "r = await m.async_predict_by_bytes(b'hi')"
+        ],
+        id="a cell may await at the top level, as IPython allows",
+    ),
     pytest.param(["%env CLARIFAI_USER_ID=<KEY>"], [], None, id="not a credential variable"),
     pytest.param(["%env CLARIFAI_PAT=YOUR_PAT_HERE"], [], None, id="placeholder"),
     pytest.param(["%env CLARIFAI_PAT"], [], None, id="%env reads a variable"),

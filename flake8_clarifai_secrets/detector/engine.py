@@ -148,6 +148,8 @@ class Detector:
             return ()
         if accept is Accept.LEGACY and not is_legacy_secret(secret):
             return ()
+        if accept is Accept.HEX and is_legacy_secret(secret):
+            return ()
         return (token,)
 
     def _report(

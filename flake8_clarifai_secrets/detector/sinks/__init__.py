@@ -24,6 +24,7 @@ class Accept(enum.Enum):
     ANY = "a token with any scheme, or none"  # gRPC `authorization` metadata
     HEADER = "`Key <key>`, or `Bearer <key>` in a Clarifai file"  # HTTP `Authorization`
     KEY = "a Clarifai key, bare or after `Key`"  # clients, the environment, bindings
+    HEX = "a 32-hex Clarifai key, bare or after `Key`"  # names that do not say Clarifai
     LEGACY = "a legacy v1 client id, secret or access token"  # names that say `ID`
     EMBEDDED = "a Clarifai key anywhere in the text"  # command lines, `%env NAME=<key>`
 

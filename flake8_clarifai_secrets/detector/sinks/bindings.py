@@ -25,8 +25,11 @@ _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 def _accept(name: str, context: Context) -> Optional[Accept]:
     """Which credentials a binding to `name` reports, if any."""
     words = leaf(name).strip("[]'\"")
-    if is_credential_name(words, clarifai_file=context.clarifai_file):
+    if is_credential_name(words, clarifai_file=False):
         return Accept.KEY
+    if is_credential_name(words, clarifai_file=context.clarifai_file):
+        # `SECRET_KEY`, `token`: only a 32-hex value, not a Flask secret of the v1 shape.
+        return Accept.HEX
     if words == context.env_var:
         return Accept.KEY
     if is_legacy_name(words):
