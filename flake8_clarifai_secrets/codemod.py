@@ -24,7 +24,7 @@ from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, so
 from flake8_clarifai_secrets.flake8_config import Flake8
 from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_arguments
-from flake8_clarifai_secrets.os_import import with_os_import
+from flake8_clarifai_secrets.os_import import imports_os, with_os_import
 from flake8_clarifai_secrets.scan import facts
 
 _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
@@ -308,16 +308,27 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
         body, footer = self._keep_comments(original_node.body, updated_node.body)
         module = updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
-        needs_os = any(
-            self._ok(step) and step.finding.fix is not None and step.finding.fix.kind == "literal"
-            for step in self._literals.values()
-        ) or bool(self._env_reads)
+        uses = [span.line for span in self._env_reads] + [
+            span.line
+            for span, step in self._literals.items()
+            if self._ok(step) and step.finding.fix and step.finding.fix.kind == "literal"
+        ]
         for name in sorted(self._dropped_names):
-            if name == "os" and not needs_os:
+            if name == "os" and not uses:
                 RemoveImportsVisitor.remove_unused_import(self.context, "os")
             elif name != "os":
                 RemoveImportsVisitor.remove_unused_import(self.context, "os", name)
-        return with_os_import(module) if needs_os else module
+        if not uses or self._os_imported_before(original_node, min(uses)):
+            return module
+        return with_os_import(module)
+
+    def _os_imported_before(self, module: cst.Module, line: int) -> bool:
+        """Whether a module-level `import os` comes before `line`, where the fix first uses it."""
+        return any(
+            imports_os(statement)
+            and self.get_metadata(PositionProvider, statement).start.line < line
+            for statement in module.body
+        )
 
     def _keep_comments(
         self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]

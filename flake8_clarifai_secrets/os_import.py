@@ -36,7 +36,7 @@ def with_os_import(module: cst.Module) -> cst.Module:
     end = start
     while end < len(body) and _module_of(body[end]) is not None:
         end += 1
-    if any(_imports_os(statement) for statement in body[:end]):
+    if any(imports_os(statement) for statement in body[:end]):
         return module
     stdlib = [i for i in range(start, end) if _is_stdlib(_module_of(body[i]) or "")]
     plain = [i for i in stdlib if m.matches(body[i], m.SimpleStatementLine([m.Import()]))]
@@ -110,7 +110,7 @@ def _is_stdlib(module: str) -> bool:
     return module.partition(".")[0] in _STDLIB
 
 
-def _imports_os(statement: cst.BaseStatement) -> bool:
+def imports_os(statement: cst.BaseStatement) -> bool:
     return m.matches(
         statement,
         m.SimpleStatementLine(
