@@ -63,9 +63,9 @@ class Scan:
     @functools.cached_property
     def evidence(self) -> bool:
         """The file shows what some sink needs: without it, no literal can be reported."""
-        return (
+        return bool(
             self.clarifai_context
-            or AUTHORIZATION in self.lowered
+            or self.authorization_lines
             or (CLARIFAI not in self._env_var and self._env_var in self.lowered)
         )
 
@@ -87,8 +87,6 @@ class Scan:
 
     @functools.cached_property
     def authorization_lines(self) -> list[int]:
-        if AUTHORIZATION not in self.lowered:
-            return []
         return self.lines_naming(AUTHORIZATION, lowered=True)
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
