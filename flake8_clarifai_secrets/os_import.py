@@ -22,9 +22,7 @@ _IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os")
 
 
 def with_os_import(module: cst.Module) -> cst.Module:
-    """`module` with `import os` at the top, unless its leading imports have one: an `import os`
-    below some code (Clarifai's snippets set their constants first) comes too late for a fix
-    above it."""
+    """`module` with `import os` added at the top; the caller knows that none comes in time."""
     body = list(module.body)
     start = 0
     if body and m.matches(body[0], m.SimpleStatementLine([m.Expr(m.SimpleString())])):
@@ -36,8 +34,6 @@ def with_os_import(module: cst.Module) -> cst.Module:
     end = start
     while end < len(body) and _module_of(body[end]) is not None:
         end += 1
-    if any(imports_os(statement) for statement in body[:end]):
-        return module
     stdlib = [i for i in range(start, end) if _is_stdlib(_module_of(body[i]) or "")]
     plain = [i for i in stdlib if m.matches(body[i], m.SimpleStatementLine([m.Import()]))]
     later = [i for i in plain if (_module_of(body[i]) or "").lower() > "os"]

@@ -141,9 +141,13 @@ class Context:
             self._walked.update(missing)
             self.collect(self.walker.near(missing))
 
-    def collect(self, nodes: Iterable[tuple[ast.AST, Scope]], lines: Iterable[int] = ()) -> None:
-        """Index the bindings among `nodes`, which are every node that spans `lines`."""
+    def collect(
+        self, nodes: Iterable[tuple[ast.AST, Scope]], lines: Iterable[int] = ()
+    ) -> list[tuple[str, ast.expr]]:
+        """Index the bindings among `nodes`, which are every node that spans `lines`; return
+        the (name, value) pairs that were new."""
         self._walked.update(lines)
+        found = []
         for node, scope in nodes:
             if id(node) in self._seen:
                 continue
@@ -152,11 +156,13 @@ class Context:
                 name = dotted(target)
                 if name is None:
                     continue
+                found.append((name, value))
                 self._bindings[name].append((value, scope))
                 self._scoped[name, id(scope)].append((value, scope))
                 self._bound_to.setdefault(id(value), name)
                 if isinstance(value, ast.Dict):
                     self._collect_entries(name, value, scope)
+        return found
 
     def _collect_entries(self, name: str, value: ast.Dict, scope: Scope) -> None:
         for key, entry in zip(value.keys, value.values):

@@ -23,22 +23,22 @@ from flake8_clarifai_secrets.credentials import (
     names_a_credential,
     names_something_else,
 )
-from flake8_clarifai_secrets.detector.context import Context, bound_pairs
+from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, dotted, leaf
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
     Template,
+    carries,
     joined,
     literal_text,
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
-_STRING_CALLS = frozenset({"format", "strip", "lstrip", "rstrip", "str", "dict"})
 
 
 class Detector:
@@ -86,11 +86,9 @@ class Detector:
         for _ in range(MAX_HOPS + 1):
             new = [pair for pair in self.context.walker.near(frontier) if id(pair[0]) not in nodes]
             nodes.update((id(pair[0]), pair) for pair in new)
-            self.context.collect(new, frontier)
             more: set[int] = set()
-            for target, value in (pair for node, _ in new for pair in bound_pairs(node)):
-                name = dotted(target)
-                if name is None or not _carries(value):
+            for name, value in self.context.collect(new, frontier):
+                if not carries(value):
                     continue
                 identifier = leaf(name)
                 if identifier not in followed:
@@ -197,35 +195,3 @@ def _part_at(template: Template, token: Token) -> Optional[tuple[Part, int]]:
             return (part, token.start - position) if part.origin is not None else None
         position = end
     return None
-
-
-def _carries(value: ast.expr) -> bool:
-    """Whether a string, or a name's value, can pass through `value` unchanged (roughly)."""
-    todo = [value]
-    while todo:
-        node = todo.pop()
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
-                return True
-        elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
-            if dotted(node) is not None:
-                return True
-            if isinstance(node, ast.Subscript):
-                todo.append(node.value)
-        elif isinstance(node, ast.Call):
-            func = node.func
-            if leaf(dotted(func) or "") in _STRING_CALLS or (
-                isinstance(func, ast.Attribute) and func.attr in _STRING_CALLS
-            ):
-                todo += [*node.args, *(k.value for k in node.keywords)]
-                if isinstance(func, ast.Attribute):
-                    todo.append(func.value)
-            elif leaf(dotted(func) or "") in ("Field", "field", "SecretStr", "Secret"):
-                todo += [*node.args, *(k.value for k in node.keywords)]
-        elif isinstance(
-            node,
-            (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict,
-             ast.Tuple, ast.List, ast.Set, ast.Starred),
-        ):  # fmt: skip
-            todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
-    return False

@@ -28,6 +28,9 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 # Methods and functions that hand back their string (as far as a credential in it goes).
 _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
+# Calls that wrap a field's default: pydantic `Field`, dataclasses `field`, attrs, `SecretStr`.
+WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib"})
+_PASS_THROUGH = _SAME_STRING | WRAPPERS | {"format", "str", "dict"}
 
 
 class Part(NamedTuple):
@@ -256,3 +259,33 @@ class Values:
 
 def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
     return {string(key): value for key, value in zip(node.keys, node.values) if key is not None}
+
+
+def carries(value: ast.expr) -> bool:
+    """Whether a string, or a name's value, may pass through `value` unchanged: a cheap
+    over-approximation of what `Values` follows, used to decide which names to follow."""
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Constant):
+            if isinstance(node.value, str):
+                return True
+        elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
+            if dotted(node) is not None:
+                return True
+            if isinstance(node, ast.Subscript):
+                todo.append(node.value)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
+            if name is not None and name.rpartition(".")[2] in _PASS_THROUGH:
+                todo += [*node.args, *(k.value for k in node.keywords)]
+                if isinstance(func, ast.Attribute):
+                    todo.append(func.value)
+        elif isinstance(
+            node,
+            (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict,
+             ast.Tuple, ast.List, ast.Set, ast.Starred),
+        ):  # fmt: skip
+            todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
+    return False

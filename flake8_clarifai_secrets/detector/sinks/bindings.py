@@ -16,9 +16,8 @@ from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_na
 from flake8_clarifai_secrets.detector.context import Context, bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+from flake8_clarifai_secrets.detector.values import WRAPPERS
 
-# Calls that wrap a field's default: pydantic `Field`, dataclasses `field`, attrs, `SecretStr`.
-_WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib"})
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 
 
@@ -39,7 +38,7 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
 
 def _unwrap(value: ast.expr) -> ast.expr:
     """`Field(default="<key>")` -> `"<key>"`."""
-    if isinstance(value, ast.Call) and leaf(dotted(value.func) or "") in _WRAPPERS:
+    if isinstance(value, ast.Call) and leaf(dotted(value.func) or "") in WRAPPERS:
         default = next((k.value for k in value.keywords if k.arg == "default"), None)
         if default is None and value.args:
             default = value.args[0]
