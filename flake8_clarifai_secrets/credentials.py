@@ -77,10 +77,10 @@ def is_placeholder(text: str) -> bool:
     )
 
 
-def is_clarifai_key(text: str) -> bool:
-    """A Clarifai API key or PAT, or a legacy v1 client id, secret or access token."""
-    return (_KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY) or is_legacy_secret(
-        text
+def is_clarifai_key(text: str, *, legacy: bool = True) -> bool:
+    """A Clarifai API key or PAT, or, with `legacy`, a v1 client id, secret or access token."""
+    return (_KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY) or (
+        legacy and is_legacy_secret(text)
     )
 
 
@@ -100,18 +100,18 @@ def is_generic_secret(text: str) -> bool:
     )
 
 
-def find_token(value: str, *, any_scheme: bool) -> Token | None:
+def find_token(value: str, *, any_scheme: bool, legacy: bool = True) -> Token | None:
     """Find the credential in an authorization-style value such as `Key <PAT>` or a bare PAT.
 
     With `any_scheme`, any scheme word and any secret-looking token count; otherwise only a
-    Clarifai key, bare or after `Key`.
+    Clarifai key (with `legacy`, also a v1 credential), bare or after `Key`.
     """
     match = _VALUE.fullmatch(value) if len(value) <= MAX_VALUE else None
     if match is None:
         return None
     scheme, token = match["scheme"], match["token"]
     clarifai = scheme is None or scheme.lower() == "key"
-    if clarifai and is_clarifai_key(token):
+    if clarifai and is_clarifai_key(token, legacy=legacy):
         return Token(match.start("token"), match.end("token"), scheme, True)
     if any_scheme and is_generic_secret(token):
         return Token(match.start("token"), match.end("token"), scheme, False)

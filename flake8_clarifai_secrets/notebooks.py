@@ -30,7 +30,8 @@ from flake8_clarifai_secrets.detector import Finding, Span, might_hold_credentia
 from flake8_clarifai_secrets.magics import Masked, is_foreign, unmask
 from flake8_clarifai_secrets.magics import mask as mask_magics
 
-_HEX_BYTES = re.compile(rb"[0-9a-f]{32}")
+# Half a key: a key split over lines in a cell is split over JSON strings too.
+_HEX_BYTES = re.compile(rb"[0-9a-f]{16}")
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 _AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -78,7 +79,8 @@ class _Cell:
 
 
 def may_hold_credentials(data: bytes, env_var: str) -> bool:
-    """The cheap test: the detector's, or 32 hex digits in a row (in an output or markdown)."""
+    """The cheap test: the detector's, or half a key's hex digits in a row (in an output, in
+    markdown, or a key split over lines)."""
     return might_hold_credentials(data, env_var) or _HEX_BYTES.search(data) is not None
 
 

@@ -127,6 +127,18 @@ POSITIVE = [
         None,
     ),
     case(
+        "CLR001 bearer token bound away from the metadata",
+        "TOKEN = '<TOKEN>'\n\ndef meta():\n    return (('authorization', 'Bearer ' + TOKEN),)\n",
+        {"1:9 CLR001"},
+        None,
+    ),
+    case(
+        "CLR001 token after its scheme, bound away from the metadata",
+        "AUTH = 'Bearer  <TOKEN>'\nmetadata = [('authorization', AUTH)]\n",
+        {"1:8 CLR001"},
+        None,
+    ),
+    case(
         "CLR001 non-ascii text before the literal",
         "import os\nm = ('authorization', 'Key <KEY>') if 'café' else ('authorization', 'Key <KEY>')\n",
         {"2:23 CLR001", "2:96 CLR001"},
@@ -730,6 +742,13 @@ NEGATIVE += [
     case(
         "a Flask secret key of the v1 shape in a Clarifai file",
         'from clarifai.client.model import Model\napp.secret_key = "<LEGACY>"\nSECRET_KEY = "<LEGACY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a v1-shaped value in a file that never names the v1 API",
+        'from clarifai.client.model import Model\nmodel = Model(url, pat="<LEGACY>")\n'
+        'CLARIFAI_USER_ID = "<LEGACY2>"\n',
         set(),
         None,
     ),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 import string
 
-from flake8_clarifai_secrets.credentials import entropy
+from flake8_clarifai_secrets.credentials import entropy, is_generic_secret
 
 GENERATED: set[str] = set()
 
@@ -33,9 +33,11 @@ def synthetic_legacy_secret(length: int = 40) -> str:
 
 def synthetic_token() -> str:
     """A random non-Clarifai bearer token."""
-    token = "sk-" + secrets.token_urlsafe(24)
-    GENERATED.add(token)
-    return token
+    while True:
+        token = "sk-" + secrets.token_urlsafe(24)
+        if is_generic_secret(token):
+            GENERATED.add(token)
+            return token
 
 
 KEY = synthetic_key()

@@ -133,7 +133,7 @@ def test_bytes_are_kept(
 @pytest.mark.parametrize(
     ("content", "reason"),
     (
-        pytest.param(b"authorization = (\n", "does not parse (line 1)", id="syntax"),
+        pytest.param(b"CLARIFAI_PAT = ('<KEY>'\n", "does not parse (line 1)", id="syntax"),
         pytest.param(
             b"CLARIFAI_PAT = '<KEY> \xff'\n",
             "cannot be decoded (invalid or missing encoding declaration)",

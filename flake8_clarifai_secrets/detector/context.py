@@ -54,6 +54,11 @@ class Context:
     def clarifai_file(self) -> bool:
         return self.scan.clarifai_context
 
+    @property
+    def legacy_file(self) -> bool:
+        """The file names the v1 API: only then does a v1-shaped value count as a credential."""
+        return self.scan.legacy_context
+
     def is_credential_var(self, name: str) -> bool:
         """A Clarifai credential variable: `CLARIFAI_PAT`, `CLARIFAI_API_KEY`, the configured one.
 

@@ -74,12 +74,12 @@ class Detector:
             return list(walker.everything()), None
         if not self._scan.token_lines:
             # Only gRPC metadata takes tokens that are not shaped like a Clarifai key.
-            return list(walker.near(self._scan.authorization_lines)), metadata_pair
+            return list(walker.near(self._scan.metadata_lines)), metadata_pair
         return self._relevant_nodes(), None
 
     def _relevant_nodes(self) -> list[tuple[ast.AST, Scope]]:
         nodes: dict[int, tuple[ast.AST, Scope]] = {}
-        lines = set(self._scan.token_lines) | set(self._scan.authorization_lines)
+        lines = set(self._scan.token_lines) | set(self._scan.metadata_lines)
         frontier = sorted(lines)
         followed: set[str] = set()
         # A value crosses at most MAX_HOPS names on its way from a literal to a sink.
@@ -133,7 +133,8 @@ class Detector:
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
             return find_embedded(text)
-        token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER))
+        legacy = self.context.legacy_file
+        token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:
             return ()
         secret = text[token.start : token.end]
@@ -141,7 +142,8 @@ class Detector:
         if accept is Accept.HEADER:
             if scheme == "key" and token.clarifai:
                 return (token,)
-            if scheme == "bearer" and self.context.clarifai_file and is_clarifai_key(secret):
+            clarifai_file = self.context.clarifai_file
+            if scheme == "bearer" and clarifai_file and is_clarifai_key(secret, legacy=legacy):
                 return (token._replace(clarifai=True),)
             return ()
         if accept is Accept.LEGACY and not is_legacy_secret(secret):

@@ -14,9 +14,14 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
-from flake8_clarifai_secrets.credentials import MIN_ENTROPY, entropy, is_legacy_secret
+from flake8_clarifai_secrets.credentials import (
+    MIN_ENTROPY,
+    entropy,
+    is_generic_secret,
+    is_legacy_secret,
+)
 
 AUTHORIZATION = b"authorization"
 CLARIFAI = b"clarifai"
@@ -34,14 +39,30 @@ def _table(classes: dict[bytes, bytes]) -> bytes:
     return bytes(table)
 
 
-# h: a lowercase hex digit; w: another character of a token; q: a quote; s: what may stand
-# between the two halves of a key split over `+`, a backslash and lines.
-_CLASSES = _table({_HEX_DIGITS: b"h", _WORD_CHARS: b"w", b"'\"": b"q", b" \t\r\n\\+(": b"s"})
+# h: a lowercase hex digit; w: another character of a name or key; p: another character of a
+# token; q: a quote; s and o (`+`): what may stand between the two halves of a key split over
+# `+`, a backslash and lines.
+_CLASSES = _table(
+    {
+        _HEX_DIGITS: b"h",
+        _WORD_CHARS: b"w",
+        b".~/=": b"p",
+        b"'\"": b"q",
+        b" \t\r\n\\(": b"s",
+        b"+": b"o",
+    }
+)
 _H = ord("h")
 # A key split in two over `+`, a backslash or lines keeps at least half of it in one literal.
 _HALF_RUN = b"h" * 16
-_SPLIT_AFTER = re.compile(rb"q[s]*q?[s]*q[h]{4}")
-_SPLIT_BEFORE = re.compile(rb"[h]{4}q[s]*q?[s]*q$")
+_SPLIT_AFTER = re.compile(rb"q[so]*q?[so]*q[h]{4}")
+_SPLIT_BEFORE = re.compile(rb"[h]{4}q[so]*q?[so]*q$")
+# gRPC metadata takes a token of any shape: one literal holds it, from its start or after its
+# scheme word and spaces. A pair's key ends with a quote, and a comma comes next.
+_SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
+_PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
+# The v1 API's clients and credential names; only a file that names them holds v1 credentials.
+_V1_NAMES = re.compile(rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper))")
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q[hw]{28}")
@@ -51,56 +72,54 @@ _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
 
 
 class Scan:
-    """What the text tests learnt about one file."""
+    """What the text tests learnt about one file; each test runs only if the ones before leave
+    it open, as most files are done after the evidence words."""
 
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
         self.lines = lines
-        self.data = "".join(lines).encode("utf-8", "surrogatepass")
+        self.data = data = "".join(lines).encode("utf-8", "surrogatepass")
         # bytes.lower() is faster than str.lower(), and no other character lowers to these words.
-        self.lowered = self.data.lower()
-        self._env_var = env_var.lower().encode("utf-8", "surrogatepass")
-
-    @functools.cached_property
-    def evidence(self) -> bool:
-        """The file shows what some sink needs: without it, no literal can be reported."""
-        return bool(
+        self.lowered = lowered = data.lower()
+        self.clarifai_context = CLARIFAI in lowered or all(w in data for w in _DOCS_SNIPPET_NAMES)
+        variable = env_var.lower().encode("utf-8", "surrogatepass")
+        # What some sink needs: without it, no literal can be reported.
+        self.evidence = (
             self.clarifai_context
-            or self.authorization_lines
-            or (CLARIFAI not in self._env_var and self._env_var in self.lowered)
+            or AUTHORIZATION in lowered
+            or (CLARIFAI not in variable and variable in lowered)
         )
+        self.legacy_context = False
+        self.token_lines: list[int] = []
+        self.metadata_lines: list[int] = []
+        self._classes = b""
+        if self.evidence:
+            self.legacy_context = self.clarifai_context and _V1_NAMES.search(lowered) is not None
+            self._classes = data.translate(_CLASSES)
+            self.token_lines = self._token_lines()
+            self.metadata_lines = self._metadata_lines()
 
     @functools.cached_property
-    def clarifai_context(self) -> bool:
-        """The file names Clarifai anywhere, or defines the variables of Clarifai's snippets."""
-        return CLARIFAI in self.lowered or all(word in self.data for word in _DOCS_SNIPPET_NAMES)
-
-    @functools.cached_property
-    def token_lines(self) -> list[int]:
-        """The sorted lines that hold a credential-shaped token, whole or split in two."""
-        if not self.evidence:
+    def scheme_lines(self) -> list[int]:
+        """The sorted lines with a literal that holds a token of any shape, if the file has gRPC
+        metadata pairs: only there can a literal hold a credential without a key's shape."""
+        if not self.metadata_lines:
             return []
-        classes = self.data.translate(_CLASSES)
-        found = set(self._hex_runs(classes))
-        if self.clarifai_context:
-            found.update(self._legacy_runs(classes))
+        found = set()
+        for match in _SCHEME_RUN.finditer(self._classes):
+            run = self.data[match.start(1) : match.end(1)]
+            if run.translate(None, _NOT_DIGITS) and is_generic_secret(
+                run.decode("utf-8", "replace")
+            ):
+                found.add(self.line_of(match.start(1)))
         return sorted(found)
-
-    @functools.cached_property
-    def authorization_lines(self) -> list[int]:
-        return self.lines_naming(AUTHORIZATION, lowered=True)
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
         """The sorted lines on which `word` stands as a whole identifier."""
-        text = self.lowered if lowered else self.data
         found: list[int] = []
-        at = text.find(word)
-        while at != -1:
-            end = at + len(word)
-            if not _is_word_byte(text, at - 1) and not _is_word_byte(text, end):
-                line = self.line_of(at)
-                if not found or found[-1] != line:
-                    found.append(line)
-            at = text.find(word, end)
+        for at in self._naming(word, lowered=lowered):
+            line = self.line_of(at)
+            if not found or found[-1] != line:
+                found.append(line)
         return found
 
     def line_of(self, offset: int) -> int:
@@ -112,6 +131,33 @@ class Scan:
             return list(itertools.accumulate(map(len, self.lines)))
         sizes = (len(line.encode("utf-8", "surrogatepass")) for line in self.lines)
         return list(itertools.accumulate(sizes))
+
+    def _naming(self, word: bytes, *, lowered: bool) -> Iterator[int]:
+        """Where `word` stands as a whole identifier."""
+        text = self.lowered if lowered else self.data
+        at = text.find(word)
+        while at != -1:
+            end = at + len(word)
+            if not _is_word_byte(text, at - 1) and not _is_word_byte(text, end):
+                yield at
+            at = text.find(word, end)
+
+    def _token_lines(self) -> list[int]:
+        """The sorted lines that hold a credential-shaped token, whole or split in two."""
+        found = set(self._hex_runs(self._classes))
+        if self.legacy_context:
+            found.update(self._legacy_runs(self._classes))
+        return sorted(found)
+
+    def _metadata_lines(self) -> list[int]:
+        """The sorted lines where `authorization` is a pair's first item: `("authorization", x)`."""
+        return sorted(
+            {
+                self.line_of(at)
+                for at in self._naming(AUTHORIZATION, lowered=True)
+                if _PAIR_KEY_END.match(self.lowered, at + len(AUTHORIZATION))
+            }
+        )
 
     def _hex_runs(self, classes: bytes) -> list[int]:
         """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`)."""

@@ -53,7 +53,12 @@ def pasted_name(node: ast.AST, context: Context) -> Iterator[Hit]:
 def _pasted(node: Optional[ast.expr], context: Context) -> Iterator[Hit]:
     """Only in a Clarifai file: elsewhere the key may be any service's."""
     text = string(node)
-    if node is not None and text is not None and is_clarifai_key(text) and context.clarifai_file:
+    if (
+        node is not None
+        and text is not None
+        and context.clarifai_file
+        and is_clarifai_key(text, legacy=context.legacy_file)
+    ):
         yield Hit("CLR004", node, context.env_var, whole=Fix("name", context.span(node)))
 
 

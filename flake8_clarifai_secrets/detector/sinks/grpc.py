@@ -9,14 +9,15 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import string
 
-METADATA_KEYS = frozenset({"authorization", "x-clarifai-session-token"})
+# A key of any shape counts in `authorization`; a session token is a Clarifai key.
+METADATA_KEYS = {"authorization": Accept.ANY, "x-clarifai-session-token": Accept.KEY}
 
 
 @sink(ast.Tuple, ast.List)
 def metadata_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`("authorization", "Key <key>")`: any 2-tuple or 2-list, with any scheme."""
+    """`("authorization", "Key <key>")`: any 2-tuple or 2-list."""
     assert isinstance(node, (ast.Tuple, ast.List))
     if len(node.elts) == 2:
         key = string(node.elts[0])
         if key is not None and key.lower() in METADATA_KEYS:
-            yield Hit("CLR001", node.elts[1], key, Accept.ANY)
+            yield Hit("CLR001", node.elts[1], key, METADATA_KEYS[key.lower()])
