@@ -62,6 +62,8 @@ _SPLIT_BEFORE = re.compile(rb"[h]{4}q[so]*q?[so]*q$")
 _SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
 _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
 # The v1 API's clients and credential names; only a file that names them holds v1 credentials.
+# The first pattern is a fast superset of the second (`ClarifaiAuthHelper` is not v1).
+_V1_PREFIX = re.compile(rb"clarifai_?(?:ap|id|cl|se|au)")
 _V1_NAMES = re.compile(rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper))")
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
@@ -93,7 +95,9 @@ class Scan:
         self.metadata_lines: list[int] = []
         self._classes = b""
         if self.evidence:
-            self.legacy_context = self.clarifai_context and _V1_NAMES.search(lowered) is not None
+            self.legacy_context = self.clarifai_context and any(
+                _V1_NAMES.match(lowered, match.start()) for match in _V1_PREFIX.finditer(lowered)
+            )
             self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             self.metadata_lines = self._metadata_lines()
