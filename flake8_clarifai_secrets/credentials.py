@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -63,8 +64,10 @@ class Token(NamedTuple):
     clarifai: bool
 
 
+@functools.lru_cache(maxsize=1024)
 def entropy(text: str) -> float:
-    """Shannon entropy in bits per character."""
+    """Shannon entropy in bits per character. (A file's checks ask it of one token several
+    times.)"""
     counts = Counter(text).values()
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
 

@@ -45,7 +45,7 @@ def find_credentials(
     Without it, the whole tree is walked: the tests check that both give the same findings.
     """
     scan = Scan(lines, env_var)
-    if prefilter and not (scan.token_lines or scan.scheme_lines):
+    if prefilter and not scan.may_hold:
         return []
     return Detector(tree, scan, env_var, prefilter=prefilter).run()
 
@@ -53,7 +53,7 @@ def find_credentials(
 def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:
     """The cheap test on a file's bytes: False means `find_credentials` would find nothing."""
     scan = Scan(source_lines(source.decode("utf-8", "surrogateescape")), env_var)
-    return bool(scan.token_lines or scan.scheme_lines)
+    return scan.may_hold
 
 
 def source_lines(code: str) -> list[str]:

@@ -15,6 +15,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
+from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
     MIN_ENTROPY,
@@ -83,17 +84,21 @@ class Scan:
         # bytes.lower() is faster than str.lower(), and no other character lowers to these words.
         self.lowered = lowered = data.lower()
         self.clarifai_context = CLARIFAI in lowered or all(w in data for w in _DOCS_SNIPPET_NAMES)
-        variable = env_var.lower().encode("utf-8", "surrogatepass")
+        variable = _lowered_variable(env_var)
         # What some sink needs: without it, no literal can be reported.
         self.evidence = (
             self.clarifai_context
             or AUTHORIZATION in lowered
-            or (CLARIFAI not in variable and variable in lowered)
+            or (variable is not None and variable in lowered)
         )
         self.legacy_context = False
         self.token_lines: list[int] = []
         self.metadata_lines: list[int] = []
+        # Whether a literal may hold a credential: a key-shaped token, or a token of any shape
+        # where gRPC metadata pairs may take it.
+        self.may_hold = False
         self._classes = b""
+        self._ends: Optional[list[int]] = None
         if self.evidence:
             self.legacy_context = self.clarifai_context and any(
                 _V1_NAMES.match(lowered, match.start()) for match in _V1_PREFIX.finditer(lowered)
@@ -101,21 +106,9 @@ class Scan:
             self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             self.metadata_lines = self._metadata_lines()
-
-    @functools.cached_property
-    def scheme_lines(self) -> list[int]:
-        """The sorted lines with a literal that holds a token of any shape, if the file has gRPC
-        metadata pairs: only there can a literal hold a credential without a key's shape."""
-        if not self.metadata_lines:
-            return []
-        found = set()
-        for match in _SCHEME_RUN.finditer(self._classes):
-            run = self.data[match.start(1) : match.end(1)]
-            if run.translate(None, _NOT_DIGITS) and is_generic_secret(
-                run.decode("utf-8", "replace")
-            ):
-                found.add(self.line_of(match.start(1)))
-        return sorted(found)
+            self.may_hold = bool(self.token_lines) or (
+                bool(self.metadata_lines) and self._holds_any_token()
+            )
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
         """The sorted lines on which `word` stands as a whole identifier."""
@@ -127,24 +120,22 @@ class Scan:
         return found
 
     def line_of(self, offset: int) -> int:
+        if self._ends is None:
+            if len(self.data) == sum(map(len, self.lines)):
+                self._ends = list(itertools.accumulate(map(len, self.lines)))
+            else:
+                sizes = (len(line.encode("utf-8", "surrogatepass")) for line in self.lines)
+                self._ends = list(itertools.accumulate(sizes))
         return bisect.bisect_right(self._ends, offset) + 1
-
-    @functools.cached_property
-    def _ends(self) -> list[int]:
-        if len(self.data) == sum(map(len, self.lines)):
-            return list(itertools.accumulate(map(len, self.lines)))
-        sizes = (len(line.encode("utf-8", "surrogatepass")) for line in self.lines)
-        return list(itertools.accumulate(sizes))
 
     def _naming(self, word: bytes, *, lowered: bool) -> Iterator[int]:
         """Where `word` stands as a whole identifier."""
         text = self.lowered if lowered else self.data
-        at = text.find(word)
-        while at != -1:
-            end = at + len(word)
-            if not _is_word_byte(text, at - 1) and not _is_word_byte(text, end):
-                yield at
-            at = text.find(word, end)
+        # bytes.find rules out most files faster than the pattern does.
+        first = text.find(word)
+        if first == -1:
+            return iter(())
+        return (match.start() for match in _whole_word(word).finditer(text, first))
 
     def _token_lines(self) -> list[int]:
         """The sorted lines that hold a credential-shaped token, whole or split in two."""
@@ -162,6 +153,15 @@ class Scan:
                 if _PAIR_KEY_END.match(self.lowered, at + len(AUTHORIZATION))
             }
         )
+
+    def _holds_any_token(self) -> bool:
+        """A literal holds a token of any shape, from its start or after a scheme word."""
+        for match in _SCHEME_RUN.finditer(self._classes):
+            run = self.data[match.start(1) : match.end(1)]
+            # The run is ASCII: it is made of the classes of ASCII characters.
+            if run.translate(None, _NOT_DIGITS) and is_generic_secret(run.decode("ascii")):
+                return True
+        return False
 
     def _hex_runs(self, classes: bytes) -> list[int]:
         """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`)."""
@@ -201,5 +201,17 @@ class Scan:
         return found
 
 
-def _is_word_byte(text: bytes, at: int) -> bool:
-    return 0 <= at < len(text) and (text[at : at + 1].isalnum() or text[at] == ord("_"))
+@functools.lru_cache(maxsize=None)
+def _lowered_variable(env_var: str) -> Optional[bytes]:
+    """The configured variable as the evidence test looks for it, unless it names Clarifai, as
+    files that name Clarifai are already evidence."""
+    variable = env_var.lower().encode("utf-8", "surrogatepass")
+    return None if CLARIFAI in variable else variable
+
+
+@functools.lru_cache(maxsize=1024)
+def _whole_word(word: bytes) -> re.Pattern[bytes]:
+    """`word` with no identifier character on either side; the word comes first in the pattern,
+    so that it is searched as fast as `bytes.find` does."""
+    escaped = re.escape(word)
+    return re.compile(escaped + rb"(?<![A-Za-z0-9_]" + escaped + rb")(?![A-Za-z0-9_])")

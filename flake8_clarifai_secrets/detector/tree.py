@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Optional, Union
 
 from flake8_clarifai_secrets.detector.findings import Span
@@ -44,45 +43,68 @@ def string(node: Optional[ast.AST]) -> Optional[str]:
 
 Scope = Optional[ast.AST]
 """The innermost function or lambda around a node; None at module and class level."""
-_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+Walk = list[tuple[ast.AST, Scope]]
+_FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+# Contexts and operators hold nothing that a sink or a binding looks at.
+_LEAVES = frozenset({"ctx", "op", "ops"})
+
+
+_FIELDS: dict[type[ast.AST], tuple[tuple[str, bool], ...]] = {}
+
+
+def _fields(node_type: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
+    """The fields of `node_type` that may hold nodes, each with whether it is a statement list."""
+    fields = _FIELDS.get(node_type)
+    if fields is None:
+        names = [name for name in node_type._fields if name not in _LEAVES]
+        fields = _FIELDS[node_type] = tuple((name, name in _BLOCKS) for name in names)
+    return fields
 
 
 class Walker:
-    """Walks one tree, each node with its scope, in `ast.walk` order."""
+    """Walks one tree, each node with its scope, in breadth-first order."""
 
     def __init__(self, tree: ast.AST) -> None:
         self._tree = tree
         self._starts: dict[int, list[int]] = {}
 
-    def everything(self) -> Iterator[tuple[ast.AST, Scope]]:
-        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
-        while todo:
-            node, scope = todo.popleft()
-            inner = node if isinstance(node, _FUNCTIONS) else scope
-            todo.extend((child, inner) for child in ast.iter_child_nodes(node))
-            yield node, scope
+    def everything(self) -> Walk:
+        found: Walk = [(self._tree, None)]
+        for node, scope in found:
+            inner = node if type(node) in _FUNCTIONS else scope
+            for name, _ in _fields(type(node)):
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    found += [(child, inner) for child in value if isinstance(child, ast.AST)]
+                elif isinstance(value, ast.AST):
+                    found.append((value, inner))
+        return found
 
-    def near(self, lines: Sequence[int]) -> Iterator[tuple[ast.AST, Scope]]:
+    def near(self, lines: Sequence[int]) -> Walk:
         """Only the nodes that span one of the sorted `lines`.
 
         Statement lists are searched by bisection, so a walk costs about the depth of the lines'
         nodes, not the length of the blocks around them.
         """
-        todo: deque[tuple[ast.AST, Scope]] = deque([(self._tree, None)])
-        while todo:
-            node, scope = todo.popleft()
-            inner = node if isinstance(node, _FUNCTIONS) else scope
-            for name, value in ast.iter_fields(node):
-                if name in _BLOCKS and isinstance(value, list) and len(value) > 8:
-                    todo.extend((child, inner) for child in self._spanning(value, lines))
-                elif isinstance(value, list):
-                    todo.extend(
-                        (v, inner) for v in value if isinstance(v, ast.AST) and _spans(v, lines)
-                    )
+        found: Walk = [(self._tree, None)]
+        for node, scope in found:
+            inner = node if type(node) in _FUNCTIONS else scope
+            for name, block in _fields(type(node)):
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    if block and len(value) > 8:
+                        found += [(child, inner) for child in self._spanning(value, lines)]
+                    else:
+                        found += [
+                            (child, inner)
+                            for child in value
+                            if isinstance(child, ast.AST) and _spans(child, lines)
+                        ]
                 elif isinstance(value, ast.AST) and _spans(value, lines):
-                    todo.append((value, inner))
-            yield node, scope
+                    found.append((value, inner))
+        return found
 
     def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
         starts = self._starts.get(id(block))
@@ -102,17 +124,21 @@ class Walker:
 
 
 def _start(node: ast.AST) -> int:
-    decorators = getattr(node, "decorator_list", None)
-    start: int = decorators[0].lineno if decorators else getattr(node, "lineno", 0)
-    return start
+    if type(node) in _DECORATED:
+        decorators = node.decorator_list  # type: ignore[attr-defined]
+        if decorators:
+            return int(decorators[0].lineno)
+    return int(getattr(node, "lineno", 0))
 
 
 def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
-    if getattr(node, "lineno", None) is None:
+    start = getattr(node, "lineno", None)
+    if start is None:
         return True
-    start = _start(node)
+    if type(node) in _DECORATED and node.decorator_list:  # type: ignore[attr-defined]
+        start = node.decorator_list[0].lineno  # type: ignore[attr-defined]
+    end = getattr(node, "end_lineno", None) or start
     index = bisect.bisect_left(lines, start)
-    end: int = getattr(node, "end_lineno", None) or start
     return index < len(lines) and lines[index] <= end
 
 
