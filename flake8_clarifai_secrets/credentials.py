@@ -30,10 +30,10 @@ _VALUE = re.compile(r"(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*
 
 # Covers the docs' placeholders (`YOUR_PAT_HERE`, `INSERT CLARIFAI API KEY`, `<YOUR CLARIFAI PAT>`,
 # `???`) and the other scanners' (`example`, `REDACTED`, `CHANGE_ME`, `xxxx`, `*****`).
-_PLACEHOLDER_WORDS = re.compile(
-    r"example|sample|redacted|change_?me|placeholder|your|insert|xxxx|\*{3}|\?{3}|\.{3}",
-    re.IGNORECASE,
-)
+_PLACEHOLDER_WORDS = (
+    "example", "sample", "redacted", "changeme", "change_me", "placeholder", "your", "insert",
+    "xxxx", "***", "???", "...",
+)  # fmt: skip
 _TEMPLATED = re.compile(r"<.*>|\{.*\}|\$\{.*\}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
@@ -73,8 +73,9 @@ def entropy(text: str) -> float:
 
 
 def is_placeholder(text: str) -> bool:
+    lowered = text.lower()
     return (
-        _PLACEHOLDER_WORDS.search(text) is not None
+        any(word in lowered for word in _PLACEHOLDER_WORDS)
         or _TEMPLATED.fullmatch(text) is not None
         or _ENV_NAME.fullmatch(text) is not None
     )
