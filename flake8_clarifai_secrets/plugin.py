@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from flake8_clarifai_secrets.detector import find_credentials
@@ -36,6 +35,8 @@ class Plugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         cls.env_var = options.clarifai_env_var
 
-    def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
-        for finding in find_credentials(self._tree, self._lines, self.env_var):
-            yield finding.line, finding.col, finding.message(self.env_var), type(self)
+    def run(self) -> list[tuple[int, int, str, type[Any]]]:
+        return [
+            (finding.line, finding.col, finding.message(self.env_var), type(self))
+            for finding in find_credentials(self._tree, self._lines, self.env_var)
+        ]

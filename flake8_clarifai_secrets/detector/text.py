@@ -15,7 +15,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from typing import Optional
+from typing import AnyStr, Optional
 
 from flake8_clarifai_secrets.credentials import (
     MIN_ENTROPY,
@@ -26,7 +26,11 @@ from flake8_clarifai_secrets.credentials import (
 
 AUTHORIZATION = b"authorization"
 CLARIFAI = b"clarifai"
-_DOCS_SNIPPET_NAMES = (b"APP_ID", b"USER_ID", b"PAT")
+# The words of the evidence test: `clarifai` and `authorization` in any case, and the variables
+# of Clarifai's snippets as they are written.
+_Words = tuple[AnyStr, AnyStr, tuple[AnyStr, AnyStr, AnyStr]]
+_STR_WORDS: _Words[str] = ("clarifai", "authorization", ("APP_ID", "USER_ID", "PAT"))
+_BYTES_WORDS: _Words[bytes] = (CLARIFAI, AUTHORIZATION, (b"APP_ID", b"USER_ID", b"PAT"))
 
 _HEX_DIGITS = b"0123456789abcdef"
 _WORD_CHARS = b"ghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-"
@@ -78,32 +82,47 @@ class Scan:
     """What the text tests learnt about one file; each test runs only if the ones before leave
     it open, as most files are done after the evidence words."""
 
+    __slots__ = (
+        "lines", "data", "lowered", "clarifai_context", "evidence", "legacy_context",
+        "token_lines", "metadata_lines", "may_hold", "_classes", "_ends",
+    )  # fmt: skip
+
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
         self.lines = lines
-        self.data = data = "".join(lines).encode("utf-8", "surrogatepass")
-        # bytes.lower() is faster than str.lower(), and no other character lowers to these words.
-        self.lowered = lowered = data.lower()
-        self.clarifai_context = CLARIFAI in lowered or all(w in data for w in _DOCS_SNIPPET_NAMES)
+        text = "".join(lines)
         variable = _lowered_variable(env_var)
-        # What some sink needs: without it, no literal can be reported.
-        self.evidence = (
-            self.clarifai_context
-            or AUTHORIZATION in lowered
-            or (variable is not None and variable in lowered)
-        )
+        if text.isascii():
+            # Most files: their text is searched as it is, and copied to bytes only if it shows
+            # evidence.
+            lowered_text = text.lower()
+            self.clarifai_context, self.evidence = _evidence(
+                text, lowered_text, _STR_WORDS, variable
+            )
+            self.data = text.encode("ascii") if self.evidence else b""
+            self.lowered = lowered_text.encode("ascii") if self.evidence else b""
+        else:
+            # bytes.lower() is far faster than str.lower() here, and no other character lowers
+            # to the words looked for.
+            self.data = text.encode("utf-8", "surrogatepass")
+            self.lowered = self.data.lower()
+            encoded = None if variable is None else variable.encode("utf-8", "surrogatepass")
+            self.clarifai_context, self.evidence = _evidence(
+                self.data, self.lowered, _BYTES_WORDS, encoded
+            )
         self.legacy_context = False
-        self.token_lines: list[int] = []
-        self.metadata_lines: list[int] = []
+        self.token_lines: Sequence[int] = ()
+        self.metadata_lines: Sequence[int] = ()
         # Whether a literal may hold a credential: a key-shaped token, or a token of any shape
         # where gRPC metadata pairs may take it.
         self.may_hold = False
         self._classes = b""
         self._ends: Optional[list[int]] = None
         if self.evidence:
+            lowered = self.lowered
             self.legacy_context = self.clarifai_context and any(
                 _V1_NAMES.match(lowered, match.start()) for match in _V1_PREFIX.finditer(lowered)
             )
-            self._classes = data.translate(_CLASSES)
+            self._classes = self.data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             self.metadata_lines = self._metadata_lines()
             self.may_hold = bool(self.token_lines) or (
@@ -201,12 +220,24 @@ class Scan:
         return found
 
 
+def _evidence(
+    text: AnyStr, lowered: AnyStr, words: _Words[AnyStr], variable: Optional[AnyStr]
+) -> tuple[bool, bool]:
+    """(Clarifai context, evidence that some sink needs): without evidence, no literal can be
+    reported."""
+    clarifai, authorization, (app_id, user_id, pat) = words
+    context = clarifai in lowered or (app_id in text and user_id in text and pat in text)
+    return context, (
+        context or authorization in lowered or (variable is not None and variable in lowered)
+    )
+
+
 @functools.lru_cache(maxsize=None)
-def _lowered_variable(env_var: str) -> Optional[bytes]:
+def _lowered_variable(env_var: str) -> Optional[str]:
     """The configured variable as the evidence test looks for it, unless it names Clarifai, as
     files that name Clarifai are already evidence."""
-    variable = env_var.lower().encode("utf-8", "surrogatepass")
-    return None if CLARIFAI in variable else variable
+    variable = env_var.lower()
+    return None if "clarifai" in variable else variable
 
 
 @functools.lru_cache(maxsize=1024)
