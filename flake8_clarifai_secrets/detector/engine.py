@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
@@ -88,7 +88,7 @@ class Detector:
             nodes.update((id(pair[0]), pair) for pair in new)
             more: set[int] = set()
             for name, value in self.context.collect(new, frontier):
-                if not carries(value):
+                if not carries(value) or self._inert(value):
                     continue
                 identifier = leaf(name)
                 if identifier not in followed:
@@ -100,6 +100,18 @@ class Detector:
             if not frontier:
                 break
         return list(nodes.values())
+
+    def _inert(self, value: ast.expr) -> bool:
+        """A literal that no sink can report, whatever it reaches: bound to a name that says
+        what else it is (`MODEL_ID = "<32 hex>"`), with no v1-shaped token in it."""
+        binding = self.context.bound_to(value)
+        text = string(value)
+        return (
+            binding is not None
+            and text is not None
+            and names_something_else(binding)
+            and not any(is_legacy_secret(word) for word in text.split())
+        )
 
     # -- findings --------------------------------------------------------------------------
 
