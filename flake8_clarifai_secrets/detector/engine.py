@@ -1,10 +1,10 @@
 """The dispatcher: walk the nodes that can matter, ask the sinks, report at the literals.
 
-With the text tests (`prefilter`), only the nodes on lines that hold a credential-shaped token are
-walked, then, line by line, the nodes on the lines that name what those literals are bound to:
-every path from a literal to a sink goes through such names. A file with no such token is not
-walked at all, except for the lines that name `authorization`, where gRPC metadata takes a token
-of any shape.
+With the text tests (`prefilter`), only the nodes on lines that hold a credential-shaped token (or,
+in a file with `("authorization", ...)` pairs, a token of any shape) are walked, then, line by
+line, the nodes on the lines that name what those literals are bound to: every path from a literal
+to a sink goes through such names. A file with no key-shaped token is walked only on the lines of
+those pairs, if a literal holds a token of any shape.
 """
 
 from __future__ import annotations
@@ -79,7 +79,8 @@ class Detector:
 
     def _relevant_nodes(self) -> list[tuple[ast.AST, Scope]]:
         nodes: dict[int, tuple[ast.AST, Scope]] = {}
-        lines = set(self._scan.token_lines) | set(self._scan.metadata_lines)
+        # A literal reaches a sink through names bound on its line, or stands on the sink's line.
+        lines = set(self._scan.token_lines) | set(self._scan.any_token_lines)
         frontier = sorted(lines)
         followed: set[str] = set()
         # A value crosses at most MAX_HOPS names on its way from a literal to a sink.

@@ -85,7 +85,7 @@ class Scan:
 
     __slots__ = (
         "lines", "data", "lowered", "clarifai_context", "evidence", "legacy_context",
-        "token_lines", "metadata_lines", "may_hold", "_classes", "_ends",
+        "token_lines", "metadata_lines", "any_token_lines", "may_hold", "_classes", "_ends",
     )  # fmt: skip
 
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
@@ -113,6 +113,9 @@ class Scan:
         self.legacy_context = False
         self.token_lines: Sequence[int] = ()
         self.metadata_lines: Sequence[int] = ()
+        # Lines with a literal that holds a token of any shape, which only gRPC metadata pairs
+        # take: looked for only if the file has such pairs.
+        self.any_token_lines: Sequence[int] = ()
         # Whether a literal may hold a credential: a key-shaped token, or a token of any shape
         # where gRPC metadata pairs may take it.
         self.may_hold = False
@@ -126,9 +129,9 @@ class Scan:
             self._classes = self.data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             self.metadata_lines = self._metadata_lines()
-            self.may_hold = bool(self.token_lines) or (
-                bool(self.metadata_lines) and self._holds_any_token()
-            )
+            if self.metadata_lines:
+                self.any_token_lines = self._any_token_lines()
+            self.may_hold = bool(self.token_lines or self.any_token_lines)
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
         """The sorted lines on which `word` stands as a whole identifier."""
@@ -179,14 +182,16 @@ class Scan:
             }
         )
 
-    def _holds_any_token(self) -> bool:
-        """A literal holds a token of any shape, from its start or after a scheme word."""
+    def _any_token_lines(self) -> list[int]:
+        """The sorted lines with a literal that holds a token of any shape, from its start or
+        after a scheme word."""
+        found = set()
         for match in _SCHEME_RUN.finditer(self._classes):
             run = self.data[match.start(1) : match.end(1)]
             # The run is ASCII: it is made of the classes of ASCII characters.
             if run.translate(None, _NOT_DIGITS) and is_generic_secret(run.decode("ascii")):
-                return True
-        return False
+                found.add(self.line_of(match.start(1)))
+        return sorted(found)
 
     def _hex_runs(self, classes: bytes) -> list[int]:
         """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`)."""
