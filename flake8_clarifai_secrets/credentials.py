@@ -122,8 +122,9 @@ def find_token(value: str, *, any_scheme: bool, legacy: bool = True) -> Token | 
     return None
 
 
-def name_words(name: str) -> set[str]:
-    return {word.lower() for word in _WORDS.findall(name)}
+@functools.lru_cache(maxsize=4096)
+def name_words(name: str) -> frozenset[str]:
+    return frozenset(word.lower() for word in _WORDS.findall(name))
 
 
 def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
