@@ -71,19 +71,10 @@ class Walker:
         self._starts: dict[int, list[int]] = {}
 
     def everything(self) -> Walk:
-        found: Walk = [(self._tree, None)]
-        for node, scope in found:
-            inner = node if type(node) in _FUNCTIONS else scope
-            for name, _ in _fields(type(node)):
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    found += [(child, inner) for child in value if isinstance(child, ast.AST)]
-                elif isinstance(value, ast.AST):
-                    found.append((value, inner))
-        return found
+        return self.near(None)
 
-    def near(self, lines: Sequence[int]) -> Walk:
-        """Only the nodes that span one of the sorted `lines`.
+    def near(self, lines: Optional[Sequence[int]]) -> Walk:
+        """Only the nodes that span one of the sorted `lines` (all of them, if None).
 
         Statement lists are searched by bisection, so a walk costs about the depth of the lines'
         nodes, not the length of the blocks around them.
@@ -93,17 +84,17 @@ class Walker:
             inner = node if type(node) in _FUNCTIONS else scope
             for name, block in _fields(type(node)):
                 value = getattr(node, name, None)
-                if type(value) is list:
-                    if block and len(value) > 8:
-                        found += [(child, inner) for child in self._spanning(value, lines)]
-                    else:
-                        found += [
-                            (child, inner)
-                            for child in value
-                            if isinstance(child, ast.AST) and _spans(child, lines)
-                        ]
-                elif isinstance(value, ast.AST) and _spans(value, lines):
-                    found.append((value, inner))
+                if type(value) is not list:
+                    if isinstance(value, ast.AST) and (lines is None or _spans(value, lines)):
+                        found.append((value, inner))
+                elif lines is not None and block and len(value) > 8:
+                    found += [(child, inner) for child in self._spanning(value, lines)]
+                else:
+                    found += [
+                        (child, inner)
+                        for child in value
+                        if isinstance(child, ast.AST) and (lines is None or _spans(child, lines))
+                    ]
         return found
 
     def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
