@@ -1,11 +1,12 @@
-"""Text tests on a file's bytes: the lines that can hold a credential, before any tree work.
+"""Text tests on a file's text: the lines that can hold a credential, before any tree work.
 
-Every sink needs evidence that the text shows: an `authorization` key, the word `clarifai` (an
+Every sink needs evidence that the text shows: the word `authorization`, the word `clarifai` (an
 import, a `CLARIFAI_*` name, a URL, a comment), the configured variable, or the variables of
-Clarifai's snippets. A file with none of them is done after a few `bytes.find`s. Otherwise, every
-finding sits at a literal whose text holds a credential-shaped token, or, for the `authorization`
-sinks that take any scheme, on a line that names `authorization`; `bytes.translate` maps the file
-to a small alphabet and `bytes.find` looks for runs, which costs far less than `ast.parse`.
+Clarifai's snippets. A file with none of them is done after a `lower()` and a few `find`s.
+Otherwise, every finding sits at a literal whose text holds a credential-shaped token, or, where
+the file writes gRPC `("authorization", ...)` pairs, which take any scheme, a token of any shape;
+`bytes.translate` maps the file to a small alphabet and `bytes.find` looks for runs, which costs
+far less than `ast.parse`.
 """
 
 from __future__ import annotations
