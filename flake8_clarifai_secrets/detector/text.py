@@ -124,15 +124,12 @@ class Scan:
         self._ends: Optional[list[int]] = None
         if self.evidence:
             lowered = self.lowered
-            self.legacy_context = (
-                self.clarifai_context
-                and _V1_PREFIX.search(lowered) is not None
-                and any(_V1_NAMES.match(lowered, m.start()) for m in _V1_PREFIX.finditer(lowered))
+            self.legacy_context = self.clarifai_context and any(
+                _V1_NAMES.match(lowered, m.start()) for m in _V1_PREFIX.finditer(lowered)
             )
             self._classes = self.data.translate(_CLASSES)
             self.token_lines = self._token_lines()
-            if AUTHORIZATION in lowered:
-                self.metadata_lines = self._metadata_lines()
+            self.metadata_lines = self._metadata_lines()
             if self.metadata_lines:
                 self.any_token_lines = self._any_token_lines()
             self.may_hold = bool(self.token_lines or self.any_token_lines)

@@ -123,11 +123,9 @@ def _start(node: ast.AST) -> int:
 
 
 def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
-    start = getattr(node, "lineno", None)
-    if start is None:
+    if getattr(node, "lineno", None) is None:
         return True
-    if type(node) in _DECORATED and node.decorator_list:  # type: ignore[attr-defined]
-        start = node.decorator_list[0].lineno  # type: ignore[attr-defined]
+    start = _start(node)
     end = getattr(node, "end_lineno", None) or start
     index = bisect.bisect_left(lines, start)
     return index < len(lines) and lines[index] <= end
