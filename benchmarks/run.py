@@ -110,8 +110,9 @@ def clarifai_trees(root: Path) -> dict[str, Path]:
         trees[name].mkdir()
     for n, param in enumerate(POSITIVE + NEGATIVE):
         case = param.values[0]
+        clean = case.source if case.fixed is None else case.fixed
         if case.fixed is not None or not case.findings:
-            (trees[CLEAN_SCRIPTS] / f"case{n}.py").write_text(fill(case.fixed or case.source))
+            (trees[CLEAN_SCRIPTS] / f"case{n}.py").write_text(fill(clean))
         if case.findings:
             (trees[KEYED_SCRIPTS] / f"case{n}.py").write_text(fill(case.source))
     return trees
