@@ -154,7 +154,7 @@ class Context:
         self._walked.update(lines)
         found = []
         for node, scope in nodes:
-            if id(node) in self._seen:
+            if type(node) not in _BINDERS or id(node) in self._seen:
                 continue
             self._seen.add(id(node))
             for target, value in bound_pairs(node):
@@ -193,6 +193,9 @@ def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:
             for alias in node.names:
                 imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     return imports
+
+
+_BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:

@@ -77,24 +77,38 @@ class Walker:
         """Only the nodes that span one of the sorted `lines` (all of them, if None).
 
         Statement lists are searched by bisection, so a walk costs about the depth of the lines'
-        nodes, not the length of the blocks around them.
+        nodes, not the length of the blocks around them; a node whose every line is one of
+        `lines` is walked whole, without looking at lines again.
         """
         found: Walk = [(self._tree, None)]
-        for node, scope in found:
+        whole = [lines is None]
+        for index, (node, scope) in enumerate(found):
             inner = node if type(node) in _FUNCTIONS else scope
+            if whole[index]:
+                for name, _ in _fields(type(node)):
+                    value = getattr(node, name, None)
+                    if type(value) is list:
+                        pairs = [(c, inner) for c in value if isinstance(c, ast.AST)]
+                        found += pairs
+                        whole += [True] * len(pairs)
+                    elif isinstance(value, ast.AST):
+                        found.append((value, inner))
+                        whole.append(True)
+                continue
+            assert lines is not None
             for name, block in _fields(type(node)):
                 value = getattr(node, name, None)
                 if type(value) is not list:
-                    if isinstance(value, ast.AST) and (lines is None or _spans(value, lines)):
-                        found.append((value, inner))
-                elif lines is not None and block and len(value) > 8:
-                    found += [(child, inner) for child in self._spanning(value, lines)]
+                    children = [value] if isinstance(value, ast.AST) else []
+                elif block and len(value) > 8:
+                    children = self._spanning(value, lines)
                 else:
-                    found += [
-                        (child, inner)
-                        for child in value
-                        if isinstance(child, ast.AST) and (lines is None or _spans(child, lines))
-                    ]
+                    children = [c for c in value if isinstance(c, ast.AST)]
+                for child in children:
+                    cover = _cover(child, lines)
+                    if cover is not None:
+                        found.append((child, inner))
+                        whole.append(cover)
         return found
 
     def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
@@ -122,13 +136,16 @@ def _start(node: ast.AST) -> int:
     return int(getattr(node, "lineno", 0))
 
 
-def _spans(node: ast.AST, lines: Sequence[int]) -> bool:
+def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
+    """None if `node` spans none of `lines`, True if all its lines are among them, else False."""
     if getattr(node, "lineno", None) is None:
-        return True
+        return False
     start = _start(node)
     end = getattr(node, "end_lineno", None) or start
-    index = bisect.bisect_left(lines, start)
-    return index < len(lines) and lines[index] <= end
+    first = bisect.bisect_left(lines, start)
+    if first == len(lines) or lines[first] > end:
+        return None
+    return end - start < len(lines) - first and lines[first + end - start] == end
 
 
 class Positions:
