@@ -58,7 +58,7 @@ _CLASSES = _table(
         b"+": b"o",
     }
 )
-_H = ord("h")
+_HEX_TAIL = re.compile(rb"h*")
 # A key split in two over `+`, a backslash or lines keeps at least half of it in one literal.
 _HALF_RUN = b"h" * 16
 _SPLIT_AFTER = re.compile(rb"q[so]*q?[so]*q[h]{4}")
@@ -137,10 +137,12 @@ class Scan:
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
         """The sorted lines on which `word` stands as a whole identifier."""
         found: list[int] = []
-        for at in self._naming(word, lowered=lowered):
-            line = self.line_of(at)
-            if not found or found[-1] != line:
-                found.append(line)
+        at = next(self._naming(word, lowered=lowered), -1)
+        while at != -1:
+            found.append(self.line_of(at))
+            assert self._ends is not None
+            # The rest of the line cannot add a line.
+            at = next(self._naming(word, lowered=lowered, start=self._ends[found[-1] - 1]), -1)
         return found
 
     def line_of(self, offset: int) -> int:
@@ -152,12 +154,12 @@ class Scan:
                 self._ends = list(itertools.accumulate(sizes))
         return bisect.bisect_right(self._ends, offset) + 1
 
-    def _naming(self, word: bytes, *, lowered: bool) -> Iterator[int]:
-        """Where `word` stands as a whole identifier. (A pattern per word would cost more to
-        compile than most files take to search.)"""
+    def _naming(self, word: bytes, *, lowered: bool, start: int = 0) -> Iterator[int]:
+        """Where `word` stands as a whole identifier, from `start` on. (A pattern per word would
+        cost more to compile than most files take to search.)"""
         text = self.lowered if lowered else self.data
         size = len(word)
-        at = text.find(word)
+        at = text.find(word, start)
         while at != -1:
             end = at + size
             if (at == 0 or text[at - 1] not in _IDENTIFIER_BYTES) and (
@@ -199,9 +201,9 @@ class Scan:
         found = []
         at = classes.find(_HALF_RUN)
         while at != -1:
-            end = at + len(_HALF_RUN)
-            while end < len(classes) and classes[end] == _H:
-                end += 1
+            tail = _HEX_TAIL.match(classes, at + len(_HALF_RUN))
+            assert tail is not None  # `h*` matches anywhere
+            end = tail.end()
             if end - at == 32 and classes[at - 1 : at] != b"w" and classes[end : end + 1] != b"w":
                 if entropy(self.data[at:end].decode()) >= MIN_ENTROPY:
                     found.append(self.line_of(at))
