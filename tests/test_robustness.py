@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
 from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.values import MAX_FIELDS
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 from flake8_clarifai_secrets.plugin import Plugin
 from tests.cases import POSITIVE
@@ -171,6 +172,32 @@ ADVERSARIAL = {
         + ", ".join(["pat"] * 2000)
         + ")),)\n",
         0,  # "Key " and 2000 keys in a row: too long to be a credential
+    ),
+    "a format string as wide as the budget": (
+        "pat = '<KEY>'\nm = (('authorization', 'Key ' + '"
+        + "{}" * MAX_FIELDS
+        + "'.format(pat"
+        + ", ''" * (MAX_FIELDS - 1)
+        + ")),)\n",
+        1,
+    ),
+    "one field wider than the budget": (
+        "pat = '<KEY>'\nm = (('authorization', 'Key ' + '"
+        + "{}" * (MAX_FIELDS + 1)
+        + "'.format(pat"
+        + ", ''" * MAX_FIELDS
+        + ")),)\n",
+        0,  # its value is unknown
+    ),
+    "an f-string as wide as the budget": (
+        "pat = '<KEY>'\ne = ''\nm = (('authorization', f'Key {pat}"
+        + "{e}" * (MAX_FIELDS - 1)
+        + "'),)\n",
+        1,
+    ),
+    "an f-string one field wider than the budget": (
+        "pat = '<KEY>'\ne = ''\nm = (('authorization', f'Key {pat}" + "{e}" * MAX_FIELDS + "'),)\n",
+        0,
     ),
     "two hundred rebinds of one name": (
         "pat = x\n"

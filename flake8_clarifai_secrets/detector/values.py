@@ -17,6 +17,9 @@ from flake8_clarifai_secrets.detector.tree import Scope, dotted, string
 
 MAX_ALTERNATIVES = 32
 MAX_PARTS = 1024
+# Fields of one format string or f-string: with more, its value is unknown. No credential is
+# built from more pieces.
+MAX_FIELDS = 64
 MAX_DEPTH = 64
 # Names followed from a sink back to a literal (`a = "<key>"; b = a; ...`): past this, unknown.
 MAX_HOPS = 12
@@ -98,6 +101,8 @@ class Values:
 
     def of(self, node: ast.expr, scope: Scope) -> list[Template]:
         """Every string `node`, in `scope`, may evaluate to; `UNKNOWN` stands for unknown text."""
+        if type(node) is ast.Name:
+            return self._name(node.id, scope)
         known = self._nodes.get(id(node))
         if known is not None:
             return known
@@ -171,6 +176,8 @@ class Values:
         return found
 
     def _fstring(self, node: ast.JoinedStr, scope: Scope) -> list[Template]:
+        if sum(type(value) is not ast.Constant for value in node.values) > MAX_FIELDS:
+            return _UNKNOWN
         pieces: list[list[Template]] = []
         offset = 0
         placeholders = False
@@ -200,7 +207,7 @@ class Values:
 
     def _percent(self, node: ast.BinOp, scope: Scope) -> list[Template]:
         text = string(node.left)
-        if text is None:
+        if text is None or text.count("%") > MAX_FIELDS:
             return _UNKNOWN
         right = node.right
         mapping = _keyed(right) if isinstance(right, ast.Dict) else None
@@ -227,7 +234,7 @@ class Values:
         if func.attr != "format":
             return _UNKNOWN
         text = string(func.value)
-        if text is None or "{{" in text or "}}" in text:
+        if text is None or "{{" in text or "}}" in text or text.count("{") > MAX_FIELDS:
             return _UNKNOWN
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
         fields: list[tuple[re.Match[str], list[Template]]] = []
