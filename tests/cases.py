@@ -53,6 +53,16 @@ POSITIVE = [
         'import os\nmetadata = []\nmetadata.append((\'Authorization\', "Key " + os.environ["CLARIFAI_PAT"]))\n',
     ),
     case(
+        "CLR001 in the tenth case of a match statement",
+        "import os\nmatch 1:\n"
+        + "    case 0:\n        pass\n" * 9
+        + "    case 1:\n        m = (('authorization', 'Key <KEY>'),)\n",
+        {"22:32 CLR001"},
+        "import os\nmatch 1:\n"
+        + "    case 0:\n        pass\n" * 9
+        + "    case 1:\n        m = (('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]),)\n",
+    ),
+    case(
         "CLR001 2-list inside a list",
         'import os\nmetadata = [["authorization", "Key <KEY>"]]\n',
         {"2:31 CLR001"},

@@ -46,7 +46,8 @@ Scope = Optional[ast.AST]
 Walk = list[tuple[ast.AST, Scope]]
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
-_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+# Statement lists, searched by bisection. (`cases` are not: a `match_case` has no line.)
+_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers"})
 # Contexts and operators hold nothing that a sink or a binding looks at.
 _LEAVES = frozenset({"ctx", "op", "ops"})
 
