@@ -123,6 +123,32 @@ POSITIVE = [
         "    return stub.ListModels(req, metadata=(('authorization', 'Key ' + pat),))\n",
     ),
     case(
+        "CLR001 a module constant read in a function, beside one that rebinds it",
+        "import os\nPAT = '<KEY>'\ndef f():\n    PAT = os.environ['CLARIFAI_PAT']\n"
+        "    return (('authorization', 'Key ' + PAT),)\n"
+        "def g():\n    return (('authorization', 'Key ' + PAT),)\n",
+        {"2:7 CLR001"},
+        'import os\nPAT = os.environ["CLARIFAI_PAT"]\ndef f():\n'
+        "    PAT = os.environ['CLARIFAI_PAT']\n    return (('authorization', 'Key ' + PAT),)\n"
+        "def g():\n    return (('authorization', 'Key ' + PAT),)\n",
+    ),
+    case(
+        "CLR001 a function's name read in another, the module binding none",
+        "import os\ndef f():\n    pat = '<KEY>'\ndef g():\n"
+        "    return (('authorization', 'Key ' + pat),)\n",
+        {"3:11 CLR001"},
+        'import os\ndef f():\n    pat = os.environ["CLARIFAI_PAT"]\ndef g():\n'
+        "    return (('authorization', 'Key ' + pat),)\n",
+    ),
+    case(
+        "CLR001 a module constant read in a lambda that spans lines, in a function that rebinds it",
+        "import os\nPAT = '<KEY>'\ndef f():\n    PAT = 'x'\n    g = lambda: (\n"
+        "        ('authorization', 'Key ' + PAT),\n    )\n",
+        {"2:7 CLR001"},
+        'import os\nPAT = os.environ["CLARIFAI_PAT"]\ndef f():\n    PAT = \'x\'\n    g = lambda: (\n'
+        "        ('authorization', 'Key ' + PAT),\n    )\n",
+    ),
+    case(
         "CLR001 attribute of self",
         "import os\nclass C:\n    def __init__(self):\n        self.pat = '<KEY>'\n"
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",
@@ -859,6 +885,19 @@ NEGATIVE += [
     case(
         "variable name as a value in a call",
         'from clarifai.client.model import Model\nm = Model(url="u", pat="CLARIFAI_PAT")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a function's key, where the module binds the name that another function reads",
+        "import os\npat = os.environ['OTHER']\ndef f():\n    pat = '<KEY>'\ndef g():\n"
+        "    return (('authorization', 'Key ' + pat),)\n",
+        set(),
+        None,
+    ),
+    case(
+        "a module key, where the function's parameter default binds the name",
+        "import os\npat = '<KEY>'\ndef f(pat='x'):\n    return (('authorization', 'Key ' + pat),)\n",
         set(),
         None,
     ),

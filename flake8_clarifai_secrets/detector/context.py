@@ -1,8 +1,9 @@
 """Names and evidence: imports, bindings, and whether a file talks to Clarifai.
 
 Bindings are found through the text: every binding of a name stands on a line that names it, so
-the lines that name an identifier are walked the first time a value bound to it is needed. With
-`full`, the whole tree is indexed at once instead; the tests check that both agree.
+the lines that name an identifier are walked the first time a value bound to it is needed, and
+for a plain name only those of the scopes that can hold the binding (see `scopes`). With `full`,
+the whole tree is indexed at once instead; the tests check that both agree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.findings import Span
+from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, Walker, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import Values
@@ -43,7 +45,9 @@ class Context:
         self._walked: set[int] = set()
         self._bound_to: dict[int, str] = {}
         self._seen: set[int] = set()
-        self._indexed: Optional[set[str]] = None if full else set()
+        self._full = full
+        self._naming: dict[str, list[int]] = {}
+        self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
         if full:
             self.collect(self.walker.everything())
@@ -106,7 +110,7 @@ class Context:
         if self._imports is None:
             nodes = (
                 self.walker.everything()
-                if self._indexed is None
+                if self._full
                 else self.walker.near(self.scan.lines_naming(b"import"))
             )
             self._imports = _imports(node for node, _ in nodes)
@@ -121,47 +125,88 @@ class Context:
         or, failing those, any. Attributes are the same object everywhere: `self.x` finds every
         `self.x`, or else a class field `x`, as code reads class fields through `self`.
         """
-        self._index(leaf(name))
-        found = self._bindings.get(name)
-        if found is None and "." in name and not name.endswith("]"):
-            found = self._bindings.get(leaf(name))
-        found = found or []
-        if "." not in name:
-            local = self._scoped.get((name, id(scope)))
-            found = local or self._scoped.get((name, id(None))) or found
+        if "." in name:
+            self._index(leaf(name), None)
+            found = self._bindings.get(name)
+            if found is None and not name.endswith("]"):
+                found = self._bindings.get(leaf(name))
+        else:
+            found = self._resolve(name, scope)
         # In source order, whichever order the walk met them in.
-        return sorted(found, key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+        return sorted(found or [], key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+    def reach(self, name: str, scope: Scope) -> list[int]:
+        """The sorted lines where a value bound to the dotted `name` in `scope` may be read."""
+        identifier = leaf(name)
+        if "." in name:
+            return self._lines_naming(identifier)
+        uses = self._uses(identifier)
+        lines = uses.lines.get(id(scope), []) + uses.uncertain
+        if scope is None or id(None) not in uses.binders:
+            # Read in every scope that does not bind it; a function's binding only in the
+            # function when the module binds the name.
+            lines += uses.unbound
+        return sorted(set(lines))
 
     def bound_to(self, literal: ast.expr) -> Optional[str]:
         """The dotted name, or dict key, that `literal` is directly bound to."""
         return self._bound_to.get(id(literal))
 
-    def _index(self, identifier: str) -> None:
-        if self._indexed is None or identifier in self._indexed:
+    def _resolve(self, name: str, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+        """A plain name's bindings in `scope`, else in the module, else anywhere; each step
+        indexes only the lines that can hold them."""
+        for where in (scope, None) if scope is not None else (None,):
+            self._index(name, where)
+            local = self._scoped.get((name, id(where)))
+            if local:
+                return local
+        self._index(name, None, everywhere=True)
+        return self._bindings.get(name) or []
+
+    def _index(self, identifier: str, scope: Scope, *, everywhere: bool = False) -> None:
+        """Collect the bindings of `identifier` in `scope`, or in every scope."""
+        if self._full:
             return
-        self._indexed.add(identifier)
-        lines = self.scan.lines_naming(identifier.encode("utf-8", "surrogatepass"))
+        if everywhere or "." in identifier:
+            lines = self._lines_naming(identifier)
+        else:
+            uses = self._uses(identifier)
+            lines = sorted(uses.lines.get(id(scope), []) + uses.uncertain)
         missing = [line for line in lines if line not in self._walked]
         if missing:
             self._walked.update(missing)
             self.collect(self.walker.near(missing))
 
+    def _lines_naming(self, identifier: str) -> list[int]:
+        lines = self._naming.get(identifier)
+        if lines is None:
+            word = identifier.encode("utf-8", "surrogatepass")
+            lines = self._naming[identifier] = self.scan.lines_naming(word)
+        return lines
+
+    def _uses(self, identifier: str) -> Uses:
+        uses = self._uses_of.get(identifier)
+        if uses is None:
+            lines = self._lines_naming(identifier)
+            uses = self._uses_of[identifier] = find_uses(self.walker, self.scan, identifier, lines)
+        return uses
+
     def collect(
         self, nodes: Iterable[tuple[ast.AST, Scope]], lines: Iterable[int] = ()
-    ) -> list[tuple[str, ast.expr]]:
+    ) -> list[tuple[str, ast.expr, Scope]]:
         """Index the bindings among `nodes`, which are every node that spans `lines`; return
-        the (name, value) pairs that were new."""
+        the (name, value, scope) triples that were new."""
         self._walked.update(lines)
         found = []
         for node, scope in nodes:
-            if type(node) not in _BINDERS or id(node) in self._seen:
+            if type(node) not in BINDERS or id(node) in self._seen:
                 continue
             self._seen.add(id(node))
             for target, value in bound_pairs(node):
                 name = dotted(target)
                 if name is None:
                     continue
-                found.append((name, value))
+                found.append((name, value, scope))
                 self._bindings[name].append((value, scope))
                 self._scoped[name, id(scope)].append((value, scope))
                 self._bound_to.setdefault(id(value), name)
@@ -193,30 +238,3 @@ def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:
             for alias in node.names:
                 imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     return imports
-
-
-_BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
-
-
-def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
-    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults."""
-    if isinstance(node, ast.Assign):
-        return [pair for target in node.targets for pair in _unpack(target, node.value)]
-    if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
-        return _unpack(node.target, node.value)
-    if isinstance(node, ast.arguments):
-        positional = [*node.posonlyargs, *node.args]
-        pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
-        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
-        return [(ast.Name(arg.arg), default) for arg, default in pairs]
-    return []
-
-
-def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
-    if isinstance(target, (ast.Tuple, ast.List)):
-        if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
-            return []
-        if any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):
-            return []
-        return [pair for t, v in zip(target.elts, value.elts) for pair in _unpack(t, v)]
-    return [(target, value)]

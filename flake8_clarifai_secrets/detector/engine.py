@@ -82,20 +82,20 @@ class Detector:
         # A literal reaches a sink through names bound on its line, or stands on the sink's line.
         lines = set(self._scan.token_lines) | set(self._scan.any_token_lines)
         frontier = sorted(lines)
-        followed: set[str] = set()
+        followed: set[tuple[str, Optional[int]]] = set()
         # A value crosses at most MAX_HOPS names on its way from a literal to a sink.
         for _ in range(MAX_HOPS + 1):
             new = [pair for pair in self.context.walker.near(frontier) if id(pair[0]) not in nodes]
             nodes.update((id(pair[0]), pair) for pair in new)
             more: set[int] = set()
-            for name, value in self.context.collect(new, frontier):
+            for name, value, scope in self.context.collect(new, frontier):
                 if not carries(value) or self._inert(value):
                     continue
-                identifier = leaf(name)
-                if identifier not in followed:
-                    followed.add(identifier)
-                    word = identifier.encode("utf-8", "surrogatepass")
-                    more.update(self._scan.lines_naming(word))
+                # A plain name is followed per scope; an attribute is the same everywhere.
+                key = (leaf(name), None if "." in name else id(scope))
+                if key not in followed:
+                    followed.add(key)
+                    more.update(self.context.reach(name, scope))
             frontier = sorted(more - lines)
             lines |= more
             if not frontier:

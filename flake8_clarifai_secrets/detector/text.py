@@ -140,19 +140,27 @@ class Scan:
         at = next(self._naming(word, lowered=lowered), -1)
         while at != -1:
             found.append(self.line_of(at))
-            assert self._ends is not None
             # The rest of the line cannot add a line.
-            at = next(self._naming(word, lowered=lowered, start=self._ends[found[-1] - 1]), -1)
+            end = self._line_ends()[found[-1] - 1]
+            at = next(self._naming(word, lowered=lowered, start=end), -1)
         return found
 
     def line_of(self, offset: int) -> int:
+        return bisect.bisect_right(self._line_ends(), offset) + 1
+
+    def mentions(self, word: bytes, first: int, last: int) -> bool:
+        """Whether `word` stands anywhere on lines `first` to `last`, even inside a longer word."""
+        ends = self._line_ends()
+        return self.data.find(word, ends[first - 2] if first > 1 else 0, ends[last - 1]) != -1
+
+    def _line_ends(self) -> list[int]:
         if self._ends is None:
             if len(self.data) == sum(map(len, self.lines)):
                 self._ends = list(itertools.accumulate(map(len, self.lines)))
             else:
                 sizes = (len(line.encode("utf-8", "surrogatepass")) for line in self.lines)
                 self._ends = list(itertools.accumulate(sizes))
-        return bisect.bisect_right(self._ends, offset) + 1
+        return self._ends
 
     def _naming(self, word: bytes, *, lowered: bool, start: int = 0) -> Iterator[int]:
         """Where `word` stands as a whole identifier, from `start` on. (A pattern per word would

@@ -47,7 +47,8 @@ Walk = list[tuple[ast.AST, Scope]]
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Statement lists, searched by bisection. (`cases` are not: a `match_case` has no line.)
-_BLOCKS = frozenset({"body", "orelse", "finalbody", "handlers"})
+_BODIES = ("body", "handlers", "orelse", "finalbody")
+_BLOCKS = frozenset(_BODIES)
 # Contexts and operators hold nothing that a sink or a binding looks at.
 _LEAVES = frozenset({"ctx", "op", "ops"})
 
@@ -112,24 +113,62 @@ class Walker:
                         whole.append(cover)
         return found
 
-    def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
+    def innermost(self, line: int) -> tuple[Scope, ast.AST]:
+        """The innermost statement (or handler) that spans `line`, found by bisection without
+        looking at expressions, and the scope of the nodes on `line` that it holds directly:
+        a function's own for its header and decorators."""
+        node: ast.AST = self._tree
+        scope: Scope = None
+        while True:
+            inner = node if type(node) in _FUNCTIONS else scope
+            child = self._child_statement(node, line)
+            if child is None:
+                return inner, node
+            node, scope = child, inner
+
+    def _child_statement(self, node: ast.AST, line: int) -> Optional[ast.AST]:
+        if type(node) is ast.Match:
+            for case in node.cases:
+                if case.pattern.lineno <= line <= (case.body[-1].end_lineno or line):
+                    return self._statement_at(case.body, line)
+            return None
+        for name in _BODIES:
+            block = getattr(node, name, None)
+            if block:
+                found = self._statement_at(block, line)
+                if found is not None:
+                    return found
+        return None
+
+    def _statement_at(self, block: Sequence[ast.AST], line: int) -> Optional[ast.AST]:
+        starts = self._block_starts(block)
+        index = bisect.bisect_right(starts, line) - 1
+        if index < 0:
+            return None
+        statement = block[index]
+        end = getattr(statement, "end_lineno", None) or starts[index]
+        return statement if line <= end else None
+
+    def _block_starts(self, block: Sequence[ast.AST]) -> list[int]:
         starts = self._starts.get(id(block))
         if starts is None:
-            starts = self._starts[id(block)] = [_start(statement) for statement in block]
+            starts = self._starts[id(block)] = [start_line(statement) for statement in block]
+        return starts
+
+    def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
+        starts = self._block_starts(block)
         first = bisect.bisect_left(lines, starts[0])
         last = bisect.bisect_right(lines, getattr(block[-1], "end_lineno", None) or starts[-1])
         found: list[ast.AST] = []
         for line in lines[first:last]:
-            index = bisect.bisect_right(starts, line) - 1
-            statement = block[index]
-            if (not found or found[-1] is not statement) and line <= (
-                getattr(statement, "end_lineno", None) or starts[index]
-            ):
+            statement = self._statement_at(block, line)
+            if statement is not None and (not found or found[-1] is not statement):
                 found.append(statement)
         return found
 
 
-def _start(node: ast.AST) -> int:
+def start_line(node: ast.AST) -> int:
+    """The first line of a statement, its decorators' included."""
     if type(node) in _DECORATED:
         decorators = node.decorator_list  # type: ignore[attr-defined]
         if decorators:
@@ -141,7 +180,7 @@ def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
     """None if `node` spans none of `lines`, True if all its lines are among them, else False."""
     if getattr(node, "lineno", None) is None:
         return False
-    start = _start(node)
+    start = start_line(node)
     end = getattr(node, "end_lineno", None) or start
     first = bisect.bisect_left(lines, start)
     if first == len(lines) or lines[first] > end:

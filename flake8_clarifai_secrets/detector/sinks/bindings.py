@@ -13,7 +13,8 @@ from collections.abc import Iterator
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name
-from flake8_clarifai_secrets.detector.context import Context, bound_pairs
+from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import WRAPPERS

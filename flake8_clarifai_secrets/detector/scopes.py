@@ -1,0 +1,78 @@
+"""Bindings, and where a plain name's uses resolve, from the statements alone.
+
+A name bound in a function is that function's; a use elsewhere resolves to the module's binding
+or, failing that, to any (`Context.bindings`). So a binding need not be followed into a function
+that binds the name itself. Each line that names an identifier is placed in its scope by
+bisecting statement lists, without walking expressions; a line where a lambda may stand is left
+uncertain, and a scope counts as binding the name only where a statement shows it.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple
+
+from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.tree import Walker, dotted, start_line
+
+BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
+
+
+def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
+    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults."""
+    if isinstance(node, ast.Assign):
+        return [pair for target in node.targets for pair in _unpack(target, node.value)]
+    if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+        return _unpack(node.target, node.value)
+    if isinstance(node, ast.arguments):
+        positional = [*node.posonlyargs, *node.args]
+        pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
+        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+        return [(ast.Name(arg.arg), default) for arg, default in pairs]
+    return []
+
+
+def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
+            return []
+        if any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):
+            return []
+        return [pair for t, v in zip(target.elts, value.elts) for pair in _unpack(t, v)]
+    return [(target, value)]
+
+
+class Uses(NamedTuple):
+    """The lines that name an identifier, by the scope their nodes resolve it in."""
+
+    lines: dict[int, list[int]]
+    """id(scope) -> the lines in it, sorted."""
+    uncertain: list[int]
+    """Lines whose scope the statements do not settle: they belong to every scope."""
+    binders: frozenset[int]
+    """id(scope) of the scopes that certainly bind the identifier."""
+    unbound: list[int]
+    """The lines of the scopes that may not bind it, which read the module's or any binding."""
+
+
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def find_uses(walker: Walker, scan: Scan, identifier: str, lines: list[int]) -> Uses:
+    """Place `lines`, the lines that name `identifier`, in their scopes."""
+    by_scope: dict[int, list[int]] = {}
+    uncertain: list[int] = []
+    binders: set[int] = set()
+    for line in lines:
+        scope, statement = walker.innermost(line)
+        if scan.mentions(b"lambda", start_line(statement), line):
+            uncertain.append(line)
+            continue
+        by_scope.setdefault(id(scope), []).append(line)
+        binder = statement.args if isinstance(statement, _DEFS) else statement
+        if type(binder) in BINDERS and any(
+            dotted(target) == identifier for target, _ in bound_pairs(binder)
+        ):
+            binders.add(id(scope))
+    unbound = [n for where, more in by_scope.items() if where not in binders for n in more]
+    return Uses(by_scope, uncertain, frozenset(binders), unbound)
