@@ -139,7 +139,7 @@ class Context:
         """The sorted lines where a value bound to the dotted `name` in `scope` may be read."""
         identifier = leaf(name)
         if "." in name:
-            return self._lines_naming(identifier)
+            return self.lines_naming(identifier)
         uses = self._uses(identifier)
         lines = uses.lines.get(id(scope), []) + uses.uncertain
         if scope is None or id(None) not in uses.binders:
@@ -168,7 +168,7 @@ class Context:
         if self._full:
             return
         if everywhere or "." in identifier:
-            lines = self._lines_naming(identifier)
+            lines = self.lines_naming(identifier)
         else:
             uses = self._uses(identifier)
             lines = sorted(uses.lines.get(id(scope), []) + uses.uncertain)
@@ -177,7 +177,8 @@ class Context:
             self._walked.update(missing)
             self.collect(self.walker.near(missing))
 
-    def _lines_naming(self, identifier: str) -> list[int]:
+    def lines_naming(self, identifier: str) -> list[int]:
+        """The sorted lines on which `identifier` stands as a whole word."""
         lines = self._naming.get(identifier)
         if lines is None:
             word = identifier.encode("utf-8", "surrogatepass")
@@ -187,7 +188,7 @@ class Context:
     def _uses(self, identifier: str) -> Uses:
         uses = self._uses_of.get(identifier)
         if uses is None:
-            lines = self._lines_naming(identifier)
+            lines = self.lines_naming(identifier)
             uses = self._uses_of[identifier] = find_uses(self.walker, self.scan, identifier, lines)
         return uses
 

@@ -39,6 +39,7 @@ from flake8_clarifai_secrets.detector.values import (
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
+_FEW = 8
 
 
 class Detector:
@@ -92,10 +93,14 @@ class Detector:
                 if not carries(value) or self._inert(value):
                     continue
                 # A plain name is followed per scope; an attribute is the same everywhere.
-                key = (leaf(name), None if "." in name else id(scope))
+                identifier = leaf(name)
+                key = (identifier, None if "." in name else id(scope))
                 if key not in followed:
                     followed.add(key)
-                    more.update(self.context.reach(name, scope))
+                    naming = self.context.lines_naming(identifier)
+                    # Placing a few lines that were all walked already would find nothing new.
+                    if len(naming) > _FEW or not lines.issuperset(naming):
+                        more.update(self.context.reach(name, scope))
             frontier = sorted(more - lines)
             lines |= more
             if not frontier:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from collections.abc import Sequence
 from typing import Optional, Union
 
@@ -54,13 +55,19 @@ _LEAVES = frozenset({"ctx", "op", "ops"})
 
 
 _FIELDS: dict[type[ast.AST], tuple[tuple[str, bool], ...]] = {}
+# A node type's docstring is its ASDL signature, `Name(identifier id, expr_context ctx)`; fields
+# of these types hold no node.
+_SIGNATURE_FIELD = re.compile(r"(\w+)[?*]? (\w+)")
+_SCALARS = frozenset({"identifier", "string", "constant", "int"})
 
 
 def _fields(node_type: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
     """The fields of `node_type` that may hold nodes, each with whether it is a statement list."""
     fields = _FIELDS.get(node_type)
     if fields is None:
-        names = [name for name in node_type._fields if name not in _LEAVES]
+        signature = _SIGNATURE_FIELD.findall(node_type.__doc__ or "")
+        scalars = {name for kind, name in signature if kind in _SCALARS}
+        names = [name for name in node_type._fields if name not in _LEAVES | scalars]
         fields = _FIELDS[node_type] = tuple((name, name in _BLOCKS) for name in names)
     return fields
 

@@ -290,9 +290,9 @@ def carries(value: ast.expr) -> bool:
                 if isinstance(func, ast.Attribute):
                     todo.append(func.value)
         elif isinstance(
-            node,
-            (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict,
-             ast.Tuple, ast.List, ast.Set, ast.Starred),
-        ):  # fmt: skip
+            node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict)
+        ):
+            # Not tuples, lists or sets: no value is read out of one through a name (`T[0]` and
+            # `*T` are unknown), and sinks look at their elements where they are written.
             todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
     return False
