@@ -122,6 +122,10 @@ class Values:
 
     def strings(self, node: ast.expr, scope: Scope) -> Iterator[str]:
         """The fully known strings that `node` may evaluate to."""
+        if type(node) is ast.Constant:
+            if isinstance(node.value, str) and UNKNOWN not in node.value:
+                yield node.value
+            return
         for template in self.of(node, scope):
             text = joined(template)
             if UNKNOWN not in text:
