@@ -60,7 +60,7 @@ POSITIVE = [
         {"22:32 CLR001"},
         "import os\nmatch 1:\n"
         + "    case 0:\n        pass\n" * 9
-        + "    case 1:\n        m = (('authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]),)\n",
+        + '    case 1:\n        m = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
     ),
     case(
         "CLR001 2-list inside a list",
@@ -145,7 +145,7 @@ POSITIVE = [
         "import os\nPAT = '<KEY>'\ndef f():\n    PAT = 'x'\n    g = lambda: (\n"
         "        ('authorization', 'Key ' + PAT),\n    )\n",
         {"2:7 CLR001"},
-        'import os\nPAT = os.environ["CLARIFAI_PAT"]\ndef f():\n    PAT = \'x\'\n    g = lambda: (\n'
+        "import os\nPAT = os.environ[\"CLARIFAI_PAT\"]\ndef f():\n    PAT = 'x'\n    g = lambda: (\n"
         "        ('authorization', 'Key ' + PAT),\n    )\n",
     ),
     case(

@@ -12,7 +12,7 @@ from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Walker, start_line
 
-MADE_UP = '''
+MADE_UP = """
 import os
 @decorate(pat)
 class C(Base, key=pat):
@@ -37,7 +37,7 @@ class C(Base, key=pat):
             async def h():
                 async with pat as p:
                     return p
-'''
+"""
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SOURCES = {"made up": MADE_UP} | {
     path.name: path.read_text(encoding="utf-8") for path in sorted(STDLIB.glob("*.py"))[::12]

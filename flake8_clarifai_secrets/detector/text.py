@@ -158,7 +158,8 @@ class Scan:
             if len(self.data) == sum(map(len, self.lines)):
                 self._ends = list(itertools.accumulate(map(len, self.lines)))
             else:
-                sizes = (len(line.encode("utf-8", "surrogatepass")) for line in self.lines)
+                # `bytes.splitlines` splits where `ast` does: at `\n`, `\r\n` and `\r` only.
+                sizes = map(len, self.data.splitlines(keepends=True))
                 self._ends = list(itertools.accumulate(sizes))
         return self._ends
 
