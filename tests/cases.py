@@ -149,6 +149,22 @@ POSITIVE = [
         "        ('authorization', 'Key ' + PAT),\n    )\n",
     ),
     case(
+        "CLR001 a class field read through self, in a method that binds the plain name",
+        "import os\nclass C:\n    pat = '<KEY>'\n    def m(self):\n        pat = 'x'\n"
+        "        return (('authorization', 'Key ' + self.pat),)\n",
+        {"3:11 CLR001"},
+        'import os\nclass C:\n    pat = os.environ["CLARIFAI_PAT"]\n    def m(self):\n'
+        "        pat = 'x'\n        return (('authorization', 'Key ' + self.pat),)\n",
+    ),
+    case(
+        "CLR001 a module dict's entry read in a function that binds the name",
+        "import os\nconfig = {'pat': '<KEY>'}\ndef f():\n    config = {}\n"
+        "    return (('authorization', 'Key ' + config['pat']),)\n",
+        {"2:18 CLR001"},
+        "import os\nconfig = {'pat': os.environ[\"CLARIFAI_PAT\"]}\ndef f():\n    config = {}\n"
+        "    return (('authorization', 'Key ' + config['pat']),)\n",
+    ),
+    case(
         "CLR001 attribute of self",
         "import os\nclass C:\n    def __init__(self):\n        self.pat = '<KEY>'\n"
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",

@@ -2,7 +2,8 @@
 
 Programs are built from the shapes that decide a name's scope: functions, lambdas (on one line and
 over several), classes, decorators, parameter defaults, `:=`, several statements on a line and
-statements nested in blocks; each binds or reads one of two names.
+statements nested in blocks; and from those that read a name from any scope: attributes (also
+split over lines) and dicts' entries. Each binds or reads one of two names.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ STATEMENTS = [
     "def h({n}='<KEY>'): return (('authorization', 'Key ' + {n}),)",
     "def h({n}='x'):\n    return (('authorization', 'Key ' + {n}),)",
     "for {n} in []: pass",
+    "{n} = {{'k': '<KEY>'}}",
+    "m = (('authorization', 'Key ' + {n}['k']),)",
+    "m = (('authorization', 'Key ' + self.{n}),)",
+    "m = (('authorization', 'Key ' + self.\n    {n}),)",
+    "m = (('authorization', 'Key ' + self.  # a comment\n    {n}),)",
 ]
 # (header lines, indentation of the body)
 BLOCKS = [

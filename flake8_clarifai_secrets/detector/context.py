@@ -126,7 +126,7 @@ class Context:
         `self.x`, or else a class field `x`, as code reads class fields through `self`.
         """
         if "." in name:
-            self._index(leaf(name), None)
+            self._index(leaf(name), None, everywhere=True)
             found = self._bindings.get(name)
             if found is None and not name.endswith("]"):
                 found = self._bindings.get(leaf(name))
@@ -135,10 +135,12 @@ class Context:
         # In source order, whichever order the walk met them in.
         return sorted(found or [], key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
-    def reach(self, name: str, scope: Scope) -> list[int]:
-        """The sorted lines where a value bound to the dotted `name` in `scope` may be read."""
+    def reach(self, name: str, scope: Scope, *, everywhere: bool) -> list[int]:
+        """The sorted lines where a value bound to the dotted `name` in `scope` may be read: all
+        that name it if `everywhere`, as for attributes and dicts (`config["pat"]` reads a dict's
+        entries from any scope)."""
         identifier = leaf(name)
-        if "." in name:
+        if everywhere:
             return self.lines_naming(identifier)
         uses = self._uses(identifier)
         lines = uses.lines.get(id(scope), []) + uses.uncertain
@@ -167,7 +169,7 @@ class Context:
         """Collect the bindings of `identifier` in `scope`, or in every scope."""
         if self._full:
             return
-        if everywhere or "." in identifier:
+        if everywhere:
             lines = self.lines_naming(identifier)
         else:
             uses = self._uses(identifier)

@@ -92,15 +92,17 @@ class Detector:
             for name, value, scope in self.context.collect(new, frontier):
                 if not carries(value) or self._inert(value):
                     continue
-                # A plain name is followed per scope; an attribute is the same everywhere.
+                # A plain name is followed per scope; attributes and dicts' entries are read
+                # from anywhere.
                 identifier = leaf(name)
-                key = (identifier, None if "." in name else id(scope))
+                everywhere = "." in name or isinstance(value, ast.Dict)
+                key = (identifier, None if everywhere else id(scope))
                 if key not in followed:
                     followed.add(key)
                     naming = self.context.lines_naming(identifier)
                     # Placing a few lines that were all walked already would find nothing new.
                     if len(naming) > _FEW or not lines.issuperset(naming):
-                        more.update(self.context.reach(name, scope))
+                        more.update(self.context.reach(name, scope, everywhere=everywhere))
             frontier = sorted(more - lines)
             lines |= more
             if not frontier:

@@ -3,8 +3,10 @@
 A name bound in a function is that function's; a use elsewhere resolves to the module's binding
 or, failing that, to any (`Context.bindings`). So a binding need not be followed into a function
 that binds the name itself. Each line that names an identifier is placed in its scope by
-bisecting statement lists, without walking expressions; a line where a lambda may stand is left
-uncertain, and a scope counts as binding the name only where a statement shows it.
+bisecting statement lists, without walking expressions. A line where a lambda may stand is left
+uncertain, as is one where the identifier may be an attribute's name: `obj.name` reads a plain
+binding from any scope when nothing binds `obj.name` itself. A scope counts as binding the name
+only where a statement shows it.
 """
 
 from __future__ import annotations
@@ -63,9 +65,10 @@ def find_uses(walker: Walker, scan: Scan, identifier: str, lines: list[int]) -> 
     by_scope: dict[int, list[int]] = {}
     uncertain: list[int] = []
     binders: set[int] = set()
+    word = identifier.encode("utf-8", "surrogatepass")
     for line in lines:
         scope, statement = walker.innermost(line)
-        if scan.mentions(b"lambda", start_line(statement), line):
+        if scan.mentions(b"lambda", start_line(statement), line) or scan.after_dot(word, line):
             uncertain.append(line)
             continue
         by_scope.setdefault(id(scope), []).append(line)
