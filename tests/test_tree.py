@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ast
 import sysconfig
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Walker, start_line
+from flake8_clarifai_secrets.detector.sinks import SINKS
+from flake8_clarifai_secrets.detector.tree import UNWALKED, Scope, Walker, start_line
 
 MADE_UP = """
 import os
@@ -42,11 +44,18 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 SOURCES = {"made up": MADE_UP} | {
     path.name: path.read_text(encoding="utf-8") for path in sorted(STDLIB.glob("*.py"))[::12]
 }
-SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, *UNWALKED)
+
+
+def test_no_sink_looks_at_the_nodes_that_walks_leave_out() -> None:
+    assert set(SINKS).isdisjoint(UNWALKED)
+    assert all(not list(ast.iter_child_nodes(node_type())) for node_type in UNWALKED)
 
 
 @pytest.mark.parametrize("source", SOURCES.values(), ids=SOURCES.keys())
-def test_everything_reaches_every_node_but_contexts_and_operators(source: str) -> None:
+def test_everything_reaches_every_node_but_contexts_operators_names_and_constants(
+    source: str,
+) -> None:
     tree = ast.parse(source)
     expected = {id(n) for n in ast.walk(tree) if not isinstance(n, SKIPPED)}
     assert {id(node) for node, _ in Walker(tree).everything()} == expected
@@ -61,7 +70,7 @@ def test_innermost_gives_each_expression_its_scope(source: str) -> None:
     scan = Scan(lines + ["clarifai\n"], "CLARIFAI_PAT")
     walker = Walker(tree)
     checked = 0
-    for node, scope in walker.everything():
+    for node, scope in _with_leaves(walker.everything()):
         if not isinstance(node, ast.expr) or node.lineno != node.end_lineno:
             continue
         found, statement = walker.innermost(node.lineno)
@@ -69,3 +78,13 @@ def test_innermost_gives_each_expression_its_scope(source: str) -> None:
             assert found is scope, (ast.dump(node), node.lineno)
             checked += 1
     assert checked
+
+
+def _with_leaves(walk: list[tuple[ast.AST, Scope]]) -> Iterator[tuple[ast.AST, Scope]]:
+    """The walk, and the names and constants it leaves out, each in its parent's scope."""
+    for node, scope in walk:
+        yield node, scope
+        inner = (
+            node if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) else scope
+        )
+        yield from ((c, inner) for c in ast.iter_child_nodes(node) if type(c) in UNWALKED)

@@ -51,7 +51,10 @@ _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 _BODIES = ("body", "handlers", "orelse", "finalbody")
 _BLOCKS = frozenset(_BODIES)
 # Contexts and operators hold nothing that a sink or a binding looks at.
-_LEAVES = frozenset({"ctx", "op", "ops"})
+_INERT_FIELDS = frozenset({"ctx", "op", "ops"})
+UNWALKED = frozenset({ast.Name, ast.Constant})
+"""Node types that no sink is registered for and that hold no other node: walks leave them out,
+as they are the most common nodes; sinks read them through their parents."""
 
 
 _FIELDS: dict[type[ast.AST], tuple[tuple[str, bool], ...]] = {}
@@ -67,7 +70,7 @@ def _fields(node_type: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
     if fields is None:
         signature = _SIGNATURE_FIELD.findall(node_type.__doc__ or "")
         scalars = {name for kind, name in signature if kind in _SCALARS}
-        names = [name for name in node_type._fields if name not in _LEAVES | scalars]
+        names = [name for name in node_type._fields if name not in _INERT_FIELDS | scalars]
         fields = _FIELDS[node_type] = tuple((name, name in _BLOCKS) for name in names)
     return fields
 
@@ -83,7 +86,8 @@ class Walker:
         return self.near(None)
 
     def near(self, lines: Optional[Sequence[int]]) -> Walk:
-        """Only the nodes that span one of the sorted `lines` (all of them, if None).
+        """Only the nodes that span one of the sorted `lines` (all of them, if None), but for
+        names and constants: `UNWALKED`.
 
         Statement lists are searched by bisection, so a walk costs about the depth of the lines'
         nodes, not the length of the blocks around them; a node whose every line is one of
@@ -97,10 +101,14 @@ class Walker:
                 for name, _ in _fields(type(node)):
                     value = getattr(node, name, None)
                     if type(value) is list:
-                        pairs = [(c, inner) for c in value if isinstance(c, ast.AST)]
+                        pairs = [
+                            (c, inner)
+                            for c in value
+                            if isinstance(c, ast.AST) and type(c) not in UNWALKED
+                        ]
                         found += pairs
                         whole += [True] * len(pairs)
-                    elif isinstance(value, ast.AST):
+                    elif isinstance(value, ast.AST) and type(value) not in UNWALKED:
                         found.append((value, inner))
                         whole.append(True)
                 continue
@@ -114,6 +122,8 @@ class Walker:
                 else:
                     children = [c for c in value if isinstance(c, ast.AST)]
                 for child in children:
+                    if type(child) in UNWALKED:
+                        continue
                     cover = _cover(child, lines)
                     if cover is not None:
                         found.append((child, inner))
