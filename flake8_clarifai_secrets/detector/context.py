@@ -23,6 +23,7 @@ from flake8_clarifai_secrets.detector.values import Values
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
+_FEW = 8
 
 
 class Context:
@@ -140,8 +141,10 @@ class Context:
         that name it if `everywhere`, as for attributes and dicts (`config["pat"]` reads a dict's
         entries from any scope)."""
         identifier = leaf(name)
-        if everywhere:
-            return self.lines_naming(identifier)
+        naming = self.lines_naming(identifier)
+        # Walking a few lines costs less than placing them in their scopes.
+        if everywhere or len(naming) <= _FEW:
+            return naming
         uses = self._uses(identifier)
         lines = uses.lines.get(id(scope), []) + uses.uncertain
         if scope is None or id(None) not in uses.binders:
@@ -169,9 +172,8 @@ class Context:
         """Collect the bindings of `identifier` in `scope`, or in every scope."""
         if self._full:
             return
-        if everywhere:
-            lines = self.lines_naming(identifier)
-        else:
+        lines = self.lines_naming(identifier)
+        if not everywhere and len(lines) > _FEW:
             uses = self._uses(identifier)
             lines = sorted(uses.lines.get(id(scope), []) + uses.uncertain)
         missing = [line for line in lines if line not in self._walked]

@@ -39,7 +39,6 @@ from flake8_clarifai_secrets.detector.values import (
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
-_FEW = 8
 
 
 class Detector:
@@ -99,10 +98,7 @@ class Detector:
                 key = (identifier, None if everywhere else id(scope))
                 if key not in followed:
                     followed.add(key)
-                    naming = self.context.lines_naming(identifier)
-                    # Placing a few lines that were all walked already would find nothing new.
-                    if len(naming) > _FEW or not lines.issuperset(naming):
-                        more.update(self.context.reach(name, scope, everywhere=everywhere))
+                    more.update(self.context.reach(name, scope, everywhere=everywhere))
             frontier = sorted(more - lines)
             lines |= more
             if not frontier:
