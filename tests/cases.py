@@ -165,6 +165,22 @@ POSITIVE = [
         "    return (('authorization', 'Key ' + config['pat']),)\n",
     ),
     case(
+        "CLR005 a key before a semicolon, in a block of more than eight statements",
+        "import os\n" + "x = 1\n" * 8 + "CLARIFAI_PAT = '<KEY>'; y = 1\n",
+        {"10:16 CLR005"},
+        "import os\n" + "x = 1\n" * 8 + 'CLARIFAI_PAT = os.environ["CLARIFAI_PAT"]; y = 1\n',
+    ),
+    case(
+        "CLR001 a name bound in a cycle with another, on one line",
+        "import os\ntry:\n    pass\nexcept E:\n    match x:\n        case 1:\n"
+        "            vv = w if c else 'x'; (vv, w) = ('<KEY>', vv)\n"
+        "    m = (('authorization', 'Key ' + w),)\n",
+        {"7:46 CLR001"},
+        "import os\ntry:\n    pass\nexcept E:\n    match x:\n        case 1:\n"
+        "            vv = w if c else 'x'; (vv, w) = (os.environ[\"CLARIFAI_PAT\"], vv)\n"
+        "    m = (('authorization', 'Key ' + w),)\n",
+    ),
+    case(
         "CLR001 attribute of self",
         "import os\nclass C:\n    def __init__(self):\n        self.pat = '<KEY>'\n"
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",

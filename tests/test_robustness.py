@@ -199,6 +199,14 @@ ADVERSARIAL = {
         "pat = '<KEY>'\ne = ''\nm = (('authorization', f'Key {pat}" + "{e}" * MAX_FIELDS + "'),)\n",
         0,
     ),
+    "a format field that is a digit but no index": (
+        "import clarifai\nm = os.getenv('{\u00b2}'.format(y))\nPAT = '<KEY>'\n",
+        1,
+    ),
+    "a format field of 5000 digits": (
+        "import clarifai\nm = os.getenv('{" + "1" * 5000 + "}'.format(y))\nPAT = '<KEY>'\n",
+        1,
+    ),
     "two hundred rebinds of one name": (
         "pat = x\n"
         + "pat = pat.strip()\n" * 200

@@ -2,8 +2,9 @@
 
 Programs are built from the shapes that decide a name's scope: functions, lambdas (on one line and
 over several), classes, decorators, parameter defaults, `:=`, several statements on a line and
-statements nested in blocks; and from those that read a name from any scope: attributes (also
-split over lines) and dicts' entries. Each binds or reads one of two names.
+statements nested in blocks, lambdas that end on the line of another statement; and from those
+that read a name from any scope: attributes (also split over lines) and dicts' entries. Each binds
+or reads one of two names.
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ STATEMENTS = [
     "m = (('authorization', 'Key ' + self.{n}),)",
     "m = (('authorization', 'Key ' + self.\n    {n}),)",
     "m = (('authorization', 'Key ' + self.  # a comment\n    {n}),)",
+    "m = (('authorization', 'Key ' + obj.{n} if c else ''),)",
+    "m = (('authorization', 'Key ' + obj.\n    {n} if c else ''),)",
+    "g = (lambda:\n    (('authorization', 'Key ' + {n}),)); {n} = 1",
+    "if (lambda:\n        (('authorization', 'Key ' + {n}),))(): {n} = 1",
+    "def h(g=lambda:\n      (('authorization', 'Key ' + {n}),)): {n} = 1",
 ]
 # (header lines, indentation of the body)
 BLOCKS = [

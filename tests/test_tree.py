@@ -12,7 +12,7 @@ import pytest
 from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.sinks import SINKS
-from flake8_clarifai_secrets.detector.tree import UNWALKED, Scope, Walker, start_line
+from flake8_clarifai_secrets.detector.tree import UNWALKED, Scope, Walker
 
 MADE_UP = """
 import os
@@ -73,8 +73,8 @@ def test_innermost_gives_each_expression_its_scope(source: str) -> None:
     for node, scope in _with_leaves(walker.everything()):
         if not isinstance(node, ast.expr) or node.lineno != node.end_lineno:
             continue
-        found, statement = walker.innermost(node.lineno)
-        if not scan.mentions(b"lambda", start_line(statement), node.lineno):
+        found, _, first = walker.innermost(node.lineno)
+        if not scan.mentions(b"lambda", first, node.lineno):
             assert found is scope, (ast.dump(node), node.lineno)
             checked += 1
     assert checked

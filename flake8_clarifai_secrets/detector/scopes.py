@@ -15,7 +15,7 @@ import ast
 from typing import NamedTuple
 
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Walker, dotted, start_line
+from flake8_clarifai_secrets.detector.tree import Walker, dotted
 
 BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
 
@@ -67,8 +67,8 @@ def find_uses(walker: Walker, scan: Scan, identifier: str, lines: list[int]) -> 
     binders: set[int] = set()
     word = identifier.encode("utf-8", "surrogatepass")
     for line in lines:
-        scope, statement = walker.innermost(line)
-        if scan.mentions(b"lambda", start_line(statement), line) or scan.after_dot(word, line):
+        scope, statement, first = walker.innermost(line)
+        if scan.mentions(b"lambda", first, line) or scan.after_dot(word, line):
             uncertain.append(line)
             continue
         by_scope.setdefault(id(scope), []).append(line)

@@ -76,11 +76,9 @@ _V1_NAMES = re.compile(rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_
 _LEGACY_RUN = re.compile(rb"q[hw]{28}")
 _TOKEN_CLASSES = frozenset(b"hw")
 _LEGACY_MAX = 44
-_INLINE_BLANKS = b" \t\f\\"
-_BLANK = frozenset(_INLINE_BLANKS + b"\r\n")
+_BLANK = frozenset(b" \t\f\\\r\n")
 _DOT = ord(".")
 _IDENTIFIER_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-_NAME_GOES_ON = {bytes([byte]) for byte in _IDENTIFIER_BYTES}
 _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
 
 
@@ -159,28 +157,25 @@ class Scan:
 
     def after_dot(self, word: bytes, line: int) -> bool:
         """Whether `word` may stand on `line` as an attribute's name (`obj.word`, `obj.\\`
-        then `word`): a `.` comes before it, past spaces and line breaks, or a comment might."""
+        then `word`): a `.` comes before it, past blanks and line breaks, or a comment might."""
         ends = self._line_ends()
         first = ends[line - 2] if line > 1 else 0
-        squeezed = self.data[first : ends[line - 1]].translate(None, _INLINE_BLANKS)
-        dotted = b"." + word
-        at = squeezed.find(dotted)
-        while at != -1:
-            end = at + len(dotted)
-            if end == len(squeezed) or squeezed[end] not in _IDENTIFIER_BYTES:
+        data = self.data
+        for at in self._naming(word, lowered=False, start=first):
+            if at >= ends[line - 1]:
+                break
+            before = at - 1
+            while before >= 0 and data[before] in _BLANK:
+                before -= 1
+            if before >= 0 and data[before] == _DOT:
                 return True
-            at = squeezed.find(dotted, end)
-        if not squeezed.startswith(word) or squeezed[len(word) : len(word) + 1] in _NAME_GOES_ON:
-            return False
-        # The word starts the line: the `.` may end an earlier one, before a comment.
-        before = first - 1
-        while before >= 0 and self.data[before] in _BLANK:
-            before -= 1
-        if before < 0:
-            return False
-        previous = self.line_of(before)
-        start = ends[previous - 2] if previous > 1 else 0
-        return self.data[before] == _DOT or self.data.find(b"#", start, before) != -1
+            if 0 <= before < first:
+                # The word starts the line: a comment may stand between a `.` and the break.
+                previous = self.line_of(before)
+                start = ends[previous - 2] if previous > 1 else 0
+                if data.find(b"#", start, before) != -1:
+                    return True
+        return False
 
     def _line_ends(self) -> list[int]:
         if self._ends is None:

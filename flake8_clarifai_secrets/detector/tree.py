@@ -130,41 +130,59 @@ class Walker:
                         whole.append(cover)
         return found
 
-    def innermost(self, line: int) -> tuple[Scope, ast.AST]:
+    def innermost(self, line: int) -> tuple[Scope, ast.AST, int]:
         """The innermost statement (or handler) that spans `line`, found by bisection without
-        looking at expressions, and the scope of the nodes on `line` that it holds directly:
-        a function's own for its header and decorators."""
+        looking at expressions; the scope of the nodes on `line` that it holds directly (a
+        function's own for its header and decorators); and the first line of any node that may
+        reach into `line`: of that statement, and of what stands before it on `line` (statements
+        before a `;`, the header of the block it opens)."""
         node: ast.AST = self._tree
         scope: Scope = None
+        first = line
         while True:
             inner = node if type(node) in _FUNCTIONS else scope
-            child = self._child_statement(node, line)
-            if child is None:
-                return inner, node
-            node, scope = child, inner
+            found = self._child_statement(node, line)
+            if found is None:
+                return inner, node, min(first, start_line(node) or line)
+            block, index, field = found
+            starts = self._block_starts(block)
+            if starts[index] == line:
+                mate = index
+                while mate > 0 and _end_line(block[mate - 1], starts[mate - 1]) >= line:
+                    mate -= 1
+                first = min(first, starts[mate])
+                if mate == 0 and field == "body":
+                    first = min(first, start_line(node))
+                elif mate == 0 and field == "cases":
+                    case = _case_of(node, line)
+                    assert case is not None
+                    first = min(first, case.pattern.lineno)
+            node, scope = block[index], inner
 
-    def _child_statement(self, node: ast.AST, line: int) -> Optional[ast.AST]:
-        if type(node) is ast.Match:
-            for case in node.cases:
-                if case.pattern.lineno <= line <= (case.body[-1].end_lineno or line):
-                    return self._statement_at(case.body, line)
-            return None
-        for name in _BODIES:
-            block = getattr(node, name, None)
+    def _child_statement(
+        self, node: ast.AST, line: int
+    ) -> Optional[tuple[Sequence[ast.AST], int, str]]:
+        """The block of `node` with a statement that spans `line`, that statement's index, and
+        the block's field (`cases` for a case's body)."""
+        if type(node) is _MATCH:
+            case = _case_of(node, line)
+            index = None if case is None else self._index_at(case.body, line)
+            return None if case is None or index is None else (case.body, index, "cases")
+        for name in _bodies(type(node)):
+            block = getattr(node, name)
             if block:
-                found = self._statement_at(block, line)
-                if found is not None:
-                    return found
+                index = self._index_at(block, line)
+                if index is not None:
+                    return block, index, name
         return None
 
-    def _statement_at(self, block: Sequence[ast.AST], line: int) -> Optional[ast.AST]:
+    def _index_at(self, block: Sequence[ast.AST], line: int) -> Optional[int]:
+        """The last statement of `block` that spans `line`."""
         starts = self._block_starts(block)
         index = bisect.bisect_right(starts, line) - 1
-        if index < 0:
+        if index < 0 or line > _end_line(block[index], starts[index]):
             return None
-        statement = block[index]
-        end = getattr(statement, "end_lineno", None) or starts[index]
-        return statement if line <= end else None
+        return index
 
     def _block_starts(self, block: Sequence[ast.AST]) -> list[int]:
         starts = self._starts.get(id(block))
@@ -173,15 +191,42 @@ class Walker:
         return starts
 
     def _spanning(self, block: list[ast.AST], lines: Sequence[int]) -> list[ast.AST]:
+        """The statements of `block` that span any of `lines`, several on a line after `;`."""
         starts = self._block_starts(block)
         first = bisect.bisect_left(lines, starts[0])
-        last = bisect.bisect_right(lines, getattr(block[-1], "end_lineno", None) or starts[-1])
-        found: list[ast.AST] = []
+        last = bisect.bisect_right(lines, _end_line(block[-1], starts[-1]))
+        indexes: set[int] = set()
         for line in lines[first:last]:
-            statement = self._statement_at(block, line)
-            if statement is not None and (not found or found[-1] is not statement):
-                found.append(statement)
-        return found
+            index = bisect.bisect_right(starts, line) - 1
+            while index >= 0 and _end_line(block[index], starts[index]) >= line:
+                indexes.add(index)
+                index -= 1
+        return [block[index] for index in sorted(indexes)]
+
+
+def _case_of(match: ast.AST, line: int) -> Optional[ast.match_case]:
+    """The case of a `match` statement that spans `line`, if any."""
+    assert isinstance(match, ast.Match)
+    for case in match.cases:
+        if case.pattern.lineno <= line <= (case.body[-1].end_lineno or line):
+            return case
+    return None
+
+
+# `ast.Match` is new in Python 3.10.
+_MATCH = getattr(ast, "Match", None)
+_BODIES_OF: dict[type[ast.AST], tuple[str, ...]] = {}
+
+
+def _bodies(node_type: type[ast.AST]) -> tuple[str, ...]:
+    bodies = _BODIES_OF.get(node_type)
+    if bodies is None:
+        bodies = _BODIES_OF[node_type] = tuple(n for n in _BODIES if n in node_type._fields)
+    return bodies
+
+
+def _end_line(statement: ast.AST, start: int) -> int:
+    return getattr(statement, "end_lineno", None) or start
 
 
 def start_line(node: ast.AST) -> int:

@@ -158,6 +158,8 @@ class Values:
         if known is not None:
             return known
         if key in self._active:
+            # What a cycle cuts depends on where the evaluation entered it.
+            self._cuts += 1
             return _UNKNOWN
         if self._hops >= MAX_HOPS:
             self._cuts += 1
@@ -247,8 +249,10 @@ class Values:
             name = match.group(1)
             if name == "":
                 name, auto = str(auto), auto + 1
-            if name.isdigit():
-                value = node.args[int(name)] if int(name) < len(node.args) else None
+            if name.isdecimal():
+                # An index, as `str.format` reads one; none that long has an argument.
+                position = int(name) if len(name) < 10 else len(node.args)
+                value = node.args[position] if position < len(node.args) else None
             else:
                 value = keywords.get(name)
             fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
