@@ -181,6 +181,14 @@ POSITIVE = [
         "    m = (('authorization', 'Key ' + w),)\n",
     ),
     case(
+        "CLR001 a dict entry whose key holds a dot",
+        "import os\nconfig = {}\nconfig['a.b'] = '<KEY>'\n"
+        "m = (('authorization', 'Key ' + config[\"a.b\"]),)\n",
+        {"3:17 CLR001"},
+        "import os\nconfig = {}\nconfig['a.b'] = os.environ[\"CLARIFAI_PAT\"]\n"
+        "m = (('authorization', 'Key ' + config[\"a.b\"]),)\n",
+    ),
+    case(
         "CLR001 attribute of self",
         "import os\nclass C:\n    def __init__(self):\n        self.pat = '<KEY>'\n"
         "    def meta(self):\n        return (('authorization', 'Key ' + self.pat),)\n",

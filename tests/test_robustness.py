@@ -207,6 +207,11 @@ ADVERSARIAL = {
         "import clarifai\nm = os.getenv('{" + "1" * 5000 + "}'.format(y))\nPAT = '<KEY>'\n",
         1,
     ),
+    "two sinks of one code, the later one met first by the walk": (
+        "import clarifai\nm = (('authorization', v),)\n"
+        "v = '<KEY>'; n = (('authorization', 'Key ' + v),)\n",
+        1,
+    ),
     "two hundred rebinds of one name": (
         "pat = x\n"
         + "pat = pat.strip()\n" * 200

@@ -49,6 +49,8 @@ class Detector:
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
         self._findings: dict[int, Finding] = {}
+        # id(literal) -> the rank of the hit that reported it: the lowest wins.
+        self._ranks: dict[int, tuple[str, int, int, str, str]] = {}
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -180,9 +182,12 @@ class Detector:
     ) -> None:
         origin = part.origin
         assert origin is not None
-        existing = self._findings.get(id(origin))
-        if existing is not None and existing.code <= hit.code:
+        # The lowest code, then the first sink in the source, whichever order the walk met them.
+        rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
+        existing = self._ranks.get(id(origin))
+        if existing is not None and existing <= rank:
             return
+        self._ranks[id(origin)] = rank
         span = self._positions.span(origin)
         if fix is None and part.offset is not None:
             literal = literal_text(origin) or ""

@@ -29,11 +29,24 @@ def dotted(node: ast.AST) -> Optional[str]:
 
 
 def leaf(name: str) -> str:
-    """The last identifier of a dotted name: `pat` for `self.pat`, `config` for `config.['pat']`."""
-    for part in reversed(name.split(".")):
-        if not part.startswith("["):
-            return part
-    return name
+    """The last identifier of a dotted name: `pat` for `self.pat`, `config` for `config.['pat']`
+    and for `config.['a.b']`."""
+    while name.endswith("]"):
+        cut = name.rfind(".[")
+        while cut > 0 and not _is_key(name[cut + 2 : -1]):
+            cut = name.rfind(".[", 0, cut)
+        if cut <= 0:
+            break
+        name = name[:cut]
+    return name.rpartition(".")[2]
+
+
+def _is_key(text: str) -> bool:
+    """Whether `text` is a string's repr, as `dotted` writes a subscript's key."""
+    try:
+        return isinstance(ast.literal_eval(text), str)
+    except (ValueError, SyntaxError):
+        return False
 
 
 def string(node: Optional[ast.AST]) -> Optional[str]:
