@@ -78,6 +78,7 @@ _TOKEN_CLASSES = frozenset(b"hw")
 _LEGACY_MAX = 44
 _BLANK = frozenset(b" \t\f\\\r\n")
 _DOT = ord(".")
+_DOT_BLANKS = (b". ", b".\t", b".\f", b".\\")
 _IDENTIFIER_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
 
@@ -89,6 +90,7 @@ class Scan:
     __slots__ = (
         "lines", "data", "lowered", "clarifai_context", "evidence", "legacy_context",
         "token_lines", "metadata_lines", "any_token_lines", "may_hold", "_classes", "_ends",
+        "_dots",
     )  # fmt: skip
 
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
@@ -124,6 +126,7 @@ class Scan:
         self.may_hold = False
         self._classes = b""
         self._ends: Optional[list[int]] = None
+        self._dots: dict[Optional[bytes], set[int]] = {}
         if self.evidence:
             lowered = self.lowered
             self.legacy_context = self.clarifai_context and any(
@@ -158,11 +161,17 @@ class Scan:
     def after_dot(self, word: bytes, line: int) -> bool:
         """Whether `word` may stand on `line` as an attribute's name (`obj.word`, `obj.\\`
         then `word`): a `.` comes before it, past blanks and line breaks, or a comment might."""
+        if line in self._dot_lines(b"." + word):
+            return True
         ends = self._line_ends()
-        first = ends[line - 2] if line > 1 else 0
+        first, last = ends[line - 2] if line > 1 else 0, ends[line - 1]
+        if line not in self._dot_lines(None):
+            # No `.` then a blank on this line: only one that ends an earlier line can come
+            # before the word, if the word starts the line.
+            last = next(self._naming(word, lowered=False, start=first), last) + 1
         data = self.data
         for at in self._naming(word, lowered=False, start=first):
-            if at >= ends[line - 1]:
+            if at >= last:
                 break
             before = at - 1
             while before >= 0 and data[before] in _BLANK:
@@ -170,12 +179,32 @@ class Scan:
             if before >= 0 and data[before] == _DOT:
                 return True
             if 0 <= before < first:
-                # The word starts the line: a comment may stand between a `.` and the break.
+                # A comment may stand between the `.` and the line break.
                 previous = self.line_of(before)
                 start = ends[previous - 2] if previous > 1 else 0
                 if data.find(b"#", start, before) != -1:
                     return True
         return False
+
+    def _dot_lines(self, dotted: Optional[bytes]) -> set[int]:
+        """The lines where `dotted` (`.word`) stands, not inside a longer word; or, for None,
+        where a `.` is followed by a blank."""
+        found = self._dots.get(dotted)
+        if found is None:
+            found = self._dots[dotted] = set()
+            needles = _DOT_BLANKS if dotted is None else (dotted,)
+            for needle in needles:
+                at = self.data.find(needle)
+                while at != -1:
+                    end = at + len(needle)
+                    if (
+                        dotted is None
+                        or end == len(self.data)
+                        or (self.data[end] not in _IDENTIFIER_BYTES)
+                    ):
+                        found.add(self.line_of(at))
+                    at = self.data.find(needle, end)
+        return found
 
     def _line_ends(self) -> list[int]:
         if self._ends is None:
