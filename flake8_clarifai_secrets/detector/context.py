@@ -146,7 +146,7 @@ class Context:
         if everywhere or len(naming) <= _FEW:
             return naming
         uses = self._uses(identifier)
-        lines = uses.lines.get(id(scope), []) + uses.uncertain
+        lines = uses.within(scope)
         if scope is None or id(None) not in uses.binders:
             # Read in every scope that does not bind it; a function's binding only in the
             # function when the module binds the name.
@@ -174,8 +174,7 @@ class Context:
             return
         lines = self.lines_naming(identifier)
         if not everywhere and len(lines) > _FEW:
-            uses = self._uses(identifier)
-            lines = sorted(uses.lines.get(id(scope), []) + uses.uncertain)
+            lines = sorted(self._uses(identifier).within(scope))
         missing = [line for line in lines if line not in self._walked]
         if missing:
             self._walked.update(missing)

@@ -48,9 +48,8 @@ class Detector:
         self._positions = Positions(scan.lines)
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
-        self._findings: dict[int, Finding] = {}
-        # id(literal) -> the rank of the hit that reported it: the lowest wins.
-        self._ranks: dict[int, tuple[str, int, int, str, str]] = {}
+        # id(literal) -> its finding, with the rank of the hit that reported it: the lowest wins.
+        self._findings: dict[int, tuple[tuple[str, int, int, str, str], Finding]] = {}
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -64,7 +63,7 @@ class Detector:
                     for hit in function(node, self.context):
                         self._check(hit, scope)
         return sorted(
-            (f for f in self._findings.values() if not self._allowlisted(f)),
+            (f for _, f in self._findings.values() if not self._allowlisted(f)),
             key=lambda f: (f.line, f.col),
         )
 
@@ -184,16 +183,15 @@ class Detector:
         assert origin is not None
         # The lowest code, then the first sink in the source, whichever order the walk met them.
         rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
-        existing = self._ranks.get(id(origin))
-        if existing is not None and existing <= rank:
+        existing = self._findings.get(id(origin))
+        if existing is not None and existing[0] <= rank:
             return
-        self._ranks[id(origin)] = rank
         span = self._positions.span(origin)
         if fix is None and part.offset is not None:
             literal = literal_text(origin) or ""
             begin = part.offset + start
             fix = Fix("literal", span, literal[:begin], literal[begin + len(secret) :])
-        self._findings[id(origin)] = Finding(
+        finding = Finding(
             hit.code,
             span.line,
             span.col,
@@ -204,6 +202,7 @@ class Detector:
             secret,
             binding,
         )
+        self._findings[id(origin)] = (rank, finding)
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)

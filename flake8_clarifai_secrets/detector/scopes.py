@@ -15,7 +15,7 @@ import ast
 from typing import NamedTuple
 
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Walker, dotted
+from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted
 
 BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
 
@@ -55,6 +55,10 @@ class Uses(NamedTuple):
     """id(scope) of the scopes that certainly bind the identifier."""
     unbound: list[int]
     """The lines of the scopes that may not bind it, which read the module's or any binding."""
+
+    def within(self, scope: Scope) -> list[int]:
+        """The lines that may belong to `scope`: its own and the uncertain ones."""
+        return self.lines.get(id(scope), []) + self.uncertain
 
 
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -15,7 +15,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import AnyStr, Optional
 
 from flake8_clarifai_secrets.credentials import (
@@ -73,8 +73,7 @@ _V1_PREFIX = re.compile(rb"clarifai_?(?:ap|id|cl|se|au)")
 _V1_NAMES = re.compile(rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper))")
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
-_LEGACY_RUN = re.compile(rb"q[hw]{28}")
-_TOKEN_CLASSES = frozenset(b"hw")
+_LEGACY_RUN = re.compile(rb"q([hw]{28,})")
 _LEGACY_MAX = 44
 _BLANK = frozenset(b" \t\f\\\r\n")
 _DOT = ord(".")
@@ -155,22 +154,21 @@ class Scan:
 
     def mentions(self, word: bytes, first: int, last: int) -> bool:
         """Whether `word` stands anywhere on lines `first` to `last`, even inside a longer word."""
-        ends = self._line_ends()
-        return self.data.find(word, ends[first - 2] if first > 1 else 0, ends[last - 1]) != -1
+        return self.data.find(word, self._line_start(first), self._line_ends()[last - 1]) != -1
 
     def after_dot(self, word: bytes, line: int) -> bool:
         """Whether `word` may stand on `line` as an attribute's name (`obj.word`, `obj.\\`
         then `word`): a `.` comes before it, past blanks and line breaks, or a comment might."""
         if line in self._dot_lines(b"." + word):
             return True
-        ends = self._line_ends()
-        first, last = ends[line - 2] if line > 1 else 0, ends[line - 1]
+        first, last = self._line_start(line), self._line_ends()[line - 1]
+        occurrences: Iterable[int] = self._naming(word, lowered=False, start=first)
         if line not in self._dot_lines(None):
             # No `.` then a blank on this line: only one that ends an earlier line can come
             # before the word, if the word starts the line.
-            last = next(self._naming(word, lowered=False, start=first), last) + 1
+            occurrences = itertools.islice(occurrences, 1)
         data = self.data
-        for at in self._naming(word, lowered=False, start=first):
+        for at in occurrences:
             if at >= last:
                 break
             before = at - 1
@@ -180,8 +178,7 @@ class Scan:
                 return True
             if 0 <= before < first:
                 # A comment may stand between the `.` and the line break.
-                previous = self.line_of(before)
-                start = ends[previous - 2] if previous > 1 else 0
+                start = self._line_start(self.line_of(before))
                 if data.find(b"#", start, before) != -1:
                     return True
         return False
@@ -205,6 +202,9 @@ class Scan:
                         found.add(self.line_of(at))
                     at = self.data.find(needle, end)
         return found
+
+    def _line_start(self, line: int) -> int:
+        return self._line_ends()[line - 2] if line > 1 else 0
 
     def _line_ends(self) -> list[int]:
         if self._ends is None:
@@ -282,9 +282,7 @@ class Scan:
     def _legacy_runs(self, classes: bytes) -> list[int]:
         found = []
         for match in _LEGACY_RUN.finditer(classes):
-            at, end = match.start() + 1, match.end()
-            while end < len(classes) and classes[end] in _TOKEN_CLASSES:
-                end += 1
+            at, end = match.span(1)
             run = self.data[at:end]
             if (
                 end - at <= _LEGACY_MAX

@@ -61,8 +61,9 @@ Walk = list[tuple[ast.AST, Scope]]
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
 _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Statement lists, searched by bisection. (`cases` are not: a `match_case` has no line.)
-_BODIES = ("body", "handlers", "orelse", "finalbody")
-_BLOCKS = frozenset(_BODIES)
+_BLOCKS = frozenset({"body", "handlers", "orelse", "finalbody"})
+# `ast.Match` is new in Python 3.10.
+_MATCH = getattr(ast, "Match", None)
 # Contexts and operators hold nothing that a sink or a binding looks at.
 _INERT_FIELDS = frozenset({"ctx", "op", "ops"})
 UNWALKED = frozenset({ast.Name, ast.Constant})
@@ -157,36 +158,33 @@ class Walker:
             found = self._child_statement(node, line)
             if found is None:
                 return inner, node, min(first, start_line(node) or line)
-            block, index, field = found
+            block, index, header = found
             starts = self._block_starts(block)
             if starts[index] == line:
                 mate = index
                 while mate > 0 and _end_line(block[mate - 1], starts[mate - 1]) >= line:
                     mate -= 1
                 first = min(first, starts[mate])
-                if mate == 0 and field == "body":
-                    first = min(first, start_line(node))
-                elif mate == 0 and field == "cases":
-                    case = _case_of(node, line)
-                    assert case is not None
-                    first = min(first, case.pattern.lineno)
+                if mate == 0 and header is not None:
+                    first = min(first, start_line(header))
             node, scope = block[index], inner
 
     def _child_statement(
         self, node: ast.AST, line: int
-    ) -> Optional[tuple[Sequence[ast.AST], int, str]]:
+    ) -> Optional[tuple[Sequence[ast.AST], int, Optional[ast.AST]]]:
         """The block of `node` with a statement that spans `line`, that statement's index, and
-        the block's field (`cases` for a case's body)."""
+        what heads the block on its first line, if anything may: `node` for its body, the
+        pattern for a case's body."""
         if type(node) is _MATCH:
             case = _case_of(node, line)
             index = None if case is None else self._index_at(case.body, line)
-            return None if case is None or index is None else (case.body, index, "cases")
-        for name in _bodies(type(node)):
-            block = getattr(node, name)
-            if block:
-                index = self._index_at(block, line)
+            return None if case is None or index is None else (case.body, index, case.pattern)
+        for name, block in _fields(type(node)):
+            value = getattr(node, name) if block else None
+            if value:
+                index = self._index_at(value, line)
                 if index is not None:
-                    return block, index, name
+                    return value, index, node if name == "body" else None
         return None
 
     def _index_at(self, block: Sequence[ast.AST], line: int) -> Optional[int]:
@@ -226,18 +224,6 @@ def _case_of(match: ast.AST, line: int) -> Optional[ast.match_case]:
     return None
 
 
-# `ast.Match` is new in Python 3.10.
-_MATCH = getattr(ast, "Match", None)
-_BODIES_OF: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def _bodies(node_type: type[ast.AST]) -> tuple[str, ...]:
-    bodies = _BODIES_OF.get(node_type)
-    if bodies is None:
-        bodies = _BODIES_OF[node_type] = tuple(n for n in _BODIES if n in node_type._fields)
-    return bodies
-
-
 def _end_line(statement: ast.AST, start: int) -> int:
     return getattr(statement, "end_lineno", None) or start
 
@@ -256,7 +242,7 @@ def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
     if getattr(node, "lineno", None) is None:
         return False
     start = start_line(node)
-    end = getattr(node, "end_lineno", None) or start
+    end = _end_line(node, start)
     first = bisect.bisect_left(lines, start)
     if first == len(lines) or lines[first] > end:
         return None
