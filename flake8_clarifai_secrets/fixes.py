@@ -113,7 +113,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
                 continue
             reason = file.refusal or refusal(finding, file.facts, config)
             binding = file.facts.bindings.get(index)
-            claimed = None if reason else _claimed(finding, binding, file.facts)
+            claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
                 reason = allocator.claim(claimed, finding.secret)
             named_variable = credential_variable(binding) if binding is not None else None
@@ -145,13 +145,13 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     return Plan(steps, variables)
 
 
-def _claimed(finding: Finding, binding: Optional[str], facts: Facts) -> Optional[str]:
+def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     """The variable the code itself says holds the key: the one a fallback or write names, or
     the one that another value of the key's binding reads."""
     assert finding.fix is not None
     if finding.fix.kind in KEEPS_VARIABLE:
         return finding.target
-    return facts.fallbacks.get(binding) if binding is not None else None
+    return facts.fallbacks.get(index)
 
 
 # Fixes that keep the variable the code names: a written or read variable.

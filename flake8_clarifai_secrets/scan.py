@@ -4,6 +4,7 @@ names its keys are bound to, and whether `os` is free. Pure: an `ast` tree in, f
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -23,29 +24,39 @@ _ENVIRON_METHODS = frozenset({"get", "setdefault", "pop"})
 class Facts:
     """`reads`: every variable the file names in `os.environ`, `os.getenv` and the like.
     `bindings`: finding index -> the dotted name its literal is directly assigned to.
-    `fallbacks`: dotted name -> the variable that another value of that name reads, so that a
-    literal bound to the same name is that variable's fallback (`pat = os.getenv("X")`,
-    then `if not pat: pat = "<key>"`).
+    `fallbacks`: finding index -> the variable that another value of its binding reads, so that
+    the literal is that variable's fallback (`pat = os.getenv("X")`, then
+    `if not pat: pat = "<key>"`). A plain name is the same binding only in the same function or
+    class body; an attribute (`self.pat`) is the same anywhere.
     """
 
     reads: frozenset[str] = frozenset()
     bindings: dict[int, str] = field(default_factory=dict)
-    fallbacks: dict[str, str] = field(default_factory=dict)
+    fallbacks: dict[int, str] = field(default_factory=dict)
     os_taken: bool = False
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     statements = list(_assignments(tree))
-    fallbacks: dict[str, str] = {}
-    for target, value in statements:
+    reads: dict[tuple[Optional[ast.AST], str], str] = {}
+    for scope, target, value in statements:
         variable = _variable_read(value)
         if variable is not None:
-            fallbacks.setdefault(target, variable)
+            reads.setdefault((_owner(scope, target), target), variable)
+    scopes = sorted(
+        (node for node in ast.walk(tree) if isinstance(node, _SCOPES)), key=lambda n: n.lineno
+    )
+    starts = [scope.lineno for scope in scopes]
     bindings = {}
+    fallbacks = {}
     for index, finding in enumerate(findings):
         binding = getattr(finding, "binding", None) or _binding(finding, statements)
-        if binding is not None:
-            bindings[index] = binding
+        if binding is None:
+            continue
+        bindings[index] = binding
+        scope = _owner(_scope_at(scopes, starts, finding.line), binding)
+        if (scope, binding) in reads:
+            fallbacks[index] = reads[scope, binding]
     return Facts(reads_of(tree), bindings, fallbacks, binds_os_elsewhere(tree))
 
 
@@ -106,8 +117,16 @@ def binds_os_elsewhere(tree: ast.AST) -> bool:
     return False
 
 
-def _assignments(tree: ast.AST) -> Iterator[tuple[str, ast.expr]]:
-    for node in ast.walk(tree):
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _assignments(tree: ast.AST) -> Iterator[tuple[Optional[ast.AST], str, ast.expr]]:
+    """Each assignment to a dotted name, with the function or class body it stands in."""
+    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+    while stack:
+        node, scope = stack.pop()
+        inner = node if isinstance(node, _SCOPES) else scope
+        stack += [(child, inner) for child in ast.iter_child_nodes(node)]
         if isinstance(node, ast.Assign):
             pairs = [(target, node.value) for target in node.targets]
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -117,11 +136,28 @@ def _assignments(tree: ast.AST) -> Iterator[tuple[str, ast.expr]]:
         for target, value in pairs:
             name = _dotted(target)
             if name is not None:
-                yield name, value
+                yield scope, name, value
 
 
-def _binding(finding: Finding, statements: Sequence[tuple[str, ast.expr]]) -> Optional[str]:
-    for target, value in statements:
+def _owner(scope: Optional[ast.AST], binding: str) -> Optional[ast.AST]:
+    """Where `binding` lives: an attribute's object may be reached from anywhere."""
+    return None if "." in binding else scope
+
+
+def _scope_at(scopes: Sequence[ast.stmt], starts: Sequence[int], line: int) -> Optional[ast.AST]:
+    """The innermost of `scopes` (sorted by their `starts`) that spans `line`: as they nest, the
+    last to start before it that has not ended."""
+    index = bisect.bisect_right(starts, line)
+    for scope in reversed(scopes[:index]):
+        if line <= (scope.end_lineno or scope.lineno):
+            return scope
+    return None
+
+
+def _binding(
+    finding: Finding, statements: Sequence[tuple[Optional[ast.AST], str, ast.expr]]
+) -> Optional[str]:
+    for _, target, value in statements:
         if (
             isinstance(value, ast.Constant)
             and isinstance(value.value, str)

@@ -128,7 +128,7 @@ POSITIVE = [
         "    return (('authorization', 'Key ' + PAT),)\n"
         "def g():\n    return (('authorization', 'Key ' + PAT),)\n",
         {"2:7 CLR001"},
-        'import os\nPAT = os.environ["CLARIFAI_PAT"]\ndef f():\n'
+        'import os\nPAT = os.environ["CLARIFAI_PAT_2"]\ndef f():\n'
         "    PAT = os.environ['CLARIFAI_PAT']\n    return (('authorization', 'Key ' + PAT),)\n"
         "def g():\n    return (('authorization', 'Key ' + PAT),)\n",
     ),

@@ -104,6 +104,29 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             [[], ["CLR005 -> CLARIFAI_API_KEY_2"]],
             id="3: a credential name that the code reads for something else is not reused",
         ),
+        pytest.param(
+            [CLIENT + 'PAT = os.getenv("MY_PAT")\nif not PAT:\n    PAT = "<KEY>"\nApp(pat=PAT)\n'],
+            [["CLR003 -> MY_PAT"]],
+            id="4: a fallback of a name takes the variable the name reads",
+        ),
+        pytest.param(
+            [
+                CLIENT + 'PAT = "<KEY>"\ndef other():\n    PAT = os.environ["OTHER"]\n'
+                "    return PAT\nApp(pat=PAT)\n"
+            ],
+            [["CLR003 -> CLARIFAI_PAT"]],
+            id="4: a same-named local of another function is another binding",
+        ),
+        pytest.param(
+            [
+                CLIENT + "class A:\n    def __init__(self):\n"
+                '        self.pat = os.getenv("MY_PAT")\n'
+                '    def reset(self):\n        self.pat = "<KEY>"\n'
+                "    def app(self):\n        return App(pat=self.pat)\n"
+            ],
+            [["CLR003 -> MY_PAT"]],
+            id="4: an attribute is one binding in every method",
+        ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
