@@ -38,7 +38,11 @@ _TEMPLATED = re.compile(r"<.*>|\{.*\}|\$\{.*\}")
 _ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
 
 _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
-_CREDENTIAL_WORDS = frozenset({"pat", "key", "token", "secret", "auth", "apikey", "password"})
+# Plurals name several, as when code rotates keys: `CLARIFAI_API_KEYS = ["<key>", "<key>"]`.
+_CREDENTIAL_WORDS = frozenset(
+    {"pat", "key", "token", "secret", "auth", "apikey", "password"}
+    | {"pats", "keys", "tokens", "secrets", "apikeys"}
+)
 _QUALIFIER_WORDS = frozenset({"api", "access", "personal", "client", "session", "app", "my"})
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
 _OTHER_WORDS = frozenset(
@@ -47,7 +51,7 @@ _OTHER_WORDS = frozenset(
         "sort", "lookup", "primary", "foreign", "partition", "lock", "index", "cursor", "page",
         "public", "name", "names", "env", "var", "prefix", "suffix", "len",
         "length", "type", "format", "pattern", "regex", "file", "path", "url", "field", "expiry",
-        "expires", "ttl", "count", "limit", "max", "min", "size", "model", "version", "input",
+        "expires", "ttl", "count", "limit", "max", "min", "size", "model", "version",
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
     }
 )  # fmt: skip

@@ -699,6 +699,46 @@ POSITIVE += [
         'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR001 an argparse default read back as `args.<dest>`",
+        "import os\nimport argparse\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--input-api-key', default='<KEY>')\nargs = parser.parse_args([])\n"
+        "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
+        {"4:48 CLR001"},
+        "import os\nimport argparse\nparser = argparse.ArgumentParser()\n"
+        "parser.add_argument('--input-api-key', default=os.environ[\"CLARIFAI_PAT\"])\n"
+        "args = parser.parse_args([])\n"
+        "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
+    ),
+    case(
+        "CLR003 an argparse default under its `dest`, in a function",
+        "import os\nfrom clarifai.client.user import User\ndef options(parser):\n"
+        "    parser.add_argument('-k', '--key', dest='token', default='<KEY>')\n"
+        "def main(args):\n    return User(user_id='me', pat=args.token)\n",
+        {"4:62 CLR003"},
+        "import os\nfrom clarifai.client.user import User\ndef options(parser):\n"
+        "    parser.add_argument('-k', '--key', dest='token', default=os.environ[\"CLARIFAI_PAT\"])\n"
+        "def main(args):\n    return User(user_id='me', pat=args.token)\n",
+    ),
+    case(
+        "CLR005 a list of keys bound to a credential name, as code that rotates keys has",
+        "import os\nfrom clarifai.rest import ClarifaiApp\n"
+        "CLARIFAI_API_KEYS = [\n    '<KEY>',\n    '<KEY2>',\n]\n"
+        "app = ClarifaiApp(api_key=CLARIFAI_API_KEYS[0])\n",
+        {"4:5 CLR005", "5:5 CLR005"},
+        "import os\nfrom clarifai.rest import ClarifaiApp\n"
+        'CLARIFAI_API_KEYS = [\n    os.environ["CLARIFAI_PAT"],\n    os.environ["CLARIFAI_PAT_2"],\n]\n'
+        "app = ClarifaiApp(api_key=CLARIFAI_API_KEYS[0])\n",
+    ),
+    case(
+        "CLR005 a tuple of keys in a dict entry and a keyword",
+        "import os\nfrom clarifai.client.user import User\n"
+        "SETTINGS = {'pats': ('<KEY>',)}\nsettings = dict(tokens=['<KEY2>'])\n",
+        {"3:22 CLR005", "4:25 CLR005"},
+        "import os\nfrom clarifai.client.user import User\n"
+        "SETTINGS = {'pats': (os.environ[\"CLARIFAI_PAT\"],)}\n"
+        "settings = dict(tokens=[os.environ[\"CLARIFAI_PAT_2\"]])\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},
@@ -815,6 +855,29 @@ POSITIVE += [
 ]
 
 NEGATIVE += [
+    case(
+        "lists of ids and of header names beside a list of keys' variables",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "MODEL_IDS = ['<KEY>', '<KEY2>']\nAPI_KEYS = [os.environ['CLARIFAI_PAT']]\n"
+        "TOKENS = ('authorization', 'x-clarifai-session-token')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a list of tokens of another service, in a file with no Clarifai context",
+        "TOKENS = ['<KEY>', '<KEY2>']\n",
+        set(),
+        None,
+    ),
+    case(
+        "an argparse default that is a model id, read back as `args.<dest>`",
+        "import argparse\nfrom clarifai.client.model import Model\n"
+        "parser = argparse.ArgumentParser()\nparser.add_argument('--model-id', default='<KEY>')\n"
+        "args = parser.parse_args()\n"
+        "model = Model(model_id=args.model_id, pat=os.environ['CLARIFAI_PAT'])\n",
+        set(),
+        None,
+    ),
     case(
         "a Flask secret key of the v1 shape in a Clarifai file",
         'from clarifai.client.model import Model\napp.secret_key = "<LEGACY>"\nSECRET_KEY = "<LEGACY>"\n',

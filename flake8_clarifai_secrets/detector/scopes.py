@@ -15,13 +15,14 @@ import ast
 from typing import NamedTuple
 
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted
+from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, string
 
-BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments})
+BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.Call})
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
-    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults."""
+    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults, and
+    `argparse` options' defaults, which `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
         return [pair for target in node.targets for pair in _unpack(target, node.value)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
@@ -31,7 +32,28 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
         pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
         return [(ast.Name(arg.arg), default) for arg, default in pairs]
+    if isinstance(node, ast.Call):
+        return _option_default(node)
     return []
+
+
+def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
+    """`add_argument("--api-key", default=x)` binds `api_key` (argparse's `dest`) to `x`."""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "add_argument"):
+        return []
+    default = dest = None
+    for keyword in call.keywords:
+        if keyword.arg == "default":
+            default = keyword.value
+        elif keyword.arg == "dest":
+            dest = string(keyword.value)
+    flags = [flag for flag in map(string, call.args) if flag]
+    if dest is None and flags:
+        dest = next((f for f in flags if f.startswith("--")), flags[0]).lstrip("-")
+        dest = dest.replace("-", "_")
+    if default is None or not dest:
+        return []
+    return [(ast.Name(dest), default)]
 
 
 def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:

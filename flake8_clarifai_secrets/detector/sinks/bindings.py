@@ -37,6 +37,16 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
     return None
 
 
+def _values(value: ast.expr) -> Iterator[ast.expr]:
+    """The value bound, or each item of a list, tuple or set of them:
+    `CLARIFAI_API_KEYS = ["<key>", "<key>"]`."""
+    if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        for item in value.elts:
+            yield from _values(item)
+    else:
+        yield _unwrap(value)
+
+
 def _unwrap(value: ast.expr) -> ast.expr:
     """`Field(default="<key>")` -> `"<key>"`."""
     if isinstance(value, ast.Call) and leaf(dotted(value.func) or "") in WRAPPERS:
@@ -55,7 +65,7 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         name = dotted(target)
         accept = None if name is None else _accept(name, context)
         if name is not None and accept is not None:
-            yield Hit("CLR005", _unwrap(value), name, accept)
+            yield from (Hit("CLR005", item, name, accept) for item in _values(value))
 
 
 @sink(ast.Dict)
@@ -66,7 +76,7 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
         name = string(key)
         accept = None if name is None else _accept(name, context)
         if name is not None and accept is not None:
-            yield Hit("CLR005", value, f'"{name}"', accept)
+            yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
 
 @sink(ast.Call)
@@ -88,4 +98,5 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         accept = _accept(keyword.arg, context)
         if accept is not None:
-            yield Hit("CLR005", _unwrap(keyword.value), f"{keyword.arg}=", accept)
+            target = f"{keyword.arg}="
+            yield from (Hit("CLR005", item, target, accept) for item in _values(keyword.value))
