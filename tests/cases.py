@@ -249,6 +249,16 @@ POSITIVE = [
         'headers["Authorization"] = f"Key {PAT}"\n',
     ),
     case(
+        "CLR002 a header added by name and value",
+        'import os\nimport urllib.request\nPAT = "<KEY>"\n'
+        'req = urllib.request.Request("https://api.clarifai.com/v2/models")\n'
+        'req.add_header("Authorization", "Key " + PAT)\n',
+        {"3:7 CLR002"},
+        'import os\nimport urllib.request\nPAT = os.environ["CLARIFAI_PAT"]\n'
+        'req = urllib.request.Request("https://api.clarifai.com/v2/models")\n'
+        'req.add_header("Authorization", "Key " + PAT)\n',
+    ),
+    case(
         "CLR002 dict call",
         'import os\nheaders = dict(Authorization="Key <KEY>")\n',
         {"2:30 CLR002"},

@@ -31,6 +31,17 @@ def header_keyword(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR002", keyword.value, keyword.arg, Accept.HEADER)
 
 
+@sink(ast.Call)
+def header_argument(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`request.add_header("Authorization", ...)`, `connection.putheader(...)`,
+    `headers.add(...)`: the header's name, then its value."""
+    assert isinstance(node, ast.Call)
+    if len(node.args) >= 2:
+        name = string(node.args[0])
+        if name is not None and name.lower() == HEADER:
+            yield Hit("CLR002", node.args[1], name, Accept.HEADER)
+
+
 @sink(ast.Assign)
 def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`headers["Authorization"] = ...`."""
