@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import mask
+from flake8_clarifai_secrets.credentials import is_legacy_secret, mask
 from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 from flake8_clarifai_secrets.scan import Facts, credential_variable
@@ -116,7 +116,11 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
                 reason = allocator.claim(claimed, finding.secret)
-            named_variable = credential_variable(binding) if binding is not None else None
+            named_variable = (
+                None
+                if binding is None
+                else credential_variable(binding, legacy=is_legacy_secret(finding.secret))
+            )
             if reason is not None:
                 decided[n, index] = Step(finding, refusal=reason)
             elif claimed is not None:

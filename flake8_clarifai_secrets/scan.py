@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name
 from flake8_clarifai_secrets.detector import Finding
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -60,9 +60,16 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     return Facts(reads_of(tree), bindings, fallbacks, binds_os_elsewhere(tree))
 
 
-def credential_variable(binding: str) -> Optional[str]:
-    """`CLARIFAI_API_KEY` for a binding so named: the variable a key bound to it reads."""
+def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
+    """`CLARIFAI_API_KEY` for a binding so named: the variable a key bound to it reads. A legacy
+    v1 credential's name says `ID` or `SECRET`, and reads its own variable too, with the prefix
+    the v1 clients' variables have: `client_secret` reads `CLARIFAI_CLIENT_SECRET`."""
     leaf = binding.rpartition(".")[2]
+    if legacy and is_legacy_name(CREDENTIAL_VARIABLE_PREFIX + leaf.upper()):
+        variable = leaf.upper()
+        if not variable.startswith(CREDENTIAL_VARIABLE_PREFIX):
+            variable = CREDENTIAL_VARIABLE_PREFIX + variable
+        return variable if _ENV_VAR.fullmatch(variable) else None
     if (
         leaf.startswith(CREDENTIAL_VARIABLE_PREFIX)
         and _ENV_VAR.fullmatch(leaf)

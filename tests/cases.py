@@ -776,7 +776,7 @@ POSITIVE += [
         "CLR005 legacy client id",
         'import os\nCLARIFAI_APP_ID = "<LEGACY2>"\n',
         {"2:19 CLR005"},
-        'import os\nCLARIFAI_APP_ID = os.environ["CLARIFAI_PAT"]\n',
+        'import os\nCLARIFAI_APP_ID = os.environ["CLARIFAI_APP_ID"]\n',
     ),
     case(
         "CLR005 legacy access token",

@@ -127,6 +127,24 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             [["CLR003 -> MY_PAT"]],
             id="4: an attribute is one binding in every method",
         ),
+        pytest.param(
+            [
+                "from clarifai.rest import ClarifaiApp\n"
+                'CLARIFAI_APP_ID = "<LEGACY>"\nCLARIFAI_APP_SECRET = "<LEGACY2>"\n'
+                "app = ClarifaiApp(CLARIFAI_APP_ID, CLARIFAI_APP_SECRET)\n"
+            ],
+            [["CLR003 -> CLARIFAI_APP_ID", "CLR003 -> CLARIFAI_APP_SECRET"]],
+            id="5: a v1 client id and secret read the variables their names say",
+        ),
+        pytest.param(
+            [
+                "from clarifai.rest import ClarifaiApp\ndef app():\n"
+                '    client_id, client_secret = "<LEGACY>", "<LEGACY2>"\n'
+                "    return ClarifaiApp(client_id, client_secret)\n"
+            ],
+            [["CLR003 -> CLARIFAI_CLIENT_ID", "CLR003 -> CLARIFAI_CLIENT_SECRET"]],
+            id="5: a v1 credential's plain name reads it with the v1 prefix",
+        ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
