@@ -163,6 +163,15 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
+# The v1 API's OAuth parameters, which REST code sends without naming Clarifai.
+_V1_PARAMETERS = frozenset({"client_id", "client_secret", "app_id", "app_secret", "access_token"})
+
+
+def is_v1_parameter(name: str) -> bool:
+    """`client_secret`, `clientId`, `ACCESS_TOKEN`: a v1 OAuth parameter's name."""
+    return "_".join(_WORDS.findall(name)).lower() in _V1_PARAMETERS
+
+
 def is_legacy_name(name: str) -> bool:
     """`CLARIFAI_APP_ID`, `CLARIFAI_CLIENT_ID`, `CLARIFAI_ID`, `CLARIFAI_AUTH`: legacy v1 names."""
     words = name_words(name)

@@ -779,6 +779,19 @@ POSITIVE += [
         'import os\nCLARIFAI_APP_ID = os.environ["CLARIFAI_APP_ID"]\n',
     ),
     case(
+        "CLR005 v1 OAuth parameters posted to the v1 token endpoint",
+        "import os\nimport requests\n"
+        "r = requests.post('https://api.clarifai.com/v1/token/', data={\n"
+        "    'client_id': '<LEGACY>',\n    'client_secret': '<LEGACY2>',\n"
+        "    'grant_type': 'client_credentials'})\n",
+        {"4:18 CLR005", "5:22 CLR005"},
+        "import os\nimport requests\n"
+        "r = requests.post('https://api.clarifai.com/v1/token/', data={\n"
+        "    'client_id': os.environ[\"CLARIFAI_PAT\"],\n"
+        "    'client_secret': os.environ[\"CLARIFAI_PAT_2\"],\n"
+        "    'grant_type': 'client_credentials'})\n",
+    ),
+    case(
         "CLR005 legacy access token",
         'import os\nCLARIFAI_AUTH = "<ACCESS>"\n',
         {"2:17 CLR005"},
@@ -865,6 +878,14 @@ POSITIVE += [
 ]
 
 NEGATIVE += [
+    case(
+        "OAuth parameters of another service, and of a Clarifai file that never names v1",
+        "import requests\nfrom clarifai.client.model import Model\n"
+        "r = requests.post('https://oauth2.example.org/token', data={\n"
+        "    'client_id': '<LEGACY>', 'client_secret': '<LEGACY2>'})\n",
+        set(),
+        None,
+    ),
     case(
         "lists of ids and of header names beside a list of keys' variables",
         "import os\nfrom clarifai.client.model import Model\n"

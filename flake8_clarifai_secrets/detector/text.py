@@ -61,10 +61,13 @@ _SPLIT_BEFORE = re.compile(rb"[h]{4}q[so]*q?[so]*q$")
 # scheme word and spaces. A pair's key ends with a quote, and a comma comes next.
 _SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
 _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
-# The v1 API's clients and credential names; only a file that names them holds v1 credentials.
-# The first pattern is a fast superset of the second (`ClarifaiAuthHelper` is not v1).
-_V1_PREFIX = re.compile(rb"clarifai_?(?:ap|id|cl|se|au)")
-_V1_NAMES = re.compile(rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper))")
+# The v1 API's clients, credential names and endpoints; only a file that names them holds v1
+# credentials. The first pattern is a fast superset of the second (`ClarifaiAuthHelper` is not
+# v1).
+_V1_PREFIX = re.compile(rb"clarifai(?:_?(?:ap|id|cl|se|au)|\.com/v1/)")
+_V1_NAMES = re.compile(
+    rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)|\.com/v1/)"
+)
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")

@@ -3,7 +3,8 @@
 Assignments (also unpacked and annotated), class and dataclass fields, `Field(default=...)`,
 parameter defaults, keyword arguments, dict entries, `argparse` and `click` options. A generic
 name (`PAT`, `API_KEY`, `token`) counts in a file with Clarifai context; a name that says `ID`
-(`CLARIFAI_APP_ID`) counts only for a legacy v1 credential.
+(`CLARIFAI_APP_ID`) counts only for a legacy v1 credential, and so do the v1 API's OAuth
+parameters (`client_id`, `client_secret`) in a file that names that API.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ import ast
 from collections.abc import Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name
+from flake8_clarifai_secrets.credentials import (
+    is_credential_name,
+    is_legacy_name,
+    is_v1_parameter,
+)
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
@@ -25,7 +30,9 @@ _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 def _accept(name: str, context: Context) -> Optional[Accept]:
     """Which credentials a binding to `name` reports, if any."""
     words = leaf(name).strip("[]'\"")
-    if is_credential_name(words, clarifai_file=False):
+    if is_credential_name(words, clarifai_file=False) or (
+        context.legacy_file and is_v1_parameter(words)
+    ):
         return Accept.KEY
     if is_credential_name(words, clarifai_file=context.clarifai_file):
         # `SECRET_KEY`, `token`: only a 32-hex value, not a Flask secret of the v1 shape.
