@@ -43,7 +43,9 @@ _CREDENTIAL_WORDS = frozenset(
     {"pat", "key", "token", "secret", "auth", "apikey", "password"}
     | {"pats", "keys", "tokens", "secrets", "apikeys"}
 )
-_QUALIFIER_WORDS = frozenset({"api", "access", "personal", "client", "session", "app", "my"})
+_QUALIFIER_WORDS = frozenset(
+    {"api", "access", "personal", "client", "session", "app", "my", "user"}
+)
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
 _OTHER_WORDS = frozenset(
     {

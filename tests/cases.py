@@ -749,6 +749,36 @@ POSITIVE += [
         "settings = dict(tokens=[os.environ[\"CLARIFAI_PAT_2\"]])\n",
     ),
     case(
+        "CLR003 a key as the default of a lookup that may miss",
+        "import os\nfrom clarifai.client.model import Model\ncfg, o = {}, None\n"
+        "a = Model(url='u', pat=cfg.get('clarifai', {}).get('pat', '<KEY>'))\n"
+        "b = Model(url='u', pat=getattr(o, 'pat', '<KEY2>'))\n",
+        {"4:59 CLR003", "5:42 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\ncfg, o = {}, None\n"
+        "a = Model(url='u', pat=cfg.get('clarifai', {}).get('pat', os.environ[\"CLARIFAI_PAT\"]))\n"
+        "b = Model(url='u', pat=getattr(o, 'pat', os.environ[\"CLARIFAI_PAT_2\"]))\n",
+    ),
+    case(
+        "CLR003 a key as the fallback of a variable that is not a credential's",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "pat = os.getenv('MY_TOKEN', '<KEY>')\ntoken = os.getenv('OTHER') or '<KEY2>'\n"
+        "a = Model(url='u', pat=pat)\nb = Model(url='u', pat=token)\n",
+        {"3:29 CLR003", "4:31 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n"
+        "pat = os.getenv('MY_TOKEN', os.environ[\"CLARIFAI_PAT\"])\n"
+        "token = os.getenv('OTHER') or os.environ[\"CLARIFAI_PAT_2\"]\n"
+        "a = Model(url='u', pat=pat)\nb = Model(url='u', pat=token)\n",
+    ),
+    case(
+        "CLR005 a Streamlit input's default value",
+        "import os\nimport streamlit as st\nfrom clarifai.client.user import User\n"
+        "PAT = st.sidebar.text_input('Clarifai PAT', value='<KEY>', type='password')\n",
+        {"4:51 CLR005"},
+        "import os\nimport streamlit as st\nfrom clarifai.client.user import User\n"
+        "PAT = st.sidebar.text_input('Clarifai PAT', value=os.environ[\"CLARIFAI_PAT\"], "
+        "type='password')\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},
@@ -883,6 +913,14 @@ NEGATIVE += [
         "import requests\nfrom clarifai.client.model import Model\n"
         "r = requests.post('https://oauth2.example.org/token', data={\n"
         "    'client_id': '<LEGACY>', 'client_secret': '<LEGACY2>'})\n",
+        set(),
+        None,
+    ),
+    case(
+        "an id as the default of a lookup, beside a PAT read from the environment",
+        "import os\nfrom clarifai.client.model import Model\ncfg = {}\n"
+        "MODEL_ID = cfg.get('model_id', '<KEY>')\n"
+        "m = Model(model_id=MODEL_ID, pat=os.environ.get('CLARIFAI_PAT') or cfg.get('pat'))\n",
         set(),
         None,
     ),

@@ -36,7 +36,7 @@ class Context:
         self.positions = positions
         self.env_var = env_var
         self.walker = Walker(tree)
-        self.values = Values(self.bindings)
+        self.values = Values(self.bindings, self.is_credential_var)
         # The scope of the node the sinks are looking at: names in it resolve there.
         self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.

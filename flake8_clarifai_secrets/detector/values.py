@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.tree import Scope, dotted, string
+from flake8_clarifai_secrets.detector.tree import Scope, dotted, leaf, string
 
 MAX_ALTERNATIVES = 32
 MAX_PARTS = 1024
@@ -33,7 +33,17 @@ _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
 # Calls that wrap a field's default: pydantic `Field`, dataclasses `field`, attrs, `SecretStr`.
 WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib"})
-_PASS_THROUGH = _SAME_STRING | WRAPPERS | {"format", "str", "dict"}
+# Calls that may give back their default: callee -> the default's position and keyword.
+# `config.get(key, default)`, `os.getenv(name, default)`, `getattr(obj, name, default)`, and
+# Streamlit's `text_input(label, value)`, which returns its value until the user edits it.
+DEFAULTS: dict[str, tuple[int, Optional[str]]] = {
+    "get": (1, "default"),
+    "getenv": (1, "default"),
+    "getattr": (2, None),
+    "text_input": (1, "value"),
+    "text_area": (1, "value"),
+}
+_PASS_THROUGH = _SAME_STRING | WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
 
 
 class Part(NamedTuple):
@@ -87,8 +97,13 @@ def _product(pieces: Sequence[list[Template]]) -> list[Template]:
 class Values:
     """Evaluates expressions of one file; `bindings(name)` gives the values bound to a name."""
 
-    def __init__(self, bindings: Callable[[str, Scope], Sequence[tuple[ast.expr, Scope]]]) -> None:
+    def __init__(
+        self,
+        bindings: Callable[[str, Scope], Sequence[tuple[ast.expr, Scope]]],
+        is_credential_var: Callable[[str], bool],
+    ) -> None:
         self._bindings = bindings
+        self._is_credential_var = is_credential_var
         self._nodes: dict[int, list[Template]] = {}
         self._names: dict[tuple[str, int], list[Template]] = {}
         self._active: set[tuple[str, int]] = set()
@@ -146,7 +161,13 @@ class Values:
         if isinstance(node, ast.Call):
             return self._call(node, scope)
         if isinstance(node, ast.IfExp):
-            return (self.of(node.body, scope) + self.of(node.orelse, scope))[:MAX_ALTERNATIVES]
+            return self._either([node.body, node.orelse], scope)
+        if isinstance(node, ast.BoolOp):
+            # `os.getenv("CLARIFAI_PAT") or "<key>"` is the variable's fallback, which CLR004
+            # reports and rewrites as a whole.
+            if any(self._reads_credential_var(value) for value in node.values):
+                return _UNKNOWN
+            return self._either(node.values, scope)
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
@@ -229,7 +250,38 @@ class Values:
             fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
         return self._fill(node.left, text, fields)
 
+    def _either(self, nodes: Sequence[ast.expr], scope: Scope) -> list[Template]:
+        return [t for node in nodes for t in self.of(node, scope)][:MAX_ALTERNATIVES]
+
+    def _reads_credential_var(self, node: ast.expr) -> bool:
+        """`os.getenv("CLARIFAI_PAT", ...)`, `os.environ.get(...)`: a fallback of such a read is
+        CLR004's, which rewrites the read as a whole."""
+        if not (isinstance(node, ast.Call) and node.args):
+            return False
+        callee = dotted(node.func) or ""
+        variable = string(node.args[0])
+        return (
+            (callee.endswith("environ.get") or leaf(callee) == "getenv")
+            and variable is not None
+            and self._is_credential_var(variable)
+        )
+
+    def _default(self, node: ast.Call) -> Optional[ast.expr]:
+        """The default that a call in `DEFAULTS` may give back, if it has one."""
+        func = node.func
+        callee = func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or "")
+        if callee not in DEFAULTS or self._reads_credential_var(node):
+            return None
+        position, keyword = DEFAULTS[callee]
+        for argument in node.keywords:
+            if keyword is not None and argument.arg == keyword:
+                return argument.value
+        return node.args[position] if len(node.args) > position else None
+
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
+        default = self._default(node)
+        if default is not None:
+            return self._either([default], scope)
         func = node.func
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
