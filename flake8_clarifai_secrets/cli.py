@@ -479,10 +479,11 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         item = scanned[result.path]
         for step in result.moved:
             finding = step.finding
-            run.say(
-                f"{_where(name, item, finding)}: {finding.code} key "
-                f'({mask(finding.secret)}) -> os.environ["{step.variable}"]'
-            )
+            variable = f'"{step.variable}"'
+            lazy = finding.fix is not None and finding.fix.lazy
+            read = f"os.environ.get({variable})" if lazy else f"os.environ[{variable}]"
+            where = _where(name, item, finding)
+            run.say(f"{where}: {finding.code} key ({mask(finding.secret)}) -> {read}")
         for line in result.cleared:
             run.say(f"{name}:{line}")
         for step in result.left:

@@ -184,11 +184,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             parent = self.get_metadata(ParentNodeProvider, parent, None)
         return frozenset(quotes), bool(quotes)
 
-    def _environ(self, name: cst.BaseExpression) -> cst.Subscript:
-        return cst.Subscript(
-            value=cst.Attribute(cst.Name("os"), cst.Name("environ")),
-            slice=[cst.SubscriptElement(cst.Index(name))],
-        )
+    def _environ(self, name: cst.BaseExpression, *, lazy: bool = False) -> cst.BaseExpression:
+        environ = cst.Attribute(cst.Name("os"), cst.Name("environ"))
+        if lazy:
+            return cst.Call(cst.Attribute(environ, cst.Name("get")), [cst.Arg(name)])
+        return cst.Subscript(value=environ, slice=[cst.SubscriptElement(cst.Index(name))])
 
     def _literal(self, original: _String, updated: _String) -> cst.BaseExpression:
         span = self._span(original)
@@ -210,7 +210,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if prefix is None or name is None or suffix is None:
             self._failed[span] = NO_QUOTE_FITS
             return updated
-        expression: cst.BaseExpression = self._environ(cst.SimpleString(name))
+        expression = self._environ(cst.SimpleString(name), lazy=fix.lazy)
         if fix.prefix:
             expression = cst.BinaryOperation(cst.SimpleString(prefix), cst.Add(), expression)
         if fix.suffix:

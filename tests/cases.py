@@ -746,7 +746,7 @@ POSITIVE += [
         {"3:22 CLR005", "4:25 CLR005"},
         "import os\nfrom clarifai.client.user import User\n"
         "SETTINGS = {'pats': (os.environ[\"CLARIFAI_PAT\"],)}\n"
-        "settings = dict(tokens=[os.environ[\"CLARIFAI_PAT_2\"]])\n",
+        'settings = dict(tokens=[os.environ["CLARIFAI_PAT_2"]])\n',
     ),
     case(
         "CLR003 a key as the default of a lookup that may miss",
@@ -755,8 +755,8 @@ POSITIVE += [
         "b = Model(url='u', pat=getattr(o, 'pat', '<KEY2>'))\n",
         {"4:59 CLR003", "5:42 CLR003"},
         "import os\nfrom clarifai.client.model import Model\ncfg, o = {}, None\n"
-        "a = Model(url='u', pat=cfg.get('clarifai', {}).get('pat', os.environ[\"CLARIFAI_PAT\"]))\n"
-        "b = Model(url='u', pat=getattr(o, 'pat', os.environ[\"CLARIFAI_PAT_2\"]))\n",
+        "a = Model(url='u', pat=cfg.get('clarifai', {}).get('pat', os.environ.get(\"CLARIFAI_PAT\")))\n"
+        "b = Model(url='u', pat=getattr(o, 'pat', os.environ.get(\"CLARIFAI_PAT_2\")))\n",
     ),
     case(
         "CLR003 a key as the fallback of a variable that is not a credential's",
@@ -765,7 +765,7 @@ POSITIVE += [
         "a = Model(url='u', pat=pat)\nb = Model(url='u', pat=token)\n",
         {"3:29 CLR003", "4:31 CLR003"},
         "import os\nfrom clarifai.client.model import Model\n"
-        "pat = os.getenv('MY_TOKEN', os.environ[\"CLARIFAI_PAT\"])\n"
+        "pat = os.getenv('MY_TOKEN', os.environ.get(\"CLARIFAI_PAT\"))\n"
         "token = os.getenv('OTHER') or os.environ[\"CLARIFAI_PAT_2\"]\n"
         "a = Model(url='u', pat=pat)\nb = Model(url='u', pat=token)\n",
     ),
@@ -775,7 +775,7 @@ POSITIVE += [
         "PAT = st.sidebar.text_input('Clarifai PAT', value='<KEY>', type='password')\n",
         {"4:51 CLR005"},
         "import os\nimport streamlit as st\nfrom clarifai.client.user import User\n"
-        "PAT = st.sidebar.text_input('Clarifai PAT', value=os.environ[\"CLARIFAI_PAT\"], "
+        "PAT = st.sidebar.text_input('Clarifai PAT', value=os.environ.get(\"CLARIFAI_PAT\"), "
         "type='password')\n",
     ),
     case(

@@ -167,6 +167,23 @@ def test_unset_variable_fails_clearly(clean_environ: None) -> None:
         _run(fixed)
 
 
+def test_a_default_that_is_not_used_needs_no_variable(
+    clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Python evaluates a call's default even when the call does not use it: the fixed default
+    must not raise while the variable the code reads first is set."""
+    fixed = fix(
+        fill(
+            "import os\nfrom clarifai.client.model import Model\n"
+            "pat = os.getenv('MY_TOKEN', '<KEY>')\nModel(url='u', pat=pat)\n"
+        )
+    )
+    assert "os.getenv('MY_TOKEN', os.environ.get(\"CLARIFAI_PAT\"))" in fixed
+    monkeypatch.setenv("MY_TOKEN", "from-the-variable")
+    _fake_imports(fixed, monkeypatch)
+    assert _run(fixed)["pat"] == "from-the-variable"
+
+
 def test_non_clarifai_scheme_with_a_named_variable() -> None:
     source = fill("m = (('authorization', 'Bearer <TOKEN>'),)\n")
     assert fix(source, env_var_for=[("bearer", "OPENAI_API_KEY")]) == (

@@ -190,7 +190,9 @@ class Detector:
         if fix is None and part.offset is not None:
             literal = literal_text(origin) or ""
             begin = part.offset + start
-            fix = Fix("literal", span, literal[:begin], literal[begin + len(secret) :])
+            prefix, suffix = literal[:begin], literal[begin + len(secret) :]
+            lazy = not prefix and not suffix and id(origin) in self.context.values.defaults
+            fix = Fix("literal", span, prefix, suffix, lazy)
         finding = Finding(
             hit.code,
             span.line,

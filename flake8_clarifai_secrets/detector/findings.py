@@ -27,12 +27,16 @@ class Fix(NamedTuple):
     `env_read`: replace the call or `or` expression at `span` by `os.environ[<its name argument>]`.
     `drop`: remove the statement at `span`, which only writes the key into the environment.
     `name`: replace the string at `span`, a key pasted where a variable name goes, by `"VAR"`.
+    `lazy`: a `literal` that is a call's default (`config.get("pat", "<key>")`), which Python
+    evaluates even when the call does not use it, is read with `os.environ.get(VAR)`, so that an
+    unset variable raises only where the key was used.
     """
 
     kind: Literal["literal", "env_read", "drop", "name"]
     span: Span
     prefix: str = ""
     suffix: str = ""
+    lazy: bool = False
 
 
 @dataclass(frozen=True)

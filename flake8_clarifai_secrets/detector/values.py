@@ -104,6 +104,8 @@ class Values:
     ) -> None:
         self._bindings = bindings
         self._is_credential_var = is_credential_var
+        self.defaults: set[int] = set()
+        """id() of the calls' defaults that evaluations went through."""
         self._nodes: dict[int, list[Template]] = {}
         self._names: dict[tuple[str, int], list[Template]] = {}
         self._active: set[tuple[str, int]] = set()
@@ -281,6 +283,7 @@ class Values:
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
         default = self._default(node)
         if default is not None:
+            self.defaults.add(id(default))
             return self._either([default], scope)
         func = node.func
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
