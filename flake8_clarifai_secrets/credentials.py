@@ -43,9 +43,13 @@ _CREDENTIAL_WORDS = frozenset(
     {"pat", "key", "token", "secret", "auth", "apikey", "password"}
     | {"pats", "keys", "tokens", "secrets", "apikeys"}
 )
+# Words that say whose key, or which of several, without naming another service.
 _QUALIFIER_WORDS = frozenset(
-    {"api", "access", "personal", "client", "session", "app", "my", "user"}
-)
+    {
+        "api", "access", "personal", "client", "session", "app", "my", "user", "default",
+        "fallback", "dev", "prod", "production", "staging", "shared", "backup", "team", "org",
+    }
+)  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
 _OTHER_WORDS = frozenset(
     {
@@ -57,6 +61,9 @@ _OTHER_WORDS = frozenset(
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
     }
 )  # fmt: skip
+# Flask's and Django's `SECRET_KEY` (`app.secret_key`) signs sessions; apps make it with
+# `uuid4().hex`, so it is 32 hex too.
+_WEB_SECRET = frozenset({"secret", "key"})
 # Names of legacy v1 credentials say `ID`: only a legacy-shaped value counts there.
 _LEGACY_WORDS = frozenset({"id", "client", "auth", "secret"})
 
@@ -143,7 +150,7 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
         return False
     if "clarifai" in words:
         return True
-    return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
+    return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS and words != _WEB_SECRET
 
 
 def names_a_credential(name: str) -> bool:

@@ -779,6 +779,56 @@ POSITIVE += [
         "type='password')\n",
     ),
     case(
+        "CLR005 a key passed to the file's own class, whose `__init__` names the parameter",
+        "import os\nfrom clarifai.client.model import Model\nclass Wrapper:\n"
+        "    def __init__(self, pat, model_id):\n"
+        "        self.model = Model(model_id=model_id, pat=pat)\n"
+        "w = Wrapper('<KEY>', '<KEY2>')\n",
+        {"6:13 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\nclass Wrapper:\n"
+        "    def __init__(self, pat, model_id):\n"
+        "        self.model = Model(model_id=model_id, pat=pat)\n"
+        "w = Wrapper(os.environ[\"CLARIFAI_PAT\"], '<KEY2>')\n",
+    ),
+    case(
+        "CLR005 names that say which of several keys",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "DEFAULT_PAT = '<KEY>'\nDEV_API_KEY = '<KEY2>'\n",
+        {"3:15 CLR005", "4:15 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\n"
+        'DEFAULT_PAT = os.environ["CLARIFAI_PAT"]\nDEV_API_KEY = os.environ["CLARIFAI_PAT_2"]\n',
+    ),
+    case(
+        "CLR003 functools.partial of a Clarifai class",
+        "import os\nfrom functools import partial\nfrom clarifai.client.model import Model\n"
+        "make = partial(Model, pat='<KEY>')\n",
+        {"4:27 CLR003"},
+        "import os\nfrom functools import partial\nfrom clarifai.client.model import Model\n"
+        'make = partial(Model, pat=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 Haystack's wrapped token toward Clarifai's endpoint",
+        "import os\nfrom haystack.utils import Secret\n"
+        "from haystack.components.generators.chat import OpenAIChatGenerator\n"
+        "g = OpenAIChatGenerator(api_key=Secret.from_token('<KEY>'),\n"
+        "    api_base_url='https://api.clarifai.com/v2/ext/openai/v1')\n",
+        {"4:51 CLR003"},
+        "import os\nfrom haystack.utils import Secret\n"
+        "from haystack.components.generators.chat import OpenAIChatGenerator\n"
+        'g = OpenAIChatGenerator(api_key=Secret.from_token(os.environ["CLARIFAI_PAT"]),\n'
+        "    api_base_url='https://api.clarifai.com/v2/ext/openai/v1')\n",
+    ),
+    case(
+        "CLR004 a key written to a .env file, and an environs fallback given by position",
+        "import os\nfrom dotenv import set_key\nfrom environs import Env\nenv = Env()\n"
+        "set_key('.env', 'CLARIFAI_PAT', '<KEY>')\n"
+        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', '<KEY2>')\n",
+        {"5:33 CLR004", "6:48 CLR004"},
+        "import os\nfrom dotenv import set_key\nfrom environs import Env\nenv = Env()\n"
+        "set_key('.env', 'CLARIFAI_PAT', os.environ[\"CLARIFAI_PAT\"])\n"
+        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ[\"CLARIFAI_PAT_2\"])\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},
@@ -921,6 +971,21 @@ NEGATIVE += [
         "import os\nfrom clarifai.client.model import Model\ncfg = {}\n"
         "MODEL_ID = cfg.get('model_id', '<KEY>')\n"
         "m = Model(model_id=MODEL_ID, pat=os.environ.get('CLARIFAI_PAT') or cfg.get('pat'))\n",
+        set(),
+        None,
+    ),
+    case(
+        "other services' keys in a Clarifai file: a client's `api_key`, a query's `apiKey`",
+        "import requests\nfrom newsapi import NewsApiClient\nfrom clarifai.client.model import Model\n"
+        "news = NewsApiClient(api_key='<KEY>')\n"
+        "r = requests.get('https://api.spoonacular.com/recipes', params={'apiKey': '<KEY2>'})\n",
+        set(),
+        None,
+    ),
+    case(
+        "a Flask secret key made with uuid4().hex, in a Clarifai app",
+        "from flask import Flask\nfrom clarifai.client.model import Model\napp = Flask(__name__)\n"
+        "app.secret_key = '<KEY>'\nSECRET_KEY = '<KEY2>'\n",
         set(),
         None,
     ),

@@ -41,6 +41,8 @@ class Context:
         self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.
         self.statements: dict[int, ast.stmt] = {}
+        # id(argument) -> the call it is written in, for the calls the walk meets.
+        self.callers: dict[int, ast.Call] = {}
         self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._walked: set[int] = set()
@@ -50,6 +52,7 @@ class Context:
         self._naming: dict[str, list[int]] = {}
         self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
+        self._parameters: dict[str, list[str]] = {}
         if full:
             self.collect(self.walker.everything())
 
@@ -105,6 +108,19 @@ class Context:
         qualname = self.qualname(node)
         return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
 
+    def foreign(self, call: Optional[ast.Call]) -> bool:
+        """Whether `call` goes to another service: its callee is imported from a package other
+        than Clarifai's, and no argument written as a string names Clarifai
+        (`NewsApiClient(api_key=...)`, `requests.get("https://api.example.com", params=...)`).
+        A generic credential name (`api_key`, `token`) there is that service's."""
+        if call is None:
+            return False
+        qualname = self.qualname(call.func)
+        if qualname is None or qualname.partition(".")[0] in CLARIFAI_PACKAGES:
+            return False
+        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
+        return not any("clarifai" in (string(a) or "").lower() for a in arguments)
+
     @property
     def imports(self) -> dict[str, str]:
         """Local name -> what it imports."""
@@ -116,6 +132,23 @@ class Context:
             )
             self._imports = _imports(node for node, _ in nodes)
         return self._imports
+
+    def parameters(self, name: str) -> list[str]:
+        """The positional parameters of the function or class that this file defines as `name`
+        (a class's `__init__`, without `self`), as a call passes arguments to them."""
+        found = self._parameters.get(name)
+        if found is None:
+            nodes = (
+                self.walker.everything()
+                if self._full
+                else self.walker.near(self.lines_naming(name))
+            )
+            definitions = sorted(
+                (node for node, _ in nodes if isinstance(node, _DEFINITIONS) and node.name == name),
+                key=lambda node: (node.lineno, node.col_offset),
+            )
+            found = self._parameters[name] = _positional(definitions[0]) if definitions else []
+        return found
 
     # -- bindings --------------------------------------------------------------------------
 
@@ -229,6 +262,21 @@ class Context:
             self._bound_to.setdefault(id(entry), text)
             if isinstance(entry, ast.Dict):
                 self._collect_entries(entry_name, entry, scope)
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _positional(definition: ast.AST) -> list[str]:
+    if isinstance(definition, ast.ClassDef):
+        init = next(
+            (n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
+            None,
+        )
+        return _positional(init)[1:] if init is not None else []
+    if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
+    return []
 
 
 def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:

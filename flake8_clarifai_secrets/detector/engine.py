@@ -56,6 +56,9 @@ class Detector:
         for node, _ in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
+            elif isinstance(node, ast.Call):
+                for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                    self.context.callers[id(argument)] = node
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):

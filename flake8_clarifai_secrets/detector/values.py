@@ -43,7 +43,10 @@ DEFAULTS: dict[str, tuple[int, Optional[str]]] = {
     "text_input": (1, "value"),
     "text_area": (1, "value"),
 }
-_PASS_THROUGH = _SAME_STRING | WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
+# Calls that wrap a credential as they are given it: `SecretStr(x)`, Haystack's
+# `Secret.from_token(x)`.
+_WRAPPING = WRAPPERS | {"from_token"}
+_PASS_THROUGH = _SAME_STRING | _WRAPPING | DEFAULTS.keys() | {"format", "str", "dict"}
 
 
 class Part(NamedTuple):
@@ -286,6 +289,11 @@ class Values:
             self.defaults.add(id(default))
             return self._either([default], scope)
         func = node.func
+        if leaf(dotted(func) or "") in _WRAPPING:
+            wrapped = next((k.value for k in node.keywords if k.arg == "default"), None)
+            if wrapped is None and node.args:
+                wrapped = node.args[0]
+            return _UNKNOWN if wrapped is None else self.of(wrapped, scope)
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
         if not isinstance(func, ast.Attribute):

@@ -1,9 +1,10 @@
 """CLR005: a key bound to a Clarifai credential name, wherever code binds one.
 
 Assignments (also unpacked and annotated), class and dataclass fields, `Field(default=...)`,
-parameter defaults, keyword arguments, dict entries, `argparse` and `click` options. A generic
-name (`PAT`, `API_KEY`, `token`) counts in a file with Clarifai context; a name that says `ID`
-(`CLARIFAI_APP_ID`) counts only for a legacy v1 credential, and so do the v1 API's OAuth
+parameter defaults, arguments to the file's own functions and classes, keyword arguments, dict
+entries, `argparse` and `click` options. A generic name (`PAT`, `API_KEY`, `token`) counts in a
+file with Clarifai context, unless the call it is given to goes to another service; a name that
+says `ID` (`CLARIFAI_APP_ID`) counts only for a legacy v1 credential, and so do the v1 API's OAuth
 parameters (`client_id`, `client_secret`) in a file that names that API.
 """
 
@@ -82,6 +83,8 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         accept = None if name is None else _accept(name, context)
+        if accept is Accept.HEX and context.foreign(context.callers.get(id(node))):
+            continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
@@ -104,6 +107,23 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         if keyword.arg is None:
             continue
         accept = _accept(keyword.arg, context)
+        if accept is Accept.HEX and context.foreign(node):
+            continue
         if accept is not None:
             target = f"{keyword.arg}="
             yield from (Hit("CLR005", item, target, accept) for item in _values(keyword.value))
+
+
+@sink(ast.Call)
+def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`Sentiment("<key>")` or `make("<key>")`, where this file defines `class Sentiment` with
+    `__init__(self, api_key)` or `def make(api_key)`: the call binds the parameter."""
+    assert isinstance(node, ast.Call)
+    if not isinstance(node.func, ast.Name) or not node.args:
+        return
+    for argument, parameter in zip(node.args, context.parameters(node.func.id)):
+        if isinstance(argument, ast.Starred):
+            return
+        accept = _accept(parameter, context)
+        if accept is not None:
+            yield Hit("CLR005", argument, parameter, accept)

@@ -52,22 +52,26 @@ _CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Model(url=..., pat=...)`, `Model.from_current_context(pat=...)`, `User("me", base, pat)`."""
     assert isinstance(node, ast.Call)
-    name = dotted(node.func)
+    func, args = node.func, node.args
+    if args and context.qualname(func) == "functools.partial":
+        # `partial(Model, pat=...)` passes its arguments on.
+        func, args = args[0], args[1:]
+    name = dotted(func)
     if name is None:
         return
     callee = leaf(name)
-    if context.in_clarifai(node.func):
+    if context.in_clarifai(func):
         signature = SIGNATURES.get(callee, _NONE)
         positions = signature.positions
-    elif "clarifai" in callee.lower() and context.qualname(node.func) is None:
+    elif "clarifai" in callee.lower() and context.qualname(func) is None:
         # A user's own wrapper: `ClarifaiApi(key)`, `MyClarifaiClient(pat)`.
         signature = _NONE
-        positions = dict.fromkeys(range(len(node.args)), Accept.KEY)
+        positions = dict.fromkeys(range(len(args)), Accept.KEY)
     else:
         return
     for index, accept in positions.items():
-        if index < len(node.args) and not isinstance(node.args[index], ast.Starred):
-            yield Hit("CLR003", node.args[index], f"{callee}(...)", accept)
+        if index < len(args) and not isinstance(args[index], ast.Starred):
+            yield Hit("CLR003", args[index], f"{callee}(...)", accept)
     for keyword in node.keywords:
         if keyword.arg in CREDENTIAL_KEYWORDS or keyword.arg in signature.keywords:
             accept = signature.keywords.get(keyword.arg, Accept.KEY)

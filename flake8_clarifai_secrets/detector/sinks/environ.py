@@ -25,6 +25,9 @@ _MAGICS = frozenset({"env", "set_env"})
 # Readers of settings that take the variable's name and a fallback: django-environ and environs
 # (`env("NAME", default=...)`, `env.str(...)`), python-decouple (`config("NAME", default=...)`).
 _FALLBACK_KEYWORDS = ("default", "fallback")
+# Readers whose second argument is the fallback: environs' `env.str(NAME, fallback)`,
+# python-decouple's `config(NAME, fallback)`. (django-environ's `env(NAME, cast)` is not one.)
+_POSITIONAL_FALLBACK = frozenset({"str", "config"})
 
 
 @sink(ast.Assign)
@@ -93,6 +96,18 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         for keyword in node.keywords:
             if keyword.arg in _FALLBACK_KEYWORDS:
                 yield Hit("CLR004", keyword.value, name)
+        if leaf(dotted(node.func) or "") in _POSITIONAL_FALLBACK and len(node.args) > 1:
+            yield Hit("CLR004", node.args[1], name)
+
+
+@sink(ast.Call)
+def env_file_write(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """python-dotenv's `set_key(".env", "CLARIFAI_PAT", "<key>")`."""
+    assert isinstance(node, ast.Call)
+    if leaf(dotted(node.func) or "") == "set_key" and len(node.args) > 2:
+        name = context.credential_var(node.args[1])
+        if name is not None:
+            yield Hit("CLR004", node.args[2], name)
 
 
 @sink(ast.Call)

@@ -12,14 +12,15 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import Optional
 
+from flake8_clarifai_secrets.credentials import name_words
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 
-ENDPOINT_KEYWORDS = frozenset(
-    {"base_url", "api_base", "openai_api_base", "url", "host", "base", "endpoint", "api_url"}
-)
+# A keyword or key that names an endpoint holds one of these words: `base_url`, `api_base`,
+# Haystack's `api_base_url`, `azure_endpoint`, `host`.
+_ENDPOINT_WORDS = frozenset({"url", "uri", "base", "endpoint", "host"})
 CREDENTIAL_KEYWORDS = frozenset(
     {"api_key", "openai_api_key", "pat", "token", "auth", "api_token", "access_token", "key",
      "clarifai_pat", "PAT", "CLARIFAI_PAT"}
@@ -36,6 +37,10 @@ def _row(qualname: Optional[str]) -> Optional[Integration]:
             return row
         qualname = qualname.rpartition(".")[0]
     return None
+
+
+def _is_evidence_key(name: str) -> bool:
+    return name in _EVIDENCE_KEYS or bool(name_words(name) & _ENDPOINT_WORDS)
 
 
 def _names_clarifai(texts: Iterable[str]) -> bool:
@@ -58,7 +63,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     qualname = context.qualname(node.func)
     row = _row(qualname)
     if row is None or not row.always:
-        evidence = [k.value for k in node.keywords if k.arg in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS]
+        evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
         evidence += node.args[:1]
         if not _names_clarifai(t for value in evidence for t in context.strings(value)):
             return
@@ -78,7 +83,7 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`{"provider": "clarifai", "config": {"api_key": ...}}`, `{"model": "clarifai/...", ...}`."""
     assert isinstance(node, ast.Dict)
     entries = _entries(node)
-    evidence = [v for k, v in entries.items() if k in ENDPOINT_KEYWORDS | _EVIDENCE_KEYS]
+    evidence = [v for k, v in entries.items() if _is_evidence_key(k)]
     if not _names_clarifai(t for value in evidence for t in context.strings(value)):
         return
     for config in (node, entries.get("config"), entries.get("litellm_params")):
