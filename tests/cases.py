@@ -799,12 +799,15 @@ POSITIVE += [
         'DEFAULT_PAT = os.environ["CLARIFAI_PAT"]\nDEV_API_KEY = os.environ["CLARIFAI_PAT_2"]\n',
     ),
     case(
-        "CLR003 functools.partial of a Clarifai class",
+        "CLR003 functools.partial of a Clarifai class and of an integration",
         "import os\nfrom functools import partial\nfrom clarifai.client.model import Model\n"
-        "make = partial(Model, pat='<KEY>')\n",
-        {"4:27 CLR003"},
+        "from llama_index.llms.clarifai import Clarifai\n"
+        "make = partial(Model, pat='<KEY>')\nllm = partial(Clarifai, pat='<KEY2>')\n",
+        {"5:27 CLR003", "6:29 CLR003"},
         "import os\nfrom functools import partial\nfrom clarifai.client.model import Model\n"
-        'make = partial(Model, pat=os.environ["CLARIFAI_PAT"])\n',
+        "from llama_index.llms.clarifai import Clarifai\n"
+        'make = partial(Model, pat=os.environ["CLARIFAI_PAT"])\n'
+        'llm = partial(Clarifai, pat=os.environ["CLARIFAI_PAT_2"])\n',
     ),
     case(
         "CLR003 Haystack's wrapped token toward Clarifai's endpoint",

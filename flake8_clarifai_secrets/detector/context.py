@@ -108,6 +108,13 @@ class Context:
         qualname = self.qualname(node)
         return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
 
+    def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
+        """The function a call calls and its positional arguments; `partial(Model, pat=...)`
+        passes its arguments on to `Model`."""
+        if call.args and self.qualname(call.func) == "functools.partial":
+            return call.args[0], call.args[1:]
+        return call.func, call.args
+
     def foreign(self, call: Optional[ast.Call]) -> bool:
         """Whether `call` goes to another service: its callee is imported from a package other
         than Clarifai's, and no argument written as a string names Clarifai
@@ -115,7 +122,7 @@ class Context:
         A generic credential name (`api_key`, `token`) there is that service's."""
         if call is None:
             return False
-        qualname = self.qualname(call.func)
+        qualname = self.qualname(self.callee(call)[0])
         if qualname is None or qualname.partition(".")[0] in CLARIFAI_PACKAGES:
             return False
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]

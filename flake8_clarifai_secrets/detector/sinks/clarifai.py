@@ -52,10 +52,7 @@ _CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Model(url=..., pat=...)`, `Model.from_current_context(pat=...)`, `User("me", base, pat)`."""
     assert isinstance(node, ast.Call)
-    func, args = node.func, node.args
-    if args and context.qualname(func) == "functools.partial":
-        # `partial(Model, pat=...)` passes its arguments on.
-        func, args = args[0], args[1:]
+    func, args = context.callee(node)
     name = dotted(func)
     if name is None:
         return

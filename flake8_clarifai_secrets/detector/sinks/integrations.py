@@ -57,22 +57,23 @@ def _names_clarifai(texts: Iterable[str]) -> bool:
 def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     """LangChain's `Clarifai(pat=...)`; `OpenAI(base_url="https://api.clarifai.com/...")`."""
     assert isinstance(node, ast.Call)
-    name = dotted(node.func)
-    if name is None or context.in_clarifai(node.func):
+    func, args = context.callee(node)
+    name = dotted(func)
+    if name is None or context.in_clarifai(func):
         return
-    qualname = context.qualname(node.func)
+    qualname = context.qualname(func)
     row = _row(qualname)
     if row is None or not row.always:
         evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
-        evidence += node.args[:1]
+        evidence += args[:1]
         if not _names_clarifai(t for value in evidence for t in context.strings(value)):
             return
     callee = leaf(name)
     keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
     if row is not None and qualname in row.callees:
         for index in row.positions:
-            if index < len(node.args) and not isinstance(node.args[index], ast.Starred):
-                yield Hit("CLR003", node.args[index], f"{callee}(...)")
+            if index < len(args) and not isinstance(args[index], ast.Starred):
+                yield Hit("CLR003", args[index], f"{callee}(...)")
     for keyword in node.keywords:
         if keyword.arg in keywords:
             yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)")
