@@ -832,6 +832,17 @@ POSITIVE += [
         "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ[\"CLARIFAI_PAT_2\"])\n",
     ),
     case(
+        "CLR004 a key written to the variable a client then reads: the write goes",
+        "import os\nfrom openai import OpenAI\n"
+        "os.environ['CLARIFAI_PAT'] = '<KEY>'  # Replace with your PAT\n"
+        "client = OpenAI(base_url='https://api.clarifai.com/v2/ext/openai/v1',\n"
+        "                api_key=os.environ['CLARIFAI_PAT'])\n",
+        {"3:30 CLR004"},
+        "import os\nfrom openai import OpenAI\n"
+        "client = OpenAI(base_url='https://api.clarifai.com/v2/ext/openai/v1',\n"
+        "                api_key=os.environ['CLARIFAI_PAT'])\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},

@@ -173,6 +173,8 @@ class Values:
             if any(self._reads_credential_var(value) for value in node.values):
                 return _UNKNOWN
             return self._either(node.values, scope)
+        if self._reads_credential_var(node):
+            return _UNKNOWN
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
@@ -259,17 +261,18 @@ class Values:
         return [t for node in nodes for t in self.of(node, scope)][:MAX_ALTERNATIVES]
 
     def _reads_credential_var(self, node: ast.expr) -> bool:
-        """`os.getenv("CLARIFAI_PAT", ...)`, `os.environ.get(...)`: a fallback of such a read is
-        CLR004's, which rewrites the read as a whole."""
-        if not (isinstance(node, ast.Call) and node.args):
+        """`os.environ["CLARIFAI_PAT"]`, `os.getenv("CLARIFAI_PAT", ...)`: what the code writes
+        there or gives as the fallback is CLR004's, which removes the write or rewrites the read
+        as a whole, so the variable keeps its one value."""
+        if isinstance(node, ast.Subscript):
+            reads, variable = leaf(dotted(node.value) or "") == "environ", string(node.slice)
+        elif isinstance(node, ast.Call) and node.args:
+            callee = dotted(node.func) or ""
+            reads = callee.endswith("environ.get") or leaf(callee) == "getenv"
+            variable = string(node.args[0])
+        else:
             return False
-        callee = dotted(node.func) or ""
-        variable = string(node.args[0])
-        return (
-            (callee.endswith("environ.get") or leaf(callee) == "getenv")
-            and variable is not None
-            and self._is_credential_var(variable)
-        )
+        return reads and variable is not None and self._is_credential_var(variable)
 
     def _default(self, node: ast.Call) -> Optional[ast.expr]:
         """The default that a call in `DEFAULTS` may give back, if it has one."""
