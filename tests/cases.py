@@ -997,6 +997,15 @@ NEGATIVE += [
         None,
     ),
     case(
+        "another service's keys through generic names, in a Clarifai file",
+        "import flickrapi\nimport requests\nfrom clarifai.rest import ClarifaiApp\n"
+        "api_key = '<KEY>'\nflickr = flickrapi.FlickrAPI(api_key, 'secret', cache=True)\n"
+        "params = {'q': 'pasta', 'apiKey': '<KEY2>'}\n"
+        "r = requests.get('https://api.spoonacular.com/recipes', params=params)\n",
+        set(),
+        None,
+    ),
+    case(
         "a Flask secret key made with uuid4().hex, in a Clarifai app",
         "from flask import Flask\nfrom clarifai.client.model import Model\napp = Flask(__name__)\n"
         "app.secret_key = '<KEY>'\nSECRET_KEY = '<KEY2>'\n",

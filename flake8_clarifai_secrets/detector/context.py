@@ -108,6 +108,16 @@ class Context:
         qualname = self.qualname(node)
         return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
 
+    def sent_elsewhere(self, name: str, scope: Scope) -> bool:
+        """Whether a value bound to `name` is passed to a call that goes to another service:
+        `api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`."""
+        for node, _ in self.walker.near(self.reach(name, scope, everywhere="." in name)):
+            if isinstance(node, ast.Call) and self.foreign(node):
+                arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+                if any(dotted(argument) == name for argument in arguments):
+                    return True
+        return False
+
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
         passes its arguments on to `Model`."""

@@ -72,8 +72,11 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
     for target, value in bound_pairs(node):
         name = dotted(target)
         accept = None if name is None else _accept(name, context)
-        if name is not None and accept is not None:
-            yield from (Hit("CLR005", item, name, accept) for item in _values(value))
+        if name is None or accept is None:
+            continue
+        if accept is Accept.HEX and context.sent_elsewhere(name, context.scope):
+            continue
+        yield from (Hit("CLR005", item, name, accept) for item in _values(value))
 
 
 @sink(ast.Dict)
@@ -83,10 +86,18 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         accept = None if name is None else _accept(name, context)
-        if accept is Accept.HEX and context.foreign(context.callers.get(id(node))):
+        if accept is Accept.HEX and _sent_elsewhere(node, context):
             continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
+
+
+def _sent_elsewhere(display: ast.Dict, context: Context) -> bool:
+    """Whether a dict goes to another service, where it is written or through its name."""
+    if context.foreign(context.callers.get(id(display))):
+        return True
+    name = context.bound_to(display)
+    return name is not None and context.sent_elsewhere(name, context.scope)
 
 
 @sink(ast.Call)
