@@ -486,6 +486,13 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             run.say(f"{where}: {finding.code} key ({mask(finding.secret)}) -> {read}")
         for line in result.cleared:
             run.say(f"{name}:{line}")
+        remaining = _still_held(item, result)
+        for number, col, secret in remaining:
+            run.say(
+                f"{_at(name, item, number, col)}: the key ({mask(secret)}) is still here, in a "
+                "comment or a string that the fixer does not rewrite: remove it by hand"
+            )
+        run.left += len(remaining)
         for step in result.left:
             finding = step.finding
             run.say(f"{_where(name, item, finding)}: {finding.code} left alone: {step.refusal}")
@@ -540,10 +547,33 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     return 1 if run.left or (written and not run.writing) else 0
 
 
+def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str]]:
+    """(line, column, key) for each copy of a moved key that the fix leaves: outside every
+    finding's literal, as in a comment. The findings left alone are reported already."""
+    covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
+    left_lines = {step.finding.line for step in result.left}
+    found = []
+    for secret in dict.fromkeys(step.finding.secret for step in result.moved):
+        for number, text in enumerate(source_lines(item.code), start=1):
+            col = text.find(secret)
+            while col != -1:
+                if number not in left_lines and not any(
+                    (span.line, span.col) <= (number, col) < (span.end_line, span.end_col)
+                    for span in covered
+                ):
+                    found.append((number, col, secret))
+                col = text.find(secret, col + len(secret))
+    return sorted(found)
+
+
 def _where(name: str, item: Scanned, finding: Finding) -> str:
+    return _at(name, item, finding.line, finding.col)
+
+
+def _at(name: str, item: Scanned, line: int, col: int) -> str:
     if item.notebook is not None:
-        return f"{name}:{item.notebook.where(finding.line, finding.col)}"
-    return f"{name}:{finding.line}:{finding.col + 1}"
+        return f"{name}:{item.notebook.where(line, col)}"
+    return f"{name}:{line}:{col + 1}"
 
 
 def _notebook_diff(name: str, item: Scanned, new: bytes) -> str:

@@ -54,6 +54,25 @@ def test_diff_mode_masks_keys(tree: Path, capsys: pytest.CaptureFixture[str]) ->
     assert '+metadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n' in out
 
 
+def test_a_copy_of_a_moved_key_in_a_comment_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(
+        fill("PAT = '<KEY>'  # was <KEY>\nmetadata = (('authorization', 'Key ' + PAT),)\n#<KEY>\n")
+    )
+    still = "the key (...{}) is still here, in a comment or a string that the fixer does not "
+    still += "rewrite: remove it by hand\n"
+    for args in (["--check"], []):
+        code, out, _ = run(tmp_path, *args, "a.py", capsys=capsys)
+        assert code == 1
+        assert out.splitlines(keepends=True)[:3] == [
+            f'a.py:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n',
+            "a.py:1:49: " + still.format(KEY[-4:]),
+            "a.py:3:2: " + still.format(KEY[-4:]),
+        ]
+    assert fill("<KEY>") in (tmp_path / "a.py").read_text()
+
+
 def test_nothing_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "clean.py").write_text("x = 1\n")
     assert run(tmp_path, "--check", capsys=capsys) == (0, "", "")
