@@ -843,6 +843,16 @@ POSITIVE += [
         "                api_key=os.environ['CLARIFAI_PAT'])\n",
     ),
     case(
+        "CLR005 a Clarifai key pasted again under another client's name",
+        "import os\nimport openai\nfrom clarifai.client.model import Model\n"
+        "openai.api_key = '<KEY>'\nPAT = '<KEY>'\nmodel = Model(url='u', pat=PAT)\n"
+        "OPENWEATHER_API_KEY = '<KEY2>'\n",
+        {"4:18 CLR005", "5:7 CLR003"},
+        "import os\nimport openai\nfrom clarifai.client.model import Model\n"
+        'openai.api_key = os.environ["CLARIFAI_PAT"]\nPAT = os.environ["CLARIFAI_PAT"]\n'
+        "model = Model(url='u', pat=PAT)\nOPENWEATHER_API_KEY = '<KEY2>'\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},

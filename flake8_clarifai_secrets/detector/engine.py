@@ -50,6 +50,9 @@ class Detector:
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
         # id(literal) -> its finding, with the rank of the hit that reported it: the lowest wins.
         self._findings: dict[int, tuple[tuple[str, int, int, str, str], Finding]] = {}
+        # Hits whose literal is bound to another service's credential name (`openai.api_key`):
+        # reported only if the same key is a Clarifai key elsewhere in the file.
+        self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix]]] = []
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -65,6 +68,12 @@ class Detector:
                 if only is None or function is only:
                     for hit in function(node, self.context):
                         self._check(hit, scope)
+        keys = {finding.secret for _, finding in self._findings.values()}
+        for hit, part, start, token, secret, fix in self._copies:
+            if secret in keys:
+                origin = part.origin
+                assert origin is not None
+                self._report(hit, part, start, token, secret, self.context.bound_to(origin), fix)
         return sorted(
             (f for _, f in self._findings.values() if not self._allowlisted(f)),
             key=lambda f: (f.line, f.col),
@@ -136,9 +145,11 @@ class Detector:
                 origin = part.origin
                 assert origin is not None
                 binding = self.context.bound_to(origin)
-                if binding is not None and not self._may_be_clarifai(hit, binding, secret):
-                    continue
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
+                if binding is not None and not self._may_be_clarifai(hit, binding, secret):
+                    if not names_something_else(binding):
+                        self._copies.append((hit, part, start, token, secret, fix))
+                    continue
                 self._report(hit, part, start, token, secret, binding, fix)
 
     def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
