@@ -853,6 +853,15 @@ POSITIVE += [
         "model = Model(url='u', pat=PAT)\nOPENWEATHER_API_KEY = '<KEY2>'\n",
     ),
     case(
+        "CLR005 a config unpacked into a third-party Clarifai wrapper",
+        "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
+        "config = {'token': '<KEY>', 'user_id': 'me'}\nclient = ClarifaiApi(**config)\n",
+        {"3:20 CLR005"},
+        "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
+        'config = {\'token\': os.environ["CLARIFAI_PAT"], \'user_id\': \'me\'}\n'
+        "client = ClarifaiApi(**config)\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},

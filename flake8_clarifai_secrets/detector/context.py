@@ -126,14 +126,14 @@ class Context:
         return call.func, call.args
 
     def foreign(self, call: Optional[ast.Call]) -> bool:
-        """Whether `call` goes to another service: its callee is imported from a package other
-        than Clarifai's, and no argument written as a string names Clarifai
+        """Whether `call` goes to another service: its callee is imported, and neither its import
+        path nor an argument written as a string names Clarifai
         (`NewsApiClient(api_key=...)`, `requests.get("https://api.example.com", params=...)`).
         A generic credential name (`api_key`, `token`) there is that service's."""
         if call is None:
             return False
         qualname = self.qualname(self.callee(call)[0])
-        if qualname is None or qualname.partition(".")[0] in CLARIFAI_PACKAGES:
+        if qualname is None or "clarifai" in qualname.lower():
             return False
         arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
         return not any("clarifai" in (string(a) or "").lower() for a in arguments)
