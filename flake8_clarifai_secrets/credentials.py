@@ -61,9 +61,11 @@ _OTHER_WORDS = frozenset(
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
     }
 )  # fmt: skip
-# Flask's and Django's `SECRET_KEY` (`app.secret_key`) signs sessions; apps make it with
-# `uuid4().hex`, so it is 32 hex too.
+# Flask's and Django's `SECRET_KEY` (`app.secret_key`, `SESSION_SECRET_KEY`) signs sessions;
+# apps make it with `uuid4().hex`, so it is 32 hex too.
 _WEB_SECRET = frozenset({"secret", "key"})
+# `key` alone names a dict's, a cache's or a sort's key as often as a credential.
+_BARE_KEY = frozenset({"key", "keys"})
 # Names of legacy v1 credentials say `ID`: only a legacy-shaped value counts there.
 _LEGACY_WORDS = frozenset({"id", "client", "auth", "secret"})
 
@@ -150,7 +152,12 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
         return False
     if "clarifai" in words:
         return True
-    return clarifai_file and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS and words != _WEB_SECRET
+    return (
+        clarifai_file
+        and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
+        and not words <= _BARE_KEY
+        and not _WEB_SECRET <= words
+    )
 
 
 def names_a_credential(name: str) -> bool:
@@ -178,7 +185,12 @@ _V1_PARAMETERS = frozenset({"client_id", "client_secret", "app_id", "app_secret"
 
 def is_v1_parameter(name: str) -> bool:
     """`client_secret`, `clientId`, `ACCESS_TOKEN`: a v1 OAuth parameter's name."""
-    return "_".join(_WORDS.findall(name)).lower() in _V1_PARAMETERS
+    return snake_case(name).lower() in _V1_PARAMETERS
+
+
+def snake_case(name: str) -> str:
+    """`client_Secret` for `clientSecret`, `client_secret` as it is."""
+    return "_".join(_WORDS.findall(name))
 
 
 def is_legacy_name(name: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name
+from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
@@ -65,8 +65,8 @@ def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
     v1 credential's name says `ID` or `SECRET`, and reads its own variable too, with the prefix
     the v1 clients' variables have: `client_secret` reads `CLARIFAI_CLIENT_SECRET`."""
     leaf = binding.rpartition(".")[2]
-    if legacy and is_legacy_name(CREDENTIAL_VARIABLE_PREFIX + leaf.upper()):
-        variable = leaf.upper()
+    if legacy and is_legacy_name(CREDENTIAL_VARIABLE_PREFIX + snake_case(leaf).upper()):
+        variable = snake_case(leaf).upper()
         if not variable.startswith(CREDENTIAL_VARIABLE_PREFIX):
             variable = CREDENTIAL_VARIABLE_PREFIX + variable
         return variable if _ENV_VAR.fullmatch(variable) else None
@@ -147,8 +147,12 @@ def _assignments(tree: ast.AST) -> Iterator[tuple[Optional[ast.AST], str, ast.ex
 
 
 def _owner(scope: Optional[ast.AST], binding: str) -> Optional[ast.AST]:
-    """Where `binding` lives: an attribute's object may be reached from anywhere."""
-    return None if "." in binding else scope
+    """Where `binding` lives: an attribute's object may be reached from anywhere, and a name
+    that its function declares `global` is the module's."""
+    if "." in binding or scope is None:
+        return None
+    declared = (n for node in ast.walk(scope) if isinstance(node, ast.Global) for n in node.names)
+    return None if binding in declared else scope
 
 
 def _scope_at(scopes: Sequence[ast.stmt], starts: Sequence[int], line: int) -> Optional[ast.AST]:

@@ -52,7 +52,9 @@ class Context:
         self._naming: dict[str, list[int]] = {}
         self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
-        self._parameters: dict[str, list[str]] = {}
+        self._definitions: Optional[dict[str, ast.stmt]] = None
+        self._sent: dict[tuple[str, Optional[int]], bool] = {}
+        self._options = b"add_argument" in scan.data
         if full:
             self.collect(self.walker.everything())
 
@@ -111,12 +113,16 @@ class Context:
     def sent_elsewhere(self, name: str, scope: Scope) -> bool:
         """Whether a value bound to `name` is passed to a call that goes to another service:
         `api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`."""
-        for node, _ in self.walker.near(self.reach(name, scope, everywhere="." in name)):
-            if isinstance(node, ast.Call) and self.foreign(node):
-                arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
-                if any(dotted(argument) == name for argument in arguments):
-                    return True
-        return False
+        key = (name, None if "." in name else id(scope))
+        found = self._sent.get(key)
+        if found is None:
+            found = self._sent[key] = any(
+                isinstance(node, ast.Call)
+                and any(dotted(argument) == name for argument in _arguments(node))
+                and self.foreign(node)
+                for node, _ in self.walker.near(self.reach(name, scope, everywhere="." in name))
+            )
+        return found
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
@@ -125,18 +131,18 @@ class Context:
             return call.args[0], call.args[1:]
         return call.func, call.args
 
-    def foreign(self, call: Optional[ast.Call]) -> bool:
-        """Whether `call` goes to another service: its callee is imported, and neither its import
-        path nor an argument written as a string names Clarifai
-        (`NewsApiClient(api_key=...)`, `requests.get("https://api.example.com", params=...)`).
-        A generic credential name (`api_key`, `token`) there is that service's."""
-        if call is None:
-            return False
+    def foreign(self, call: ast.Call) -> bool:
+        """Whether `call` goes to another service: its callee is imported, its import path names
+        no Clarifai, and it is a class (`NewsApiClient(api_key=...)`) or is given a URL that
+        names no Clarifai (`requests.get("https://api.example.com", params=...)`). A generic
+        credential name (`api_key`, `token`) there is that service's."""
         qualname = self.qualname(self.callee(call)[0])
         if qualname is None or "clarifai" in qualname.lower():
             return False
-        arguments = [*call.args, *(keyword.value for keyword in call.keywords)]
-        return not any("clarifai" in (string(a) or "").lower() for a in arguments)
+        texts = [text.lower() for argument in _arguments(call) for text in self.strings(argument)]
+        if any("clarifai" in text for text in texts):
+            return False
+        return leaf(qualname)[:1].isupper() or any("://" in text for text in texts)
 
     @property
     def imports(self) -> dict[str, str]:
@@ -152,20 +158,15 @@ class Context:
 
     def parameters(self, name: str) -> list[str]:
         """The positional parameters of the function or class that this file defines as `name`
-        (a class's `__init__`, without `self`), as a call passes arguments to them."""
-        found = self._parameters.get(name)
-        if found is None:
-            nodes = (
-                self.walker.everything()
-                if self._full
-                else self.walker.near(self.lines_naming(name))
-            )
-            definitions = sorted(
-                (node for node, _ in nodes if isinstance(node, _DEFINITIONS) and node.name == name),
-                key=lambda node: (node.lineno, node.col_offset),
-            )
-            found = self._parameters[name] = _positional(definitions[0]) if definitions else []
-        return found
+        at its top level (a class's `__init__` without `self`, or a dataclass's fields), as a
+        call passes arguments to them."""
+        if self._definitions is None:
+            self._definitions = {}
+            for node in reversed(self.walker.top_level()):
+                if isinstance(node, _DEFINITIONS):
+                    self._definitions[node.name] = node
+        definition = self._definitions.get(name)
+        return [] if definition is None else _positional(definition)
 
     # -- bindings --------------------------------------------------------------------------
 
@@ -231,11 +232,16 @@ class Context:
             self.collect(self.walker.near(missing))
 
     def lines_naming(self, identifier: str) -> list[int]:
-        """The sorted lines on which `identifier` stands as a whole word."""
+        """The sorted lines on which `identifier` stands as a whole word; and, in a file with
+        `argparse` options, as an option spells it (`--base-url` binds `base_url`)."""
         lines = self._naming.get(identifier)
         if lines is None:
             word = identifier.encode("utf-8", "surrogatepass")
-            lines = self._naming[identifier] = self.scan.lines_naming(word)
+            lines = self.scan.lines_naming(word)
+            if b"_" in word and self._options:
+                dashed = self.scan.lines_naming(word.replace(b"_", b"-"))
+                lines = sorted(set(lines).union(dashed))
+            self._naming[identifier] = lines
         return lines
 
     def _uses(self, identifier: str) -> Uses:
@@ -284,13 +290,26 @@ class Context:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _arguments(call: ast.Call) -> list[ast.expr]:
+    return [*call.args, *(keyword.value for keyword in call.keywords)]
+
+
 def _positional(definition: ast.AST) -> list[str]:
     if isinstance(definition, ast.ClassDef):
         init = next(
             (n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
             None,
         )
-        return _positional(init)[1:] if init is not None else []
+        if init is not None:
+            return _positional(init)[1:]
+        decorators = [dotted(getattr(d, "func", d)) or "" for d in definition.decorator_list]
+        if "dataclass" in map(leaf, decorators):
+            return [
+                n.target.id
+                for n in definition.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            ]
+        return []
     if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
     return []

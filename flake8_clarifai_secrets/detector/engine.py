@@ -205,7 +205,13 @@ class Detector:
             literal = literal_text(origin) or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]
-            lazy = not prefix and not suffix and id(origin) in self.context.values.defaults
+            caller = self.context.callers.get(id(origin))
+            lazy = (
+                not prefix
+                and not suffix
+                and caller is not None
+                and self.context.values.default_of(caller) is origin
+            )
             fix = Fix("literal", span, prefix, suffix, lazy)
         finding = Finding(
             hit.code,

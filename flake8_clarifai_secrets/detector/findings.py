@@ -29,7 +29,7 @@ class Fix(NamedTuple):
     `name`: replace the string at `span`, a key pasted where a variable name goes, by `"VAR"`.
     `lazy`: a `literal` that is a call's default (`config.get("pat", "<key>")`), which Python
     evaluates even when the call does not use it, is read with `os.environ.get(VAR)`, so that an
-    unset variable raises only where the key was used.
+    unset variable does not raise while the call finds its value elsewhere.
     """
 
     kind: Literal["literal", "env_read", "drop", "name"]

@@ -99,6 +99,10 @@ class Walker:
     def everything(self) -> Walk:
         return self.near(None)
 
+    def top_level(self) -> list[ast.stmt]:
+        """The module's own statements, in order."""
+        return list(getattr(self._tree, "body", []))
+
     def near(self, lines: Optional[Sequence[int]]) -> Walk:
         """Only the nodes that span one of the sorted `lines` (all of them, if None), but for
         names and constants: `UNWALKED`.

@@ -107,8 +107,6 @@ class Values:
     ) -> None:
         self._bindings = bindings
         self._is_credential_var = is_credential_var
-        self.defaults: set[int] = set()
-        """id() of the calls' defaults that evaluations went through."""
         self._nodes: dict[int, list[Template]] = {}
         self._names: dict[tuple[str, int], list[Template]] = {}
         self._active: set[tuple[str, int]] = set()
@@ -274,7 +272,7 @@ class Values:
             return False
         return reads and variable is not None and self._is_credential_var(variable)
 
-    def _default(self, node: ast.Call) -> Optional[ast.expr]:
+    def default_of(self, node: ast.Call) -> Optional[ast.expr]:
         """The default that a call in `DEFAULTS` may give back, if it has one."""
         func = node.func
         callee = func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or "")
@@ -287,9 +285,8 @@ class Values:
         return node.args[position] if len(node.args) > position else None
 
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
-        default = self._default(node)
+        default = self.default_of(node)
         if default is not None:
-            self.defaults.add(id(default))
             return self._either([default], scope)
         func = node.func
         if leaf(dotted(func) or "") in _WRAPPING:

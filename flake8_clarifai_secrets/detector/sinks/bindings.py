@@ -94,7 +94,8 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 def _sent_elsewhere(display: ast.Dict, context: Context) -> bool:
     """Whether a dict goes to another service, where it is written or through its name."""
-    if context.foreign(context.callers.get(id(display))):
+    caller = context.callers.get(id(display))
+    if caller is not None and context.foreign(caller):
         return True
     name = context.bound_to(display)
     return name is not None and context.sent_elsewhere(name, context.scope)
@@ -130,9 +131,10 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Sentiment("<key>")` or `make("<key>")`, where this file defines `class Sentiment` with
     `__init__(self, api_key)` or `def make(api_key)`: the call binds the parameter."""
     assert isinstance(node, ast.Call)
-    if not isinstance(node.func, ast.Name) or not node.args:
+    func, arguments = context.callee(node)
+    if not isinstance(func, ast.Name) or not arguments:
         return
-    for argument, parameter in zip(node.args, context.parameters(node.func.id)):
+    for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
         accept = _accept(parameter, context)
