@@ -378,6 +378,7 @@ def _credential_context(before: str) -> bool:
     for word in reversed(_WORD.findall(before[-_CONTEXT:])):
         if {w.removesuffix("s") for w in name_words(word)} & _ID_WORDS:
             return False
-        if is_credential_name(word, clarifai_file=True):
+        # `Key <key>` is the header's scheme word; `key` alone is not a credential's name.
+        if word.lower() == "key" or is_credential_name(word, clarifai_file=True):
             return True
     return False

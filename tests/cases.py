@@ -858,7 +858,7 @@ POSITIVE += [
         "config = {'token': '<KEY>', 'user_id': 'me'}\nclient = ClarifaiApi(**config)\n",
         {"3:20 CLR005"},
         "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
-        'config = {\'token\': os.environ["CLARIFAI_PAT"], \'user_id\': \'me\'}\n'
+        "config = {'token': os.environ[\"CLARIFAI_PAT\"], 'user_id': 'me'}\n"
         "client = ClarifaiApi(**config)\n",
     ),
     case(
