@@ -41,8 +41,12 @@ class Context:
         self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.
         self.statements: dict[int, ast.stmt] = {}
-        # id(argument) -> the call it is written in, for the calls the walk meets.
+        # id(argument) -> the call it is written in, and a dotted name -> the calls it is passed
+        # to with the line it stands on, for the calls the walk meets.
         self.callers: dict[int, ast.Call] = {}
+        self.passed: dict[str, list[tuple[ast.Call, int]]] = defaultdict(list)
+        # (identifier, id(scope) or None) of the bindings whose reading lines the engine walked.
+        self.followed: set[tuple[str, Optional[int]]] = set()
         self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._walked: set[int] = set()
@@ -113,15 +117,23 @@ class Context:
     def sent_elsewhere(self, name: str, scope: Scope) -> bool:
         """Whether a value bound to `name` is passed to a call that goes to another service:
         `api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`."""
-        key = (name, None if "." in name else id(scope))
-        found = self._sent.get(key)
+        everywhere = "." in name
+        where = None if everywhere else id(scope)
+        found = self._sent.get((name, where))
         if found is None:
-            found = self._sent[key] = any(
-                isinstance(node, ast.Call)
-                and any(dotted(argument) == name for argument in _arguments(node))
-                and self.foreign(node)
-                for node, _ in self.walker.near(self.reach(name, scope, everywhere="." in name))
-            )
+            lines = set(self.reach(name, scope, everywhere=everywhere))
+            if self._full or (leaf(name), where) in self.followed:
+                # The walk met every call on those lines.
+                calls = [call for call, line in self.passed.get(name, ()) if line in lines]
+            else:
+                nodes = self.walker.near(sorted(lines))
+                calls = [
+                    node
+                    for node, _ in nodes
+                    if isinstance(node, ast.Call)
+                    and any(dotted(argument) == name for argument in _arguments(node))
+                ]
+            found = self._sent[name, where] = any(self.foreign(call) for call in calls)
         return found
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:

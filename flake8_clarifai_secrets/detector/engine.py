@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf, string
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
@@ -62,6 +62,9 @@ class Detector:
             elif isinstance(node, ast.Call):
                 for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
                     self.context.callers[id(argument)] = node
+                    name = dotted(argument)
+                    if name is not None:
+                        self.context.passed[name].append((node, argument.lineno))
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):
@@ -95,14 +98,15 @@ class Detector:
         # A literal reaches a sink through names bound on its line, or stands on the sink's line.
         lines = set(self._scan.token_lines) | set(self._scan.any_token_lines)
         frontier = sorted(lines)
-        followed: set[tuple[str, Optional[int]]] = set()
-        # A value crosses at most MAX_HOPS names on its way from a literal to a sink.
-        for _ in range(MAX_HOPS + 1):
+        followed = self.context.followed
+        # A value crosses at most MAX_HOPS names on its way from a literal to a sink. A binding
+        # is in `followed` once the lines that read it are walked.
+        for hop in range(MAX_HOPS + 1):
             new = [pair for pair in self.context.walker.near(frontier) if id(pair[0]) not in nodes]
             nodes.update((id(pair[0]), pair) for pair in new)
             more: set[int] = set()
             for name, value, scope in self.context.collect(new, frontier):
-                if not carries(value) or self._inert(value):
+                if hop == MAX_HOPS or not carries(value) or self._inert(value):
                     continue
                 # A plain name is followed per scope; attributes and dicts' entries are read
                 # from anywhere.
