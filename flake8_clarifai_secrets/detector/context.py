@@ -41,10 +41,11 @@ class Context:
         self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.
         self.statements: dict[int, ast.stmt] = {}
-        # id(argument) -> the call it is written in, and a dotted name -> the calls it is passed
-        # to with the line it stands on, for the calls the walk meets.
+        # The nodes the engine walked, and id(argument) -> the call it is written in, for the
+        # literals and dict displays given to the calls among them.
+        self.walked: list[tuple[ast.AST, Scope]] = []
         self.callers: dict[int, ast.Call] = {}
-        self.passed: dict[str, list[tuple[ast.Call, int]]] = defaultdict(list)
+        self._passed: Optional[dict[str, list[tuple[ast.Call, int]]]] = None
         # (identifier, id(scope) or None) of the bindings whose reading lines the engine walked.
         self.followed: set[tuple[str, Optional[int]]] = set()
         self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
@@ -124,7 +125,7 @@ class Context:
             lines = set(self.reach(name, scope, everywhere=everywhere))
             if self._full or (leaf(name), where) in self.followed:
                 # The walk met every call on those lines.
-                calls = [call for call, line in self.passed.get(name, ()) if line in lines]
+                calls = [call for call, line in self.passed().get(name, ()) if line in lines]
             else:
                 nodes = self.walker.near(sorted(lines))
                 calls = [
@@ -135,6 +136,18 @@ class Context:
                 ]
             found = self._sent[name, where] = any(self.foreign(call) for call in calls)
         return found
+
+    def passed(self) -> dict[str, list[tuple[ast.Call, int]]]:
+        """A dotted name -> the walked calls it is passed to, with the line it stands on."""
+        if self._passed is None:
+            self._passed = defaultdict(list)
+            for node, _ in self.walked:
+                if isinstance(node, ast.Call):
+                    for argument in _arguments(node):
+                        name = dotted(argument)
+                        if name is not None:
+                            self._passed[name].append((node, argument.lineno))
+        return self._passed
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`

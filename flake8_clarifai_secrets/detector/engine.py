@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
@@ -39,6 +39,9 @@ from flake8_clarifai_secrets.detector.values import (
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
+# Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
+# dict display that may go to another service.
+_LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict})
 
 
 class Detector:
@@ -56,15 +59,14 @@ class Detector:
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
+        self.context.walked = nodes
         for node, _ in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
             elif isinstance(node, ast.Call):
                 for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
-                    self.context.callers[id(argument)] = node
-                    name = dotted(argument)
-                    if name is not None:
-                        self.context.passed[name].append((node, argument.lineno))
+                    if type(argument) in _LOOKED_UP:
+                        self.context.callers[id(argument)] = node
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):

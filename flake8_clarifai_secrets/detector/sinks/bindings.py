@@ -26,6 +26,7 @@ from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import WRAPPERS
 
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
+_WRITTEN = (ast.Constant, ast.JoinedStr, ast.BinOp)
 
 
 def _accept(name: str, context: Context) -> Optional[Accept]:
@@ -74,9 +75,13 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
             continue
-        if accept is Accept.HEX and context.sent_elsewhere(name, context.scope):
+        items = list(_values(value))
+        # Only a value written here is weighed: one read through a name is judged where it is
+        # bound.
+        written = any(isinstance(item, _WRITTEN) for item in items)
+        if accept is Accept.HEX and written and context.sent_elsewhere(name, context.scope):
             continue
-        yield from (Hit("CLR005", item, name, accept) for item in _values(value))
+        yield from (Hit("CLR005", item, name, accept) for item in items)
 
 
 @sink(ast.Dict)
