@@ -23,10 +23,9 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
-from flake8_clarifai_secrets.detector.values import WRAPPERS
+from flake8_clarifai_secrets.detector.values import WRAPPERS, literal_text
 
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
-_WRITTEN = (ast.Constant, ast.JoinedStr, ast.BinOp)
 
 
 def _accept(name: str, context: Context) -> Optional[Accept]:
@@ -78,7 +77,7 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         items = list(_values(value))
         # Only a value written here is weighed: one read through a name is judged where it is
         # bound.
-        written = any(isinstance(item, _WRITTEN) for item in items)
+        written = any(literal_text(item) is not None for item in items)
         if accept is Accept.HEX and written and context.sent_elsewhere(name, context.scope):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
