@@ -553,8 +553,9 @@ def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str]]:
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
     left_lines = {step.finding.line for step in result.left}
     found = []
+    lines = source_lines(item.code)
     for secret in dict.fromkeys(step.finding.secret for step in result.moved):
-        for number, text in enumerate(source_lines(item.code), start=1):
+        for number, text in enumerate(lines, start=1):
             col = text.find(secret)
             while col != -1:
                 if number not in left_lines and not any(

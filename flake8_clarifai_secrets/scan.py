@@ -12,6 +12,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
+from flake8_clarifai_secrets.detector.tree import environ_read
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
 CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
@@ -65,8 +66,8 @@ def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
     v1 credential's name says `ID` or `SECRET`, and reads its own variable too, with the prefix
     the v1 clients' variables have: `client_secret` reads `CLARIFAI_CLIENT_SECRET`."""
     leaf = binding.rpartition(".")[2]
-    if legacy and is_legacy_name(CREDENTIAL_VARIABLE_PREFIX + snake_case(leaf).upper()):
-        variable = snake_case(leaf).upper()
+    variable = snake_case(leaf).upper()
+    if legacy and is_legacy_name(CREDENTIAL_VARIABLE_PREFIX + variable):
         if not variable.startswith(CREDENTIAL_VARIABLE_PREFIX):
             variable = CREDENTIAL_VARIABLE_PREFIX + variable
         return variable if _ENV_VAR.fullmatch(variable) else None
@@ -180,16 +181,9 @@ def _binding(
 
 
 def _variable_read(value: ast.expr) -> Optional[str]:
-    """The variable that `value` reads, if it is only a read: `os.getenv("X")`, `environ["X"]`."""
-    if isinstance(value, ast.BoolOp):
-        value = value.values[0]
-    if isinstance(value, ast.Subscript) and _ends_with(value.value, "environ"):
-        return next(_strings(value.slice), None)
-    if isinstance(value, ast.Call) and value.args:
-        name = _dotted(value.func) or ""
-        if name.endswith("getenv") or name.endswith("environ.get"):
-            return next(_strings(value.args[0]), None)
-    return None
+    """The variable that `value` reads, if it is only a read: `os.getenv("X")`, `environ["X"]`,
+    also before an `or` fallback."""
+    return environ_read(value.values[0] if isinstance(value, ast.BoolOp) else value)
 
 
 def _strings(node: ast.expr) -> Iterator[str]:

@@ -9,6 +9,7 @@ the whole tree is indexed at once instead; the tests check that both agree.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
@@ -17,7 +18,15 @@ from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, Walker, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import (
+    Positions,
+    Scope,
+    Walker,
+    arguments,
+    dotted,
+    leaf,
+    string,
+)
 from flake8_clarifai_secrets.detector.values import Values
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
@@ -59,7 +68,6 @@ class Context:
         self._imports: Optional[dict[str, str]] = None
         self._definitions: Optional[dict[str, ast.stmt]] = None
         self._sent: dict[tuple[str, Optional[int]], bool] = {}
-        self._options = b"add_argument" in scan.data
         if full:
             self.collect(self.walker.everything())
 
@@ -125,28 +133,17 @@ class Context:
             lines = set(self.reach(name, scope, everywhere=everywhere))
             if self._full or (leaf(name), where) in self.followed:
                 # The walk met every call on those lines.
-                calls = [call for call, line in self.passed().get(name, ()) if line in lines]
+                passed = self.passed()
             else:
-                nodes = self.walker.near(sorted(lines))
-                calls = [
-                    node
-                    for node, _ in nodes
-                    if isinstance(node, ast.Call)
-                    and any(dotted(argument) == name for argument in _arguments(node))
-                ]
+                passed = _passed_in(self.walker.near(sorted(lines)))
+            calls = [call for call, line in passed.get(name, ()) if line in lines]
             found = self._sent[name, where] = any(self.foreign(call) for call in calls)
         return found
 
     def passed(self) -> dict[str, list[tuple[ast.Call, int]]]:
         """A dotted name -> the walked calls it is passed to, with the line it stands on."""
         if self._passed is None:
-            self._passed = defaultdict(list)
-            for node, _ in self.walked:
-                if isinstance(node, ast.Call):
-                    for argument in _arguments(node):
-                        name = dotted(argument)
-                        if name is not None:
-                            self._passed[name].append((node, argument.lineno))
+            self._passed = _passed_in(self.walked)
         return self._passed
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
@@ -164,7 +161,7 @@ class Context:
         qualname = self.qualname(self.callee(call)[0])
         if qualname is None or "clarifai" in qualname.lower():
             return False
-        texts = [text.lower() for argument in _arguments(call) for text in self.strings(argument)]
+        texts = [text.lower() for argument in arguments(call) for text in self.strings(argument)]
         if any("clarifai" in text for text in texts):
             return False
         return leaf(qualname)[:1].isupper() or any("://" in text for text in texts)
@@ -256,6 +253,11 @@ class Context:
             self._walked.update(missing)
             self.collect(self.walker.near(missing))
 
+    @functools.cached_property
+    def _options(self) -> bool:
+        """Whether the file declares `argparse` options."""
+        return b"add_argument" in self.scan.data
+
     def lines_naming(self, identifier: str) -> list[int]:
         """The sorted lines on which `identifier` stands as a whole word; and, in a file with
         `argparse` options, as an option spells it (`--base-url` binds `base_url`)."""
@@ -315,8 +317,16 @@ class Context:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _arguments(call: ast.Call) -> list[ast.expr]:
-    return [*call.args, *(keyword.value for keyword in call.keywords)]
+def _passed_in(nodes: Iterable[tuple[ast.AST, Scope]]) -> dict[str, list[tuple[ast.Call, int]]]:
+    """A dotted name -> the calls among `nodes` it is passed to, with the line it stands on."""
+    passed: dict[str, list[tuple[ast.Call, int]]] = defaultdict(list)
+    for node, _ in nodes:
+        if isinstance(node, ast.Call):
+            for argument in arguments(node):
+                name = dotted(argument)
+                if name is not None:
+                    passed[name].append((node, argument.lineno))
+    return passed
 
 
 def _positional(definition: ast.AST) -> list[str]:

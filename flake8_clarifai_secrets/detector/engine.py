@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, leaf, string
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
@@ -64,7 +64,7 @@ class Detector:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
             elif isinstance(node, ast.Call):
-                for argument in [*node.args, *(keyword.value for keyword in node.keywords)]:
+                for argument in arguments(node):
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
         for node, scope in nodes:

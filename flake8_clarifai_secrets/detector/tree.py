@@ -55,6 +55,23 @@ def string(node: Optional[ast.AST]) -> Optional[str]:
     return None
 
 
+def arguments(call: ast.Call) -> list[ast.expr]:
+    """A call's positional arguments, then its keywords' values."""
+    return [*call.args, *(keyword.value for keyword in call.keywords)]
+
+
+def environ_read(node: ast.AST) -> Optional[str]:
+    """The variable that `node` reads: `os.environ["X"]`, `os.getenv("X")`,
+    `os.environ.get("X")`."""
+    if isinstance(node, ast.Subscript):
+        return string(node.slice) if leaf(dotted(node.value) or "") == "environ" else None
+    if isinstance(node, ast.Call) and node.args:
+        callee = dotted(node.func) or ""
+        if callee.endswith("environ.get") or leaf(callee) == "getenv":
+            return string(node.args[0])
+    return None
+
+
 Scope = Optional[ast.AST]
 """The innermost function or lambda around a node; None at module and class level."""
 Walk = list[tuple[ast.AST, Scope]]

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.tree import Scope, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import Scope, dotted, environ_read, leaf, string
 
 MAX_ALTERNATIVES = 32
 MAX_PARTS = 1024
@@ -31,8 +31,9 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 # Methods and functions that hand back their string (as far as a credential in it goes).
 _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
-# Calls that wrap a field's default: pydantic `Field`, dataclasses `field`, attrs, `SecretStr`.
-WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib"})
+# Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
+# dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`.
+_WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token"})
 # Calls that may give back their default: callee -> the default's position and keyword.
 # `config.get(key, default)`, `os.getenv(name, default)`, `getattr(obj, name, default)`, and
 # Streamlit's `text_input(label, value)`, which returns its value until the user edits it.
@@ -43,10 +44,7 @@ DEFAULTS: dict[str, tuple[int, Optional[str]]] = {
     "text_input": (1, "value"),
     "text_area": (1, "value"),
 }
-# Calls that wrap a credential as they are given it: `SecretStr(x)`, Haystack's
-# `Secret.from_token(x)`.
-_WRAPPING = WRAPPERS | {"from_token"}
-_PASS_THROUGH = _SAME_STRING | _WRAPPING | DEFAULTS.keys() | {"format", "str", "dict"}
+_PASS_THROUGH = _SAME_STRING | _WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
 
 
 class Part(NamedTuple):
@@ -262,15 +260,8 @@ class Values:
         """`os.environ["CLARIFAI_PAT"]`, `os.getenv("CLARIFAI_PAT", ...)`: what the code writes
         there or gives as the fallback is CLR004's, which removes the write or rewrites the read
         as a whole, so the variable keeps its one value."""
-        if isinstance(node, ast.Subscript):
-            reads, variable = leaf(dotted(node.value) or "") == "environ", string(node.slice)
-        elif isinstance(node, ast.Call) and node.args:
-            callee = dotted(node.func) or ""
-            reads = callee.endswith("environ.get") or leaf(callee) == "getenv"
-            variable = string(node.args[0])
-        else:
-            return False
-        return reads and variable is not None and self._is_credential_var(variable)
+        variable = environ_read(node)
+        return variable is not None and self._is_credential_var(variable)
 
     def default_of(self, node: ast.Call) -> Optional[ast.expr]:
         """The default that a call in `DEFAULTS` may give back, if it has one."""
@@ -289,11 +280,9 @@ class Values:
         if default is not None:
             return self._either([default], scope)
         func = node.func
-        if leaf(dotted(func) or "") in _WRAPPING:
-            wrapped = next((k.value for k in node.keywords if k.arg == "default"), None)
-            if wrapped is None and node.args:
-                wrapped = node.args[0]
-            return _UNKNOWN if wrapped is None else self.of(wrapped, scope)
+        if leaf(dotted(func) or "") in _WRAPPERS:
+            inner = wrapped(node)
+            return _UNKNOWN if inner is None else self.of(inner, scope)
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
         if not isinstance(func, ast.Attribute):
@@ -337,6 +326,14 @@ class Values:
 
 def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
     return {string(key): value for key, value in zip(node.keys, node.values) if key is not None}
+
+
+def wrapped(call: ast.Call) -> Optional[ast.expr]:
+    """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything."""
+    if leaf(dotted(call.func) or "") not in _WRAPPERS:
+        return None
+    inner = next((k.value for k in call.keywords if k.arg == "default"), None)
+    return inner if inner is not None or not call.args else call.args[0]
 
 
 def carries(value: ast.expr) -> bool:

@@ -23,7 +23,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
-from flake8_clarifai_secrets.detector.values import WRAPPERS, literal_text
+from flake8_clarifai_secrets.detector.values import literal_text, wrapped
 
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 
@@ -57,13 +57,8 @@ def _values(value: ast.expr) -> Iterator[ast.expr]:
 
 def _unwrap(value: ast.expr) -> ast.expr:
     """`Field(default="<key>")` -> `"<key>"`."""
-    if isinstance(value, ast.Call) and leaf(dotted(value.func) or "") in WRAPPERS:
-        default = next((k.value for k in value.keywords if k.arg == "default"), None)
-        if default is None and value.args:
-            default = value.args[0]
-        if default is not None:
-            return default
-    return value
+    inner = wrapped(value) if isinstance(value, ast.Call) else None
+    return value if inner is None else inner
 
 
 @sink(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments)
