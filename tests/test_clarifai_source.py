@@ -1,11 +1,14 @@
-"""The Clarifai SDK's own source, and clarifai-grpc's, give no finding, with or without text tests.
+"""The Clarifai SDK's own source, clarifai-grpc's and Clarifai's examples give no finding, with or
+without text tests.
 
 The SDK is pinned and downloaded from PyPI without its dependencies, which it does not need here.
+The examples are the benchmark's tree of Clarifai scripts (`benchmarks/data/README.md`).
 """
 
 from __future__ import annotations
 
 import ast
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -41,4 +44,15 @@ def test_the_sdk_gives_no_finding(sdk: Path) -> None:
 def test_clarifai_grpc_gives_no_finding() -> None:
     files, found = _findings(Path(clarifai_grpc.__file__).parent)
     assert files > 20
+    assert found == []
+
+
+# One example writes "\[" in a plain string, which `ast.parse` warns about, as Python does.
+@pytest.mark.filterwarnings("ignore:invalid escape sequence:DeprecationWarning")
+def test_clarifai_examples_give_no_finding(tmp_path: Path) -> None:
+    examples = Path(__file__).parents[1] / "benchmarks" / "data" / "clarifai-examples.tar.gz"
+    with tarfile.open(examples) as archive:
+        archive.extractall(tmp_path, filter="data")
+    files, found = _findings(tmp_path)
+    assert files > 80
     assert found == []
