@@ -66,6 +66,8 @@ _OTHER_WORDS = frozenset(
 _WEB_SECRET = frozenset({"secret", "key"})
 # `key` alone names a dict's, a cache's or a sort's key as often as a credential.
 _BARE_KEY = frozenset({"key", "keys"})
+# A password is a login's or a database's: Clarifai's keys are never called one.
+_PASSWORD = frozenset({"password"})
 # Names of legacy v1 credentials say `ID`: only a legacy-shaped value counts there.
 _LEGACY_WORDS = frozenset({"id", "client", "auth", "secret"})
 
@@ -157,6 +159,7 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
         and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
         and not words <= _BARE_KEY
         and not _WEB_SECRET <= words
+        and not words & _CREDENTIAL_WORDS <= _PASSWORD
     )
 
 

@@ -706,7 +706,7 @@ POSITIVE += [
         "CLR005 argparse default",
         'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default="<KEY>")\n',
         {"4:38 CLR005"},
-        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ["CLARIFAI_PAT"])\n',
+        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
         "CLR001 an argparse default read back as `args.<dest>`",
@@ -715,7 +715,7 @@ POSITIVE += [
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
         {"4:48 CLR001"},
         "import os\nimport argparse\nparser = argparse.ArgumentParser()\n"
-        "parser.add_argument('--input-api-key', default=os.environ[\"CLARIFAI_PAT\"])\n"
+        "parser.add_argument('--input-api-key', default=os.environ.get(\"CLARIFAI_PAT\"))\n"
         "args = parser.parse_args([])\n"
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
     ),
@@ -726,7 +726,7 @@ POSITIVE += [
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
         {"4:62 CLR003"},
         "import os\nfrom clarifai.client.user import User\ndef options(parser):\n"
-        "    parser.add_argument('-k', '--key', dest='token', default=os.environ[\"CLARIFAI_PAT\"])\n"
+        "    parser.add_argument('-k', '--key', dest='token', default=os.environ.get(\"CLARIFAI_PAT\"))\n"
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
     ),
     case(
@@ -768,6 +768,14 @@ POSITIVE += [
         "pat = os.getenv('MY_TOKEN', os.environ.get(\"CLARIFAI_PAT\"))\n"
         "token = os.getenv('OTHER') or os.environ[\"CLARIFAI_PAT_2\"]\n"
         "a = Model(url='u', pat=pat)\nb = Model(url='u', pat=token)\n",
+    ),
+    case(
+        "CLR003 a Clarifai client given another name's fallback: the client says whose key",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "m = Model(url='u', pat=os.environ.get('WEATHER_API_KEY', '<KEY>'))\n",
+        {"3:58 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n"
+        "m = Model(url='u', pat=os.environ.get('WEATHER_API_KEY', os.environ.get(\"CLARIFAI_PAT\")))\n",
     ),
     case(
         "CLR005 a Streamlit input's default value",
@@ -865,7 +873,7 @@ POSITIVE += [
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},
-        'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default=os.environ["CLARIFAI_PAT"])\ndef main(clarifai_pat):\n    pass\n',
+        'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\ndef main(clarifai_pat):\n    pass\n',
     ),
     case(
         "CLR005 tuple unpacking in a docs snippet",
@@ -1177,6 +1185,22 @@ NEGATIVE += [
     case(
         "a module key, where the function's parameter default binds the name",
         "import os\npat = '<KEY>'\ndef f(pat='x'):\n    return (('authorization', 'Key ' + pat),)\n",
+        set(),
+        None,
+    ),
+    case(
+        "a database password in a Clarifai file: bare, or another variable's fallback",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "db = {'host': 'localhost', 'password': os.environ.get('POSTGRES_PASSWORD', '<KEY>')}\n"
+        "db2 = {'password': '<KEY2>'}\nPASSWORD = '<KEY2>'\n",
+        set(),
+        None,
+    ),
+    case(
+        "lookups whose name says the fallback is an id or another service's key",
+        "import os\nfrom clarifai.client.model import Model\ncfg = {}\n"
+        "version = os.environ.get('MODEL_VERSION_ID', '<KEY>')\n"
+        "settings = {'pat': cfg.get('OPENWEATHER_API_KEY', '<KEY2>')}\n",
         set(),
         None,
     ),

@@ -26,6 +26,7 @@ from flake8_clarifai_secrets.credentials import (
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
+from flake8_clarifai_secrets.detector.sinks.bindings import option_default
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
@@ -151,12 +152,21 @@ class Detector:
                 origin = part.origin
                 assert origin is not None
                 binding = self.context.bound_to(origin)
+                # A lookup's default is what the name it looks up holds.
+                named = binding or self._looked_up(origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
-                if binding is not None and not self._may_be_clarifai(hit, binding, secret):
-                    if not names_something_else(binding):
+                if named is not None and not self._may_be_clarifai(hit, named, secret):
+                    if not names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
                 self._report(hit, part, start, token, secret, binding, fix)
+
+    def _looked_up(self, literal: ast.expr) -> Optional[str]:
+        caller = self.context.callers.get(id(literal))
+        values = self.context.values
+        if caller is None or values.default_of(caller) is not literal:
+            return None
+        return values.looked_up(caller)
 
     def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
@@ -216,7 +226,7 @@ class Detector:
                 not prefix
                 and not suffix
                 and caller is not None
-                and self.context.values.default_of(caller) is origin
+                and origin in (self.context.values.default_of(caller), option_default(caller))
             )
             fix = Fix("literal", span, prefix, suffix, lazy)
         finding = Finding(

@@ -34,16 +34,33 @@ _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`.
 _WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token"})
-# Calls that may give back their default: callee -> the default's position and keyword.
+
+
+class Lookup(NamedTuple):
+    """Where a call that may give back its default has the name it looks up, if any, and the
+    default's position and keyword."""
+
+    name: Optional[int]
+    default: int
+    keyword: Optional[str]
+
+
 # `config.get(key, default)`, `os.getenv(name, default)`, `getattr(obj, name, default)`, and
 # Streamlit's `text_input(label, value)`, which returns its value until the user edits it.
-DEFAULTS: dict[str, tuple[int, Optional[str]]] = {
-    "get": (1, "default"),
-    "getenv": (1, "default"),
-    "getattr": (2, None),
-    "text_input": (1, "value"),
-    "text_area": (1, "value"),
+DEFAULTS: dict[str, Lookup] = {
+    "get": Lookup(0, 1, "default"),
+    "getenv": Lookup(0, 1, "default"),
+    "getattr": Lookup(1, 2, None),
+    "text_input": Lookup(None, 1, "value"),
+    "text_area": Lookup(None, 1, "value"),
 }
+
+
+def _lookup(node: ast.Call) -> Optional[Lookup]:
+    func = node.func
+    return DEFAULTS.get(func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or ""))
+
+
 _PASS_THROUGH = _SAME_STRING | _WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
 
 
@@ -265,15 +282,22 @@ class Values:
 
     def default_of(self, node: ast.Call) -> Optional[ast.expr]:
         """The default that a call in `DEFAULTS` may give back, if it has one."""
-        func = node.func
-        callee = func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or "")
-        if callee not in DEFAULTS or self._reads_credential_var(node):
+        lookup = _lookup(node)
+        if lookup is None or self._reads_credential_var(node):
             return None
-        position, keyword = DEFAULTS[callee]
         for argument in node.keywords:
-            if keyword is not None and argument.arg == keyword:
+            if lookup.keyword is not None and argument.arg == lookup.keyword:
                 return argument.value
-        return node.args[position] if len(node.args) > position else None
+        return node.args[lookup.default] if len(node.args) > lookup.default else None
+
+    @staticmethod
+    def looked_up(node: ast.Call) -> Optional[str]:
+        """The name that a call in `DEFAULTS` looks up, which says what its default is:
+        `os.environ.get("POSTGRES_PASSWORD", "<hex>")`."""
+        lookup = _lookup(node)
+        if lookup is None or lookup.name is None or len(node.args) <= lookup.name:
+            return None
+        return string(node.args[lookup.name])
 
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
         default = self.default_of(node)

@@ -28,6 +28,14 @@ from flake8_clarifai_secrets.detector.values import literal_text, wrapped
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 
 
+def option_default(call: ast.Call) -> Optional[ast.expr]:
+    """The `default=` of an `argparse` or `click` option, which Python evaluates when the option
+    is declared, even where the command line gives the value."""
+    if leaf(dotted(call.func) or "") not in _OPTIONS:
+        return None
+    return next((k.value for k in call.keywords if k.arg == "default"), None)
+
+
 def _accept(name: str, context: Context) -> Optional[Accept]:
     """Which credentials a binding to `name` reports, if any."""
     words = leaf(name).strip("[]'\"")
@@ -104,11 +112,10 @@ def _sent_elsewhere(display: ast.Dict, context: Context) -> bool:
 def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Settings(clarifai_pat="<key>")`, `add_argument("--pat", default="<key>")`, `option()`."""
     assert isinstance(node, ast.Call)
-    callee = leaf(dotted(node.func) or "")
-    if callee in _OPTIONS:
+    if leaf(dotted(node.func) or "") in _OPTIONS:
         names = [s.lstrip("-").replace("-", "_") for s in map(string, node.args) if s]
         names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
-        default = next((k.value for k in node.keywords if k.arg == "default"), None)
+        default = option_default(node)
         for name in names:
             if default is not None and _accept(name, context) is not None:
                 yield Hit("CLR005", default, f"--{name.replace('_', '-')}")
