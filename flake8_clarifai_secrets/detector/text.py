@@ -62,9 +62,7 @@ _SPLIT_BEFORE = re.compile(rb"[h]{4}q[so]*q?[so]*q$")
 _SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
 _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
 # The v1 API's clients, credential names and endpoints; only a file that names them holds v1
-# credentials. The first pattern is a fast superset of the second (`ClarifaiAuthHelper` is not
-# v1).
-_V1_PREFIX = re.compile(rb"clarifai(?:_?(?:ap|id|cl|se|au)|\.com/v1/)")
+# credentials (`ClarifaiAuthHelper` is not v1).
 _V1_NAMES = re.compile(
     rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)|\.com/v1/)"
 )
@@ -112,9 +110,7 @@ class Scan:
         self._dots: dict[Optional[bytes], set[int]] = {}
         if self.evidence:
             lowered = self.lowered
-            self.legacy_context = self.clarifai_context and any(
-                _V1_NAMES.match(lowered, m.start()) for m in _V1_PREFIX.finditer(lowered)
-            )
+            self.legacy_context = self.clarifai_context and _V1_NAMES.search(lowered) is not None
             self._classes = self.data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             self.metadata_lines = self._metadata_lines()
