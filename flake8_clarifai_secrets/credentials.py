@@ -163,9 +163,15 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
     )
 
 
-def names_a_credential(name: str) -> bool:
-    """`SERPER_API_KEY`, `PAT`, `CLARIFAI_PAT`: any name with a credential word."""
-    return bool(name_words(name) & _CREDENTIAL_WORDS)
+def names_another_credential(name: str) -> bool:
+    """`SERPER_API_KEY`, `POSTGRES_PASSWORD`: a credential's name that is not Clarifai's, even in
+    a Clarifai file. `key` alone does not say whose."""
+    words = name_words(name)
+    return (
+        bool(words & _CREDENTIAL_WORDS)
+        and not words <= _BARE_KEY
+        and not is_credential_name(name, clarifai_file=True)
+    )
 
 
 def names_something_else(name: str) -> bool:

@@ -799,6 +799,18 @@ POSITIVE += [
         "w = Wrapper(os.environ[\"CLARIFAI_PAT\"], '<KEY2>')\n",
     ),
     case(
+        "CLR005 a key named `key` alone, passed to the file's own class whose parameter names it",
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n"
+        "class SettingUp:\n    def __init__(self, api_key):\n"
+        "        self.metadata = (('authorization', 'Key ' + api_key),)\n"
+        "key = '<KEY>'\nsetup = SettingUp(key)\n",
+        {"6:7 CLR005"},
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n"
+        "class SettingUp:\n    def __init__(self, api_key):\n"
+        "        self.metadata = (('authorization', 'Key ' + api_key),)\n"
+        'key = os.environ["CLARIFAI_PAT"]\nsetup = SettingUp(key)\n',
+    ),
+    case(
         "CLR005 names that say which of several keys",
         "import os\nfrom clarifai.client.model import Model\n"
         "DEFAULT_PAT = '<KEY>'\nDEV_API_KEY = '<KEY2>'\n",

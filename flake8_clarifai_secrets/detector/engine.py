@@ -18,9 +18,8 @@ from flake8_clarifai_secrets.credentials import (
     find_embedded,
     find_token,
     is_clarifai_key,
-    is_credential_name,
     is_legacy_secret,
-    names_a_credential,
+    names_another_credential,
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context
@@ -173,9 +172,7 @@ class Detector:
         another service's, which only a sink of Clarifai's own can claim."""
         if names_something_else(binding):
             return is_legacy_secret(secret)
-        if hit.code == "CLR005" and names_a_credential(binding):
-            return is_credential_name(binding, clarifai_file=True)
-        return True
+        return not (hit.code == "CLR005" and names_another_credential(binding))
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
