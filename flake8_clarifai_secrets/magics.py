@@ -8,9 +8,10 @@ the notebook (`%%time`, `%%capture`, ...) are checked. tests/test_notebooks.py c
 rules against IPython's own.
 
 `%env` and `%set_env` become the call IPython makes for them,
-`get_ipython().run_line_magic("env", "NAME=VALUE")`, and `!export NAME=VALUE` becomes
-`get_ipython().system("export NAME=VALUE")`: the detector reads both (CLR004) and the fixer
-removes them, as in a script written by `jupyter nbconvert --to script`.
+`get_ipython().run_line_magic("env", "NAME=VALUE")`, and a shell escape `!command` becomes
+`get_ipython().system("command")`, as in a script written by `jupyter nbconvert --to script`:
+the detector reads `%env` and `!export NAME=VALUE` (CLR004), which the fixer removes, and a
+`!clarifai login --pat ...` command line (CLR003), which it rewrites in that Python form.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "
 _ESCAPED = re.compile(r"[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])")
 _HELP = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*")
 _ENV = re.compile(r"(?P<indent>[ \t]*)%(?P<magic>env|set_env)[ \t]+(?P<args>.*?)[ \t]*")
-# `!export NAME=VALUE`: IPython runs it in a shell, as `get_ipython().system(...)`.
-_EXPORT = re.compile(r"(?P<indent>[ \t]*)!(?P<args>export[ \t]+.*?)[ \t]*")
+# `!command`: IPython runs it in a shell, as `get_ipython().system(...)`; `!!` keeps its output.
+_SHELL = re.compile(r"(?P<indent>[ \t]*)!(?!!)(?P<args>.*?)[ \t]*")
 
 
 class Masked(NamedTuple):
@@ -68,17 +69,17 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
         env = _ENV.fullmatch(body)
-        export = _EXPORT.fullmatch(body)
+        shell = _SHELL.fullmatch(body)
         if body.startswith("%%") and not "".join(lines[:i]).strip():
             mark = "# " + placeholder()
         elif env is not None and not continued and not body.endswith("\\"):
             call = f"{env['indent']}get_ipython().run_line_magic({env['magic']!r}, "
             mark = f"{call}{env['args']!r})  # {placeholder()}"
             columns[mark] = (len(call) + 1, env.start("args"))
-        elif export is not None and not continued and not body.endswith("\\"):
-            call = f"{export['indent']}get_ipython().system("
-            mark = f"{call}{export['args']!r})  # {placeholder()}"
-            columns[mark] = (len(call) + 1, export.start("args"))
+        elif shell is not None and not continued and not body.endswith("\\"):
+            call = f"{shell['indent']}get_ipython().system("
+            mark = f"{call}{shell['args']!r})  # {placeholder()}"
+            columns[mark] = (len(call) + 1, shell.start("args"))
         else:
             if continued:
                 pass
@@ -96,14 +97,19 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
 
 def unmask(source: str, masked: Masked) -> str:
     """Put the masked lines back into `source`, with a cell magic's header first (a fix may
-    have put an import above it)."""
+    have put an import above it). A magic's call that the fix rewrote stays a call, without
+    its placeholder."""
     out: list[str] = []
     header = None
+    marks = [mark[mark.rindex("  # ") :] for mark in masked.columns]
     for line in source_lines(source):
         body = line.rstrip("\r\n")
         if body.startswith("# ") and body in masked.lines:
             header = len(out)
-        out.append(masked.lines.get(body, body) + line[len(body) :])
+        kept = masked.lines.get(body)
+        if kept is None:
+            kept = next((body[: -len(m)] for m in marks if body.endswith(m)), body)
+        out.append(kept + line[len(body) :])
     if header is not None and "".join(out[:header]).strip():
         out.insert(0, out.pop(header))
     return "".join(out)

@@ -231,6 +231,15 @@ MAGICS = [
         id="!export in a shell escape is removed like %env",
     ),
     pytest.param(
+        ["!pip install clarifai", "!clarifai login --pat <KEY>"],
+        [f'cell_2:1:2: CLR003 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "import os\n\n!pip install clarifai",
+            'get_ipython().system("clarifai login --pat " + os.environ["CLARIFAI_PAT"])',
+        ],
+        id="a clarifai command line in a shell escape becomes the call IPython makes for it",
+    ),
+    pytest.param(
         [
             "from clarifai.client.model import Model\nm = Model(url='u', pat='<KEY>')\n"
             "r = await m.async_predict_by_bytes(b'hi')"
@@ -396,6 +405,17 @@ def test_clear_leaking_outputs_clears_exactly_those(tmp_path: Path) -> None:
     assert result.new is not None
     kept = [o for n, o in enumerate(_outputs(), start=1) if n not in LEAKING]
     assert reads(result.new.decode(), 4).cells[1].outputs == kept
+
+
+def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
+    tmp_path: Path,
+) -> None:
+    echoed = new_output("stream", name="stdout", text=fill("env: CLARIFAI_PAT=<KEY>\n"))
+    path = save(tmp_path, notebook(code("import os", echoed), code("x = 1")))
+    leak = f"cell_1: output 1 shows a Clarifai key (...{KEY[-4:]})"
+    assert fix(path).left == [f"{leak} - clear it, or rerun with --clear-leaking-outputs"]
+    assert fix(path, clear=True).cleared == [f"{leak}: cleared"]
+    assert reads(path.read_text(), 4).cells[0].outputs == []
 
 
 def test_outputs_of_a_clean_notebook_with_ids_are_left(tmp_path: Path) -> None:
