@@ -359,12 +359,19 @@ def _strings(value: Any) -> str:
 
 
 def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
+    """A key that the output shows: one the code held, one in an `Authorization` header, or
+    one that a credential's name labels (`env: CLARIFAI_PAT=<key>`, echoed by `%env`), which
+    stays in the output once the fix has moved the code's copy."""
     for key in keys:
         if key in text:
             return key
     for match in _AUTHORIZATION.finditer(text):
         if is_clarifai_key(match[1]):
             return match[1]
+    for match in _HEX.finditer(text):
+        before = text[max(0, match.start() - _CONTEXT) : match.start()]
+        if is_clarifai_key(match.group()) and _credential_context(before):
+            return match.group()
     return None
 
 
