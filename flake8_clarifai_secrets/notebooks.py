@@ -360,8 +360,9 @@ def _strings(value: Any) -> str:
 
 def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
     """A key that the output shows: one the code held, one in an `Authorization` header, or
-    one that a credential's name labels (`env: CLARIFAI_PAT=<key>`, echoed by `%env`), which
-    stays in the output once the fix has moved the code's copy."""
+    one right after a Clarifai credential's name (`env: CLARIFAI_PAT=<key>`, echoed by `%env`),
+    which stays in the output once the fix has moved the code's copy. (Output is not prose: a
+    `cache key: <hex>` or `csrf token: <hex>` there is no Clarifai key.)"""
     for key in keys:
         if key in text:
             return key
@@ -369,9 +370,10 @@ def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
         if is_clarifai_key(match[1]):
             return match[1]
     for match in _HEX.finditer(text):
-        before = text[max(0, match.start() - _CONTEXT) : match.start()]
-        if is_clarifai_key(match.group()) and _credential_context(before):
-            return match.group()
+        label = _WORD.findall(text[max(0, match.start() - _CONTEXT) : match.start()])
+        if label and is_credential_name(label[-1], clarifai_file=False):
+            if is_clarifai_key(match.group()):
+                return match.group()
     return None
 
 
