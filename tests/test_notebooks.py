@@ -418,6 +418,13 @@ def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
     assert reads(path.read_text(), 4).cells[0].outputs == []
 
 
+def test_outputs_that_label_other_hex_values_are_left(tmp_path: Path) -> None:
+    text = fill("cache key: <KEY>\nidempotency key <KEY>\ncsrf token: <KEY>\nPAT: <KEY>\n")
+    path = save(tmp_path, notebook(code("import clarifai", new_output("stream", text=text))))
+    result = fix(path, clear=True)
+    assert (result.left, result.cleared, result.new) == ([], [], None)
+
+
 def test_outputs_of_a_clean_notebook_with_ids_are_left(tmp_path: Path) -> None:
     path = save(tmp_path, notebook(code("model_id = 'x'", *_outputs()[1:2])))
     assert _report(fix(path, clear=True)) == []
