@@ -153,7 +153,7 @@ def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     """The variable the code itself says holds the key: the one a fallback or write names, or
     the one that another value of the key's binding reads."""
     assert finding.fix is not None
-    if finding.fix.kind in KEEPS_VARIABLE:
+    if finding.fix.kind in KEEPS_VARIABLE or finding.writes:
         return finding.target
     return facts.fallbacks.get(index)
 

@@ -649,6 +649,17 @@ POSITIVE += [
         'import os\nimport subprocess\nsubprocess.run(["clarifai", "login", "--pat", os.environ["CLARIFAI_PAT"]])\n',
     ),
     case(
+        "CLR003 clarifai command lines: the key after a credential flag, not the ids beside it",
+        'import os\nos.system("clarifai model predict --model_url '
+        'https://clarifai.com/a/b/models/c/versions/aa7f35c01e0642fda5cf400f543e7c40 --pat <KEY>")\n'
+        'os.system("clarifai model predict --model_version_id aa7f35c01e0642fda5cf400f543e7c40 --token=<KEY>")\n',
+        {"2:11 CLR003", "3:11 CLR003"},
+        'import os\nos.system("clarifai model predict --model_url '
+        'https://clarifai.com/a/b/models/c/versions/aa7f35c01e0642fda5cf400f543e7c40 --pat " + os.environ["CLARIFAI_PAT"])\n'
+        'os.system("clarifai model predict --model_version_id aa7f35c01e0642fda5cf400f543e7c40 --token=" + '
+        'os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
         "CLR003 clarifai shell command",
         'import os\nos.system("clarifai login --pat <KEY> --user_id me")\n',
         {"2:11 CLR003"},
@@ -776,6 +787,16 @@ POSITIVE += [
         {"3:58 CLR003"},
         "import os\nfrom clarifai.client.model import Model\n"
         "m = Model(url='u', pat=os.environ.get('WEATHER_API_KEY', os.environ.get(\"CLARIFAI_PAT\")))\n",
+    ),
+    case(
+        "a lookup's name does not outweigh a Clarifai client or a Clarifai name",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "m = Model(url='u', pat=os.getenv('CLARIFAI_MODEL_PAT', '<KEY>'))\n"
+        "CLARIFAI_PAT = os.getenv('LLM_API_KEY', '<KEY2>')\n",
+        {"3:56 CLR003", "4:41 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\n"
+        "m = Model(url='u', pat=os.getenv('CLARIFAI_MODEL_PAT', os.environ.get(\"CLARIFAI_PAT\")))\n"
+        "CLARIFAI_PAT = os.getenv('LLM_API_KEY', os.environ.get(\"CLARIFAI_PAT_2\"))\n",
     ),
     case(
         "CLR005 a Streamlit input's default value",

@@ -85,6 +85,15 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             id="2: two fallbacks of one variable: the second is left alone",
         ),
         pytest.param(
+            [
+                'import subprocess\nsubprocess.run(["w"], env={"CLARIFAI_PAT": "<KEY>"})\n',
+                'import os\nprint(os.environ["CLARIFAI_PAT"])\n',
+                'def test_it(monkeypatch):\n    monkeypatch.setenv("CLARIFAI_API_KEY", "<KEY2>")\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], [], ["CLR004 -> CLARIFAI_API_KEY"]],
+            id="2: a key written into a variable that stays written keeps that variable",
+        ),
+        pytest.param(
             ['import os\nCLARIFAI_API_KEY = "<KEY>"\n'],
             [["CLR005 -> CLARIFAI_API_KEY"]],
             id="3: a key bound to CLARIFAI_API_KEY reads it",

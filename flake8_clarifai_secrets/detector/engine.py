@@ -16,8 +16,10 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import (
     Token,
     find_embedded,
+    find_flagged,
     find_token,
     is_clarifai_key,
+    is_credential_name,
     is_legacy_secret,
     names_another_credential,
     names_something_else,
@@ -151,8 +153,7 @@ class Detector:
                 origin = part.origin
                 assert origin is not None
                 binding = self.context.bound_to(origin)
-                # A lookup's default is what the name it looks up holds.
-                named = binding or self._looked_up(origin)
+                named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
                 if named is not None and not self._may_be_clarifai(hit, named, secret):
                     if not names_something_else(named):
@@ -160,7 +161,14 @@ class Detector:
                     continue
                 self._report(hit, part, start, token, secret, binding, fix)
 
-    def _looked_up(self, literal: ast.expr) -> Optional[str]:
+    def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
+        """The name a lookup reads, which says what its default is where the sink's own name
+        does not: `{"password": os.environ.get("POSTGRES_PASSWORD", "<hex>")}`. A Clarifai
+        client, metadata, a header, a credential variable or a Clarifai name outweigh it."""
+        if hit.code != "CLR005" or is_credential_name(
+            leaf(hit.target).strip("-=[]'\""), clarifai_file=False
+        ):
+            return None
         caller = self.context.callers.get(id(literal))
         values = self.context.values
         if caller is None or values.default_of(caller) is not literal:
@@ -177,6 +185,8 @@ class Detector:
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
             return find_embedded(text)
+        if accept is Accept.FLAGGED:
+            return find_flagged(text)
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:
@@ -236,6 +246,7 @@ class Detector:
             fix,
             secret,
             binding,
+            hit.writes,
         )
         self._findings[id(origin)] = (rank, finding)
 

@@ -44,7 +44,8 @@ class Fix(NamedTuple):
 class Finding:
     """One hard-coded credential, reported at the literal that holds it.
 
-    `binding` is the dotted name that the literal is directly assigned to, if any.
+    `binding` is the dotted name that the literal is directly assigned to, if any. `writes`: the
+    key is written into the variable `target` (`monkeypatch.setenv(target, "<key>")`).
     """
 
     code: str
@@ -56,6 +57,7 @@ class Finding:
     fix: Optional[Fix]
     secret: str = field(repr=False)
     binding: Optional[str] = None
+    writes: bool = False
 
     def message(self, env_var: str = DEFAULT_ENV_VAR) -> str:
         if self.clarifai:

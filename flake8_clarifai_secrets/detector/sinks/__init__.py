@@ -26,7 +26,8 @@ class Accept(enum.Enum):
     KEY = "a Clarifai key, bare or after `Key`"  # clients, the environment, bindings
     HEX = "a 32-hex Clarifai key, bare or after `Key`"  # names that do not say Clarifai
     LEGACY = "a legacy v1 client id, secret or access token"  # names that say `ID`
-    EMBEDDED = "a Clarifai key anywhere in the text"  # command lines, `%env NAME=<key>`
+    EMBEDDED = "a Clarifai key anywhere in the text"  # `export NAME=<key>`, `%env NAME=<key>`
+    FLAGGED = "a Clarifai key after a credential flag"  # `clarifai login --pat <key>`
 
 
 class Hit(NamedTuple):
@@ -36,6 +37,8 @@ class Hit(NamedTuple):
     accept: Accept = Accept.KEY
     whole: Optional[Fix] = None
     """The fix to use when `value` itself is the literal, instead of rewriting the literal."""
+    writes: bool = False
+    """`value` is written into the variable `target`, which then holds the key."""
 
 
 SinkFunction = Callable[[ast.AST, Context], Iterable[Hit]]

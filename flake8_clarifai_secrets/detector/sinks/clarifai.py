@@ -11,6 +11,7 @@ import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from flake8_clarifai_secrets.credentials import CLI_FLAGS
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
@@ -45,7 +46,6 @@ SIGNATURES: dict[str, Signature] = {
     ),
 }
 _NONE = Signature({}, {})
-_CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 
 
 @sink(ast.Call)
@@ -97,9 +97,9 @@ def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     for before, elt in zip(node.elts, node.elts[1:]):
         flag = next(iter(context.strings(before)), None)
-        if flag in _CLI_FLAGS:
+        if flag in CLI_FLAGS:
             yield Hit("CLR003", elt, f"clarifai {flag}")
-        elif isinstance(elt, ast.Constant) and str(elt.value).startswith(tuple(_CLI_FLAGS)):
+        elif isinstance(elt, ast.Constant) and str(elt.value).startswith(tuple(CLI_FLAGS)):
             yield Hit(
                 "CLR003", elt, "clarifai " + str(elt.value).partition("=")[0], Accept.EMBEDDED
             )
@@ -117,7 +117,7 @@ def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
         if (
             words
             and leaf(words[0].replace("/", ".")) == "clarifai"
-            and _CLI_FLAGS & {word.partition("=")[0] for word in words}
+            and CLI_FLAGS & {word.partition("=")[0] for word in words}
         ):
-            yield Hit("CLR003", command, "clarifai command line", Accept.EMBEDDED)
+            yield Hit("CLR003", command, "clarifai command line", Accept.FLAGGED)
             return

@@ -39,7 +39,7 @@ def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
             name = context.credential_var(target.slice)
             if name is not None:
                 drop = Fix("drop", context.span(node)) if len(node.targets) == 1 else None
-                yield Hit("CLR004", node.value, name, whole=drop)
+                yield Hit("CLR004", node.value, name, whole=drop, writes=True)
 
 
 @sink(ast.Subscript)
@@ -88,10 +88,10 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             whole = Fix("drop", context.span(statement))
         else:
             whole = None
-        yield Hit("CLR004", defaults[0], name, whole=whole)
+        yield Hit("CLR004", defaults[0], name, whole=whole, writes=qualname in ENV_WRITES)
     elif leaf(qualname or dotted(node.func) or "") == "setenv" and len(node.args) > 1:
         # pytest's `monkeypatch.setenv(NAME, value)`
-        yield Hit("CLR004", node.args[1], name)
+        yield Hit("CLR004", node.args[1], name, writes=True)
     else:
         for keyword in node.keywords:
             if keyword.arg in _FALLBACK_KEYWORDS:
@@ -107,7 +107,7 @@ def env_file_write(node: ast.AST, context: Context) -> Iterator[Hit]:
     if leaf(dotted(node.func) or "") == "set_key" and len(node.args) > 2:
         name = context.credential_var(node.args[1])
         if name is not None:
-            yield Hit("CLR004", node.args[2], name)
+            yield Hit("CLR004", node.args[2], name, writes=True)
 
 
 @sink(ast.Call)
@@ -132,12 +132,12 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
             for name, value in entries:
                 if name is not None:
                     drop = Fix("drop", context.span(statement)) if only and statement else None
-                    yield Hit("CLR004", value, name, whole=drop)
+                    yield Hit("CLR004", value, name, whole=drop, writes=True)
     for keyword in keywords:
         if keyword.arg is not None and context.is_credential_var(keyword.arg):
             only = statement is not None and len(node.keywords) == 1 and not node.args
             drop = Fix("drop", context.span(statement)) if only and statement else None
-            yield Hit("CLR004", keyword.value, keyword.arg, whole=drop)
+            yield Hit("CLR004", keyword.value, keyword.arg, whole=drop, writes=True)
 
 
 @sink(ast.BoolOp)
@@ -168,7 +168,7 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
             if context.is_credential_var(name):
                 statement = context.statements.get(id(node))
                 drop = Fix("drop", context.span(statement)) if statement is not None else None
-                yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop)
+                yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop, writes=True)
                 return
 
 
@@ -186,5 +186,5 @@ def env_magic(node: ast.AST, context: Context) -> Iterator[Hit]:
         if match is not None and context.is_credential_var(match["name"]):
             statement = context.statements.get(id(node))
             drop = Fix("drop", context.span(statement)) if statement is not None else None
-            yield Hit("CLR004", node.args[1], match["name"], Accept.EMBEDDED, drop)
+            yield Hit("CLR004", node.args[1], match["name"], Accept.EMBEDDED, drop, writes=True)
             return
