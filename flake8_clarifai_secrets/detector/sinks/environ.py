@@ -28,6 +28,9 @@ _FALLBACK_KEYWORDS = ("default", "fallback")
 # Readers whose second argument is the fallback: environs' `env.str(NAME, fallback)`,
 # python-decouple's `config(NAME, fallback)`. (django-environ's `env(NAME, cast)` is not one.)
 _POSITIONAL_FALLBACK = frozenset({"str", "config"})
+# `export NAME=value` and nothing else but a comment: one word, or one quoted string, as the
+# value.
+_ONE_EXPORT = re.compile(r"\s*export\s+\w+=(?:\"[^\"]*\"|'[^']*'|[^\s;&|<>()`$#]+)\s*(?:#.*)?")
 
 
 @sink(ast.Assign)
@@ -166,8 +169,11 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
         if len(words) == 2 and words[0] == "export":
             name = words[1].partition("=")[0]
             if context.is_credential_var(name):
+                # Only a command that does nothing else goes: `export X=<key> && python app.py`
+                # keeps its command, reading the variable.
                 statement = context.statements.get(id(node))
-                drop = Fix("drop", context.span(statement)) if statement is not None else None
+                alone = statement is not None and _ONE_EXPORT.fullmatch(text) is not None
+                drop = Fix("drop", context.span(statement)) if alone and statement else None
                 yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop, writes=True)
                 return
 
