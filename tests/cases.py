@@ -693,7 +693,7 @@ POSITIVE += [
         "CLR005 pydantic Field default",
         'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default="<KEY>")\n',
         {"4:39 CLR005"},
-        'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default=os.environ["CLARIFAI_PAT"])\n',
+        'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
         "CLR005 dict entry named pat",
@@ -832,6 +832,16 @@ POSITIVE += [
         'key = os.environ["CLARIFAI_PAT"]\nsetup = SettingUp(key)\n',
     ),
     case(
+        "CLR005 a key returned by a pytest fixture or a getter named for it",
+        "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n    return '<KEY>'\n"
+        "def get_clarifai_pat():\n    return '<KEY>'\ndef token():\n    return 'x'\n",
+        {"5:12 CLR005", "7:12 CLR005"},
+        "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n"
+        '    return os.environ["CLARIFAI_PAT"]\n'
+        "def get_clarifai_pat():\n    return os.environ[\"CLARIFAI_PAT\"]\ndef token():\n"
+        "    return 'x'\n",
+    ),
+    case(
         "CLR005 names that say which of several keys",
         "import os\nfrom clarifai.client.model import Model\n"
         "DEFAULT_PAT = '<KEY>'\nDEV_API_KEY = '<KEY2>'\n",
@@ -901,6 +911,16 @@ POSITIVE += [
         "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
         "config = {'token': os.environ[\"CLARIFAI_PAT\"], 'user_id': 'me'}\n"
         "client = ClarifaiApi(**config)\n",
+    ),
+    case(
+        "CLR003 a typer option's default, which typer gives first",
+        "import os\nimport typer\nfrom clarifai.client.user import User\n"
+        "def main(pat: str = typer.Option('<KEY>', envvar='CLARIFAI_PAT')):\n"
+        "    User(user_id='me', pat=pat)\n",
+        {"4:34 CLR003"},
+        "import os\nimport typer\nfrom clarifai.client.user import User\n"
+        "def main(pat: str = typer.Option(os.environ.get(\"CLARIFAI_PAT\"), envvar='CLARIFAI_PAT')):\n"
+        "    User(user_id='me', pat=pat)\n",
     ),
     case(
         "CLR005 click option default",
@@ -992,6 +1012,12 @@ POSITIVE += [
         'from clarifai.client.user import User\nimport os\npat = os.environ["<KEY>"]\n',
         {"3:18 CLR004"},
         'from clarifai.client.user import User\nimport os\npat = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR004 an export that runs a command after it keeps the command",
+        'import os\nos.system("export CLARIFAI_PAT=<KEY> && python train.py")\n',
+        {"2:11 CLR004"},
+        'import os\nos.system("export CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + " && python train.py")\n',
     ),
     case(
         "CLR004 exported env magic",

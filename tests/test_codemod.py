@@ -70,7 +70,8 @@ class _FakeModule(types.ModuleType):
 # The third-party packages that the cases import; none is needed to run the tests.
 _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "dspy", "openai",
           "litellm", "fastmcp", "pydantic", "click", "environ", "myapp", "somelib", "requests",
-          "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk")  # fmt: skip
+          "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
+          "typer")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

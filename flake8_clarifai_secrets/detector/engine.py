@@ -27,7 +27,7 @@ from flake8_clarifai_secrets.credentials import (
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
-from flake8_clarifai_secrets.detector.sinks.bindings import option_default
+from flake8_clarifai_secrets.detector.sinks.bindings import declared_default
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
@@ -233,7 +233,7 @@ class Detector:
                 not prefix
                 and not suffix
                 and caller is not None
-                and origin in (self.context.values.default_of(caller), option_default(caller))
+                and origin in (self.context.values.default_of(caller), declared_default(caller))
             )
             fix = Fix("literal", span, prefix, suffix, lazy)
         finding = Finding(

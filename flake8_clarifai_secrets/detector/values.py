@@ -32,8 +32,11 @@ _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 # Methods and functions that hand back their string (as far as a credential in it goes).
 _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
-# dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`.
-_WRAPPERS = frozenset({"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token"})
+# dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
+# `Argument` (whose first argument is the default).
+_WRAPPERS = frozenset(
+    {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
+)
 
 
 class Lookup(NamedTuple):

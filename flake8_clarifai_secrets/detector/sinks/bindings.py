@@ -1,7 +1,8 @@
 """CLR005: a key bound to a Clarifai credential name, wherever code binds one.
 
 Assignments (also unpacked and annotated), class and dataclass fields, `Field(default=...)`,
-parameter defaults, arguments to the file's own functions and classes, keyword arguments, dict
+parameter defaults, what a function named for the key returns (a pytest fixture
+`clarifai_pat`), arguments to the file's own functions and classes, keyword arguments, dict
 entries, `argparse` and `click` options. A generic name (`PAT`, `API_KEY`, `token`) counts in a
 file with Clarifai context, unless the call it is given to goes to another service; a name that
 says `ID` (`CLARIFAI_APP_ID`) counts only for a legacy v1 credential, and so do the v1 API's OAuth
@@ -28,10 +29,18 @@ from flake8_clarifai_secrets.detector.values import literal_text, wrapped
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
 
 
-def option_default(call: ast.Call) -> Optional[ast.expr]:
-    """The `default=` of an `argparse` or `click` option, which Python evaluates when the option
-    is declared, even where the command line gives the value."""
-    if leaf(dotted(call.func) or "") not in _OPTIONS:
+# Calls that declare a default that their framework replaces with what it reads (the command
+# line, the environment, a `.env` file): typer's options and pydantic's fields.
+_DECLARED = frozenset({"Option", "Argument", "Field"})
+
+
+def declared_default(call: ast.Call) -> Optional[ast.expr]:
+    """The default of an `argparse` or `click` option, a typer `Option` or a pydantic `Field`,
+    which Python evaluates when it is declared, even where the value comes from elsewhere."""
+    callee = leaf(dotted(call.func) or "")
+    if callee in _DECLARED:
+        return wrapped(call)
+    if callee not in _OPTIONS:
         return None
     return next((k.value for k in call.keywords if k.arg == "default"), None)
 
@@ -86,6 +95,19 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
 
+@sink(ast.Return)
+def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key."""
+    assert isinstance(node, ast.Return)
+    function = context.scope
+    if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return
+    accept = _accept(function.name, context)
+    if accept is not None:
+        target = f"{function.name}()"
+        yield from (Hit("CLR005", item, target, accept) for item in _values(node.value))
+
+
 @sink(ast.Dict)
 def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`{"pat": "<key>"}`, `{"CLARIFAI_PAT_KEY": "<key>"}`, `CLARIFAI = {"PAT": "<key>"}`."""
@@ -115,7 +137,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     if leaf(dotted(node.func) or "") in _OPTIONS:
         names = [s.lstrip("-").replace("-", "_") for s in map(string, node.args) if s]
         names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
-        default = option_default(node)
+        default = declared_default(node)
         for name in names:
             if default is not None and _accept(name, context) is not None:
                 yield Hit("CLR005", default, f"--{name.replace('_', '-')}")
