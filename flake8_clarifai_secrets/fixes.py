@@ -75,9 +75,11 @@ class _Allocator:
         for name, value in stored.items():
             self.variable_of.setdefault(value, name)
 
-    def free_for(self, variable: str, key: str) -> bool:
+    def free_for(self, variable: str, key: str, *, written: bool = False) -> bool:
+        """Whether `variable` may take `key`: no other key holds it, and no code reads it
+        unless the code writes `key` there itself."""
         holder = self.owner.get(variable)
-        return holder == key or (holder is None and variable not in self.reserved)
+        return holder == key or (holder is None and (written or variable not in self.reserved))
 
     def take(self, variable: str, key: str) -> None:
         self.owner[variable] = key
@@ -116,11 +118,16 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
                 reason = allocator.claim(claimed, finding.secret)
-            named_variable = (
-                None
-                if binding is None
-                else credential_variable(binding, legacy=is_legacy_secret(finding.secret))
-            )
+            # A write that stays (`subprocess.run(env={"X": ...})`) names its variable, as
+            # flake8's message does; a binding named for a variable names that one.
+            if finding.writes:
+                named_variable: Optional[str] = finding.target
+            elif binding is not None:
+                named_variable = credential_variable(
+                    binding, legacy=is_legacy_secret(finding.secret)
+                )
+            else:
+                named_variable = None
             if reason is not None:
                 decided[n, index] = Step(finding, refusal=reason)
             elif claimed is not None:
@@ -130,7 +137,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             else:
                 unnamed.append((n, index, finding))
     for n, index, finding, variable in named:
-        if not allocator.free_for(variable, finding.secret):
+        if not allocator.free_for(variable, finding.secret, written=finding.writes):
             variable = allocator.allocate(variable, finding.secret)
         allocator.take(variable, finding.secret)
         decided[n, index] = Step(finding, variable)
@@ -153,7 +160,7 @@ def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     """The variable the code itself says holds the key: the one a fallback or write names, or
     the one that another value of the key's binding reads."""
     assert finding.fix is not None
-    if finding.fix.kind in KEEPS_VARIABLE or finding.writes:
+    if finding.fix.kind in KEEPS_VARIABLE:
         return finding.target
     return facts.fallbacks.get(index)
 

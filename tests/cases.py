@@ -838,7 +838,7 @@ POSITIVE += [
         {"5:12 CLR005", "7:12 CLR005"},
         "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n"
         '    return os.environ["CLARIFAI_PAT"]\n'
-        "def get_clarifai_pat():\n    return os.environ[\"CLARIFAI_PAT\"]\ndef token():\n"
+        'def get_clarifai_pat():\n    return os.environ["CLARIFAI_PAT"]\ndef token():\n'
         "    return 'x'\n",
     ),
     case(

@@ -94,6 +94,14 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             id="2: a key written into a variable that stays written keeps that variable",
         ),
         pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                'import subprocess\nsubprocess.run(["w"], env={"CLARIFAI_PAT": "<KEY2>"})\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR004 -> CLARIFAI_PAT_2"]],
+            id="2: a write that stays yields its variable to a key that a removed write gives it",
+        ),
+        pytest.param(
             ['import os\nCLARIFAI_API_KEY = "<KEY>"\n'],
             [["CLR005 -> CLARIFAI_API_KEY"]],
             id="3: a key bound to CLARIFAI_API_KEY reads it",
