@@ -523,7 +523,8 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         cleared = sum(len(r.cleared) for r in changed)
         outputs = f", {cleared} notebook output(s) cleared" if cleared else ""
         verb = "Fixed" if run.writing else "Would fix"
-        run.say(f"{verb} {written} file(s): {moved} key(s) moved into the environment{outputs}.")
+        keys = f"{moved} finding(s) of {len(variables)} key(s)"
+        run.say(f"{verb} {written} file(s): {keys} moved into the environment{outputs}.")
         listed = ", ".join(f"{name} ({mask(key)})" for name, key in variables.items())
         if listed:
             run.say(f"Set before running: {listed}.")

@@ -32,7 +32,7 @@ def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (tree / "bad.py").read_text() == GOOD
     assert out == (
         f'./bad.py:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
-        "Fixed 1 file(s): 1 key(s) moved into the environment.\n"
+        "Fixed 1 file(s): 1 finding(s) of 1 key(s) moved into the environment.\n"
         f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
         f"{cli.REVOKE_REMINDER}\n"
     )

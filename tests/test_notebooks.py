@@ -653,7 +653,8 @@ def test_the_fixer_walks_notebooks_beside_python_files(
         f'./bad.py:1:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
         f'./nb.ipynb:cell_1:1:6: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
         f"./nb.ipynb:cell_2: output 1 shows a Clarifai key (...{KEY[-4:]}): cleared\n"
-        "Fixed 2 file(s): 2 key(s) moved into the environment, 1 notebook output(s) cleared.\n"
+        "Fixed 2 file(s): 2 finding(s) of 1 key(s) moved into the environment, "
+        "1 notebook output(s) cleared.\n"
         f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
         f"{cli.REVOKE_REMINDER}\n"
     )
@@ -836,7 +837,7 @@ def test_flake8s_configuration_decides_in_notebooks_too(
     assert out.splitlines()[0] == (
         f'./fixed.ipynb:cell_2:1:24: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'
     )
-    assert out.splitlines()[1].startswith("Would fix 1 file(s): 1 key(s) moved")
+    assert out.splitlines()[1].startswith("Would fix 1 file(s): 1 finding(s) of 1 key(s) moved")
     assert len(out.splitlines()) == 4
 
 
