@@ -13,10 +13,12 @@ from typing import NamedTuple
 _KEY = re.compile(r"[0-9a-f]{32}")
 _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 _KEY_EMBEDDED = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
-# The `clarifai` CLI's credential flags, and a key given to one: `--pat <key>`, `--pat=<key>`.
+# The `clarifai` CLI's credential flags, and a key given to one (`--pat <key>`, `--pat=<key>`)
+# or to a credential's variable before the command (`CLARIFAI_PAT=<key> clarifai ...`).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 _KEY_FLAGGED = re.compile(
-    r"(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
+    r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)=)"
+    r"['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
 )
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.

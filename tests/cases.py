@@ -660,6 +660,13 @@ POSITIVE += [
         'os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR004 a command given the key in a credential variable before it",
+        'import os\nos.system("CLARIFAI_PAT=<KEY> clarifai model predict --model_url u")\n',
+        {"2:11 CLR004"},
+        'import os\nos.system("CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + '
+        '" clarifai model predict --model_url u")\n',
+    ),
+    case(
         "CLR003 clarifai shell command",
         'import os\nos.system("clarifai login --pat <KEY> --user_id me")\n',
         {"2:11 CLR003"},
@@ -832,12 +839,12 @@ POSITIVE += [
         'key = os.environ["CLARIFAI_PAT"]\nsetup = SettingUp(key)\n',
     ),
     case(
-        "CLR005 a key returned by a pytest fixture or a getter named for it",
-        "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n    return '<KEY>'\n"
+        "CLR005 a key returned or yielded by a pytest fixture or a getter named for it",
+        "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n    yield '<KEY>'\n"
         "def get_clarifai_pat():\n    return '<KEY>'\ndef token():\n    return 'x'\n",
-        {"5:12 CLR005", "7:12 CLR005"},
+        {"5:11 CLR005", "7:12 CLR005"},
         "import os\nimport pytest\n@pytest.fixture\ndef clarifai_pat():\n"
-        '    return os.environ["CLARIFAI_PAT"]\n'
+        '    yield os.environ["CLARIFAI_PAT"]\n'
         'def get_clarifai_pat():\n    return os.environ["CLARIFAI_PAT"]\ndef token():\n'
         "    return 'x'\n",
     ),
@@ -1260,6 +1267,13 @@ NEGATIVE += [
         "import os\nfrom clarifai.client.model import Model\ncfg = {}\n"
         "version = os.environ.get('MODEL_VERSION_ID', '<KEY>')\n"
         "settings = {'pat': cfg.get('OPENWEATHER_API_KEY', '<KEY2>')}\n",
+        set(),
+        None,
+    ),
+    case(
+        "a function with a generic name returns another service's key in a Clarifai file",
+        "from clarifai.client.model import Model\nfrom newsapi import NewsApiClient\n"
+        "def api_key():\n    return '<KEY>'\nnews = NewsApiClient(api_key=api_key())\n",
         set(),
         None,
     ),

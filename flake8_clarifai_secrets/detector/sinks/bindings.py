@@ -95,17 +95,18 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
 
-@sink(ast.Return)
+@sink(ast.Return, ast.Yield)
 def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key."""
-    assert isinstance(node, ast.Return)
+    """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key. A
+    generic name (`api_key()`, `token()`) does not say whose key it returns, and where its
+    calls go is not followed, so only a name that says Clarifai counts."""
+    assert isinstance(node, (ast.Return, ast.Yield))
     function = context.scope
     if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return
-    accept = _accept(function.name, context)
-    if accept is not None:
+    if is_credential_name(function.name, clarifai_file=False):
         target = f"{function.name}()"
-        yield from (Hit("CLR005", item, target, accept) for item in _values(node.value))
+        yield from (Hit("CLR005", item, target) for item in _values(node.value))
 
 
 @sink(ast.Dict)

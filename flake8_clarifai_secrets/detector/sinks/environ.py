@@ -160,7 +160,8 @@ def or_fallback(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`!export CLARIFAI_PAT=<key>` in a notebook, `os.system("export CLARIFAI_PAT=<key>")`."""
+    """`!export CLARIFAI_PAT=<key>` in a notebook, `os.system("export CLARIFAI_PAT=<key>")`,
+    `CLARIFAI_PAT=<key> clarifai ...`."""
     assert isinstance(node, ast.Call)
     if not node.args or not is_shell_call(node, context):
         return
@@ -175,6 +176,12 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
                 alone = statement is not None and _ONE_EXPORT.fullmatch(text) is not None
                 drop = Fix("drop", context.span(statement)) if alone and statement else None
                 yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop, writes=True)
+                return
+        if words and "=" in words[0]:
+            # `CLARIFAI_PAT=<key> clarifai model predict ...`: the command's own environment.
+            name = words[0].partition("=")[0]
+            if context.is_credential_var(name):
+                yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, writes=True)
                 return
 
 
