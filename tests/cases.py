@@ -930,6 +930,16 @@ POSITIVE += [
         "    User(user_id='me', pat=pat)\n",
     ),
     case(
+        "CLR003 a typer option declared in `Annotated`, whose default typer replaces",
+        "import os\nfrom typing import Annotated\nimport typer\nfrom clarifai.client.user import User\n"
+        "def main(pat: Annotated[str, typer.Option(envvar='CLARIFAI_PAT')] = '<KEY>'):\n"
+        "    User(user_id='me', pat=pat)\n",
+        {"5:69 CLR003"},
+        "import os\nfrom typing import Annotated\nimport typer\nfrom clarifai.client.user import User\n"
+        "def main(pat: Annotated[str, typer.Option(envvar='CLARIFAI_PAT')] = os.environ.get(\"CLARIFAI_PAT\")):\n"
+        "    User(user_id='me', pat=pat)\n",
+    ),
+    case(
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},

@@ -33,6 +33,7 @@ from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
+    declared_defaults,
     Part,
     Template,
     carries,
@@ -58,6 +59,8 @@ class Detector:
         # Hits whose literal is bound to another service's credential name (`openai.api_key`):
         # reported only if the same key is a Clarifai key elsewhere in the file.
         self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix]]] = []
+        # id() of the parameter defaults that typer or pydantic declare: they are read lazily.
+        self._declared: set[int] = set()
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -69,6 +72,8 @@ class Detector:
                 for argument in arguments(node):
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
+            elif isinstance(node, ast.arguments):
+                self._declared.update(map(id, declared_defaults(node)))
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):
@@ -232,8 +237,11 @@ class Detector:
             lazy = (
                 not prefix
                 and not suffix
-                and caller is not None
-                and origin in (self.context.values.default_of(caller), declared_default(caller))
+                and (
+                    id(origin) in self._declared
+                    or caller is not None
+                    and origin in (self.context.values.default_of(caller), declared_default(caller))
+                )
             )
             fix = Fix("literal", span, prefix, suffix, lazy)
         finding = Finding(

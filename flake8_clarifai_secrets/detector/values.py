@@ -355,6 +355,31 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
     return {string(key): value for key, value in zip(node.keys, node.values) if key is not None}
 
 
+# Calls that declare a default that their framework replaces with what it reads (the command
+# line, the environment, a `.env` file): typer's options and pydantic's fields.
+DECLARED = frozenset({"Option", "Argument", "Field"})
+
+
+def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:
+    """The defaults of parameters annotated `Annotated[str, typer.Option(...)]`: typer (or
+    pydantic) replaces them with what it reads, but Python evaluates them all the same."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+    return [default for arg, default in pairs if _declares(arg.annotation)]
+
+
+def _declares(annotation: Optional[ast.expr]) -> bool:
+    if not isinstance(annotation, ast.Subscript) or leaf(dotted(annotation.value) or "") != (
+        "Annotated"
+    ):
+        return False
+    items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
+    return any(
+        isinstance(item, ast.Call) and leaf(dotted(item.func) or "") in DECLARED for item in items
+    )
+
+
 def wrapped(call: ast.Call) -> Optional[ast.expr]:
     """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything."""
     if leaf(dotted(call.func) or "") not in _WRAPPERS:

@@ -24,21 +24,16 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
-from flake8_clarifai_secrets.detector.values import literal_text, wrapped
+from flake8_clarifai_secrets.detector.values import DECLARED, literal_text, wrapped
 
 _OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
-
-
-# Calls that declare a default that their framework replaces with what it reads (the command
-# line, the environment, a `.env` file): typer's options and pydantic's fields.
-_DECLARED = frozenset({"Option", "Argument", "Field"})
 
 
 def declared_default(call: ast.Call) -> Optional[ast.expr]:
     """The default of an `argparse` or `click` option, a typer `Option` or a pydantic `Field`,
     which Python evaluates when it is declared, even where the value comes from elsewhere."""
     callee = leaf(dotted(call.func) or "")
-    if callee in _DECLARED:
+    if callee in DECLARED:
         return wrapped(call)
     if callee not in _OPTIONS:
         return None
