@@ -13,12 +13,13 @@ from typing import NamedTuple
 _KEY = re.compile(r"[0-9a-f]{32}")
 _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 _KEY_EMBEDDED = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
-# The `clarifai` CLI's credential flags, and a key given to one (`--pat <key>`, `--pat=<key>`)
-# or to a credential's variable before the command (`CLARIFAI_PAT=<key> clarifai ...`).
+# The `clarifai` CLI's credential flags. In a command line, a key follows one (`--pat <key>`,
+# `--pat=<key>`), a credential's variable (`CLARIFAI_PAT=<key> clarifai ...`) or the scheme of an
+# `Authorization` header (`curl -H "Authorization: Key <key>"`).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 _KEY_FLAGGED = re.compile(
-    r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)=)"
-    r"['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
+    r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
+    r"|(?i:authorization):\s*(?i:key)\s+)['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
 )
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
@@ -196,8 +197,8 @@ def find_embedded(text: str) -> list[Token]:
 
 
 def find_flagged(text: str) -> list[Token]:
-    """Clarifai keys given to a credential flag in a command line, not the ids beside them
-    (`--model_url .../versions/<id>`)."""
+    """Clarifai keys given to a credential flag, variable or header in a command line, not the
+    ids beside them (`--model_url .../versions/<id>`)."""
     return [
         Token(match.start(1), match.end(1), None, True)
         for match in _KEY_FLAGGED.finditer(text)

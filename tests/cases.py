@@ -660,6 +660,13 @@ POSITIVE += [
         'os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR002 a curl command's Authorization header, as Clarifai's REST snippets write it",
+        "import os\nos.system(\"curl -H 'Authorization: Key <KEY>' https://api.clarifai.com/v2/models\")\n",
+        {"2:11 CLR002"},
+        'import os\nos.system("curl -H \'Authorization: Key " + os.environ["CLARIFAI_PAT"] + '
+        '"\' https://api.clarifai.com/v2/models")\n',
+    ),
+    case(
         "CLR004 a command given the key in a credential variable before it",
         'import os\nos.system("CLARIFAI_PAT=<KEY> clarifai model predict --model_url u")\n',
         {"2:11 CLR004"},

@@ -27,7 +27,7 @@ class Accept(enum.Enum):
     HEX = "a 32-hex Clarifai key, bare or after `Key`"  # names that do not say Clarifai
     LEGACY = "a legacy v1 client id, secret or access token"  # names that say `ID`
     EMBEDDED = "a Clarifai key anywhere in the text"  # `export NAME=<key>`, `%env NAME=<key>`
-    FLAGGED = "a Clarifai key after a credential flag"  # `clarifai login --pat <key>`
+    FLAGGED = "a Clarifai key after a credential flag or header"  # `clarifai login --pat <key>`
 
 
 class Hit(NamedTuple):

@@ -6,7 +6,7 @@ import ast
 from collections.abc import Iterator
 
 from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import string
 
 HEADER = "authorization"
@@ -51,3 +51,13 @@ def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
             name = string(target.slice)
             if name is not None and name.lower() == HEADER:
                 yield Hit("CLR002", node.value, name, Accept.HEADER)
+
+
+@sink(ast.Call)
+def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.system('curl -H "Authorization: Key <key>" ...')`, `!curl ...` in a notebook."""
+    assert isinstance(node, ast.Call)
+    if not node.args or not is_shell_call(node, context):
+        return
+    if any(HEADER in text.lower() for text in context.strings(node.args[0])):
+        yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
