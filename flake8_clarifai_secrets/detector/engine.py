@@ -27,18 +27,19 @@ from flake8_clarifai_secrets.credentials import (
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
-from flake8_clarifai_secrets.detector.sinks.bindings import declared_default
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
-    declared_defaults,
     Part,
     Template,
     carries,
+    declared_default,
+    declared_defaults,
     joined,
     literal_text,
+    looked_up,
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
@@ -175,10 +176,9 @@ class Detector:
         ):
             return None
         caller = self.context.callers.get(id(literal))
-        values = self.context.values
-        if caller is None or values.default_of(caller) is not literal:
+        if caller is None or self.context.values.default_of(caller) is not literal:
             return None
-        return values.looked_up(caller)
+        return looked_up(caller)
 
     def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds

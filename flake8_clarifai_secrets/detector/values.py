@@ -59,6 +59,15 @@ DEFAULTS: dict[str, Lookup] = {
 }
 
 
+def looked_up(node: ast.Call) -> Optional[str]:
+    """The name that a call in `DEFAULTS` looks up, which says what its default is:
+    `os.environ.get("POSTGRES_PASSWORD", "<hex>")`."""
+    lookup = _lookup(node)
+    if lookup is None or lookup.name is None or len(node.args) <= lookup.name:
+        return None
+    return string(node.args[lookup.name])
+
+
 def _lookup(node: ast.Call) -> Optional[Lookup]:
     func = node.func
     return DEFAULTS.get(func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or ""))
@@ -293,15 +302,6 @@ class Values:
                 return argument.value
         return node.args[lookup.default] if len(node.args) > lookup.default else None
 
-    @staticmethod
-    def looked_up(node: ast.Call) -> Optional[str]:
-        """The name that a call in `DEFAULTS` looks up, which says what its default is:
-        `os.environ.get("POSTGRES_PASSWORD", "<hex>")`."""
-        lookup = _lookup(node)
-        if lookup is None or lookup.name is None or len(node.args) <= lookup.name:
-            return None
-        return string(node.args[lookup.name])
-
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
         default = self.default_of(node)
         if default is not None:
@@ -356,8 +356,21 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
 
 
 # Calls that declare a default that their framework replaces with what it reads (the command
-# line, the environment, a `.env` file): typer's options and pydantic's fields.
+# line, the environment, a `.env` file): typer's options and pydantic's fields, whose default
+# they wrap; and `argparse` and `click` options, which take it as `default=`.
 DECLARED = frozenset({"Option", "Argument", "Field"})
+OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
+
+
+def declared_default(call: ast.Call) -> Optional[ast.expr]:
+    """The default of an `argparse` or `click` option, a typer `Option` or a pydantic `Field`,
+    which Python evaluates when it is declared, even where the value comes from elsewhere."""
+    callee = leaf(dotted(call.func) or "")
+    if callee in DECLARED:
+        return wrapped(call)
+    if callee not in OPTIONS:
+        return None
+    return next((k.value for k in call.keywords if k.arg == "default"), None)
 
 
 def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:

@@ -24,20 +24,12 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
-from flake8_clarifai_secrets.detector.values import DECLARED, literal_text, wrapped
-
-_OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
-
-
-def declared_default(call: ast.Call) -> Optional[ast.expr]:
-    """The default of an `argparse` or `click` option, a typer `Option` or a pydantic `Field`,
-    which Python evaluates when it is declared, even where the value comes from elsewhere."""
-    callee = leaf(dotted(call.func) or "")
-    if callee in DECLARED:
-        return wrapped(call)
-    if callee not in _OPTIONS:
-        return None
-    return next((k.value for k in call.keywords if k.arg == "default"), None)
+from flake8_clarifai_secrets.detector.values import (
+    OPTIONS,
+    declared_default,
+    literal_text,
+    wrapped,
+)
 
 
 def _accept(name: str, context: Context) -> Optional[Accept]:
@@ -130,7 +122,7 @@ def _sent_elsewhere(display: ast.Dict, context: Context) -> bool:
 def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Settings(clarifai_pat="<key>")`, `add_argument("--pat", default="<key>")`, `option()`."""
     assert isinstance(node, ast.Call)
-    if leaf(dotted(node.func) or "") in _OPTIONS:
+    if leaf(dotted(node.func) or "") in OPTIONS:
         names = [s.lstrip("-").replace("-", "_") for s in map(string, node.args) if s]
         names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
         default = declared_default(node)
