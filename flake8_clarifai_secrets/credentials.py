@@ -15,12 +15,14 @@ _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 _KEY_EMBEDDED = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 # The `clarifai` CLI's credential flags. In a command line, a key follows one (`--pat <key>`,
 # `--pat=<key>`), a credential's variable (`CLARIFAI_PAT=<key> clarifai ...`) or the scheme of an
-# `Authorization` header (`curl -H "Authorization: Key <key>"`).
+# `Authorization` header (`curl -H "Authorization: Key <key>"`; `Bearer` in a Clarifai file).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
-_KEY_FLAGGED = re.compile(
+_FLAGGED = (
     r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
-    r"|(?i:authorization):\s*(?i:key)\s+)['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
+    r"|(?i:authorization):\s*(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
 )
+_KEY_FLAGGED = re.compile(_FLAGGED.format(schemes="key"))
+_KEY_OR_BEARER_FLAGGED = re.compile(_FLAGGED.format(schemes="key|bearer"))
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
 _LEGACY = re.compile(
@@ -196,12 +198,13 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
-def find_flagged(text: str) -> list[Token]:
+def find_flagged(text: str, *, bearer: bool) -> list[Token]:
     """Clarifai keys given to a credential flag, variable or header in a command line, not the
-    ids beside them (`--model_url .../versions/<id>`)."""
+    ids beside them (`--model_url .../versions/<id>`); with `bearer`, also after `Bearer`."""
+    pattern = _KEY_OR_BEARER_FLAGGED if bearer else _KEY_FLAGGED
     return [
         Token(match.start(1), match.end(1), None, True)
-        for match in _KEY_FLAGGED.finditer(text)
+        for match in pattern.finditer(text)
         if entropy(match.group(1)) >= MIN_ENTROPY
     ]
 

@@ -9,7 +9,10 @@ rules against IPython's own.
 
 `%env` and `%set_env` become the call IPython makes for them,
 `get_ipython().run_line_magic("env", "NAME=VALUE")`, and a shell escape `!command` becomes
-`get_ipython().system("command")`, as in a script written by `jupyter nbconvert --to script`:
+`get_ipython().system("command")` (`!!command` and `x = !command`: `getoutput`), as in a script
+written by `jupyter nbconvert --to script`. A shell escape continued over lines with backslashes,
+which IPython joins into one command, becomes one call whose string is split over the same
+lines:
 the detector reads `%env` and `!export NAME=VALUE` (CLR004), which the fixer removes, and a
 `!clarifai login --pat ...` command line (CLR003), which it rewrites in that Python form.
 """
@@ -28,8 +31,11 @@ PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "
 _ESCAPED = re.compile(r"[ \t]*(?:[%!?]|[\w.]+[ \t]*=[ \t]*[%!])")
 _HELP = re.compile(r"[ \t]*[\w.]+\?\??[ \t]*")
 _ENV = re.compile(r"(?P<indent>[ \t]*)%(?P<magic>env|set_env)[ \t]+(?P<args>.*?)[ \t]*")
-# `!command`: IPython runs it in a shell, as `get_ipython().system(...)`; `!!` keeps its output.
-_SHELL = re.compile(r"(?P<indent>[ \t]*)!(?!!)(?P<args>.*?)[ \t]*")
+# `!command`: IPython runs it in a shell, as `get_ipython().system(...)`; `!!command` and
+# `x = !command` keep its output, with `getoutput(...)`.
+_SHELL = re.compile(
+    r"(?P<indent>[ \t]*)(?:(?P<assign>[\w.]+[ \t]*=[ \t]*)!|(?P<bang>!!?))(?P<args>.*?)[ \t]*"
+)
 
 
 class Masked(NamedTuple):
@@ -65,7 +71,7 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     lines = source_lines(cell)
     replaced: dict[str, str] = {}
     columns: dict[str, tuple[int, int]] = {}
-    indent, continued = "", False
+    indent, continued, command = "", False, False
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
         env = _ENV.fullmatch(body)
@@ -76,10 +82,16 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
             call = f"{env['indent']}get_ipython().run_line_magic({env['magic']!r}, "
             mark = f"{call}{env['args']!r})  # {placeholder()}"
             columns[mark] = (len(call) + 1, env.start("args"))
-        elif shell is not None and not continued and not body.endswith("\\"):
-            call = f"{shell['indent']}get_ipython().system("
-            mark = f"{call}{shell['args']!r})  # {placeholder()}"
+        elif shell is not None and not continued:
+            method = "system" if shell["bang"] == "!" else "getoutput"
+            call = f"{shell['indent']}{shell['assign'] or ''}get_ipython().{method}("
+            mark, command = _piece(call, line, shell.start("args"), placeholder)
             columns[mark] = (len(call) + 1, shell.start("args"))
+            continued = command
+        elif command:
+            mark, command = _piece("    ", line, 0, placeholder)
+            columns[mark] = (len("    ") + 1, 0)
+            continued = command
         else:
             if continued:
                 pass
@@ -93,6 +105,16 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
         lines[i] = mark + line[len(body) :]
     source = "".join(lines)
     return Masked(source, replaced, columns) if _parses(source) else None
+
+
+def _piece(before: str, line: str, start: int, placeholder: Callable[[], str]) -> tuple[str, bool]:
+    """The masked line for a shell escape's `line`, its command from `start` on, and whether
+    the command goes on: IPython drops a backslash that ends a line, and joins the lines with a
+    space."""
+    body = line.rstrip("\r\n")
+    goes_on = body.endswith("\\") and body != line
+    piece = body[start:-1] + " " if goes_on else body[start:].rstrip()
+    return f"{before}{piece!r}{'' if goes_on else ')'}  # {placeholder()}", goes_on
 
 
 def unmask(source: str, masked: Masked) -> str:

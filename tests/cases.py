@@ -473,6 +473,30 @@ NEGATIVE = [
     case("other metadata key", "m = (('x-request-id', '<KEY>'),)\n", set(), None),
     case("bearer in http header", "h = {'Authorization': 'Bearer <KEY>'}\n", set(), None),
     case(
+        "bearer in a curl command, in a file that never names Clarifai",
+        "import os\nos.system('curl https://api.example.com/v1 -H \"Authorization: Bearer <KEY>\"')\n",
+        set(),
+        None,
+    ),
+    case(
+        "bearer in curl's arguments, in a file that never names Clarifai",
+        'import subprocess\nsubprocess.run(["curl", "-H", "Authorization: Bearer <KEY>", "https://api.example.com"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a command that is not clarifai's, after one that is",
+        'import os\nos.system("clarifai model list && mytool login --pat <KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an argument list of another program given --pat",
+        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", "<KEY>"])  # clarifai\n',
+        set(),
+        None,
+    ),
+    case(
         "function parameter",
         "def meta(pat):\n    return (('authorization', 'Key ' + pat),)\n",
         set(),
@@ -665,6 +689,40 @@ POSITIVE += [
         {"2:11 CLR002"},
         'import os\nos.system("curl -H \'Authorization: Key " + os.environ["CLARIFAI_PAT"] + '
         '"\' https://api.clarifai.com/v2/models")\n',
+    ),
+    case(
+        "CLR002 a curl command's Bearer header toward Clarifai's OpenAI-compatible endpoint",
+        "import os\nos.system('curl https://api.clarifai.com/v2/ext/openai/v1/models -H \"Authorization: Bearer <KEY>\"')\n",
+        {"2:11 CLR002"},
+        "import os\nos.system('curl https://api.clarifai.com/v2/ext/openai/v1/models -H \"Authorization: Bearer ' + "
+        'os.environ["CLARIFAI_PAT"] + \'"\')\n',
+    ),
+    case(
+        "CLR002 curl's arguments as a list",
+        'import os\nimport subprocess\nsubprocess.run(["curl", "-H", "Authorization: Key <KEY>", "https://api.clarifai.com/v2/models"])\n',
+        {"3:31 CLR002"},
+        'import os\nimport subprocess\nsubprocess.run(["curl", "-H", "Authorization: Key " + os.environ["CLARIFAI_PAT"], '
+        '"https://api.clarifai.com/v2/models"])\n',
+    ),
+    case(
+        "CLR002 pycurl's header lines",
+        'import os\nimport pycurl\nPAT = "<KEY>"\nc = pycurl.Curl()\n'
+        'c.setopt(pycurl.HTTPHEADER, ["Authorization: Key " + PAT, "Content-Type: application/json"])\n',
+        {"3:7 CLR002"},
+        'import os\nimport pycurl\nPAT = os.environ["CLARIFAI_PAT"]\nc = pycurl.Curl()\n'
+        'c.setopt(pycurl.HTTPHEADER, ["Authorization: Key " + PAT, "Content-Type: application/json"])\n',
+    ),
+    case(
+        "CLR003 a clarifai command after another in one shell line",
+        'import os\nos.system("cd my_model && clarifai login --pat <KEY>")\n',
+        {"2:11 CLR003"},
+        'import os\nos.system("cd my_model && clarifai login --pat " + os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 python -m clarifai",
+        'import os\nimport subprocess\nsubprocess.run(["python", "-m", "clarifai", "login", "--pat", "<KEY>"])\n',
+        {"3:63 CLR003"},
+        'import os\nimport subprocess\nsubprocess.run(["python", "-m", "clarifai", "login", "--pat", os.environ["CLARIFAI_PAT"]])\n',
     ),
     case(
         "CLR004 a command given the key in a credential variable before it",

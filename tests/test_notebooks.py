@@ -241,6 +241,38 @@ MAGICS = [
     ),
     pytest.param(
         [
+            "!curl -X POST \\\n  -H 'Authorization: Key <KEY>' \\\n"
+            "  https://api.clarifai.com/v2/models/m/outputs\nx = 1"
+        ],
+        [f'cell_1:1:2: CLR002 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            'import os\n\nget_ipython().system("curl -X POST    -H \'Authorization: Key " + '
+            'os.environ["CLARIFAI_PAT"] + "\'    https://api.clarifai.com/v2/models/m/outputs")\n'
+            "x = 1"
+        ],
+        id="a shell escape continued over lines is the one command IPython joins",
+    ),
+    pytest.param(
+        ["out = !clarifai login --pat <KEY>", "!!clarifai login --pat <KEY>"],
+        [
+            f'cell_1:1:8: CLR003 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+            f'cell_2:1:3: CLR003 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+        ],
+        [
+            'import os\n\nout = get_ipython().getoutput("clarifai login --pat " + '
+            'os.environ["CLARIFAI_PAT"])',
+            'get_ipython().getoutput("clarifai login --pat " + os.environ["CLARIFAI_PAT"])',
+        ],
+        id="a shell escape whose output is kept",
+    ),
+    pytest.param(
+        ["!pip install \\\n  clarifai \\\n  openai\nx = 1"],
+        [],
+        None,
+        id="a continued shell escape without a key stays",
+    ),
+    pytest.param(
+        [
             "from clarifai.client.model import Model\nm = Model(url='u', pat='<KEY>')\n"
             "r = await m.async_predict_by_bytes(b'hi')"
         ],
@@ -339,6 +371,39 @@ def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
     assert masked is not None
     ours = [i for i, line in enumerate(masked.source.splitlines()) if "hash(" in line]
     assert ours == [i for i, (a, b) in enumerate(zip(lines, transformed)) if a != b]
+
+
+# Shell escapes that IPython turns into one call each, continued lines joined.
+SHELL_ORACLE = [
+    "!curl -X POST \\\n  -H 'a: b' \\\n  https://x\n",
+    "x = !ls \\\n -l\ny = 1\n",
+    "!!echo a\\\n b  \n",
+    "if 1:\n    !echo a \\\nb\n",
+    "!echo a \\  \n",
+]
+
+
+@pytest.mark.parametrize("cell", SHELL_ORACLE)
+def test_masked_shell_escapes_run_the_command_ipython_runs(cell: str) -> None:
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from flake8_clarifai_secrets.magics import mask
+
+    transformer: Any = TransformerManager
+    masked = mask(cell, lambda: "hash(0)")
+    assert masked is not None
+
+    def commands(source: str) -> list[tuple[str, object]]:
+        return [
+            (node.func.attr, ast.literal_eval(node.args[0]))
+            for node in ast.walk(ast.parse(source))
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("system", "getoutput")
+        ]
+
+    assert commands(masked.source) == commands(transformer().transform_cell(cell))
+    assert len(masked.source.splitlines()) == len(cell.splitlines())
 
 
 def _outputs() -> list[Any]:

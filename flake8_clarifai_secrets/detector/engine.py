@@ -191,7 +191,7 @@ class Detector:
         if accept is Accept.EMBEDDED:
             return find_embedded(text)
         if accept is Accept.FLAGGED:
-            return find_flagged(text)
+            return find_flagged(text, bearer=self.context.clarifai_file)
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:

@@ -8,8 +8,9 @@ positional slots need a signature, and only where a signature fixes one.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
-from typing import NamedTuple
+import re
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import CLI_FLAGS
 from flake8_clarifai_secrets.detector.context import Context
@@ -92,10 +93,11 @@ def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]
 def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`["clarifai", "login", "--pat", "<key>"]`, as passed to `subprocess.run`."""
     assert isinstance(node, (ast.List, ast.Tuple))
-    words = [next(iter(context.strings(elt)), None) for elt in node.elts[:1]]
-    if not words or words[0] is None or leaf(words[0].replace("/", ".")) != "clarifai":
+    words = [next(iter(context.strings(elt)), None) for elt in node.elts[:3]]
+    start = _clarifai_at(words)
+    if start is None:
         return
-    for before, elt in zip(node.elts, node.elts[1:]):
+    for before, elt in zip(node.elts[start:], node.elts[start + 1 :]):
         flag = next(iter(context.strings(before)), None)
         if flag in CLI_FLAGS:
             yield Hit("CLR003", elt, f"clarifai {flag}")
@@ -107,17 +109,34 @@ def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.system("clarifai login --pat <key>")`, `!clarifai login --pat <key>` in a notebook."""
+    """`os.system("clarifai login --pat <key>")`, `!cd model && clarifai login --pat <key>` in a
+    notebook."""
     assert isinstance(node, ast.Call)
     if not node.args or not is_shell_call(node, context):
         return
     command = node.args[0]
     for text in context.strings(command):
-        words = text.split()
-        if (
-            words
-            and leaf(words[0].replace("/", ".")) == "clarifai"
-            and CLI_FLAGS & {word.partition("=")[0] for word in words}
-        ):
-            yield Hit("CLR003", command, "clarifai command line", Accept.FLAGGED)
-            return
+        for words in map(str.split, _COMMAND_SEPARATOR.split(text)):
+            while words and _ASSIGNMENT.match(words[0]):
+                del words[0]
+            start = _clarifai_at(words[:3])
+            if start is not None and CLI_FLAGS & {w.partition("=")[0] for w in words[start:]}:
+                yield Hit("CLR003", command, "clarifai command line", Accept.FLAGGED)
+                return
+
+
+# Where a shell command line holds several commands, and the variables set before one.
+_COMMAND_SEPARATOR = re.compile(r"&&|\|\||[;&|\n(){}]")
+_ASSIGNMENT = re.compile(r"\w+=")
+_PYTHONS = frozenset({"python", "python3"})
+
+
+def _clarifai_at(words: Sequence[Optional[str]]) -> Optional[int]:
+    """Where the `clarifai` CLI's arguments start in a command's first words: after `clarifai`,
+    `/path/to/clarifai` or `python -m clarifai`."""
+    names = [None if word is None else leaf(word.replace("/", ".")) for word in words]
+    if names[:1] == ["clarifai"]:
+        return 1
+    if len(names) == 3 and names[0] in _PYTHONS and names[1:] == ["-m", "clarifai"]:
+        return 3
+    return None

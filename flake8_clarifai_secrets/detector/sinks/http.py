@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
 from flake8_clarifai_secrets.detector.context import Context
@@ -61,3 +62,16 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     if any(HEADER in text.lower() for text in context.strings(node.args[0])):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
+
+
+@sink(ast.List, ast.Tuple)
+def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`["curl", "-H", "Authorization: Key <key>", url]`, pycurl's `HTTPHEADER` list: a header
+    given as one `Name: value` line."""
+    assert isinstance(node, (ast.List, ast.Tuple))
+    for elt in node.elts:
+        if any(_LINE.match(text) for text in context.strings(elt)):
+            yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
+
+
+_LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
