@@ -120,7 +120,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return step.finding.fix is None or step.finding.fix.span not in self._failed
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
-        result = super().transform_module(tree)
+        result = _without_new_leading_blanks(tree, super().transform_module(tree))
         if not result.body and not result.header and not result.footer:
             result = result.with_changes(has_trailing_newline=False)
         if result is not tree:
@@ -352,6 +352,18 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 carried = []
             body.append(new)
         return body, carried
+
+
+def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst.Module:
+    """`result` without the blank lines that removing its first statements (`import os`, a
+    dropped `os.environ[...] = ...`) left at its top, where the original had none."""
+    if not original.body or not result.body or original.body[0].leading_lines:
+        return result
+    first = result.body[0]
+    lines = list(first.leading_lines)
+    while lines and lines[0].comment is None:
+        del lines[0]
+    return result.with_changes(body=[first.with_changes(leading_lines=lines), *result.body[1:]])
 
 
 def _span(finding: Finding) -> Span:

@@ -343,6 +343,21 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             id="import os that only the dropped line used",
         ),
         pytest.param(
+            "import os\n\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n\nfrom clarifai import x\n",
+            "from clarifai import x\n",
+            id="no blank lines are left at the top",
+        ),
+        pytest.param(
+            "#!/usr/bin/env python\nimport os\n\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n\nx = 1\n",
+            "#!/usr/bin/env python\nx = 1\n",
+            id="nor below a header",
+        ),
+        pytest.param(
+            "\nimport os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n# Set up.\nx = 1\n",
+            "\n# Set up.\nx = 1\n",
+            id="a blank line the file started with stays, and a comment",
+        ),
+        pytest.param(
             "import os\nimport sys\nos.putenv('CLARIFAI_PAT', '<KEY>')\nprint(sys.argv)\n",
             "import sys\nprint(sys.argv)\n",
             id="others stay",
