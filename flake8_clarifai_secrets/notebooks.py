@@ -220,7 +220,7 @@ class Notebook:
                 note._replace(text=f"{note.text} - clear it, or rerun with --clear-leaking-outputs")
                 for _, note in leaks
             ]
-        shown += self._markdown(found)
+        shown += self._unread(found)
         spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
         new = None if spliced == self.text else spliced.encode("utf-8")
         return new, cleared, shown
@@ -254,9 +254,17 @@ class Notebook:
                     leaks.append(((cell.number, number), Note("output", cell.number, 0, 0, text)))
         return leaks
 
-    def _markdown(self, keys: list[str]) -> list[Note]:
+    def _unread(self, keys: list[str]) -> list[Note]:
+        """Keys in the cells that are not Python: markdown, and cell magics such as `%%bash` or
+        `%%writefile .env`."""
         notes = []
-        for cell in [c for c in self.cells if c.kind == "markdown"]:
+        for cell in self.cells:
+            if cell.kind == "markdown":
+                where = "a markdown cell"
+            elif is_foreign(cell.source):
+                where = f"a {cell.source.split(maxsplit=1)[0]} cell"
+            else:
+                continue
             for number, line in enumerate(source_lines(cell.source), start=1):
                 for match in _HEX.finditer(line):
                     key = match.group()
@@ -264,10 +272,10 @@ class Notebook:
                         is_clarifai_key(key) and _credential_context(line[: match.start()])
                     ):
                         text = (
-                            f"Clarifai key ({mask(key)}) in a markdown cell - remove it by hand: "
+                            f"Clarifai key ({mask(key)}) in {where} - remove it by hand: "
                             "the notebook publishes it"
                         )
-                        notes.append(Note("markdown", cell.number, number, match.start() + 1, text))
+                        notes.append(Note(cell.kind, cell.number, number, match.start() + 1, text))
         return notes
 
     def _splice(self, sources: dict[int, str], cleared: set[tuple[int, int]]) -> str:

@@ -321,7 +321,10 @@ MAGICS = [
         ["cell_1:2:21: a key in a shell cell"],
         None,
         id="a key in a shell cell magic",
-        marks=pytest.mark.xfail(reason="like nbqa, only cell magics that run Python are read"),
+        marks=pytest.mark.xfail(
+            reason="like nbqa, only cell magics that run Python are read as code; a key in "
+            "another is only reported, to remove by hand"
+        ),
     ),
 ]
 
@@ -534,6 +537,29 @@ def test_markdown_shows_a_key_from_the_code_whatever_the_prose(tmp_path: Path) -
     assert result.left == [
         f"cell_2:1:17: Clarifai key (...{KEY[-4:]}) in a markdown cell - remove it by hand: "
         "the notebook publishes it"
+    ]
+
+
+SHELL_CELLS = [
+    pytest.param("%%writefile .env\nCLARIFAI_PAT=<KEY>\n", ["cell_1:2:14"], id="%%writefile .env"),
+    pytest.param("%%bash\nclarifai login --pat <KEY>", ["cell_1:2:22"], id="%%bash"),
+    pytest.param("%%bash\necho <KEY> | md5sum", [], id="no credential context"),
+    pytest.param("%%bash\nexport CLARIFAI_PAT=$PAT", [], id="no key"),
+]
+
+
+@pytest.mark.parametrize(("text", "where"), SHELL_CELLS)
+def test_keys_in_cells_of_other_languages_are_reported_never_rewritten(
+    text: str, where: list[str], tmp_path: Path
+) -> None:
+    path = save(tmp_path, notebook(code(text)))
+    result = fix(path, clear=True)
+    assert result.new is None
+    magic = text.split()[0]
+    assert result.left == [
+        f"{w}: Clarifai key (...{KEY[-4:]}) in a {magic} cell - remove it by hand: the "
+        "notebook publishes it"
+        for w in where
     ]
 
 
