@@ -774,6 +774,14 @@ POSITIVE += [
         'import os\nfrom clarifai.client.user import User\nsettings = {"user_id": "me", "pat": os.environ["CLARIFAI_PAT"]}\n',
     ),
     case(
+        "CLR005 dict entry whose key is a constant naming the credential (Home Assistant style)",
+        'import os\nimport clarifai_grpc\nCONF_ACCESS_TOKEN = "access_token"\nCONF_APP_ID = "app_id"\n'
+        'CONFIG = {"clarifai": {CONF_ACCESS_TOKEN: "<KEY>", CONF_APP_ID: "aa7f35c01e0642fda5cf400f543e7c40"}}\n',
+        {"5:43 CLR005"},
+        'import os\nimport clarifai_grpc\nCONF_ACCESS_TOKEN = "access_token"\nCONF_APP_ID = "app_id"\n'
+        'CONFIG = {"clarifai": {CONF_ACCESS_TOKEN: os.environ["CLARIFAI_PAT"], CONF_APP_ID: "aa7f35c01e0642fda5cf400f543e7c40"}}\n',
+    ),
+    case(
         "CLR005 dict entry with a credential variable's name",
         'import os\nvalues = {"CLARIFAI_PAT_KEY": "<KEY>"}\n',
         {"2:31 CLR005"},

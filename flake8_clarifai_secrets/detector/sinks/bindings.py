@@ -98,10 +98,11 @@ def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Dict)
 def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`{"pat": "<key>"}`, `{"CLARIFAI_PAT_KEY": "<key>"}`, `CLARIFAI = {"PAT": "<key>"}`."""
+    """`{"pat": "<key>"}`, `{"CLARIFAI_PAT_KEY": "<key>"}`, `CLARIFAI = {"PAT": "<key>"}`, and
+    `{CONF_ACCESS_TOKEN: "<key>"}` with `CONF_ACCESS_TOKEN = "access_token"`."""
     assert isinstance(node, ast.Dict)
     for key, value in zip(node.keys, node.values):
-        name = string(key)
+        name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
         accept = None if name is None else _accept(name, context)
         if accept is Accept.HEX and _sent_elsewhere(node, context):
             continue
