@@ -209,6 +209,23 @@ def find_flagged(text: str, *, bearer: bool) -> list[Token]:
     ]
 
 
+# A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":
+# "<key>"` (JSON).
+_LABELLED = re.compile(
+    r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*[:=][ \t]*['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
+)
+
+
+def labels(text: str, *, clarifai_file: bool) -> list[tuple[str, Token]]:
+    """The Clarifai keys in `text` that a credential's name labels, each with that name."""
+    return [
+        (match[1], Token(match.start(2), match.end(2), None, True))
+        for match in _LABELLED.finditer(text)
+        if is_credential_name(match[1], clarifai_file=clarifai_file)
+        and entropy(match[2]) >= MIN_ENTROPY
+    ]
+
+
 # The v1 API's OAuth parameters, which REST code sends without naming Clarifai.
 _V1_PARAMETERS = frozenset({"client_id", "client_secret", "app_id", "app_secret", "access_token"})
 

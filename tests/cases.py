@@ -69,9 +69,9 @@ POSITIVE = [
         'import os\nmetadata = [["authorization", "Key " + os.environ["CLARIFAI_PAT"]]]\n',
     ),
     case(
-        "CLR001 implicit concatenation",
+        "CLR001 implicit concatenation: reported at the part that holds the key",
         "import os\nmetadata = (('authorization', 'Key '\n                              '<KEY>'),)\n",
-        {"2:31 CLR001"},
+        {"3:31 CLR001"},
         'import os\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
     ),
     case(
@@ -473,6 +473,18 @@ NEGATIVE = [
     case("other metadata key", "m = (('x-request-id', '<KEY>'),)\n", set(), None),
     case("bearer in http header", "h = {'Authorization': 'Bearer <KEY>'}\n", set(), None),
     case(
+        "an id labelled in text beside a key's name",
+        'import clarifai\nprint("pat_id: <KEY>, model_version_id=<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic credential name in text, in a file that never names Clarifai",
+        'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
+        set(),
+        None,
+    ),
+    case(
         "bearer in a curl command, in a file that never names Clarifai",
         "import os\nos.system('curl https://api.example.com/v1 -H \"Authorization: Bearer <KEY>\"')\n",
         set(),
@@ -593,6 +605,14 @@ POSITIVE += [
         'import os\nclass ClarifaiApi:\n    def __init__(self, key):\n        self.key = key\napi = ClarifaiApi("<KEY>")\n',
         {"5:19 CLR003"},
         'import os\nclass ClarifaiApi:\n    def __init__(self, key):\n        self.key = key\napi = ClarifaiApi(os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 own function named for Clarifai: the key's slot, not the ids' beside it",
+        "import os\ndef run_clarifai_inference(pat, model_version_id):\n    return pat, model_version_id\n"
+        'run_clarifai_inference("<KEY>", "<KEY2>")\n',
+        {"4:24 CLR003"},
+        "import os\ndef run_clarifai_inference(pat, model_version_id):\n    return pat, model_version_id\n"
+        'run_clarifai_inference(os.environ["CLARIFAI_PAT"], "<KEY2>")\n',
     ),
     case(
         "CLR003 LangChain Clarifai LLM",
@@ -780,6 +800,24 @@ POSITIVE += [
         {"5:43 CLR005"},
         'import os\nimport clarifai_grpc\nCONF_ACCESS_TOKEN = "access_token"\nCONF_APP_ID = "app_id"\n'
         'CONFIG = {"clarifai": {CONF_ACCESS_TOKEN: os.environ["CLARIFAI_PAT"], CONF_APP_ID: "aa7f35c01e0642fda5cf400f543e7c40"}}\n',
+    ),
+    case(
+        "CLR005 a .env file's text written by the code",
+        'import os\nfrom pathlib import Path\nPath(".env").write_text("CLARIFAI_USER_ID=me\\nCLARIFAI_PAT=<KEY>\\n")\n',
+        {"3:25 CLR005"},
+        'import os\nfrom pathlib import Path\nPath(".env").write_text("CLARIFAI_USER_ID=me\\nCLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n")\n',
+    ),
+    case(
+        "CLR005 YAML text over lines, at the part that holds the key",
+        'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\n"\n    "pat: <KEY>\\n"\n)\n',
+        {"5:5 CLR005"},
+        'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\npat: " + os.environ["CLARIFAI_PAT"] + "\\n"\n)\n',
+    ),
+    case(
+        "CLR005 JSON text in a Clarifai file",
+        'import json\nimport os\nimport clarifai\nsettings = json.loads(\'{"api_key": "<KEY>"}\')\n',
+        {"4:23 CLR005"},
+        'import json\nimport os\nimport clarifai\nsettings = json.loads(\'{"api_key": "\' + os.environ["CLARIFAI_PAT"] + \'"}\')\n',
     ),
     case(
         "CLR005 dict entry with a credential variable's name",

@@ -244,7 +244,7 @@ MAGICS = [
             "!curl -X POST \\\n  -H 'Authorization: Key <KEY>' \\\n"
             "  https://api.clarifai.com/v2/models/m/outputs\nx = 1"
         ],
-        [f'cell_1:1:2: CLR002 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [f'cell_1:2:1: CLR002 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
             'import os\n\nget_ipython().system("curl -X POST    -H \'Authorization: Key " + '
             'os.environ["CLARIFAI_PAT"] + "\'    https://api.clarifai.com/v2/models/m/outputs")\n'
@@ -288,7 +288,15 @@ MAGICS = [
     pytest.param(["%env CLARIFAI_PAT=YOUR_PAT_HERE"], [], None, id="placeholder"),
     pytest.param(["%env CLARIFAI_PAT"], [], None, id="%env reads a variable"),
     pytest.param(["%env CLARIFAI_PAT=$pat"], [], None, id="%env expands a Python name"),
-    pytest.param(["%env CLARIFAI PAT=<KEY>"], [], None, id="IPython refuses a name with a space"),
+    pytest.param(
+        ["%env CLARIFAI PAT=<KEY>"],
+        [f'cell_1:1:6: CLR005 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
+        [
+            "import os\n\nget_ipython().run_line_magic('env', \"CLARIFAI PAT=\" + "
+            'os.environ["CLARIFAI_PAT"])'
+        ],
+        id="IPython refuses a name with a space: no variable is set, but the text labels a key",
+    ),
     pytest.param(
         [
             "!pip install clarifai\nx = !ls\nnp.sum?\n?np\n%matplotlib inline\n"

@@ -18,6 +18,7 @@ from flake8_clarifai_secrets.credentials import (
     find_embedded,
     find_flagged,
     find_token,
+    labels,
     is_clarifai_key,
     is_credential_name,
     is_legacy_secret,
@@ -192,6 +193,8 @@ class Detector:
             return find_embedded(text)
         if accept is Accept.FLAGGED:
             return find_flagged(text, bearer=self.context.clarifai_file)
+        if accept is Accept.LABELLED:
+            return [token for _, token in labels(text, clarifai_file=self.context.clarifai_file)]
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:
@@ -244,10 +247,13 @@ class Detector:
                 )
             )
             fix = Fix("literal", span, prefix, suffix, lazy)
+        line, col = span.line, span.col
+        if part.offset is not None:
+            line, col = self._positions.holding(origin, part.offset + start)
         finding = Finding(
             hit.code,
-            span.line,
-            span.col,
+            line,
+            col,
             hit.target,
             token.scheme,
             token.clarifai,

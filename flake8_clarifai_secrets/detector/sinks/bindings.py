@@ -19,6 +19,7 @@ from flake8_clarifai_secrets.credentials import (
     is_credential_name,
     is_legacy_name,
     is_v1_parameter,
+    labels,
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
@@ -157,3 +158,20 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept = _accept(parameter, context)
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept)
+
+
+@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return)
+def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """Text that labels a key with a credential's name, written to a file or a config:
+    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"` (YAML)."""
+    if isinstance(node, ast.Call):
+        values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    else:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
+        values = [] if node.value is None else [node.value]
+    for value in values:
+        for text in context.strings(value):
+            found = labels(text, clarifai_file=context.clarifai_file)
+            if found:
+                yield Hit("CLR005", value, found[0][0], Accept.LABELLED)
+                break

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.credentials import CLI_FLAGS
+from flake8_clarifai_secrets.credentials import CLI_FLAGS, names_something_else
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
@@ -62,9 +62,16 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         signature = SIGNATURES.get(callee, _NONE)
         positions = signature.positions
     elif "clarifai" in callee.lower() and context.qualname(func) is None:
-        # A user's own wrapper: `ClarifaiApi(key)`, `MyClarifaiClient(pat)`.
+        # A user's own wrapper: `ClarifaiApi(key)`, `MyClarifaiClient(pat)`; where this file
+        # defines it, not the slots whose parameters say what else they take
+        # (`run_clarifai(pat, model_version_id)`).
         signature = _NONE
-        positions = dict.fromkeys(range(len(args)), Accept.KEY)
+        parameters = context.parameters(callee) if isinstance(func, ast.Name) else []
+        positions = {
+            index: Accept.KEY
+            for index in range(len(args))
+            if index >= len(parameters) or not names_something_else(parameters[index])
+        }
     else:
         return
     for index, accept in positions.items():
