@@ -25,12 +25,14 @@ from flake8_clarifai_secrets.flake8_config import Flake8
 from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_arguments
 from flake8_clarifai_secrets.os_import import imports_os, with_os_import
+from flake8_clarifai_secrets.placeholders import with_placeholders
 from flake8_clarifai_secrets.scan import facts
 
 _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
 # Parents in which `a + b` needs parentheses to stay one operand.
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
+NO_PLACEHOLDER = "no placeholder fits where the key stands in this string"
 
 
 def plan_alone(code: str, filename: str, config: Config) -> list[Step]:
@@ -150,7 +152,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             fix = step.finding.fix
             if step.variable is None or fix is None:
                 continue
-            if fix.kind in ("literal", "name"):
+            if fix.kind in ("literal", "name", "placeholder"):
                 self._literals[fix.span] = step
             elif fix.kind == "env_read":
                 self._env_reads.add(fix.span)
@@ -198,6 +200,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
         avoid, in_fstring = self._enclosing_quotes(original)
+        if fix.kind == "placeholder":
+            return self._placeholder(original, updated, step.finding.secret, variable, avoid)
         if fix.kind == "name":
             name_only = string_literal(variable, avoid, in_fstring)
             if name_only is None:
@@ -220,6 +224,27 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             if m.matches(parent, _BINDS_TIGHTER) or m.matches(parent, m.BinaryOperation()):
                 return expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _placeholder(
+        self,
+        original: _String,
+        updated: _String,
+        secret: str,
+        variable: str,
+        avoid: frozenset[str],
+    ) -> cst.BaseExpression:
+        """`f"pat: {os.environ['VAR']}"` for `f"pat: <key>"` with placeholders of its own."""
+
+        def expression(quotes: frozenset[str]) -> Optional[cst.BaseExpression]:
+            name = string_literal(variable, avoid | quotes, in_fstring=True)
+            return None if name is None else self._environ(cst.SimpleString(name))
+
+        assert not isinstance(updated, cst.BinaryOperation)
+        new = with_placeholders(updated, secret, expression)
+        if new is None or new is updated:
+            self._failed[self._span(original)] = NO_PLACEHOLDER
+            return updated
+        return new
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
@@ -311,7 +336,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         uses = [span.line for span in self._env_reads] + [
             span.line
             for span, step in self._literals.items()
-            if self._ok(step) and step.finding.fix and step.finding.fix.kind == "literal"
+            if self._ok(step)
+            and step.finding.fix
+            and step.finding.fix.kind in ("literal", "placeholder")
         ]
         for name in sorted(self._dropped_names):
             if name == "os" and not uses:

@@ -820,6 +820,20 @@ POSITIVE += [
         'import json\nimport os\nimport clarifai\nsettings = json.loads(\'{"api_key": "\' + os.environ["CLARIFAI_PAT"] + \'"}\')\n',
     ),
     case(
+        "CLR005 a key in an f-string with fields of its own takes a field's place",
+        'import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = f"user_id: {user}\\npat: <KEY>\\n"\n',
+        {"4:10 CLR005"},
+        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = f\"user_id: {user}\\npat: {os.environ['CLARIFAI_PAT']}\\n\"\n",
+    ),
+    case(
+        "CLR005 a string concatenated with an f-string becomes one, its braces doubled, comments kept",
+        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
+        "    'pat: <KEY>  # {kept}\\n'  # the key\n)\n",
+        {"5:5 CLR005"},
+        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
+        "    f'pat: {os.environ[\"CLARIFAI_PAT\"]}  # {{kept}}\\n'  # the key\n)\n",
+    ),
+    case(
         "CLR005 dict entry with a credential variable's name",
         'import os\nvalues = {"CLARIFAI_PAT_KEY": "<KEY>"}\n',
         {"2:31 CLR005"},

@@ -286,6 +286,21 @@ def test_item_5_no_quote_fits_is_left_alone() -> None:
     ]
 
 
+def test_a_named_escape_takes_no_placeholder() -> None:
+    """An f-string would read the braces of `\\N{BULLET}` as a field's."""
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    from flake8_clarifai_secrets.codemod import NO_PLACEHOLDER, ReadKeyFromEnviron
+
+    filled = fill("import os\nimport clarifai\nc = f'{os.sep}' 'pat: <KEY> \\N{BULLET}'\n")
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    assert codemod.transform_module(cst.parse_module(filled)).code == filled
+    assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
+        f"CLR005 left alone: {NO_PLACEHOLDER}"
+    ]
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     (

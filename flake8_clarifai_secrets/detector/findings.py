@@ -27,13 +27,15 @@ class Fix(NamedTuple):
     `env_read`: replace the call or `or` expression at `span` by `os.environ[<its name argument>]`.
     `drop`: remove the statement at `span`, which only writes the key into the environment.
     `name`: replace the string at `span`, a key pasted where a variable name goes, by `"VAR"`.
+    `placeholder`: in the f-string at `span` (or the strings concatenated with one), put
+    `{os.environ[VAR]}` where the key stands.
     `lazy`: a `literal` that is a call's default (`config.get("pat", "<key>")`), an option's
     (`add_argument("--pat", default="<key>")`, typer's `Option("<key>")`) or a pydantic
     `Field`'s, which Python evaluates even when the value comes from elsewhere, is read with
     `os.environ.get(VAR)`, so that an unset variable does not raise there (nor on `--help`).
     """
 
-    kind: Literal["literal", "env_read", "drop", "name"]
+    kind: Literal["literal", "env_read", "drop", "name", "placeholder"]
     span: Span
     prefix: str = ""
     suffix: str = ""

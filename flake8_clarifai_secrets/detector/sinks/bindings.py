@@ -162,16 +162,20 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return)
 def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """Text that labels a key with a credential's name, written to a file or a config:
-    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"` (YAML)."""
+    """Text that labels a key with a credential's name, as a `.env` file, YAML or JSON does:
+    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"`."""
     if isinstance(node, ast.Call):
         values = [*node.args, *(keyword.value for keyword in node.keywords)]
     else:
         assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
         values = [] if node.value is None else [node.value]
+    # Only text written here, the f-string's own included: a name bound to such text is read
+    # where it is bound, and following names from every call and assignment would spend the
+    # file's evaluation budget.
     for value in values:
-        for text in context.strings(value):
-            found = labels(text, clarifai_file=context.clarifai_file)
-            if found:
-                yield Hit("CLR005", value, found[0][0], Accept.LABELLED)
-                break
+        text = literal_text(value)
+        if text is None and isinstance(value, ast.JoinedStr):
+            text = "\0".join(string(part) or "" for part in value.values)
+        found = [] if text is None else labels(text, clarifai_file=context.clarifai_file)
+        if found:
+            yield Hit("CLR005", value, found[0][0], Accept.LABELLED)
