@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flake8_clarifai_secrets import cli
+from flake8_clarifai_secrets.magics import mask
 from tests.helpers import run_cli
 from tests.cases import NEGATIVE, POSITIVE, Case
 from tests.keys import KEY, KEY2, fill
@@ -367,14 +368,17 @@ ORACLE = [
 ]
 
 
-@pytest.mark.parametrize("cell", ORACLE)
-def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
+def _ipython(cell: str) -> str:
+    """The Python that IPython runs for `cell`."""
     from IPython.core.inputtransformer2 import TransformerManager
 
-    from flake8_clarifai_secrets.magics import mask
-
     transformer: Any = TransformerManager
-    transformed = transformer().transform_cell(cell).splitlines()
+    return str(transformer().transform_cell(cell))
+
+
+@pytest.mark.parametrize("cell", ORACLE)
+def test_masked_lines_are_those_ipython_transforms(cell: str) -> None:
+    transformed = _ipython(cell).splitlines()
     lines = cell.splitlines()
     assert len(transformed) == len(lines)
     counter = iter(range(1000))
@@ -396,11 +400,6 @@ SHELL_ORACLE = [
 
 @pytest.mark.parametrize("cell", SHELL_ORACLE)
 def test_masked_shell_escapes_run_the_command_ipython_runs(cell: str) -> None:
-    from IPython.core.inputtransformer2 import TransformerManager
-
-    from flake8_clarifai_secrets.magics import mask
-
-    transformer: Any = TransformerManager
     masked = mask(cell, lambda: "hash(0)")
     assert masked is not None
 
@@ -413,7 +412,7 @@ def test_masked_shell_escapes_run_the_command_ipython_runs(cell: str) -> None:
             and node.func.attr in ("system", "getoutput")
         ]
 
-    assert commands(masked.source) == commands(transformer().transform_cell(cell))
+    assert commands(masked.source) == commands(_ipython(cell))
     assert len(masked.source.splitlines()) == len(cell.splitlines())
 
 
