@@ -745,6 +745,12 @@ POSITIVE += [
         'import os\nimport subprocess\nsubprocess.run(["python", "-m", "clarifai", "login", "--pat", os.environ["CLARIFAI_PAT"]])\n',
     ),
     case(
+        "CLR004 monkeypatch.setitem on os.environ",
+        'import os\ndef test_client(monkeypatch):\n    monkeypatch.setitem(os.environ, "CLARIFAI_PAT", "<KEY>")\n',
+        {"3:53 CLR004"},
+        'import os\ndef test_client(monkeypatch):\n    monkeypatch.setitem(os.environ, "CLARIFAI_PAT", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
         "CLR004 a command given the key in a credential variable before it",
         'import os\nos.system("CLARIFAI_PAT=<KEY> clarifai model predict --model_url u")\n',
         {"2:11 CLR004"},

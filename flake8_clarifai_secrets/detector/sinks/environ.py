@@ -104,6 +104,17 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 @sink(ast.Call)
+def environ_setitem(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """pytest's `monkeypatch.setitem(os.environ, NAME, "<key>")`."""
+    assert isinstance(node, ast.Call)
+    if leaf(dotted(node.func) or "") != "setitem" or len(node.args) < 3:
+        return
+    name = context.credential_var(node.args[1])
+    if name is not None and context.qualname(node.args[0]) == "os.environ":
+        yield Hit("CLR004", node.args[2], name, writes=True)
+
+
+@sink(ast.Call)
 def env_file_write(node: ast.AST, context: Context) -> Iterator[Hit]:
     """python-dotenv's `set_key(".env", "CLARIFAI_PAT", "<key>")`."""
     assert isinstance(node, ast.Call)
