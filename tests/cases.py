@@ -827,16 +827,16 @@ POSITIVE += [
     ),
     case(
         "CLR005 a key in an f-string with fields of its own takes a field's place",
-        'import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = f"user_id: {user}\\npat: <KEY>\\n"\n',
+        'import os\nimport clarifai\nuser = os.name\nCONFIG = f"user_id: {user}\\npat: <KEY>\\n"\n',
         {"4:10 CLR005"},
-        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = f\"user_id: {user}\\npat: {os.environ['CLARIFAI_PAT']}\\n\"\n",
+        "import os\nimport clarifai\nuser = os.name\nCONFIG = f\"user_id: {user}\\npat: {os.environ['CLARIFAI_PAT']}\\n\"\n",
     ),
     case(
         "CLR005 a string concatenated with an f-string becomes one, its braces doubled, comments kept",
-        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
+        "import os\nimport clarifai\nuser = os.name\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
         "    'pat: <KEY>  # {kept}\\n'  # the key\n)\n",
         {"5:5 CLR005"},
-        "import os\nimport clarifai\nuser = os.getcwd()\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
+        "import os\nimport clarifai\nuser = os.name\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
         "    f'pat: {os.environ[\"CLARIFAI_PAT\"]}  # {{kept}}\\n'  # the key\n)\n",
     ),
     case(

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import types
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -145,8 +146,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.mark.usefixtures("clean_environ")
 @pytest.mark.parametrize("case", POSITIVE)
-def test_behaviour_is_kept(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Once the variables hold the keys, the fixed program builds the same values.
+def test_behaviour_is_kept(case: Case, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Once the variables hold the keys, the fixed program builds the same values and writes
+    the same files (each run in a directory of its own).
 
     A key pasted where a variable's name goes read a variable of that name: it holds the key.
     """
@@ -155,11 +157,20 @@ def test_behaviour_is_kept(case: Case, monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = fix(source)
     for secret in (KEY, KEY2):
         monkeypatch.setenv(secret, secret)
-    expected = _run(source)
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir()
+    after.mkdir()
+    monkeypatch.chdir(before)
+    expected = _run(source), _written()
     os.environ.clear()
     for name, value in _moved(source).items():
         monkeypatch.setenv(name, value)
-    assert _run(fixed) == expected
+    monkeypatch.chdir(after)
+    assert (_run(fixed), _written()) == expected
+
+
+def _written() -> dict[str, str]:
+    return {path.name: path.read_text() for path in Path.cwd().iterdir()}
 
 
 def test_unset_variable_fails_clearly(clean_environ: None) -> None:
