@@ -85,11 +85,12 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
         elif shell is not None and not continued:
             method = "system" if shell["bang"] == "!" else "getoutput"
             call = f"{shell['indent']}{shell['assign'] or ''}get_ipython().{method}("
-            mark, command = _piece(call, line, shell.start("args"), placeholder)
+            last = i == len(lines) - 1
+            mark, command = _piece(call, line, shell.start("args"), last, placeholder)
             columns[mark] = (len(call) + 1, shell.start("args"))
             continued = command
         elif command:
-            mark, command = _piece("    ", line, 0, placeholder)
+            mark, command = _piece("    ", line, 0, i == len(lines) - 1, placeholder)
             columns[mark] = (len("    ") + 1, 0)
             continued = command
         else:
@@ -107,12 +108,14 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     return Masked(source, replaced, columns) if _parses(source) else None
 
 
-def _piece(before: str, line: str, start: int, placeholder: Callable[[], str]) -> tuple[str, bool]:
+def _piece(
+    before: str, line: str, start: int, last: bool, placeholder: Callable[[], str]
+) -> tuple[str, bool]:
     """The masked line for a shell escape's `line`, its command from `start` on, and whether
-    the command goes on: IPython drops a backslash that ends a line, and joins the lines with a
-    space."""
+    the command goes on: IPython drops a backslash that ends a line, and joins the next line
+    with a space; on a cell's last line, the backslash stays."""
     body = line.rstrip("\r\n")
-    goes_on = body.endswith("\\") and body != line
+    goes_on = body.endswith("\\") and body != line and not last
     piece = body[start:-1] + " " if goes_on else body[start:].rstrip()
     return f"{before}{piece!r}{'' if goes_on else ')'}  # {placeholder()}", goes_on
 

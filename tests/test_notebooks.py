@@ -395,6 +395,8 @@ SHELL_ORACLE = [
     "!!echo a\\\n b  \n",
     "if 1:\n    !echo a \\\nb\n",
     "!echo a \\  \n",
+    "%env A=b\n!pip install clarifai \\\n",
+    "print(1)\n!echo a \\\n b \\\n",
 ]
 
 
