@@ -479,6 +479,20 @@ NEGATIVE = [
         None,
     ),
     case(
+        "a generic credential name in a URL of another service, in a Clarifai file",
+        "import requests\nfrom clarifai.client.model import Model\n"
+        'r = requests.get("https://api.themoviedb.org/3/movie/550?api_key=<KEY>")\n'
+        'ENDPOINT = "https://api.example.org/v1?token=<KEY2>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic credential name in text passed to another package's call, in a Clarifai file",
+        'import requests\nimport clarifai\nrequests.post("https://api.example.org/q", data="api_key=<KEY>&q=x")\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),
@@ -818,6 +832,18 @@ POSITIVE += [
         'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\n"\n    "pat: <KEY>\\n"\n)\n',
         {"5:5 CLR005"},
         'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\npat: " + os.environ["CLARIFAI_PAT"] + "\\n"\n)\n',
+    ),
+    case(
+        "CLR005 a generic credential name in a Clarifai URL's query",
+        'import os\nimport requests\nr = requests.get("https://api.clarifai.com/v2/models?token=<KEY>")\n',
+        {"3:18 CLR005"},
+        'import os\nimport requests\nr = requests.get("https://api.clarifai.com/v2/models?token=" + os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 text built with + around what the code reads",
+        'import os\nimport clarifai\nENV = "CLARIFAI_USER_ID=" + os.name + "\\nCLARIFAI_PAT=<KEY>\\n"\n',
+        {"3:39 CLR005"},
+        'import os\nimport clarifai\nENV = "CLARIFAI_USER_ID=" + os.name + ("\\nCLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n")\n',
     ),
     case(
         "CLR005 JSON text in a Clarifai file",

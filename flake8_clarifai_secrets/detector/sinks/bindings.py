@@ -12,6 +12,7 @@ parameters (`client_id`, `client_secret`) in a file that names that API.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from typing import Optional
 
@@ -163,19 +164,53 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return)
 def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     """Text that labels a key with a credential's name, as a `.env` file, YAML or JSON does:
-    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"`."""
+    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"`. A generic name
+    (`api_key=`, `token:`) does not count in text that goes to another service: a URL that
+    names no Clarifai (`...?api_key=<key>`), a call to another package, or a name passed to
+    one."""
     if isinstance(node, ast.Call):
         values = [*node.args, *(keyword.value for keyword in node.keywords)]
     else:
         assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
         values = [] if node.value is None else [node.value]
-    # Only text written here, the f-string's own included: a name bound to such text is read
-    # where it is bound, and following names from every call and assignment would spend the
-    # file's evaluation budget.
     for value in values:
-        text = literal_text(value)
-        if text is None and isinstance(value, ast.JoinedStr):
-            text = "\0".join(string(part) or "" for part in value.values)
+        text = _own_text(value)
         found = [] if text is None else labels(text, clarifai_file=context.clarifai_file)
-        if found:
-            yield Hit("CLR005", value, found[0][0], Accept.LABELLED)
+        for label, _ in found:
+            if is_credential_name(label, clarifai_file=False) or not _elsewhere(
+                node, text or "", context
+            ):
+                yield Hit("CLR005", value, label, Accept.LABELLED)
+                break
+
+
+def _own_text(value: ast.expr) -> Optional[str]:
+    """The text written in `value` itself, `\\0` standing for what it reads: a name bound to
+    such text is read where it is bound, and following names from every call and assignment
+    would spend the file's evaluation budget."""
+    text = literal_text(value)
+    if text is not None:
+        return text
+    parts: list[ast.expr] = []
+    if isinstance(value, ast.JoinedStr):
+        parts = value.values
+    while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts.insert(0, value.right)
+        value = value.left
+        if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
+            parts.insert(0, value)
+    return "\0".join(string(part) or "" for part in parts) if parts else None
+
+
+def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
+    hosts = _HOST.findall(text)
+    if hosts and not any("clarifai" in host.lower() for host in hosts):
+        return True
+    if isinstance(node, ast.Call):
+        return context.foreign(node)
+    targets = node.targets if isinstance(node, ast.Assign) else []
+    names = [name for name in map(dotted, targets) if name is not None]
+    return any(context.sent_elsewhere(name, context.scope) for name in names)
+
+
+_HOST = re.compile(r"://([^/\s?#'\"]+)")
