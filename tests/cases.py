@@ -493,6 +493,15 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key sent in an f-string URL or a params dict, in a Clarifai file",
+        "import os\nimport requests\nfrom clarifai.client.model import Model\n"
+        'API_KEY = "<KEY>"  # openweathermap\n'
+        'r = requests.get(f"https://api.openweathermap.org/data/2.5/weather?q=x&appid={API_KEY}")\n'
+        'TOKEN = "<KEY2>"\nr = requests.get("https://api.example.org/v1", params={"key": TOKEN})\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),

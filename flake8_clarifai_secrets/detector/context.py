@@ -323,10 +323,26 @@ def _passed_in(nodes: Iterable[tuple[ast.AST, Scope]]) -> dict[str, list[tuple[a
     for node, _ in nodes:
         if isinstance(node, ast.Call):
             for argument in arguments(node):
-                name = dotted(argument)
-                if name is not None:
-                    passed[name].append((node, argument.lineno))
+                for carried in _carried(argument):
+                    name = dotted(carried)
+                    if name is not None:
+                        passed[name].append((node, argument.lineno))
     return passed
+
+
+def _carried(argument: ast.expr) -> Iterator[ast.expr]:
+    """The argument, and the values it carries one level down: an f-string's fields, a `+`
+    chain's operands, a dict display's values (`f"...&appid={API_KEY}"`, `{"appid": API_KEY}`)."""
+    yield argument
+    if isinstance(argument, ast.JoinedStr):
+        for value in argument.values:
+            if isinstance(value, ast.FormattedValue):
+                yield value.value
+    elif isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.Add):
+        yield argument.left
+        yield argument.right
+    elif isinstance(argument, ast.Dict):
+        yield from argument.values
 
 
 def _positional(definition: ast.AST) -> list[str]:
