@@ -202,6 +202,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         avoid, in_fstring = self._enclosing_quotes(original)
         if fix.kind == "placeholder":
             return self._placeholder(original, updated, step.finding.secret, variable, avoid)
+        if fix.kind == "literal" and not fix.lazy and _laid_out(original, span):
+            # A triple-quoted block, or parts with comments between them: the key's part takes
+            # a field, where a `+` chain would put it all on one line.
+            laid = self._placeholder(original, updated, step.finding.secret, variable, avoid)
+            if laid is not updated:
+                return laid
+            del self._failed[span]
         if fix.kind == "name":
             name_only = string_literal(variable, avoid, in_fstring)
             if name_only is None:
@@ -379,6 +386,14 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 carried = []
             body.append(new)
         return body, carried
+
+
+def _laid_out(node: _String, span: Span) -> bool:
+    """Whether a string over several lines has a layout to keep: it is triple-quoted, or
+    comments stand between its parts."""
+    if span.line == span.end_line or isinstance(node, cst.BinaryOperation):
+        return False
+    return isinstance(node, cst.SimpleString) or bool(m.findall(node, m.Comment()))
 
 
 def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst.Module:

@@ -43,11 +43,14 @@ class Masked(NamedTuple):
 
     `lines` maps each masked line to the original line. `columns` maps a magic turned into a
     call to where its argument starts: in the call's string literal and in the original line.
+    `commands` holds the masked lines of each shell escape continued over lines, which are put
+    back only all together.
     """
 
     source: str
     lines: dict[str, str]
     columns: dict[str, tuple[int, int]]
+    commands: tuple[tuple[str, ...], ...] = ()
 
 
 def is_foreign(cell: str) -> bool:
@@ -72,6 +75,7 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
     replaced: dict[str, str] = {}
     columns: dict[str, tuple[int, int]] = {}
     indent, continued, command = "", False, False
+    commands: list[list[str]] = []
     for i, line in enumerate(lines):
         body = line.rstrip("\r\n")
         env = _ENV.fullmatch(body)
@@ -89,10 +93,13 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
             mark, command = _piece(call, line, shell.start("args"), last, placeholder)
             columns[mark] = (len(call) + 1, shell.start("args"))
             continued = command
+            if command:
+                commands.append([mark])
         elif command:
             mark, command = _piece("    ", line, 0, i == len(lines) - 1, placeholder)
             columns[mark] = (len("    ") + 1, 0)
             continued = command
+            commands[-1].append(mark)
         else:
             if continued:
                 pass
@@ -105,7 +112,9 @@ def mask(cell: str, placeholder: Callable[[], str]) -> Optional[Masked]:
         replaced[mark] = body
         lines[i] = mark + line[len(body) :]
     source = "".join(lines)
-    return Masked(source, replaced, columns) if _parses(source) else None
+    if not _parses(source):
+        return None
+    return Masked(source, replaced, columns, tuple(map(tuple, commands)))
 
 
 def _piece(
@@ -127,11 +136,17 @@ def unmask(source: str, masked: Masked) -> str:
     out: list[str] = []
     header = None
     marks = [mark[mark.rindex("  # ") :] for mark in masked.columns]
-    for line in source_lines(source):
+    lines = source_lines(source)
+    bodies = {line.rstrip("\r\n") for line in lines}
+    # A continued command the fix rewrote in part stays a call, each of its lines too.
+    rewritten = {
+        mark for command in masked.commands if not bodies.issuperset(command) for mark in command
+    }
+    for line in lines:
         body = line.rstrip("\r\n")
         if body.startswith("# ") and body in masked.lines:
             header = len(out)
-        kept = masked.lines.get(body)
+        kept = None if body in rewritten else masked.lines.get(body)
         if kept is None:
             kept = next((body[: -len(m)] for m in marks if body.endswith(m)), body)
         out.append(kept + line[len(body) :])

@@ -855,6 +855,22 @@ POSITIVE += [
         'import os\nimport clarifai\nENV = "CLARIFAI_USER_ID=" + os.name + ("\\nCLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n")\n',
     ),
     case(
+        "CLR005 a triple-quoted YAML block keeps its lines: the key takes a field",
+        'import os\nimport clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n  user_id: {me}\n"""\n',
+        {"3:10 CLR005"},
+        'import os\nimport clarifai\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n  user_id: {{me}}\n"""\n',
+    ),
+    case(
+        "CLR002 parts of a string with comments between them keep them",
+        'import os\nos.system("curl -X POST "  # the request\n'
+        "          \"-H 'Authorization: Key <KEY>' \"  # the key\n"
+        '          "https://api.clarifai.com/v2/models")\n',
+        {"3:11 CLR002"},
+        'import os\nos.system("curl -X POST "  # the request\n'
+        "          f\"-H 'Authorization: Key {os.environ['CLARIFAI_PAT']}' \"  # the key\n"
+        '          "https://api.clarifai.com/v2/models")\n',
+    ),
+    case(
         "CLR005 JSON text in a Clarifai file",
         'import json\nimport os\nimport clarifai\nsettings = json.loads(\'{"api_key": "<KEY>"}\')\n',
         {"4:23 CLR005"},

@@ -247,11 +247,13 @@ MAGICS = [
         ],
         [f'cell_1:2:1: CLR002 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
-            'import os\n\nget_ipython().system("curl -X POST    -H \'Authorization: Key " + '
-            'os.environ["CLARIFAI_PAT"] + "\'    https://api.clarifai.com/v2/models/m/outputs")\n'
+            "import os\n\nget_ipython().system('curl -X POST  '\n"
+            "    f\"  -H 'Authorization: Key {os.environ['CLARIFAI_PAT']}'  \"\n"
+            "    '  https://api.clarifai.com/v2/models/m/outputs')\n"
             "x = 1"
         ],
-        id="a shell escape continued over lines is the one command IPython joins",
+        id="a shell escape continued over lines is the one command IPython joins; rewritten, it "
+        "stays over those lines",
     ),
     pytest.param(
         ["out = !clarifai login --pat <KEY>", "!!clarifai login --pat <KEY>"],
