@@ -886,7 +886,7 @@ POSITIVE += [
         "CLR005 a string concatenated with an f-string becomes one, its braces doubled, comments kept",
         "import os\nimport clarifai\nuser = os.name\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
         "    'pat: <KEY>  # {kept}\\n'  # the key\n)\n",
-        {"5:5 CLR005"},
+        {"6:5 CLR005"},
         "import os\nimport clarifai\nuser = os.name\nCONFIG = (\n    f'user_id: {user}\\n'  # who\n"
         "    f'pat: {os.environ[\"CLARIFAI_PAT\"]}  # {{kept}}\\n'  # the key\n)\n",
     ),

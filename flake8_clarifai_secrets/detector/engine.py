@@ -249,9 +249,7 @@ class Detector:
             fix = Fix("literal", span, prefix, suffix, lazy)
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
-        line, col = span.line, span.col
-        if part.offset is not None:
-            line, col = self._positions.holding(origin, part.offset + start)
+        line, col = self._positions.holding(origin, secret)
         finding = Finding(
             hit.code,
             line,

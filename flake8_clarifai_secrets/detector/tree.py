@@ -290,29 +290,22 @@ class Positions:
     def line(self, number: int) -> str:
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
-    def holding(self, node: ast.expr, offset: int) -> tuple[int, int]:
-        """The line and character column of the literal that holds character `offset` of
-        `node`'s value: a string implicitly concatenated over lines (`"a"  # note` then `"b"`)
-        is one node for `ast`, but each of its parts is a literal of its own."""
+    def holding(self, node: ast.expr, secret: str) -> tuple[int, int]:
+        """The line and character column of the literal that holds `secret` in `node`: a
+        string implicitly concatenated over lines (`"a"  # note` then `"b"`) is one node for
+        `ast`, but each of its parts is a literal of its own."""
         span = self.span(node)
-        if span.line == span.end_line or not isinstance(node, ast.Constant):
+        if span.line == span.end_line:
             return span.line, span.col
         rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
         rows[-1] = rows[-1][: span.end_col]
         rows[0] = "(" + rows[0][span.col :]
-        reached = 0
         try:
             for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
-                if token.type != tokenize.STRING:
-                    continue
-                value = ast.literal_eval(token.string)
-                if not isinstance(value, str):
-                    break
-                reached += len(value)
-                if reached > offset:
+                if token.type == tokenize.STRING and secret in token.string:
                     row, col = token.start
                     return span.line + row - 1, span.col + col - 1 if row == 1 else col
-        except (tokenize.TokenError, SyntaxError, ValueError):
+        except (tokenize.TokenError, SyntaxError):
             pass
         return span.line, span.col
 
