@@ -762,6 +762,12 @@ POSITIVE += [
         'import os\nos.system("cd my_model && clarifai login --pat " + os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR003 sys.executable -m clarifai.cli, as clarifai 12 runs its CLI",
+        'import os\nimport subprocess\nimport sys\nsubprocess.run([sys.executable, "-m", "clarifai.cli", "login", "--pat", "<KEY>"])\n',
+        {"4:70 CLR003"},
+        'import os\nimport subprocess\nimport sys\nsubprocess.run([sys.executable, "-m", "clarifai.cli", "login", "--pat", os.environ["CLARIFAI_PAT"]])\n',
+    ),
+    case(
         "CLR003 python -m clarifai",
         'import os\nimport subprocess\nsubprocess.run(["python", "-m", "clarifai", "login", "--pat", "<KEY>"])\n',
         {"3:63 CLR003"},

@@ -135,15 +135,22 @@ def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
 # Where a shell command line holds several commands, and the variables set before one.
 _COMMAND_SEPARATOR = re.compile(r"&&|\|\||[;&|\n(){}]")
 _ASSIGNMENT = re.compile(r"\w+=")
-_PYTHONS = frozenset({"python", "python3"})
+_PYTHON = re.compile(r"python[\d.]*")
+_MODULES = frozenset({"clarifai", "clarifai.cli"})
 
 
 def _clarifai_at(words: Sequence[Optional[str]]) -> Optional[int]:
     """Where the `clarifai` CLI's arguments start in a command's first words: after `clarifai`,
-    `/path/to/clarifai` or `python -m clarifai`."""
-    names = [None if word is None else leaf(word.replace("/", ".")) for word in words]
-    if names[:1] == ["clarifai"]:
+    `/path/to/clarifai` or `python -m clarifai.cli` (the interpreter may be an expression, such
+    as `sys.executable`)."""
+    programs = [None if word is None else word.rsplit("/", 1)[-1] for word in words]
+    if programs[:1] == ["clarifai"]:
         return 1
-    if len(names) == 3 and names[0] in _PYTHONS and names[1:] == ["-m", "clarifai"]:
+    if (
+        len(words) == 3
+        and words[1] == "-m"
+        and words[2] in _MODULES
+        and (programs[0] is None or _PYTHON.fullmatch(programs[0]))
+    ):
         return 3
     return None
