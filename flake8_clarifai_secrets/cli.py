@@ -34,8 +34,8 @@ from flake8_clarifai_secrets.output import Output, diff, safe
 from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
 
 REVOKE_REMINDER = (
-    "The old keys are still in version control history: revoke them in Clarifai "
-    "(Settings > Secrets) and put new ones in the variables above."
+    "A key that was committed or shared stays in version control history and in copies: "
+    "revoke it in Clarifai (Settings > Secrets) and put a new one in its variable above."
 )
 STDIN = "-"
 NOTEBOOK = ".ipynb"

@@ -69,6 +69,9 @@ def test_try_repo_lint_fix_then_pass(
     assert re.search(r"clarifai secrets fix\.+Failed\n- hook id: clarifai-secrets-fix\n", output)
     assert "- files were modified by this hook" in output
     assert (project / "app.py").read_text() == GOOD
+    # A key that was never committed is not lost with the rewrite.
+    assert (project / ".env").read_text() == f"CLARIFAI_PAT={KEY}\n"
+    assert "/.env" in (project / ".gitignore").read_text().splitlines()
 
     git("add", "app.py", cwd=project)
     code, output = pre_commit(project, pre_commit_home, "try-repo", str(hooks_repo))
