@@ -441,13 +441,19 @@ def _split(steps: Sequence[Step]) -> tuple[list[Step], list[Step]]:
     return [s for s in steps if s.variable is not None], [s for s in steps if s.variable is None]
 
 
-def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
-    changed = [r for r in results if r.error is None and r.new is not None]
+def _moved_keys(results: list[Rewritten]) -> dict[str, str]:
+    """Variable -> key, for the keys moved in the files that are (to be) rewritten."""
     variables: dict[str, str] = {}
-    for result in changed:
-        for step in result.moved:
-            assert step.variable is not None
-            variables.setdefault(step.variable, step.finding.secret)
+    for result in results:
+        if result.error is None and result.new is not None:
+            for step in result.moved:
+                assert step.variable is not None
+                variables.setdefault(step.variable, step.finding.secret)
+    return variables
+
+
+def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
+    variables = _moved_keys(results)
     notes = []
     if run.writing and run.args.env_file and variables:
         try:
@@ -518,6 +524,9 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             sys.stdout.buffer.flush()
         except BrokenPipeError:
             pass
+    # A file that could not be written moved nothing.
+    changed = [r for r in results if r.error is None and r.new is not None]
+    variables = _moved_keys(results)
     if written:
         moved = sum(len(r.moved) for r in changed)
         cleared = sum(len(r.cleared) for r in changed)

@@ -339,8 +339,10 @@ def test_item_6_read_only_files_are_not_written(
 ) -> None:
     (tree / "bad.py").chmod(0o444)
     (tree / "other.py").write_text(fill(BAD))
-    code, _, err = run(tree, "-j", "1", capsys=capsys)
+    code, out, err = run(tree, "-j", "1", capsys=capsys)
     assert code == 2
+    # The summary counts what was written.
+    assert "Fixed 1 file(s): 1 finding(s) of 1 key(s) moved into the environment.\n" in out
     assert err == (
         "./bad.py: not processed: is read-only (no write permission bits); not written\n"
     )
