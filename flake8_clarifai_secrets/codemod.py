@@ -276,6 +276,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self._span(original_node) not in self._env_reads:
             return updated_node
+        self._replaced_reader(original_node)
         return self._environ(updated_node.args[0].value).with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar
         )
@@ -286,9 +287,16 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if self._span(original_node) not in self._env_reads:
             return updated_node
         call = cst.ensure_type(updated_node.left, cst.Call)
+        self._replaced_reader(cst.ensure_type(original_node.left, cst.Call))
         return self._environ(call.args[0].value).with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar
         )
+
+    def _replaced_reader(self, call: cst.Call) -> None:
+        """`getenv` of `from os import getenv`, which the read no longer calls: its import
+        goes if nothing else uses it."""
+        if isinstance(call.func, cst.Name):
+            self._dropped_names.add(call.func.value)
 
     def _drop(
         self, original: Union[cst.Assign, cst.Expr], updated: Union[cst.Assign, cst.Expr]

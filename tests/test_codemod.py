@@ -369,6 +369,18 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             id="import os that only the dropped line used",
         ),
         pytest.param(
+            "from os import getenv\nimport clarifai\nPAT = getenv('CLARIFAI_PAT', '<KEY>')\n",
+            "import os\nimport clarifai\nPAT = os.environ['CLARIFAI_PAT']\n",
+            id="from os import getenv that only the rewritten read used",
+        ),
+        pytest.param(
+            "from os import getenv\nimport clarifai\nPAT = getenv('CLARIFAI_PAT') or '<KEY>'\n"
+            "HOME = getenv('HOME')\n",
+            "import os\nfrom os import getenv\nimport clarifai\nPAT = os.environ['CLARIFAI_PAT']\n"
+            "HOME = getenv('HOME')\n",
+            id="getenv still used elsewhere stays",
+        ),
+        pytest.param(
             "import os\n\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n\nfrom clarifai import x\n",
             "from clarifai import x\n",
             id="no blank lines are left at the top",
