@@ -65,6 +65,22 @@ def test_sink_words_spelled_otherwise(source: str, expected: set[str]) -> None:
     assert results(filled) == expected
 
 
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param('import clarifai\nprint("pat:\\t<KEY>")\n', {"2:7 CLR005"}, id="tab"),
+        pytest.param('import clarifai\nprint("pat:\\x20<KEY>")\n', {"2:7 CLR005"}, id="hex"),
+        pytest.param("m = (('authorization', 'Key\\040<KEY>'),)\n", {"1:24 CLR001"}, id="octal"),
+        pytest.param('h = ["Authorization: Key\\t<KEY>"]\n', {"1:6 CLR002"}, id="header line"),
+    ),
+)
+def test_an_escape_right_before_the_key(source: str, expected: set[str]) -> None:
+    filled = fill(source)
+    tree, lines = ast.parse(filled), source_lines(filled)
+    assert find_credentials(tree, lines) == find_credentials(tree, lines, prefilter=False)
+    assert results(filled) == expected
+
+
 @pytest.mark.xfail(
     reason="the text tests look for a token of any shape as written in the source", strict=True
 )

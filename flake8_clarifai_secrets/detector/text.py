@@ -75,6 +75,11 @@ _DOT = ord(".")
 _DOT_BLANKS = (b". ", b".\t", b".\f", b".\\")
 _IDENTIFIER_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
+# Escapes that may stand right before a key in a string literal, and how many hex digits of
+# theirs the key's run takes.
+_ESCAPE_LETTERS = frozenset(b"tnrv")
+_BACKSLASH = ord("\\")
+_HEX_ESCAPES = {b"\\x": 2, b"\\u": 4, b"\\U": 8}
 
 
 class Scan:
@@ -246,8 +251,10 @@ class Scan:
             tail = _HEX_TAIL.match(classes, at + len(_HALF_RUN))
             assert tail is not None  # `h*` matches anywhere
             end = tail.end()
-            if end - at == 32 and classes[at - 1 : at] != b"w" and classes[end : end + 1] != b"w":
-                if entropy(self.data[at:end].decode()) >= MIN_ENTROPY:
+            if (
+                end - at == 32 and classes[at - 1 : at] != b"w" or self._escaped(at, end)
+            ) and classes[end : end + 1] != b"w":
+                if entropy(self.data[end - 32 : end].decode()) >= MIN_ENTROPY:
                     found.append(self.line_of(at))
             elif end - at < 32:
                 after = _SPLIT_AFTER.match(classes, end)
@@ -258,6 +265,18 @@ class Scan:
                     found += [self.line_of(before.start()), self.line_of(at)]
             at = classes.find(_HALF_RUN, end)
         return found
+
+    def _escaped(self, at: int, end: int) -> bool:
+        """Whether the run `at`..`end` ends in a 32-hex key that an escape comes right before:
+        `\\t<key>` (a letter after a backslash), `\\a<key>` or `\\040<key>` (the escape's hex
+        digits in the run), `\\x20<key>`, `\\u00a0<key>`, `\\U0001f600<key>`."""
+        data = self.data
+        excess = end - at - 32
+        if excess == 0:
+            return at >= 2 and data[at - 2] == _BACKSLASH and data[at - 1] in _ESCAPE_LETTERS
+        if excess <= 3 and data[at - 1 : at] == b"\\":
+            return True
+        return _HEX_ESCAPES.get(data[at - 2 : at]) == excess
 
     def _legacy_runs(self, classes: bytes) -> list[int]:
         found = []
