@@ -764,7 +764,7 @@ POSITIVE += [
     case(
         "CLR003 sys.executable -m clarifai.cli, as clarifai 12 runs its CLI",
         'import os\nimport subprocess\nimport sys\nsubprocess.run([sys.executable, "-m", "clarifai.cli", "login", "--pat", "<KEY>"])\n',
-        {"4:70 CLR003"},
+        {"4:73 CLR003"},
         'import os\nimport subprocess\nimport sys\nsubprocess.run([sys.executable, "-m", "clarifai.cli", "login", "--pat", os.environ["CLARIFAI_PAT"]])\n',
     ),
     case(
