@@ -817,6 +817,12 @@ POSITIVE += [
         'import os\nfrom dataclasses import dataclass\n@dataclass\nclass Config:\n    clarifai_api_key: str = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
+        "CLR005 a pydantic-settings field's plain default is read lazily, as the settings read it first",
+        'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = "<KEY>"\n',
+        {"4:25 CLR005"},
+        'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = os.environ.get("CLARIFAI_PAT")\n',
+    ),
+    case(
         "CLR005 pydantic Field default",
         'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default="<KEY>")\n',
         {"4:39 CLR005"},

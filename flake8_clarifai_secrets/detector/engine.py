@@ -38,6 +38,7 @@ from flake8_clarifai_secrets.detector.values import (
     carries,
     declared_default,
     declared_defaults,
+    settings_defaults,
     joined,
     literal_text,
     looked_up,
@@ -76,6 +77,8 @@ class Detector:
                         self.context.callers[id(argument)] = node
             elif isinstance(node, ast.arguments):
                 self._declared.update(map(id, declared_defaults(node)))
+            elif isinstance(node, ast.ClassDef):
+                self._declared.update(map(id, settings_defaults(node)))
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):

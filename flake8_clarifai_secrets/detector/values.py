@@ -373,6 +373,19 @@ def declared_default(call: ast.Call) -> Optional[ast.expr]:
     return next((k.value for k in call.keywords if k.arg == "default"), None)
 
 
+def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
+    """The defaults of a pydantic-settings class's fields (`clarifai_pat: str = "<key>"` in a
+    class derived from `BaseSettings`), which the settings read from the environment or `.env`
+    first."""
+    if not any(leaf(dotted(base) or "") == "BaseSettings" for base in definition.bases):
+        return []
+    return [
+        statement.value
+        for statement in definition.body
+        if isinstance(statement, ast.AnnAssign) and statement.value is not None
+    ]
+
+
 def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:
     """The defaults of parameters annotated `Annotated[str, typer.Option(...)]`: typer (or
     pydantic) replaces them with what it reads, but Python evaluates them all the same."""
