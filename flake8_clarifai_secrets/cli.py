@@ -600,6 +600,7 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
     """The file's findings for JSON or SARIF; a notebook's at their place in its JSON text."""
     moved = [step.finding for step in result.moved]
     left = [step.finding for step in result.left]
+    variables = [str(step.variable) for step in result.moved]
     texts = None
     cells: dict[Finding, str] = {}
     if item.notebook is not None:
@@ -619,6 +620,7 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
         texts,
         [finding.secret for finding in item.findings],
         cells,
+        dict(zip(moved, variables)),
     )
 
 

@@ -207,11 +207,13 @@ def file_findings(
     texts: Optional[tuple[str, str]] = None,
     secrets: Iterable[str] = (),
     cells: Mapping[Finding, str] = {},
+    variables: Mapping[Finding, str] = {},
 ) -> list[Reported]:
     """A file's moved (fixable) and left findings, in source order. With the file's `texts`
     before and after the fix, each moved finding carries the edits that fix it; no edit shows
     any of `secrets` (every key in the file) or the findings' own keys. `cells` places a
-    notebook's findings in its cells."""
+    notebook's findings in its cells; `variables` names the variable each moved finding now
+    reads, where the fix chose one other than `env_var`."""
     spans = []
     for finding in moved:
         assert finding.fix is not None
@@ -227,7 +229,7 @@ def file_findings(
             finding.line,
             finding.col + 1,
             finding.code,
-            finding.message(env_var).removeprefix(finding.code + " "),
+            finding.message(variables.get(finding, env_var)).removeprefix(finding.code + " "),
             fixable,
             fix,
             cells.get(finding),
