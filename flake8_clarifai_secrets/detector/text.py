@@ -274,7 +274,7 @@ class Scan:
         excess = end - at - 32
         if excess == 0:
             return at >= 2 and data[at - 2] == _BACKSLASH and data[at - 1] in _ESCAPE_LETTERS
-        if excess <= 3 and data[at - 1 : at] == b"\\":
+        if 1 <= excess <= 3 and data[at - 1 : at] == b"\\":
             return True
         return _HEX_ESCAPES.get(data[at - 2 : at]) == excess
 

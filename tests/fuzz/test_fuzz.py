@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flake8_clarifai_secrets import cli
@@ -46,6 +46,8 @@ def test_detector_on_bytes(data: bytes) -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=fuzz_bytes)
+# A run of hex digits shorter than a key after a backslash, then bytes that are not UTF-8.
+@example(data=b"authorization\x80\\0000000000000000")
 def test_fixer_on_bytes(data: bytes, tmp_path_factory: object) -> None:
     path = Path(tmp_path_factory.mktemp("fuzz")) / "f.py"  # type: ignore[attr-defined]
     path.write_bytes(data)
