@@ -72,6 +72,9 @@ def test_sink_words_spelled_otherwise(source: str, expected: set[str]) -> None:
         pytest.param('import clarifai\nprint("pat:\\x20<KEY>")\n', {"2:7 CLR005"}, id="hex"),
         pytest.param("m = (('authorization', 'Key\\040<KEY>'),)\n", {"1:24 CLR001"}, id="octal"),
         pytest.param('h = ["Authorization: Key\\t<KEY>"]\n', {"1:6 CLR002"}, id="header line"),
+        pytest.param(
+            'CLARIFAI_PAT = "CLARIFAI_PAT\\x3D<KEY>"\n', {"1:16 CLR005"}, id="upper-case hex"
+        ),
     ),
 )
 def test_an_escape_right_before_the_key(source: str, expected: set[str]) -> None:

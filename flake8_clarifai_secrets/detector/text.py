@@ -75,11 +75,8 @@ _DOT = ord(".")
 _DOT_BLANKS = (b". ", b".\t", b".\f", b".\\")
 _IDENTIFIER_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 _NOT_DIGITS = bytes(c for c in range(256) if not chr(c).isdigit())
-# Escapes that may stand right before a key in a string literal, and how many hex digits of
-# theirs the key's run takes.
-_ESCAPE_LETTERS = frozenset(b"tnrv")
-_BACKSLASH = ord("\\")
-_HEX_ESCAPES = {b"\\x": 2, b"\\u": 4, b"\\U": 8}
+# The longest escape that may stand right before a key in a string literal: `\\U0001f600`.
+_LONGEST_ESCAPE = 10
 
 
 class Scan:
@@ -268,15 +265,13 @@ class Scan:
 
     def _escaped(self, at: int, end: int) -> bool:
         """Whether the run `at`..`end` ends in a 32-hex key that an escape comes right before:
-        `\\t<key>` (a letter after a backslash), `\\a<key>` or `\\040<key>` (the escape's hex
-        digits in the run), `\\x20<key>`, `\\u00a0<key>`, `\\U0001f600<key>`."""
-        data = self.data
-        excess = end - at - 32
-        if excess == 0:
-            return at >= 2 and data[at - 2] == _BACKSLASH and data[at - 1] in _ESCAPE_LETTERS
-        if 1 <= excess <= 3 and data[at - 1 : at] == b"\\":
-            return True
-        return _HEX_ESCAPES.get(data[at - 2 : at]) == excess
+        `\\t<key>`, `\\a<key>`, `\\040<key>`, `\\x20<key>`, `\\x3D<key>`, `\\u00a0<key>`: a
+        backslash, then letters and digits only, up to the key."""
+        key = end - 32
+        if key < at:
+            return False
+        backslash = self.data.rfind(b"\\", max(0, key - _LONGEST_ESCAPE), key)
+        return backslash != -1 and self.data[backslash + 1 : key].isalnum()
 
     def _legacy_runs(self, classes: bytes) -> list[int]:
         found = []
