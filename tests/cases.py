@@ -502,6 +502,13 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key sent in a URL with fields of its own, in a Clarifai file",
+        'import requests\nfrom clarifai.client.user import User\nAPI_KEY = "<KEY>"\n'
+        'def weather(city):\n    return requests.get(f"https://api.openweathermap.org/data/2.5/weather?q={city}&appid={API_KEY}")\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),
@@ -881,6 +888,12 @@ POSITIVE += [
         'import os\nos.system("curl -X POST "  # the request\n'
         "          f\"-H 'Authorization: Key {os.environ['CLARIFAI_PAT']}' \"  # the key\n"
         '          "https://api.clarifai.com/v2/models")\n',
+    ),
+    case(
+        "CLR005 YAML text given to a class of another package that is no service",
+        'import io\nimport os\nimport yaml\nimport clarifai\ncfg = yaml.safe_load(io.StringIO("user_id: me\\napi_key: <KEY>\\n"))\n',
+        {"5:34 CLR005"},
+        'import io\nimport os\nimport yaml\nimport clarifai\ncfg = yaml.safe_load(io.StringIO("user_id: me\\napi_key: " + os.environ["CLARIFAI_PAT"] + "\\n"))\n',
     ),
     case(
         "CLR005 JSON text in a Clarifai file",

@@ -27,7 +27,7 @@ from flake8_clarifai_secrets.detector.tree import (
     leaf,
     string,
 )
-from flake8_clarifai_secrets.detector.values import Values
+from flake8_clarifai_secrets.detector.values import Values, written_text
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
@@ -161,7 +161,11 @@ class Context:
         qualname = self.qualname(self.callee(call)[0])
         if qualname is None or "clarifai" in qualname.lower():
             return False
-        texts = [text.lower() for argument in arguments(call) for text in self.strings(argument)]
+        texts = [
+            text.lower()
+            for argument in arguments(call)
+            for text in (*self.strings(argument), written_text(argument) or "")
+        ]
         if any("clarifai" in text for text in texts):
             return False
         return leaf(qualname)[:1].isupper() or any("://" in text for text in texts)

@@ -97,6 +97,24 @@ def joined(template: Template) -> str:
     return "".join(part.text for part in template)
 
 
+def written_text(value: ast.expr) -> Optional[str]:
+    """The text written in a string, f-string or `+` chain itself, `\\0` standing for each
+    part it reads: what a node says without evaluating names, which would spend the file's
+    evaluation budget where every call or assignment is asked."""
+    text = literal_text(value)
+    if text is not None:
+        return text
+    parts: list[ast.expr] = []
+    if isinstance(value, ast.JoinedStr):
+        parts = value.values
+    while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        parts.insert(0, value.right)
+        value = value.left
+        if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
+            parts.insert(0, value)
+    return "\0".join(string(part) or "" for part in parts) if parts else None
+
+
 def literal_text(node: ast.expr) -> Optional[str]:
     """The text of a literal: a string, an f-string without placeholders, or a `+` chain of them."""
     if isinstance(node, ast.Constant):

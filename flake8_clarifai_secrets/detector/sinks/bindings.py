@@ -25,12 +25,13 @@ from flake8_clarifai_secrets.credentials import (
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
-from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
     literal_text,
     wrapped,
+    written_text,
 )
 
 
@@ -174,7 +175,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
         values = [] if node.value is None else [node.value]
     for value in values:
-        text = _own_text(value)
+        text = written_text(value)
         found = [] if text is None else labels(text, clarifai_file=context.clarifai_file)
         for label, _ in found:
             if is_credential_name(label, clarifai_file=False) or not _elsewhere(
@@ -184,30 +185,15 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 break
 
 
-def _own_text(value: ast.expr) -> Optional[str]:
-    """The text written in `value` itself, `\\0` standing for what it reads: a name bound to
-    such text is read where it is bound, and following names from every call and assignment
-    would spend the file's evaluation budget."""
-    text = literal_text(value)
-    if text is not None:
-        return text
-    parts: list[ast.expr] = []
-    if isinstance(value, ast.JoinedStr):
-        parts = value.values
-    while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        parts.insert(0, value.right)
-        value = value.left
-        if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
-            parts.insert(0, value)
-    return "\0".join(string(part) or "" for part in parts) if parts else None
-
-
 def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
-    hosts = _HOST.findall(text)
-    if hosts and not any("clarifai" in host.lower() for host in hosts):
-        return True
+    """Whether the text goes to another service: its URLs, or those of the call it is given
+    to, name no Clarifai host; or it is bound to a name passed to another package's call."""
+    texts = [text]
     if isinstance(node, ast.Call):
-        return context.foreign(node)
+        texts += [written_text(argument) or "" for argument in arguments(node)]
+    hosts = [host for text in texts for host in _HOST.findall(text)]
+    if hosts:
+        return not any("clarifai" in host.lower() for host in hosts)
     targets = node.targets if isinstance(node, ast.Assign) else []
     names = [name for name in map(dotted, targets) if name is not None]
     return any(context.sent_elsewhere(name, context.scope) for name in names)
