@@ -293,10 +293,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         )
 
     def _replaced_reader(self, call: cst.Call) -> None:
-        """`getenv` of `from os import getenv`, which the read no longer calls: its import
-        goes if nothing else uses it."""
-        if isinstance(call.func, cst.Name):
-            self._dropped_names.add(call.func.value)
+        """`getenv` of `from os import getenv` (or `environ` of `environ.get`), which the read
+        no longer calls: its import goes if nothing else uses it."""
+        func = call.func
+        while isinstance(func, cst.Attribute):
+            func = func.value
+        if isinstance(func, cst.Name):
+            self._dropped_names.add(func.value)
 
     def _drop(
         self, original: Union[cst.Assign, cst.Expr], updated: Union[cst.Assign, cst.Expr]
@@ -355,11 +358,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             and step.finding.fix
             and step.finding.fix.kind in ("literal", "placeholder")
         ]
+        from_os = _from_os(original_node)
         for name in sorted(self._dropped_names):
             if name == "os" and not uses:
                 RemoveImportsVisitor.remove_unused_import(self.context, "os")
-            elif name != "os":
-                RemoveImportsVisitor.remove_unused_import(self.context, "os", name)
+            elif name in from_os:
+                obj, asname = from_os[name]
+                RemoveImportsVisitor.remove_unused_import(self.context, "os", obj, asname)
         if not uses or self._os_imported_before(original_node, min(uses)):
             return module
         return with_os_import(module)
@@ -394,6 +399,22 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 carried = []
             body.append(new)
         return body, carried
+
+
+def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:
+    """Local name -> (name in `os`, alias) for the module's `from os import ...`."""
+    found: dict[str, tuple[str, Optional[str]]] = {}
+    for statement in module.body:
+        for node in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if not (isinstance(node, cst.ImportFrom) and isinstance(node.module, cst.Name)):
+                continue
+            if node.module.value != "os":
+                continue
+            for alias in node.names if not isinstance(node.names, cst.ImportStar) else ():
+                obj = cst.ensure_type(alias.name, cst.Name).value
+                asname = alias.evaluated_alias
+                found[asname or obj] = (obj, asname)
+    return found
 
 
 def _laid_out(node: _String, span: Span) -> bool:

@@ -374,6 +374,13 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             id="from os import getenv that only the rewritten read used",
         ),
         pytest.param(
+            "from os import getenv as ge, environ\nimport clarifai\n"
+            "PAT = ge('CLARIFAI_PAT', '<KEY>')\nKEY = environ.get('CLARIFAI_API_KEY', '<KEY2>')\n",
+            "import os\nimport clarifai\n"
+            "PAT = os.environ['CLARIFAI_PAT']\nKEY = os.environ['CLARIFAI_API_KEY']\n",
+            id="an alias of getenv, and environ, that only the rewritten reads used",
+        ),
+        pytest.param(
             "from os import getenv\nimport clarifai\nPAT = getenv('CLARIFAI_PAT') or '<KEY>'\n"
             "HOME = getenv('HOME')\n",
             "import os\nfrom os import getenv\nimport clarifai\nPAT = os.environ['CLARIFAI_PAT']\n"
