@@ -271,6 +271,11 @@ def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
     return end - start < len(lines) - first and lines[first + end - start] == end
 
 
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
+
+
 class Positions:
     """ast's columns are UTF-8 byte offsets; findings use character columns."""
 
@@ -300,10 +305,16 @@ class Positions:
         rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
         rows[-1] = rows[-1][: span.end_col]
         rows[0] = "(" + rows[0][span.col :]
+        # From Python 3.12 an f-string is several tokens (PEP 701): its start holds its text.
+        fstring: Optional[tuple[int, int]] = None
         try:
             for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
-                if token.type == tokenize.STRING and secret in token.string:
-                    row, col = token.start
+                if token.type == _FSTRING_START:
+                    fstring = token.start
+                elif token.type == _FSTRING_END:
+                    fstring = None
+                elif secret in token.string and token.type in (tokenize.STRING, _FSTRING_MIDDLE):
+                    row, col = fstring or token.start
                     return span.line + row - 1, span.col + col - 1 if row == 1 else col
         except (tokenize.TokenError, SyntaxError):
             pass
