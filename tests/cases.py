@@ -645,6 +645,14 @@ POSITIVE += [
         'run_clarifai_inference(os.environ["CLARIFAI_PAT"], "<KEY2>")\n',
     ),
     case(
+        "CLR003 a getter of the file's own, called where the key goes",
+        'import os\nfrom clarifai.client.model import Model\ndef get_pat():\n    """The PAT."""\n    return "<KEY>"\n'
+        'def main():\n    return Model(url="u", pat=get_pat())\n',
+        {"5:12 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\ndef get_pat():\n    """The PAT."""\n    return os.environ["CLARIFAI_PAT"]\n'
+        'def main():\n    return Model(url="u", pat=get_pat())\n',
+    ),
+    case(
         "CLR003 LangChain Clarifai LLM",
         'import os\nfrom langchain_community.llms import Clarifai\nllm = Clarifai(pat="<KEY>", user_id="meta", app_id="Llama-2", model_id="llama2-70b-chat")\n',
         {"3:20 CLR003"},

@@ -17,7 +17,9 @@ from typing import NamedTuple
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, string
 
-BINDERS = frozenset({ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.Call})
+BINDERS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.Call, ast.FunctionDef}
+)
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
@@ -34,7 +36,23 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         return [(ast.Name(arg.arg), default) for arg, default in pairs]
     if isinstance(node, ast.Call):
         return _option_default(node)
+    if isinstance(node, ast.FunctionDef):
+        return _getter(node)
     return []
+
+
+def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
+    """`def get_pat(): return "<key>"` binds `get_pat()`, what a call with no arguments reads:
+    a function that takes none and only returns (after its docstring)."""
+    arguments = function.args
+    if arguments.posonlyargs or arguments.args or arguments.kwonlyargs:
+        return []
+    body = function.body
+    if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        return []
+    return [(ast.Name(function.name + "()"), body[0].value)]
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
