@@ -175,6 +175,8 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
         values = [] if node.value is None else [node.value]
     for value in values:
+        if type(value) not in _TEXTS:
+            continue
         text = written_text(value)
         found = [] if text is None else labels(text, clarifai_file=context.clarifai_file)
         for label, _ in found:
@@ -199,4 +201,6 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     return any(context.sent_elsewhere(name, context.scope) for name in names)
 
 
+# What text may be written in: a string, an f-string, a `+` chain.
+_TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
 _HOST = re.compile(r"://([^/\s?#'\"]+)")
