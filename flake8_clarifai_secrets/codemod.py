@@ -200,15 +200,17 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
         avoid, in_fstring = self._enclosing_quotes(original)
-        if fix.kind == "placeholder":
-            return self._placeholder(original, updated, step.finding.secret, variable, avoid)
-        if fix.kind == "literal" and not fix.lazy and _laid_out(original, span):
-            # A triple-quoted block, or parts with comments between them: the key's part takes
-            # a field, where a `+` chain would put it all on one line.
-            laid = self._placeholder(original, updated, step.finding.secret, variable, avoid)
-            if laid is not updated:
-                return laid
-            del self._failed[span]
+        if fix.kind == "placeholder" or (
+            fix.kind == "literal" and not fix.lazy and _laid_out(original, span)
+        ):
+            # An f-string with fields of its own; or a triple-quoted block, or parts with
+            # comments between them, where a `+` chain would put it all on one line.
+            placed = self._placeholder(updated, step.finding.secret, variable, avoid)
+            if placed is not None:
+                return placed
+            if fix.kind == "placeholder":
+                self._failed[span] = NO_PLACEHOLDER
+                return updated
         if fix.kind == "name":
             name_only = string_literal(variable, avoid, in_fstring)
             if name_only is None:
@@ -233,14 +235,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 
     def _placeholder(
-        self,
-        original: _String,
-        updated: _String,
-        secret: str,
-        variable: str,
-        avoid: frozenset[str],
-    ) -> cst.BaseExpression:
-        """`f"pat: {os.environ['VAR']}"` for `f"pat: <key>"` with placeholders of its own."""
+        self, updated: _String, secret: str, variable: str, avoid: frozenset[str]
+    ) -> Optional[cst.BaseExpression]:
+        """`f"pat: {os.environ['VAR']}"` for `f"pat: <key>"`, or None if no field fits."""
 
         def expression(quotes: frozenset[str]) -> Optional[cst.BaseExpression]:
             name = string_literal(variable, avoid | quotes, in_fstring=True)
@@ -248,10 +245,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
         assert not isinstance(updated, cst.BinaryOperation)
         new = with_placeholders(updated, secret, expression)
-        if new is None or new is updated:
-            self._failed[self._span(original)] = NO_PLACEHOLDER
-            return updated
-        return new
+        return None if new is updated else new
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString
@@ -404,16 +398,15 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:
     """Local name -> (name in `os`, alias) for the module's `from os import ...`."""
     found: dict[str, tuple[str, Optional[str]]] = {}
-    for statement in module.body:
-        for node in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-            if not (isinstance(node, cst.ImportFrom) and isinstance(node.module, cst.Name)):
-                continue
-            if node.module.value != "os":
-                continue
-            for alias in node.names if not isinstance(node.names, cst.ImportStar) else ():
-                obj = cst.ensure_type(alias.name, cst.Name).value
-                asname = alias.evaluated_alias
-                found[asname or obj] = (obj, asname)
+    lines = [s for s in module.body if isinstance(s, cst.SimpleStatementLine)]
+    imports = [n for line in lines for n in line.body if isinstance(n, cst.ImportFrom)]
+    for node in imports:
+        names = node.names
+        if not isinstance(node.module, cst.Name) or node.module.value != "os":
+            continue
+        for alias in () if isinstance(names, cst.ImportStar) else names:
+            obj = cst.ensure_type(alias.name, cst.Name).value
+            found[alias.evaluated_alias or obj] = (obj, alias.evaluated_alias)
     return found
 
 

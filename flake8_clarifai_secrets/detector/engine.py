@@ -69,21 +69,15 @@ class Detector:
         nodes, only = self._nodes()
         self.context.walked = nodes
         for node, _ in nodes:
-            kind = type(node)
-            if kind is ast.Expr:
-                assert isinstance(node, ast.Expr)
-                if type(node.value) is ast.Call:
-                    self.context.statements[id(node.value)] = node
-            elif kind is ast.Call:
-                assert isinstance(node, ast.Call)
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                self.context.statements[id(node.value)] = node
+            elif isinstance(node, ast.Call):
                 for argument in arguments(node):
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
-            elif kind is ast.arguments:
-                assert isinstance(node, ast.arguments)
+            elif isinstance(node, ast.arguments):
                 self._declared.update(map(id, declared_defaults(node)))
-            elif kind is ast.ClassDef:
-                assert isinstance(node, ast.ClassDef)
+            elif isinstance(node, ast.ClassDef):
                 self._declared.update(map(id, settings_defaults(node)))
         for node, scope in nodes:
             self.context.scope = scope

@@ -104,15 +104,18 @@ def written_text(value: ast.expr) -> Optional[str]:
     text = literal_text(value)
     if text is not None:
         return text
-    parts: list[ast.expr] = []
     if isinstance(value, ast.JoinedStr):
         parts = value.values
-    while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
-        parts.insert(0, value.right)
-        value = value.left
-        if not (isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)):
-            parts.insert(0, value)
-    return "\0".join(string(part) or "" for part in parts) if parts else None
+    else:
+        # A `+` chain nests to the left: `(a + b) + c`.
+        parts = []
+        while isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            parts[:0] = [value.right]
+            value = value.left
+        if not parts:
+            return None
+        parts[:0] = [value]
+    return "\0".join(string(part) or "" for part in parts)
 
 
 def literal_text(node: ast.expr) -> Optional[str]:

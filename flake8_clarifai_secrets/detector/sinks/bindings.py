@@ -178,10 +178,11 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         if type(value) not in _TEXTS:
             continue
         text = written_text(value)
-        found = [] if text is None else labels(text, clarifai_file=context.clarifai_file)
-        for label, _ in found:
+        if text is None:
+            continue
+        for label, _ in labels(text, clarifai_file=context.clarifai_file):
             if is_credential_name(label, clarifai_file=False) or not _elsewhere(
-                node, text or "", context
+                node, text, context
             ):
                 yield Hit("CLR005", value, label, Accept.LABELLED)
                 break
