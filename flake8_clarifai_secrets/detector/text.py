@@ -92,11 +92,14 @@ class Scan:
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
         self.lines = lines
         # `bytes.lower()` costs half of `str.lower()`, more than paying for the copy; and no
-        # character outside ASCII lowers to the words looked for.
-        self.data = "".join(lines).encode("utf-8", "surrogatepass")
-        self.lowered = self.data.lower()
-        self.clarifai_context, self.evidence = _evidence(
-            self.data, self.lowered, _lowered_variable(env_var)
+        # character outside ASCII lowers to the words looked for. Most files are small: each
+        # step below costs more in Python than in C, so only a file with evidence takes them.
+        data = self.data = "".join(lines).encode("utf-8", "surrogatepass")
+        lowered = self.lowered = data.lower()
+        context = self.clarifai_context = _clarifai_context(data, lowered)
+        variable = _lowered_variable(env_var)
+        self.evidence = (
+            context or AUTHORIZATION in lowered or (variable is not None and variable in lowered)
         )
         self.legacy_context = False
         self.token_lines: Sequence[int] = ()
@@ -111,13 +114,13 @@ class Scan:
         self._ends: Optional[list[int]] = None
         self._dots: dict[Optional[bytes], set[int]] = {}
         if self.evidence:
-            lowered = self.lowered
-            self.legacy_context = self.clarifai_context and _V1_NAMES.search(lowered) is not None
-            self._classes = self.data.translate(_CLASSES)
+            self.legacy_context = context and _V1_NAMES.search(lowered) is not None
+            self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
-            self.metadata_lines = self._metadata_lines()
-            if self.metadata_lines:
-                self.any_token_lines = self._any_token_lines()
+            if AUTHORIZATION in lowered:
+                self.metadata_lines = self._metadata_lines()
+                if self.metadata_lines:
+                    self.any_token_lines = self._any_token_lines()
             self.may_hold = bool(self.token_lines or self.any_token_lines)
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
@@ -212,12 +215,14 @@ class Scan:
                 yield at
             at = text.find(word, end)
 
-    def _token_lines(self) -> list[int]:
+    def _token_lines(self) -> Sequence[int]:
         """The sorted lines that hold a credential-shaped token, whole or split in two."""
-        found = set(self._hex_runs(self._classes))
+        classes = self._classes
+        at = classes.find(_HALF_RUN)
+        found = self._hex_runs(classes, at) if at != -1 else []
         if self.legacy_context:
-            found.update(self._legacy_runs(self._classes))
-        return sorted(found)
+            found += self._legacy_runs(classes)
+        return sorted(set(found)) if found else ()
 
     def _metadata_lines(self) -> list[int]:
         """The sorted lines where `authorization` is a pair's first item: `("authorization", x)`."""
@@ -240,10 +245,10 @@ class Scan:
                 found.add(self.line_of(match.start(1)))
         return sorted(found)
 
-    def _hex_runs(self, classes: bytes) -> list[int]:
-        """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`)."""
+    def _hex_runs(self, classes: bytes, at: int) -> list[int]:
+        """Lines with a 32-hex token, or with half or more of one at a split (`"..." + "..."`),
+        from the run of half a key at `at` on."""
         found = []
-        at = classes.find(_HALF_RUN)
         while at != -1:
             tail = _HEX_TAIL.match(classes, at + len(_HALF_RUN))
             assert tail is not None  # `h*` matches anywhere
@@ -288,13 +293,10 @@ class Scan:
         return found
 
 
-def _evidence(data: bytes, lowered: bytes, variable: Optional[bytes]) -> tuple[bool, bool]:
-    """(Clarifai context, evidence that some sink needs): without evidence, no literal can be
-    reported. The variables of Clarifai's snippets count as they are written."""
-    context = CLARIFAI in lowered or (b"USER_ID" in data and b"APP_ID" in data and b"PAT" in data)
-    return context, (
-        context or AUTHORIZATION in lowered or (variable is not None and variable in lowered)
-    )
+def _clarifai_context(data: bytes, lowered: bytes) -> bool:
+    """The file names Clarifai, or defines the variables of Clarifai's snippets as they are
+    written."""
+    return CLARIFAI in lowered or (b"USER_ID" in data and b"APP_ID" in data and b"PAT" in data)
 
 
 @functools.lru_cache(maxsize=None)
