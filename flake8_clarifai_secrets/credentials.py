@@ -53,11 +53,13 @@ _CREDENTIAL_WORDS = frozenset(
     {"pat", "key", "token", "secret", "auth", "apikey", "password"}
     | {"pats", "keys", "tokens", "secrets", "apikeys"}
 )
-# Words that say whose key, or which of several, without naming another service.
+# Words that say whose key, which of several, or that a test made it up, without naming
+# another service.
 _QUALIFIER_WORDS = frozenset(
     {
         "api", "access", "personal", "client", "session", "app", "my", "user", "default",
         "fallback", "dev", "prod", "production", "staging", "shared", "backup", "team", "org",
+        "test", "testing", "mock", "fake", "stub", "dummy", "demo",
     }
 )  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.

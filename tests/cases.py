@@ -509,6 +509,35 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key formatted into a URL bound to a name, in a Clarifai file",
+        'import requests\nfrom clarifai.client.model import Model\nAPI_KEY = "<KEY>"\n'
+        'url = "https://api.themoviedb.org/3/movie/550?api_key={}".format(API_KEY)\nresp = requests.get(url)\n'
+        'KEY = "<KEY2>"\ndef get(city):\n'
+        '    url = "https://api.openweathermap.org/data/2.5/weather?q=%s&appid=%s" % (city, KEY)\n'
+        "    return requests.get(url).json()\n",
+        set(),
+        None,
+    ),
+    case(
+        "another service's `key` scheme in headers that go to its URL (Rebrickable's API)",
+        "import requests\nREBRICKABLE_API_KEY = '<KEY>'\n"
+        "requests.get('https://rebrickable.com/api/v3/lego/colors/', headers={'Authorization': 'key ' + REBRICKABLE_API_KEY})\n"
+        'import clarifai\nheaders = {"Authorization": "Key <KEY2>"}\n'
+        'r = requests.post("https://gateway.example.com/v2/models/m/outputs", headers=headers)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Bearer header that goes to another service, in a Clarifai file",
+        'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\n'
+        'headers = {"Authorization": f"Bearer {TOKEN}"}\n'
+        'r = requests.get("https://api.github.com/user", headers=headers)\n'
+        'r = requests.get("https://api.github.com/user", headers={"Authorization": "Bearer <KEY2>"})\n'
+        'h = {}\nh["Authorization"] = "Bearer <KEY2>"\nr = requests.get("https://api.github.com/user", headers=h)\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),
@@ -740,6 +769,43 @@ POSITIVE += [
         'https://clarifai.com/a/b/models/c/versions/aa7f35c01e0642fda5cf400f543e7c40 --pat " + os.environ["CLARIFAI_PAT"])\n'
         'os.system("clarifai model predict --model_version_id aa7f35c01e0642fda5cf400f543e7c40 --token=" + '
         'os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR002 Bearer in headers bound to a name, sent to a Clarifai URL bound to another",
+        "import requests\nfrom clarifai.client.model import Model\n"
+        'URL = "https://api.clarifai.com/v2/ext/openai/v1/chat/completions"\n'
+        'headers = {"Authorization": "Bearer <KEY>"}\nr = requests.post(URL, headers=headers, json={})\n',
+        {"4:29 CLR002"},
+        "import os\n\nimport requests\nfrom clarifai.client.model import Model\n"
+        'URL = "https://api.clarifai.com/v2/ext/openai/v1/chat/completions"\n'
+        'headers = {"Authorization": "Bearer " + os.environ["CLARIFAI_PAT"]}\n'
+        "r = requests.post(URL, headers=headers, json={})\n",
+    ),
+    case(
+        "CLR002 Bearer in headers given to another package's transport with a URL it does not spell",
+        "from clarifai.urls.helper import ClarifaiUrlHelper\n"
+        "from fastmcp.client.transports import StreamableHttpTransport\nPAT = \"<KEY>\"\n"
+        'transport = StreamableHttpTransport(url=ClarifaiUrlHelper().mcp_api_url(), headers={"Authorization": "Bearer " + PAT})\n',
+        {"3:7 CLR002"},
+        "import os\n\nfrom clarifai.urls.helper import ClarifaiUrlHelper\n"
+        'from fastmcp.client.transports import StreamableHttpTransport\nPAT = os.environ["CLARIFAI_PAT"]\n'
+        'transport = StreamableHttpTransport(url=ClarifaiUrlHelper().mcp_api_url(), headers={"Authorization": "Bearer " + PAT})\n',
+    ),
+    case(
+        "CLR002 a key formatted into headers that go to Clarifai",
+        'import requests\nimport clarifai\nPAT = "<KEY>"\nheaders = {"Authorization": "Key {}".format(PAT)}\n'
+        'r = requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
+        {"3:7 CLR002"},
+        'import os\n\nimport requests\nimport clarifai\nPAT = os.environ["CLARIFAI_PAT"]\n'
+        'headers = {"Authorization": "Key {}".format(PAT)}\n'
+        'r = requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
+    ),
+    case(
+        "CLR005 a test's made-up key under a mock name, in a Clarifai test module",
+        '"""Tests for the Clarifai image tagger."""\nMOCK_API_KEY = "<KEY>"\nFAKE_PAT = "<KEY>"\n',
+        {"2:16 CLR005", "3:12 CLR005"},
+        '"""Tests for the Clarifai image tagger."""\nimport os\n\nMOCK_API_KEY = os.environ["CLARIFAI_PAT"]\n'
+        'FAKE_PAT = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
         "CLR002 a curl command's Authorization header, as Clarifai's REST snippets write it",

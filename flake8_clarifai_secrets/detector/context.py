@@ -67,7 +67,7 @@ class Context:
         self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
         self._definitions: Optional[dict[str, ast.stmt]] = None
-        self._sent: dict[tuple[str, Optional[int]], bool] = {}
+        self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
         if full:
             self.collect(self.walker.everything())
 
@@ -123,22 +123,41 @@ class Context:
         qualname = self.qualname(node)
         return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
 
-    def sent_elsewhere(self, name: str, scope: Scope) -> bool:
-        """Whether a value bound to `name` is passed to a call that goes to another service:
-        `api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`."""
+    def sent_elsewhere(self, name: str, scope: Scope, *, by_url: bool = False) -> bool:
+        """Whether a value bound to `name` is passed to a call that goes to another service
+        (`api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`), or written into a
+        value bound to a name that is (`url = f"...&appid={api_key}"`, then
+        `requests.get(url)`). With `by_url`, only a call given a URL counts (see `foreign`)."""
         everywhere = "." in name
         where = None if everywhere else id(scope)
-        found = self._sent.get((name, where))
+        found = self._sent.get((name, where, by_url))
         if found is None:
-            lines = set(self.reach(name, scope, everywhere=everywhere))
+            # A name that carries itself on (`url = url + ...`) adds nothing.
+            self._sent[name, where, by_url] = False
+            lines = sorted(set(self.reach(name, scope, everywhere=everywhere)))
+            nodes = self.walker.near(lines)
             if self._full or (leaf(name), where) in self.followed:
                 # The walk met every call on those lines.
                 passed = self.passed()
             else:
-                passed = _passed_in(self.walker.near(sorted(lines)))
-            calls = [call for call, line in passed.get(name, ()) if line in lines]
-            found = self._sent[name, where] = any(self.foreign(call) for call in calls)
+                passed = _passed_in(nodes)
+            on_lines = set(lines)
+            calls = [call for call, line in passed.get(name, ()) if line in on_lines]
+            found = any(self.foreign(call, by_url=by_url) for call in calls) or any(
+                self.sent_elsewhere(carrier, inner, by_url=by_url)
+                for carrier, inner in _carriers(nodes, name)
+            )
+            self._sent[name, where, by_url] = found
         return found
+
+    def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
+        """Whether a value written here goes to another service: given to such a call, or
+        bound to a name that is."""
+        caller = self.callers.get(id(node))
+        if caller is not None and self.foreign(caller, by_url=by_url):
+            return True
+        name = self.bound_to(node)
+        return name is not None and self.sent_elsewhere(name, self.scope, by_url=by_url)
 
     def passed(self) -> dict[str, list[tuple[ast.Call, int]]]:
         """A dotted name -> the walked calls it is passed to, with the line it stands on."""
@@ -153,11 +172,13 @@ class Context:
             return call.args[0], call.args[1:]
         return call.func, call.args
 
-    def foreign(self, call: ast.Call) -> bool:
+    def foreign(self, call: ast.Call, *, by_url: bool = False) -> bool:
         """Whether `call` goes to another service: its callee is imported, its import path names
         no Clarifai, and it is a class (`NewsApiClient(api_key=...)`) or is given a URL that
         names no Clarifai (`requests.get("https://api.example.com", params=...)`). A generic
-        credential name (`api_key`, `token`) there is that service's."""
+        credential name (`api_key`, `token`) there is that service's. With `by_url`, only the
+        URL counts: a transport class given headers may be given a Clarifai URL that the code
+        does not spell (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
         qualname = self.qualname(self.callee(call)[0])
         if qualname is None or "clarifai" in qualname.lower():
             return False
@@ -168,7 +189,8 @@ class Context:
         ]
         if any("clarifai" in text for text in texts):
             return False
-        return leaf(qualname)[:1].isupper() or any("://" in text for text in texts)
+        named = not by_url and leaf(qualname)[:1].isupper()
+        return named or any("://" in text for text in texts)
 
     @property
     def imports(self) -> dict[str, str]:
@@ -330,23 +352,43 @@ def _passed_in(nodes: Iterable[tuple[ast.AST, Scope]]) -> dict[str, list[tuple[a
                 for carried in _carried(argument):
                     name = dotted(carried)
                     if name is not None:
-                        passed[name].append((node, argument.lineno))
+                        passed[name].append((node, carried.lineno))
     return passed
 
 
 def _carried(argument: ast.expr) -> Iterator[ast.expr]:
-    """The argument, and the values it carries one level down: an f-string's fields, a `+`
-    chain's operands, a dict display's values (`f"...&appid={API_KEY}"`, `{"appid": API_KEY}`)."""
-    yield argument
-    if isinstance(argument, ast.JoinedStr):
-        for value in argument.values:
-            if isinstance(value, ast.FormattedValue):
-                yield value.value
-    elif isinstance(argument, ast.BinOp) and isinstance(argument.op, ast.Add):
-        yield argument.left
-        yield argument.right
-    elif isinstance(argument, ast.Dict):
-        yield from argument.values
+    """The argument, and the values it carries into the text or mapping it builds: an
+    f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict
+    display's values, a tuple's or list's items (`f"...&appid={API_KEY}"`,
+    `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`, `auth=(USER, API_KEY)`)."""
+    stack = [argument]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, ast.JoinedStr):
+            stack += [value.value for value in node.values if isinstance(value, ast.FormattedValue)]
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            stack += (node.left, node.right)
+        elif isinstance(node, ast.Dict):
+            stack += node.values
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            stack += node.elts
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr == "format":
+                stack += arguments(node)
+
+
+def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tuple[str, Scope]]:
+    """The names, with their scopes, that assignments among `nodes` bind to a value carrying
+    `name`: `url` for `url = f"...&appid={api_key}"`."""
+    for node, scope in nodes:
+        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+            if any(dotted(carried) == name for carried in _carried(node.value)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    carrier = dotted(target)
+                    if carrier is not None and carrier != name:
+                        yield carrier, scope
 
 
 def _positional(definition: ast.AST) -> list[str]:

@@ -107,19 +107,10 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
         accept = None if name is None else _accept(name, context)
-        if accept is Accept.HEX and _sent_elsewhere(node, context):
+        if accept is Accept.HEX and context.goes_elsewhere(node):
             continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
-
-
-def _sent_elsewhere(display: ast.Dict, context: Context) -> bool:
-    """Whether a dict goes to another service, where it is written or through its name."""
-    caller = context.callers.get(id(display))
-    if caller is not None and context.foreign(caller):
-        return True
-    name = context.bound_to(display)
-    return name is not None and context.sent_elsewhere(name, context.scope)
 
 
 @sink(ast.Call)

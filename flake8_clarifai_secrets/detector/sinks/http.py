@@ -1,14 +1,19 @@
-"""CLR002: a Clarifai key in an HTTP `Authorization` header."""
+"""CLR002: a Clarifai key in an HTTP `Authorization` header.
+
+Headers that go to a URL of another service (`requests.get("https://rebrickable.com/api/v3/...",
+headers=headers)`) hold that service's key, whatever their scheme: Rebrickable's is `key` too.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
 from collections.abc import Iterator
+from typing import Optional
 
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
-from flake8_clarifai_secrets.detector.tree import string
+from flake8_clarifai_secrets.detector.tree import dotted, string
 
 HEADER = "authorization"
 
@@ -20,7 +25,8 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         if name is not None and name.lower() == HEADER:
-            yield Hit("CLR002", value, name, Accept.HEADER)
+            if not context.goes_elsewhere(node, by_url=True):
+                yield Hit("CLR002", value, name, Accept.HEADER)
 
 
 @sink(ast.Call)
@@ -29,7 +35,12 @@ def header_keyword(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     for keyword in node.keywords:
         if keyword.arg is not None and keyword.arg.lower() == HEADER:
-            yield Hit("CLR002", keyword.value, keyword.arg, Accept.HEADER)
+            if isinstance(node.func, ast.Attribute):
+                elsewhere = _sent_elsewhere(dotted(node.func.value), context)
+            else:
+                elsewhere = context.goes_elsewhere(node, by_url=True)
+            if not elsewhere:
+                yield Hit("CLR002", keyword.value, keyword.arg, Accept.HEADER)
 
 
 @sink(ast.Call)
@@ -51,7 +62,13 @@ def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(target, ast.Subscript):
             name = string(target.slice)
             if name is not None and name.lower() == HEADER:
-                yield Hit("CLR002", node.value, name, Accept.HEADER)
+                if not _sent_elsewhere(dotted(target.value), context):
+                    yield Hit("CLR002", node.value, name, Accept.HEADER)
+
+
+def _sent_elsewhere(headers: Optional[str], context: Context) -> bool:
+    """Whether the mapping bound to `headers` goes to a URL of another service."""
+    return headers is not None and context.sent_elsewhere(headers, context.scope, by_url=True)
 
 
 @sink(ast.Call)
