@@ -73,6 +73,20 @@ _OTHER_WORDS = frozenset(
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
     }
 )  # fmt: skip
+# Words that name what holds credentials without saying whose: `CONFIG = {"api_key": ...}`,
+# `class Settings: api_key = ...`, `payload = dict(api_key=...)`.
+_HOLDER_WORDS = frozenset(
+    {
+        "config", "configs", "configuration", "cfg", "conf", "settings", "setting", "options",
+        "opts", "params", "parameters", "credentials", "credential", "creds", "cred", "env",
+        "environment", "data", "info", "defaults", "kwargs", "args", "payload", "body", "json",
+        "headers", "query", "form", "extra", "meta", "metadata", "context", "ctx", "state",
+        "values", "vars", "constants", "dict", "mapping", "vault", "common", "base", "main",
+        "global", "local", "self", "cls", "model", "models", "llm", "llms", "provider",
+        "providers", "service", "services", "account", "accounts", "clients", "apis", "apps",
+        "users", "teams", "orgs", "profile", "profiles", "connection", "connections",
+    }
+)  # fmt: skip
 # Flask's and Django's `SECRET_KEY` (`app.secret_key`, `SESSION_SECRET_KEY`) signs sessions;
 # apps make it with `uuid4().hex`, so it is 32 hex too.
 _WEB_SECRET = frozenset({"secret", "key"})
@@ -184,6 +198,22 @@ def names_another_credential(name: str) -> bool:
         and not words <= _BARE_KEY
         and not is_credential_name(name, clarifai_file=True)
     )
+
+
+def names_another_service(holder: str) -> bool:
+    """`OPENWEATHERMAP`, `"lastfm"`, `weather_cfg`: what holds a generic credential (a dict or
+    a dict's section) names a service that is not Clarifai, as `OPENWEATHER_API_KEY` does.
+    `CONFIG`, `payload`, `"default"`, `"clarifai"` do not."""
+    words = name_words(holder)
+    return "clarifai" not in words and bool(
+        words - _HOLDER_WORDS - _QUALIFIER_WORDS - _CREDENTIAL_WORDS
+    )
+
+
+def holds_another_service(class_name: str) -> bool:
+    """`OpenWeatherConfig`, `LastFmSettings`: a class that says it holds settings and names a
+    service that is not Clarifai. (`ImageTagger` or `MyBot` may well wrap Clarifai.)"""
+    return bool(name_words(class_name) & _HOLDER_WORDS) and names_another_service(class_name)
 
 
 def names_something_else(name: str) -> bool:

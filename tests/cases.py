@@ -522,8 +522,19 @@ NEGATIVE = [
         "another service's `key` scheme in headers that go to its URL (Rebrickable's API)",
         "import requests\nREBRICKABLE_API_KEY = '<KEY>'\n"
         "requests.get('https://rebrickable.com/api/v3/lego/colors/', headers={'Authorization': 'key ' + REBRICKABLE_API_KEY})\n"
+        "URL = 'https://rebrickable.com/api/v3/lego/'\nAPI_KEY = '<KEY2>'\ndef parts(n):\n"
+        "    return requests.get(URL + f'parts/{n}/', headers={'Authorization': 'key ' + API_KEY})\n"
         'import clarifai\nheaders = {"Authorization": "Key <KEY2>"}\n'
         'r = requests.post("https://gateway.example.com/v2/models/m/outputs", headers=headers)\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's generic key in a dict, a section or a settings class named for it, in a Clarifai file",
+        'import clarifai\nfrom dataclasses import dataclass\nOPENWEATHERMAP = {"api_key": "<KEY>"}\n'
+        'CONFIG = {"lastfm": {"api_key": "<KEY2>"}}\nweather_cfg = dict(api_key="<KEY>")\n'
+        'class OpenWeatherConfig:\n    api_key = "<KEY>"\n'
+        '@dataclass\nclass LastFmSettings:\n    api_key: str = "<KEY2>"\n',
         set(),
         None,
     ),
@@ -799,6 +810,25 @@ POSITIVE += [
         'import os\n\nimport requests\nimport clarifai\nPAT = os.environ["CLARIFAI_PAT"]\n'
         'headers = {"Authorization": "Key {}".format(PAT)}\n'
         'r = requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
+    ),
+    case(
+        "CLR005 a generic key in Clarifai's section of a config, and in a settings class",
+        'import clarifai\nCONFIG = {"clarifai": {"api_key": "<KEY>"}}\nclass AppConfig:\n    api_key = "<KEY>"\n',
+        {"2:35 CLR005", "4:15 CLR005"},
+        'import os\n\nimport clarifai\nCONFIG = {"clarifai": {"api_key": os.environ["CLARIFAI_PAT"]}}\n'
+        'class AppConfig:\n    api_key = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR005 a key under a name of its own, given to the file's own class that talks to Clarifai",
+        'import requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n'
+        '        self.headers = {"Authorization": f"Key {api_key}"}\n\n    def run(self):\n'
+        '        return requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=self.headers)\n\n'
+        'key_image_classifier = "<KEY>"\nImageClassifier(key_image_classifier)\n',
+        {"10:24 CLR005"},
+        'import os\n\nimport requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n'
+        '        self.headers = {"Authorization": f"Key {api_key}"}\n\n    def run(self):\n'
+        '        return requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=self.headers)\n\n'
+        'key_image_classifier = os.environ["CLARIFAI_PAT"]\nImageClassifier(key_image_classifier)\n',
     ),
     case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",

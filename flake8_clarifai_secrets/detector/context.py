@@ -17,7 +17,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses
-from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.text import CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
     Scope,
@@ -121,7 +121,7 @@ class Context:
 
     def in_clarifai(self, node: ast.expr) -> bool:
         qualname = self.qualname(node)
-        return qualname is not None and qualname.partition(".")[0] in CLARIFAI_PACKAGES
+        return qualname is not None and _in_clarifai(qualname)
 
     def sent_elsewhere(self, name: str, scope: Scope, *, by_url: bool = False) -> bool:
         """Whether a value bound to `name` is passed to a call that goes to another service
@@ -187,6 +187,13 @@ class Context:
             for argument in arguments(call)
             for text in (*self.strings(argument), written_text(argument) or "")
         ]
+        # A URL built on a base whose host the rest does not change: `URL + f"parts/{n}"`.
+        texts += [
+            text.lower()
+            for argument in arguments(call)
+            if (head := _head(argument)) is not argument
+            for text in self.strings(head)
+        ]
         if any("clarifai" in text for text in texts):
             return False
         named = not by_url and leaf(qualname)[:1].isupper()
@@ -208,13 +215,28 @@ class Context:
         """The positional parameters of the function or class that this file defines as `name`
         at its top level (a class's `__init__` without `self`, or a dataclass's fields), as a
         call passes arguments to them."""
+        definition = self._definition(name)
+        return [] if definition is None else _positional(definition)
+
+    def talks_to_clarifai(self, name: str) -> bool:
+        """Whether the function or class that this file defines as `name` at its top level names
+        Clarifai, or something the file imports from it (`Model`, `service_pb2_grpc`)."""
+        definition = self._definition(name)
+        if definition is None:
+            return False
+        first, last = definition.lineno, definition.end_lineno or definition.lineno
+        if self.scan.mentions(CLARIFAI, first, last, lowered=True):
+            return True
+        imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
+        return any(first <= line <= last for local in imported for line in self.lines_naming(local))
+
+    def _definition(self, name: str) -> Optional[ast.stmt]:
         if self._definitions is None:
             self._definitions = {}
             for node in reversed(self.walker.top_level()):
                 if isinstance(node, _DEFINITIONS):
                     self._definitions[node.name] = node
-        definition = self._definitions.get(name)
-        return [] if definition is None else _positional(definition)
+        return self._definitions.get(name)
 
     # -- bindings --------------------------------------------------------------------------
 
@@ -376,6 +398,21 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             if node.func.attr == "format":
                 stack += arguments(node)
+
+
+def _in_clarifai(qualname: str) -> bool:
+    return qualname.partition(".")[0] in CLARIFAI_PACKAGES
+
+
+def _head(text: ast.expr) -> ast.expr:
+    """The part that text built with `+` or an f-string starts with."""
+    while isinstance(text, ast.BinOp) and isinstance(text.op, ast.Add):
+        text = text.left
+    if isinstance(text, ast.JoinedStr) and text.values:
+        first = text.values[0]
+        if isinstance(first, ast.FormattedValue):
+            return first.value
+    return text
 
 
 def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tuple[str, Scope]]:

@@ -189,7 +189,7 @@ class Detector:
         another service's, which only a sink of Clarifai's own can claim."""
         if names_something_else(binding):
             return is_legacy_secret(secret)
-        return not (hit.code == "CLR005" and names_another_credential(binding))
+        return hit.claims or not (hit.code == "CLR005" and names_another_credential(binding))
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:

@@ -137,9 +137,11 @@ class Scan:
     def line_of(self, offset: int) -> int:
         return bisect.bisect_right(self._line_ends(), offset) + 1
 
-    def mentions(self, word: bytes, first: int, last: int) -> bool:
-        """Whether `word` stands anywhere on lines `first` to `last`, even inside a longer word."""
-        return self.data.find(word, self._line_start(first), self._line_ends()[last - 1]) != -1
+    def mentions(self, word: bytes, first: int, last: int, *, lowered: bool = False) -> bool:
+        """Whether `word` stands anywhere on lines `first` to `last`, even inside a longer word;
+        with `lowered`, in any case."""
+        text = self.lowered if lowered else self.data
+        return text.find(word, self._line_start(first), self._line_ends()[last - 1]) != -1
 
     def after_dot(self, word: bytes, line: int) -> bool:
         """Whether `word` may stand on `line` as an attribute's name (`obj.word`, `obj.\\`

@@ -40,6 +40,9 @@ class Hit(NamedTuple):
     """The fix to use when `value` itself is the literal, instead of rewriting the literal."""
     writes: bool = False
     """`value` is written into the variable `target`, which then holds the key."""
+    claims: bool = False
+    """The sink says the value is Clarifai's whatever name it is bound to (`key_tagger`), as
+    the file's own function that talks to Clarifai does of its `pat` parameter."""
 
 
 SinkFunction = Callable[[ast.AST, Context], Iterable[Hit]]

@@ -12,15 +12,18 @@ parameters (`client_id`, `client_secret`) in a file that names that API.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
+    holds_another_service,
     is_credential_name,
     is_legacy_name,
     is_v1_parameter,
     labels,
+    names_another_service,
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
@@ -80,9 +83,30 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         # Only a value written here is weighed: one read through a name is judged where it is
         # bound.
         written = any(literal_text(item) is not None for item in items)
-        if accept is Accept.HEX and written and context.sent_elsewhere(name, context.scope):
+        if accept is Accept.HEX and written and _elsewhere_bound(name, node, context):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
+
+
+def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
+    """Whether a generic name bound here holds another service's key: it is sent to one, or
+    it is a field of a class of that service's settings (`class OpenWeatherConfig`)."""
+    if context.sent_elsewhere(name, context.scope):
+        return True
+    holder = _enclosing_class(node, context)
+    return holder is not None and holds_another_service(holder.name)
+
+
+def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
+    """The top-level class that `node` stands in, in its body or in a method."""
+    line = getattr(node, "lineno", 0)
+    statements = context.walker.top_level()
+    index = bisect.bisect_right([statement.lineno for statement in statements], line) - 1
+    if index < 0:
+        return None
+    statement = statements[index]
+    within = line <= (statement.end_lineno or statement.lineno)
+    return statement if within and isinstance(statement, ast.ClassDef) else None
 
 
 @sink(ast.Return, ast.Yield)
@@ -107,10 +131,20 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
         accept = None if name is None else _accept(name, context)
-        if accept is Accept.HEX and context.goes_elsewhere(node):
+        if accept is Accept.HEX and _elsewhere_held(node, context):
             continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
+
+
+def _elsewhere_held(holder: ast.expr, context: Context) -> bool:
+    """Whether a dict (a display or `dict(...)`) holds another service's credentials: it goes
+    to that service, or its name or section names it (`OPENWEATHERMAP = {"api_key": ...}`,
+    `{"lastfm": {"api_key": ...}}`)."""
+    name = context.bound_to(holder)
+    if name is not None and names_another_service(leaf(name)):
+        return True
+    return context.goes_elsewhere(holder)
 
 
 @sink(ast.Call)
@@ -130,7 +164,9 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         if keyword.arg is None:
             continue
         accept = _accept(keyword.arg, context)
-        if accept is Accept.HEX and context.foreign(node):
+        if accept is Accept.HEX and (
+            context.foreign(node) or dotted(node.func) == "dict" and _elsewhere_held(node, context)
+        ):
             continue
         if accept is not None:
             target = f"{keyword.arg}="
@@ -140,17 +176,22 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Call)
 def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Sentiment("<key>")` or `make("<key>")`, where this file defines `class Sentiment` with
-    `__init__(self, api_key)` or `def make(api_key)`: the call binds the parameter."""
+    `__init__(self, api_key)` or `def make(api_key)`: the call binds the parameter. Where that
+    function or class talks to Clarifai, its parameter says whose key it takes, whatever the
+    caller's variable is called (`key_tagger`)."""
     assert isinstance(node, ast.Call)
     func, arguments = context.callee(node)
     if not isinstance(func, ast.Name) or not arguments:
         return
+    claims: Optional[bool] = None
     for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
         accept = _accept(parameter, context)
         if accept is not None:
-            yield Hit("CLR005", argument, parameter, accept)
+            if claims is None:
+                claims = context.talks_to_clarifai(func.id)
+            yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
 
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return)
