@@ -41,6 +41,8 @@ _ID_WORDS = frozenset(
     | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
 )
 _CONTEXT = 40
+# What a line that only shows a variable's value says besides the variable.
+_SHOWING = frozenset({"os", "environ", "getenv", "get", "print", "echo", "env", "display"})
 # The nesting depth of a cell's `source` and `outputs` arrays: document, cells, cell.
 _CELL_KEY_DEPTH = 3
 
@@ -245,9 +247,11 @@ class Notebook:
     def _outputs(self, keys: list[str]) -> list[tuple[tuple[int, int], Note]]:
         """The (cell, output) numbers of the outputs that show a key, with a note for each."""
         leaks = []
+        clarifai = "clarifai" in self.text.lower()
         for cell in self.cells:
+            shows = _shows_credential(cell.source)
             for number, output in enumerate(cell.outputs, start=1):
-                key = _leaked(_strings(output), keys)
+                key = _leaked(_strings(output), keys, clarifai=clarifai, shows=shows)
                 if key is not None:
                     keys.append(key)
                     text = f"output {number} shows a Clarifai key ({mask(key)})"
@@ -366,11 +370,13 @@ def _strings(value: Any) -> str:
     return ""
 
 
-def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
+def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> Optional[str]:
     """A key that the output shows: one the code held, one in an `Authorization` header, or
     one right after a Clarifai credential's name (`env: CLARIFAI_PAT=<key>`, echoed by `%env`),
-    which stays in the output once the fix has moved the code's copy. (Output is not prose: a
-    `cache key: <hex>` or `csrf token: <hex>` there is no Clarifai key.)"""
+    which stays in the output once the fix has moved the code's copy; in a notebook that names
+    Clarifai, also one that `PAT` labels (`Your PAT is <key>`); and any key in the output of a
+    cell that ends by showing a credential variable (`!echo $CLARIFAI_PAT`). (Output is not prose:
+    a `cache key: <hex>` or `csrf token: <hex>` there is no Clarifai key.)"""
     for key in keys:
         if key in text:
             return key
@@ -378,11 +384,38 @@ def _leaked(text: str, keys: Sequence[str]) -> Optional[str]:
         if is_clarifai_key(match[1]):
             return match[1]
     for match in _HEX.finditer(text):
-        label = _WORD.findall(text[max(0, match.start() - _CONTEXT) : match.start()])
-        if label and is_credential_name(label[-1], clarifai_file=False):
-            if is_clarifai_key(match.group()):
-                return match.group()
+        if not is_clarifai_key(match.group()):
+            continue
+        before = text[max(0, match.start() - _CONTEXT) : match.start()]
+        label = _WORD.findall(before)
+        if (
+            shows
+            or (label and is_credential_name(label[-1], clarifai_file=False))
+            or (clarifai and _labelled_pat(label))
+        ):
+            return match.group()
     return None
+
+
+def _shows_credential(source: str) -> bool:
+    """Whether a cell ends with a line that only shows a Clarifai credential variable:
+    `%env CLARIFAI_PAT`, `!echo $CLARIFAI_PAT`, `os.environ["CLARIFAI_PAT"]`, `print(PAT)`."""
+    lines = [line for line in source.splitlines() if line.strip()]
+    words = _WORD.findall(lines[-1]) if lines else []
+    shown = [word for word in words if word not in _SHOWING]
+    return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=False)
+
+
+def _labelled_pat(words: Sequence[str]) -> bool:
+    """Whether the nearest of `words` that labels a value says PAT, as Clarifai names its keys
+    (`PAT in use: <key>`), before one that says id."""
+    for word in reversed(words):
+        parts = {w.removesuffix("s") for w in name_words(word)}
+        if parts & _ID_WORDS:
+            return False
+        if "pat" in parts:
+            return True
+    return False
 
 
 def _credential_context(before: str) -> bool:

@@ -498,10 +498,39 @@ def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
 
 
 def test_outputs_that_label_other_hex_values_are_left(tmp_path: Path) -> None:
-    text = fill("cache key: <KEY>\nidempotency key <KEY>\ncsrf token: <KEY>\nPAT: <KEY>\n")
+    text = fill("cache key: <KEY>\nidempotency key <KEY>\ncsrf token: <KEY>\n")
     path = save(tmp_path, notebook(code("import clarifai", new_output("stream", text=text))))
     result = fix(path, clear=True)
     assert (result.left, result.cleared, result.new) == ([], [], None)
+
+
+SHOWN = [
+    pytest.param("import clarifai", "PAT: <KEY>\n", True, id="PAT label"),
+    pytest.param("import clarifai", "Your PAT is <KEY>\n", True, id="PAT said before"),
+    pytest.param("import clarifai", "PAT in use: <KEY>\n", True, id="PAT label, words between"),
+    pytest.param("import os", "PAT in use: <KEY>\n", False, id="PAT, no Clarifai"),
+    pytest.param("import clarifai", "PAT for model id <KEY>\n", False, id="nearest label an id"),
+    pytest.param("%env CLARIFAI_PAT", "'<KEY>'", True, id="env magic reads the variable"),
+    pytest.param("!echo $CLARIFAI_PAT", "<KEY>\n", True, id="echo"),
+    pytest.param("import os\nos.environ['CLARIFAI_PAT']", "'<KEY>'", True, id="last expression"),
+    pytest.param(
+        "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
+        "<KEY>\n",
+        False,
+        id="the last line does more than show it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "text", "leaks"), SHOWN)
+def test_outputs_that_show_a_key_without_the_code_holding_it(
+    source: str, text: str, leaks: bool, tmp_path: Path
+) -> None:
+    output = new_output("stream", name="stdout", text=fill(text))
+    path = save(tmp_path, notebook(code(source, output)))
+    leak = f"cell_1: output 1 shows a Clarifai key (...{KEY[-4:]})"
+    expected = [f"{leak} - clear it, or rerun with --clear-leaking-outputs"] if leaks else []
+    assert fix(path).left == expected
 
 
 def test_outputs_of_a_clean_notebook_with_ids_are_left(tmp_path: Path) -> None:
