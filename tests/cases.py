@@ -795,7 +795,7 @@ POSITIVE += [
     case(
         "CLR002 Bearer in headers given to another package's transport with a URL it does not spell",
         "from clarifai.urls.helper import ClarifaiUrlHelper\n"
-        "from fastmcp.client.transports import StreamableHttpTransport\nPAT = \"<KEY>\"\n"
+        'from fastmcp.client.transports import StreamableHttpTransport\nPAT = "<KEY>"\n'
         'transport = StreamableHttpTransport(url=ClarifaiUrlHelper().mcp_api_url(), headers={"Authorization": "Bearer " + PAT})\n',
         {"3:7 CLR002"},
         "import os\n\nfrom clarifai.urls.helper import ClarifaiUrlHelper\n"
@@ -820,12 +820,12 @@ POSITIVE += [
     ),
     case(
         "CLR005 a key under a name of its own, given to the file's own class that talks to Clarifai",
-        'import requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n'
+        "import requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n"
         '        self.headers = {"Authorization": f"Key {api_key}"}\n\n    def run(self):\n'
         '        return requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=self.headers)\n\n'
         'key_image_classifier = "<KEY>"\nImageClassifier(key_image_classifier)\n',
         {"10:24 CLR005"},
-        'import os\n\nimport requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n'
+        "import os\n\nimport requests\n\nclass ImageClassifier:\n    def __init__(self, api_key):\n"
         '        self.headers = {"Authorization": f"Key {api_key}"}\n\n    def run(self):\n'
         '        return requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=self.headers)\n\n'
         'key_image_classifier = os.environ["CLARIFAI_PAT"]\nImageClassifier(key_image_classifier)\n',
