@@ -415,7 +415,11 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             if item.findings
             else []
         )
-        refusal = "a symlink: fix the file it points to" if item.path in links else None
+        refusal = (
+            "a symlink: fix the file it points to"
+            if item.path in links
+            else _VIRTUAL if item.findings and in_virtualenv(item.path, args.paths) else None
+        )
         files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal))
     stored = envfile.read(args.env_file) if args.env_file else {}
     the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
@@ -435,6 +439,24 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         if item.path not in rewritten and (steps or item.notebook is not None):
             results.append(_unchanged(item, [s for s in steps if s.refusal is not None], settings))
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
+
+
+_VIRTUAL = (
+    "in a virtual environment, whose installed files are not yours to rewrite: exclude it "
+    "(flake8's extend-exclude)"
+)
+
+
+def in_virtualenv(path: str, roots: Sequence[str]) -> bool:
+    """Whether `path` lies in a virtual environment (a directory with `pyvenv.cfg`) below the
+    path it was found under; one named on the command line is processed."""
+    tops = {os.path.abspath(root) for root in roots}
+    directory = os.path.dirname(os.path.abspath(path))
+    while directory not in tops and os.path.dirname(directory) != directory:
+        if os.path.isfile(os.path.join(directory, "pyvenv.cfg")):
+            return True
+        directory = os.path.dirname(directory)
+    return False
 
 
 def _split(steps: Sequence[Step]) -> tuple[list[Step], list[Step]]:

@@ -239,6 +239,28 @@ def test_symlinks_are_reported_not_followed(
     assert outside.read_text() == fill(BAD)
 
 
+def test_a_virtual_environment_below_the_path_is_reported_not_rewritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An installed package's key is not the user's to move, nor to take the user's variable."""
+    venv = tmp_path / ".venv"
+    (venv / "lib" / "demo").mkdir(parents=True)
+    (venv / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    installed = venv / "lib" / "demo" / "x.py"
+    installed.write_text(fill(BAD.replace("<KEY>", "<KEY2>")))
+    (tmp_path / "bad.py").write_text(fill(BAD))
+    code, out, err = run(tmp_path, capsys=capsys)
+    assert (code, err) == (1, "")
+    assert out.splitlines()[0] == (
+        "./.venv/lib/demo/x.py:2:31: CLR001 left alone: in a virtual environment, whose installed "
+        "files are not yours to rewrite: exclude it (flake8's extend-exclude)"
+    )
+    assert installed.read_text() == fill(BAD.replace("<KEY>", "<KEY2>"))
+    assert (tmp_path / "bad.py").read_text() == GOOD
+    code, out, err = run(venv / "lib", capsys=capsys)
+    assert (code, "Fixed 1 file(s)" in out) == (0, True)
+
+
 def test_symlink_to_a_file_in_the_run_is_fixed_once(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
