@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
+from flake8_clarifai_secrets.comments import commented_keys
 from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
     Finding,
+    Span,
     find_credentials,
     might_hold_credentials,
     source_lines,
@@ -72,6 +74,8 @@ class Scanned:
     code: str = ""
     error: Optional[str] = None
     notebook: Optional[notebooks.Notebook] = None
+    commented: list[tuple[int, int, str]] = field(default_factory=list)
+    """(line, column, key) of the keys in comments, which no fix rewrites."""
 
 
 @dataclass
@@ -129,9 +133,13 @@ def scan(path: str, settings: Settings) -> Scanned:
                 raise
             return Scanned(path, data=kept)
         findings = find_credentials(tree, source_lines(code), settings.env_var)
+        commented = commented_keys(code) if candidate else []
         if not findings:
+            if commented:
+                read = Facts(reads=reads_of(tree))
+                return Scanned(path, [], read, data, code, commented=commented)
             return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
-        return Scanned(path, findings, facts(tree, findings), data, code)
+        return Scanned(path, findings, facts(tree, findings), data, code, commented=commented)
 
     return _guarded(path, work, lambda error: Scanned(path, error=error))
 
@@ -150,7 +158,8 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     tree = ast.parse(code)
     findings = find_credentials(tree, source_lines(code), settings.env_var)
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
-    return Scanned(path, findings, found, code.encode("utf-8"), code, notebook=notebook)
+    data = code.encode("utf-8")
+    return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code))
 
 
 def _read(path: str) -> bytes:
@@ -436,7 +445,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
     rewritten = {scanned.path for scanned, _ in jobs}
     for item in scanned:
         steps = the_plan.steps.get(item.path, [])
-        if item.path not in rewritten and (steps or item.notebook is not None):
+        if item.path not in rewritten and (steps or item.notebook is not None or item.commented):
             results.append(_unchanged(item, [s for s in steps if s.refusal is not None], settings))
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
 
@@ -515,10 +524,15 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         for line in result.cleared:
             run.say(f"{name}:{line}")
         remaining = _still_held(item, result)
-        for number, col, secret in remaining:
+        for number, col, secret, kept in remaining:
+            where = (
+                "where `# noqa` or flake8's configuration keeps it unreported"
+                if kept
+                else "in a comment or a string that the fixer does not rewrite"
+            )
             run.say(
-                f"{_at(name, item, number, col)}: the key ({mask(secret)}) is still here, in a "
-                "comment or a string that the fixer does not rewrite: remove it by hand"
+                f"{_at(name, item, number, col)}: the key ({mask(secret)}) is still here, "
+                f"{where}: remove it by hand"
             )
         run.left += len(remaining)
         for step in result.left:
@@ -579,24 +593,34 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     return 1 if run.left or (written and not run.writing) else 0
 
 
-def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str]]:
-    """(line, column, key) for each copy of a moved key that the fix leaves: outside every
-    finding's literal, as in a comment. The findings left alone are reported already."""
+def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, bool]]:
+    """(line, column, key, kept) for each copy of a moved key that the fix leaves, outside every
+    finding it moves, and each key in a comment; `kept` if the copy is a finding that flake8
+    does not report (`# noqa`). The findings left alone are reported already."""
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
+    reported = {step.finding.fix.span for step in result.left if step.finding.fix is not None}
+    unreported = [
+        finding.fix.span
+        for finding in item.findings
+        if finding.fix is not None and finding.fix.span not in {*covered, *reported}
+    ]
     left_lines = {step.finding.line for step in result.left}
-    found = []
+
+    def within(spans: Sequence[Span], number: int, col: int) -> bool:
+        return any(
+            (span.line, span.col) <= (number, col) < (span.end_line, span.end_col) for span in spans
+        )
+
+    found = set(item.commented)
     lines = source_lines(item.code)
     for secret in dict.fromkeys(step.finding.secret for step in result.moved):
         for number, text in enumerate(lines, start=1):
             col = text.find(secret)
             while col != -1:
-                if number not in left_lines and not any(
-                    (span.line, span.col) <= (number, col) < (span.end_line, span.end_col)
-                    for span in covered
-                ):
-                    found.append((number, col, secret))
+                if number not in left_lines and not within(covered, number, col):
+                    found.add((number, col, secret))
                 col = text.find(secret, col + len(secret))
-    return sorted(found)
+    return sorted((*copy, within(unreported, copy[0], copy[1])) for copy in found)
 
 
 def _where(name: str, item: Scanned, finding: Finding) -> str:

@@ -59,7 +59,8 @@ _QUALIFIER_WORDS = frozenset(
     {
         "api", "access", "personal", "client", "session", "app", "my", "user", "default",
         "fallback", "dev", "prod", "production", "staging", "shared", "backup", "team", "org",
-        "test", "testing", "mock", "fake", "stub", "dummy", "demo",
+        "test", "testing", "mock", "fake", "stub", "dummy", "demo", "old", "new", "current",
+        "previous", "legacy", "secondary", "temp", "tmp",
     }
 )  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
@@ -288,3 +289,30 @@ def redact(text: str, secrets: Iterable[str]) -> str:
 def mask(secret: str) -> str:
     """The only form of a secret that may be printed: its last 4 characters."""
     return "..." + secret[-4:]
+
+
+# Words that, nearest before a 32-hex value in prose, make it an id rather than a key.
+ID_WORDS = frozenset(
+    {"id", "ids", "model", "version", "input", "app", "user", "workflow", "request", "hash"}
+    | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
+)
+# How far before a value in prose its label may stand.
+PROSE_CONTEXT = 40
+_PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def labels_a_key(before: str) -> bool:
+    """Whether the nearest label before a 32-hex value in prose (a markdown cell, a comment)
+    names a credential: `Your PAT: <key>`, `# old: pat="<key>"`.
+
+    A value in a URL's path (after `/`) is an id, as in `.../models/<id>/versions/<id>`.
+    """
+    if before.endswith("/"):
+        return False
+    for word in reversed(_PROSE_WORD.findall(before[-PROSE_CONTEXT:])):
+        if {w.removesuffix("s") for w in name_words(word)} & ID_WORDS:
+            return False
+        # `Key <key>` is the header's scheme word; `key` alone is not a credential's name.
+        if word.lower() == "key" or is_credential_name(word, clarifai_file=True):
+            return True
+    return False

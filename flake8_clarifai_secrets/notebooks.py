@@ -20,8 +20,11 @@ from typing import Any, NamedTuple, Optional
 
 from flake8_clarifai_secrets import jsonspans
 from flake8_clarifai_secrets.credentials import (
+    ID_WORDS,
+    PROSE_CONTEXT,
     is_clarifai_key,
     is_credential_name,
+    labels_a_key,
     mask,
     name_words,
     redact,
@@ -35,12 +38,6 @@ _HEX_BYTES = re.compile(rb"[0-9a-f]{16}")
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 _AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-# Words that, nearest before a 32-hex value in prose, make it an id rather than a key.
-_ID_WORDS = frozenset(
-    {"id", "ids", "model", "version", "input", "app", "user", "workflow", "request", "hash"}
-    | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
-)
-_CONTEXT = 40
 # What a line that only shows a variable's value says besides the variable.
 _SHOWING = frozenset({"os", "environ", "getenv", "get", "print", "echo", "env", "display"})
 # The nesting depth of a cell's `source` and `outputs` arrays: document, cells, cell.
@@ -273,7 +270,7 @@ class Notebook:
                 for match in _HEX.finditer(line):
                     key = match.group()
                     if key in keys or (
-                        is_clarifai_key(key) and _credential_context(line[: match.start()])
+                        is_clarifai_key(key) and labels_a_key(line[: match.start()])
                     ):
                         text = (
                             f"Clarifai key ({mask(key)}) in {where} - remove it by hand: "
@@ -386,7 +383,7 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
     for match in _HEX.finditer(text):
         if not is_clarifai_key(match.group()):
             continue
-        before = text[max(0, match.start() - _CONTEXT) : match.start()]
+        before = text[max(0, match.start() - PROSE_CONTEXT) : match.start()]
         label = _WORD.findall(before)
         if (
             shows
@@ -411,24 +408,8 @@ def _labelled_pat(words: Sequence[str]) -> bool:
     (`PAT in use: <key>`), before one that says id."""
     for word in reversed(words):
         parts = {w.removesuffix("s") for w in name_words(word)}
-        if parts & _ID_WORDS:
+        if parts & ID_WORDS:
             return False
         if "pat" in parts:
-            return True
-    return False
-
-
-def _credential_context(before: str) -> bool:
-    """Whether the nearest label before a 32-hex value in prose names a credential.
-
-    A value in a URL's path (after `/`) is an id, as in `.../models/<id>/versions/<id>`.
-    """
-    if before.endswith("/"):
-        return False
-    for word in reversed(_WORD.findall(before[-_CONTEXT:])):
-        if {w.removesuffix("s") for w in name_words(word)} & _ID_WORDS:
-            return False
-        # `Key <key>` is the header's scheme word; `key` alone is not a credential's name.
-        if word.lower() == "key" or is_credential_name(word, clarifai_file=True):
             return True
     return False

@@ -73,6 +73,44 @@ def test_a_copy_of_a_moved_key_in_a_comment_is_reported(
     assert fill("<KEY>") in (tmp_path / "a.py").read_text()
 
 
+COMMENTS = [
+    pytest.param("import clarifai\n# old: pat='<KEY>'\n", ["2:13"], id="labelled, Clarifai file"),
+    pytest.param("import clarifai\n# PAT = <KEY>  (revoked)\n", ["2:9"], id="PAT"),
+    pytest.param("import clarifai\n# model version <KEY>\n", [], id="an id"),
+    pytest.param("import clarifai\n# see .../versions/<KEY>\n", [], id="in a URL's path"),
+    pytest.param("# old: pat='<KEY>'\n", [], id="no Clarifai in the file"),
+]
+
+
+@pytest.mark.parametrize(("source", "where"), COMMENTS)
+def test_a_labelled_key_in_a_comment_is_reported_on_every_run(
+    source: str, where: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The fix never rewrites comments: a key left there must fail every run until it is gone,
+    or pre-commit's second commit carries it."""
+    (tmp_path / "a.py").write_text(fill(source))
+    still = "is still here, in a comment or a string that the fixer does not rewrite"
+    expected = [f"a.py:{at}: the key (...{KEY[-4:]}) {still}: remove it by hand" for at in where]
+    for _ in range(2):
+        code, out, err = run(tmp_path, "a.py", capsys=capsys)
+        assert (code, out.splitlines(), err) == (1 if where else 0, expected, "")
+    assert (tmp_path / "a.py").read_text() == fill(source)
+
+
+def test_a_copy_that_noqa_keeps_is_named_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(
+        fill("import clarifai\nPAT = '<KEY>'\nBACKUP_PAT = '<KEY>'  # noqa: CLR005\n")
+    )
+    code, out, _ = run(tmp_path, "--check", "a.py", capsys=capsys)
+    assert code == 1
+    assert out.splitlines()[1] == (
+        f"a.py:3:15: the key (...{KEY[-4:]}) is still here, where `# noqa` or flake8's "
+        "configuration keeps it unreported: remove it by hand"
+    )
+
+
 def test_nothing_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "clean.py").write_text("x = 1\n")
     assert run(tmp_path, "--check", capsys=capsys) == (0, "", "")

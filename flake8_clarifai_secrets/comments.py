@@ -1,0 +1,32 @@
+"""Keys in comments, which no fix rewrites: the fixer reports them on every run until they are
+removed, as it reports keys in markdown cells, so that a second commit does not carry them."""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+
+from flake8_clarifai_secrets.credentials import is_clarifai_key, labels_a_key
+
+_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+_COMMENTED = re.compile(r"#[^\n]*?(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+
+
+def commented_keys(code: str) -> list[tuple[int, int, str]]:
+    """(line, column, key) for each Clarifai key in a comment that a credential's name labels,
+    in a file that names Clarifai: `# old: pat="<key>"`, not `# model version <id>`."""
+    if _COMMENTED.search(code) is None or "clarifai" not in code.lower():
+        return []
+    found = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type != tokenize.COMMENT:
+                continue
+            for match in _HEX.finditer(token.string):
+                key = match.group()
+                if is_clarifai_key(key) and labels_a_key(token.string[: match.start()]):
+                    found.append((token.start[0], token.start[1] + match.start(), key))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return found
