@@ -39,6 +39,11 @@ REVOKE_REMINDER = (
     "A key that was committed or shared stays in version control history and in copies: "
     "revoke it in Clarifai (Settings > Secrets) and put a new one in its variable above."
 )
+REVOKE_ANY_REMINDER = (
+    "A key that was committed or shared stays in version control history and in copies: "
+    "revoke it where it was issued (a Clarifai key in Settings > Secrets) and put a new one in "
+    "its variable above."
+)
 STDIN = "-"
 NOTEBOOK = ".ipynb"
 EXIT_USAGE = 3
@@ -248,11 +253,18 @@ def _unchanged(scanned: Scanned, steps: Sequence[Step], settings: Settings) -> R
     return result
 
 
+_READ_ONLY = "is read-only (no write permission bits); not written"
+
+
+def _read_only(path: str) -> bool:
+    return not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def write_atomically(path: str, data: bytes) -> None:
     """Write through a temporary file in the same directory, keeping mode, owner and group."""
+    if _read_only(path):
+        raise _NotProcessed(_READ_ONLY)
     status = os.stat(path)
-    if not status.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
-        raise _NotProcessed("is read-only (no write permission bits); not written")
     directory, name = os.path.split(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
@@ -429,6 +441,9 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             if item.path in links
             else _VIRTUAL if item.findings and in_virtualenv(item.path, args.paths) else None
         )
+        if item.findings and run.writing and not run.stdin and _read_only(item.path):
+            # Planned as left alone, so that its keys take no variable; reported as an error.
+            refusal = _READ_ONLY
         files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal))
     stored = envfile.read(args.env_file) if args.env_file else {}
     the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
@@ -447,6 +462,9 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         steps = the_plan.steps.get(item.path, [])
         if item.path not in rewritten and (steps or item.notebook is not None or item.commented):
             results.append(_unchanged(item, [s for s in steps if s.refusal is not None], settings))
+    for result in results:
+        if any(step.refusal == _READ_ONLY for step in result.left):
+            result.error = _READ_ONLY
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
 
 
@@ -575,12 +593,14 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             run.say(f"Set before running: {listed}.")
         for note in notes:
             run.say(note)
-        run.say(REVOKE_REMINDER)
+        clarifai = all(step.finding.clarifai for r in changed for step in r.moved)
+        run.say(REVOKE_REMINDER if clarifai else REVOKE_ANY_REMINDER)
     if run.args.format == "json":
         summary = {
             "mode": "write" if run.writing else "diff" if run.args.diff else "check",
             "files": written,
-            "keys_moved": sum(len(r.moved) for r in changed),
+            "findings_moved": sum(len(r.moved) for r in changed),
+            "keys_moved": len(variables),
             "findings_left": run.left,
             "errors": run.errors,
             "variables": {name: mask(key) for name, key in variables.items()},

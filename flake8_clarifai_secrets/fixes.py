@@ -61,7 +61,8 @@ def refusal(finding: Finding, facts: Facts, config: Config) -> Optional[str]:
     if finding.fix is None:
         return "this form cannot be rewritten safely"
     if not finding.clarifai and (finding.scheme or "").lower() not in config.env_var_for:
-        return "not a Clarifai key; name a variable with --env-var-for"
+        scheme = finding.scheme or "SCHEME"
+        return f"not a Clarifai key; name a variable with --env-var-for {scheme}=NAME"
     if facts.os_taken and finding.fix.kind != "drop":
         return "`os` is bound to something else in this file"
     return None

@@ -122,7 +122,7 @@ def test_unfixable_finding_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 1
     assert (
         out == "./t.py:1:24: CLR001 left alone: not a Clarifai key; "
-        "name a variable with --env-var-for\n"
+        "name a variable with --env-var-for Bearer=NAME\n"
     )
 
 
@@ -409,6 +409,18 @@ def test_item_6_read_only_files_are_not_written(
     assert (tree / "bad.py").read_text() == fill(BAD)
     assert (tree / "bad.py").stat().st_mode & 0o777 == 0o444
     assert (tree / "other.py").read_text() == GOOD
+
+
+def test_a_read_only_files_key_is_not_written_to_the_env_file(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "bad.py").write_text(fill(BAD.replace("<KEY>", "<KEY2>")))
+    (tree / "bad.py").chmod(0o444)
+    (tree / "other.py").write_text(fill(BAD))
+    code, out, _ = run(tree, "--env-file", ".env", capsys=capsys)
+    assert code == 2
+    assert f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n" in out
+    assert (tree / ".env").read_text() == f"CLARIFAI_PAT={KEY}\n"
 
 
 def other_group() -> int:

@@ -221,6 +221,7 @@ def test_fix_json_is_the_findings_and_the_summary(tree: Path) -> None:
         "summary": {
             "mode": "check",
             "files": 1,
+            "findings_moved": 2,
             "keys_moved": 2,
             "findings_left": 1,
             "errors": 0,
