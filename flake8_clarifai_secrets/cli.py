@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
+from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.comments import commented_keys
 from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import (
@@ -38,6 +39,10 @@ from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, fact
 REVOKE_REMINDER = (
     "A key that was committed or shared stays in version control history and in copies: "
     "revoke it in Clarifai (Settings > Secrets) and put a new one in its variable above."
+)
+KEEP_REMINDER = (
+    "The rewritten files no longer hold these keys: keep them before you commit (git diff shows "
+    "them), or run with --env-file PATH to have them written to a .env file."
 )
 REVOKE_ANY_REMINDER = (
     "A key that was committed or shared stays in version control history and in copies: "
@@ -416,6 +421,11 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         args.clear_leaking_outputs,
     )
     run = _Run(args, settings, output)
+    if not flake8.selects_any(list(CODES)):
+        output.err(
+            "clarifai-secrets-fix: flake8's configuration selects no CLR code (select, ignore), "
+            "so nothing is checked: add CLR to extend-select\n"
+        )
     if args.env_file and run.writing:
         envfile.refuse_tracked(args.env_file)
     paths = [STDIN] if run.stdin else flake8.files(args.paths)
@@ -588,9 +598,12 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         verb = "Fixed" if run.writing else "Would fix"
         keys = f"{moved} finding(s) of {len(variables)} key(s)"
         run.say(f"{verb} {written} file(s): {keys} moved into the environment{outputs}.")
-        listed = ", ".join(f"{name} ({mask(key)})" for name, key in variables.items())
+        ordered = sorted(variables.items(), key=lambda item: _numbered(item[0]))
+        listed = ", ".join(f"{name} ({mask(key)})" for name, key in ordered)
         if listed:
             run.say(f"Set before running: {listed}.")
+            if run.writing and not run.stdin and not run.args.env_file:
+                run.say(KEEP_REMINDER)
         for note in notes:
             run.say(note)
         clarifai = all(step.finding.clarifai for r in changed for step in r.moved)
@@ -611,6 +624,12 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     if run.errors:
         return 2
     return 1 if run.left or (written and not run.writing) else 0
+
+
+def _numbered(variable: str) -> tuple[str, int]:
+    """`CLARIFAI_PAT_10` after `CLARIFAI_PAT_9`, and `CLARIFAI_PAT` first."""
+    base, _, number = variable.rpartition("_")
+    return (base, int(number)) if number.isdigit() and base else (variable, 0)
 
 
 def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, bool]]:

@@ -17,6 +17,7 @@ from flake8.discover_files import expand_paths
 from flake8.exceptions import Flake8Exception
 from flake8.main.application import Application
 from flake8.processor import FileProcessor
+from flake8.style_guide import Decision
 
 from flake8_clarifai_secrets.detector import Finding
 
@@ -39,6 +40,11 @@ class Flake8:
             raise ConfigError(f"flake8: {error}") from None
         self.options: argparse.Namespace = application.options
         self._guide: Any = application.guide
+
+    def selects_any(self, codes: Sequence[str]) -> bool:
+        """Whether `select`, `ignore` and their `extend-` forms let any of `codes` through
+        (`per-file-ignores` and `noqa` aside)."""
+        return any(self._guide.decider.decision_for(code) is Decision.Selected for code in codes)
 
     @property
     def env_var(self) -> str:

@@ -34,6 +34,7 @@ def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         f'./bad.py:2:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n'
         "Fixed 1 file(s): 1 finding(s) of 1 key(s) moved into the environment.\n"
         f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
+        f"{cli.KEEP_REMINDER}\n"
         f"{cli.REVOKE_REMINDER}\n"
     )
     assert run(tree, capsys=capsys)[0] == 0
@@ -321,6 +322,19 @@ def test_config_sets_variable_and_exclude(tree: Path, capsys: pytest.CaptureFixt
     assert 'os.environ["MY_PAT"]' in (tree / "bad.py").read_text()
     assert (tree / "skipped" / "x.py").read_text() == fill(BAD)
     assert f"Set before running: MY_PAT (...{KEY[-4:]})." in out
+
+
+def test_a_configuration_that_selects_no_clr_code_is_named(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tree / "setup.cfg").write_text("[flake8]\nselect = E,W\n")
+    assert run(tree, "--check", capsys=capsys) == (
+        0,
+        "",
+        "clarifai-secrets-fix: flake8's configuration selects no CLR code (select, ignore), so "
+        "nothing is checked: add CLR to extend-select\n",
+    )
+    assert (tree / "bad.py").read_text() == fill(BAD)
 
 
 def test_command_line_overrides_config(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:

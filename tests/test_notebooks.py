@@ -787,6 +787,7 @@ def test_the_fixer_walks_notebooks_beside_python_files(
         "Fixed 2 file(s): 2 finding(s) of 1 key(s) moved into the environment, "
         "1 notebook output(s) cleared.\n"
         f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}).\n"
+        f"{cli.KEEP_REMINDER}\n"
         f"{cli.REVOKE_REMINDER}\n"
     )
     assert sources((project / "nb.ipynb").read_bytes()) == ["", "x = 1"]
