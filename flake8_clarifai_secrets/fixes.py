@@ -137,10 +137,19 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
                 named.append((n, index, finding, named_variable))
             else:
                 unnamed.append((n, index, finding))
+    # A name whose variable is taken reads the variable its key has elsewhere in the run, if
+    # any: one key, one variable, where the code allows it.
+    taken = []
     for n, index, finding, variable in named:
-        if not allocator.free_for(variable, finding.secret, written=finding.writes):
-            variable = allocator.allocate(variable, finding.secret)
-        allocator.take(variable, finding.secret)
+        if allocator.free_for(variable, finding.secret, written=finding.writes):
+            allocator.take(variable, finding.secret)
+            decided[n, index] = Step(finding, variable)
+        else:
+            taken.append((n, index, finding, variable))
+    for n, index, finding, variable in taken:
+        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
+            variable, finding.secret
+        )
         decided[n, index] = Step(finding, variable)
     for n, index, finding in unnamed:
         variable = allocator.variable_of.get(finding.secret) or allocator.allocate(

@@ -122,6 +122,15 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             id="3: a credential name that the code reads for something else is not reused",
         ),
         pytest.param(
+            [
+                'import os\nx = os.environ["CLARIFAI_API_KEY"]\n',
+                'CLARIFAI_API_KEY = "<KEY>"\n',
+                CLIENT + 'PAT = "<KEY>"\n',
+            ],
+            [[], ["CLR005 -> CLARIFAI_PAT"], ["CLR005 -> CLARIFAI_PAT"]],
+            id="3: a name whose variable is taken reads the one its key has elsewhere",
+        ),
+        pytest.param(
             [CLIENT + 'PAT = os.getenv("MY_PAT")\nif not PAT:\n    PAT = "<KEY>"\nApp(pat=PAT)\n'],
             [["CLR003 -> MY_PAT"]],
             id="4: a fallback of a name takes the variable the name reads",
