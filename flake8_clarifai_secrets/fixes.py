@@ -146,14 +146,14 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             decided[n, index] = Step(finding, variable)
         else:
             taken.append((n, index, finding, variable))
-    for n, index, finding, variable in taken:
-        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
-            variable, finding.secret
-        )
-        decided[n, index] = Step(finding, variable)
     for n, index, finding in unnamed:
         variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
             _base(finding, config), finding.secret
+        )
+        decided[n, index] = Step(finding, variable)
+    for n, index, finding, variable in taken:
+        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
+            variable, finding.secret
         )
         decided[n, index] = Step(finding, variable)
     steps: dict[str, list[Step]] = {file.path: [] for file in files}
