@@ -80,7 +80,8 @@ _HOLDER_WORDS = frozenset(
     {
         "config", "configs", "configuration", "cfg", "conf", "settings", "setting", "options",
         "opts", "params", "parameters", "credentials", "credential", "creds", "cred", "env",
-        "environment", "data", "info", "defaults", "kwargs", "args", "payload", "body", "json",
+        "environ", "os", "environment", "data", "info", "defaults", "kwargs", "args", "payload",
+        "body", "json",
         "headers", "query", "form", "extra", "meta", "metadata", "context", "ctx", "state",
         "values", "vars", "constants", "dict", "mapping", "vault", "common", "base", "main",
         "global", "local", "self", "cls", "model", "models", "llm", "llms", "provider",

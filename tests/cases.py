@@ -539,6 +539,14 @@ NEGATIVE = [
         None,
     ),
     case(
+        "a client module's global key through a name, the module pointed at Azure, in a Clarifai file",
+        'import clarifai\nimport openai\nkey = "<KEY>"\nopenai.api_type = "azure"\n'
+        'openai.api_base = "https://contoso-eastus.openai.azure.com/"\nopenai.api_key = key\n'
+        'openai.api_key = "<KEY2>"\n',
+        set(),
+        None,
+    ),
+    case(
         "a Bearer header that goes to another service, in a Clarifai file",
         'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\n'
         'headers = {"Authorization": f"Bearer {TOKEN}"}\n'
@@ -829,6 +837,29 @@ POSITIVE += [
         '        self.headers = {"Authorization": f"Key {api_key}"}\n\n    def run(self):\n'
         '        return requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=self.headers)\n\n'
         'key_image_classifier = os.environ["CLARIFAI_PAT"]\nImageClassifier(key_image_classifier)\n',
+    ),
+    case(
+        "CLR003 a client module's global settings pointed at Clarifai (openai, litellm)",
+        'import openai\nopenai.api_key = "<KEY>"\nopenai.base_url = "https://api.clarifai.com/v2/ext/openai/v1/"\n',
+        {"2:18 CLR003"},
+        'import os\n\nimport openai\nopenai.api_key = os.environ["CLARIFAI_PAT"]\n'
+        'openai.base_url = "https://api.clarifai.com/v2/ext/openai/v1/"\n',
+    ),
+    case(
+        "CLR003 litellm's global key, with `completion` imported from it and a Clarifai model",
+        'import litellm\nfrom litellm import completion\nlitellm.api_key = "<KEY>"\n'
+        'response = completion(model="clarifai/mistralai.completion.mistral-large", messages=[])\n',
+        {"3:19 CLR003"},
+        'import os\n\nimport litellm\nfrom litellm import completion\nlitellm.api_key = os.environ["CLARIFAI_PAT"]\n'
+        'response = completion(model="clarifai/mistralai.completion.mistral-large", messages=[])\n',
+    ),
+    case(
+        "CLR005 a generic attribute of `self` or a config module, in a Clarifai file",
+        'import clarifai\nimport config\n\nclass Bot:\n    def __init__(self):\n        self.pat = "<KEY>"\n\n'
+        'config.PAT = "<KEY>"\n',
+        {"6:20 CLR005", "8:14 CLR005"},
+        "import os\n\nimport clarifai\nimport config\n\nclass Bot:\n    def __init__(self):\n"
+        '        self.pat = os.environ["CLARIFAI_PAT"]\n\nconfig.PAT = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",

@@ -23,6 +23,7 @@ from flake8_clarifai_secrets.credentials import (
     is_credential_name,
     is_legacy_secret,
     names_another_credential,
+    names_another_service,
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context
@@ -189,7 +190,15 @@ class Detector:
         another service's, which only a sink of Clarifai's own can claim."""
         if names_something_else(binding):
             return is_legacy_secret(secret)
-        return hit.claims or not (hit.code == "CLR005" and names_another_credential(binding))
+        # `self.pat` is as generic as `pat`, `openai.api_key` is OpenAI's, `litellm.clarifai_key`
+        # is Clarifai's.
+        holder, _, attribute = binding.rpartition(".")
+        another = names_another_credential(attribute) or (
+            bool(holder)
+            and names_another_service(leaf(holder))
+            and not is_credential_name(attribute, clarifai_file=False)
+        )
+        return hit.claims or not (hit.code == "CLR005" and another)
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:

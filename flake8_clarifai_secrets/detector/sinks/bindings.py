@@ -83,18 +83,28 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         # Only a value written here is weighed: one read through a name is judged where it is
         # bound.
         written = any(literal_text(item) is not None for item in items)
-        if accept is Accept.HEX and written and _elsewhere_bound(name, node, context):
+        if accept is Accept.HEX and (
+            _attribute_elsewhere(name) or written and _elsewhere_bound(name, node, context)
+        ):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
 
+def _attribute_elsewhere(name: str) -> bool:
+    """Whether a generic name is an attribute of what names another service: `openai.api_key`
+    (which `module_setting` claims where the module is pointed at Clarifai)."""
+    holder = name.rpartition(".")[0]
+    return bool(holder) and names_another_service(leaf(holder))
+
+
 def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
-    """Whether a generic name bound here holds another service's key: it is sent to one, or
-    it is a field of a class of that service's settings (`class OpenWeatherConfig`)."""
+    """Whether a generic name bound to a value written here holds another service's key: it
+    is sent to one, or it is a field of a class of that service's settings
+    (`class OpenWeatherConfig`)."""
     if context.sent_elsewhere(name, context.scope):
         return True
-    holder = _enclosing_class(node, context)
-    return holder is not None and holds_another_service(holder.name)
+    definition = _enclosing_class(node, context)
+    return definition is not None and holds_another_service(definition.name)
 
 
 def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:

@@ -94,6 +94,48 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
                     yield Hit("CLR003", value, f'"{key}" of a Clarifai config')
 
 
+@sink(ast.Assign)
+def module_setting(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`openai.api_key = ...` beside `openai.base_url = "https://api.clarifai.com/..."`, and
+    `litellm.api_key = ...` beside `litellm.completion(model="clarifai/...")`: an imported
+    client module's global settings, pointed at Clarifai."""
+    assert isinstance(node, ast.Assign)
+    for target in node.targets:
+        if (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.attr in CREDENTIAL_KEYWORDS
+            and target.value.id in context.imports
+            and _points_at_clarifai(target.value.id, context)
+        ):
+            yield Hit("CLR003", node.value, f"{target.value.id}.{target.attr}")
+
+
+def _points_at_clarifai(module: str, context: Context) -> bool:
+    """Whether the file sets an endpoint of `module` to Clarifai (`openai.base_url = ...`), or
+    calls into it with one (`litellm.completion(model="clarifai/...")`, also as `completion`
+    imported from it)."""
+    path = context.imports[module]
+    names = [local for local, p in context.imports.items() if p == path or p.startswith(path + ".")]
+    lines = sorted({line for name in names for line in context.lines_naming(name)})
+    for node, _ in context.walker.near(lines):
+        if isinstance(node, ast.Assign):
+            evidence = [
+                node.value
+                for target in node.targets
+                if isinstance(target, ast.Attribute)
+                and dotted(target.value) == module
+                and _is_evidence_key(target.attr)
+            ]
+        elif isinstance(node, ast.Call) and (context.qualname(node.func) or "").startswith(path):
+            evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
+        else:
+            continue
+        if _names_clarifai(t for value in evidence for t in context.strings(value)):
+            return True
+    return False
+
+
 def _entries(node: ast.Dict) -> dict[str, ast.expr]:
     found = {}
     for key, value in zip(node.keys, node.values):
