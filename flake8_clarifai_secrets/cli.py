@@ -446,6 +446,14 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             if item.findings
             else []
         )
+        if item.commented:
+            # flake8 decides for a key in a comment as for a CLR005 finding on its line.
+            commented = [
+                Finding("CLR005", line, col, "a comment", None, True, None, secret)
+                for line, col, secret in item.commented
+            ]
+            kept = flake8.reported(name, source_lines(item.code), commented, settings.env_var)
+            item.commented = [key for key, keep in zip(item.commented, kept) if keep]
         refusal = (
             "a symlink: fix the file it points to"
             if item.path in links
@@ -485,14 +493,18 @@ _VIRTUAL = (
 
 
 def in_virtualenv(path: str, roots: Sequence[str]) -> bool:
-    """Whether `path` lies in a virtual environment (a directory with `pyvenv.cfg`) below the
-    path it was found under; one named on the command line is processed."""
-    tops = {os.path.abspath(root) for root in roots}
-    directory = os.path.dirname(os.path.abspath(path))
-    while directory not in tops and os.path.dirname(directory) != directory:
-        if os.path.isfile(os.path.join(directory, "pyvenv.cfg")):
-            return True
-        directory = os.path.dirname(directory)
+    """Whether `path` lies in a virtual environment (a directory with `pyvenv.cfg`) below a
+    directory named on the command line; a file or a directory named there is processed."""
+    target = os.path.abspath(path)
+    for root in roots:
+        top = os.path.abspath(root)
+        if not os.path.isdir(top) or not target.startswith(os.path.join(top, "")):
+            continue
+        directory = os.path.dirname(target)
+        while directory != top:
+            if os.path.isfile(os.path.join(directory, "pyvenv.cfg")):
+                return True
+            directory = os.path.dirname(directory)
     return False
 
 
@@ -552,16 +564,8 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         for line in result.cleared:
             run.say(f"{name}:{line}")
         remaining = _still_held(item, result)
-        for number, col, secret, kept in remaining:
-            where = (
-                "where `# noqa` or flake8's configuration keeps it unreported"
-                if kept
-                else "in a comment or a string that the fixer does not rewrite"
-            )
-            run.say(
-                f"{_at(name, item, number, col)}: the key ({mask(secret)}) is still here, "
-                f"{where}: remove it by hand"
-            )
+        for number, col, secret, kind in remaining:
+            run.say(f"{_at(name, item, number, col)}: {_LEFT[kind].format(mask(secret))}")
         run.left += len(remaining)
         for step in result.left:
             finding = step.finding
@@ -596,7 +600,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         cleared = sum(len(r.cleared) for r in changed)
         outputs = f", {cleared} notebook output(s) cleared" if cleared else ""
         verb = "Fixed" if run.writing else "Would fix"
-        keys = f"{moved} finding(s) of {len(variables)} key(s)"
+        keys = f"{moved} finding(s) of {len(set(variables.values()))} key(s)"
         run.say(f"{verb} {written} file(s): {keys} moved into the environment{outputs}.")
         ordered = sorted(variables.items(), key=lambda item: _numbered(item[0]))
         listed = ", ".join(f"{name} ({mask(key)})" for name, key in ordered)
@@ -613,7 +617,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             "mode": "write" if run.writing else "diff" if run.args.diff else "check",
             "files": written,
             "findings_moved": sum(len(r.moved) for r in changed),
-            "keys_moved": len(variables),
+            "keys_moved": len(set(variables.values())),
             "findings_left": run.left,
             "errors": run.errors,
             "variables": {name: mask(key) for name, key in variables.items()},
@@ -632,10 +636,20 @@ def _numbered(variable: str) -> tuple[str, int]:
     return (base, int(number)) if number.isdigit() and base else (variable, 0)
 
 
-def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, bool]]:
-    """(line, column, key, kept) for each copy of a moved key that the fix leaves, outside every
-    finding it moves, and each key in a comment; `kept` if the copy is a finding that flake8
-    does not report (`# noqa`). The findings left alone are reported already."""
+_LEFT = {
+    "copy": "the key ({}) is still here, in a comment or a string that the fixer does not "
+    "rewrite: remove it by hand",
+    "kept": "the key ({}) is still here, where `# noqa` or flake8's configuration keeps it "
+    "unreported: remove it by hand",
+    "comment": "a Clarifai key ({}) in a comment, which the fixer does not rewrite: remove it "
+    "by hand",
+}
+
+
+def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, str]]:
+    """(line, column, key, kind) for each copy of a moved key that the fix leaves outside every
+    finding it moves, and each key in a comment: a `_LEFT` kind. The findings left alone are
+    reported already."""
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
     reported = {step.finding.fix.span for step in result.left if step.finding.fix is not None}
     unreported = [
@@ -650,16 +664,17 @@ def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, b
             (span.line, span.col) <= (number, col) < (span.end_line, span.end_col) for span in spans
         )
 
-    found = set(item.commented)
+    found = {copy: "comment" for copy in item.commented}
     lines = source_lines(item.code)
     for secret in dict.fromkeys(step.finding.secret for step in result.moved):
         for number, text in enumerate(lines, start=1):
             col = text.find(secret)
             while col != -1:
                 if number not in left_lines and not within(covered, number, col):
-                    found.add((number, col, secret))
+                    kept = within(unreported, number, col)
+                    found[number, col, secret] = "kept" if kept else "copy"
                 col = text.find(secret, col + len(secret))
-    return sorted((*copy, within(unreported, copy[0], copy[1])) for copy in found)
+    return sorted((*copy, kind) for copy, kind in found.items())
 
 
 def _where(name: str, item: Scanned, finding: Finding) -> str:

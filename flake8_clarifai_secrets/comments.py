@@ -3,11 +3,11 @@ removed, as it reports keys in markdown cells, so that a second commit does not 
 
 from __future__ import annotations
 
-import io
 import re
 import tokenize
 
 from flake8_clarifai_secrets.credentials import is_clarifai_key, labels_a_key
+from flake8_clarifai_secrets.detector import ALLOWLIST_PRAGMA, source_lines
 
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 _COMMENTED = re.compile(r"#[^\n]*?(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
@@ -19,9 +19,11 @@ def commented_keys(code: str) -> list[tuple[int, int, str]]:
     if _COMMENTED.search(code) is None or "clarifai" not in code.lower():
         return []
     found = []
+    # Lines as `ast` splits them, also at a lone `\r`.
+    lines = iter(source_lines(code))
     try:
-        for token in tokenize.generate_tokens(io.StringIO(code).readline):
-            if token.type != tokenize.COMMENT:
+        for token in tokenize.generate_tokens(lambda: next(lines, "")):
+            if token.type != tokenize.COMMENT or ALLOWLIST_PRAGMA in token.string:
                 continue
             for match in _HEX.finditer(token.string):
                 key = match.group()

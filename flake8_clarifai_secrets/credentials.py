@@ -74,6 +74,9 @@ _OTHER_WORDS = frozenset(
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",
     }
 )  # fmt: skip
+# A keyword or key that names an endpoint holds one of these words: `base_url`, `api_base`,
+# Haystack's `api_base_url`, `azure_endpoint`, `host`.
+ENDPOINT_WORDS = frozenset({"url", "uri", "base", "endpoint", "host"})
 # Words that name what holds credentials without saying whose: `CONFIG = {"api_key": ...}`,
 # `class Settings: api_key = ...`, `payload = dict(api_key=...)`.
 _HOLDER_WORDS = frozenset(
@@ -310,10 +313,15 @@ def labels_a_key(before: str) -> bool:
     """
     if before.endswith("/"):
         return False
-    for word in reversed(_PROSE_WORD.findall(before[-PROSE_CONTEXT:])):
+    words = _PROSE_WORD.findall(before[-PROSE_CONTEXT:])
+    for index in reversed(range(len(words))):
+        word = words[index]
         if {w.removesuffix("s") for w in name_words(word)} & ID_WORDS:
             return False
-        # `Key <key>` is the header's scheme word; `key` alone is not a credential's name.
-        if word.lower() == "key" or is_credential_name(word, clarifai_file=True):
+        # `Key <key>` is the header's scheme word; `key` alone is not a credential's name, and
+        # a `cache key` or an `idempotency key` is none.
+        if word.lower() == "key":
+            return index == 0 or not name_words(words[index - 1]) & _OTHER_WORDS
+        if is_credential_name(word, clarifai_file=True):
             return True
     return False

@@ -862,6 +862,24 @@ POSITIVE += [
         '        self.pat = os.environ["CLARIFAI_PAT"]\n\nconfig.PAT = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
+        "CLR002 module headers beside another function's own `headers` that go elsewhere",
+        'import requests\nURL = "https://api.clarifai.com/v2/models/m/outputs"\nheaders = {"Authorization": "Key <KEY>"}\ndef tag():\n    return requests.post(URL, headers=headers, json={})\ndef stars(repo):\n    headers = {"Accept": "application/json"}\n    return requests.get(f"https://api.github.com/repos/{repo}", headers=headers)\n',
+        {"3:29 CLR002"},
+        'import os\n\nimport requests\nURL = "https://api.clarifai.com/v2/models/m/outputs"\nheaders = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\ndef tag():\n    return requests.post(URL, headers=headers, json={})\ndef stars(repo):\n    headers = {"Accept": "application/json"}\n    return requests.get(f"https://api.github.com/repos/{repo}", headers=headers)\n',
+    ),
+    case(
+        "CLR002 headers sent to a URL the function is given, or to a host the code does not spell, beside a body with URLs",
+        'import os\nimport socket\nimport requests\ndef weather(city):\n    url = "https://api.openweathermap.org/data/2.5/weather"\n    return requests.get(url, params={"q": city})\ndef predict(url):\n    headers = {"Authorization": "Key <KEY>"}\n    return requests.post(url, headers=headers, json={})\nhost = socket.gethostname()\nh2 = {"Authorization": "Key <KEY>"}\nrequests.post(f"https://{host}/v2/models/m/outputs", headers=h2, data=\'{"url": "https://x.io/dog.jpg"}\')\n',
+        {"8:33 CLR002", "11:24 CLR002"},
+        'import os\nimport socket\nimport requests\ndef weather(city):\n    url = "https://api.openweathermap.org/data/2.5/weather"\n    return requests.get(url, params={"q": city})\ndef predict(url):\n    headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    return requests.post(url, headers=headers, json={})\nhost = socket.gethostname()\nh2 = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\nrequests.post(f"https://{host}/v2/models/m/outputs", headers=h2, data=\'{"url": "https://x.io/dog.jpg"}\')\n',
+    ),
+    case(
+        "CLR005 a generic name in a tuple given to a class of another package (a thread's args)",
+        'import threading\nimport clarifai\nPAT = "<KEY>"\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
+        {"3:7 CLR005"},
+        'import os\nimport threading\nimport clarifai\nPAT = os.environ["CLARIFAI_PAT"]\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
+    ),
+    case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",
         '"""Tests for the Clarifai image tagger."""\nMOCK_API_KEY = "<KEY>"\nFAKE_PAT = "<KEY>"\n',
         {"2:16 CLR005", "3:12 CLR005"},

@@ -80,6 +80,12 @@ COMMENTS = [
     pytest.param("import clarifai\n# model version <KEY>\n", [], id="an id"),
     pytest.param("import clarifai\n# see .../versions/<KEY>\n", [], id="in a URL's path"),
     pytest.param("# old: pat='<KEY>'\n", [], id="no Clarifai in the file"),
+    pytest.param("import clarifai\n# cache key <KEY>\n", [], id="a cache key"),
+    pytest.param("import clarifai\n# old: pat='<KEY>'  # noqa: CLR005\n", [], id="noqa"),
+    pytest.param(
+        "import clarifai\n# pat: <KEY>  # pragma: allowlist secret\n", [], id="allowlisted"
+    ),
+    pytest.param("import clarifai\r# old: pat='<KEY>'\r", ["2:13"], id="CR line endings"),
 ]
 
 
@@ -89,13 +95,22 @@ def test_a_labelled_key_in_a_comment_is_reported_on_every_run(
 ) -> None:
     """The fix never rewrites comments: a key left there must fail every run until it is gone,
     or pre-commit's second commit carries it."""
-    (tmp_path / "a.py").write_text(fill(source))
-    still = "is still here, in a comment or a string that the fixer does not rewrite"
-    expected = [f"a.py:{at}: the key (...{KEY[-4:]}) {still}: remove it by hand" for at in where]
+    (tmp_path / "a.py").write_bytes(fill(source).encode())
+    left = "in a comment, which the fixer does not rewrite: remove it by hand"
+    expected = [f"a.py:{at}: a Clarifai key (...{KEY[-4:]}) {left}" for at in where]
     for _ in range(2):
         code, out, err = run(tmp_path, "a.py", capsys=capsys)
         assert (code, out.splitlines(), err) == (1 if where else 0, expected, "")
-    assert (tmp_path / "a.py").read_text() == fill(source)
+    assert (tmp_path / "a.py").read_bytes() == fill(source).encode()
+
+
+def test_a_key_in_a_comment_follows_flake8s_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "a.py").write_text(fill("import clarifai\n# old: pat='<KEY>'\n"))
+    (tmp_path / "setup.cfg").write_text("[flake8]\nper-file-ignores = tests/*: CLR\n")
+    assert run(tmp_path, capsys=capsys) == (0, "", "")
 
 
 def test_a_copy_that_noqa_keeps_is_named_so(
@@ -298,6 +313,21 @@ def test_a_virtual_environment_below_the_path_is_reported_not_rewritten(
     assert (tmp_path / "bad.py").read_text() == GOOD
     code, out, err = run(venv / "lib", capsys=capsys)
     assert (code, "Fixed 1 file(s)" in out) == (0, True)
+
+
+def test_a_file_named_on_the_command_line_is_processed_inside_a_virtual_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """pre-commit names files; a project made with `python -m venv .` has `pyvenv.cfg` at its
+    root."""
+    (tmp_path / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "bad.py").write_text(fill(BAD))
+    (tmp_path / "other.py").write_text(fill(BAD))
+    assert run(tmp_path, "app/bad.py", capsys=capsys)[0] == 0
+    assert (tmp_path / "app" / "bad.py").read_text() == GOOD
+    assert run(tmp_path, capsys=capsys)[0] == 0
+    assert (tmp_path / "other.py").read_text() == GOOD.replace("CLARIFAI_PAT", "CLARIFAI_PAT_2")
 
 
 def test_symlink_to_a_file_in_the_run_is_fixed_once(

@@ -212,6 +212,23 @@ ADVERSARIAL = {
         "v = '<KEY>'; n = (('authorization', 'Key ' + v),)\n",
         1,
     ),
+    "a generic name carried on through a thousand names to another service": (
+        "import clarifai\nimport requests\napi_key = '<KEY>'\na0 = '?k=' + api_key\n"
+        + "".join(f"a{i + 1} = a{i} + '&x'\n" for i in range(1000))
+        + "requests.get('https://api.openweathermap.org/' + a1000)\n",
+        1,  # followed through 64 names: taken for Clarifai's, without a RecursionError
+    ),
+    "a generic name carried on through a few names to another service": (
+        "import clarifai\nimport requests\napi_key = '<KEY>'\na0 = '?k=' + api_key\n"
+        + "".join(f"a{i + 1} = a{i} + '&x'\n" for i in range(10))
+        + "requests.get('https://api.openweathermap.org/' + a10)\n",
+        0,
+    ),
+    "two names that carry each other": (
+        "import clarifai\nimport requests\ntoken = '<KEY>'\npayload = token + '&'\n"
+        "token = payload + '&'\nrequests.get('https://api.example.com/' + token)\n",
+        0,
+    ),
     "two hundred rebinds of one name": (
         "pat = x\n"
         + "pat = pat.strip()\n" * 200

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses
 from flake8_clarifai_secrets.detector.text import CLARIFAI, Scan
@@ -33,6 +34,10 @@ CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
 _FEW = 8
+# How many names a value is followed through when asking where it is sent.
+_CARRIERS = 64
+# A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
+_HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
 
 class Context:
@@ -50,17 +55,17 @@ class Context:
         self.scope: Scope = None
         # id(call) -> the statement that is only that call; filled as the walk meets them.
         self.statements: dict[int, ast.stmt] = {}
-        # The nodes the engine walked, and id(argument) -> the call it is written in, for the
-        # literals and dict displays given to the calls among them.
-        self.walked: list[tuple[ast.AST, Scope]] = []
+        # id(argument) -> the call it is written in, for the literals and dict displays given
+        # to the calls the engine walked.
         self.callers: dict[int, ast.Call] = {}
-        self._passed: Optional[dict[str, list[tuple[ast.Call, int]]]] = None
         # (identifier, id(scope) or None) of the bindings whose reading lines the engine walked.
         self.followed: set[tuple[str, Optional[int]]] = set()
         self._bindings: dict[str, list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._walked: set[int] = set()
         self._bound_to: dict[int, str] = {}
+        # id() of the values that are dict entries: what they are bound to is a key, no name.
+        self._entries: set[int] = set()
         self._seen: set[int] = set()
         self._full = full
         self._naming: dict[str, list[int]] = {}
@@ -127,43 +132,53 @@ class Context:
         """Whether a value bound to `name` is passed to a call that goes to another service
         (`api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`), or written into a
         value bound to a name that is (`url = f"...&appid={api_key}"`, then
-        `requests.get(url)`). With `by_url`, only a call given a URL counts (see `foreign`)."""
-        everywhere = "." in name
-        where = None if everywhere else id(scope)
-        found = self._sent.get((name, where, by_url))
+        `requests.get(url)`): breadth-first over at most `_CARRIERS` such names, so that the
+        answer does not depend on which sink asked first. With `by_url`, and for a value
+        carried inside another (`auth=(user, api_key)`), only a call given another service's
+        URL counts (see `foreign`)."""
+        key = (name, None if "." in name else id(scope), by_url)
+        found = self._sent.get(key)
         if found is None:
-            # A name that carries itself on (`url = url + ...`) adds nothing.
-            self._sent[name, where, by_url] = False
-            lines = sorted(set(self.reach(name, scope, everywhere=everywhere)))
-            nodes = self.walker.near(lines)
-            if self._full or (leaf(name), where) in self.followed:
-                # The walk met every call on those lines.
-                passed = self.passed()
-            else:
-                passed = _passed_in(nodes)
-            on_lines = set(lines)
-            calls = [call for call, line in passed.get(name, ()) if line in on_lines]
-            found = any(self.foreign(call, by_url=by_url) for call in calls) or any(
-                self.sent_elsewhere(carrier, inner, by_url=by_url)
-                for carrier, inner in _carriers(nodes, name)
-            )
-            self._sent[name, where, by_url] = found
+            found = self._sent[key] = self._sends(name, scope, by_url)
         return found
+
+    def _sends(self, name: str, scope: Scope, by_url: bool) -> bool:
+        queue = [(name, scope)]
+        seen = {(name, id(scope))}
+        for name, scope in queue:
+            lines = self._reading(name, scope)
+            nodes = self.walker.near(lines)
+            on_lines = set(lines)
+            for call, line, inner, direct in _passed_in(nodes).get(name, ()):
+                if line in on_lines and self.foreign(call, inner, by_url=by_url or not direct):
+                    return True
+            for carrier, inner in _carriers(nodes, name):
+                if (carrier, id(inner)) not in seen and len(queue) < _CARRIERS:
+                    seen.add((carrier, id(inner)))
+                    queue.append((carrier, inner))
+        return False
+
+    def _reading(self, name: str, scope: Scope) -> list[int]:
+        """The sorted lines that may read the value bound to `name` in `scope`: for a plain
+        name, not those of a function that binds its own."""
+        if "." in name:
+            return self.lines_naming(leaf(name))
+        uses = self._uses(name)
+        lines = uses.within(scope)
+        if scope is None or id(None) not in uses.binders:
+            lines += uses.unbound
+        return sorted(set(lines))
 
     def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
         """Whether a value written here goes to another service: given to such a call, or
-        bound to a name that is."""
+        bound to a name that is (not a dict's entry, whose key is no name)."""
         caller = self.callers.get(id(node))
         if caller is not None and self.foreign(caller, by_url=by_url):
             return True
         name = self.bound_to(node)
-        return name is not None and self.sent_elsewhere(name, self.scope, by_url=by_url)
-
-    def passed(self) -> dict[str, list[tuple[ast.Call, int]]]:
-        """A dotted name -> the walked calls it is passed to, with the line it stands on."""
-        if self._passed is None:
-            self._passed = _passed_in(self.walked)
-        return self._passed
+        if name is None or id(node) in self._entries:
+            return False
+        return self.sent_elsewhere(name, self.scope, by_url=by_url)
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
@@ -172,32 +187,32 @@ class Context:
             return call.args[0], call.args[1:]
         return call.func, call.args
 
-    def foreign(self, call: ast.Call, *, by_url: bool = False) -> bool:
-        """Whether `call` goes to another service: its callee is imported, its import path names
-        no Clarifai, and it is a class (`NewsApiClient(api_key=...)`) or is given a URL that
-        names no Clarifai (`requests.get("https://api.example.com", params=...)`). A generic
-        credential name (`api_key`, `token`) there is that service's. With `by_url`, only the
-        URL counts: a transport class given headers may be given a Clarifai URL that the code
-        does not spell (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
+    def foreign(self, call: ast.Call, scope: Scope = None, *, by_url: bool = False) -> bool:
+        """Whether `call` (in `scope`, or the current one) goes to another service: its callee
+        is imported, its import path names no Clarifai, none of its arguments does, and it is
+        given a URL of another host (`requests.get("https://api.example.com", params=...)`), or
+        it is a class (`NewsApiClient(api_key=...)`). A generic credential name (`api_key`,
+        `token`) there is that service's. With `by_url`, only the URL counts: a transport class
+        given headers may be given a Clarifai URL that the code does not spell
+        (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
         qualname = self.qualname(self.callee(call)[0])
         if qualname is None or "clarifai" in qualname.lower():
             return False
-        texts = [
-            text.lower()
-            for argument in arguments(call)
-            for text in (*self.strings(argument), written_text(argument) or "")
-        ]
-        # A URL built on a base whose host the rest does not change: `URL + f"parts/{n}"`.
-        texts += [
-            text.lower()
-            for argument in arguments(call)
-            if (head := _head(argument)) is not argument
-            for text in self.strings(head)
-        ]
-        if any("clarifai" in text for text in texts):
+        where = self.scope if scope is None else scope
+        if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
-        named = not by_url and leaf(qualname)[:1].isupper()
-        return named or any("://" in text for text in texts)
+        if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
+            return True
+        return not by_url and leaf(qualname)[:1].isupper()
+
+    def _texts(self, argument: ast.expr, scope: Scope) -> list[str]:
+        """What an argument may say, lowered: its values, its own text, and the value of the
+        base a URL is built on (`URL + f"parts/{n}"`); a parameter's value is not known here."""
+        texts = [written_text(argument) or ""]
+        for part in (argument, _head(argument)):
+            if not (isinstance(part, ast.Name) and _is_parameter(part.id, scope)):
+                texts += self.values.strings(part, scope)
+        return [text.lower() for text in texts]
 
     @property
     def imports(self) -> dict[str, str]:
@@ -358,6 +373,7 @@ class Context:
             self._bindings[entry_name].append((entry, scope))
             self._scoped[entry_name, id(scope)].append((entry, scope))
             self._bound_to.setdefault(id(entry), text)
+            self._entries.add(id(entry))
             if isinstance(entry, ast.Dict):
                 self._collect_entries(entry_name, entry, scope)
 
@@ -365,16 +381,19 @@ class Context:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _passed_in(nodes: Iterable[tuple[ast.AST, Scope]]) -> dict[str, list[tuple[ast.Call, int]]]:
-    """A dotted name -> the calls among `nodes` it is passed to, with the line it stands on."""
-    passed: dict[str, list[tuple[ast.Call, int]]] = defaultdict(list)
-    for node, _ in nodes:
+def _passed_in(
+    nodes: Iterable[tuple[ast.AST, Scope]],
+) -> dict[str, list[tuple[ast.Call, int, Scope, bool]]]:
+    """A dotted name -> the calls among `nodes` it is passed to: the line it stands on, the
+    call's scope, and whether it is the argument itself rather than carried inside one."""
+    passed: dict[str, list[tuple[ast.Call, int, Scope, bool]]] = defaultdict(list)
+    for node, scope in nodes:
         if isinstance(node, ast.Call):
             for argument in arguments(node):
                 for carried in _carried(argument):
                     name = dotted(carried)
                     if name is not None:
-                        passed[name].append((node, carried.lineno))
+                        passed[name].append((node, carried.lineno, scope, carried is argument))
     return passed
 
 
@@ -402,6 +421,24 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
 
 def _in_clarifai(qualname: str) -> bool:
     return qualname.partition(".")[0] in CLARIFAI_PACKAGES
+
+
+def _endpoints(call: ast.Call) -> list[ast.expr]:
+    """The arguments that say where a call goes: the first, and endpoint keywords (`url`,
+    `base_url`, `api_base`, `host`), not a body that holds URLs of its own."""
+    return [
+        *call.args[:1],
+        *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),
+    ]
+
+
+def _is_parameter(name: str, scope: Scope) -> bool:
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        return False
+    parameters = scope.args
+    every = [*parameters.posonlyargs, *parameters.args, *parameters.kwonlyargs]
+    every += [a for a in (parameters.vararg, parameters.kwarg) if a is not None]
+    return any(parameter.arg == name for parameter in every)
 
 
 def _head(text: ast.expr) -> ast.expr:

@@ -68,7 +68,6 @@ class Detector:
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
-        self.context.walked = nodes
         for node, _ in nodes:
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
@@ -170,6 +169,10 @@ class Detector:
                     if not names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
+                if hit.code == "CLR005" and not hit.claims and _another_holder(hit.target):
+                    # `openai.api_key = key`: what the key is bound to says whose it is.
+                    self._copies.append((hit, part, start, token, secret, fix))
+                    continue
                 self._report(hit, part, start, token, secret, binding, fix)
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
@@ -190,14 +193,7 @@ class Detector:
         another service's, which only a sink of Clarifai's own can claim."""
         if names_something_else(binding):
             return is_legacy_secret(secret)
-        # `self.pat` is as generic as `pat`, `openai.api_key` is OpenAI's, `litellm.clarifai_key`
-        # is Clarifai's.
-        holder, _, attribute = binding.rpartition(".")
-        another = names_another_credential(attribute) or (
-            bool(holder)
-            and names_another_service(leaf(holder))
-            and not is_credential_name(attribute, clarifai_file=False)
-        )
+        another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)
         return hit.claims or not (hit.code == "CLR005" and another)
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
@@ -278,6 +274,17 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+def _another_holder(name: str) -> bool:
+    """`self.pat` is as generic as `pat`; `openai.api_key` is OpenAI's; `litellm.clarifai_key`
+    is Clarifai's."""
+    holder, _, attribute = name.rpartition(".")
+    return (
+        bool(holder)
+        and names_another_service(leaf(holder))
+        and not is_credential_name(attribute, clarifai_file=False)
+    )
 
 
 def _part_at(template: Template, token: Token) -> Optional[tuple[Part, int]]:

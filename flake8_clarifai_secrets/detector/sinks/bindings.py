@@ -83,18 +83,9 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         # Only a value written here is weighed: one read through a name is judged where it is
         # bound.
         written = any(literal_text(item) is not None for item in items)
-        if accept is Accept.HEX and (
-            _attribute_elsewhere(name) or written and _elsewhere_bound(name, node, context)
-        ):
+        if accept is Accept.HEX and written and _elsewhere_bound(name, node, context):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
-
-
-def _attribute_elsewhere(name: str) -> bool:
-    """Whether a generic name is an attribute of what names another service: `openai.api_key`
-    (which `module_setting` claims where the module is pointed at Clarifai)."""
-    holder = name.rpartition(".")[0]
-    return bool(holder) and names_another_service(leaf(holder))
 
 
 def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:

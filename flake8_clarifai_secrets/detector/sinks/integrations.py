@@ -12,15 +12,12 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import name_words
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 
-# A keyword or key that names an endpoint holds one of these words: `base_url`, `api_base`,
-# Haystack's `api_base_url`, `azure_endpoint`, `host`.
-_ENDPOINT_WORDS = frozenset({"url", "uri", "base", "endpoint", "host"})
 CREDENTIAL_KEYWORDS = frozenset(
     {"api_key", "openai_api_key", "pat", "token", "auth", "api_token", "access_token", "key",
      "clarifai_pat", "PAT", "CLARIFAI_PAT"}
@@ -40,7 +37,7 @@ def _row(qualname: Optional[str]) -> Optional[Integration]:
 
 
 def _is_evidence_key(name: str) -> bool:
-    return name in _EVIDENCE_KEYS or bool(name_words(name) & _ENDPOINT_WORDS)
+    return name in _EVIDENCE_KEYS or bool(name_words(name) & ENDPOINT_WORDS)
 
 
 def _names_clarifai(texts: Iterable[str]) -> bool:
