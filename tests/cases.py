@@ -547,6 +547,22 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key given to the file's own function that sends only its other parameter to Clarifai",
+        "import os\nimport requests\nfrom clarifai.client.model import Model\n"
+        'OPENWEATHER_API_KEY = "<KEY>"\nSLACK_TOKEN = "<KEY2>"\n'
+        "def describe(image_url, city, pat, api_key):\n"
+        '    caption = Model(url="https://clarifai.com/a/b/models/c", pat=pat).predict_by_url(image_url)\n'
+        '    weather = requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": api_key})\n'
+        "    return caption, weather\n"
+        'describe("https://x.io/a.jpg", "Paris", os.environ["CLARIFAI_PAT"], OPENWEATHER_API_KEY)\n'
+        "def post_tags(token, tags):\n"
+        '    """Post the Clarifai tags to Slack."""\n'
+        '    return requests.post("https://slack.com/api/chat.postMessage", headers={"Authorization": f"Bearer {token}"})\n'
+        'post_tags(SLACK_TOKEN, ["dog"])\n',
+        set(),
+        None,
+    ),
+    case(
         "a Bearer header that goes to another service, in a Clarifai file",
         'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\n'
         'headers = {"Authorization": f"Bearer {TOKEN}"}\n'
@@ -878,6 +894,16 @@ POSITIVE += [
         'import threading\nimport clarifai\nPAT = "<KEY>"\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
         {"3:7 CLR005"},
         'import os\nimport threading\nimport clarifai\nPAT = os.environ["CLARIFAI_PAT"]\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
+    ),
+    case(
+        "CLR005 a key under a name of its own, given by keyword to the file's own class that sends it to Clarifai",
+        'from clarifai.client.model import Model\nkey_tagger = "<KEY>"\nclass Tagger:\n'
+        '    def __init__(self, pat):\n        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n'
+        "tagger = Tagger(pat=key_tagger)\n",
+        {"2:14 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\nkey_tagger = os.environ["CLARIFAI_PAT"]\nclass Tagger:\n'
+        '    def __init__(self, pat):\n        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n'
+        "tagger = Tagger(pat=key_tagger)\n",
     ),
     case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",

@@ -233,17 +233,45 @@ class Context:
         definition = self._definition(name)
         return [] if definition is None else _positional(definition)
 
-    def talks_to_clarifai(self, name: str) -> bool:
-        """Whether the function or class that this file defines as `name` at its top level names
-        Clarifai, or something the file imports from it (`Model`, `service_pb2_grpc`)."""
+    def sends_to_clarifai(self, name: str, parameter: str) -> bool:
+        """Whether the function or class that this file defines as `name` at its top level
+        sends its `parameter` to Clarifai: a statement in it that names the parameter also
+        names Clarifai, something the file imports from it (`Model`, `service_pb2_grpc`), or
+        Clarifai's `Key` scheme (`f"Key {api_key}"`)."""
         definition = self._definition(name)
         if definition is None:
             return False
         first, last = definition.lineno, definition.end_lineno or definition.lineno
-        if self.scan.mentions(CLARIFAI, first, last, lowered=True):
-            return True
+        naming = [line for line in self.lines_naming(parameter) if first <= line <= last]
         imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
-        return any(first <= line <= last for local in imported for line in self.lines_naming(local))
+        clarifai_lines = {line for local in imported for line in self.lines_naming(local)}
+        for start, end in self._statements_on(naming):
+            if (
+                self.scan.mentions(CLARIFAI, start, end, lowered=True)
+                or self.scan.mentions(b"Key ", start, end)
+                or any(start <= line <= end for line in clarifai_lines)
+            ):
+                return True
+        return False
+
+    def _statements_on(self, lines: Sequence[int]) -> list[tuple[int, int]]:
+        """The first and last lines of the simple statement that holds each of `lines`, if
+        any: not a `def` line that only declares a parameter, nor a block around the uses."""
+        spans = []
+        nodes = [
+            node
+            for node, _ in self.walker.near(lines)
+            if isinstance(node, ast.stmt) and not hasattr(node, "body")
+        ]
+        for line in lines:
+            holding = [
+                (node.lineno, node.end_lineno or node.lineno)
+                for node in nodes
+                if node.lineno <= line <= (node.end_lineno or node.lineno)
+            ]
+            if holding:
+                spans.append(min(holding, key=lambda span: span[1] - span[0]))
+        return spans
 
     def _definition(self, name: str) -> Optional[ast.stmt]:
         if self._definitions is None:

@@ -171,27 +171,33 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         if accept is not None:
             target = f"{keyword.arg}="
-            yield from (Hit("CLR005", item, target, accept) for item in _values(keyword.value))
+            # `Tagger(pat=key_tagger)`, where this file's `Tagger` sends `pat` to Clarifai.
+            claims = isinstance(node.func, ast.Name) and context.sends_to_clarifai(
+                node.func.id, keyword.arg
+            )
+            hits = (
+                Hit("CLR005", item, target, accept, claims=claims)
+                for item in _values(keyword.value)
+            )
+            yield from hits
 
 
 @sink(ast.Call)
 def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Sentiment("<key>")` or `make("<key>")`, where this file defines `class Sentiment` with
     `__init__(self, api_key)` or `def make(api_key)`: the call binds the parameter. Where that
-    function or class talks to Clarifai, its parameter says whose key it takes, whatever the
+    function or class sends the parameter to Clarifai, it says whose key it takes, whatever the
     caller's variable is called (`key_tagger`)."""
     assert isinstance(node, ast.Call)
     func, arguments = context.callee(node)
     if not isinstance(func, ast.Name) or not arguments:
         return
-    claims: Optional[bool] = None
     for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
         accept = _accept(parameter, context)
         if accept is not None:
-            if claims is None:
-                claims = context.talks_to_clarifai(func.id)
+            claims = context.sends_to_clarifai(func.id, parameter)
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
 
