@@ -246,7 +246,7 @@ class Notebook:
         leaks = []
         clarifai = "clarifai" in self.text.lower()
         for cell in self.cells:
-            shows = _shows_credential(cell.source)
+            shows = _shows_credential(cell.source, clarifai=clarifai)
             for number, output in enumerate(cell.outputs, start=1):
                 key = _leaked(_strings(output), keys, clarifai=clarifai, shows=shows)
                 if key is not None:
@@ -394,13 +394,14 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
     return None
 
 
-def _shows_credential(source: str) -> bool:
+def _shows_credential(source: str, *, clarifai: bool) -> bool:
     """Whether a cell ends with a line that only shows a Clarifai credential variable:
-    `%env CLARIFAI_PAT`, `!echo $CLARIFAI_PAT`, `os.environ["CLARIFAI_PAT"]`, `print(PAT)`."""
+    `%env CLARIFAI_PAT`, `!echo $CLARIFAI_PAT`, `os.environ["CLARIFAI_PAT"]`; in a notebook
+    that names Clarifai, also a generic one (`print(PAT)`)."""
     lines = [line for line in source.splitlines() if line.strip()]
     words = _WORD.findall(lines[-1]) if lines else []
     shown = [word for word in words if word not in _SHOWING]
-    return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=False)
+    return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
 
 
 def _labelled_pat(words: Sequence[str]) -> bool:

@@ -906,6 +906,13 @@ POSITIVE += [
         "tagger = Tagger(pat=key_tagger)\n",
     ),
     case(
+        "CLR005 a generic key in a section of a dict named for Clarifai, and a PAT in a dict named for its use",
+        'import clarifai\nCLARIFAI_APPS = {"moderation": {"api_key": "<KEY>"}}\nvision = {"pat": "<KEY>", "user_id": "me"}\n',
+        {"2:44 CLR005", "3:18 CLR005"},
+        'import os\n\nimport clarifai\nCLARIFAI_APPS = {"moderation": {"api_key": os.environ["CLARIFAI_PAT"]}}\n'
+        'vision = {"pat": os.environ["CLARIFAI_PAT"], "user_id": "me"}\n',
+    ),
+    case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",
         '"""Tests for the Clarifai image tagger."""\nMOCK_API_KEY = "<KEY>"\nFAKE_PAT = "<KEY>"\n',
         {"2:16 CLR005", "3:12 CLR005"},

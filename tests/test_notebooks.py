@@ -513,6 +513,8 @@ SHOWN = [
     pytest.param("%env CLARIFAI_PAT", "'<KEY>'", True, id="env magic reads the variable"),
     pytest.param("!echo $CLARIFAI_PAT", "<KEY>\n", True, id="echo"),
     pytest.param("import os\nos.environ['CLARIFAI_PAT']", "'<KEY>'", True, id="last expression"),
+    pytest.param("import clarifai\nprint(PAT)", "<KEY>\n", True, id="a generic name shown"),
+    pytest.param("print(PAT)", "<KEY>\n", False, id="a generic name, no Clarifai"),
     pytest.param(
         "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
         "<KEY>\n",

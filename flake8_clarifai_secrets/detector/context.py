@@ -64,8 +64,9 @@ class Context:
         self._scoped: dict[tuple[str, int], list[tuple[ast.expr, Scope]]] = defaultdict(list)
         self._walked: set[int] = set()
         self._bound_to: dict[int, str] = {}
-        # id() of the values that are dict entries: what they are bound to is a key, no name.
-        self._entries: set[int] = set()
+        # id() of the values that are dict entries -> their path (`CONFIG.['clarifai']`): what
+        # they are bound to is a key, no name.
+        self._entries: dict[int, str] = {}
         self._seen: set[int] = set()
         self._full = full
         self._naming: dict[str, list[int]] = {}
@@ -321,6 +322,11 @@ class Context:
         """The dotted name, or dict key, that `literal` is directly bound to."""
         return self._bound_to.get(id(literal))
 
+    def path_to(self, value: ast.expr) -> Optional[str]:
+        """The name a value is bound to, with the dict keys on the way to it for a dict's entry
+        (`CLARIFAI_APPS.['moderation']`)."""
+        return self._entries.get(id(value)) or self.bound_to(value)
+
     def _resolve(self, name: str, scope: Scope) -> list[tuple[ast.expr, Scope]]:
         """A plain name's bindings in `scope`, else in the module, else anywhere; each step
         indexes only the lines that can hold them."""
@@ -401,7 +407,7 @@ class Context:
             self._bindings[entry_name].append((entry, scope))
             self._scoped[entry_name, id(scope)].append((entry, scope))
             self._bound_to.setdefault(id(entry), text)
-            self._entries.add(id(entry))
+            self._entries[id(entry)] = entry_name
             if isinstance(entry, ast.Dict):
                 self._collect_entries(entry_name, entry, scope)
 

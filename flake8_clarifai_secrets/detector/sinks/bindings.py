@@ -23,6 +23,7 @@ from flake8_clarifai_secrets.credentials import (
     is_legacy_name,
     is_v1_parameter,
     labels,
+    name_words,
     names_another_service,
 )
 from flake8_clarifai_secrets.detector.context import Context
@@ -95,7 +96,7 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     if context.sent_elsewhere(name, context.scope):
         return True
     definition = _enclosing_class(node, context)
-    return definition is not None and holds_another_service(definition.name)
+    return definition is not None and not _says_pat(name) and holds_another_service(definition.name)
 
 
 def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
@@ -132,20 +133,30 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
         accept = None if name is None else _accept(name, context)
-        if accept is Accept.HEX and _elsewhere_held(node, context):
+        if accept is Accept.HEX and _elsewhere_held(node, name or "", context):
             continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
 
-def _elsewhere_held(holder: ast.expr, context: Context) -> bool:
-    """Whether a dict (a display or `dict(...)`) holds another service's credentials: it goes
+def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool:
+    """Whether a dict (a display or `dict(...)`) holds another service's `credential`: it goes
     to that service, or its name or section names it (`OPENWEATHERMAP = {"api_key": ...}`,
-    `{"lastfm": {"api_key": ...}}`)."""
+    `{"lastfm": {"api_key": ...}}`), unless the credential is a PAT, as Clarifai calls its
+    keys, or a section on the way to it names Clarifai (`CLARIFAI_APPS = {"search": {...}}`)."""
     name = context.bound_to(holder)
-    if name is not None and names_another_service(leaf(name)):
+    if (
+        name is not None
+        and not _says_pat(credential)
+        and names_another_service(leaf(name))
+        and "clarifai" not in name_words(context.path_to(holder) or "")
+    ):
         return True
     return context.goes_elsewhere(holder)
+
+
+def _says_pat(name: str) -> bool:
+    return "pat" in name_words(name)
 
 
 @sink(ast.Call)
@@ -166,7 +177,9 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         accept = _accept(keyword.arg, context)
         if accept is Accept.HEX and (
-            context.foreign(node) or dotted(node.func) == "dict" and _elsewhere_held(node, context)
+            context.foreign(node)
+            or dotted(node.func) == "dict"
+            and _elsewhere_held(node, keyword.arg, context)
         ):
             continue
         if accept is not None:
