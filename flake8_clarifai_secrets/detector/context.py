@@ -9,6 +9,7 @@ the whole tree is indexed at once instead; the tests check that both agree.
 from __future__ import annotations
 
 import ast
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -147,7 +148,8 @@ class Context:
         queue = [(name, scope)]
         seen = {(name, id(scope))}
         for name, scope in queue:
-            lines = self._reading(name, scope)
+            # Not a function's own binding of the name: `headers` there is another value.
+            lines = self.reach(name, scope, everywhere="." in name, exact=True)
             nodes = self.walker.near(lines)
             on_lines = set(lines)
             for call, line, inner, direct in _passed_in(nodes).get(name, ()):
@@ -158,17 +160,6 @@ class Context:
                     seen.add((carrier, id(inner)))
                     queue.append((carrier, inner))
         return False
-
-    def _reading(self, name: str, scope: Scope) -> list[int]:
-        """The sorted lines that may read the value bound to `name` in `scope`: for a plain
-        name, not those of a function that binds its own."""
-        if "." in name:
-            return self.lines_naming(leaf(name))
-        uses = self._uses(name)
-        lines = uses.within(scope)
-        if scope is None or id(None) not in uses.binders:
-            lines += uses.unbound
-        return sorted(set(lines))
 
     def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
         """Whether a value written here goes to another service: given to such a call, or
@@ -274,6 +265,20 @@ class Context:
                 spans.append(min(holding, key=lambda span: span[1] - span[0]))
         return spans
 
+    def top_level_at(self, line: int) -> Optional[ast.stmt]:
+        """The module's own statement that spans `line`, if any."""
+        statements, starts = self._top_level
+        index = bisect.bisect_right(starts, line) - 1
+        if index < 0:
+            return None
+        statement = statements[index]
+        return statement if line <= (statement.end_lineno or statement.lineno) else None
+
+    @functools.cached_property
+    def _top_level(self) -> tuple[list[ast.stmt], list[int]]:
+        statements = self.walker.top_level()
+        return statements, [statement.lineno for statement in statements]
+
     def _definition(self, name: str) -> Optional[ast.stmt]:
         if self._definitions is None:
             self._definitions = {}
@@ -301,14 +306,14 @@ class Context:
         # In source order, whichever order the walk met them in.
         return sorted(found or [], key=lambda pair: (pair[0].lineno, pair[0].col_offset))
 
-    def reach(self, name: str, scope: Scope, *, everywhere: bool) -> list[int]:
+    def reach(self, name: str, scope: Scope, *, everywhere: bool, exact: bool = False) -> list[int]:
         """The sorted lines where a value bound to the dotted `name` in `scope` may be read: all
         that name it if `everywhere`, as for attributes and dicts (`config["pat"]` reads a dict's
-        entries from any scope)."""
+        entries from any scope). Unless `exact`, a few lines are all taken: walking them costs
+        less than placing them in their scopes."""
         identifier = leaf(name)
         naming = self.lines_naming(identifier)
-        # Walking a few lines costs less than placing them in their scopes.
-        if everywhere or len(naming) <= _FEW:
+        if everywhere or (not exact and len(naming) <= _FEW):
             return naming
         uses = self._uses(identifier)
         lines = uses.within(scope)

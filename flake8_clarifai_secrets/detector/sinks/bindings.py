@@ -12,7 +12,6 @@ parameters (`client_id`, `client_secret`) in a file that names that API.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from collections.abc import Iterator
 from typing import Optional
@@ -101,14 +100,8 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
 
 def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
     """The top-level class that `node` stands in, in its body or in a method."""
-    line = getattr(node, "lineno", 0)
-    statements = context.walker.top_level()
-    index = bisect.bisect_right([statement.lineno for statement in statements], line) - 1
-    if index < 0:
-        return None
-    statement = statements[index]
-    within = line <= (statement.end_lineno or statement.lineno)
-    return statement if within and isinstance(statement, ast.ClassDef) else None
+    statement = context.top_level_at(getattr(node, "lineno", 0))
+    return statement if isinstance(statement, ast.ClassDef) else None
 
 
 @sink(ast.Return, ast.Yield)
