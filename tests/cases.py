@@ -563,6 +563,17 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key in a dict(...) given to its URL, or carried by dict(...) and +=, in a Clarifai file",
+        "import requests\nimport clarifai\n"
+        'requests.get("https://rebrickable.com/api/v3/lego/colors/", headers=dict(Authorization="key <KEY>"))\n'
+        'requests.get("https://api.themoviedb.org/3/movie/550", params=dict(api_key="<KEY2>"))\n'
+        'API_KEY = "<KEY>"\nparams = dict(appid=API_KEY)\n'
+        'requests.get("https://api.openweathermap.org/data/2.5/weather", params=params)\n'
+        'TOKEN = "<KEY2>"\nurl = "https://api.example.com/v1?q=x"\nurl += "&token=" + TOKEN\nrequests.get(url)\n',
+        set(),
+        None,
+    ),
+    case(
         "a Bearer header that goes to another service, in a Clarifai file",
         'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\n'
         'headers = {"Authorization": f"Bearer {TOKEN}"}\n'

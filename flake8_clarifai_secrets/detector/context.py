@@ -438,9 +438,10 @@ def _passed_in(
 
 def _carried(argument: ast.expr) -> Iterator[ast.expr]:
     """The argument, and the values it carries into the text or mapping it builds: an
-    f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict
-    display's values, a tuple's or list's items (`f"...&appid={API_KEY}"`,
-    `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`, `auth=(USER, API_KEY)`)."""
+    f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict's
+    values, a tuple's or list's items (`f"...&appid={API_KEY}"`,
+    `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`, `dict(appid=API_KEY)`,
+    `auth=(USER, API_KEY)`)."""
     stack = [argument]
     while stack:
         node = stack.pop()
@@ -453,9 +454,11 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
             stack += node.values
         elif isinstance(node, (ast.Tuple, ast.List)):
             stack += node.elts
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr == "format":
+        elif isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
                 stack += arguments(node)
+            elif isinstance(node.func, ast.Name) and node.func.id == "dict":
+                stack += [keyword.value for keyword in node.keywords]
 
 
 def _in_clarifai(qualname: str) -> bool:
@@ -493,9 +496,9 @@ def _head(text: ast.expr) -> ast.expr:
 
 def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tuple[str, Scope]]:
     """The names, with their scopes, that assignments among `nodes` bind to a value carrying
-    `name`: `url` for `url = f"...&appid={api_key}"`."""
+    `name`: `url` for `url = f"...&appid={api_key}"` or `url += "&appid=" + api_key`."""
     for node, scope in nodes:
-        if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
             if any(dotted(carried) == name for carried in _carried(node.value)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
