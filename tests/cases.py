@@ -574,6 +574,16 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key in a URL template with fields the code does not know, in a Clarifai file",
+        "import sys\nimport requests\nimport clarifai\napi_key = '<KEY>'\n"
+        'url = f"https://api.openweathermap.org/data/2.5/weather?q={sys.argv[1]}&appid={api_key}"\nrequests.get(url)\n'
+        "def get(city):\n    key = '<KEY2>'\n"
+        "    url = 'https://api.edamam.com/search?q={}&app_key={}'.format(city, key)\n"
+        "    return requests.get(url)\n",
+        set(),
+        None,
+    ),
+    case(
         "a Bearer header that goes to another service, in a Clarifai file",
         'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\n'
         'headers = {"Authorization": f"Bearer {TOKEN}"}\n'
@@ -922,6 +932,13 @@ POSITIVE += [
         {"2:44 CLR005", "3:18 CLR005"},
         'import os\n\nimport clarifai\nCLARIFAI_APPS = {"moderation": {"api_key": os.environ["CLARIFAI_PAT"]}}\n'
         'vision = {"pat": os.environ["CLARIFAI_PAT"], "user_id": "me"}\n',
+    ),
+    case(
+        "CLR004 python-dotenv's set_key with its parameters' names",
+        'from dotenv import set_key\nset_key(dotenv_path=".env", key_to_set="CLARIFAI_PAT", value_to_set="<KEY>")\n',
+        {"2:69 CLR004"},
+        "import os\n\nfrom dotenv import set_key\n"
+        'set_key(dotenv_path=".env", key_to_set="CLARIFAI_PAT", value_to_set=os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
         "CLR005 a test's made-up key under a mock name, in a Clarifai test module",

@@ -204,6 +204,10 @@ class Context:
         for part in (argument, _head(argument)):
             if not (isinstance(part, ast.Name) and _is_parameter(part.id, scope)):
                 texts += self.values.strings(part, scope)
+                if isinstance(part, ast.Name):
+                    # A URL bound with fields of its own: `f"https://host/...?q={city}"`.
+                    bound = self.bindings(part.id, scope)
+                    texts += [_template(value) or "" for value, _ in bound]
         return [text.lower() for text in texts]
 
     @property
@@ -463,6 +467,17 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
 
 def _in_clarifai(qualname: str) -> bool:
     return qualname.partition(".")[0] in CLARIFAI_PACKAGES
+
+
+def _template(value: ast.expr) -> Optional[str]:
+    """The text that a value is written from, its fields unknown: an f-string's or a `+`
+    chain's, or the template of `.format()` or `%` (`"https://host/?q={}".format(city)`)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
+        if value.func.attr == "format":
+            return written_text(value.func.value)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        return written_text(value.left)
+    return written_text(value)
 
 
 def _endpoints(call: ast.Call) -> list[ast.expr]:

@@ -116,12 +116,25 @@ def environ_setitem(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def env_file_write(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """python-dotenv's `set_key(".env", "CLARIFAI_PAT", "<key>")`."""
+    """python-dotenv's `set_key(".env", "CLARIFAI_PAT", "<key>")`, also with its parameters'
+    names (`set_key(dotenv_path=..., key_to_set=..., value_to_set=...)`)."""
     assert isinstance(node, ast.Call)
-    if leaf(dotted(node.func) or "") == "set_key" and len(node.args) > 2:
-        name = context.credential_var(node.args[1])
-        if name is not None:
-            yield Hit("CLR004", node.args[2], name, writes=True)
+    if leaf(dotted(node.func) or "") != "set_key":
+        return
+    variable, value = (_argument(node, index, name) for index, name in _SET_KEY)
+    name = context.credential_var(variable)
+    if name is not None and value is not None:
+        yield Hit("CLR004", value, name, writes=True)
+
+
+# `set_key(dotenv_path, key_to_set, value_to_set, ...)`: the variable's and the value's slots.
+_SET_KEY = ((1, "key_to_set"), (2, "value_to_set"))
+
+
+def _argument(call: ast.Call, index: int, name: str) -> Optional[ast.expr]:
+    if index < len(call.args):
+        return call.args[index]
+    return next((k.value for k in call.keywords if k.arg == name), None)
 
 
 @sink(ast.Call)
