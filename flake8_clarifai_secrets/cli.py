@@ -144,12 +144,10 @@ def scan(path: str, settings: Settings) -> Scanned:
             return Scanned(path, data=kept)
         findings = find_credentials(tree, source_lines(code), settings.env_var)
         commented = commented_keys(code) if candidate else []
-        if not findings:
-            if commented:
-                read = Facts(reads=reads_of(tree))
-                return Scanned(path, [], read, data, code, commented=commented)
+        if not (findings or commented):
             return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
-        return Scanned(path, findings, facts(tree, findings), data, code, commented=commented)
+        found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
+        return Scanned(path, findings, found, data, code, commented=commented)
 
     return _guarded(path, work, lambda error: Scanned(path, error=error))
 
@@ -259,17 +257,18 @@ def _unchanged(scanned: Scanned, steps: Sequence[Step], settings: Settings) -> R
 
 
 _READ_ONLY = "is read-only (no write permission bits); not written"
+_WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 
 def _read_only(path: str) -> bool:
-    return not os.stat(path).st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return not os.stat(path).st_mode & _WRITE_BITS
 
 
 def write_atomically(path: str, data: bytes) -> None:
     """Write through a temporary file in the same directory, keeping mode, owner and group."""
-    if _read_only(path):
-        raise _NotProcessed(_READ_ONLY)
     status = os.stat(path)
+    if not status.st_mode & _WRITE_BITS:
+        raise _NotProcessed(_READ_ONLY)
     directory, name = os.path.split(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
@@ -436,6 +435,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
 
     scanned = list(_map(functools.partial(scan, settings=settings), paths, args.jobs))
     files = []
+    read_only: set[str] = set()
     for item in scanned:
         name = settings.display_name if item.path == STDIN else item.path
         if item.error is not None:
@@ -462,6 +462,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         if item.findings and run.writing and not run.stdin and _read_only(item.path):
             # Planned as left alone, so that its keys take no variable; reported as an error.
             refusal = _READ_ONLY
+            read_only.add(item.path)
         files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal))
     stored = envfile.read(args.env_file) if args.env_file else {}
     the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
@@ -481,7 +482,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         if item.path not in rewritten and (steps or item.notebook is not None or item.commented):
             results.append(_unchanged(item, [s for s in steps if s.refusal is not None], settings))
     for result in results:
-        if any(step.refusal == _READ_ONLY for step in result.left):
+        if result.path in read_only:
             result.error = _READ_ONLY
     return _finish(run, sorted(results, key=lambda r: r.path), by_path)
 
@@ -595,13 +596,14 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     # A file that could not be written moved nothing.
     changed = [r for r in results if r.error is None and r.new is not None]
     variables = _moved_keys(results)
+    moved = sum(len(r.moved) for r in changed)
+    keys = len(set(variables.values()))
     if written:
-        moved = sum(len(r.moved) for r in changed)
         cleared = sum(len(r.cleared) for r in changed)
         outputs = f", {cleared} notebook output(s) cleared" if cleared else ""
         verb = "Fixed" if run.writing else "Would fix"
-        keys = f"{moved} finding(s) of {len(set(variables.values()))} key(s)"
-        run.say(f"{verb} {written} file(s): {keys} moved into the environment{outputs}.")
+        counts = f"{moved} finding(s) of {keys} key(s)"
+        run.say(f"{verb} {written} file(s): {counts} moved into the environment{outputs}.")
         ordered = sorted(variables.items(), key=lambda item: _numbered(item[0]))
         listed = ", ".join(f"{name} ({mask(key)})" for name, key in ordered)
         if listed:
@@ -616,8 +618,8 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         summary = {
             "mode": "write" if run.writing else "diff" if run.args.diff else "check",
             "files": written,
-            "findings_moved": sum(len(r.moved) for r in changed),
-            "keys_moved": len(set(variables.values())),
+            "findings_moved": moved,
+            "keys_moved": keys,
             "findings_left": run.left,
             "errors": run.errors,
             "variables": {name: mask(key) for name, key in variables.items()},
@@ -651,11 +653,9 @@ def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, s
     finding it moves, and each key in a comment: a `_LEFT` kind. The findings left alone are
     reported already."""
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
-    reported = {step.finding.fix.span for step in result.left if step.finding.fix is not None}
+    reported = {*covered, *(s.finding.fix.span for s in result.left if s.finding.fix is not None)}
     unreported = [
-        finding.fix.span
-        for finding in item.findings
-        if finding.fix is not None and finding.fix.span not in {*covered, *reported}
+        f.fix.span for f in item.findings if f.fix is not None and f.fix.span not in reported
     ]
     left_lines = {step.finding.line for step in result.left}
 

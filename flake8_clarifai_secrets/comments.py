@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 import tokenize
 
-from flake8_clarifai_secrets.credentials import is_clarifai_key, labels_a_key
+from flake8_clarifai_secrets.credentials import KEY_IN_TEXT, is_clarifai_key, labels_a_key
 from flake8_clarifai_secrets.detector import ALLOWLIST_PRAGMA, source_lines
 
-_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
-_COMMENTED = re.compile(r"#[^\n]*?(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+_COMMENTED = re.compile(r"#[^\n]*?" + KEY_IN_TEXT.pattern)
 
 
 def commented_keys(code: str) -> list[tuple[int, int, str]]:
@@ -25,7 +24,7 @@ def commented_keys(code: str) -> list[tuple[int, int, str]]:
         for token in tokenize.generate_tokens(lambda: next(lines, "")):
             if token.type != tokenize.COMMENT or ALLOWLIST_PRAGMA in token.string:
                 continue
-            for match in _HEX.finditer(token.string):
+            for match in KEY_IN_TEXT.finditer(token.string):
                 key = match.group()
                 if is_clarifai_key(key) and labels_a_key(token.string[: match.start()]):
                     found.append((token.start[0], token.start[1] + match.start(), key))

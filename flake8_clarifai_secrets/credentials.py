@@ -12,7 +12,8 @@ from typing import NamedTuple
 # Secret scanners (Sonar S6686, GitGuardian, TruffleHog) match keys and PATs as 32 lowercase hex.
 _KEY = re.compile(r"[0-9a-f]{32}")
 _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
-_KEY_EMBEDDED = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
+# A key as a word of its own in any text: a command line, an output, a comment.
+KEY_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 # The `clarifai` CLI's credential flags. In a command line, a key follows one (`--pat <key>`,
 # `--pat=<key>`), a credential's variable (`CLARIFAI_PAT=<key> clarifai ...`) or the scheme of an
 # `Authorization` header (`curl -H "Authorization: Key <key>"`; `Bearer` in a Clarifai file).
@@ -230,7 +231,7 @@ def find_embedded(text: str) -> list[Token]:
     """Clarifai keys anywhere in `text`, such as a command line or `NAME=<key>`."""
     return [
         Token(match.start(), match.end(), None, True)
-        for match in _KEY_EMBEDDED.finditer(text)
+        for match in KEY_IN_TEXT.finditer(text)
         if entropy(match.group()) >= MIN_ENTROPY
     ]
 
@@ -302,7 +303,7 @@ ID_WORDS = frozenset(
 )
 # How far before a value in prose its label may stand.
 PROSE_CONTEXT = 40
-_PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 def labels_a_key(before: str) -> bool:
@@ -313,7 +314,7 @@ def labels_a_key(before: str) -> bool:
     """
     if before.endswith("/"):
         return False
-    words = _PROSE_WORD.findall(before[-PROSE_CONTEXT:])
+    words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
     for index in reversed(range(len(words))):
         word = words[index]
         if {w.removesuffix("s") for w in name_words(word)} & ID_WORDS:

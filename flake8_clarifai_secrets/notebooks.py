@@ -21,7 +21,9 @@ from typing import Any, NamedTuple, Optional
 from flake8_clarifai_secrets import jsonspans
 from flake8_clarifai_secrets.credentials import (
     ID_WORDS,
+    KEY_IN_TEXT,
     PROSE_CONTEXT,
+    PROSE_WORD,
     is_clarifai_key,
     is_credential_name,
     labels_a_key,
@@ -35,9 +37,7 @@ from flake8_clarifai_secrets.magics import mask as mask_magics
 
 # Half a key: a key split over lines in a cell is split over JSON strings too.
 _HEX_BYTES = re.compile(rb"[0-9a-f]{16}")
-_HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 _AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 # What a line that only shows a variable's value says besides the variable.
 _SHOWING = frozenset({"os", "environ", "getenv", "get", "print", "echo", "env", "display"})
 # The nesting depth of a cell's `source` and `outputs` arrays: document, cells, cell.
@@ -267,7 +267,7 @@ class Notebook:
             else:
                 continue
             for number, line in enumerate(source_lines(cell.source), start=1):
-                for match in _HEX.finditer(line):
+                for match in KEY_IN_TEXT.finditer(line):
                     key = match.group()
                     if key in keys or (
                         is_clarifai_key(key) and labels_a_key(line[: match.start()])
@@ -380,11 +380,11 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
     for match in _AUTHORIZATION.finditer(text):
         if is_clarifai_key(match[1]):
             return match[1]
-    for match in _HEX.finditer(text):
+    for match in KEY_IN_TEXT.finditer(text):
         if not is_clarifai_key(match.group()):
             continue
         before = text[max(0, match.start() - PROSE_CONTEXT) : match.start()]
-        label = _WORD.findall(before)
+        label = PROSE_WORD.findall(before)
         if (
             shows
             or (label and is_credential_name(label[-1], clarifai_file=False))
@@ -399,7 +399,7 @@ def _shows_credential(source: str, *, clarifai: bool) -> bool:
     `%env CLARIFAI_PAT`, `!echo $CLARIFAI_PAT`, `os.environ["CLARIFAI_PAT"]`; in a notebook
     that names Clarifai, also a generic one (`print(PAT)`)."""
     lines = [line for line in source.splitlines() if line.strip()]
-    words = _WORD.findall(lines[-1]) if lines else []
+    words = PROSE_WORD.findall(lines[-1]) if lines else []
     shown = [word for word in words if word not in _SHOWING]
     return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
 

@@ -47,7 +47,7 @@ from flake8_clarifai_secrets.detector.values import (
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
-# dict display that may go to another service.
+# dict display or `dict(...)` that may go to another service.
 _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
 
 
