@@ -563,6 +563,30 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key given by keyword or position to the file's own function or class that sends it there",
+        "import requests\nfrom clarifai.client.model import Model\n"
+        "def fetch_weather(city, api_key):\n"
+        '    url = f"https://api.openweathermap.org/data/2.5/weather?q={city}&appid={api_key}"\n'
+        "    return requests.get(url)\n"
+        "class Weather:\n    def __init__(self, api_key):\n        self.api_key = api_key\n"
+        "    def get(self, city):\n"
+        '        return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": self.api_key})\n'
+        'fetch_weather("Oslo", api_key="<KEY>")\nfetch_weather("Oslo", "<KEY2>")\n'
+        'Weather("<KEY>").get("Oslo")\nWeather(api_key="<KEY2>").get("Oslo")\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key under a generic name given to the file's own class, whose parameter shadows the name",
+        "import requests\nfrom clarifai.client.model import Model\n"
+        'api_key = "<KEY>"\nclass Weather:\n    def __init__(self, api_key):\n        self.api_key = api_key\n'
+        "    def get(self, city):\n"
+        '        return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": self.api_key})\n'
+        'Weather(api_key).get("Oslo")\n',
+        set(),
+        None,
+    ),
+    case(
         "another service's key in a dict(...) given to its URL, or carried by dict(...) and +=, in a Clarifai file",
         "import requests\nimport clarifai\n"
         'requests.get("https://rebrickable.com/api/v3/lego/colors/", headers=dict(Authorization="key <KEY>"))\n'

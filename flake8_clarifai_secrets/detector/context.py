@@ -18,7 +18,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
 from flake8_clarifai_secrets.detector.findings import Span
-from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses
+from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses, takes
 from flake8_clarifai_secrets.detector.text import CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
@@ -250,6 +250,13 @@ class Context:
                 return True
         return False
 
+    def sends_elsewhere(self, name: str, parameter: str) -> bool:
+        """Whether the function or class that this file defines as `name` at its top level
+        sends its `parameter` to another service (`def fetch_weather(city, api_key)` that gives
+        it to `requests.get("https://api.openweathermap.org/...", params=...)`)."""
+        function = _taking(self._definition(name), parameter)
+        return function is not None and self.sent_elsewhere(parameter, function)
+
     def _statements_on(self, lines: Sequence[int]) -> list[tuple[int, int]]:
         """The first and last lines of the simple statement that holds each of `lines`, if
         any: not a `def` line that only declares a parameter, nor a block around the uses."""
@@ -344,6 +351,9 @@ class Context:
             local = self._scoped.get((name, id(where)))
             if local:
                 return local
+            if _is_parameter(name, where):
+                # Its callers give its value: the module's binding is another one.
+                return []
         self._index(name, None, everywhere=True)
         return self._bindings.get(name) or []
 
@@ -490,12 +500,9 @@ def _endpoints(call: ast.Call) -> list[ast.expr]:
 
 
 def _is_parameter(name: str, scope: Scope) -> bool:
-    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        return False
-    parameters = scope.args
-    every = [*parameters.posonlyargs, *parameters.args, *parameters.kwonlyargs]
-    every += [a for a in (parameters.vararg, parameters.kwarg) if a is not None]
-    return any(parameter.arg == name for parameter in every)
+    return isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and takes(
+        scope.args, name
+    )
 
 
 def _head(text: ast.expr) -> ast.expr:
@@ -520,6 +527,22 @@ def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tup
                     carrier = dotted(target)
                     if carrier is not None and carrier != name:
                         yield carrier, scope
+
+
+def _taking(definition: Optional[ast.stmt], parameter: str) -> Optional[ast.AST]:
+    """The function that takes `parameter` when `definition` is called: itself, or a class's
+    `__init__`."""
+    if isinstance(definition, ast.ClassDef):
+        definition = next(
+            (
+                node
+                for node in definition.body
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                and node.name == "__init__"
+            ),
+            None,
+        )
+    return definition if _is_parameter(parameter, definition) else None
 
 
 def _positional(definition: ast.AST) -> list[str]:

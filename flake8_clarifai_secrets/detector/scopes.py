@@ -121,5 +121,14 @@ def find_uses(walker: Walker, scan: Scan, identifier: str, lines: list[int]) -> 
             dotted(target) == identifier for target, _ in bound_pairs(binder)
         ):
             binders.add(id(scope))
+        elif isinstance(binder, ast.arguments) and takes(binder, identifier):
+            binders.add(id(scope))
     unbound = [n for where, more in by_scope.items() if where not in binders for n in more]
     return Uses(by_scope, uncertain, frozenset(binders), unbound)
+
+
+def takes(arguments: ast.arguments, identifier: str) -> bool:
+    """Whether a function's parameters include `identifier`, which its callers bind."""
+    every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    return any(argument.arg == identifier for argument in every)

@@ -181,6 +181,13 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             claims = isinstance(node.func, ast.Name) and context.sends_to_clarifai(
                 node.func.id, keyword.arg
             )
+            if (
+                accept is Accept.HEX
+                and not claims
+                and isinstance(node.func, ast.Name)
+                and context.sends_elsewhere(node.func.id, keyword.arg)
+            ):
+                continue
             hits = (
                 Hit("CLR005", item, target, accept, claims=claims)
                 for item in _values(keyword.value)
@@ -204,6 +211,8 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept = _accept(parameter, context)
         if accept is not None:
             claims = context.sends_to_clarifai(func.id, parameter)
+            if accept is Accept.HEX and not claims and context.sends_elsewhere(func.id, parameter):
+                continue
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
 
