@@ -618,6 +618,15 @@ NEGATIVE = [
         None,
     ),
     case(
+        "an Authorization header on a session or a request whose calls go to another service, in a Clarifai file",
+        "import requests\nimport urllib.request\nimport clarifai\n"
+        's = requests.Session()\ns.headers.update({"Authorization": "Bearer <KEY>"})\n'
+        's.headers["Authorization"] = "Key <KEY2>"\ns.get("https://api.github.com/user")\n'
+        'req = urllib.request.Request("https://api.github.com/user")\nreq.add_header("Authorization", "Bearer <KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),
@@ -939,6 +948,22 @@ POSITIVE += [
         'import threading\nimport clarifai\nPAT = "<KEY>"\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
         {"3:7 CLR005"},
         'import os\nimport threading\nimport clarifai\nPAT = os.environ["CLARIFAI_PAT"]\ndef predict(pat):\n    return pat\nthreading.Thread(target=predict, args=(PAT,)).start()\n',
+    ),
+    case(
+        "CLR002 an Authorization header on a session or a request that goes to Clarifai, or to a host the code does not spell",
+        "import os\nimport socket\nimport requests\nimport urllib.request\n"
+        's = requests.Session()\ns.headers = {"Accept": "application/json"}\n'
+        's.headers.update({"Authorization": "Key <KEY>"})\n'
+        's.post("https://api.clarifai.com/v2/models/m/outputs", json={})\n'
+        'req = urllib.request.Request(f"https://{socket.gethostname()}/v2/users/me")\n'
+        'req.add_header("Authorization", "Key <KEY>")\n',
+        {"7:36 CLR002", "10:33 CLR002"},
+        "import os\nimport socket\nimport requests\nimport urllib.request\n"
+        's = requests.Session()\ns.headers = {"Accept": "application/json"}\n'
+        's.headers.update({"Authorization": "Key " + os.environ["CLARIFAI_PAT"]})\n'
+        's.post("https://api.clarifai.com/v2/models/m/outputs", json={})\n'
+        'req = urllib.request.Request(f"https://{socket.gethostname()}/v2/users/me")\n'
+        'req.add_header("Authorization", "Key " + os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
         "CLR005 a key under a name of its own, given by keyword to the file's own class that sends it to Clarifai",

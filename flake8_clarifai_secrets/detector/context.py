@@ -172,6 +172,27 @@ class Context:
             return False
         return self.sent_elsewhere(name, self.scope, by_url=by_url)
 
+    def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
+        """Whether an object's requests go to another service, and none to Clarifai: it is
+        made by a call given that service's URL (`request = Request("https://api.github.com/
+        user")`), or its methods are called with one (`session.get("https://...")`)."""
+        elsewhere = any(
+            isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
+            for value, where in self.bindings(owner, scope)
+        )
+        lines = self.reach(owner, scope, everywhere="." in owner, exact=True)
+        for node, inner in self.walker.near(lines):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and dotted(node.func.value) == owner
+            ):
+                texts = [text for a in _endpoints(node) for text in self._texts(a, inner)]
+                if any("clarifai" in text for text in texts):
+                    return False
+                elsewhere = elsewhere or any(_HOST.search(text) for text in texts)
+        return elsewhere
+
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
         passes its arguments on to `Model`."""

@@ -25,7 +25,15 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         if name is not None and name.lower() == HEADER:
-            if not context.goes_elsewhere(node, by_url=True):
+            caller = context.callers.get(id(node))
+            # `session.headers.update({...})`
+            updated = (
+                caller is not None
+                and isinstance(caller.func, ast.Attribute)
+                and caller.func.attr == "update"
+                and _held_elsewhere(dotted(caller.func.value), context)
+            )
+            if not (updated or context.goes_elsewhere(node, by_url=True)):
                 yield Hit("CLR002", value, name, Accept.HEADER)
 
 
@@ -36,7 +44,7 @@ def header_keyword(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg is not None and keyword.arg.lower() == HEADER:
             if isinstance(node.func, ast.Attribute):
-                elsewhere = _sent_elsewhere(dotted(node.func.value), context)
+                elsewhere = _held_elsewhere(dotted(node.func.value), context)
             else:
                 elsewhere = context.goes_elsewhere(node, by_url=True)
             if not elsewhere:
@@ -51,7 +59,9 @@ def header_argument(node: ast.AST, context: Context) -> Iterator[Hit]:
     if len(node.args) >= 2:
         name = string(node.args[0])
         if name is not None and name.lower() == HEADER:
-            yield Hit("CLR002", node.args[1], name, Accept.HEADER)
+            holder = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
+            if not _held_elsewhere(holder, context):
+                yield Hit("CLR002", node.args[1], name, Accept.HEADER)
 
 
 @sink(ast.Assign)
@@ -62,13 +72,20 @@ def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(target, ast.Subscript):
             name = string(target.slice)
             if name is not None and name.lower() == HEADER:
-                if not _sent_elsewhere(dotted(target.value), context):
+                if not _held_elsewhere(dotted(target.value), context):
                     yield Hit("CLR002", node.value, name, Accept.HEADER)
 
 
-def _sent_elsewhere(headers: Optional[str], context: Context) -> bool:
-    """Whether the mapping bound to `headers` goes to a URL of another service."""
-    return headers is not None and context.sent_elsewhere(headers, context.scope, by_url=True)
+def _held_elsewhere(holder: Optional[str], context: Context) -> bool:
+    """Whether headers that `holder` holds go to a URL of another service: a mapping passed to
+    such a call (`headers`), or an object whose requests go there (`session.headers`, the
+    `request` of `request.add_header(...)`)."""
+    if holder is None:
+        return False
+    if context.sent_elsewhere(holder, context.scope, by_url=True):
+        return True
+    owner = holder.removesuffix(".headers")
+    return context.requests_elsewhere(owner, context.scope)
 
 
 @sink(ast.Call)
