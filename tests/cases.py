@@ -627,6 +627,19 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's key under a generic name sent by an HTTP client object's request, in a Clarifai file",
+        "import httpx\nimport requests\nimport clarifai\n"
+        'api_key = "<KEY>"\nsession = requests.Session()\n'
+        'session.get("https://api.openweathermap.org/data/2.5/weather", params={"q": "Lagos", "appid": api_key})\n'
+        'token = "<KEY2>"\nwith httpx.Client() as http:\n'
+        '    http.post("https://api.example.com/v1/notify", json={"token": token})\n'
+        "def weather(client, city):\n"
+        '    key = "<KEY>"\n'
+        '    return client.get(f"https://api.openweathermap.org/data/2.5/weather?q={city}&appid={key}")\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),

@@ -38,6 +38,8 @@ _FEW = 8
 # How many names a value is followed through when asking where it is sent.
 _CARRIERS = 64
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
+# The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
+_REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
 
@@ -208,8 +210,14 @@ class Context:
         `token`) there is that service's. With `by_url`, only the URL counts: a transport class
         given headers may be given a Clarifai URL that the code does not spell
         (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
-        qualname = self.qualname(self.callee(call)[0])
-        if qualname is None or "clarifai" in qualname.lower():
+        callee = self.callee(call)[0]
+        qualname = self.qualname(callee)
+        if qualname is None:
+            if not (isinstance(callee, ast.Attribute) and callee.attr in _REQUESTS):
+                return False
+            # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
+            qualname, by_url = callee.attr, True
+        if "clarifai" in qualname.lower():
             return False
         where = self.scope if scope is None else scope
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
