@@ -979,6 +979,22 @@ POSITIVE += [
         'req.add_header("Authorization", "Key " + os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR005 a key given to the file's own function or class whose parameter's name is no credential's, but whose call's keyword is",
+        "from clarifai.client.model import Model\nfrom openai import OpenAI\n"
+        "class Tagger:\n    def __init__(self, key):\n"
+        '        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=key)\n'
+        "def client_for(k):\n"
+        '    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=k)\n'
+        'tagger = Tagger(key="<KEY>")\nclient = client_for("<KEY>")\n',
+        {"8:21 CLR005", "9:21 CLR005"},
+        "import os\n\nfrom clarifai.client.model import Model\nfrom openai import OpenAI\n"
+        "class Tagger:\n    def __init__(self, key):\n"
+        '        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=key)\n'
+        "def client_for(k):\n"
+        '    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=k)\n'
+        'tagger = Tagger(key=os.environ["CLARIFAI_PAT"])\nclient = client_for(os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
         "CLR005 a key under a name of its own, given by keyword to the file's own class that sends it to Clarifai",
         'from clarifai.client.model import Model\nkey_tagger = "<KEY>"\nclass Tagger:\n'
         '    def __init__(self, pat):\n        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n'

@@ -77,6 +77,7 @@ class Context:
         self._imports: Optional[dict[str, str]] = None
         self._definitions: Optional[dict[str, ast.stmt]] = None
         self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
+        self._gives: dict[tuple[str, str], bool] = {}
         if full:
             self.collect(self.walker.everything())
 
@@ -278,6 +279,27 @@ class Context:
             ):
                 return True
         return False
+
+    def gives_as_credential(self, name: str, parameter: str) -> bool:
+        """Whether the function or class that this file defines as `name` at its top level
+        gives its `parameter` to a call as a credential keyword (`def make(key): return
+        Model(url=..., pat=key)`), whatever the parameter is called."""
+        found = self._gives.get((name, parameter))
+        if found is None:
+            found = self._gives[name, parameter] = self._gives_as_credential(name, parameter)
+        return found
+
+    def _gives_as_credential(self, name: str, parameter: str) -> bool:
+        function = _taking(self._definition(name), parameter)
+        return function is not None and any(
+            isinstance(keyword.value, ast.Name)
+            and keyword.value.id == parameter
+            and keyword.arg is not None
+            and is_credential_name(keyword.arg, clarifai_file=True)
+            for node in ast.walk(function)
+            if isinstance(node, ast.Call)
+            for keyword in node.keywords
+        )
 
     def sends_elsewhere(self, name: str, parameter: str) -> bool:
         """Whether the function or class that this file defines as `name` at its top level

@@ -55,6 +55,21 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
     return None
 
 
+def _own_accept(func: ast.expr, parameter: str, context: Context) -> Optional[Accept]:
+    """What a keyword or argument bound to `parameter` reports: by its name, or, for the
+    file's own function or class, by what that gives it to (`def make(key): return Model(...,
+    pat=key)`), where it names Clarifai."""
+    accept = _accept(parameter, context)
+    if (
+        accept is None
+        and isinstance(func, ast.Name)
+        and context.gives_as_credential(func.id, parameter)
+        and context.sends_to_clarifai(func.id, parameter)
+    ):
+        return Accept.HEX
+    return accept
+
+
 def _values(value: ast.expr) -> Iterator[ast.expr]:
     """The value bound, or each item of a list, tuple or set of them:
     `CLARIFAI_API_KEYS = ["<key>", "<key>"]`."""
@@ -168,7 +183,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg is None:
             continue
-        accept = _accept(keyword.arg, context)
+        accept = _own_accept(node.func, keyword.arg, context)
         if accept is Accept.HEX and (
             context.foreign(node)
             or dotted(node.func) == "dict"
@@ -208,7 +223,7 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
-        accept = _accept(parameter, context)
+        accept = _own_accept(func, parameter, context)
         if accept is not None:
             claims = context.sends_to_clarifai(func.id, parameter)
             if accept is Accept.HEX and not claims and context.sends_elsewhere(func.id, parameter):
