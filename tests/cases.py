@@ -995,6 +995,18 @@ POSITIVE += [
         'tagger = Tagger(key=os.environ["CLARIFAI_PAT"])\nclient = client_for(os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR005 a command line's item that labels a key (docker -e, env, the Docker SDK's environment)",
+        "import docker\n"
+        'command = ["docker", "run", "-e", "CLARIFAI_PAT=<KEY>", "tagger"]\n'
+        'ENV_ARGS = ("env", "CLARIFAI_PAT=<KEY>")\n'
+        'container = docker.run("tagger", environment=["CLARIFAI_PAT=<KEY>"])\n',
+        {"2:35 CLR005", "3:20 CLR005", "4:47 CLR005"},
+        "import os\n\nimport docker\n"
+        'command = ["docker", "run", "-e", "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"], "tagger"]\n'
+        'ENV_ARGS = ("env", "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"])\n'
+        'container = docker.run("tagger", environment=["CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"]])\n',
+    ),
+    case(
         "CLR005 a key under a name of its own, given by keyword to the file's own class that sends it to Clarifai",
         'from clarifai.client.model import Model\nkey_tagger = "<KEY>"\nclass Tagger:\n'
         '    def __init__(self, pat):\n        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n'

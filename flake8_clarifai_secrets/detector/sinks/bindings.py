@@ -231,15 +231,17 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
 
-@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return)
+@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
 def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     """Text that labels a key with a credential's name, as a `.env` file, YAML or JSON does:
-    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"`. A generic name
-    (`api_key=`, `token:`) does not count in text that goes to another service: a URL that
-    names no Clarifai (`...?api_key=<key>`), a call to another package, or a name passed to
-    one."""
+    `path.write_text("CLARIFAI_PAT=<key>\\n")`, `CONFIG = "pat: <key>"`, a command line's
+    item (`["docker", "run", "-e", "CLARIFAI_PAT=<key>"]`). A generic name (`api_key=`,
+    `token:`) does not count in text that goes to another service: a URL that names no
+    Clarifai (`...?api_key=<key>`), a call to another package, or a name passed to one."""
     if isinstance(node, ast.Call):
         values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        values = node.elts
     else:
         assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
         values = [] if node.value is None else [node.value]
