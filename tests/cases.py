@@ -1007,6 +1007,16 @@ POSITIVE += [
         'container = docker.run("tagger", environment=["CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"]])\n',
     ),
     case(
+        "CLR005 text that labels a key with a Clarifai credential's name, bound to a name that says what the text is",
+        "from pathlib import Path\n"
+        'ENV_TEMPLATE = """\\\nCLARIFAI_PAT=<KEY>\n"""\nPath(".env").write_text(ENV_TEMPLATE)\n'
+        'ENV_FILE_TEXT = "CLARIFAI_PAT=<KEY>\\n"\n',
+        {"2:16 CLR005", "6:17 CLR005"},
+        "import os\nfrom pathlib import Path\n"
+        'ENV_TEMPLATE = f"""\\\nCLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\n"""\nPath(".env").write_text(ENV_TEMPLATE)\n'
+        'ENV_FILE_TEXT = "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n"\n',
+    ),
+    case(
         "CLR005 a key under a name of its own, given by keyword to the file's own class that sends it to Clarifai",
         'from clarifai.client.model import Model\nkey_tagger = "<KEY>"\nclass Tagger:\n'
         '    def __init__(self, pat):\n        self.model = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n'

@@ -165,7 +165,11 @@ class Detector:
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
-                if named is not None and not self._may_be_clarifai(hit, named, secret):
+                if (
+                    named is not None
+                    and not self._labelled_clarifai(hit)
+                    and not self._may_be_clarifai(hit, named, secret)
+                ):
                     if not names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
@@ -187,6 +191,13 @@ class Detector:
         if caller is None or self.context.values.default_of(caller) is not literal:
             return None
         return looked_up(caller)
+
+    @staticmethod
+    def _labelled_clarifai(hit: Hit) -> bool:
+        """Whether text labels the key with a Clarifai credential's name (`CLARIFAI_PAT=<key>`):
+        the name the text is bound to (`ENV_TEMPLATE`) then says what the text is, not whose
+        key it holds."""
+        return hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False)
 
     def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
