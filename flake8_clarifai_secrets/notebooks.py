@@ -40,6 +40,7 @@ _HEX_BYTES = re.compile(rb"[0-9a-f]{16}")
 _AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
 # What a line that only shows a variable's value says besides the variable.
 _SHOWING = frozenset({"os", "environ", "getenv", "get", "print", "echo", "env", "display"})
+_HOLDER = re.compile(r"\b\w+\s*\.\s*(?=[A-Za-z_])")
 # The nesting depth of a cell's `source` and `outputs` arrays: document, cells, cell.
 _CELL_KEY_DEPTH = 3
 
@@ -397,9 +398,10 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
 def _shows_credential(source: str, *, clarifai: bool) -> bool:
     """Whether a cell ends with a line that only shows a Clarifai credential variable:
     `%env CLARIFAI_PAT`, `!echo $CLARIFAI_PAT`, `os.environ["CLARIFAI_PAT"]`; in a notebook
-    that names Clarifai, also a generic one (`print(PAT)`)."""
+    that names Clarifai, also a generic one (`print(PAT)`, `client.api_key`)."""
     lines = [line for line in source.splitlines() if line.strip()]
-    words = PROSE_WORD.findall(lines[-1]) if lines else []
+    # An attribute is shown, not the object that holds it.
+    words = PROSE_WORD.findall(_HOLDER.sub("", lines[-1])) if lines else []
     shown = [word for word in words if word not in _SHOWING]
     return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
 

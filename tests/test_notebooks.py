@@ -515,6 +515,9 @@ SHOWN = [
     pytest.param("import os\nos.environ['CLARIFAI_PAT']", "'<KEY>'", True, id="last expression"),
     pytest.param("import clarifai\nprint(PAT)", "<KEY>\n", True, id="a generic name shown"),
     pytest.param("print(PAT)", "<KEY>\n", False, id="a generic name, no Clarifai"),
+    pytest.param("import clarifai\nclient.api_key", "'<KEY>'", True, id="an attribute shown"),
+    pytest.param("import clarifai\nprint(settings.clarifai.pat)", "<KEY>\n", True, id="printed"),
+    pytest.param("import clarifai\nclient.api_key.upper()", "<KEY>\n", False, id="a method"),
     pytest.param(
         "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
         "<KEY>\n",
