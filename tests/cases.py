@@ -640,6 +640,15 @@ NEGATIVE = [
         None,
     ),
     case(
+        "another service's generic key in a dict whose endpoint entry names its host (LiteLLM's model_list), in a Clarifai file",
+        "import clarifai\nfrom litellm import Router\n"
+        'router = Router(model_list=[{"model_name": "a", "litellm_params": {"model": "azure/gpt-4o-mini", '
+        '"api_base": "https://contoso.openai.azure.com", "api_key": "<KEY>"}}])\n'
+        'weather = dict(url="https://api.openweathermap.org/data/2.5", token="<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
         "a generic credential name in text, in a file that never names Clarifai",
         'open(".env", "w").write("API_TOKEN=<KEY>\\nSECRET_KEY=<KEY2>\\n")\n',
         set(),

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
+    ENDPOINT_WORDS,
     holds_another_service,
     is_credential_name,
     is_legacy_name,
@@ -151,7 +152,14 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     """Whether a dict (a display or `dict(...)`) holds another service's `credential`: it goes
     to that service, or its name or section names it (`OPENWEATHERMAP = {"api_key": ...}`,
     `{"lastfm": {"api_key": ...}}`), unless the credential is a PAT, as Clarifai calls its
-    keys, or a section on the way to it names Clarifai (`CLARIFAI_APPS = {"search": {...}}`)."""
+    keys, or a section on the way to it names Clarifai (`CLARIFAI_APPS = {"search": {...}}`).
+    An endpoint entry beside it says where it goes first: LiteLLM's `{"api_base":
+    "https://contoso.openai.azure.com", "api_key": ...}`."""
+    texts = [text.lower() for entry in _endpoints(holder) for text in context.strings(entry)]
+    if any("clarifai" in text for text in texts):
+        return False
+    if any(_HOST.search(text) for text in texts):
+        return True
     name = context.bound_to(holder)
     if (
         name is not None
@@ -161,6 +169,17 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     ):
         return True
     return context.goes_elsewhere(holder)
+
+
+def _endpoints(holder: ast.expr) -> list[ast.expr]:
+    """The entries of a dict display or `dict(...)` that say where it goes (`api_base`, `url`)."""
+    if isinstance(holder, ast.Dict):
+        pairs = [(string(key), value) for key, value in zip(holder.keys, holder.values)]
+    elif isinstance(holder, ast.Call):
+        pairs = [(keyword.arg, keyword.value) for keyword in holder.keywords]
+    else:
+        return []
+    return [value for key, value in pairs if key and name_words(key) & ENDPOINT_WORDS]
 
 
 def _says_pat(name: str) -> bool:
