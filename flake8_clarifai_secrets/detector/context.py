@@ -37,9 +37,9 @@ ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
 _FEW = 8
 # How many names a value is followed through when asking where it is sent.
 _CARRIERS = 64
-# A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 # The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
+# A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
 
@@ -583,25 +583,20 @@ def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tup
 def _taking(definition: Optional[ast.stmt], parameter: str) -> Optional[ast.AST]:
     """The function that takes `parameter` when `definition` is called: itself, or a class's
     `__init__`."""
-    if isinstance(definition, ast.ClassDef):
-        definition = next(
-            (
-                node
-                for node in definition.body
-                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and node.name == "__init__"
-            ),
-            None,
-        )
-    return definition if _is_parameter(parameter, definition) else None
+    function = _init(definition) if isinstance(definition, ast.ClassDef) else definition
+    return function if _is_parameter(parameter, function) else None
+
+
+def _init(definition: ast.ClassDef) -> Optional[ast.FunctionDef]:
+    return next(
+        (n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
+        None,
+    )
 
 
 def _positional(definition: ast.AST) -> list[str]:
     if isinstance(definition, ast.ClassDef):
-        init = next(
-            (n for n in definition.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"),
-            None,
-        )
+        init = _init(definition)
         if init is not None:
             return _positional(init)[1:]
         decorators = [dotted(getattr(d, "func", d)) or "" for d in definition.decorator_list]

@@ -165,11 +165,7 @@ class Detector:
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
-                if (
-                    named is not None
-                    and not self._labelled_clarifai(hit)
-                    and not self._may_be_clarifai(hit, named, secret)
-                ):
+                if named is not None and not self._may_be_clarifai(hit, named, secret):
                     if not names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
@@ -192,16 +188,13 @@ class Detector:
             return None
         return looked_up(caller)
 
-    @staticmethod
-    def _labelled_clarifai(hit: Hit) -> bool:
-        """Whether text labels the key with a Clarifai credential's name (`CLARIFAI_PAT=<key>`):
-        the name the text is bound to (`ENV_TEMPLATE`) then says what the text is, not whose
-        key it holds."""
-        return hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False)
-
     def _may_be_clarifai(self, hit: Hit, binding: str, secret: str) -> bool:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
-        another service's, which only a sink of Clarifai's own can claim."""
+        another service's, which only a sink of Clarifai's own can claim. Text that labels the
+        key with a Clarifai credential's name (`CLARIFAI_PAT=<key>`) says whose it is: the name
+        the text is bound to (`ENV_TEMPLATE`) says what the text is."""
+        if hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False):
+            return True
         if names_something_else(binding):
             return is_legacy_secret(secret)
         another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)

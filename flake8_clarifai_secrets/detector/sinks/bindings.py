@@ -56,19 +56,26 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
     return None
 
 
-def _own_accept(func: ast.expr, parameter: str, context: Context) -> Optional[Accept]:
-    """What a keyword or argument bound to `parameter` reports: by its name, or, for the
-    file's own function or class, by what that gives it to (`def make(key): return Model(...,
-    pat=key)`), where it names Clarifai."""
+def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Optional[Accept], bool]:
+    """What a keyword or argument bound to `parameter` of a call to `func` reports, if any, and
+    whether the file's own function or class `func` claims it for Clarifai. Its name decides,
+    or, where it has a name of its own, that function giving it to Clarifai as a credential
+    (`def make(key): return Model(..., pat=key)`); a generic name given to a function that
+    sends it to another service and not to Clarifai is that service's (`def fetch_weather(city,
+    api_key)`). `Tagger(pat=key_tagger)` is claimed where this file's `Tagger` sends `pat` to
+    Clarifai."""
     accept = _accept(parameter, context)
-    if (
-        accept is None
-        and isinstance(func, ast.Name)
-        and context.gives_as_credential(func.id, parameter)
-        and context.sends_to_clarifai(func.id, parameter)
-    ):
-        return Accept.HEX
-    return accept
+    if not isinstance(func, ast.Name):
+        return accept, False
+    by_use = accept is None and context.gives_as_credential(func.id, parameter)
+    if accept is None and not by_use:
+        return None, False
+    claims = context.sends_to_clarifai(func.id, parameter)
+    if by_use:
+        return (Accept.HEX, True) if claims else (None, False)
+    if accept is Accept.HEX and not claims and context.sends_elsewhere(func.id, parameter):
+        return None, False
+    return accept, claims
 
 
 def _values(value: ast.expr) -> Iterator[ast.expr]:
@@ -202,7 +209,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg is None:
             continue
-        accept = _own_accept(node.func, keyword.arg, context)
+        accept, claims = _parameter(node.func, keyword.arg, context)
         if accept is Accept.HEX and (
             context.foreign(node)
             or dotted(node.func) == "dict"
@@ -211,17 +218,6 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         if accept is not None:
             target = f"{keyword.arg}="
-            # `Tagger(pat=key_tagger)`, where this file's `Tagger` sends `pat` to Clarifai.
-            claims = isinstance(node.func, ast.Name) and context.sends_to_clarifai(
-                node.func.id, keyword.arg
-            )
-            if (
-                accept is Accept.HEX
-                and not claims
-                and isinstance(node.func, ast.Name)
-                and context.sends_elsewhere(node.func.id, keyword.arg)
-            ):
-                continue
             hits = (
                 Hit("CLR005", item, target, accept, claims=claims)
                 for item in _values(keyword.value)
@@ -242,11 +238,8 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
-        accept = _own_accept(func, parameter, context)
+        accept, claims = _parameter(func, parameter, context)
         if accept is not None:
-            claims = context.sends_to_clarifai(func.id, parameter)
-            if accept is Accept.HEX and not claims and context.sends_elsewhere(func.id, parameter):
-                continue
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
 
