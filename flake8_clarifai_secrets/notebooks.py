@@ -37,7 +37,7 @@ from flake8_clarifai_secrets.magics import mask as mask_magics
 
 # Half a key: a key split over lines in a cell is split over JSON strings too.
 _HEX_BYTES = re.compile(rb"[0-9a-f]{16}")
-_AUTHORIZATION = re.compile(r"\bKey\s+([0-9a-f]{32})(?![0-9A-Za-z])")
+_AUTHORIZATION = re.compile(r"\b(Key|Bearer)\s+([0-9a-f]{32})(?![0-9A-Za-z])")
 # What a line that only shows a variable's value says besides the variable.
 _SHOWING = frozenset({"os", "environ", "getenv", "get", "print", "echo", "env", "display"})
 _HOLDER = re.compile(r"\b\w+\s*\.\s*(?=[A-Za-z_])")
@@ -369,7 +369,8 @@ def _strings(value: Any) -> str:
 
 
 def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> Optional[str]:
-    """A key that the output shows: one the code held, one in an `Authorization` header, or
+    """A key that the output shows: one the code held, one in an `Authorization` header (with
+    `Bearer`, in a notebook that names Clarifai, as CLR002 reads one), or
     one right after a Clarifai credential's name (`env: CLARIFAI_PAT=<key>`, echoed by `%env`),
     which stays in the output once the fix has moved the code's copy; in a notebook that names
     Clarifai, also one that `PAT` labels (`Your PAT is <key>`); and any key in the output of a
@@ -379,8 +380,8 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
         if key in text:
             return key
     for match in _AUTHORIZATION.finditer(text):
-        if is_clarifai_key(match[1]):
-            return match[1]
+        if (match[1] == "Key" or clarifai) and is_clarifai_key(match[2]):
+            return match[2]
     for match in KEY_IN_TEXT.finditer(text):
         if not is_clarifai_key(match.group()):
             continue

@@ -242,6 +242,44 @@ POSITIVE = [
         'import os\nheaders = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n',
     ),
     case(
+        "CLR002 the scheme and the key joined by str.join",
+        'import os\nheaders = {"Authorization": " ".join(["Key", "<KEY>"])}\n',
+        {"2:46 CLR002"},
+        'import os\nheaders = {"Authorization": " ".join(["Key", os.environ["CLARIFAI_PAT"]])}\n',
+    ),
+    case(
+        "CLR001 the scheme and a bound key joined by str.join",
+        'import os\nPAT = "<KEY>"\nmetadata = (("authorization", " ".join(("Key", PAT))),)\n',
+        {"2:7 CLR001"},
+        'import os\nPAT = os.environ["CLARIFAI_PAT"]\nmetadata = (("authorization", " ".join(("Key", PAT))),)\n',
+    ),
+    case(
+        "CLR002 str.join of the key alone, with the scheme in an f-string",
+        'import os\nPAT = "".join(["<KEY>"])\nheaders = {"Authorization": f"Key {PAT}"}\n',
+        {"2:16 CLR002"},
+        'import os\nPAT = "".join([os.environ["CLARIFAI_PAT"]])\nheaders = {"Authorization": f"Key {PAT}"}\n',
+    ),
+    case(
+        "CLR005 a key with blanks before it, stripped",
+        'import os\nCLARIFAI_PAT = "\\n<KEY>\\n".strip()\n',
+        {"2:16 CLR005"},
+        'import os\nCLARIFAI_PAT = ("\\n" + os.environ["CLARIFAI_PAT"] + "\\n").strip()\n',
+    ),
+    case(
+        "CLR003 a key with a space before it, stripped, given to Clarifai",
+        'import os\nfrom clarifai.client.model import Model\nm = Model(url="u", pat=" <KEY>".strip())\n',
+        {"3:24 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\nm = Model(url="u", pat=(" " + os.environ["CLARIFAI_PAT"]).strip())\n',
+    ),
+    case(
+        "CLR002 a module name set in a function that declares it global, sent by another",
+        'import os\nimport requests\nk = None\ndef init():\n    global k\n    k = "<KEY>"\n'
+        'def apps():\n    return requests.get("https://api.clarifai.com/v2/users/me/apps", headers={"Authorization": "Key " + k})\n',
+        {"6:9 CLR002"},
+        'import os\nimport requests\nk = None\ndef init():\n    global k\n    k = os.environ["CLARIFAI_PAT"]\n'
+        'def apps():\n    return requests.get("https://api.clarifai.com/v2/users/me/apps", headers={"Authorization": "Key " + k})\n',
+    ),
+    case(
         "CLR002 header item assignment via a constant",
         'import os\nPAT = "<KEY>"\nheaders = {}\nheaders["Authorization"] = f"Key {PAT}"\n',
         {"2:7 CLR002"},
@@ -425,6 +463,68 @@ NEGATIVE = [
         None,
     ),
     case("getenv without default", "import os\npat = os.getenv('CLARIFAI_PAT')\n", set(), None),
+    case(
+        "YAML text in a Clarifai file: another service's section holds a generic key",
+        'from clarifai.client.model import Model\nCONFIG = """\nopenweathermap:\n  api_key: <KEY>\n"""\n',
+        set(),
+        None,
+    ),
+    case(
+        "INI text in a Clarifai file: another service's section holds a generic key",
+        'from clarifai.client.model import Model\nCONFIG = """\n[lastfm]\napi_key = <KEY>\n"""\n',
+        set(),
+        None,
+    ),
+    case(
+        "JSON text in a Clarifai file: another service's section holds a generic key",
+        'from clarifai.client.model import Model\nCONFIG = """{\n  "weather": {\n    "api_key": "<KEY>"\n  }\n}"""\n',
+        set(),
+        None,
+    ),
+    case(
+        "a parameter with its own name that the file's function sends with another scheme",
+        "import requests\nfrom clarifai.client.model import Model\ndef repos(key):\n"
+        "    return requests.get('https://api.github.com/user/repos', headers={'Authorization': 'token ' + key})\n"
+        "repos('<KEY>')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a generic key given to the file's own class beside another host's endpoint keyword",
+        "from dataclasses import dataclass\nfrom clarifai.client.model import Model\n"
+        "@dataclass\nclass ProviderConfig:\n    base_url: str\n    api_key: str\n"
+        "deepinfra = ProviderConfig(base_url='https://api.deepinfra.com/v1/openai', api_key='<KEY>')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a generic key given by position to the file's own class beside another host's endpoint",
+        "from clarifai.client.model import Model\nimport requests\nclass Weather:\n"
+        "    def __init__(self, endpoint, api_key):\n        self.endpoint, self.api_key = endpoint, api_key\n"
+        "w = Weather('https://api.openweathermap.org/data/2.5/weather', '<KEY>')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a generic key on a settings object of a module imported from another package",
+        "import assemblyai as aai\nfrom clarifai.client.model import Model\naai.settings.api_key = '<KEY>'\n",
+        set(),
+        None,
+    ),
+    case(
+        "a generic key on a settings object imported from another package",
+        "from assemblyai import settings\nfrom clarifai.client.model import Model\nsettings.api_key = '<KEY>'\n",
+        set(),
+        None,
+    ),
+    case(
+        "str.join of a model id into a URL path, with a key-shaped id",
+        "from clarifai.client.model import Model\n"
+        "url = '/'.join(['https://clarifai.com', 'me', 'app', 'models', '<KEY2>'])\n"
+        "m = Model(url=url, pat=None)\n",
+        set(),
+        None,
+    ),
     case(
         "docs placeholder",
         "PAT = 'YOUR_PAT_HERE'\nm = (('authorization', 'Key ' + PAT),)\n",
@@ -793,6 +893,80 @@ POSITIVE += [
         'def main():\n    return Model(url="u", pat=get_pat())\n',
     ),
     case(
+        "CLR003 a getter's result bound to a name, then given to Clarifai",
+        'import os\nfrom clarifai.client.model import Model\ndef get_pat():\n    return "<KEY>"\n'
+        'PAT = get_pat()\nmodel = Model(url="u", pat=PAT)\n',
+        {"4:12 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\ndef get_pat():\n    return os.environ["CLARIFAI_PAT"]\n'
+        'PAT = get_pat()\nmodel = Model(url="u", pat=PAT)\n',
+    ),
+    case(
+        "CLR002 a getter's result bound to a name, then sent in a header",
+        'import os\nimport requests\ndef _load():\n    return "<KEY>"\nPAT = _load()\n'
+        'requests.get("https://api.clarifai.com/v2/users/me/apps", headers={"Authorization": "Key %s" % PAT})\n',
+        {"4:12 CLR002"},
+        'import os\nimport requests\ndef _load():\n    return os.environ["CLARIFAI_PAT"]\nPAT = _load()\n'
+        'requests.get("https://api.clarifai.com/v2/users/me/apps", headers={"Authorization": "Key %s" % PAT})\n',
+    ),
+    case(
+        "CLR005 a generic key given to the file's own class beside a local endpoint",
+        "import os\nfrom clarifai.client.model import Model\nclass Runner:\n"
+        "    def __init__(self, base_url, api_key):\n        self.base_url, self.api_key = base_url, api_key\n"
+        "r = Runner(base_url='http://localhost:8000/v1', api_key='<KEY>')\n",
+        {"6:57 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\nclass Runner:\n"
+        "    def __init__(self, base_url, api_key):\n        self.base_url, self.api_key = base_url, api_key\n"
+        "r = Runner(base_url='http://localhost:8000/v1', api_key=os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
+        "CLR005 a generic key given to the file's own class beside Clarifai's endpoint",
+        "import os\nclass ProviderConfig:\n    def __init__(self, base_url, api_key):\n"
+        "        self.base_url, self.api_key = base_url, api_key\n"
+        "c = ProviderConfig('https://api.clarifai.com/v2/ext/openai/v1', '<KEY>')\n",
+        {"5:65 CLR005"},
+        "import os\nclass ProviderConfig:\n    def __init__(self, base_url, api_key):\n"
+        "        self.base_url, self.api_key = base_url, api_key\n"
+        "c = ProviderConfig('https://api.clarifai.com/v2/ext/openai/v1', os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
+        "CLR005 a generic key on a settings object of the project's own config module",
+        "import os\nimport config\nfrom clarifai.client.model import Model\nconfig.settings.api_key = '<KEY>'\n",
+        {"4:27 CLR005"},
+        "import os\nimport config\nfrom clarifai.client.model import Model\nconfig.settings.api_key = os.environ[\"CLARIFAI_PAT\"]\n",
+    ),
+    case(
+        "CLR005 a parameter with its own name that the file's function sends in a Key header",
+        "import os\nimport requests\ndef apps(key):\n"
+        "    return requests.get('https://api.clarifai.com/v2/users/me/apps', headers={'Authorization': 'Key ' + key})\n"
+        "apps('<KEY>')\n",
+        {"5:6 CLR005"},
+        "import os\nimport requests\ndef apps(key):\n"
+        "    return requests.get('https://api.clarifai.com/v2/users/me/apps', headers={'Authorization': 'Key ' + key})\n"
+        "apps(os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
+        "CLR005 a parameter with its own name that the file's class writes in gRPC metadata",
+        "import os\nclass Labeler:\n    def __init__(self, key):\n"
+        "        self.metadata = (('authorization', 'Key %s' % key),)\n"
+        "labeler = Labeler('<KEY>')\n",
+        {"5:19 CLR005"},
+        "import os\nclass Labeler:\n    def __init__(self, key):\n"
+        "        self.metadata = (('authorization', 'Key %s' % key),)\n"
+        "labeler = Labeler(os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
+        "CLR005 a requests auth class that keeps its parameter and sends it in a Key header",
+        "import os\nimport requests\nclass KeyAuth:\n"
+        "    def __init__(self, k):\n        self.k = k\n"
+        "    def __call__(self, r):\n        r.headers['Authorization'] = 'Key ' + self.k\n        return r\n"
+        "requests.get('https://api.clarifai.com/v2/users/me/apps', auth=KeyAuth('<KEY>'))\n",
+        {"9:72 CLR005"},
+        "import os\nimport requests\nclass KeyAuth:\n"
+        "    def __init__(self, k):\n        self.k = k\n"
+        "    def __call__(self, r):\n        r.headers['Authorization'] = 'Key ' + self.k\n        return r\n"
+        "requests.get('https://api.clarifai.com/v2/users/me/apps', auth=KeyAuth(os.environ[\"CLARIFAI_PAT\"]))\n",
+    ),
+    case(
         "CLR003 LangChain Clarifai LLM",
         'import os\nfrom langchain_community.llms import Clarifai\nllm = Clarifai(pat="<KEY>", user_id="meta", app_id="Llama-2", model_id="llama2-70b-chat")\n',
         {"3:20 CLR003"},
@@ -880,6 +1054,22 @@ POSITIVE += [
         'https://clarifai.com/a/b/models/c/versions/aa7f35c01e0642fda5cf400f543e7c40 --pat " + os.environ["CLARIFAI_PAT"])\n'
         'os.system("clarifai model predict --model_version_id aa7f35c01e0642fda5cf400f543e7c40 --token=" + '
         'os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR002 a curl command line in an f-string with a field the code does not know",
+        "import os\nimport socket\nout = socket.gethostname()\n"
+        "os.system(f\"curl -s -o {out} https://api.clarifai.com/v2/users/me/apps -H 'Authorization: Key <KEY>'\")\n",
+        {"4:11 CLR002"},
+        "import os\nimport socket\nout = socket.gethostname()\n"
+        "os.system(f\"curl -s -o {out} https://api.clarifai.com/v2/users/me/apps -H 'Authorization: Key {os.environ['CLARIFAI_PAT']}'\")\n",
+    ),
+    case(
+        "CLR003 a clarifai command line in an f-string with a field the code does not know",
+        "import os\nimport socket\nfolder = socket.gethostname()\n"
+        "os.system(f'cd {folder} && clarifai login --pat <KEY>')\n",
+        {"4:11 CLR003"},
+        "import os\nimport socket\nfolder = socket.gethostname()\n"
+        "os.system(f'cd {folder} && clarifai login --pat {os.environ[\"CLARIFAI_PAT\"]}')\n",
     ),
     case(
         "CLR002 Bearer in headers bound to a name, sent to a Clarifai URL bound to another",
@@ -1153,6 +1343,14 @@ POSITIVE += [
         'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = os.environ.get("CLARIFAI_PAT")\n',
     ),
     case(
+        "CLR005 a pydantic-settings field's SecretStr default is read lazily too",
+        'import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n'
+        '    clarifai_pat: SecretStr = SecretStr("<KEY>")\n',
+        {"5:41 CLR005"},
+        'import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n'
+        '    clarifai_pat: SecretStr = SecretStr(os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
         "CLR005 pydantic Field default",
         'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default="<KEY>")\n',
         {"4:39 CLR005"},
@@ -1201,6 +1399,18 @@ POSITIVE += [
         'import os\nimport clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n  user_id: {me}\n"""\n',
         {"3:10 CLR005"},
         'import os\nimport clarifai\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n  user_id: {{me}}\n"""\n',
+    ),
+    case(
+        "CLR005 YAML text: a clarifai section says whose a generic key is, whatever URL is beside it",
+        'import os\nCONFIG = """\nclarifai:\n  pat: <KEY>\ncamera_url: https://cams.example.org/stream1\n"""\n',
+        {"2:10 CLR005"},
+        'import os\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\ncamera_url: https://cams.example.org/stream1\n"""\n',
+    ),
+    case(
+        "CLR005 INI text: a [clarifai] section says whose a generic key is",
+        'import os\nCONFIG = """\n[clarifai]\napi_key = <KEY>\n"""\n',
+        {"2:10 CLR005"},
+        'import os\nCONFIG = f"""\n[clarifai]\napi_key = {os.environ[\'CLARIFAI_PAT\']}\n"""\n',
     ),
     case(
         "CLR002 parts of a string with comments between them keep them",

@@ -519,6 +519,13 @@ SHOWN = [
     pytest.param("import clarifai\nprint(settings.clarifai.pat)", "<KEY>\n", True, id="printed"),
     pytest.param("import clarifai\nclient.api_key.upper()", "<KEY>\n", False, id="a method"),
     pytest.param(
+        "import clarifai\nheaders", "{'Authorization': 'Bearer <KEY>'}", True, id="Bearer header"
+    ),
+    pytest.param(
+        "import os\nheaders", "{'Authorization': 'Bearer <KEY>'}", False, id="Bearer, no Clarifai"
+    ),
+    pytest.param("import os\nheaders", "{'Authorization': 'Key <KEY>'}", True, id="Key header"),
+    pytest.param(
         "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
         "<KEY>\n",
         False,

@@ -19,7 +19,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses, takes
-from flake8_clarifai_secrets.detector.text import CLARIFAI, Scan
+from flake8_clarifai_secrets.detector.text import AUTHORIZATION, CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
     Scope,
@@ -29,7 +29,7 @@ from flake8_clarifai_secrets.detector.tree import (
     leaf,
     string,
 )
-from flake8_clarifai_secrets.detector.values import Values, written_text
+from flake8_clarifai_secrets.detector.values import Values, joined, written_text
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
@@ -78,6 +78,8 @@ class Context:
         self._definitions: Optional[dict[str, ast.stmt]] = None
         self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
+        # id(function) -> the names it declares `global`.
+        self._globals: dict[int, frozenset[str]] = {}
         if full:
             self.collect(self.walker.everything())
 
@@ -112,6 +114,11 @@ class Context:
     def strings(self, node: ast.expr) -> Iterator[str]:
         """The fully known strings that `node`, in the current scope, may evaluate to."""
         return self.values.strings(node, self.scope)
+
+    def texts(self, node: ast.expr) -> list[str]:
+        """The strings that `node`, in the current scope, may evaluate to, with `UNKNOWN` for
+        the parts that are not known: a command line with a field such as `{payload}`."""
+        return [joined(template) for template in self.values.of(node, self.scope)]
 
     def span(self, node: ast.expr | ast.stmt | ast.arg) -> Span:
         return self.positions.span(node)
@@ -283,15 +290,20 @@ class Context:
     def gives_as_credential(self, name: str, parameter: str) -> bool:
         """Whether the function or class that this file defines as `name` at its top level
         gives its `parameter` to a call as a credential keyword (`def make(key): return
-        Model(url=..., pat=key)`), whatever the parameter is called."""
+        Model(url=..., pat=key)`) or writes it in an `Authorization` header or metadata pair
+        with Clarifai's scheme (`{"Authorization": "Key " + key}`), whatever the parameter is
+        called."""
         found = self._gives.get((name, parameter))
         if found is None:
             found = self._gives[name, parameter] = self._gives_as_credential(name, parameter)
         return found
 
     def _gives_as_credential(self, name: str, parameter: str) -> bool:
-        function = _taking(self._definition(name), parameter)
-        return function is not None and any(
+        definition = self._definition(name)
+        function = _taking(definition, parameter)
+        if definition is None or function is None:
+            return False
+        if any(
             isinstance(keyword.value, ast.Name)
             and keyword.value.id == parameter
             and keyword.arg is not None
@@ -299,6 +311,19 @@ class Context:
             for node in ast.walk(function)
             if isinstance(node, ast.Call)
             for keyword in node.keywords
+        ):
+            return True
+        # An `Authorization` header or metadata pair with Clarifai's scheme: `"Key " + key`,
+        # or, in a class, `"Key " + self.k` after `self.k = k`.
+        words = {parameter, *_kept_as(function, parameter)}
+        first, last = definition.lineno, definition.end_lineno or definition.lineno
+        naming = [
+            line for word in words for line in self.lines_naming(word) if first <= line <= last
+        ]
+        return any(
+            self.scan.mentions(b"Key ", start, end)
+            and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
+            for start, end in self._statements_on(naming)
         )
 
     def sends_elsewhere(self, name: str, parameter: str) -> bool:
@@ -460,13 +485,28 @@ class Context:
                 name = dotted(target)
                 if name is None:
                     continue
-                found.append((name, value, scope))
-                self._bindings[name].append((value, scope))
-                self._scoped[name, id(scope)].append((value, scope))
+                # `global k` then `k = "<key>"` in a function binds the module's `k`.
+                where = None if name in self._declared_global(scope) else scope
+                found.append((name, value, where))
+                self._bindings[name].append((value, where))
+                self._scoped[name, id(where)].append((value, where))
                 self._bound_to.setdefault(id(value), name)
                 if isinstance(value, ast.Dict):
-                    self._collect_entries(name, value, scope)
+                    self._collect_entries(name, value, where)
         return found
+
+    def _declared_global(self, scope: Scope) -> frozenset[str]:
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return frozenset()
+        names = self._globals.get(id(scope))
+        if names is None:
+            names = self._globals[id(scope)] = frozenset(
+                name
+                for node in ast.walk(scope)
+                if isinstance(node, ast.Global)
+                for name in node.names
+            )
+        return names
 
     def _collect_entries(self, name: str, value: ast.Dict, scope: Scope) -> None:
         for key, entry in zip(value.keys, value.values):
@@ -483,6 +523,19 @@ class Context:
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _kept_as(function: ast.AST, parameter: str) -> list[str]:
+    """The attributes of `self` that `function` sets to its `parameter`: `self.k = k`."""
+    return [
+        target.attr
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == parameter
+        for target in node.targets
+        if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
+    ]
 
 
 def _passed_in(

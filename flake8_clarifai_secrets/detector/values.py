@@ -340,6 +340,8 @@ class Values:
             return _UNKNOWN
         if func.attr in _SAME_STRING and not node.keywords:
             return self.of(func.value, scope)
+        if func.attr == "join":
+            return self._join(func.value, node, scope)
         if func.attr != "format":
             return _UNKNOWN
         text = string(func.value)
@@ -360,6 +362,18 @@ class Values:
                 value = keywords.get(name)
             fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
         return self._fill(func.value, text, fields)
+
+    def _join(self, separator: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
+        """`" ".join(["Key", key])`: a list or tuple display joined by a literal."""
+        text = string(separator)
+        items = _joined_items(node)
+        if text is None or not items or len(items) > MAX_FIELDS:
+            return _UNKNOWN
+        between: list[Template] = [(Part(text, separator, 0),)]
+        pieces: list[list[Template]] = []
+        for item in items:
+            pieces += [between, self.of(item, scope)]
+        return _product(pieces[1:])
 
     @staticmethod
     def _fill(
@@ -404,10 +418,20 @@ def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
     if not any(leaf(dotted(base) or "") == "BaseSettings" for base in definition.bases):
         return []
     return [
-        statement.value
+        _unwrapped(statement.value)
         for statement in definition.body
         if isinstance(statement, ast.AnnAssign) and statement.value is not None
     ]
+
+
+def _unwrapped(value: ast.expr) -> ast.expr:
+    """What wrappers wrap: `SecretStr("<key>")`, `Field(default=SecretStr("<key>"))`."""
+    while isinstance(value, ast.Call):
+        inner = wrapped(value)
+        if inner is None:
+            break
+        value = inner
+    return value
 
 
 def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:
@@ -438,6 +462,14 @@ def wrapped(call: ast.Call) -> Optional[ast.expr]:
     return inner if inner is not None or not call.args else call.args[0]
 
 
+def _joined_items(call: ast.Call) -> Optional[list[ast.expr]]:
+    """The items that `sep.join(...)` joins, where its one argument displays them."""
+    if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], (ast.List, ast.Tuple)):
+        return None
+    items = call.args[0].elts
+    return None if any(isinstance(item, ast.Starred) for item in items) else items
+
+
 def carries(value: ast.expr) -> bool:
     """Whether a string, or a name's value, may pass through `value` unchanged: a cheap
     over-approximation of what `Values` follows, used to decide which names to follow."""
@@ -454,6 +486,11 @@ def carries(value: ast.expr) -> bool:
                 todo.append(node.value)
         elif isinstance(node, ast.Call):
             func = node.func
+            if isinstance(func, ast.Name) and not node.args and not node.keywords:
+                # A getter of the file's own, which `Values` reads as a name.
+                return True
+            if isinstance(func, ast.Attribute) and func.attr == "join":
+                todo += _joined_items(node) or []
             name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
             if name is not None and name.rpartition(".")[2] in _PASS_THROUGH:
                 todo += [*node.args, *(k.value for k in node.keywords)]

@@ -162,11 +162,9 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     keys, or a section on the way to it names Clarifai (`CLARIFAI_APPS = {"search": {...}}`).
     An endpoint entry beside it says where it goes first: LiteLLM's `{"api_base":
     "https://contoso.openai.azure.com", "api_key": ...}`."""
-    texts = [text.lower() for entry in _endpoints(holder) for text in context.strings(entry)]
-    if any("clarifai" in text for text in texts):
-        return False
-    if any(_HOST.search(text) for text in texts):
-        return True
+    pointed = _pointed_elsewhere(holder, context)
+    if pointed is not None:
+        return pointed
     name = context.bound_to(holder)
     if (
         name is not None
@@ -178,15 +176,26 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     return context.goes_elsewhere(holder)
 
 
-def _endpoints(holder: ast.expr) -> list[ast.expr]:
-    """The entries of a dict display or `dict(...)` that say where it goes (`api_base`, `url`)."""
+def _pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
+    """Where the endpoint entries of a dict display or a call say that it goes: True for
+    another host, False for Clarifai, None where they name no host. A call's arguments count
+    by keyword, and by position where this file defines the callee (`ProviderConfig(base_url,
+    api_key)`)."""
     if isinstance(holder, ast.Dict):
         pairs = [(string(key), value) for key, value in zip(holder.keys, holder.values)]
     elif isinstance(holder, ast.Call):
         pairs = [(keyword.arg, keyword.value) for keyword in holder.keywords]
+        if isinstance(holder.func, ast.Name):
+            pairs += zip(context.parameters(holder.func.id), holder.args)
     else:
-        return []
-    return [value for key, value in pairs if key and name_words(key) & ENDPOINT_WORDS]
+        return None
+    endpoints = [value for key, value in pairs if key and name_words(key) & ENDPOINT_WORDS]
+    texts = [text.lower() for entry in endpoints for text in context.strings(entry)]
+    if any("clarifai" in text for text in texts):
+        return False
+    hosts = [host for text in texts for host in _HOST.findall(text)]
+    # A local address (a proxy, a runner) says nothing about whose key it is.
+    return True if any(not _LOCAL.match(host) for host in hosts) else None
 
 
 def _says_pat(name: str) -> bool:
@@ -212,6 +221,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept, claims = _parameter(node.func, keyword.arg, context)
         if accept is Accept.HEX and (
             context.foreign(node)
+            or _pointed_elsewhere(node, context)
             or dotted(node.func) == "dict"
             and _elsewhere_held(node, keyword.arg, context)
         ):
@@ -239,6 +249,8 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
+        if accept is Accept.HEX and _pointed_elsewhere(node, context):
+            continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 
@@ -263,12 +275,61 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         text = written_text(value)
         if text is None:
             continue
-        for label, _ in labels(text, clarifai_file=context.clarifai_file):
-            if is_credential_name(label, clarifai_file=False) or not _elsewhere(
-                node, text, context
+        for label, token in labels(text, clarifai_file=context.clarifai_file):
+            sections = _sections(text, token.start)
+            if any("clarifai" in name_words(name) for name, _ in sections) or (
+                sections and "clarifai" in sections[0][1].lower()
             ):
+                whose = True
+            elif is_credential_name(label, clarifai_file=False):
+                whose = True
+            elif sections and not _says_pat(label) and names_another_service(sections[0][0]):
+                whose = False
+            else:
+                whose = not _elsewhere(node, text, context)
+            if whose:
                 yield Hit("CLR005", value, label, Accept.LABELLED)
                 break
+
+
+def _sections(text: str, at: int) -> list[tuple[str, str]]:
+    """The sections that hold the entry at `at` in YAML, JSON, INI or TOML text, nearest
+    first, each as its name and its text: the keys of the lines above the entry with less
+    indentation (`clarifai:` then `  pat: ...`), and the `[section]` header above them."""
+    lines = text.split("\n")
+    row = text.count("\n", 0, at)
+    indent = _indent(lines[row])
+    found: list[tuple[str, str]] = []
+    for number in range(row - 1, -1, -1):
+        stripped = lines[number].lstrip()
+        header = _HEADER.match(stripped)
+        if header is not None:
+            return [*found, (header[1], _body(lines, number))]
+        depth = _indent(lines[number])
+        key = _KEY.match(stripped) if stripped and depth < indent else None
+        if key is not None:
+            found.append((key[1], _body(lines, number)))
+            indent = depth
+    return found
+
+
+def _body(lines: list[str], number: int) -> str:
+    """The lines of the section that starts at line `number`: up to the next header, or to
+    the next line indented no deeper than its key."""
+    header = _HEADER.match(lines[number].lstrip()) is not None
+    depth = _indent(lines[number])
+    end = number + 1
+    while end < len(lines) and not (
+        _HEADER.match(lines[end].lstrip())
+        if header
+        else lines[end].strip() and _indent(lines[end]) <= depth
+    ):
+        end += 1
+    return "\n".join(lines[number:end])
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
 
 
 def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
@@ -288,3 +349,6 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
 # What text may be written in: a string, an f-string, a `+` chain.
 _TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
 _HOST = re.compile(r"://([^/\s?#'\"]+)")
+_HEADER = re.compile(r"\[+\s*([\w.-]+)\s*\]+\s*$")
+_KEY = re.compile(r"[\"']?([\w.-]+)[\"']?\s*[:=]")
+_LOCAL = re.compile(r"(?:localhost|127\.|0\.0\.0\.0|\[::1\])(?::|$)")

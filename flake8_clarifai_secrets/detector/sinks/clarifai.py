@@ -122,7 +122,7 @@ def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
     if not node.args or not is_shell_call(node, context):
         return
     command = node.args[0]
-    for text in context.strings(command):
+    for text in context.texts(command):
         for words in map(str.split, _COMMAND_SEPARATOR.split(text)):
             while words and _ASSIGNMENT.match(words[0]):
                 del words[0]

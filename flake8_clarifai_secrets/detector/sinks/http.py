@@ -94,7 +94,7 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     if not node.args or not is_shell_call(node, context):
         return
-    if any(HEADER in text.lower() for text in context.strings(node.args[0])):
+    if any(HEADER in text.lower() for text in context.texts(node.args[0])):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
 
 
@@ -104,7 +104,7 @@ def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     given as one `Name: value` line."""
     assert isinstance(node, (ast.List, ast.Tuple))
     for elt in node.elts:
-        if any(_LINE.match(text) for text in context.strings(elt)):
+        if any(_LINE.match(text) for text in context.texts(elt)):
             yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
 
 
