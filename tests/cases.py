@@ -1686,6 +1686,12 @@ POSITIVE += [
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\ndef main(clarifai_pat):\n    pass\n',
     ),
     case(
+        "CLR005 click's Option class, its flags in a list",
+        'import os\nimport click\nimport clarifai\nOPTIONS = [click.Option(["--api-key"], type=str, default="<KEY>", envvar="CLARIFAI_PAT")]\n',
+        {"4:58 CLR005"},
+        'import os\nimport click\nimport clarifai\nOPTIONS = [click.Option(["--api-key"], type=str, default=os.environ.get("CLARIFAI_PAT"), envvar="CLARIFAI_PAT")]\n',
+    ),
+    case(
         "CLR005 tuple unpacking in a docs snippet",
         'import os\nUSER_ID, APP_ID, PAT = "me", "my-app", "<KEY>"\n',
         {"2:40 CLR005"},

@@ -207,7 +207,14 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`Settings(clarifai_pat="<key>")`, `add_argument("--pat", default="<key>")`, `option()`."""
     assert isinstance(node, ast.Call)
     if leaf(dotted(node.func) or "") in OPTIONS:
-        names = [s.lstrip("-").replace("-", "_") for s in map(string, node.args) if s]
+        # `option("--pat")`, or click's class form `Option(["--pat"])`, `param_decls=[...]`.
+        declared = [*node.args, *(k.value for k in node.keywords if k.arg == "param_decls")]
+        flags = [
+            flag
+            for item in declared
+            for flag in (item.elts if isinstance(item, (ast.List, ast.Tuple)) else [item])
+        ]
+        names = [s.lstrip("-").replace("-", "_") for s in map(string, flags) if s]
         names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
         default = declared_default(node)
         for name in names:
