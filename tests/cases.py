@@ -464,6 +464,35 @@ NEGATIVE = [
     ),
     case("getenv without default", "import os\npat = os.getenv('CLARIFAI_PAT')\n", set(), None),
     case(
+        "a parameter of the file's function that a comment near its header calls a Key",
+        "import requests\nfrom clarifai.client.model import Model\ndef weather(city, owm):\n"
+        "    return requests.get('https://api.example.org/w', headers={'Authorization': 'Bearer ' + owm})  # the API Key from openweathermap.org\n"
+        "weather('Paris', '<KEY>')\n",
+        set(),
+        None,
+    ),
+    case(
+        "YAML text: a section named for another service whose comment mentions Clarifai",
+        'from clarifai.client.model import Model\nCONFIG = """\nlastfm:\n  comment: unlike clarifai\n  api_key: <KEY>\n"""\n',
+        set(),
+        None,
+    ),
+    case(
+        "YAML text: the nearest section's endpoint names another host under a clarifai section",
+        'from clarifai.client.model import Model\nCONFIG = """\nclarifai_demo:\n  weather:\n'
+        '    url: https://api.openweathermap.org/data/2.5\n    api_key: <KEY>\n"""\n',
+        set(),
+        None,
+    ),
+    case(
+        "an imported getter's name defined as a function in another function",
+        "from clarifai.client.model import Model\nfrom loaders import load\n"
+        "def unused():\n    def load():\n        return '<KEY>'\n    return load\n"
+        "K = load()\nm = Model(url='u', pat=K)\n",
+        set(),
+        None,
+    ),
+    case(
         "YAML text in a Clarifai file: another service's section holds a generic key",
         'from clarifai.client.model import Model\nCONFIG = """\nopenweathermap:\n  api_key: <KEY>\n"""\n',
         set(),
@@ -505,18 +534,7 @@ NEGATIVE = [
         set(),
         None,
     ),
-    case(
-        "a generic key on a settings object of a module imported from another package",
-        "import assemblyai as aai\nfrom clarifai.client.model import Model\naai.settings.api_key = '<KEY>'\n",
-        set(),
-        None,
-    ),
-    case(
-        "a generic key on a settings object imported from another package",
-        "from assemblyai import settings\nfrom clarifai.client.model import Model\nsettings.api_key = '<KEY>'\n",
-        set(),
-        None,
-    ),
+
     case(
         "str.join of a model id into a URL path, with a key-shaped id",
         "from clarifai.client.model import Model\n"
@@ -965,6 +983,16 @@ POSITIVE += [
         "    def __init__(self, k):\n        self.k = k\n"
         "    def __call__(self, r):\n        r.headers['Authorization'] = 'Key ' + self.k\n        return r\n"
         "requests.get('https://api.clarifai.com/v2/users/me/apps', auth=KeyAuth(os.environ[\"CLARIFAI_PAT\"]))\n",
+    ),
+    case(
+        "CLR005 an image URL beside the key given to the file's function that sends it to Clarifai",
+        "import os\nfrom clarifai.client.model import Model\ndef classify(image_url, pat):\n"
+        "    return Model(url='https://clarifai.com/a/b/models/c', pat=pat).predict_by_url(image_url)\n"
+        "classify(image_url='https://images.example.org/cat.jpg', pat='<KEY>')\n",
+        {"5:62 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\ndef classify(image_url, pat):\n"
+        "    return Model(url='https://clarifai.com/a/b/models/c', pat=pat).predict_by_url(image_url)\n"
+        "classify(image_url='https://images.example.org/cat.jpg', pat=os.environ[\"CLARIFAI_PAT\"])\n",
     ),
     case(
         "CLR003 LangChain Clarifai LLM",

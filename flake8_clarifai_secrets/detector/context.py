@@ -35,6 +35,7 @@ CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
 _FEW = 8
+_KEY_SCHEME = (b'"Key ', b"'Key ")
 # How many names a value is followed through when asking where it is sent.
 _CARRIERS = 64
 # The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
@@ -281,7 +282,7 @@ class Context:
         for start, end in self._statements_on(naming):
             if (
                 self.scan.mentions(CLARIFAI, start, end, lowered=True)
-                or self.scan.mentions(b"Key ", start, end)
+                or self._writes_key_scheme(start, end)
                 or any(start <= line <= end for line in clarifai_lines)
             ):
                 return True
@@ -321,10 +322,15 @@ class Context:
             line for word in words for line in self.lines_naming(word) if first <= line <= last
         ]
         return any(
-            self.scan.mentions(b"Key ", start, end)
+            self._writes_key_scheme(start, end)
             and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
             for start, end in self._statements_on(naming)
         )
+
+    def _writes_key_scheme(self, first: int, last: int) -> bool:
+        """Whether a string on lines `first` to `last` starts with Clarifai's scheme:
+        `"Key "`, `f'Key {pat}'` (not a comment's `the API Key from ...`)."""
+        return any(self.scan.mentions(quoted, first, last) for quoted in _KEY_SCHEME)
 
     def sends_elsewhere(self, name: str, parameter: str) -> bool:
         """Whether the function or class that this file defines as `name` at its top level
@@ -430,6 +436,9 @@ class Context:
             if _is_parameter(name, where):
                 # Its callers give its value: the module's binding is another one.
                 return []
+        if name.endswith("()"):
+            # A getter that neither the scope nor the module defines is not the file's own.
+            return []
         self._index(name, None, everywhere=True)
         return self._bindings.get(name) or []
 

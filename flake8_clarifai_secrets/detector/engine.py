@@ -169,7 +169,7 @@ class Detector:
                     if not names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
-                if hit.code == "CLR005" and not hit.claims and self._another_holder(hit.target):
+                if hit.code == "CLR005" and not hit.claims and _another_holder(hit.target):
                     # `openai.api_key = key`: what the key is bound to says whose it is.
                     self._copies.append((hit, part, start, token, secret, fix))
                     continue
@@ -197,22 +197,8 @@ class Detector:
             return True
         if names_something_else(binding):
             return is_legacy_secret(secret)
-        another = names_another_credential(binding.rpartition(".")[2]) or self._another_holder(
-            binding
-        )
+        another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)
         return hit.claims or not (hit.code == "CLR005" and another)
-
-    def _another_holder(self, name: str) -> bool:
-        """`self.pat` is as generic as `pat`; `openai.api_key` is OpenAI's, and so is
-        `aai.settings.api_key` where `aai` is imported from `assemblyai`;
-        `litellm.clarifai_key` is Clarifai's."""
-        holder, _, attribute = name.rpartition(".")
-        if not holder or is_credential_name(attribute, clarifai_file=False):
-            return False
-        imported = self.context.imports.get(holder.partition(".")[0], "")
-        return names_another_service(leaf(holder)) or names_another_service(
-            imported.partition(".")[0]
-        )
 
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
@@ -292,6 +278,17 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+def _another_holder(name: str) -> bool:
+    """`self.pat` is as generic as `pat`; `openai.api_key` is OpenAI's; `litellm.clarifai_key`
+    is Clarifai's."""
+    holder, _, attribute = name.rpartition(".")
+    return (
+        bool(holder)
+        and names_another_service(leaf(holder))
+        and not is_credential_name(attribute, clarifai_file=False)
+    )
 
 
 def _part_at(template: Template, token: Token) -> Optional[tuple[Part, int]]:

@@ -189,13 +189,19 @@ def _pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
             pairs += zip(context.parameters(holder.func.id), holder.args)
     else:
         return None
-    endpoints = [value for key, value in pairs if key and name_words(key) & ENDPOINT_WORDS]
+    endpoints = [value for key, value in pairs if key and _names_endpoint(key)]
     texts = [text.lower() for entry in endpoints for text in context.strings(entry)]
     if any("clarifai" in text for text in texts):
         return False
     hosts = [host for text in texts for host in _HOST.findall(text)]
     # A local address (a proxy, a runner) says nothing about whose key it is.
     return True if any(not _LOCAL.match(host) for host in hosts) else None
+
+
+def _names_endpoint(key: str) -> bool:
+    """`url`, `base_url`, `api_base`, `host`: where a client goes, not `image_url`."""
+    words = name_words(key)
+    return bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
 
 
 def _says_pat(name: str) -> bool:
@@ -228,7 +234,8 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept, claims = _parameter(node.func, keyword.arg, context)
         if accept is Accept.HEX and (
             context.foreign(node)
-            or _pointed_elsewhere(node, context)
+            or not claims
+            and _pointed_elsewhere(node, context)
             or dotted(node.func) == "dict"
             and _elsewhere_held(node, keyword.arg, context)
         ):
@@ -256,7 +263,7 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
-        if accept is Accept.HEX and _pointed_elsewhere(node, context):
+        if accept is Accept.HEX and not claims and _pointed_elsewhere(node, context):
             continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
@@ -282,57 +289,85 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         text = written_text(value)
         if text is None:
             continue
+        elsewhere: Optional[bool] = None
         for label, token in labels(text, clarifai_file=context.clarifai_file):
             sections = _sections(text, token.start)
-            if any("clarifai" in name_words(name) for name, _ in sections) or (
-                sections and "clarifai" in sections[0][1].lower()
-            ):
+            pointed = _body_points(sections[0][1]) if sections else None
+            if is_credential_name(label, clarifai_file=False):
                 whose = True
-            elif is_credential_name(label, clarifai_file=False):
+            elif pointed is not None:
+                whose = not pointed
+            elif any("clarifai" in name_words(name) for name, _ in sections):
                 whose = True
             elif sections and not _says_pat(label) and names_another_service(sections[0][0]):
                 whose = False
             else:
-                whose = not _elsewhere(node, text, context)
+                if elsewhere is None:
+                    elsewhere = _elsewhere(node, text, context)
+                whose = not elsewhere
             if whose:
                 yield Hit("CLR005", value, label, Accept.LABELLED)
                 break
 
 
-def _sections(text: str, at: int) -> list[tuple[str, str]]:
+def _sections(text: str, at: int) -> list[tuple[str, list[str]]]:
     """The sections that hold the entry at `at` in YAML, JSON, INI or TOML text, nearest
-    first, each as its name and its text: the keys of the lines above the entry with less
-    indentation (`clarifai:` then `  pat: ...`), and the `[section]` header above them."""
-    lines = text.split("\n")
-    row = text.count("\n", 0, at)
-    indent = _indent(lines[row])
-    found: list[tuple[str, str]] = []
-    for number in range(row - 1, -1, -1):
+    first, each with its name; the nearest also with its lines: the keys of the lines above
+    the entry with less indentation (`clarifai:` then `  pat: ...`), and the `[section]` header
+    above them. Only `_SECTION_LINES` lines above are read, so that long text costs about its
+    length."""
+    first = at
+    for _ in range(_SECTION_LINES):
+        first = text.rfind("\n", 0, max(0, first - 1)) + 1
+        if first == 0:
+            break
+    lines = text[first:at].split("\n")
+    indent = _indent(lines[-1])
+    offset = at - len(lines[-1])
+    found: list[tuple[str, list[str]]] = []
+    for number in range(len(lines) - 2, -1, -1):
+        offset -= len(lines[number]) + 1
         stripped = lines[number].lstrip()
-        header = _HEADER.match(stripped)
-        if header is not None:
-            return [*found, (header[1], _body(lines, number))]
         depth = _indent(lines[number])
-        key = _KEY.match(stripped) if stripped and depth < indent else None
-        if key is not None:
-            found.append((key[1], _body(lines, number)))
-            indent = depth
+        opened = _HEADER.match(stripped) or (
+            _KEY.match(stripped) if stripped and depth < indent else None
+        )
+        if opened is None:
+            continue
+        found.append((opened[1], [] if found else _body(text, offset)))
+        if opened.re is _HEADER or depth == 0:
+            break
+        indent = depth
     return found
 
 
-def _body(lines: list[str], number: int) -> str:
-    """The lines of the section that starts at line `number`: up to the next header, or to
-    the next line indented no deeper than its key."""
-    header = _HEADER.match(lines[number].lstrip()) is not None
-    depth = _indent(lines[number])
-    end = number + 1
-    while end < len(lines) and not (
-        _HEADER.match(lines[end].lstrip())
-        if header
-        else lines[end].strip() and _indent(lines[end]) <= depth
-    ):
-        end += 1
-    return "\n".join(lines[number:end])
+def _body(text: str, start: int) -> list[str]:
+    """The lines of the section whose own line starts at `start`, as far as `_SECTION_LINES`
+    go: up to the next header, or to the next line indented no deeper than its own."""
+    lines = text[start : text.find("\n", start) + _SECTION_CHARS].split("\n")[:_SECTION_LINES]
+    header = _HEADER.match(lines[0].lstrip()) is not None
+    depth = _indent(lines[0])
+    body = lines[:1]
+    for line in lines[1:]:
+        if _HEADER.match(line.lstrip()) if header else line.strip() and _indent(line) <= depth:
+            break
+        body.append(line)
+    return body
+
+
+def _body_points(body: list[str]) -> Optional[bool]:
+    """Where a section's endpoint entries say it goes, as `_pointed_elsewhere` reads a dict's:
+    `api_base: https://api.clarifai.com/...` or LiteLLM's `model: clarifai/...` say Clarifai,
+    `url: https://api.openweathermap.org/...` another host."""
+    values = []
+    for line in body:
+        key = _KEY.match(line.lstrip())
+        if key is not None and (_names_endpoint(key[1]) or name_words(key[1]) == {"model"}):
+            values.append(line[line.index(key[0]) + len(key[0]) :].lower())
+    if any("clarifai" in value for value in values):
+        return False
+    hosts = [host for value in values for host in _HOST.findall(value)]
+    return True if any(not _LOCAL.match(host) for host in hosts) else None
 
 
 def _indent(line: str) -> int:
@@ -356,6 +391,9 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
 # What text may be written in: a string, an f-string, a `+` chain.
 _TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
 _HOST = re.compile(r"://([^/\s?#'\"]+)")
+_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api"}
+_SECTION_LINES = 64
+_SECTION_CHARS = 8192
 _HEADER = re.compile(r"\[+\s*([\w.-]+)\s*\]+\s*$")
 _KEY = re.compile(r"[\"']?([\w.-]+)[\"']?\s*[:=]")
 _LOCAL = re.compile(r"(?:localhost|127\.|0\.0\.0\.0|\[::1\])(?::|$)")
