@@ -418,14 +418,14 @@ def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
     if not any(leaf(dotted(base) or "") == "BaseSettings" for base in definition.bases):
         return []
     return [
-        _unwrapped(statement.value)
+        unwrapped(statement.value)
         for statement in definition.body
         if isinstance(statement, ast.AnnAssign) and statement.value is not None
     ]
 
 
-def _unwrapped(value: ast.expr) -> ast.expr:
-    """What wrappers wrap: `SecretStr("<key>")`, `Field(default=SecretStr("<key>"))`."""
+def unwrapped(value: ast.expr) -> ast.expr:
+    """What wrappers wrap: `Field(default="<key>")`, `Field(default=SecretStr("<key>"))`."""
     while isinstance(value, ast.Call):
         inner = wrapped(value)
         if inner is None:

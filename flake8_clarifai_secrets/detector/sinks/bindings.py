@@ -34,7 +34,7 @@ from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
     literal_text,
-    wrapped,
+    unwrapped,
     written_text,
 )
 
@@ -85,13 +85,7 @@ def _values(value: ast.expr) -> Iterator[ast.expr]:
         for item in value.elts:
             yield from _values(item)
     else:
-        yield _unwrap(value)
-
-
-def _unwrap(value: ast.expr) -> ast.expr:
-    """`Field(default="<key>")` -> `"<key>"`."""
-    inner = wrapped(value) if isinstance(value, ast.Call) else None
-    return value if inner is None else inner
+        yield unwrapped(value)
 
 
 @sink(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments)
@@ -190,11 +184,16 @@ def _pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
     else:
         return None
     endpoints = [value for key, value in pairs if key and _names_endpoint(key)]
-    texts = [text.lower() for entry in endpoints for text in context.strings(entry)]
+    return _points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
+
+
+def _points_elsewhere(endpoints: list[str]) -> Optional[bool]:
+    """What endpoint texts say: True for another host, False for Clarifai, None where they
+    name no host. A local address (a proxy, a runner) says nothing about whose key it is."""
+    texts = [text.lower() for text in endpoints]
     if any("clarifai" in text for text in texts):
         return False
     hosts = [host for text in texts for host in _HOST.findall(text)]
-    # A local address (a proxy, a runner) says nothing about whose key it is.
     return True if any(not _LOCAL.match(host) for host in hosts) else None
 
 
@@ -291,23 +290,33 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         elsewhere: Optional[bool] = None
         for label, token in labels(text, clarifai_file=context.clarifai_file):
-            sections = _sections(text, token.start)
-            pointed = _body_points(sections[0][1]) if sections else None
-            if is_credential_name(label, clarifai_file=False):
-                whose = True
-            elif pointed is not None:
-                whose = not pointed
-            elif any("clarifai" in name_words(name) for name, _ in sections):
-                whose = True
-            elif sections and not _says_pat(label) and names_another_service(sections[0][0]):
-                whose = False
-            else:
+            whose = is_credential_name(label, clarifai_file=False) or _sections_say(
+                label, text, token.start
+            )
+            if whose is None:
                 if elsewhere is None:
                     elsewhere = _elsewhere(node, text, context)
                 whose = not elsewhere
             if whose:
                 yield Hit("CLR005", value, label, Accept.LABELLED)
                 break
+
+
+def _sections_say(label: str, text: str, at: int) -> Optional[bool]:
+    """Whether the sections that hold a generic label make its key Clarifai's, as a dict's
+    do: the nearest one's endpoint entries, then a section that names Clarifai, then the
+    nearest one's name; None where they say nothing."""
+    sections = _sections(text, at)
+    if not sections:
+        return None
+    pointed = _body_points(sections[0][1])
+    if pointed is not None:
+        return not pointed
+    if any("clarifai" in name_words(name) for name, _ in sections):
+        return True
+    if not _says_pat(label) and names_another_service(sections[0][0]):
+        return False
+    return None
 
 
 def _sections(text: str, at: int) -> list[tuple[str, list[str]]]:
@@ -363,11 +372,8 @@ def _body_points(body: list[str]) -> Optional[bool]:
     for line in body:
         key = _KEY.match(line.lstrip())
         if key is not None and (_names_endpoint(key[1]) or name_words(key[1]) == {"model"}):
-            values.append(line[line.index(key[0]) + len(key[0]) :].lower())
-    if any("clarifai" in value for value in values):
-        return False
-    hosts = [host for value in values for host in _HOST.findall(value)]
-    return True if any(not _LOCAL.match(host) for host in hosts) else None
+            values.append(line[line.index(key[0]) + len(key[0]) :])
+    return _points_elsewhere(values)
 
 
 def _indent(line: str) -> int:
