@@ -84,9 +84,8 @@ class Scan:
     it open, as most files are done after the evidence words."""
 
     __slots__ = (
-        "lines", "data", "lowered", "clarifai_context", "evidence", "legacy_context",
-        "token_lines", "metadata_lines", "any_token_lines", "may_hold", "_classes", "_ends",
-        "_dots",
+        "lines", "data", "lowered", "clarifai_context", "evidence", "_legacy", "token_lines",
+        "metadata_lines", "any_token_lines", "may_hold", "_classes", "_ends", "_dots",
     )  # fmt: skip
 
     def __init__(self, lines: Sequence[str], env_var: str) -> None:
@@ -101,7 +100,7 @@ class Scan:
         self.evidence = (
             context or AUTHORIZATION in lowered or (variable is not None and variable in lowered)
         )
-        self.legacy_context = False
+        self._legacy: Optional[bool] = None
         self.token_lines: Sequence[int] = ()
         self.metadata_lines: Sequence[int] = ()
         # Lines with a literal that holds a token of any shape, which only gRPC metadata pairs
@@ -114,7 +113,6 @@ class Scan:
         self._ends: Optional[list[int]] = None
         self._dots: dict[Optional[bytes], set[int]] = {}
         if self.evidence:
-            self.legacy_context = context and _V1_NAMES.search(lowered) is not None
             self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             if AUTHORIZATION in lowered:
@@ -122,6 +120,14 @@ class Scan:
                 if self.metadata_lines:
                     self.any_token_lines = self._any_token_lines()
             self.may_hold = bool(self.token_lines or self.any_token_lines)
+
+    @property
+    def legacy_context(self) -> bool:
+        """The file names the v1 API: only then does a v1-shaped value count as a credential.
+        Asked only where it decides something, as a pattern costs more than the other tests."""
+        if self._legacy is None:
+            self._legacy = self.clarifai_context and _V1_NAMES.search(self.lowered) is not None
+        return self._legacy
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:
         """The sorted lines on which `word` stands as a whole identifier."""
@@ -222,8 +228,10 @@ class Scan:
         classes = self._classes
         at = classes.find(_HALF_RUN)
         found = self._hex_runs(classes, at) if at != -1 else []
-        if self.legacy_context:
-            found += self._legacy_runs(classes)
+        if self.clarifai_context:
+            first = _LEGACY_RUN.search(classes)
+            if first is not None and self.legacy_context:
+                found += self._legacy_runs(classes, first.start())
         return sorted(set(found)) if found else ()
 
     def _metadata_lines(self) -> list[int]:
@@ -280,9 +288,9 @@ class Scan:
         backslash = self.data.rfind(b"\\", max(0, key - _LONGEST_ESCAPE), key)
         return backslash != -1 and self.data[backslash + 1 : key].isalnum()
 
-    def _legacy_runs(self, classes: bytes) -> list[int]:
+    def _legacy_runs(self, classes: bytes, start: int) -> list[int]:
         found = []
-        for match in _LEGACY_RUN.finditer(classes):
+        for match in _LEGACY_RUN.finditer(classes, start):
             at, end = match.span(1)
             run = self.data[at:end]
             if (
