@@ -534,7 +534,6 @@ NEGATIVE = [
         set(),
         None,
     ),
-
     case(
         "str.join of a model id into a URL path, with a key-shaped id",
         "from clarifai.client.model import Model\n"
@@ -950,7 +949,7 @@ POSITIVE += [
         "CLR005 a generic key on a settings object of the project's own config module",
         "import os\nimport config\nfrom clarifai.client.model import Model\nconfig.settings.api_key = '<KEY>'\n",
         {"4:27 CLR005"},
-        "import os\nimport config\nfrom clarifai.client.model import Model\nconfig.settings.api_key = os.environ[\"CLARIFAI_PAT\"]\n",
+        'import os\nimport config\nfrom clarifai.client.model import Model\nconfig.settings.api_key = os.environ["CLARIFAI_PAT"]\n',
     ),
     case(
         "CLR005 a parameter with its own name that the file's function sends in a Key header",
@@ -960,7 +959,7 @@ POSITIVE += [
         {"5:6 CLR005"},
         "import os\nimport requests\ndef apps(key):\n"
         "    return requests.get('https://api.clarifai.com/v2/users/me/apps', headers={'Authorization': 'Key ' + key})\n"
-        "apps(os.environ[\"CLARIFAI_PAT\"])\n",
+        'apps(os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
         "CLR005 a parameter with its own name that the file's class writes in gRPC metadata",
@@ -970,7 +969,7 @@ POSITIVE += [
         {"5:19 CLR005"},
         "import os\nclass Labeler:\n    def __init__(self, key):\n"
         "        self.metadata = (('authorization', 'Key %s' % key),)\n"
-        "labeler = Labeler(os.environ[\"CLARIFAI_PAT\"])\n",
+        'labeler = Labeler(os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
         "CLR005 a requests auth class that keeps its parameter and sends it in a Key header",
@@ -1372,10 +1371,10 @@ POSITIVE += [
     ),
     case(
         "CLR005 a pydantic-settings field's SecretStr default is read lazily too",
-        'import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n'
+        "import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n"
         '    clarifai_pat: SecretStr = SecretStr("<KEY>")\n',
         {"5:41 CLR005"},
-        'import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n'
+        "import os\nfrom pydantic import SecretStr\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n"
         '    clarifai_pat: SecretStr = SecretStr(os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
@@ -1870,6 +1869,21 @@ NEGATIVE += [
         "import requests\nfrom newsapi import NewsApiClient\nfrom clarifai.client.model import Model\n"
         "news = NewsApiClient(api_key='<KEY>')\n"
         "r = requests.get('https://api.spoonacular.com/recipes', params={'apiKey': '<KEY2>'})\n",
+        set(),
+        None,
+    ),
+    case(
+        "another service's package settings and functions, in a Clarifai file",
+        "import assemblyai as aai\nimport datadog\nfrom clarifai.client.model import Model\n"
+        "aai.settings.api_key = '<KEY>'\nAPI_KEY = '<KEY2>'\n"
+        "datadog.initialize(api_key=API_KEY, app_key='x')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a class's method of another package, in a Clarifai file",
+        "from algoliasearch.search_client import SearchClient\nfrom clarifai.client import Model\n"
+        "index = SearchClient.create(app_id='X', api_key='<KEY>').init_index('images')\n",
         set(),
         None,
     ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flake8_clarifai_secrets.detector.services import OTHER_SERVICES
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from tests.helpers import results
 from tests.keys import fill
@@ -56,3 +57,20 @@ def test_positional_slots(row: Integration) -> None:
     source = f"from {module} import {name}\nclient = {name}({args}{evidence})\n"
     column = source.splitlines()[1].index('"<KEY>"') + 1
     assert results(fill(source)) == {f"2:{column} CLR003"}
+
+
+@pytest.mark.parametrize("package", sorted(OTHER_SERVICES))
+@pytest.mark.parametrize(
+    "use",
+    [
+        "{package}.api_key = '<KEY>'\n",
+        "{package}.configure(api_key='<KEY>')\n",
+        "api_key = '<KEY>'\n{package}.configure(api_key=api_key)\n",
+    ],
+)
+def test_other_services_keep_their_keys(package: str, use: str) -> None:
+    """In a Clarifai file, a generic name in another service's package is that service's; in
+    a package the table does not name (the file's own `settings`), it is Clarifai's."""
+    source = "import {package}\nfrom clarifai.client.model import Model\n" + use
+    assert results(fill(source.format(package=package))) == set()
+    assert results(fill(source.format(package="settings")))

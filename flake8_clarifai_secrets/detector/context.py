@@ -19,6 +19,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses, takes
+from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.text import AUTHORIZATION, CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
@@ -129,8 +130,10 @@ class Context:
     def qualname(self, node: ast.expr) -> Optional[str]:
         """`clarifai.client.model.Model.from_current_context` for `Model.from_current_context`."""
         name = dotted(node)
-        if name is None:
-            return None
+        return None if name is None else self.resolved(name)
+
+    def resolved(self, name: str) -> Optional[str]:
+        """`assemblyai.settings.api_key` for `aai.settings.api_key`, if `aai` is imported."""
         head, _, rest = name.partition(".")
         base = self.imports.get(head)
         if base is None:
@@ -215,8 +218,10 @@ class Context:
         """Whether `call` (in `scope`, or the current one) goes to another service: its callee
         is imported, its import path names no Clarifai, none of its arguments does, and it is
         given a URL of another host (`requests.get("https://api.example.com", params=...)`), or
-        it is a class (`NewsApiClient(api_key=...)`). A generic credential name (`api_key`,
-        `token`) there is that service's. With `by_url`, only the URL counts: a transport class
+        it is a class or a class's method (`NewsApiClient(api_key=...)`,
+        `SearchClient.create(...)`), or it is in a package of another service
+        (`datadog.initialize`). A generic credential name (`api_key`, `token`) there is that
+        service's. With `by_url`, only the URL counts: a transport class
         given headers may be given a Clarifai URL that the code does not spell
         (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
         callee = self.callee(call)[0]
@@ -226,6 +231,8 @@ class Context:
                 return False
             # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
             qualname, by_url = callee.attr, True
+        if of_another_service(qualname):
+            return True
         if "clarifai" in qualname.lower():
             return False
         where = self.scope if scope is None else scope
@@ -233,7 +240,9 @@ class Context:
             return False
         if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
             return True
-        return not by_url and leaf(qualname)[:1].isupper()
+        # Past the package, which may be spelt in capitals (`PIL`).
+        parts = qualname.split(".")
+        return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
 
     def _texts(self, argument: ast.expr, scope: Scope) -> list[str]:
         """What an argument may say, lowered: its values, its own text, and the value of the

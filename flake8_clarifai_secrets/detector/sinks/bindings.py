@@ -28,6 +28,7 @@ from flake8_clarifai_secrets.credentials import (
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
+from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
@@ -107,9 +108,12 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     """Whether a generic name bound to a value written here holds another service's key: it
-    is sent to one, or it is a field of a class of that service's settings
-    (`class OpenWeatherConfig`)."""
+    is sent to one, it is a setting of that service's package (`aai.settings.api_key`), or it
+    is a field of a class of that service's settings (`class OpenWeatherConfig`)."""
     if context.sent_elsewhere(name, context.scope):
+        return True
+    qualname = context.resolved(name) if "." in name else None
+    if qualname is not None and of_another_service(qualname):
         return True
     definition = _enclosing_class(node, context)
     return definition is not None and not _says_pat(name) and holds_another_service(definition.name)
