@@ -1881,6 +1881,14 @@ NEGATIVE += [
         None,
     ),
     case(
+        "a dict whose endpoint entry has a name of its own (mem0's `openai_base_url`) to another host",
+        "import os\nPAT = os.environ['CLARIFAI_PAT']\nconfig = {'llm': {'provider': 'openai', 'config': {\n"
+        "    'openai_base_url': 'https://api.deepinfra.com/v1/openai',\n    'api_key': '<KEY>',\n}}}\n"
+        "azure = {'azure_endpoint': 'https://contoso.openai.azure.com', 'api_key': '<KEY2>'}\n",
+        set(),
+        None,
+    ),
+    case(
         "a class's method of another package, in a Clarifai file",
         "from algoliasearch.search_client import SearchClient\nfrom clarifai.client import Model\n"
         "index = SearchClient.create(app_id='X', api_key='<KEY>').init_index('images')\n",

@@ -202,9 +202,13 @@ def _points_elsewhere(endpoints: list[str]) -> Optional[bool]:
 
 
 def _names_endpoint(key: str) -> bool:
-    """`url`, `base_url`, `api_base`, `host`: where a client goes, not `image_url`."""
+    """`url`, `base_url`, `api_base`, `host`, `server_url`, and any name with a base, an
+    endpoint or a host (mem0's `openai_base_url`, `azure_endpoint`): where a client goes, not
+    `image_url`."""
     words = name_words(key)
-    return bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
+    return bool(words & _STRONG_ENDPOINT_WORDS) or (
+        bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
+    )
 
 
 def _says_pat(name: str) -> bool:
@@ -401,7 +405,8 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
 # What text may be written in: a string, an f-string, a `+` chain.
 _TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
 _HOST = re.compile(r"://([^/\s?#'\"]+)")
-_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api"}
+_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
+_STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})
 _SECTION_LINES = 64
 _SECTION_CHARS = 8192
 _HEADER = re.compile(r"\[+\s*([\w.-]+)\s*\]+\s*$")
