@@ -94,6 +94,13 @@ class _Allocator:
         self.take(variable, key)
         return None
 
+    def variable_for(self, base: str, key: str) -> str:
+        """`base` if it holds `key` (the variable flake8's message named), else the variable
+        `key` has elsewhere in the run, else the first free one from `base` on."""
+        if self.owner.get(base) == key:
+            return base
+        return self.variable_of.get(key) or self.allocate(base, key)
+
     def allocate(self, base: str, key: str) -> str:
         """`base`, or `base_2`, `base_3`...: the first that holds `key` or nothing."""
         variable, n = base, 1
@@ -147,15 +154,11 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         else:
             taken.append((n, index, finding, variable))
     for n, index, finding in unnamed:
-        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
-            _base(finding, config), finding.secret
+        decided[n, index] = Step(
+            finding, allocator.variable_for(_base(finding, config), finding.secret)
         )
-        decided[n, index] = Step(finding, variable)
     for n, index, finding, variable in taken:
-        variable = allocator.variable_of.get(finding.secret) or allocator.allocate(
-            variable, finding.secret
-        )
-        decided[n, index] = Step(finding, variable)
+        decided[n, index] = Step(finding, allocator.variable_for(variable, finding.secret))
     steps: dict[str, list[Step]] = {file.path: [] for file in files}
     variables: dict[str, str] = {}
     for n, index in sorted(decided):

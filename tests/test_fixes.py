@@ -78,6 +78,19 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
         ),
         pytest.param(
             [
+                'import os\nk = os.getenv("CLARIFAI_API_KEY", "<KEY>")\n',
+                CLIENT + 'App(pat="<KEY>")\n',
+                'import os\nCLARIFAI_PAT = "<KEY>"\n',
+            ],
+            [
+                ["CLR004 -> CLARIFAI_API_KEY"],
+                ["CLR003 -> CLARIFAI_PAT"],
+                ["CLR005 -> CLARIFAI_PAT"],
+            ],
+            id="2: where its key has two variables, a literal reads the one flake8 named",
+        ),
+        pytest.param(
+            [
                 'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n',
                 'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n',
             ],
