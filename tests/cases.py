@@ -423,6 +423,13 @@ POSITIVE = [
         {"2:26 CLR005"},
         'import os\nCLARIFAI_CLIENT_SECRET = os.environ["CLARIFAI_CLIENT_SECRET"]\n',
     ),
+    case(
+        "CLR005 a v1 client secret in a file whose v1 endpoint has no trailing slash",
+        'import os\nAPI_ROOT = "https://api.clarifai.com/v1"\nclient_secret = "<LEGACY>"\n',
+        {"3:17 CLR005"},
+        'import os\nAPI_ROOT = "https://api.clarifai.com/v1"\n'
+        'client_secret = os.environ["CLARIFAI_CLIENT_SECRET"]\n',
+    ),
     # several findings in one file
     case(
         "two keys get two variables",
@@ -1885,6 +1892,17 @@ NEGATIVE += [
         "import os\nPAT = os.environ['CLARIFAI_PAT']\nconfig = {'llm': {'provider': 'openai', 'config': {\n"
         "    'openai_base_url': 'https://api.deepinfra.com/v1/openai',\n    'api_key': '<KEY>',\n}}}\n"
         "azure = {'azure_endpoint': 'https://contoso.openai.azure.com', 'api_key': '<KEY2>'}\n",
+        set(),
+        None,
+    ),
+    case(
+        "another service's OAuth client id and secret in a file that names the v1 API",
+        "import requests\nfrom spotipy.oauth2 import SpotifyClientCredentials\n"
+        "from clarifai.rest import ClarifaiApp\n"
+        "m = SpotifyClientCredentials(client_id='<KEY>', client_secret='<KEY2>')\n"
+        "CLIENT_SECRET = '<KEY2>'\nSpotifyClientCredentials('<KEY>', client_secret=CLIENT_SECRET)\n"
+        "r = requests.post('https://accounts.spotify.com/api/token',\n"
+        "                  data={'client_id': '<KEY>', 'client_secret': '<KEY2>'})\n",
         set(),
         None,
     ),

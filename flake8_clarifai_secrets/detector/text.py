@@ -64,7 +64,7 @@ _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
 # The v1 API's clients, credential names and endpoints; only a file that names them holds v1
 # credentials (`ClarifaiAuthHelper` is not v1).
 _V1_NAMES = re.compile(
-    rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)|\.com/v1/)"
+    rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)|\.com/v1\b)"
 )
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)

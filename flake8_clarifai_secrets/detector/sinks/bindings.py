@@ -57,6 +57,17 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
     return None
 
 
+def _generic(accept: Optional[Accept], name: str) -> bool:
+    """Whether a name that `accept`s a key says no more than that it is a credential: `api_key`,
+    `token`, or, in a file that names the v1 API, its OAuth parameters (`client_secret`), which
+    other services' clients take too."""
+    return accept is Accept.HEX or (
+        accept is Accept.KEY
+        and is_v1_parameter(leaf(name).strip("[]'\""))
+        and not is_credential_name(leaf(name).strip("[]'\""), clarifai_file=False)
+    )
+
+
 def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Optional[Accept], bool]:
     """What a keyword or argument bound to `parameter` of a call to `func` reports, if any, and
     whether the file's own function or class `func` claims it for Clarifai. Its name decides,
@@ -74,7 +85,7 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
     claims = context.sends_to_clarifai(func.id, parameter)
     if by_use:
         return (Accept.HEX, True) if claims else (None, False)
-    if accept is Accept.HEX and not claims and context.sends_elsewhere(func.id, parameter):
+    if _generic(accept, parameter) and not claims and context.sends_elsewhere(func.id, parameter):
         return None, False
     return accept, claims
 
@@ -101,7 +112,7 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         # Only a value written here is weighed: one read through a name is judged where it is
         # bound.
         written = any(literal_text(item) is not None for item in items)
-        if accept is Accept.HEX and written and _elsewhere_bound(name, node, context):
+        if _generic(accept, name) and written and _elsewhere_bound(name, node, context):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
@@ -147,7 +158,7 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
         accept = None if name is None else _accept(name, context)
-        if accept is Accept.HEX and _elsewhere_held(node, name or "", context):
+        if name is not None and _generic(accept, name) and _elsewhere_held(node, name, context):
             continue
         if name is not None and accept is not None:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
@@ -239,7 +250,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         if keyword.arg is None:
             continue
         accept, claims = _parameter(node.func, keyword.arg, context)
-        if accept is Accept.HEX and (
+        if _generic(accept, keyword.arg) and (
             context.foreign(node)
             or not claims
             and _pointed_elsewhere(node, context)
@@ -270,7 +281,7 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
-        if accept is Accept.HEX and not claims and _pointed_elsewhere(node, context):
+        if _generic(accept, parameter) and not claims and _pointed_elsewhere(node, context):
             continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
