@@ -323,6 +323,22 @@ POSITIVE = [
         'a = apps.App(app_id="a", pat=PAT)\n',
     ),
     case(
+        "CLR003 a clarifai command line given to the file's own function that runs it",
+        'ran = []\ndef run(cmd):\n    ran.append(cmd)\nrun("clarifai login --pat <KEY>")\n',
+        {"4:5 CLR003"},
+        "import os\n\nran = []\ndef run(cmd):\n    ran.append(cmd)\n"
+        'run("clarifai login --pat " + os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 a clarifai command's words as the arguments of a call that runs them (nox)",
+        "calls = []\ndef sh(*args, **kwargs):\n    calls.append(args)\n"
+        'sh("clarifai", "config", "create-context", "ci", "--pat", "<KEY>", external=True)\n',
+        {"4:59 CLR003"},
+        "import os\n\ncalls = []\ndef sh(*args, **kwargs):\n    calls.append(args)\n"
+        'sh("clarifai", "config", "create-context", "ci", "--pat", os.environ["CLARIFAI_PAT"], '
+        "external=True)\n",
+    ),
+    case(
         "CLR003 legacy ClarifaiApp api_key",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp(api_key="<KEY>")\n',
         {"3:27 CLR003"},

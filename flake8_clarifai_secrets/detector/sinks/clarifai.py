@@ -14,7 +14,7 @@ from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import CLI_FLAGS, names_something_else
 from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
 
 CREDENTIAL_KEYWORDS = frozenset(
@@ -96,15 +96,18 @@ def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]
                     yield Hit("CLR003", value, f"{callee}({key.value}=...)")
 
 
-@sink(ast.List, ast.Tuple)
+@sink(ast.List, ast.Tuple, ast.Call)
 def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`["clarifai", "login", "--pat", "<key>"]`, as passed to `subprocess.run`."""
-    assert isinstance(node, (ast.List, ast.Tuple))
-    words = [next(iter(context.strings(elt)), None) for elt in node.elts[:3]]
+    """`["clarifai", "login", "--pat", "<key>"]`, as passed to `subprocess.run`, or as the
+    arguments of a call that runs a command (nox's `session.run("clarifai", ...)`, a helper
+    `sh(*args)`)."""
+    assert isinstance(node, (ast.List, ast.Tuple, ast.Call))
+    items = node.args if isinstance(node, ast.Call) else node.elts
+    words = [next(iter(context.strings(item)), None) for item in items[:3]]
     start = _clarifai_at(words)
     if start is None:
         return
-    for before, elt in zip(node.elts[start:], node.elts[start + 1 :]):
+    for before, elt in zip(items[start:], items[start + 1 :]):
         flag = next(iter(context.strings(before)), None)
         if flag in CLI_FLAGS:
             yield Hit("CLR003", elt, f"clarifai {flag}")
@@ -117,9 +120,9 @@ def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Call)
 def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.system("clarifai login --pat <key>")`, `!cd model && clarifai login --pat <key>` in a
-    notebook."""
+    notebook, or given to any call that runs it (invoke's `c.run(...)`, the file's own `run`)."""
     assert isinstance(node, ast.Call)
-    if not node.args or not is_shell_call(node, context):
+    if not node.args:
         return
     command = node.args[0]
     for text in context.texts(command):
