@@ -339,6 +339,30 @@ POSITIVE = [
         "external=True)\n",
     ),
     case(
+        "CLR004 a key stored in an environment that a process is given",
+        "import os\nimport subprocess\nenv = {'PATH': '/usr/bin'}\nenv['CLARIFAI_PAT'] = '<KEY>'\n"
+        "subprocess.run(['python', 'app.py'], env=env)\n",
+        {"4:23 CLR004"},
+        "import os\nimport subprocess\nenv = {'PATH': '/usr/bin'}\n"
+        "env['CLARIFAI_PAT'] = os.environ[\"CLARIFAI_PAT\"]\n"
+        "subprocess.run(['python', 'app.py'], env=env)\n",
+    ),
+    case(
+        "CLR004 a key stored in nox's session environment",
+        "import os\ndef integration(session):\n    session.env['CLARIFAI_PAT'] = '<KEY>'\n",
+        {"3:35 CLR004"},
+        "import os\ndef integration(session):\n"
+        "    session.env['CLARIFAI_PAT'] = os.environ[\"CLARIFAI_PAT\"]\n",
+    ),
+    case(
+        "CLR005 a key stored under a credential's name in a dict",
+        "import os\nfrom clarifai.client import Model\nsettings = {}\nsettings['pat'] = '<KEY>'\n"
+        "model = Model(url='u', **settings)\n",
+        {"4:19 CLR005"},
+        "import os\nfrom clarifai.client import Model\nsettings = {}\n"
+        "settings['pat'] = os.environ[\"CLARIFAI_PAT\"]\nmodel = Model(url='u', **settings)\n",
+    ),
+    case(
         "CLR003 legacy ClarifaiApp api_key",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp(api_key="<KEY>")\n',
         {"3:27 CLR003"},
@@ -1919,6 +1943,15 @@ NEGATIVE += [
         "CLIENT_SECRET = '<KEY2>'\nSpotifyClientCredentials('<KEY>', client_secret=CLIENT_SECRET)\n"
         "r = requests.post('https://accounts.spotify.com/api/token',\n"
         "                  data={'client_id': '<KEY>', 'client_secret': '<KEY2>'})\n",
+        set(),
+        None,
+    ),
+    case(
+        "a generic key stored in a dict that goes to another service, and an id in a dict",
+        "import requests\nfrom clarifai.client import Model\nparams = {}\n"
+        "params['api_key'] = '<KEY>'\n"
+        "requests.get('https://api.openweathermap.org/data/2.5/weather', params=params)\n"
+        "MODEL_IDS = {}\nMODEL_IDS['general'] = '<KEY2>'\n",
         set(),
         None,
     ),

@@ -144,7 +144,7 @@ class Detector:
         return (
             binding is not None
             and text is not None
-            and names_something_else(binding)
+            and _names_something_else(binding)
             and not any(is_legacy_secret(word) for word in text.split())
         )
 
@@ -166,7 +166,7 @@ class Detector:
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
                 if named is not None and not self._may_be_clarifai(hit, named, secret):
-                    if not names_something_else(named):
+                    if not _names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
                 if hit.code == "CLR005" and not hit.claims and _another_holder(hit.target):
@@ -195,7 +195,7 @@ class Detector:
         the text is bound to (`ENV_TEMPLATE`) says what the text is."""
         if hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False):
             return True
-        if names_something_else(binding):
+        if _names_something_else(binding):
             return is_legacy_secret(secret)
         another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)
         return hit.claims or not (hit.code == "CLR005" and another)
@@ -278,6 +278,16 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+def _names_something_else(binding: str) -> bool:
+    """`MODEL_ID`, `MODEL_IDS.['general']`; but an entry whose key is a credential's name is
+    named by its key, whatever holds it (`env.['CLARIFAI_PAT']`, `cache.['pat']`)."""
+    holder, _, last = binding.rpartition(".")
+    key = last.strip("[]'\"")
+    if holder and last.startswith("[") and is_credential_name(key, clarifai_file=True):
+        return names_something_else(key)
+    return names_something_else(binding)
 
 
 def _another_holder(name: str) -> bool:

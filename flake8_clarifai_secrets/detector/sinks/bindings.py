@@ -164,6 +164,29 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
 
+@sink(ast.Assign)
+def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`settings["pat"] = "<key>"`, `config["CLARIFAI_PAT"] = "<key>"`: an entry stored as a
+    dict display's is bound, unless what holds it goes to another service."""
+    assert isinstance(node, ast.Assign)
+    for target in node.targets:
+        if not isinstance(target, ast.Subscript):
+            continue
+        name = next(iter(context.strings(target.slice)), None)
+        accept = None if name is None else _accept(name, context)
+        if name is None or accept is None:
+            continue
+        holder = dotted(target.value)
+        if _generic(accept, name) and (
+            holder is None
+            or context.sent_elsewhere(holder, context.scope)
+            or not _says_pat(name)
+            and names_another_service(leaf(holder))
+        ):
+            continue
+        yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(node.value))
+
+
 def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool:
     """Whether a dict (a display or `dict(...)`) holds another service's `credential`: it goes
     to that service, or its name or section names it (`OPENWEATHERMAP = {"api_key": ...}`,

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_clarifai_key
+from flake8_clarifai_secrets.credentials import is_clarifai_key, name_words
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Fix
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
@@ -35,14 +35,24 @@ _ONE_EXPORT = re.compile(r"\s*export\s+\w+=(?:\"[^\"]*\"|'[^']*'|[^\s;&|<>()`$#]
 
 @sink(ast.Assign)
 def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.environ["CLARIFAI_PAT"] = "<key>"`: the fix removes the statement."""
+    """`os.environ["CLARIFAI_PAT"] = "<key>"`: the fix removes the statement. In an
+    environment that a process will be given (nox's `session.env[...]`, `env = {}` or
+    `env = os.environ.copy()`, then `env[...]`), the fix reads the variable there."""
     assert isinstance(node, ast.Assign)
     for target in node.targets:
-        if isinstance(target, ast.Subscript) and context.qualname(target.value) == "os.environ":
-            name = context.credential_var(target.slice)
-            if name is not None:
-                drop = Fix("drop", context.span(node)) if len(node.targets) == 1 else None
-                yield Hit("CLR004", node.value, name, whole=drop, writes=True)
+        if not isinstance(target, ast.Subscript):
+            continue
+        name = context.credential_var(target.slice)
+        if name is None:
+            continue
+        if context.qualname(target.value) == "os.environ":
+            drop = Fix("drop", context.span(node)) if len(node.targets) == 1 else None
+            yield Hit("CLR004", node.value, name, whole=drop, writes=True)
+        elif name_words(leaf(dotted(target.value) or "")) & _ENVIRONMENT_WORDS:
+            yield Hit("CLR004", node.value, name, writes=True)
+
+
+_ENVIRONMENT_WORDS = frozenset({"env", "environ", "environment"})
 
 
 @sink(ast.Subscript)
