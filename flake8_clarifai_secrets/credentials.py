@@ -254,14 +254,27 @@ _LABELLED = re.compile(
 )
 
 
+# A variable given as a name and then a value, as Kubernetes' YAML and HTML forms write it:
+# `- name: CLARIFAI_PAT` then `value: <key>`, `name="pat" value="<key>"`.
+_NAMED = re.compile(r"""\bname['"]?[ \t]*[:=][ \t]*['"]?([A-Za-z_]\w*)['"]?[\s,]*['"]?$""", re.I)
+_NAMED_REACH = 200
+
+
 def labels(text: str, *, clarifai_file: bool) -> list[tuple[str, Token]]:
-    """The Clarifai keys in `text` that a credential's name labels, each with that name."""
-    return [
-        (match[1], Token(match.start(2), match.end(2), None, True))
-        for match in _LABELLED.finditer(text)
-        if is_credential_name(match[1], clarifai_file=clarifai_file)
-        and entropy(match[2]) >= MIN_ENTROPY
-    ]
+    """The Clarifai keys in `text` that a credential's name labels, each with that name; a
+    `value` labels its key with the name before it."""
+    found = []
+    for match in _LABELLED.finditer(text):
+        label = match[1]
+        if label.lower() == "value":
+            named = _NAMED.search(text, max(0, match.start(1) - _NAMED_REACH), match.start(1))
+            label = label if named is None else named[1]
+        if (
+            is_credential_name(label, clarifai_file=clarifai_file)
+            and entropy(match[2]) >= MIN_ENTROPY
+        ):
+            found.append((label, Token(match.start(2), match.end(2), None, True)))
+    return found
 
 
 # The v1 API's OAuth parameters, which REST code sends without naming Clarifai.

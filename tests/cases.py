@@ -363,6 +363,28 @@ POSITIVE = [
         "settings['pat'] = os.environ[\"CLARIFAI_PAT\"]\nmodel = Model(url='u', **settings)\n",
     ),
     case(
+        "CLR004 a variable a container is given as a name and a value (Kubernetes, ECS)",
+        'import os\ncontainer = {"name": "tagger", "env": [{"name": "CLARIFAI_PAT", "value": "<KEY>"}]}\n',
+        {"2:74 CLR004"},
+        'import os\ncontainer = {"name": "tagger", "env": [{"name": "CLARIFAI_PAT", '
+        '"value": os.environ["CLARIFAI_PAT"]}]}\n',
+    ),
+    case(
+        "CLR004 Kubernetes' V1EnvVar",
+        "import os\nfrom kubernetes import client\n"
+        'env = [client.V1EnvVar(name="CLARIFAI_PAT", value="<KEY>")]\n',
+        {"3:51 CLR004"},
+        "import os\nfrom kubernetes import client\n"
+        'env = [client.V1EnvVar(name="CLARIFAI_PAT", value=os.environ["CLARIFAI_PAT"])]\n',
+    ),
+    case(
+        "CLR005 a name and a value in YAML text",
+        'import os\nMANIFEST = """env:\n  - name: CLARIFAI_PAT\n    value: "<KEY>"\n"""\n',
+        {"2:12 CLR005"},
+        'import os\nMANIFEST = f"""env:\n  - name: CLARIFAI_PAT\n'
+        '    value: "{os.environ[\'CLARIFAI_PAT\']}"\n"""\n',
+    ),
+    case(
         "CLR003 legacy ClarifaiApp api_key",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp(api_key="<KEY>")\n',
         {"3:27 CLR003"},
@@ -1952,6 +1974,14 @@ NEGATIVE += [
         "params['api_key'] = '<KEY>'\n"
         "requests.get('https://api.openweathermap.org/data/2.5/weather', params=params)\n"
         "MODEL_IDS = {}\nMODEL_IDS['general'] = '<KEY2>'\n",
+        set(),
+        None,
+    ),
+    case(
+        "a name and a value that are not a credential's",
+        "from clarifai.client import Model\n"
+        'env = [{"name": "MODEL_VERSION_ID", "value": "<KEY>"}, {"name": "tagger", "value": "<KEY2>"}]\n'
+        'TEXT = "- name: MODEL_ID\\n  value: <KEY>\\n"\n',
         set(),
         None,
     ),

@@ -72,7 +72,8 @@ class _FakeModule(types.ModuleType):
 _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "dspy", "openai",
           "litellm", "fastmcp", "pydantic", "click", "environ", "myapp", "somelib", "requests",
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
-          "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker")  # fmt: skip
+          "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
+          "kubernetes")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -177,6 +177,23 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR004", keyword.value, keyword.arg, whole=drop, writes=True)
 
 
+@sink(ast.Dict, ast.Call)
+def name_value_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A variable that a container or service is given as a name and a value: Kubernetes',
+    ECS's and BentoML's `{"name": "CLARIFAI_PAT", "value": "<key>"}`,
+    `V1EnvVar(name="CLARIFAI_PAT", value="<key>")`."""
+    assert isinstance(node, (ast.Dict, ast.Call))
+    if isinstance(node, ast.Dict):
+        pairs = [(string(key), value) for key, value in zip(node.keys, node.values)]
+    else:
+        pairs = [(keyword.arg, keyword.value) for keyword in node.keywords]
+    entries = {key.lower(): value for key, value in pairs if key is not None}
+    value = entries.get("value")
+    name = context.credential_var(entries.get("name"))
+    if name is not None and value is not None:
+        yield Hit("CLR004", value, name, writes=True)
+
+
 @sink(ast.BoolOp)
 def or_fallback(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.environ.get("CLARIFAI_PAT") or "<key>"`."""
