@@ -385,6 +385,13 @@ POSITIVE = [
         '    value: "{os.environ[\'CLARIFAI_PAT\']}"\n"""\n',
     ),
     case(
+        "CLR004 python-decouple's default is read lazily: decouple may find the key in .env",
+        'import os\nfrom decouple import config\nCLARIFAI_PAT = config("CLARIFAI_PAT", default="<KEY>")\n',
+        {"3:46 CLR004"},
+        "import os\nfrom decouple import config\n"
+        'CLARIFAI_PAT = config("CLARIFAI_PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
         "CLR003 legacy ClarifaiApp api_key",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp(api_key="<KEY>")\n',
         {"3:27 CLR003"},
@@ -1723,7 +1730,7 @@ POSITIVE += [
         {"5:33 CLR004", "6:48 CLR004"},
         "import os\nfrom dotenv import set_key\nfrom environs import Env\nenv = Env()\n"
         "set_key('.env', 'CLARIFAI_PAT', os.environ[\"CLARIFAI_PAT\"])\n"
-        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ[\"CLARIFAI_PAT_2\"])\n",
+        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ.get(\"CLARIFAI_PAT_2\"))\n",
     ),
     case(
         "CLR004 a key written to the variable a client then reads: the write goes",
@@ -1834,7 +1841,7 @@ POSITIVE += [
         "CLR004 settings reader fallback",
         'import os\nimport environ\nenv = environ.Env()\nPAT = env("CLARIFAI_PAT", default="<KEY>")\n',
         {"4:35 CLR004"},
-        'import os\nimport environ\nenv = environ.Env()\nPAT = env("CLARIFAI_PAT", default=os.environ["CLARIFAI_PAT"])\n',
+        'import os\nimport environ\nenv = environ.Env()\nPAT = env("CLARIFAI_PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
         "CLR004 environ.update with a dict",

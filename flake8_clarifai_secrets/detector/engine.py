@@ -253,7 +253,9 @@ class Detector:
                 not prefix
                 and not suffix
                 and (
-                    id(origin) in self._declared
+                    hit.lazy
+                    and origin is hit.value
+                    or id(origin) in self._declared
                     or caller is not None
                     and origin in (self.context.values.default_of(caller), declared_default(caller))
                 )

@@ -43,6 +43,9 @@ class Hit(NamedTuple):
     claims: bool = False
     """The sink says the value is Clarifai's whatever name it is bound to (`key_tagger`), as
     the file's own function that talks to Clarifai does of its `pat` parameter."""
+    lazy: bool = False
+    """`value` is a fallback that is evaluated even where the value is found elsewhere (a
+    settings reader's `default=`): the fix reads it with `os.environ.get`."""
 
 
 SinkFunction = Callable[[ast.AST, Context], Iterable[Hit]]

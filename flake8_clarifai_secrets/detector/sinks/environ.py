@@ -106,11 +106,13 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         # pytest's `monkeypatch.setenv(NAME, value)`
         yield Hit("CLR004", node.args[1], name, writes=True)
     else:
+        # The reader may find the value in a `.env` file that it does not export: its
+        # fallback must not fail when the variable is unset.
         for keyword in node.keywords:
             if keyword.arg in _FALLBACK_KEYWORDS:
-                yield Hit("CLR004", keyword.value, name)
+                yield Hit("CLR004", keyword.value, name, lazy=True)
         if leaf(dotted(node.func) or "") in _POSITIONAL_FALLBACK and len(node.args) > 1:
-            yield Hit("CLR004", node.args[1], name)
+            yield Hit("CLR004", node.args[1], name, lazy=True)
 
 
 @sink(ast.Call)
