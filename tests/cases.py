@@ -387,7 +387,7 @@ POSITIVE = [
     case(
         "CLR004 python-decouple's default is read lazily: decouple may find the key in .env",
         'import os\nfrom decouple import config\nCLARIFAI_PAT = config("CLARIFAI_PAT", default="<KEY>")\n',
-        {"3:46 CLR004"},
+        {"3:47 CLR004"},
         "import os\nfrom decouple import config\n"
         'CLARIFAI_PAT = config("CLARIFAI_PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
