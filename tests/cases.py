@@ -392,6 +392,12 @@ POSITIVE = [
         'CLARIFAI_PAT = config("CLARIFAI_PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
+        "CLR004 a v1 credential written to a v1 variable",
+        'import os\nos.environ["CLARIFAI_APP_ID"] = "<LEGACY>"\nos.environ["CLARIFAI_USER_ID"] = "me"\n',
+        {"2:33 CLR004"},
+        'import os\nos.environ["CLARIFAI_USER_ID"] = "me"\n',
+    ),
+    case(
         "CLR003 legacy ClarifaiApp api_key",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp(api_key="<KEY>")\n',
         {"3:27 CLR003"},
@@ -1989,6 +1995,13 @@ NEGATIVE += [
         "from clarifai.client import Model\n"
         'env = [{"name": "MODEL_VERSION_ID", "value": "<KEY>"}, {"name": "tagger", "value": "<KEY2>"}]\n'
         'TEXT = "- name: MODEL_ID\\n  value: <KEY>\\n"\n',
+        set(),
+        None,
+    ),
+    case(
+        "an app id written to a v1 variable",
+        'import os\nfrom clarifai.rest import ClarifaiApp\nos.environ["CLARIFAI_APP_ID"] = "my-first-app"\n'
+        'os.environ.setdefault("CLARIFAI_APP_ID", "<KEY>")\n',
         set(),
         None,
     ),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_clarifai_key, name_words
+from flake8_clarifai_secrets.credentials import is_clarifai_key, is_legacy_name, name_words
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Fix
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
@@ -43,16 +43,29 @@ def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
         if not isinstance(target, ast.Subscript):
             continue
         name = context.credential_var(target.slice)
-        if name is None:
-            continue
         if context.qualname(target.value) == "os.environ":
             drop = Fix("drop", context.span(node)) if len(node.targets) == 1 else None
-            yield Hit("CLR004", node.value, name, whole=drop, writes=True)
+            if name is not None:
+                yield Hit("CLR004", node.value, name, whole=drop, writes=True)
+            else:
+                yield from _legacy_write(target.slice, node.value, drop, context)
+        elif name is None:
+            continue
         elif name_words(leaf(dotted(target.value) or "")) & _ENVIRONMENT_WORDS:
             yield Hit("CLR004", node.value, name, writes=True)
 
 
 _ENVIRONMENT_WORDS = frozenset({"env", "environ", "environment"})
+
+
+def _legacy_write(
+    variable: ast.expr, value: ast.expr, whole: Optional[Fix], context: Context
+) -> Iterator[Hit]:
+    """A v1 credential written to a v1 variable (`os.environ["CLARIFAI_APP_ID"] = ...`): its
+    name says `ID`, so only a value of a v1 credential's shape counts, as for a binding."""
+    name = next((n for n in context.strings(variable) if is_legacy_name(n)), None)
+    if name is not None:
+        yield Hit("CLR004", value, name, Accept.LEGACY, whole, writes=True)
 
 
 @sink(ast.Subscript)
@@ -87,6 +100,8 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         yield from _pasted(node.args[0] if node.args else None, context)
     name = context.credential_var(node.args[0] if node.args else None)
     if name is None:
+        if qualname in ENV_WRITES and len(node.args) > 1:
+            yield from _legacy_write(node.args[0], node.args[1], None, context)
         return
     statement = context.statements.get(id(node))
     if qualname in ENV_READS or qualname in ENV_WRITES:
