@@ -61,10 +61,11 @@ def _generic(accept: Optional[Accept], name: str) -> bool:
     """Whether a name that `accept`s a key says no more than that it is a credential: `api_key`,
     `token`, or, in a file that names the v1 API, its OAuth parameters (`client_secret`), which
     other services' clients take too."""
+    words = leaf(name).strip("[]'\"")
     return accept is Accept.HEX or (
         accept is Accept.KEY
-        and is_v1_parameter(leaf(name).strip("[]'\""))
-        and not is_credential_name(leaf(name).strip("[]'\""), clarifai_file=False)
+        and is_v1_parameter(words)
+        and not is_credential_name(words, clarifai_file=False)
     )
 
 
@@ -180,8 +181,7 @@ def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
         if _generic(accept, name) and (
             holder is None
             or context.sent_elsewhere(holder, context.scope)
-            or not _says_pat(name)
-            and names_another_service(leaf(holder))
+            or _named_elsewhere(holder, name, "")
         ):
             continue
         yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(node.value))
@@ -198,14 +198,20 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     if pointed is not None:
         return pointed
     name = context.bound_to(holder)
-    if (
-        name is not None
-        and not _says_pat(credential)
-        and names_another_service(leaf(name))
-        and "clarifai" not in name_words(context.path_to(holder) or "")
-    ):
+    if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
     return context.goes_elsewhere(holder)
+
+
+def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
+    """Whether a dict named `holder`, on the `path` of sections to it, says that its generic
+    `credential` is another service's: the name names one, the credential does not say PAT,
+    and no section on the way names Clarifai."""
+    return (
+        not _says_pat(credential)
+        and names_another_service(leaf(holder))
+        and "clarifai" not in name_words(path)
+    )
 
 
 def _pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:

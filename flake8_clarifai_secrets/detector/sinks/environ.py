@@ -49,9 +49,7 @@ def environ_item(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR004", node.value, name, whole=drop, writes=True)
             else:
                 yield from _legacy_write(target.slice, node.value, drop, context)
-        elif name is None:
-            continue
-        elif name_words(leaf(dotted(target.value) or "")) & _ENVIRONMENT_WORDS:
+        elif name is not None and name_words(leaf(dotted(target.value) or "")) & _ENVIRONMENT_WORDS:
             yield Hit("CLR004", node.value, name, writes=True)
 
 
