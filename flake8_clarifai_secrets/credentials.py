@@ -20,7 +20,7 @@ KEY_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 _FLAGGED = (
     r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
-    r"|(?i:authorization):\s*(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
+    r"|(?i:authorization)['\"]?\s*:\s*['\"]?(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
 )
 _KEY_FLAGGED = re.compile(_FLAGGED.format(schemes="key"))
 _KEY_OR_BEARER_FLAGGED = re.compile(_FLAGGED.format(schemes="key|bearer"))

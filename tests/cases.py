@@ -1927,6 +1927,90 @@ POSITIVE += [
         {"2:42 CLR001"},
         'import os\nmetadata = (("x-clarifai-session-token", os.environ["CLARIFAI_PAT"]),)\n',
     ),
+    case(
+        "CLR005 a key stored in Airflow's Variables under a credential's name",
+        "import os\nfrom airflow.models import Variable\n"
+        'a = Variable.setdefault("clarifai_pat", "<KEY>")\nb = Variable.set(key="CLARIFAI_PAT", value="<KEY>")\n',
+        {"3:41 CLR005", "4:44 CLR005"},
+        "import os\nfrom airflow.models import Variable\n"
+        'a = Variable.setdefault("clarifai_pat", os.environ["CLARIFAI_PAT"])\n'
+        'b = Variable.set(key="CLARIFAI_PAT", value=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 keyring and configparser store a generic name in a Clarifai file",
+        "import os\nimport configparser\nimport keyring\n"
+        'a = keyring.set_password("clarifai", "pat", "<KEY>")\ncfg = configparser.ConfigParser()\n'
+        'cfg.add_section("clarifai")\n'
+        'cfg.set("clarifai", "api_key", "<KEY>")\n',
+        {"4:45 CLR005", "7:32 CLR005"},
+        "import os\nimport configparser\nimport keyring\n"
+        'a = keyring.set_password("clarifai", "pat", os.environ["CLARIFAI_PAT"])\n'
+        'cfg = configparser.ConfigParser()\ncfg.add_section("clarifai")\n'
+        'cfg.set("clarifai", "api_key", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 Prefect's Secret block saved under a credential's name",
+        "import os\nfrom prefect.blocks.system import Secret\n"
+        'block = Secret(value="<KEY>").save("clarifai-pat", overwrite=True)\n',
+        {"3:22 CLR005"},
+        "import os\nfrom prefect.blocks.system import Secret\n"
+        'block = Secret(value=os.environ["CLARIFAI_PAT"]).save("clarifai-pat", overwrite=True)\n',
+    ),
+    case(
+        "CLR004 gh secret set with the key as the body: argv and a shell line",
+        "import os\nimport subprocess\n"
+        'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body", "<KEY>"], check=True)\n'
+        'subprocess.run("gh secret set CLARIFAI_PAT --body=<KEY> -R me/app", shell=True)\n',
+        {"3:66 CLR004", "4:16 CLR004"},
+        "import os\nimport subprocess\n"
+        'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body", os.environ["CLARIFAI_PAT"]], '
+        "check=True)\n"
+        'subprocess.run("gh secret set CLARIFAI_PAT --body=" + os.environ["CLARIFAI_PAT"] + " -R me/app", '
+        "shell=True)\n",
+    ),
+    case(
+        "CLR005 a lookup's fallback, configparser's too, is read lazily",
+        "import os\nimport configparser\nfrom clarifai.client.model import Model\n"
+        'cfg = configparser.ConfigParser()\npat = cfg.get("clarifai", "pat", fallback="<KEY>")\n'
+        'settings = {}\ntoken = settings.get("pat", "<KEY>")\n',
+        {"5:43 CLR005", "7:29 CLR005"},
+        "import os\nimport configparser\nfrom clarifai.client.model import Model\n"
+        "cfg = configparser.ConfigParser()\n"
+        'pat = cfg.get("clarifai", "pat", fallback=os.environ.get("CLARIFAI_PAT"))\n'
+        'settings = {}\ntoken = settings.get("pat", os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
+        "CLR002 an Authorization header in JSON or JavaScript text",
+        'import os\nPAGE = """<script>\nfetch(url, {headers: {"Authorization": "Key <KEY>"}});\n'
+        '</script>"""\nHEADERS = \'{"Authorization": "Key <KEY>"}\'\n',
+        {"2:8 CLR002", "5:11 CLR002"},
+        'import os\nPAGE = f"""<script>\nfetch(url, {{headers: {{"Authorization": '
+        '"Key {os.environ[\'CLARIFAI_PAT\']}"}}}});\n</script>"""\n'
+        'HEADERS = \'{"Authorization": "Key \' + os.environ["CLARIFAI_PAT"] + \'"}\'\n',
+    ),
+    case(
+        "CLR002 a curl line in text that the code shows",
+        "import os\nCURL = \"curl -H 'Authorization: Key <KEY>' https://api.clarifai.com/v2/users/me/apps\"\n",
+        {"2:8 CLR002"},
+        'import os\nCURL = "curl -H \'Authorization: Key " + os.environ["CLARIFAI_PAT"] + '
+        '"\' https://api.clarifai.com/v2/users/me/apps"\n',
+    ),
+    case(
+        "CLR005 Metaflow's Parameter default, read lazily",
+        "import os\nfrom metaflow import FlowSpec, Parameter\nclass Flow(FlowSpec):\n"
+        '    clarifai_pat = Parameter("clarifai-pat", default="<KEY>")\n',
+        {"4:54 CLR005"},
+        "import os\nfrom metaflow import FlowSpec, Parameter\nclass Flow(FlowSpec):\n"
+        '    clarifai_pat = Parameter("clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
+        "CLR005 a Databricks widget's default, read lazily",
+        "import os\nfrom clarifai.client.model import Model\nwidgets = get_ipython()\n"
+        'widgets.text("clarifai_pat", "<KEY>", "Clarifai PAT")\n',
+        {"4:30 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\nwidgets = get_ipython()\n"
+        'widgets.text("clarifai_pat", os.environ.get("CLARIFAI_PAT"), "Clarifai PAT")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2197,6 +2281,39 @@ NEGATIVE += [
         "a function with a generic name returns another service's key in a Clarifai file",
         "from clarifai.client.model import Model\nfrom newsapi import NewsApiClient\n"
         "def api_key():\n    return '<KEY>'\nnews = NewsApiClient(api_key=api_key())\n",
+        set(),
+        None,
+    ),
+    case(
+        "secret stores given another service's name or an id's",
+        "import keyring\nfrom airflow.models import Variable\nfrom clarifai.client.model import Model\n"
+        'keyring.set_password("github", "token", "<KEY>")\n'
+        'Variable.set("clarifai_model_version_id", "<KEY2>")\n'
+        'r = {}\nr.setdefault("openai_api_key", "<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "gh sets another secret, or only names the Clarifai one",
+        'import subprocess\nsubprocess.run(["gh", "secret", "set", "SENTRY_TOKEN", "--body", "<KEY>"])\n'
+        'subprocess.run(["gh", "secret", "delete", "CLARIFAI_PAT", "-R", "<KEY2>"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "text with another scheme's header, or a header's name beside an id",
+        'PAGE = """{"Authorization": "Bearer <KEY>"}"""\n'
+        'NAMES = "authorization, x-request-id <KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key as a default kept on self and sent there by a method",
+        "import requests\nfrom clarifai.client.model import Model\nclass Recipes:\n"
+        "    def __init__(self, api_key='<KEY>'):\n        self.api_key = api_key\n"
+        "    def find(self, q):\n"
+        "        return requests.get('https://api.spoonacular.com/recipes', "
+        "params={'q': q, 'apiKey': self.api_key})\n",
         set(),
         None,
     ),

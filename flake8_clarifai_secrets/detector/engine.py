@@ -192,8 +192,11 @@ class Detector:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
         another service's, which only a sink of Clarifai's own can claim. Text that labels the
         key with a Clarifai credential's name (`CLARIFAI_PAT=<key>`) says whose it is: the name
-        the text is bound to (`ENV_TEMPLATE`) says what the text is."""
-        if hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False):
+        the text is bound to (`ENV_TEMPLATE`) says what the text is, and so does a flag or a
+        header with Clarifai's scheme (`PAGE = '..."Authorization": "Key <key>"...'`)."""
+        if hit.accept is Accept.FLAGGED or (
+            hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False)
+        ):
             return True
         if _names_something_else(binding):
             return is_legacy_secret(secret)

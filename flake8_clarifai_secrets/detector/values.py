@@ -41,21 +41,24 @@ _WRAPPERS = frozenset(
 
 class Lookup(NamedTuple):
     """Where a call that may give back its default has the name it looks up, if any, and the
-    default's position and keyword."""
+    default's position and keywords."""
 
     name: Optional[int]
     default: int
-    keyword: Optional[str]
+    keywords: tuple[str, ...]
 
 
-# `config.get(key, default)`, `os.getenv(name, default)`, `getattr(obj, name, default)`, and
-# Streamlit's `text_input(label, value)`, which returns its value until the user edits it.
+# `config.get(key, default)`, configparser's `get(section, option, fallback=...)`,
+# `os.getenv(name, default)`, `getattr(obj, name, default)`, and Streamlit's
+# `text_input(label, value)` and Databricks' `dbutils.widgets.text(name, default)`, which
+# return their value until the user edits it.
 DEFAULTS: dict[str, Lookup] = {
-    "get": Lookup(0, 1, "default"),
-    "getenv": Lookup(0, 1, "default"),
-    "getattr": Lookup(1, 2, None),
-    "text_input": Lookup(None, 1, "value"),
-    "text_area": Lookup(None, 1, "value"),
+    "get": Lookup(0, 1, ("default", "fallback")),
+    "getenv": Lookup(0, 1, ("default",)),
+    "getattr": Lookup(1, 2, ()),
+    "text_input": Lookup(None, 1, ("value",)),
+    "text_area": Lookup(None, 1, ("value",)),
+    "text": Lookup(0, 1, ("defaultValue",)),
 }
 
 
@@ -95,6 +98,26 @@ _UNKNOWN: list[Template] = [(UNKNOWN_PART,)]
 
 def joined(template: Template) -> str:
     return "".join(part.text for part in template)
+
+
+# What a text may be written as: a string, an f-string, a `+` chain.
+_TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
+
+
+def written_texts(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
+    """The texts that a call passes, a list or tuple holds, or an assignment or `return`
+    writes, each with its node: see `written_text`."""
+    if isinstance(node, ast.Call):
+        values = [*node.args, *(keyword.value for keyword in node.keywords)]
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        values = node.elts
+    else:
+        assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
+        values = [] if node.value is None else [node.value]
+    for value in values:
+        text = written_text(value) if type(value) in _TEXTS else None
+        if text is not None:
+            yield value, text
 
 
 def written_text(value: ast.expr) -> Optional[str]:
@@ -319,7 +342,7 @@ class Values:
         if lookup is None or self._reads_credential_var(node):
             return None
         for argument in node.keywords:
-            if lookup.keyword is not None and argument.arg == lookup.keyword:
+            if argument.arg in lookup.keywords:
                 return argument.value
         return node.args[lookup.default] if len(node.args) > lookup.default else None
 
@@ -395,9 +418,10 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
 
 # Calls that declare a default that their framework replaces with what it reads (the command
 # line, the environment, a `.env` file): typer's options and pydantic's fields, whose default
-# they wrap; and `argparse` and `click` options, which take it as `default=`.
+# they wrap; and `argparse` and `click` options and Metaflow's `Parameter`, which take it as
+# `default=`.
 DECLARED = frozenset({"Option", "Argument", "Field"})
-OPTIONS = frozenset({"add_argument", "option", "Option", "argument"})
+OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "Parameter"})
 
 
 def declared_default(call: ast.Call) -> Optional[ast.expr]:

@@ -32,11 +32,13 @@ from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
+    DEFAULTS,
     OPTIONS,
     declared_default,
     literal_text,
     unwrapped,
     written_text,
+    written_texts,
 )
 
 
@@ -110,10 +112,10 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         if name is None or accept is None:
             continue
         items = list(_values(value))
-        # Only a value written here is weighed: one read through a name is judged where it is
-        # bound.
-        written = any(literal_text(item) is not None for item in items)
-        if _generic(accept, name) and written and _elsewhere_bound(name, node, context):
+        # A value written here, or a name's (`self.api_key = api_key`), is weighed; one
+        # computed here (`getpass(...) or "<key>"`) is judged where it goes.
+        weighed = any(literal_text(item) is not None for item in items) or all(map(dotted, items))
+        if _generic(accept, name) and weighed and _elsewhere_bound(name, node, context):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
@@ -185,6 +187,76 @@ def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
         ):
             continue
         yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(node.value))
+
+
+# Keywords that give a stored entry's name, and the one that gives its value:
+# Airflow's `Variable.set(key="clarifai_pat", value="<key>")`.
+_NAME_KEYWORDS = frozenset({"key", "name"})
+
+
+@sink(ast.Call)
+def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A key stored under a credential's name by a call, in a secret store, a settings file or a
+    cache: Airflow's `Variable.setdefault("clarifai_pat", "<key>")`, `keyring.set_password(
+    "clarifai", "pat", "<key>")`, `config.set("clarifai", "pat", "<key>")`, and Prefect's
+    `Secret(value="<key>").save("clarifai-pat")`. A lookup's default (`config.get("pat",
+    "<key>")`) is not stored: it is judged where it goes."""
+    assert isinstance(node, ast.Call)
+    if _lookup_call(node):
+        return
+    # A name, then its value; a section or service may come first.
+    pairs = list(zip(node.args[:2], node.args[1:3]))
+    keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+    value = keywords.get("value")
+    if value is not None:
+        pairs += [(keywords[k], value) for k in _NAME_KEYWORDS & keywords.keys()]
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    if isinstance(receiver, ast.Call):
+        stored = {k.arg: k.value for k in receiver.keywords}.get("value")
+        if stored is None and len(receiver.args) == 1:
+            stored = receiver.args[0]
+        if stored is not None:
+            pairs += [(argument, stored) for argument in node.args[:2]]
+    for named, value in pairs:
+        name = next(iter(context.strings(named)), None)
+        accept = None if name is None else _accept(name, context)
+        if name is None or accept is None or isinstance(value, ast.Starred):
+            continue
+        if not (_generic(accept, name) and _stored_elsewhere(node, (named, value), context)):
+            yield Hit("CLR005", unwrapped(value), f'"{name}"', accept)
+
+
+@sink(ast.Call)
+def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """The fallback of a lookup of a credential's name: `settings.get("pat", "<key>")`,
+    configparser's `get("clarifai", "pat", fallback="<key>")`. It is evaluated even where the
+    lookup finds a value: the fix reads it with `os.environ.get`."""
+    assert isinstance(node, ast.Call)
+    default = context.values.default_of(node)
+    if default is None:
+        return
+    for named in node.args[:2]:
+        name = None if named is default else next(iter(context.strings(named)), None)
+        accept = None if name is None else _accept(name, context)
+        if name is None or accept is None:
+            continue
+        if not (_generic(accept, name) and _stored_elsewhere(node, (named, default), context)):
+            yield Hit("CLR005", unwrapped(default), f'"{name}"', accept, lazy=True)
+            return
+
+
+def _lookup_call(node: ast.Call) -> bool:
+    func = node.func
+    return (func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or "")) in DEFAULTS
+
+
+def _stored_elsewhere(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -> bool:
+    """Whether a generic name is stored for another service: the call goes to one, or another
+    of its strings names one (`keyring.set_password("github", "token", ...)`)."""
+    others = (a for a in node.args if a not in pair)
+    return context.foreign(node) or any(
+        names_another_service(text) for a in others for text in context.strings(a)
+    )
 
 
 def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool:
@@ -323,19 +395,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     item (`["docker", "run", "-e", "CLARIFAI_PAT=<key>"]`). A generic name (`api_key=`,
     `token:`) does not count in text that goes to another service: a URL that names no
     Clarifai (`...?api_key=<key>`), a call to another package, or a name passed to one."""
-    if isinstance(node, ast.Call):
-        values = [*node.args, *(keyword.value for keyword in node.keywords)]
-    elif isinstance(node, (ast.List, ast.Tuple)):
-        values = node.elts
-    else:
-        assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
-        values = [] if node.value is None else [node.value]
-    for value in values:
-        if type(value) not in _TEXTS:
-            continue
-        text = written_text(value)
-        if text is None:
-            continue
+    for value, text in written_texts(node):
         elsewhere: Optional[bool] = None
         for label, token in labels(text, clarifai_file=context.clarifai_file):
             whose = is_credential_name(label, clarifai_file=False) or _sections_say(
@@ -443,7 +503,6 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
 
 
 # What text may be written in: a string, an f-string, a `+` chain.
-_TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
 _HOST = re.compile(r"://([^/\s?#'\"]+)")
 _ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
 _STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})

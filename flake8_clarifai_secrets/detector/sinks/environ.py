@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_legacy_name, name_words
@@ -207,6 +207,45 @@ def name_value_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
     name = context.credential_var(entries.get("name"))
     if name is not None and value is not None:
         yield Hit("CLR004", value, name, writes=True)
+
+
+# Flags that give a command the value of the variable or secret named before them:
+# `gh secret set CLARIFAI_PAT --body <key>`.
+_VALUE_FLAGS = ("--body", "-b", "--value", "--secret-string")
+
+
+@sink(ast.List, ast.Tuple, ast.Call)
+def stored_by_command(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A command that stores a key as the variable or secret named before it: `["gh", "secret",
+    "set", "CLARIFAI_PAT", "--body", "<key>"]`, or that command line given to any call."""
+    assert isinstance(node, (ast.List, ast.Tuple, ast.Call))
+    if isinstance(node, ast.Call):
+        for text in context.texts(node.args[0]) if node.args else ():
+            stored = _stored_value(text.split(), context)
+            if stored is not None:
+                yield Hit("CLR004", node.args[0], stored[0], Accept.EMBEDDED, writes=True)
+                return
+        return
+    words = [string(item) for item in node.elts]
+    stored = _stored_value(words, context)
+    if stored is not None:
+        name, index = stored
+        accept = Accept.KEY if words[index - 1] in _VALUE_FLAGS else Accept.EMBEDDED
+        yield Hit("CLR004", node.elts[index], name, accept, writes=True)
+
+
+def _stored_value(words: Sequence[Optional[str]], context: Context) -> Optional[tuple[str, int]]:
+    """The credential variable a command names and the index of the word that gives its value:
+    the word after a value flag (`--body <key>`), or the flag itself (`--body=<key>`)."""
+    first = next((i for i, w in enumerate(words) if w and context.is_credential_var(w)), None)
+    if first is None:
+        return None
+    name = words[first] or ""
+    for index in range(first + 1, len(words)):
+        flag, equals, _ = (words[index] or "").partition("=")
+        if flag in _VALUE_FLAGS and (equals or index + 1 < len(words)):
+            return name, index if equals else index + 1
+    return None
 
 
 @sink(ast.BoolOp)

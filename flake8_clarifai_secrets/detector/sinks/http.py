@@ -14,6 +14,7 @@ from typing import Optional
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, string
+from flake8_clarifai_secrets.detector.values import written_texts
 
 HEADER = "authorization"
 
@@ -106,6 +107,16 @@ def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     for elt in node.elts:
         if any(_LINE.match(text) for text in context.texts(elt)):
             yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
+
+
+@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
+def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """An `Authorization` header written in text that the code binds, passes or returns: JSON
+    or JavaScript in a page (`"Authorization": "Key <key>"`), a curl line printed for the
+    user."""
+    for value, text in written_texts(node):
+        if HEADER in text.lower():
+            yield Hit("CLR002", value, "Authorization", Accept.FLAGGED)
 
 
 _LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
