@@ -143,7 +143,7 @@ def scan(path: str, settings: Settings) -> Scanned:
                 raise
             return Scanned(path, data=kept)
         findings = find_credentials(tree, source_lines(code), settings.env_var)
-        commented = commented_keys(code) if candidate else []
+        commented = commented_keys(code, tree) if candidate else []
         if not (findings or commented):
             return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
         found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
@@ -167,7 +167,7 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     findings = find_credentials(tree, source_lines(code), settings.env_var)
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
     data = code.encode("utf-8")
-    return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code))
+    return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code, tree))
 
 
 def _read(path: str) -> bytes:
@@ -643,8 +643,8 @@ _LEFT = {
     "rewrite: remove it by hand",
     "kept": "the key ({}) is still here, where `# noqa` or flake8's configuration keeps it "
     "unreported: remove it by hand",
-    "comment": "a Clarifai key ({}) in a comment, which the fixer does not rewrite: remove it "
-    "by hand",
+    "comment": "a Clarifai key ({}) in a comment or a docstring, which the fixer does not "
+    "rewrite: remove it by hand",
 }
 
 

@@ -86,17 +86,29 @@ COMMENTS = [
         "import clarifai\n# pat: <KEY>  # pragma: allowlist secret\n", [], id="allowlisted"
     ),
     pytest.param("import clarifai\r# old: pat='<KEY>'\r", ["2:13"], id="CR line endings"),
+    pytest.param(
+        '"""Tag images.\n\nusage: CLARIFAI_PAT=<KEY> python tag.py\n"""\nimport clarifai\n',
+        ["3:21"],
+        id="module docstring",
+    ),
+    pytest.param(
+        "import clarifai\ndef tag():\n    'Old key: pat <KEY>'\n", ["3:19"], id="function docstring"
+    ),
+    pytest.param('"""Model version <KEY>"""\nimport clarifai\n', [], id="an id in a docstring"),
+    pytest.param(
+        "import clarifai\nUSAGE = 'old: pat=<KEY>'  # noqa: CLR005\n", [], id="a bound string"
+    ),
 ]
 
 
 @pytest.mark.parametrize(("source", "where"), COMMENTS)
-def test_a_labelled_key_in_a_comment_is_reported_on_every_run(
+def test_a_labelled_key_in_a_comment_or_docstring_is_reported_on_every_run(
     source: str, where: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The fix never rewrites comments: a key left there must fail every run until it is gone,
-    or pre-commit's second commit carries it."""
+    """The fix never rewrites comments or docstrings: a key left there must fail every run until
+    it is gone, or pre-commit's second commit carries it."""
     (tmp_path / "a.py").write_bytes(fill(source).encode())
-    left = "in a comment, which the fixer does not rewrite: remove it by hand"
+    left = "in a comment or a docstring, which the fixer does not rewrite: remove it by hand"
     expected = [f"a.py:{at}: a Clarifai key (...{KEY[-4:]}) {left}" for at in where]
     for _ in range(2):
         code, out, err = run(tmp_path, "a.py", capsys=capsys)
