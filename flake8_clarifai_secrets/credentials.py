@@ -37,7 +37,7 @@ MIN_ENTROPY = 3.0
 # An `authorization` value longer than this holds no credential that a person pasted.
 MAX_VALUE = 4096
 
-_VALUE = re.compile(r"\s*(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*) +)?(?P<token>\S+)\s*")
+_VALUE = re.compile(r"\s*(?:(?P<scheme>[A-Za-z][A-Za-z0-9_-]*)[ \t]+)?(?P<token>\S+)\s*")
 
 # Covers the docs' placeholders (`YOUR_PAT_HERE`, `INSERT CLARIFAI API KEY`, `<YOUR CLARIFAI PAT>`,
 # `???`) and the other scanners' (`example`, `REDACTED`, `CHANGE_ME`, `xxxx`, `*****`).

@@ -2011,6 +2011,12 @@ POSITIVE += [
         "import os\nfrom clarifai.client.model import Model\nwidgets = get_ipython()\n"
         'widgets.text("clarifai_pat", os.environ.get("CLARIFAI_PAT"), "Clarifai PAT")\n',
     ),
+    case(
+        "CLR002 a tab after the scheme",
+        'import os\nheaders = {"Authorization": "Key\\t<KEY>"}\n',
+        {"2:29 CLR002"},
+        'import os\nheaders = {"Authorization": "Key\\t" + os.environ["CLARIFAI_PAT"]}\n',
+    ),
 ]
 
 NEGATIVE += [
