@@ -16,11 +16,13 @@ _KEY_ANYWHERE = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
 KEY_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 # The `clarifai` CLI's credential flags. In a command line, a key follows one (`--pat <key>`,
 # `--pat=<key>`), a credential's variable (`CLARIFAI_PAT=<key> clarifai ...`) or the scheme of an
-# `Authorization` header (`curl -H "Authorization: Key <key>"`; `Bearer` in a Clarifai file).
+# `Authorization` header (`curl -H "Authorization: Key <key>"`, JSON's `"Authorization": ["Key
+# <key>"]`, a YAML cassette's list item; `Bearer` in a Clarifai file).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
 _FLAGGED = (
     r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
-    r"|(?i:authorization)['\"]?\s*:\s*['\"]?(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
+    r"|(?i:authorization)['\"]?\s*:\s*(?:[-[]\s*)?['\"]?(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})"
+    r"(?![0-9A-Za-z])"
 )
 _KEY_FLAGGED = re.compile(_FLAGGED.format(schemes="key"))
 _KEY_OR_BEARER_FLAGGED = re.compile(_FLAGGED.format(schemes="key|bearer"))

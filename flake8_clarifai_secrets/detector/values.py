@@ -50,8 +50,8 @@ class Lookup(NamedTuple):
 
 # `config.get(key, default)`, configparser's `get(section, option, fallback=...)`,
 # `os.getenv(name, default)`, `getattr(obj, name, default)`, and Streamlit's
-# `text_input(label, value)` and Databricks' `dbutils.widgets.text(name, default)`, which
-# return their value until the user edits it.
+# `text_input(label, value)`, Gradio's `Textbox(value, label=...)` and Databricks'
+# `dbutils.widgets.text(name, default)`, which give their value until the user edits it.
 DEFAULTS: dict[str, Lookup] = {
     "get": Lookup(0, 1, ("default", "fallback")),
     "getenv": Lookup(0, 1, ("default",)),
@@ -59,6 +59,7 @@ DEFAULTS: dict[str, Lookup] = {
     "text_input": Lookup(None, 1, ("value",)),
     "text_area": Lookup(None, 1, ("value",)),
     "text": Lookup(0, 1, ("defaultValue",)),
+    "Textbox": Lookup(None, 0, ("value",)),
 }
 
 
@@ -418,10 +419,10 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
 
 # Calls that declare a default that their framework replaces with what it reads (the command
 # line, the environment, a `.env` file): typer's options and pydantic's fields, whose default
-# they wrap; and `argparse` and `click` options and Metaflow's `Parameter`, which take it as
-# `default=`.
+# they wrap; and `argparse`, `click` and pytest options and Metaflow's `Parameter`, which take
+# it as `default=`.
 DECLARED = frozenset({"Option", "Argument", "Field"})
-OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "Parameter"})
+OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "Parameter", "addoption"})
 
 
 def declared_default(call: ast.Call) -> Optional[ast.expr]:

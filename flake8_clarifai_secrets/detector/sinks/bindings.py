@@ -229,13 +229,15 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Call)
 def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
     """The fallback of a lookup of a credential's name: `settings.get("pat", "<key>")`,
-    configparser's `get("clarifai", "pat", fallback="<key>")`. It is evaluated even where the
-    lookup finds a value: the fix reads it with `os.environ.get`."""
+    configparser's `get("clarifai", "pat", fallback="<key>")`, a form field's value
+    (`Textbox(label="Clarifai PAT", value="<key>")`). It is evaluated even where the lookup
+    finds a value: the fix reads it with `os.environ.get`."""
     assert isinstance(node, ast.Call)
     default = context.values.default_of(node)
     if default is None:
         return
-    for named in node.args[:2]:
+    labels = (keyword.value for keyword in node.keywords if keyword.arg == "label")
+    for named in (*node.args[:2], *labels):
         name = None if named is default else next(iter(context.strings(named)), None)
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:

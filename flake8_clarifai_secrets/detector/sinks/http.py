@@ -109,6 +109,29 @@ def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
 
 
+@sink(ast.Compare)
+def compared_header(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`assert request.headers["Authorization"] == "Key <key>"`: a test that pins the header
+    to the key."""
+    assert isinstance(node, ast.Compare)
+    operands = [node.left, *node.comparators]
+    if any(_names_header(operand) for operand in operands):
+        for operand in operands:
+            if not _names_header(operand):
+                yield Hit("CLR002", operand, "Authorization", Accept.HEADER)
+
+
+def _names_header(node: ast.expr) -> bool:
+    """`headers["Authorization"]`, `headers.get("authorization")`."""
+    if isinstance(node, ast.Subscript):
+        name = string(node.slice)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+        name = string(node.args[0]) if node.func.attr == "get" else None
+    else:
+        return False
+    return name is not None and name.lower() == HEADER
+
+
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
 def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     """An `Authorization` header written in text that the code binds, passes or returns: JSON
