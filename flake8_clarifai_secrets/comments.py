@@ -9,7 +9,14 @@ import re
 import tokenize
 from collections.abc import Iterator, Sequence
 
-from flake8_clarifai_secrets.credentials import KEY_IN_TEXT, is_clarifai_key, labels_a_key
+from flake8_clarifai_secrets.credentials import (
+    KEY_IN_TEXT,
+    PROSE_CONTEXT,
+    PROSE_WORD,
+    is_clarifai_key,
+    is_credential_name,
+    labels_a_key,
+)
 from flake8_clarifai_secrets.detector import ALLOWLIST_PRAGMA, source_lines
 
 _COMMENTED = re.compile(r"#[^\n]*?" + KEY_IN_TEXT.pattern)
@@ -27,6 +34,7 @@ def commented_keys(code: str, tree: ast.AST) -> list[tuple[int, int, str]]:
 
 
 def _in_comments(code: str, lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """Keys in comments, as `labels_a_key` reads prose."""
     if _COMMENTED.search(code) is None:
         return
     # Lines as `ast` splits them, also at a lone `\r`.
@@ -35,27 +43,45 @@ def _in_comments(code: str, lines: Sequence[str]) -> Iterator[tuple[int, int, st
         for token in tokenize.generate_tokens(lambda: next(read, "")):
             if token.type == tokenize.COMMENT:
                 line, col = token.start
-                yield from ((line, col + c, key) for c, key in _labelled(token.string))
+                found = _labelled(token.string, strict=False)
+                yield from ((line, col + c, key) for c, key in found)
     except (tokenize.TokenError, SyntaxError):
         return
 
 
 def _in_docstrings(tree: ast.AST, lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """Keys in strings that are statements of their own. Docstrings are mostly prose about
+    tokens of every kind (`a CSRF token, e.g. <hex>`): only a name that says Clarifai's
+    credential, or `PAT`, labels a key there."""
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Expr)
             and isinstance(node.value, ast.Constant)
             and isinstance(node.value.value, str)
         ):
-            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
-                yield from ((line, col, key) for col, key in _labelled(lines[line - 1]))
+            last = node.end_lineno or node.lineno
+            for line in range(node.lineno, last + 1):
+                text = lines[line - 1]
+                # ast's columns count UTF-8 bytes.
+                end = len(text.encode()[: node.end_col_offset].decode(errors="ignore"))
+                start = len(text.encode()[: node.col_offset].decode(errors="ignore"))
+                text = text[: end if line == last else None]
+                begin = start if line == node.lineno else 0
+                found = _labelled(text[begin:], strict=True)
+                yield from ((line, begin + col, key) for col, key in found)
 
 
-def _labelled(text: str) -> Iterator[tuple[int, str]]:
-    """(column, key) for each Clarifai key in `text` that a credential's name labels."""
+def _labelled(text: str, *, strict: bool) -> Iterator[tuple[int, str]]:
+    """(column, key) for each Clarifai key in `text` that a credential's name labels; with
+    `strict`, a name that says Clarifai's credential, or `PAT`."""
     if ALLOWLIST_PRAGMA in text:
         return
     for match in KEY_IN_TEXT.finditer(text):
-        key = match.group()
-        if is_clarifai_key(key) and labels_a_key(text[: match.start()]):
+        key, before = match.group(), text[: match.start()]
+        if is_clarifai_key(key) and labels_a_key(before) and (not strict or _says_clarifai(before)):
             yield match.start(), key
+
+
+def _says_clarifai(before: str) -> bool:
+    words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
+    return any(w.lower() == "pat" or is_credential_name(w, clarifai_file=False) for w in words)

@@ -19,13 +19,17 @@ KEY_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 # `Authorization` header (`curl -H "Authorization: Key <key>"`, JSON's `"Authorization": ["Key
 # <key>"]`, a YAML cassette's list item; `Bearer` in a Clarifai file).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
+_HEADER = r"(?i:authorization)['\"]?\s*:\s*(?:[-[]\s*)?['\"]?(?i:{schemes})\s+"
 _FLAGGED = (
     r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
-    r"|(?i:authorization)['\"]?\s*:\s*(?:[-[]\s*)?['\"]?(?i:{schemes})\s+)['\"]?([0-9a-f]{{32}})"
-    r"(?![0-9A-Za-z])"
+    r"|" + _HEADER + r")['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
 )
 _KEY_FLAGGED = re.compile(_FLAGGED.format(schemes="key"))
 _KEY_OR_BEARER_FLAGGED = re.compile(_FLAGGED.format(schemes="key|bearer"))
+_KEY_HEADER = re.compile("(?:" + _HEADER.format(schemes="key") + r")([0-9a-f]{32})(?![0-9A-Za-z])")
+_KEY_OR_BEARER_HEADER = re.compile(
+    "(?:" + _HEADER.format(schemes="key|bearer") + r")([0-9a-f]{32})(?![0-9A-Za-z])"
+)
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
 _LEGACY = re.compile(
@@ -238,15 +242,23 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
-def find_flagged(text: str, *, bearer: bool) -> list[Token]:
+def find_flagged(text: str, *, bearer: bool, headers_only: bool = False) -> list[Token]:
     """Clarifai keys given to a credential flag, variable or header in a command line, not the
-    ids beside them (`--model_url .../versions/<id>`); with `bearer`, also after `Bearer`."""
-    pattern = _KEY_OR_BEARER_FLAGGED if bearer else _KEY_FLAGGED
+    ids beside them (`--model_url .../versions/<id>`); with `bearer`, also after `Bearer`; with
+    `headers_only`, only after an `Authorization` header's name and scheme."""
+    if headers_only:
+        pattern = _KEY_OR_BEARER_HEADER if bearer else _KEY_HEADER
+    else:
+        pattern = _KEY_OR_BEARER_FLAGGED if bearer else _KEY_FLAGGED
     return [
         Token(match.start(1), match.end(1), None, True)
         for match in pattern.finditer(text)
         if entropy(match.group(1)) >= MIN_ENTROPY
     ]
+
+
+# The host of each URL in a text.
+URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
 
 
 # A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":

@@ -1957,16 +1957,16 @@ POSITIVE += [
         'block = Secret(value=os.environ["CLARIFAI_PAT"]).save("clarifai-pat", overwrite=True)\n',
     ),
     case(
-        "CLR004 gh secret set with the key as the body: argv and a shell line",
+        "CLR004 gh secret set with the key as the body, as a word or after `=`",
         "import os\nimport subprocess\n"
         'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body", "<KEY>"], check=True)\n'
-        'subprocess.run("gh secret set CLARIFAI_PAT --body=<KEY> -R me/app", shell=True)\n',
-        {"3:66 CLR004", "4:16 CLR004"},
+        'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body=<KEY>"], check=True)\n',
+        {"3:66 CLR004", "4:56 CLR004"},
         "import os\nimport subprocess\n"
         'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body", os.environ["CLARIFAI_PAT"]], '
         "check=True)\n"
-        'subprocess.run("gh secret set CLARIFAI_PAT --body=" + os.environ["CLARIFAI_PAT"] + " -R me/app", '
-        "shell=True)\n",
+        'subprocess.run(["gh", "secret", "set", "CLARIFAI_PAT", "--body=" + os.environ["CLARIFAI_PAT"]], '
+        "check=True)\n",
     ),
     case(
         "CLR005 a lookup's fallback, configparser's too, is read lazily",
@@ -1994,14 +1994,6 @@ POSITIVE += [
         {"2:8 CLR002"},
         'import os\nCURL = "curl -H \'Authorization: Key " + os.environ["CLARIFAI_PAT"] + '
         '"\' https://api.clarifai.com/v2/users/me/apps"\n',
-    ),
-    case(
-        "CLR005 Metaflow's Parameter default, read lazily",
-        "import os\nfrom metaflow import FlowSpec, Parameter\nclass Flow(FlowSpec):\n"
-        '    clarifai_pat = Parameter("clarifai-pat", default="<KEY>")\n',
-        {"4:54 CLR005"},
-        "import os\nfrom metaflow import FlowSpec, Parameter\nclass Flow(FlowSpec):\n"
-        '    clarifai_pat = Parameter("clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
         "CLR005 a Databricks widget's default, read lazily",
@@ -2364,6 +2356,34 @@ NEGATIVE += [
         "a comparison of the header with a read, and of another header with a key",
         'import os\nh = {}\nsame = h.get("Authorization") == os.environ["CLARIFAI_PAT"]\n'
         'other = h["X-Request-Id"] == "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "generic names beside a 32-hex value in calls that store nothing of Clarifai's",
+        "import os\nimport unittest\nfrom clarifai.client.model import Model\ncache = {}\n"
+        'print("token", "<KEY>")\nunittest.TestCase().assertNotEqual("api_key", "<KEY>")\n'
+        'cache.setdefault("token", "<KEY2>")\npath = os.path.join("tokens", "<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "authorization in text with another flag, another host, or an id read through a name",
+        "import os\nfrom clarifai.client.model import Model\n"
+        "QUERY = \"SELECT * FROM authorizations WHERE cache_key='<KEY>'\"\n"
+        'PAGE = "Authorization: Key <KEY2> for https://rebrickable.com/api/v3/"\n'
+        'MODEL_VERSION_ID = "<KEY>"\nSNIPPET = f"curl -H \'Authorization: Key {MODEL_VERSION_ID}\'"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a drawn text, a signature's parameter, a shell line that sets a secret beside an id",
+        "import inspect\nimport subprocess\nfrom clarifai.client.model import Model\nclass Draw:\n"
+        "    def text(self, xy, text):\n        return text\n"
+        'caption = Draw().text("token", "<KEY>")\n'
+        'sig = inspect.Parameter("token", inspect.Parameter.KEYWORD_ONLY, default="<KEY>")\n'
+        'subprocess.run("gh secret set CLARIFAI_PAT --body $PAT && clarifai model predict '
+        '--model-version-id <KEY2>", shell=True)\n',
         set(),
         None,
     ),

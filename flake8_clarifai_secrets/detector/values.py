@@ -58,7 +58,7 @@ DEFAULTS: dict[str, Lookup] = {
     "getattr": Lookup(1, 2, ()),
     "text_input": Lookup(None, 1, ("value",)),
     "text_area": Lookup(None, 1, ("value",)),
-    "text": Lookup(0, 1, ("defaultValue",)),
+    "widgets.text": Lookup(0, 1, ("defaultValue",)),
     "Textbox": Lookup(None, 0, ("value",)),
 }
 
@@ -72,9 +72,18 @@ def looked_up(node: ast.Call) -> Optional[str]:
     return string(node.args[lookup.name])
 
 
+def is_lookup(node: ast.Call) -> bool:
+    """A call in `DEFAULTS`, which gives back a value it looks up or its default."""
+    return _lookup(node) is not None
+
+
 def _lookup(node: ast.Call) -> Optional[Lookup]:
+    """The lookup a call makes, by its method's name, or with its owner's (`widgets.text`)."""
     func = node.func
-    return DEFAULTS.get(func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or ""))
+    if not isinstance(func, ast.Attribute):
+        return DEFAULTS.get(leaf(dotted(func) or ""))
+    owned = f"{leaf(dotted(func.value) or '')}.{func.attr}"
+    return DEFAULTS.get(owned) or DEFAULTS.get(func.attr)
 
 
 _PASS_THROUGH = _SAME_STRING | _WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
@@ -419,10 +428,9 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
 
 # Calls that declare a default that their framework replaces with what it reads (the command
 # line, the environment, a `.env` file): typer's options and pydantic's fields, whose default
-# they wrap; and `argparse`, `click` and pytest options and Metaflow's `Parameter`, which take
-# it as `default=`.
+# they wrap; and `argparse`, `click` and pytest options, which take it as `default=`.
 DECLARED = frozenset({"Option", "Argument", "Field"})
-OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "Parameter", "addoption"})
+OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "addoption"})
 
 
 def declared_default(call: ast.Call) -> Optional[ast.expr]:

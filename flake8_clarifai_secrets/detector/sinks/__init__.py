@@ -28,6 +28,7 @@ class Accept(enum.Enum):
     LEGACY = "a legacy v1 client id, secret or access token"  # names that say `ID`
     EMBEDDED = "a Clarifai key anywhere in the text"  # `export NAME=<key>`, `%env NAME=<key>`
     FLAGGED = "a Clarifai key after a credential flag or header"  # `clarifai login --pat <key>`
+    HEADER_TEXT = "a Clarifai key after an `Authorization` header in text"  # a page's JavaScript
     LABELLED = "a Clarifai key after a credential's name and `=` or `:`"  # `.env` or YAML text
 
 

@@ -18,6 +18,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
     ENDPOINT_WORDS,
+    URL_HOST,
     holds_another_service,
     is_credential_name,
     is_legacy_name,
@@ -32,9 +33,9 @@ from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
-    DEFAULTS,
     OPTIONS,
     declared_default,
+    is_lookup,
     literal_text,
     unwrapped,
     written_text,
@@ -189,8 +190,8 @@ def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
         yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(node.value))
 
 
-# Keywords that give a stored entry's name, and the one that gives its value:
-# Airflow's `Variable.set(key="clarifai_pat", value="<key>")`.
+# Keywords that give a stored entry's name: Airflow's `Variable.set(key="clarifai_pat",
+# value="<key>")`.
 _NAME_KEYWORDS = frozenset({"key", "name"})
 
 
@@ -199,31 +200,44 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
     """A key stored under a credential's name by a call, in a secret store, a settings file or a
     cache: Airflow's `Variable.setdefault("clarifai_pat", "<key>")`, `keyring.set_password(
     "clarifai", "pat", "<key>")`, `config.set("clarifai", "pat", "<key>")`, and Prefect's
-    `Secret(value="<key>").save("clarifai-pat")`. A lookup's default (`config.get("pat",
-    "<key>")`) is not stored: it is judged where it goes."""
+    `Secret(value="<key>").save("clarifai-pat")`. A generic name (`pat`, `token`) counts only
+    beside an argument that names Clarifai (the section or service), not in `print("token",
+    ...)`. A lookup's default (`config.get("pat", "<key>")`) is not stored: it is judged where
+    it goes."""
     assert isinstance(node, ast.Call)
-    if _lookup_call(node):
+    if is_lookup(node):
         return
     # A name, then its value; a section or service may come first.
     pairs = list(zip(node.args[:2], node.args[1:3]))
     keywords = {keyword.arg: keyword.value for keyword in node.keywords}
     value = keywords.get("value")
     if value is not None:
-        pairs += [(keywords[k], value) for k in _NAME_KEYWORDS & keywords.keys()]
+        names = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()] or node.args[:1]
+        pairs += [(named, value) for named in names]
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
     if isinstance(receiver, ast.Call):
         stored = {k.arg: k.value for k in receiver.keywords}.get("value")
         if stored is None and len(receiver.args) == 1:
             stored = receiver.args[0]
         if stored is not None:
-            pairs += [(argument, stored) for argument in node.args[:2]]
+            names = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()] + node.args[:2]
+            pairs += [(named, stored) for named in names]
     for named, value in pairs:
         name = next(iter(context.strings(named)), None)
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None or isinstance(value, ast.Starred):
             continue
-        if not (_generic(accept, name) and _stored_elsewhere(node, (named, value), context)):
+        if not _generic(accept, name) or _names_clarifai_beside(node, (named, value), context):
             yield Hit("CLR005", unwrapped(value), f'"{name}"', accept)
+
+
+def _names_clarifai_beside(
+    node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context
+) -> bool:
+    """Whether another argument of a call that stores a generic name names Clarifai: the
+    section or service it is stored under (`keyring.set_password("clarifai", "pat", ...)`)."""
+    others = (a for a in node.args if a not in pair)
+    return any("clarifai" in text.lower() for a in others for text in context.strings(a))
 
 
 @sink(ast.Call)
@@ -247,14 +261,9 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
             return
 
 
-def _lookup_call(node: ast.Call) -> bool:
-    func = node.func
-    return (func.attr if isinstance(func, ast.Attribute) else leaf(dotted(func) or "")) in DEFAULTS
-
-
 def _stored_elsewhere(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -> bool:
-    """Whether a generic name is stored for another service: the call goes to one, or another
-    of its strings names one (`keyring.set_password("github", "token", ...)`)."""
+    """Whether a lookup of a generic name reads another service's setting: the call goes to
+    one, or another of its strings names one (`config.get("openweather", "api_key", ...)`)."""
     others = (a for a in node.args if a not in pair)
     return context.foreign(node) or any(
         names_another_service(text) for a in others for text in context.strings(a)
@@ -311,7 +320,7 @@ def _points_elsewhere(endpoints: list[str]) -> Optional[bool]:
     texts = [text.lower() for text in endpoints]
     if any("clarifai" in text for text in texts):
         return False
-    hosts = [host for text in texts for host in _HOST.findall(text)]
+    hosts = [host for text in texts for host in URL_HOST.findall(text)]
     return True if any(not _LOCAL.match(host) for host in hosts) else None
 
 
@@ -496,7 +505,7 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     texts = [text]
     if isinstance(node, ast.Call):
         texts += [written_text(argument) or "" for argument in arguments(node)]
-    hosts = [host for text in texts for host in _HOST.findall(text)]
+    hosts = [host for text in texts for host in URL_HOST.findall(text)]
     if hosts:
         return not any("clarifai" in host.lower() for host in hosts)
     targets = node.targets if isinstance(node, ast.Assign) else []
@@ -504,8 +513,6 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     return any(context.sent_elsewhere(name, context.scope) for name in names)
 
 
-# What text may be written in: a string, an f-string, a `+` chain.
-_HOST = re.compile(r"://([^/\s?#'\"]+)")
 _ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
 _STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})
 _SECTION_LINES = 64

@@ -214,18 +214,11 @@ def name_value_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
 _VALUE_FLAGS = ("--body", "-b", "--value", "--secret-string")
 
 
-@sink(ast.List, ast.Tuple, ast.Call)
+@sink(ast.List, ast.Tuple)
 def stored_by_command(node: ast.AST, context: Context) -> Iterator[Hit]:
     """A command that stores a key as the variable or secret named before it: `["gh", "secret",
-    "set", "CLARIFAI_PAT", "--body", "<key>"]`, or that command line given to any call."""
-    assert isinstance(node, (ast.List, ast.Tuple, ast.Call))
-    if isinstance(node, ast.Call):
-        for text in context.texts(node.args[0]) if node.args else ():
-            stored = _stored_value(text.split(), context)
-            if stored is not None:
-                yield Hit("CLR004", node.args[0], stored[0], Accept.EMBEDDED, writes=True)
-                return
-        return
+    "set", "CLARIFAI_PAT", "--body", "<key>"]`. Only the word that the flag gives counts."""
+    assert isinstance(node, (ast.List, ast.Tuple))
     words = [string(item) for item in node.elts]
     stored = _stored_value(words, context)
     if stored is not None:

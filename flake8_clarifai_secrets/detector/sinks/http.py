@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
+from flake8_clarifai_secrets.credentials import URL_HOST
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, string
@@ -135,11 +136,14 @@ def _names_header(node: ast.expr) -> bool:
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
 def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     """An `Authorization` header written in text that the code binds, passes or returns: JSON
-    or JavaScript in a page (`"Authorization": "Key <key>"`), a curl line printed for the
-    user."""
+    or JavaScript in a page (`"Authorization": "Key <key>"`), a curl line printed for the user;
+    not text whose URLs all name another host (Rebrickable's scheme is `key` too)."""
     for value, text in written_texts(node):
-        if HEADER in text.lower():
-            yield Hit("CLR002", value, "Authorization", Accept.FLAGGED)
+        lowered = text.lower()
+        if HEADER in lowered:
+            hosts = URL_HOST.findall(lowered)
+            if not hosts or any("clarifai" in host for host in hosts):
+                yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
 
 
 _LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
