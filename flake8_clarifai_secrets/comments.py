@@ -8,6 +8,7 @@ import ast
 import re
 import tokenize
 from collections.abc import Iterator, Sequence
+from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
     KEY_IN_TEXT,
@@ -62,13 +63,16 @@ def _in_docstrings(tree: ast.AST, lines: Sequence[str]) -> Iterator[tuple[int, i
             last = node.end_lineno or node.lineno
             for line in range(node.lineno, last + 1):
                 text = lines[line - 1]
-                # ast's columns count UTF-8 bytes.
-                end = len(text.encode()[: node.end_col_offset].decode(errors="ignore"))
-                start = len(text.encode()[: node.col_offset].decode(errors="ignore"))
-                text = text[: end if line == last else None]
-                begin = start if line == node.lineno else 0
+                if line == last:
+                    text = _before(text, node.end_col_offset)
+                begin = len(_before(text, node.col_offset)) if line == node.lineno else 0
                 found = _labelled(text[begin:], strict=True)
                 yield from ((line, begin + col, key) for col, key in found)
+
+
+def _before(text: str, offset: Optional[int]) -> str:
+    """What stands before a column of ast's, which counts UTF-8 bytes."""
+    return text.encode()[:offset].decode(errors="ignore")
 
 
 def _labelled(text: str, *, strict: bool) -> Iterator[tuple[int, str]]:

@@ -19,17 +19,15 @@ KEY_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32}(?![0-9A-Za-z])")
 # `Authorization` header (`curl -H "Authorization: Key <key>"`, JSON's `"Authorization": ["Key
 # <key>"]`, a YAML cassette's list item; `Bearer` in a Clarifai file).
 CLI_FLAGS = frozenset({"--pat", "--token", "--api-key", "--api_key"})
+_FLAGS = r"(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
 _HEADER = r"(?i:authorization)['\"]?\s*:\s*(?:[-[]\s*)?['\"]?(?i:{schemes})\s+"
-_FLAGGED = (
-    r"(?:(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)|(?<![\w-])\w*(?i:pat|key|token|secret)="
-    r"|" + _HEADER + r")['\"]?([0-9a-f]{{32}})(?![0-9A-Za-z])"
+_KEY_AFTER = r"([0-9a-f]{32})(?![0-9A-Za-z])"
+_KEY_FLAGGED = re.compile(f"(?:{_FLAGS}|{_HEADER.format(schemes='key')})['\"]?{_KEY_AFTER}")
+_KEY_OR_BEARER_FLAGGED = re.compile(
+    f"(?:{_FLAGS}|{_HEADER.format(schemes='key|bearer')})['\"]?{_KEY_AFTER}"
 )
-_KEY_FLAGGED = re.compile(_FLAGGED.format(schemes="key"))
-_KEY_OR_BEARER_FLAGGED = re.compile(_FLAGGED.format(schemes="key|bearer"))
-_KEY_HEADER = re.compile("(?:" + _HEADER.format(schemes="key") + r")([0-9a-f]{32})(?![0-9A-Za-z])")
-_KEY_OR_BEARER_HEADER = re.compile(
-    "(?:" + _HEADER.format(schemes="key|bearer") + r")([0-9a-f]{32})(?![0-9A-Za-z])"
-)
+_KEY_HEADER = re.compile(f"(?:{_HEADER.format(schemes='key')}){_KEY_AFTER}")
+_KEY_OR_BEARER_HEADER = re.compile(f"(?:{_HEADER.format(schemes='key|bearer')}){_KEY_AFTER}")
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
 _LEGACY = re.compile(

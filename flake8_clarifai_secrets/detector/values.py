@@ -41,11 +41,13 @@ _WRAPPERS = frozenset(
 
 class Lookup(NamedTuple):
     """Where a call that may give back its default has the name it looks up, if any, and the
-    default's position and keywords."""
+    default's position and keywords; `owner`, what the method must be called on, if it is too
+    common a name alone (`widgets.text`, not `draw.text`)."""
 
     name: Optional[int]
     default: int
     keywords: tuple[str, ...]
+    owner: Optional[str] = None
 
 
 # `config.get(key, default)`, configparser's `get(section, option, fallback=...)`,
@@ -58,7 +60,7 @@ DEFAULTS: dict[str, Lookup] = {
     "getattr": Lookup(1, 2, ()),
     "text_input": Lookup(None, 1, ("value",)),
     "text_area": Lookup(None, 1, ("value",)),
-    "widgets.text": Lookup(0, 1, ("defaultValue",)),
+    "text": Lookup(0, 1, ("defaultValue",), "widgets"),
     "Textbox": Lookup(None, 0, ("value",)),
 }
 
@@ -78,15 +80,18 @@ def is_lookup(node: ast.Call) -> bool:
 
 
 def _lookup(node: ast.Call) -> Optional[Lookup]:
-    """The lookup a call makes, by its method's name, or with its owner's (`widgets.text`)."""
     func = node.func
     if not isinstance(func, ast.Attribute):
         return DEFAULTS.get(leaf(dotted(func) or ""))
-    owned = f"{leaf(dotted(func.value) or '')}.{func.attr}"
-    return DEFAULTS.get(owned) or DEFAULTS.get(func.attr)
+    lookup = DEFAULTS.get(func.attr)
+    if lookup is not None and lookup.owner is not None:
+        return lookup if leaf(dotted(func.value) or "") == lookup.owner else None
+    return lookup
 
 
-_PASS_THROUGH = _SAME_STRING | _WRAPPERS | DEFAULTS.keys() | {"format", "str", "dict"}
+# `carries` does not look at owners: a lookup with one (`widgets.text`) passes nothing through.
+_UNOWNED = {name for name, lookup in DEFAULTS.items() if lookup.owner is None}
+_PASS_THROUGH = _SAME_STRING | _WRAPPERS | _UNOWNED | {"format", "str", "dict"}
 
 
 class Part(NamedTuple):

@@ -210,18 +210,17 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
     # A name, then its value; a section or service may come first.
     pairs = list(zip(node.args[:2], node.args[1:3]))
     keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+    named_by_keyword = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()]
     value = keywords.get("value")
     if value is not None:
-        names = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()] or node.args[:1]
-        pairs += [(named, value) for named in names]
+        pairs += [(named, value) for named in named_by_keyword or node.args[:1]]
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
     if isinstance(receiver, ast.Call):
         stored = {k.arg: k.value for k in receiver.keywords}.get("value")
         if stored is None and len(receiver.args) == 1:
             stored = receiver.args[0]
         if stored is not None:
-            names = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()] + node.args[:2]
-            pairs += [(named, stored) for named in names]
+            pairs += [(named, stored) for named in named_by_keyword + node.args[:2]]
     for named, value in pairs:
         name = next(iter(context.strings(named)), None)
         accept = None if name is None else _accept(name, context)
@@ -236,8 +235,12 @@ def _names_clarifai_beside(
 ) -> bool:
     """Whether another argument of a call that stores a generic name names Clarifai: the
     section or service it is stored under (`keyring.set_password("clarifai", "pat", ...)`)."""
-    others = (a for a in node.args if a not in pair)
-    return any("clarifai" in text.lower() for a in others for text in context.strings(a))
+    return any("clarifai" in text.lower() for text in _beside(node, pair, context))
+
+
+def _beside(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -> Iterator[str]:
+    """The strings of a call's positional arguments other than a name and its value."""
+    return (text for a in node.args if a not in pair for text in context.strings(a))
 
 
 @sink(ast.Call)
@@ -264,10 +267,7 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
 def _stored_elsewhere(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -> bool:
     """Whether a lookup of a generic name reads another service's setting: the call goes to
     one, or another of its strings names one (`config.get("openweather", "api_key", ...)`)."""
-    others = (a for a in node.args if a not in pair)
-    return context.foreign(node) or any(
-        names_another_service(text) for a in others for text in context.strings(a)
-    )
+    return context.foreign(node) or any(map(names_another_service, _beside(node, pair, context)))
 
 
 def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool:
