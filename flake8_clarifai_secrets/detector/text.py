@@ -229,9 +229,11 @@ class Scan:
         at = classes.find(_HALF_RUN)
         found = self._hex_runs(classes, at) if at != -1 else []
         if self.clarifai_context:
-            first = _LEGACY_RUN.search(classes)
-            if first is not None and self.legacy_context:
-                found += self._legacy_runs(classes, first.start())
+            # A v1-shaped literal is rarer than a file that names `clarifai_grpc` many times,
+            # where the v1 names cost more to rule out.
+            legacy = self._legacy_runs(classes)
+            if legacy and self.legacy_context:
+                found += legacy
         return sorted(set(found)) if found else ()
 
     def _metadata_lines(self) -> list[int]:
@@ -288,9 +290,9 @@ class Scan:
         backslash = self.data.rfind(b"\\", max(0, key - _LONGEST_ESCAPE), key)
         return backslash != -1 and self.data[backslash + 1 : key].isalnum()
 
-    def _legacy_runs(self, classes: bytes, start: int) -> list[int]:
+    def _legacy_runs(self, classes: bytes) -> list[int]:
         found = []
-        for match in _LEGACY_RUN.finditer(classes, start):
+        for match in _LEGACY_RUN.finditer(classes):
             at, end = match.span(1)
             run = self.data[at:end]
             if (
