@@ -2046,6 +2046,49 @@ POSITIVE += [
         'value=os.environ.get("CLARIFAI_PAT"))\ndef pytest_addoption(parser):\n'
         '    parser.addoption("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
+    case(
+        "CLR002 a header template bound to a name, filled by .format, % or format_map",
+        "import requests\n"
+        'AUTH_HEADER = "Key {}"\n'
+        'AUTH_PERCENT = "Key %s"\n'
+        "class Settings:\n"
+        '    TEMPLATE = "Key {pat}"\n'
+        'h1 = {"Authorization": AUTH_HEADER.format("<KEY>")}\n'
+        'h2 = {"Authorization": AUTH_PERCENT % "<KEY>"}\n'
+        'h3 = {"Authorization": Settings.TEMPLATE.format(pat="<KEY>")}\n'
+        'h4 = {"Authorization": "Key {pat}".format_map({"pat": "<KEY>"})}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=h1)\n',
+        {"6:43 CLR002", "7:39 CLR002", "8:53 CLR002", "9:55 CLR002"},
+        "import os\n"
+        "\n"
+        "import requests\n"
+        'AUTH_HEADER = "Key {}"\n'
+        'AUTH_PERCENT = "Key %s"\n'
+        "class Settings:\n"
+        '    TEMPLATE = "Key {pat}"\n'
+        'h1 = {"Authorization": AUTH_HEADER.format(os.environ["CLARIFAI_PAT"])}\n'
+        'h2 = {"Authorization": AUTH_PERCENT % os.environ["CLARIFAI_PAT"]}\n'
+        'h3 = {"Authorization": Settings.TEMPLATE.format(pat=os.environ["CLARIFAI_PAT"])}\n'
+        'h4 = {"Authorization": "Key {pat}".format_map({"pat": os.environ["CLARIFAI_PAT"]})}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=h1)\n',
+    ),
+    case(
+        "CLR002 a string.Template header, written in place or bound to a name",
+        "from string import Template\n"
+        "import requests\n"
+        'HEADER = Template("Key ${pat}")\n'
+        'h1 = {"Authorization": HEADER.substitute({"pat": "<KEY>"})}\n'
+        'h2 = {"Authorization": Template("Key $pat").safe_substitute(pat="<KEY>")}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=h1)\n',
+        {"4:50 CLR002", "5:65 CLR002"},
+        "import os\n"
+        "from string import Template\n"
+        "import requests\n"
+        'HEADER = Template("Key ${pat}")\n'
+        'h1 = {"Authorization": HEADER.substitute({"pat": os.environ["CLARIFAI_PAT"]})}\n'
+        'h2 = {"Authorization": Template("Key $pat").safe_substitute(pat=os.environ["CLARIFAI_PAT"])}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=h1)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2384,6 +2427,18 @@ NEGATIVE += [
         'sig = inspect.Parameter("token", inspect.Parameter.KEYWORD_ONLY, default="<KEY>")\n'
         'subprocess.run("gh secret set CLARIFAI_PAT --body $PAT && clarifai model predict '
         '--model-version-id <KEY2>", shell=True)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a template bound to a name filled with a version id, and a Template header without a key",
+        "from string import Template\n"
+        "import requests\n"
+        'URL = "https://api.clarifai.com/v2/models/{}/versions/{}/outputs"\n'
+        'T = Template("Key $pat")\n'
+        'T = Template("Bearer $pat")\n'
+        'MODEL_URL = URL.format("general", "<KEY>")\n'
+        'h = {"Authorization": T.substitute(pat="$(pass clarifai)")}\n',
         set(),
         None,
     ),

@@ -29,6 +29,8 @@ BUDGET = 20_000
 UNKNOWN = "\x00"
 _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
+_TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
+_SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
 # Methods and functions that hand back their string (as far as a credential in it goes).
 _SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
@@ -91,7 +93,9 @@ def _lookup(node: ast.Call) -> Optional[Lookup]:
 
 # `carries` does not look at owners: a lookup with one (`widgets.text`) passes nothing through.
 _UNOWNED = {name for name, lookup in DEFAULTS.items() if lookup.owner is None}
-_PASS_THROUGH = _SAME_STRING | _WRAPPERS | _UNOWNED | {"format", "str", "dict"}
+_PASS_THROUGH = (
+    _SAME_STRING | _WRAPPERS | _UNOWNED | _SUBSTITUTES | {"format", "format_map", "str", "dict"}
+)
 
 
 class Part(NamedTuple):
@@ -324,22 +328,40 @@ class Values:
         ]
 
     def _percent(self, node: ast.BinOp, scope: Scope) -> list[Template]:
-        text = string(node.left)
-        if text is None or text.count("%") > MAX_FIELDS:
-            return _UNKNOWN
         right = node.right
         mapping = _keyed(right) if isinstance(right, ast.Dict) else None
-        args = iter(right.elts if isinstance(right, ast.Tuple) else [right])
-        fields: list[tuple[re.Match[str], list[Template]]] = []
-        for spec in _PERCENT_SPEC.finditer(text):
-            if spec.group() == "%%":
-                fields.append((spec, [(Part("%", None, None),)]))
-                continue
-            if not spec.group().endswith("s"):
+        found: list[Template] = []
+        for part in self._formats(node.left, scope):
+            if part.text.count("%") > MAX_FIELDS:
                 return _UNKNOWN
-            arg = mapping.get(spec.group(1)) if mapping is not None else next(args, None)
-            fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
-        return self._fill(node.left, text, fields)
+            args = iter(right.elts if isinstance(right, ast.Tuple) else [right])
+            fields: list[tuple[re.Match[str], list[Template]]] = []
+            for spec in _PERCENT_SPEC.finditer(part.text):
+                if spec.group() == "%%":
+                    fields.append((spec, [(Part("%", None, None),)]))
+                    continue
+                if not spec.group().endswith("s"):
+                    return _UNKNOWN
+                arg = mapping.get(spec.group(1)) if mapping is not None else next(args, None)
+                fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
+            found += self._fill(part, fields)
+        return found[:MAX_ALTERNATIVES] or _UNKNOWN
+
+    def _formats(self, node: ast.expr, scope: Scope) -> list[Part]:
+        """The format strings that `node` is: a literal, or the literals a name is bound to
+        (`AUTH = "Key {}"`, then `AUTH.format(key)`); none if any is not a whole literal."""
+        text = string(node)
+        if text is not None:
+            return [Part(text, node, 0)]
+        if dotted(node) is None:
+            return []
+        parts = []
+        for template in self.of(node, scope):
+            part = template[0]
+            if len(template) > 1 or part.origin is None or part.offset is None:
+                return []
+            parts.append(part)
+        return parts
 
     def _either(self, nodes: Sequence[ast.expr], scope: Scope) -> list[Template]:
         return [t for node in nodes for t in self.of(node, scope)][:MAX_ALTERNATIVES]
@@ -380,26 +402,80 @@ class Values:
             return self.of(func.value, scope)
         if func.attr == "join":
             return self._join(func.value, node, scope)
-        if func.attr != "format":
+        if func.attr == "format":
+            keywords: dict[Optional[str], ast.expr] = {k.arg: k.value for k in node.keywords}
+            return self._format(func.value, node.args, keywords, scope)
+        if func.attr == "format_map" and len(node.args) == 1:
+            mapping = node.args[0]
+            if isinstance(mapping, ast.Dict):
+                return self._format(func.value, [], _keyed(mapping), scope)
+        if func.attr in _SUBSTITUTES:
+            return self._substitute(func.value, node, scope)
+        return _UNKNOWN
+
+    def _format(
+        self,
+        fmt: ast.expr,
+        args: Sequence[ast.expr],
+        keywords: dict[Optional[str], ast.expr],
+        scope: Scope,
+    ) -> list[Template]:
+        found: list[Template] = []
+        for part in self._formats(fmt, scope):
+            text = part.text
+            if "{{" in text or "}}" in text or text.count("{") > MAX_FIELDS:
+                return _UNKNOWN
+            fields: list[tuple[re.Match[str], list[Template]]] = []
+            auto = 0
+            for match in _FORMAT_FIELD.finditer(text):
+                name = match.group(1)
+                if name == "":
+                    name, auto = str(auto), auto + 1
+                if name.isdecimal():
+                    # An index, as `str.format` reads one; none that long has an argument.
+                    position = int(name) if len(name) < 10 else len(args)
+                    value = args[position] if position < len(args) else None
+                else:
+                    value = keywords.get(name)
+                fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
+            found += self._fill(part, fields)
+        return found[:MAX_ALTERNATIVES] or _UNKNOWN
+
+    def _substitute(self, template: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
+        """`string.Template("Key $pat").substitute(pat=key)`, or given a dict display; the
+        template may be bound to a name."""
+        name = dotted(template)
+        if name is not None:
+            bound = self._bindings(name, scope)
+            if len(bound) != 1:
+                return _UNKNOWN
+            template, scope = bound[0]
+        if not (
+            isinstance(template, ast.Call)
+            and leaf(dotted(template.func) or "") == "Template"
+            and len(template.args) == 1
+            and not template.keywords
+        ):
             return _UNKNOWN
-        text = string(func.value)
-        if text is None or "{{" in text or "}}" in text or text.count("{") > MAX_FIELDS:
-            return _UNKNOWN
-        keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        fields: list[tuple[re.Match[str], list[Template]]] = []
-        auto = 0
-        for match in _FORMAT_FIELD.finditer(text):
-            name = match.group(1)
-            if name == "":
-                name, auto = str(auto), auto + 1
-            if name.isdecimal():
-                # An index, as `str.format` reads one; none that long has an argument.
-                position = int(name) if len(name) < 10 else len(node.args)
-                value = node.args[position] if position < len(node.args) else None
-            else:
-                value = keywords.get(name)
-            fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
-        return self._fill(func.value, text, fields)
+        mapping: dict[Optional[str], ast.expr] = {}
+        if node.args:
+            if len(node.args) > 1 or not isinstance(node.args[0], ast.Dict):
+                return _UNKNOWN
+            mapping = _keyed(node.args[0])
+        mapping.update((k.arg, k.value) for k in node.keywords if k.arg)
+        found: list[Template] = []
+        for part in self._formats(template.args[0], scope):
+            if part.text.count("$") > MAX_FIELDS:
+                return _UNKNOWN
+            fields: list[tuple[re.Match[str], list[Template]]] = []
+            for match in _TEMPLATE_FIELD.finditer(part.text):
+                if match.group() == "$$":
+                    fields.append((match, [(Part("$", None, None),)]))
+                    continue
+                value = mapping.get(match.group(1) or match.group(2))
+                fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
+            found += self._fill(part, fields)
+        return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
     def _join(self, separator: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
         """`" ".join(["Key", key])`: a list or tuple display joined by a literal."""
@@ -414,16 +490,17 @@ class Values:
         return _product(pieces[1:])
 
     @staticmethod
-    def _fill(
-        fmt: ast.expr, text: str, fields: Iterable[tuple[re.Match[str], list[Template]]]
-    ) -> list[Template]:
-        """The format string `text` with each field's span replaced by that field's values."""
+    def _fill(fmt: Part, fields: Iterable[tuple[re.Match[str], list[Template]]]) -> list[Template]:
+        """The format string `fmt` with each field's span replaced by that field's values."""
+        text, origin, base = fmt
+        assert base is not None
         pieces: list[list[Template]] = []
         position = 0
         for match, templates in fields:
-            pieces += [[(Part(text[position : match.start()], fmt, position),)], templates]
+            between = Part(text[position : match.start()], origin, base + position)
+            pieces += [[(between,)], templates]
             position = match.end()
-        pieces.append([(Part(text[position:], fmt, position),)])
+        pieces.append([(Part(text[position:], origin, base + position),)])
         return _product(pieces)
 
 
