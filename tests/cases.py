@@ -1736,7 +1736,7 @@ POSITIVE += [
         {"5:33 CLR004", "6:48 CLR004"},
         "import os\nfrom dotenv import set_key\nfrom environs import Env\nenv = Env()\n"
         "set_key('.env', 'CLARIFAI_PAT', os.environ[\"CLARIFAI_PAT\"])\n"
-        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ.get(\"CLARIFAI_PAT_2\"))\n",
+        "CLARIFAI_API_KEY = env.str('CLARIFAI_API_KEY', os.environ.get(\"CLARIFAI_API_KEY\"))\n",
     ),
     case(
         "CLR004 a key written to the variable a client then reads: the write goes",
@@ -2089,6 +2089,58 @@ POSITIVE += [
         'h2 = {"Authorization": Template("Key $pat").safe_substitute(pat=os.environ["CLARIFAI_PAT"])}\n'
         'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=h1)\n',
     ),
+    case(
+        "CLR003 a test's parametrize row, a pytest.param row, or a row of several names, sent to Clarifai; read lazily",
+        "import requests\n"
+        "import pytest\n"
+        "from clarifai.client.model import Model\n"
+        '@pytest.mark.parametrize("pat", ["<KEY>"])\n'
+        "def test_predict(pat):\n"
+        '    Model("https://clarifai.com/a/b/models/c", pat=pat)\n'
+        "@pytest.mark.parametrize(\n"
+        '    ("scheme", "token"),\n'
+        "    [\n"
+        '        pytest.param("Key", "<KEY>", id="key"),\n'
+        '        ("Bearer", "<KEY>"),\n'
+        "    ],\n"
+        ")\n"
+        "def test_http(scheme, token):\n"
+        '    requests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": f"{scheme} {token}"})\n',
+        {"10:29 CLR002", "11:20 CLR002", "4:34 CLR003"},
+        "import os\n"
+        "\n"
+        "import requests\n"
+        "import pytest\n"
+        "from clarifai.client.model import Model\n"
+        '@pytest.mark.parametrize("pat", [os.environ.get("CLARIFAI_PAT")])\n'
+        "def test_predict(pat):\n"
+        '    Model("https://clarifai.com/a/b/models/c", pat=pat)\n'
+        "@pytest.mark.parametrize(\n"
+        '    ("scheme", "token"),\n'
+        "    [\n"
+        '        pytest.param("Key", os.environ.get("CLARIFAI_PAT"), id="key"),\n'
+        '        ("Bearer", os.environ.get("CLARIFAI_PAT")),\n'
+        "    ],\n"
+        ")\n"
+        "def test_http(scheme, token):\n"
+        '    requests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": f"{scheme} {token}"})\n',
+    ),
+    case(
+        "CLR004 a key merged into the environment with `|`: a process's env, or os.environ itself",
+        "import os\n"
+        "import subprocess\n"
+        'subprocess.run(["python", "agent.py"], env=os.environ | {"CLARIFAI_PAT": "<KEY>"}, check=True)\n'
+        'if os.environ.get("CI"):\n'
+        '    os.environ |= {"CLARIFAI_PAT": "<KEY>"}\n'
+        'os.environ |= {"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": "<KEY>"}\n',
+        {"3:74 CLR004", "5:36 CLR004", "6:58 CLR004"},
+        "import os\n"
+        "import subprocess\n"
+        'subprocess.run(["python", "agent.py"], env=os.environ | {"CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}, check=True)\n'
+        'if os.environ.get("CI"):\n'
+        "    pass\n"
+        'os.environ |= {"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2439,6 +2491,28 @@ NEGATIVE += [
         'T = Template("Bearer $pat")\n'
         'MODEL_URL = URL.format("general", "<KEY>")\n'
         'h = {"Authorization": T.substitute(pat="$(pass clarifai)")}\n',
+        set(),
+        None,
+    ),
+    case(
+        "parametrize rows of ids and hashes sent to Clarifai as ids",
+        "import pytest\n"
+        "from clarifai.client.model import Model\n"
+        '@pytest.mark.parametrize("model_id, version", [("general", "<KEY>"), pytest.param("apparel", "<KEY2>")])\n'
+        "def test_model(model_id, version):\n"
+        '    Model(user_id="clarifai", app_id="main", model_id=model_id, model_version={"id": version})\n'
+        '@pytest.mark.parametrize("digest", ["<KEY>"])\n'
+        "def test_digest(digest):\n"
+        "    assert len(digest) == 32\n",
+        set(),
+        None,
+    ),
+    case(
+        "ids merged into the environment with `|`",
+        "import os\n"
+        "import subprocess\n"
+        'os.environ |= {"CLARIFAI_MODEL_VERSION_ID": "<KEY>"}\n'
+        'subprocess.run(["clarifai", "model", "predict"], env=os.environ | {"CLARIFAI_APP_ID": "<KEY2>"})\n',
         set(),
         None,
     ),

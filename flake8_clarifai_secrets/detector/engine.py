@@ -29,6 +29,7 @@ from flake8_clarifai_secrets.credentials import (
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
+from flake8_clarifai_secrets.detector.scopes import parametrized
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
@@ -75,6 +76,8 @@ class Detector:
                 for argument in arguments(node):
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
+                # A test module is imported to collect every test: a row's key is read lazily.
+                self._declared.update(id(value) for _, value in parametrized(node))
             elif isinstance(node, ast.arguments):
                 self._declared.update(map(id, declared_defaults(node)))
             elif isinstance(node, ast.ClassDef):

@@ -35,7 +35,7 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
         return [(ast.Name(arg.arg), default) for arg, default in pairs]
     if isinstance(node, ast.Call):
-        return _option_default(node)
+        return _option_default(node) or [(ast.Name(n), v) for n, v in parametrized(node)]
     if isinstance(node, ast.FunctionDef):
         return _getter(node)
     return []
@@ -72,6 +72,41 @@ def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
     if default is None or not dest:
         return []
     return [(ast.Name(dest), default)]
+
+
+def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:
+    """The values that `@pytest.mark.parametrize("pat", ["<key>"])` gives the test's
+    parameters, row by row; a row may be `pytest.param(...)`. (The walk puts a decorator in the
+    function's scope, where the parameters are.)"""
+    if not (isinstance(call.func, ast.Attribute) and call.func.attr == "parametrize"):
+        return []
+    given = dict(zip(("argnames", "argvalues"), call.args))
+    given.update((k.arg, k.value) for k in call.keywords if k.arg in ("argnames", "argvalues"))
+    names_node, rows = given.get("argnames"), given.get("argvalues")
+    text = string(names_node)
+    if text is not None:
+        names = [name.strip() for name in text.split(",") if name.strip()]
+    elif isinstance(names_node, (ast.Tuple, ast.List)):
+        names = [n for n in map(string, names_node.elts) if n is not None]
+        if len(names) != len(names_node.elts):
+            return []
+    else:
+        return []
+    if not names or not isinstance(rows, (ast.Tuple, ast.List)):
+        return []
+    pairs: list[tuple[str, ast.expr]] = []
+    for row in rows.elts:
+        if isinstance(row, ast.Call) and dotted(row.func) in ("pytest.param", "param"):
+            values = row.args
+        elif len(names) == 1:
+            values = [row]
+        elif isinstance(row, (ast.Tuple, ast.List)):
+            values = row.elts
+        else:
+            continue
+        if len(values) == len(names) and not any(isinstance(v, ast.Starred) for v in values):
+            pairs += zip(names, values)
+    return pairs
 
 
 def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:

@@ -175,21 +175,45 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
         target = node.args[0]
         if context.qualname(target) == "os.environ" or string(target) == "os.environ":
             mappings, keywords = node.args[1:2], node.keywords
-    mappings += [k.value for k in node.keywords if k.arg == "env"]
+    # `env=os.environ | {...}` as `env={**os.environ, ...}`.
+    mappings += [m for k in node.keywords if k.arg == "env" for m in _merged(k.value)]
     statement = context.statements.get(id(node))
     for mapping in mappings:
         if isinstance(mapping, ast.Dict):
-            entries = [(context.credential_var(k), v) for k, v in zip(mapping.keys, mapping.values)]
-            only = statement is not None and qualname == "os.environ.update" and len(entries) == 1
-            for name, value in entries:
-                if name is not None:
-                    drop = Fix("drop", context.span(statement)) if only and statement else None
-                    yield Hit("CLR004", value, name, whole=drop, writes=True)
+            only = statement is not None and qualname == "os.environ.update"
+            yield from _written(mapping, statement if only else None, context)
     for keyword in keywords:
         if keyword.arg is not None and context.is_credential_var(keyword.arg):
             only = statement is not None and len(node.keywords) == 1 and not node.args
             drop = Fix("drop", context.span(statement)) if only and statement else None
             yield Hit("CLR004", keyword.value, keyword.arg, whole=drop, writes=True)
+
+
+@sink(ast.AugAssign)
+def environ_merged(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`os.environ |= {"CLARIFAI_PAT": "<key>"}`, as `os.environ.update(...)`."""
+    assert isinstance(node, ast.AugAssign)
+    if isinstance(node.op, ast.BitOr) and context.qualname(node.target) == "os.environ":
+        for mapping in _merged(node.value):
+            if isinstance(mapping, ast.Dict):
+                yield from _written(mapping, node, context)
+
+
+def _merged(value: ast.expr) -> list[ast.expr]:
+    """The mappings that `a | b | c` merges, or `value` itself."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.BitOr):
+        return _merged(value.left) + _merged(value.right)
+    return [value]
+
+
+def _written(mapping: ast.Dict, statement: Optional[ast.stmt], context: Context) -> Iterator[Hit]:
+    """The credential variables a dict display writes into an environment; with the statement
+    that only writes its one entry into `os.environ`, which the fix removes."""
+    entries = [(context.credential_var(k), v) for k, v in zip(mapping.keys, mapping.values)]
+    for name, value in entries:
+        if name is not None:
+            drop = Fix("drop", context.span(statement)) if statement and len(entries) == 1 else None
+            yield Hit("CLR004", value, name, whole=drop, writes=True)
 
 
 @sink(ast.Dict, ast.Call)
