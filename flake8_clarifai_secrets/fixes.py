@@ -1,7 +1,8 @@
 """Findings and configuration in, a plan out: which findings to fix, the variable each key gets,
 and why the others are left alone. Pure: no I/O, no flake8, no libcst.
 
-One key gets one variable across the whole run, and two keys never share one. A variable that
+Two keys never share a variable across the whole run, and a key reads one variable unless the
+code names several for it (`CLARIFAI_API_KEY = ...`, `CLARIFAI_PAT = ...`). A variable that
 any file reads (`os.environ[...]`, `os.getenv(...)`) belongs to whatever the code put there, so a
 key takes it only when the code itself says the key is its value: a fallback
 (`os.getenv("X", "<key>")`), a write (`os.environ["X"] = "<key>"`), or another value of the name
@@ -169,11 +170,19 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     return Plan(steps, variables)
 
 
+def file_variables(findings: Sequence[Finding], facts: Facts, env_var: str) -> list[Optional[str]]:
+    """The variable the fix reads for each finding of one file fixed on its own: what flake8's
+    message names. (In a run, another file may give the variable to another key.)"""
+    alone = FileFindings("", findings, [True] * len(findings), facts)
+    return [step.variable for step in plan([alone], Config(env_var)).steps[""]]
+
+
 def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     """The variable the code itself says holds the key: the one a fallback or write names, or
     the one that another value of the key's binding reads."""
     assert finding.fix is not None
-    if finding.fix.kind in KEEPS_VARIABLE:
+    # A settings reader's fallback (`env.str("X", "<key>")`) is read lazily but is still X's.
+    if finding.fix.kind in KEEPS_VARIABLE or finding.code == "CLR004" and finding.fix.lazy:
         return finding.target
     return facts.fallbacks.get(index)
 

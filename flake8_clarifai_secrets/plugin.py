@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from flake8_clarifai_secrets.detector import find_credentials
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
+from flake8_clarifai_secrets.fixes import file_variables
+from flake8_clarifai_secrets.scan import facts
 
 if TYPE_CHECKING:
     from flake8.options.manager import OptionManager
@@ -36,7 +38,11 @@ class Plugin:
         cls.env_var = options.clarifai_env_var
 
     def run(self) -> list[tuple[int, int, str, type[Any]]]:
+        findings = find_credentials(self._tree, self._lines, self.env_var)
+        if not findings:
+            return []
+        variables = file_variables(findings, facts(self._tree, findings), self.env_var)
         return [
-            (finding.line, finding.col, finding.message(self.env_var), type(self))
-            for finding in find_credentials(self._tree, self._lines, self.env_var)
+            (finding.line, finding.col, finding.message(variable or self.env_var), type(self))
+            for finding, variable in zip(findings, variables)
         ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 import types
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.cases import GAPS, NEGATIVE, POSITIVE, Case
-from tests.helpers import fix, results
+from tests.helpers import fix, messages, results
 import libcst as cst
 from libcst.codemod import CodemodContext
 
@@ -36,6 +37,22 @@ def test_plugin_is_silent_after_the_fix(case: Case) -> None:
 def test_second_fix_changes_nothing(case: Case) -> None:
     once = fix(fill(case.source))
     assert fix(once) == once
+
+
+# What a fix reads (`os.environ["X"]`, `os.environ.get("X")`), and what a message names.
+_READS = re.compile(r"""os\.environ(?:\.get\(|\[)["'](\w+)["']""")
+_NAMED = re.compile(r'os\.environ\["(\w+)"\]`')
+
+
+@pytest.mark.parametrize("case", POSITIVE)
+def test_messages_name_the_variables_that_the_fix_reads(case: Case) -> None:
+    source = fill(case.source)
+    named = {variable for message in messages(source) for variable in _NAMED.findall(message)}
+    fixed = fix(source)
+    assert set(_READS.findall(fixed)) - set(_READS.findall(source)) <= named
+    if case.fixed is not None:
+        # A variable the fix reads, or one the code writes or reads already.
+        assert named <= set(re.findall(r"\w+", source + fixed))
 
 
 class _Recorder:

@@ -145,6 +145,19 @@ def test_key_split_over_a_comment() -> None:
             ' - read it from `os.environ["CLARIFAI_PAT"]`',
             id="CLR005",
         ),
+        pytest.param(
+            "CLARIFAI_API_KEY = '<KEY>'\n",
+            "1:20: CLR005 hard-coded Clarifai key (...{tail}) bound to `CLARIFAI_API_KEY`"
+            ' - read it from `os.environ["CLARIFAI_API_KEY"]`',
+            id="CLR005 the variable that the binding's name reads",
+        ),
+        pytest.param(
+            "import os\nfrom clarifai.client.user import User\n"
+            "User(pat=os.environ['CLARIFAI_PAT'])\nUser(pat='<KEY>')\n",
+            "4:10: CLR003 hard-coded Clarifai key (...{tail}) passed to `User(pat=...)`"
+            ' - read it from `os.environ["CLARIFAI_PAT_2"]`',
+            id="CLR003 the variable that the code reads holds another key",
+        ),
     ),
 )
 def test_message(source: str, expected: str) -> None:

@@ -67,7 +67,12 @@ class Finding:
         else:
             credential = f"`{self.scheme}` credential" if self.scheme else "credential"
             source = "an environment variable"
+        # A key pasted where a variable's name goes takes the name of the variable it reads.
+        pasted = self.fix is not None and self.fix.kind == "name"
         text = CODES[self.code].template.format(
-            credential=credential, tail=mask(self.secret), target=self.target, source=source
+            credential=credential,
+            tail=mask(self.secret),
+            target=env_var if pasted else self.target,
+            source=source,
         )
         return f"{self.code} {text}"
