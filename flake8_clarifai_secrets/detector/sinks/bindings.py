@@ -35,6 +35,7 @@ from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, strin
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
+    declares,
     is_lookup,
     literal_text,
     unwrapped,
@@ -160,12 +161,38 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     `{CONF_ACCESS_TOKEN: "<key>"}` with `CONF_ACCESS_TOKEN = "access_token"`."""
     assert isinstance(node, ast.Dict)
     for key, value in zip(node.keys, node.values):
-        name = string(key) if not isinstance(key, ast.Name) else next(context.strings(key), None)
+        name = string(key) if not isinstance(key, ast.Name) else _constant(key, context)
         accept = None if name is None else _accept(name, context)
         if name is not None and _generic(accept, name) and _elsewhere_held(node, name, context):
             continue
         if name is not None and accept is not None:
-            yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
+            default = _schema_default(value)
+            if default is not None:
+                yield Hit("CLR005", unwrapped(default), f'"{name}"', accept, lazy=True)
+            else:
+                yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
+
+
+def _constant(name: ast.Name, context: Context) -> Optional[str]:
+    """The text a constant is bound to, or, for one bound in another module, what its own name
+    says: Home Assistant's `CONF_ACCESS_TOKEN` (from `homeassistant.const`) is `access_token`."""
+    return next(iter(context.strings(name)), None) or name.id.removeprefix(_CONFIG_PREFIX)
+
+
+_CONFIG_PREFIX = "CONF_"
+
+
+# The entries of an option's schema that give its value until it is set.
+_SCHEMA_DEFAULTS = frozenset({"default", "initial"})
+
+
+def _schema_default(value: ast.expr) -> Optional[ast.expr]:
+    """The default that an option's schema gives it: `{"api_key": {"help": "API Key",
+    "default": "<key>"}}`, as 4CAT's processors and other plugin systems declare options."""
+    if not isinstance(value, ast.Dict):
+        return None
+    entries = {string(key): entry for key, entry in zip(value.keys, value.values)}
+    return next((entries[name] for name in _SCHEMA_DEFAULTS if name in entries), None)
 
 
 @sink(ast.Assign)
@@ -255,7 +282,10 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     labels = (keyword.value for keyword in node.keywords if keyword.arg == "label")
     for named in (*node.args[:2], *labels):
-        name = None if named is default else next(iter(context.strings(named)), None)
+        if named is default:
+            continue
+        name = _constant(named, context) if isinstance(named, ast.Name) else None
+        name = name or next(iter(context.strings(named)), None)
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
             continue
@@ -267,7 +297,8 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
 def _stored_elsewhere(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -> bool:
     """Whether a lookup of a generic name reads another service's setting: the call goes to
     one, or another of its strings names one (`config.get("openweather", "api_key", ...)`)."""
-    return context.foreign(node) or any(map(names_another_service, _beside(node, pair, context)))
+    foreign = not declares(node) and context.foreign(node)
+    return foreign or any(map(names_another_service, _beside(node, pair, context)))
 
 
 def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool:
