@@ -3,7 +3,8 @@
 After the docstring and `__future__` imports, in the top import block: among the standard
 library's `import x` lines in name order, else before its `from x import y` lines, else as a
 section of its own before the other imports (or the code), followed by a blank line. Comments
-directly above a statement stay with it: the import never lands between them.
+directly above a statement stay with it: the import never lands between them, but for the
+comments above the first import, which isort keeps above the import block.
 """
 
 from __future__ import annotations
@@ -38,13 +39,13 @@ def with_os_import(module: cst.Module) -> cst.Module:
     plain = [i for i in stdlib if m.matches(body[i], m.SimpleStatementLine([m.Import()]))]
     later = [i for i in plain if (_module_of(body[i]) or "").lower() > "os"]
     if later:
-        return _insert(module, body, later[0], separate=False)
+        return _insert(module, body, later[0], separate=False, heads=later[0] == start)
     if plain:
         body.insert(plain[-1] + 1, _IMPORT_OS)
         return module.with_changes(body=body)
     if stdlib:
-        return _insert(module, body, stdlib[0], separate=False)
-    return _insert(module, body, start, separate=True)
+        return _insert(module, body, stdlib[0], separate=False, heads=stdlib[0] == start)
+    return _insert(module, body, start, separate=True, heads=end > start)
 
 
 def _insert(
@@ -53,13 +54,19 @@ def _insert(
     index: int,
     *,
     separate: bool,
+    heads: bool,
 ) -> cst.Module:
-    """Insert before `body[index]`, below the lines that are not its own comments."""
+    """Insert before `body[index]`, below the lines that are not its own comments; where
+    `body[index]` is the first import, below all of them, as isort keeps the comments that head
+    the imports above them."""
     new = _IMPORT_OS
     header = list(module.header)
     if index < len(body):
         following = body[index]
-        if index == 0:
+        if heads:
+            new = new.with_changes(leading_lines=following.leading_lines)
+            attached: list[cst.EmptyLine] = []
+        elif index == 0:
             header, attached = _split(header, keep_cookies=True)
         else:
             detached, attached = _split(following.leading_lines, keep_cookies=False)

@@ -372,9 +372,23 @@ def test_a_named_escape_takes_no_placeholder() -> None:
         ),
         pytest.param(
             "# Clients.\nimport requests\nm = (('authorization', 'Key <KEY>'),)\n",
-            "import os\n\n# Clients.\nimport requests\n"
+            "# Clients.\nimport os\n\nimport requests\n"
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
-            id="a section of its own before third-party imports",
+            id="a section of its own before third-party imports, below the comments above them",
+        ),
+        pytest.param(
+            "# model.py for a server\nfrom typing import Any\n\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "# model.py for a server\nimport os\nfrom typing import Any\n\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="below a header comment above the standard library's from-imports",
+        ),
+        pytest.param(
+            '"""Doc."""\n# Helpers.\nfrom typing import Any\n'
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            '"""Doc."""\n# Helpers.\nimport os\nfrom typing import Any\n'
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="below the docstring and the comments above the first import",
         ),
     ),
 )
