@@ -32,6 +32,7 @@ from flake8_clarifai_secrets.credentials import (
     redact,
 )
 from flake8_clarifai_secrets.detector import Finding, Span, might_hold_credentials, source_lines
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES
 from flake8_clarifai_secrets.magics import Masked, is_foreign, unmask
 from flake8_clarifai_secrets.magics import mask as mask_magics
 
@@ -373,7 +374,8 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
     `Bearer`, in a notebook that names Clarifai, as CLR002 reads one), or
     one right after a Clarifai credential's name (`env: CLARIFAI_PAT=<key>`, echoed by `%env`),
     which stays in the output once the fix has moved the code's copy; in a notebook that names
-    Clarifai, also one that `PAT` labels (`Your PAT is <key>`); and any key in the output of a
+    Clarifai, also one that `PAT`, `api_key` or `OPENAI_API_KEY` labels (`Your PAT is <key>`,
+    `env: OPENAI_API_KEY=<key>`); and any key in the output of a
     cell that ends by showing a credential variable (`!echo $CLARIFAI_PAT`). (Output is not prose:
     a `cache key: <hex>` or `csrf token: <hex>` there is no Clarifai key.)"""
     for key in keys:
@@ -390,7 +392,7 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
         if (
             shows
             or (label and is_credential_name(label[-1], clarifai_file=False))
-            or (clarifai and _labelled_pat(label))
+            or (clarifai and (_labelled_pat(label) or _labelled_api_key(label)))
         ):
             return match.group()
     return None
@@ -405,6 +407,16 @@ def _shows_credential(source: str, *, clarifai: bool) -> bool:
     words = PROSE_WORD.findall(_HOLDER.sub("", lines[-1])) if lines else []
     shown = [word for word in words if word not in _SHOWING]
     return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
+
+
+def _labelled_api_key(words: Sequence[str]) -> bool:
+    """Whether the word right before a key is `api_key` or a variable that Clarifai's examples
+    copy the PAT into (`env: OPENAI_API_KEY=<key>`, an OpenAI client's `'api_key': '<key>'`):
+    no OpenAI key is 32 hex."""
+    return bool(words) and (name_words(words[-1]) == _API_KEY or words[-1] in ALIAS_VARIABLES)
+
+
+_API_KEY = frozenset({"api", "key"})
 
 
 def _labelled_pat(words: Sequence[str]) -> bool:

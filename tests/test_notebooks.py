@@ -526,6 +526,15 @@ SHOWN = [
     ),
     pytest.param("import os\nheaders", "{'Authorization': 'Key <KEY>'}", True, id="Key header"),
     pytest.param(
+        "%env OPENAI_BASE_URL=https://api.clarifai.com/v2/ext/openai/v1",
+        "env: OPENAI_API_KEY=<KEY>\n",
+        True,
+        id="OPENAI_API_KEY, where Clarifai's examples put the PAT",
+    ),
+    pytest.param("import clarifai\nlm.kwargs", "{'api_key': '<KEY>'}", True, id="api_key label"),
+    pytest.param("import os\nlm.kwargs", "{'api_key': '<KEY>'}", False, id="api_key, no Clarifai"),
+    pytest.param("import clarifai", "token: <KEY>\n", False, id="a generic token label"),
+    pytest.param(
         "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
         "<KEY>\n",
         False,
