@@ -74,6 +74,7 @@ class _Allocator:
         self.reserved = reserved
         self.owner = dict(stored)
         self.variable_of: dict[str, str] = {}
+        self.searched: dict[str, int] = {}
         for name, value in stored.items():
             self.variable_of.setdefault(value, name)
 
@@ -103,11 +104,14 @@ class _Allocator:
         return self.variable_of.get(key) or self.allocate(base, key)
 
     def allocate(self, base: str, key: str) -> str:
-        """`base`, or `base_2`, `base_3`...: the first that holds `key` or nothing."""
-        variable, n = base, 1
+        """`base`, or `base_2`, `base_3`...: the first that holds nothing, for a key that holds
+        none. Variables are never given back, so the search goes on from where it last ended."""
+        n = self.searched.get(base, 1)
+        variable = base if n == 1 else f"{base}_{n}"
         while not self.free_for(variable, key):
             n += 1
             variable = f"{base}_{n}"
+        self.searched[base] = n
         self.take(variable, key)
         return variable
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from flake8_clarifai_secrets.detector import find_credentials
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
 from flake8_clarifai_secrets.fixes import file_variables
-from flake8_clarifai_secrets.scan import facts
+from flake8_clarifai_secrets.scan import named_facts
 
 if TYPE_CHECKING:
     from flake8.options.manager import OptionManager
@@ -41,7 +41,8 @@ class Plugin:
         findings = find_credentials(self._tree, self._lines, self.env_var)
         if not findings:
             return []
-        variables = file_variables(findings, facts(self._tree, findings), self.env_var)
+        known = named_facts(self._tree, findings, self._lines)
+        variables = file_variables(findings, known, self.env_var)
         return [
             (finding.line, finding.col, finding.message(variable or self.env_var), type(self))
             for finding, variable in zip(findings, variables)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -38,14 +38,16 @@ class Facts:
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
-    statements = list(_assignments(tree))
+    # One walk: each walk of a big file's tree costs about a third of parsing it.
+    nodes = _scoped_nodes(tree)
+    statements = list(_assignments(nodes))
     reads: dict[tuple[Optional[ast.AST], str], str] = {}
     for scope, target, value in statements:
         variable = _variable_read(value)
         if variable is not None:
             reads.setdefault((_owner(scope, target), target), variable)
     scopes = sorted(
-        (node for node in ast.walk(tree) if isinstance(node, _SCOPES)), key=lambda n: n.lineno
+        (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
     starts = [scope.lineno for scope in scopes]
     bindings = {}
@@ -58,7 +60,18 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         scope = _owner(_scope_at(scopes, starts, finding.line), binding)
         if (scope, binding) in reads:
             fallbacks[index] = reads[scope, binding]
-    return Facts(reads_of(tree), bindings, fallbacks, binds_os_elsewhere(tree))
+    every = [node for node, _ in nodes]
+    return Facts(frozenset(variables_named(every)), bindings, fallbacks, binds_os_elsewhere(every))
+
+
+def named_facts(tree: ast.AST, findings: Sequence[Finding], lines: Sequence[str]) -> Facts:
+    """The facts that say which variable each key reads, for flake8's messages: all of them
+    where the file may read a variable, else the names the keys are bound to, as `facts`
+    walks the whole tree several times, which costs more than parsing a big file. (Whether
+    `os` is free only decides whether the fixer refuses.)"""
+    if any("environ" in line or "getenv" in line for line in lines):
+        return facts(tree, findings)
+    return Facts(bindings={i: f.binding for i, f in enumerate(findings) if f.binding})
 
 
 def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
@@ -81,12 +94,12 @@ def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
 
 
 def reads_of(tree: ast.AST) -> frozenset[str]:
-    return frozenset(variables_named(tree))
+    return frozenset(variables_named(ast.walk(tree)))
 
 
-def variables_named(tree: ast.AST) -> Iterator[str]:
+def variables_named(nodes: Iterable[ast.AST]) -> Iterator[str]:
     """Variables named in `environ[...]`, `getenv(...)`, `environ.get(...)`, `... in environ`."""
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Subscript) and _ends_with(node.value, "environ"):
             yield from _strings(node.slice)
         elif isinstance(node, ast.Call) and node.args:
@@ -106,9 +119,10 @@ def variables_named(tree: ast.AST) -> Iterator[str]:
                 yield from _strings(node.left)
 
 
-def binds_os_elsewhere(tree: ast.AST) -> bool:
-    """Whether the name `os` means anything but the `os` module somewhere in the file."""
-    for node in ast.walk(tree):
+def binds_os_elsewhere(nodes: Iterable[ast.AST]) -> bool:
+    """Whether the name `os` means anything but the `os` module somewhere among a file's
+    `nodes`."""
+    for node in nodes:
         if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -128,13 +142,20 @@ def binds_os_elsewhere(tree: ast.AST) -> bool:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
-def _assignments(tree: ast.AST) -> Iterator[tuple[Optional[ast.AST], str, ast.expr]]:
-    """Each assignment to a dotted name, with the function or class body it stands in."""
-    stack: list[tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
-    while stack:
-        node, scope = stack.pop()
+def _scoped_nodes(tree: ast.AST) -> list[tuple[ast.AST, Optional[ast.AST]]]:
+    """Every node, with the function or class body it stands in."""
+    found: list[tuple[ast.AST, Optional[ast.AST]]] = [(tree, None)]
+    for node, scope in found:
         inner = node if isinstance(node, _SCOPES) else scope
-        stack += [(child, inner) for child in ast.iter_child_nodes(node)]
+        found += [(child, inner) for child in ast.iter_child_nodes(node)]
+    return found
+
+
+def _assignments(
+    nodes: Iterable[tuple[ast.AST, Optional[ast.AST]]],
+) -> Iterator[tuple[Optional[ast.AST], str, ast.expr]]:
+    """Each assignment to a dotted name, with the function or class body it stands in."""
+    for node, scope in nodes:
         if isinstance(node, ast.Assign):
             pairs = [(target, node.value) for target in node.targets]
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
