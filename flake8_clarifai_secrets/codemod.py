@@ -77,6 +77,10 @@ def _escape(char: str, quote: str) -> str:
     return char if char.isprintable() else repr(char)[1:-1]
 
 
+# Statements that the fix may remove: a write of the key into the environment.
+_Dropped = Union[cst.Assign, cst.AugAssign, cst.Expr]
+
+
 class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     DESCRIPTION = "Read hard-coded Clarifai keys from os.environ."
     METADATA_DEPENDENCIES = (PositionProvider, ParentNodeProvider)
@@ -295,9 +299,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if isinstance(func, cst.Name):
             self._dropped_names.add(func.value)
 
-    def _drop(
-        self, original: Union[cst.Assign, cst.Expr], updated: Union[cst.Assign, cst.Expr]
-    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+    def _drop(self, original: _Dropped, updated: _Dropped) -> Union[_Dropped, cst.RemovalSentinel]:
         if self._span(original) not in self._drops:
             return updated
         self._dropped_names.update(
@@ -307,12 +309,17 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Assign(
         self, original_node: cst.Assign, updated_node: cst.Assign
-    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+    ) -> Union[_Dropped, cst.RemovalSentinel]:
+        return self._drop(original_node, updated_node)
+
+    def leave_AugAssign(
+        self, original_node: cst.AugAssign, updated_node: cst.AugAssign
+    ) -> Union[_Dropped, cst.RemovalSentinel]:
         return self._drop(original_node, updated_node)
 
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> Union[cst.Assign, cst.Expr, cst.RemovalSentinel]:
+    ) -> Union[_Dropped, cst.RemovalSentinel]:
         return self._drop(original_node, updated_node)
 
     def leave_SimpleStatementLine(

@@ -36,7 +36,7 @@ CODES: dict[str, Code] = {
             "hard-coded Clarifai key written to, or as the fallback or the name of, a credential "
             "variable",
             "hard-coded {credential} ({tail}) as the value of `{target}` - "
-            'set `{target}` outside the code and read `os.environ["{target}"]`',
+            'set `{variable}` outside the code and read `os.environ["{variable}"]`',
         ),
         Code(
             "CLR005",

@@ -174,11 +174,14 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     return Plan(steps, variables)
 
 
-def file_variables(findings: Sequence[Finding], facts: Facts, env_var: str) -> list[Optional[str]]:
+def file_variables(
+    findings: Sequence[Finding], reported: Sequence[bool], facts: Facts, env_var: str
+) -> list[Optional[str]]:
     """The variable the fix reads for each finding of one file fixed on its own: what flake8's
     message names. (In a run, another file may give the variable to another key.)"""
-    alone = FileFindings("", findings, [True] * len(findings), facts)
-    return [step.variable for step in plan([alone], Config(env_var)).steps[""]]
+    alone = FileFindings("", findings, reported, facts)
+    variables = iter(step.variable for step in plan([alone], Config(env_var)).steps[""])
+    return [next(variables) if shown else None for shown in reported]
 
 
 def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
@@ -186,7 +189,8 @@ def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     the one that another value of the key's binding reads."""
     assert finding.fix is not None
     # A settings reader's fallback (`env.str("X", "<key>")`) is read lazily but is still X's.
-    if finding.fix.kind in KEEPS_VARIABLE or finding.code == "CLR004" and finding.fix.lazy:
+    fallback = finding.code == "CLR004" and finding.fix.lazy and not finding.writes
+    if finding.fix.kind in KEEPS_VARIABLE or fallback:
         return finding.target
     return facts.fallbacks.get(index)
 

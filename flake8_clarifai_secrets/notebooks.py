@@ -392,7 +392,7 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
         if (
             shows
             or (label and is_credential_name(label[-1], clarifai_file=False))
-            or (clarifai and (_labelled_pat(label) or _labelled_api_key(label)))
+            or (clarifai and (_labelled_pat(label) or _labelled_api_key(before)))
         ):
             return match.group()
     return None
@@ -409,11 +409,14 @@ def _shows_credential(source: str, *, clarifai: bool) -> bool:
     return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
 
 
-def _labelled_api_key(words: Sequence[str]) -> bool:
+def _labelled_api_key(before: str) -> bool:
     """Whether the word right before a key is `api_key` or a variable that Clarifai's examples
     copy the PAT into (`env: OPENAI_API_KEY=<key>`, an OpenAI client's `'api_key': '<key>'`):
-    no OpenAI key is 32 hex."""
-    return bool(words) and (name_words(words[-1]) == _API_KEY or words[-1] in ALIAS_VARIABLES)
+    no OpenAI key is 32 hex. A URL's query parameter (`?api_key=`) is another service's."""
+    label = next(reversed(list(PROSE_WORD.finditer(before))), None)
+    if label is None or before[label.start() - 1 : label.start()] in ("?", "&"):
+        return False
+    return name_words(label.group()) == _API_KEY or label.group() in ALIAS_VARIABLES
 
 
 _API_KEY = frozenset({"api", "key"})

@@ -6,6 +6,8 @@ import argparse
 import ast
 from typing import TYPE_CHECKING, Any
 
+from flake8.violation import Violation
+
 from flake8_clarifai_secrets.detector import find_credentials
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, env_var_name
 from flake8_clarifai_secrets.fixes import file_variables
@@ -41,9 +43,16 @@ class Plugin:
         findings = find_credentials(self._tree, self._lines, self.env_var)
         if not findings:
             return []
+        # A finding that its line's `# noqa` hides takes no variable in the fixer's plan.
+        shown = [
+            not Violation(f.code, "", f.line, f.col, "", self._lines[f.line - 1]).is_inline_ignored(
+                False
+            )
+            for f in findings
+        ]
         known = named_facts(self._tree, findings, self._lines)
-        variables = file_variables(findings, known, self.env_var)
+        variables = file_variables(findings, shown, known, self.env_var)
         return [
-            (finding.line, finding.col, finding.message(variable or self.env_var), type(self))
+            (finding.line, finding.col, finding.message(self.env_var, variable), type(self))
             for finding, variable in zip(findings, variables)
         ]

@@ -229,7 +229,7 @@ def file_findings(
             finding.line,
             finding.col + 1,
             finding.code,
-            finding.message(variables.get(finding, env_var)).removeprefix(finding.code + " "),
+            finding.message(env_var, variables.get(finding)).removeprefix(finding.code + " "),
             fixable,
             fix,
             cells.get(finding),

@@ -2207,6 +2207,34 @@ POSITIVE += [
         'headers = {"Authorization": "Key {key}".format(**cfg)}\n'
         'requests.post("https://api.clarifai.com/v2/models/m/outputs", headers=headers)\n',
     ),
+    case(
+        "CLR004 `|=` among other statements: only it goes, and a merge with another mapping stays",
+        "import os\n"
+        "from clarifai.client.model import Model\n"
+        "def load():\n"
+        '    os.environ |= {"CLARIFAI_PAT": "<KEY>"}\n'
+        '    return Model(url="https://clarifai.com/a/b/models/c")\n'
+        'os.environ |= {"CLARIFAI_PAT": "<KEY>"} | {"DEBUG": "1"}\n'
+        "m = load()\n",
+        {"4:36 CLR004", "6:32 CLR004"},
+        "import os\n"
+        "from clarifai.client.model import Model\n"
+        "def load():\n"
+        '    return Model(url="https://clarifai.com/a/b/models/c")\n'
+        'os.environ |= {"CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]} | {"DEBUG": "1"}\n'
+        "m = load()\n",
+    ),
+    case(
+        "CLR001 a key written in a string.Template bound to a name",
+        "import string\n"
+        'T = string.Template("Key <KEY>$suffix")\n'
+        'metadata = (("authorization", T.substitute(suffix="")),)\n',
+        {"2:21 CLR001"},
+        "import os\n"
+        "import string\n"
+        'T = string.Template("Key " + os.environ["CLARIFAI_PAT"] + "$suffix")\n'
+        'metadata = (("authorization", T.substitute(suffix="")),)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2592,6 +2620,29 @@ NEGATIVE += [
         'SCHEMA = vol.Schema({vol.Optional("model_version_id", default="<KEY2>"): str})\n'
         "class F(Form):\n"
         '    version = CharField(label="Model version", initial="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "names whose values are unknown say nothing: parameters as lookup names and dict keys",
+        "from clarifai.client.model import Model\n"
+        "def model_for(token, per_user_models, cache, api_key):\n"
+        '    model_id = per_user_models.get(token, "<KEY>")\n'
+        '    version = getattr(cache, api_key, "<KEY2>")\n'
+        '    ids = {api_key: "<KEY>"}\n'
+        '    return Model(model_id=model_id, user_id="clarifai", app_id="main"), version, ids\n',
+        set(),
+        None,
+    ),
+    case(
+        "a template filled in a function with its parameter, not the module's id of the same name",
+        "import string\n"
+        "import requests\n"
+        'AUTH = string.Template("Key $k")\n'
+        'k = "<KEY>"\n'
+        "def headers(k):\n"
+        '    return {"Authorization": AUTH.substitute(k=k)}\n'
+        'requests.get("https://api.clarifai.com/v2/models/" + k, headers=headers("x"))\n',
         set(),
         None,
     ),

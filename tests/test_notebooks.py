@@ -535,6 +535,12 @@ SHOWN = [
     pytest.param("import os\nlm.kwargs", "{'api_key': '<KEY>'}", False, id="api_key, no Clarifai"),
     pytest.param("import clarifai", "token: <KEY>\n", False, id="a generic token label"),
     pytest.param(
+        "import clarifai\nprint(url)",
+        "https://api.openweathermap.org/data/2.5/weather?q=Paris&api_key=<KEY>\n",
+        False,
+        id="api_key as a URL's query parameter",
+    ),
+    pytest.param(
         "m = Model(pat=os.environ['CLARIFAI_PAT'])\nm.predict()",
         "<KEY>\n",
         False,

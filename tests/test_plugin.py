@@ -9,7 +9,7 @@ from flake8_clarifai_secrets.detector import find_credentials, might_hold_creden
 from flake8_clarifai_secrets.plugin import Plugin
 from tests.cases import GAPS, NEGATIVE, POSITIVE, Case
 from tests.helpers import messages, results
-from tests.keys import KEY, TOKEN, fill
+from tests.keys import KEY, KEY2, TOKEN, fill
 
 
 @pytest.fixture(autouse=True)
@@ -164,6 +164,38 @@ def test_message(source: str, expected: str) -> None:
     from tests.keys import TOKEN
 
     assert messages(fill(source)) == [expected.format(tail=KEY[-4:], token_tail=TOKEN[-4:])]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    (
+        pytest.param(
+            "import os\nimport subprocess\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "subprocess.run(['x'], env={'CLARIFAI_PAT': '<KEY2>'})\n",
+            [
+                "3:30: CLR004 hard-coded Clarifai key (...{tail}) as the value of `CLARIFAI_PAT`"
+                ' - set `CLARIFAI_PAT` outside the code and read `os.environ["CLARIFAI_PAT"]`',
+                "4:44: CLR004 hard-coded Clarifai key (...{tail2}) as the value of `CLARIFAI_PAT`"
+                ' - set `CLARIFAI_PAT_2` outside the code and read `os.environ["CLARIFAI_PAT_2"]`',
+            ],
+            id="a write of another key into the variable reads the next one",
+        ),
+        pytest.param(
+            "from clarifai.client.user import User\nUser(pat='<KEY>')  # noqa: CLR003\n"
+            "User(pat='<KEY2>')\n",
+            [
+                "2:10: CLR003 hard-coded Clarifai key (...{tail}) passed to `User(pat=...)`"
+                ' - read it from `os.environ["CLARIFAI_PAT"]`',
+                "3:10: CLR003 hard-coded Clarifai key (...{tail2}) passed to `User(pat=...)`"
+                ' - read it from `os.environ["CLARIFAI_PAT"]`',
+            ],
+            id="a key that noqa hides takes no variable",
+        ),
+    ),
+)
+def test_messages_name_the_variables_that_the_fix_reads(source: str, expected: list[str]) -> None:
+    tails = {"tail": KEY[-4:], "tail2": KEY2[-4:]}
+    assert messages(fill(source)) == [line.format(**tails) for line in expected]
 
 
 def test_message_names_the_configured_variable() -> None:

@@ -61,18 +61,22 @@ class Finding:
     binding: Optional[str] = None
     writes: bool = False
 
-    def message(self, env_var: str = DEFAULT_ENV_VAR) -> str:
+    def message(self, env_var: str = DEFAULT_ENV_VAR, variable: Optional[str] = None) -> str:
+        """The message, naming `variable`, the one the fix reads, where it is known; else the
+        variable a write or fallback names, or the configured one."""
+        # A key pasted where a variable's name goes takes the name of the variable it reads.
+        pasted = self.fix is not None and self.fix.kind == "name"
+        variable = variable or (self.target if self.code == "CLR004" and not pasted else env_var)
         if self.clarifai:
-            credential, source = "Clarifai key", f'`os.environ["{env_var}"]`'
+            credential, source = "Clarifai key", f'`os.environ["{variable}"]`'
         else:
             credential = f"`{self.scheme}` credential" if self.scheme else "credential"
             source = "an environment variable"
-        # A key pasted where a variable's name goes takes the name of the variable it reads.
-        pasted = self.fix is not None and self.fix.kind == "name"
         text = CODES[self.code].template.format(
             credential=credential,
             tail=mask(self.secret),
-            target=env_var if pasted else self.target,
+            target=variable if pasted else self.target,
+            variable=variable,
             source=source,
         )
         return f"{self.code} {text}"

@@ -109,7 +109,11 @@ def _lookup(node: ast.Call) -> Optional[Lookup]:
 # `carries` does not look at owners: a lookup with one (`widgets.text`) passes nothing through.
 _UNOWNED = {name for name, lookup in DEFAULTS.items() if lookup.owner is None}
 _PASS_THROUGH = (
-    _SAME_STRING | _WRAPPERS | _UNOWNED | _SUBSTITUTES | {"format", "format_map", "str", "dict"}
+    _SAME_STRING
+    | _WRAPPERS
+    | _UNOWNED
+    | _SUBSTITUTES
+    | {"format", "format_map", "str", "dict", "Template"}
 )
 
 
@@ -419,27 +423,23 @@ class Values:
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
-            keywords: dict[Optional[str], ast.expr] = {}
+            keywords: _Fields = {}
             for keyword in node.keywords:
                 if keyword.arg is None:
                     keywords.update(self._unpacked(keyword.value, scope))
                 else:
-                    keywords[keyword.arg] = keyword.value
+                    keywords[keyword.arg] = (keyword.value, scope)
             return self._format(func.value, node.args, keywords, scope)
         if func.attr == "format_map" and len(node.args) == 1:
             mapping = node.args[0]
             if isinstance(mapping, ast.Dict):
-                return self._format(func.value, [], _keyed(mapping), scope)
+                return self._format(func.value, [], _entries(mapping, scope), scope)
         if func.attr in _SUBSTITUTES:
             return self._substitute(func.value, node, scope)
         return _UNKNOWN
 
     def _format(
-        self,
-        fmt: ast.expr,
-        args: Sequence[ast.expr],
-        keywords: dict[Optional[str], ast.expr],
-        scope: Scope,
+        self, fmt: ast.expr, args: Sequence[ast.expr], keywords: _Fields, scope: Scope
     ) -> list[Template]:
         found: list[Template] = []
         for part in self._formats(fmt, scope):
@@ -455,30 +455,36 @@ class Values:
                 if name.isdecimal():
                     # An index, as `str.format` reads one; none that long has an argument.
                     position = int(name) if len(name) < 10 else len(args)
-                    value = args[position] if position < len(args) else None
+                    value = (args[position], scope) if position < len(args) else None
                 else:
                     value = keywords.get(name)
-                fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
+                fields.append((match, self._field(value)))
             found += self._fill(part, fields)
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
-    def _unpacked(self, mapping: ast.expr, scope: Scope) -> dict[Optional[str], ast.expr]:
-        """The entries of `**mapping`: a dict display, or the one a name is bound to."""
+    def _field(self, value: Optional[tuple[ast.expr, Scope]]) -> list[Template]:
+        return _UNKNOWN if value is None else self.of(*value)
+
+    def _unpacked(self, mapping: ast.expr, scope: Scope) -> _Fields:
+        """The entries of `**mapping`: a dict display, or the one a name is bound to, each
+        with the scope it is evaluated in."""
         name = dotted(mapping)
         if name is not None:
             bound = self._bindings(name, scope)
-            mapping = bound[0][0] if len(bound) == 1 else mapping
-        return _keyed(mapping) if isinstance(mapping, ast.Dict) else {}
+            if len(bound) == 1:
+                mapping, scope = bound[0]
+        return _entries(mapping, scope) if isinstance(mapping, ast.Dict) else {}
 
     def _substitute(self, template: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
         """`string.Template("Key $pat").substitute(pat=key)`, or given a dict display; the
         template may be bound to a name."""
         name = dotted(template)
+        where = scope
         if name is not None:
             bound = self._bindings(name, scope)
             if len(bound) != 1:
                 return _UNKNOWN
-            template, scope = bound[0]
+            template, where = bound[0]
         if not (
             isinstance(template, ast.Call)
             and leaf(dotted(template.func) or "") == "Template"
@@ -486,14 +492,14 @@ class Values:
             and not template.keywords
         ):
             return _UNKNOWN
-        mapping: dict[Optional[str], ast.expr] = {}
+        mapping: _Fields = {}
         if node.args:
             if len(node.args) > 1 or not isinstance(node.args[0], ast.Dict):
                 return _UNKNOWN
-            mapping = _keyed(node.args[0])
-        mapping.update((k.arg, k.value) for k in node.keywords if k.arg)
+            mapping = _entries(node.args[0], scope)
+        mapping.update((k.arg, (k.value, scope)) for k in node.keywords if k.arg)
         found: list[Template] = []
-        for part in self._formats(template.args[0], scope):
+        for part in self._formats(template.args[0], where):
             if part.text.count("$") > MAX_FIELDS:
                 return _UNKNOWN
             fields: list[tuple[re.Match[str], list[Template]]] = []
@@ -501,8 +507,7 @@ class Values:
                 if match.group() == "$$":
                     fields.append((match, [(Part("$", None, None),)]))
                     continue
-                value = mapping.get(match.group(1) or match.group(2))
-                fields.append((match, _UNKNOWN if value is None else self.of(value, scope)))
+                fields.append((match, self._field(mapping.get(match.group(1) or match.group(2)))))
             found += self._fill(part, fields)
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
@@ -531,6 +536,14 @@ class Values:
             position = match.end()
         pieces.append([(Part(text[position:], origin, base + position),)])
         return _product(pieces)
+
+
+# A format string's named fields: each one's value, and the scope it is evaluated in.
+_Fields = dict[Optional[str], tuple[ast.expr, Scope]]
+
+
+def _entries(node: ast.Dict, scope: Scope) -> _Fields:
+    return {name: (value, scope) for name, value in _keyed(node).items()}
 
 
 def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:

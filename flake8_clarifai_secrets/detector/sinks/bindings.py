@@ -174,9 +174,13 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 def _constant(name: ast.Name, context: Context) -> Optional[str]:
-    """The text a constant is bound to, or, for one bound in another module, what its own name
-    says: Home Assistant's `CONF_ACCESS_TOKEN` (from `homeassistant.const`) is `access_token`."""
-    return next(iter(context.strings(name)), None) or name.id.removeprefix(_CONFIG_PREFIX)
+    """The text a constant is bound to, or, for a configuration key of Home Assistant's, bound
+    in `homeassistant.const`, what its own name says: `CONF_ACCESS_TOKEN` is `ACCESS_TOKEN`.
+    Another name may be a parameter or a loop's variable, whose own name says nothing."""
+    text = next(iter(context.strings(name)), None)
+    if text is None and name.id.startswith(_CONFIG_PREFIX):
+        return name.id.removeprefix(_CONFIG_PREFIX)
+    return text
 
 
 _CONFIG_PREFIX = "CONF_"
@@ -284,8 +288,10 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
     for named in (*node.args[:2], *labels):
         if named is default:
             continue
-        name = _constant(named, context) if isinstance(named, ast.Name) else None
-        name = name or next(iter(context.strings(named)), None)
+        if isinstance(named, ast.Name):
+            name = _constant(named, context)
+        else:
+            name = next(iter(context.strings(named)), None)
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
             continue

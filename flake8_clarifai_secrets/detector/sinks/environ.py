@@ -194,9 +194,10 @@ def environ_merged(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.environ |= {"CLARIFAI_PAT": "<key>"}`, as `os.environ.update(...)`."""
     assert isinstance(node, ast.AugAssign)
     if isinstance(node.op, ast.BitOr) and context.qualname(node.target) == "os.environ":
-        for mapping in _merged(node.value):
+        mappings = _merged(node.value)
+        for mapping in mappings:
             if isinstance(mapping, ast.Dict):
-                yield from _written(mapping, node, context)
+                yield from _written(mapping, node if len(mappings) == 1 else None, context)
 
 
 def _merged(value: ast.expr) -> list[ast.expr]:
