@@ -9,6 +9,7 @@ import difflib
 import functools
 import io
 import json
+import re
 import multiprocessing
 import os
 import stat
@@ -86,6 +87,8 @@ class Scanned:
     notebook: Optional[notebooks.Notebook] = None
     commented: list[tuple[int, int, str]] = field(default_factory=list)
     """(line, column, key) of the keys in comments, which no fix rewrites."""
+    tokens: frozenset[str] = frozenset()
+    """A file without findings: its key-shaped tokens, in which to find the run's keys."""
 
 
 @dataclass
@@ -130,22 +133,22 @@ def scan(path: str, settings: Settings) -> Scanned:
         candidate = might_hold_credentials(data, settings.env_var)
         reads = any(base in data for base in settings.bases)
         if not (candidate or reads):
-            return Scanned(path, data=kept)
+            return Scanned(path, data=kept, tokens=_tokens(data))
         try:
             code = _decode(data)
             tree = ast.parse(code)
         except SyntaxError as error:
             if candidate:
                 raise _NotProcessed(f"does not parse (line {error.lineno})") from None
-            return Scanned(path, data=kept)
+            return Scanned(path, data=kept, tokens=_tokens(data))
         except _NotProcessed:
             if candidate:
                 raise
-            return Scanned(path, data=kept)
+            return Scanned(path, data=kept, tokens=_tokens(data))
         findings = find_credentials(tree, source_lines(code), settings.env_var)
         commented = commented_keys(code, tree) if candidate else []
         if not (findings or commented):
-            return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept)
+            return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept, tokens=_tokens(data))
         found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
         return Scanned(path, findings, found, data, code, commented=commented)
 
@@ -157,7 +160,7 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     if not notebooks.may_hold_credentials(data, settings.env_var) and not any(
         base in data for base in settings.bases
     ):
-        return Scanned(path)
+        return Scanned(path, tokens=_tokens(data))
     try:
         notebook = notebooks.Notebook(data)
     except notebooks.NotReadable as error:
@@ -168,6 +171,14 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
     data = code.encode("utf-8")
     return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code, tree))
+
+
+# A Clarifai key as a token of its own, not part of a longer run of hex digits.
+_TOKEN = re.compile(rb"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def _tokens(data: bytes) -> frozenset[str]:
+    return frozenset(token.decode("ascii") for token in _TOKEN.findall(data))
 
 
 def _read(path: str) -> bytes:
@@ -585,6 +596,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
                     new_code = result.new.decode(_encoding(item.data))
                     shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
                 (run.output.err if run.stdout_taken else run.output.out)(shown)
+    run.left += _copies_elsewhere(run, results, scanned)
     if run.stdin and run.writing and run.errors == 0:
         fixed = [r.new for r in results if r.new is not None]
         sys.stdout.flush()
@@ -630,6 +642,29 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     if run.errors:
         return 2
     return 1 if run.left or (written and not run.writing) else 0
+
+
+def _copies_elsewhere(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
+    """Report each copy of a key that the run moves in a file with no finding (a fixture, a
+    script the detector does not understand), which the fix leaves as it is; how many."""
+    moved = set(_moved_keys(results).values())
+    done = {result.path for result in results}
+    count = 0
+    for item in scanned.values():
+        if item.path in done or item.path == STDIN or not item.tokens & moved:
+            continue
+        try:
+            text = _read(item.path).decode("utf-8", "replace")
+        except _NotProcessed:
+            continue
+        for number, line in enumerate(source_lines(text), start=1):
+            for secret in sorted(moved):
+                col = line.find(secret)
+                while col != -1:
+                    run.say(f"{item.path}:{number}:{col + 1}: {_LEFT['copy'].format(mask(secret))}")
+                    count += 1
+                    col = line.find(secret, col + len(secret))
+    return count
 
 
 def _numbered(variable: str) -> tuple[str, int]:

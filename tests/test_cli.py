@@ -74,6 +74,22 @@ def test_a_copy_of_a_moved_key_in_a_comment_is_reported(
     assert fill("<KEY>") in (tmp_path / "a.py").read_text()
 
 
+def test_a_copy_of_a_moved_key_in_a_file_without_findings_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(fill("metadata = (('authorization', 'Key <KEY>'),)\n"))
+    # Nothing here says where the key goes, so the detector finds nothing to fix.
+    (tmp_path / "b.py").write_text(fill("FIXTURE = {'value': '<KEY>', 'other': '<KEY2>'}\n"))
+    still = "the key (...{}) is still here, in a comment or a string that the fixer does not "
+    still += "rewrite: remove it by hand\n"
+    code, out, _ = run(tmp_path, "--check", ".", capsys=capsys)
+    assert code == 1
+    assert out.splitlines(keepends=True)[:2] == [
+        f'./a.py:1:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n',
+        "./b.py:1:22: " + still.format(KEY[-4:]),
+    ]
+
+
 COMMENTS = [
     pytest.param("import clarifai\n# old: pat='<KEY>'\n", ["2:13"], id="labelled, Clarifai file"),
     pytest.param("import clarifai\n# PAT = <KEY>  (revoked)\n", ["2:9"], id="PAT"),
