@@ -271,8 +271,8 @@ class Context:
 
     def parameters(self, name: str) -> list[str]:
         """The positional parameters of the function or class that this file defines as `name`
-        at its top level (a class's `__init__` without `self`, or a dataclass's fields), as a
-        call passes arguments to them."""
+        at its top level (a class's `__init__` without `self`, or a dataclass's or a
+        `NamedTuple`'s fields), as a call passes arguments to them."""
         definition = self._definition(name)
         return [] if definition is None else _positional(definition)
 
@@ -671,7 +671,8 @@ def _positional(definition: ast.AST) -> list[str]:
         if init is not None:
             return _positional(init)[1:]
         decorators = [dotted(getattr(d, "func", d)) or "" for d in definition.decorator_list]
-        if "dataclass" in map(leaf, decorators):
+        bases = [leaf(dotted(base) or "") for base in definition.bases]
+        if "dataclass" in map(leaf, decorators) or "NamedTuple" in bases:
             return [
                 n.target.id
                 for n in definition.body
