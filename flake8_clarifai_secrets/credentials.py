@@ -260,9 +260,13 @@ URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
 
 
 # A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":
-# "<key>"` (JSON).
+# "<key>"` (JSON), `CLARIFAI_PAT := <key>` (a Makefile), and a Dockerfile's `ENV CLARIFAI_PAT
+# <key>` without `=`.
 _LABELLED = re.compile(
-    r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*[:=][ \t]*['\"]?([0-9a-f]{32})(?![0-9A-Za-z])"
+    r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*(?:[:?]?=|:)[ \t]*['\"]?([0-9a-f]{32})"
+    r"(?![0-9A-Za-z])"
+    r"|^[ \t]*ENV[ \t]+([A-Za-z_]\w*)[ \t]+['\"]?([0-9a-f]{32})(?![0-9A-Za-z])",
+    re.MULTILINE,
 )
 
 
@@ -277,15 +281,15 @@ def labels(text: str, *, clarifai_file: bool) -> list[tuple[str, Token]]:
     `value` labels its key with the name before it."""
     found = []
     for match in _LABELLED.finditer(text):
-        label = match[1]
+        # The `ENV` form's groups come after the others'.
+        group = 1 if match[1] is not None else 3
+        label, key = match[group], match[group + 1]
         if label.lower() == "value":
-            named = _NAMED.search(text, max(0, match.start(1) - _NAMED_REACH), match.start(1))
+            start = match.start(group)
+            named = _NAMED.search(text, max(0, start - _NAMED_REACH), start)
             label = label if named is None else named[1]
-        if (
-            is_credential_name(label, clarifai_file=clarifai_file)
-            and entropy(match[2]) >= MIN_ENTROPY
-        ):
-            found.append((label, Token(match.start(2), match.end(2), None, True)))
+        if is_credential_name(label, clarifai_file=clarifai_file) and entropy(key) >= MIN_ENTROPY:
+            found.append((label, Token(match.start(group + 1), match.end(group + 1), None, True)))
     return found
 
 

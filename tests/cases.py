@@ -2306,6 +2306,19 @@ POSITIVE += [
         'session.headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n'
         'r = session.get("https://api.clarifai.com/v2/users/me/apps")\n',
     ),
+    case(
+        "CLR005 a Makefile's `:=` and a Dockerfile's ENV without `=` in text the code writes",
+        "from pathlib import Path\n"
+        "import clarifai\n"
+        'Path("Makefile").write_text("export CLARIFAI_PAT := <KEY>\\nrun:\\n\\tclarifai model local-runner\\n")\n'
+        'Path("Dockerfile").write_text("FROM python:3.11\\nENV CLARIFAI_PAT <KEY>\\n")\n',
+        {"3:29 CLR005", "4:31 CLR005"},
+        "import os\n"
+        "from pathlib import Path\n"
+        "import clarifai\n"
+        'Path("Makefile").write_text("export CLARIFAI_PAT := " + os.environ["CLARIFAI_PAT"] + "\\nrun:\\n\\tclarifai model local-runner\\n")\n'
+        'Path("Dockerfile").write_text("FROM python:3.11\\nENV CLARIFAI_PAT " + os.environ["CLARIFAI_PAT"] + "\\n")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2739,6 +2752,15 @@ NEGATIVE += [
         '        return "<KEY2>"\n'
         "    def model(self):\n"
         '        return Model(model_id="general", model_version={"id": self.version()}, pat=self.pat(False))\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Dockerfile's ENV and a Makefile's `:=` for ids",
+        "from pathlib import Path\n"
+        "import clarifai\n"
+        'Path("Dockerfile").write_text("ENV MODEL_VERSION_ID <KEY>\\nENV CLARIFAI_APP <KEY2>\\n")\n'
+        'Path("Makefile").write_text("VERSION := <KEY>\\n")\n',
         set(),
         None,
     ),
