@@ -9,7 +9,6 @@ import difflib
 import functools
 import io
 import json
-import re
 import multiprocessing
 import os
 import stat
@@ -87,8 +86,9 @@ class Scanned:
     notebook: Optional[notebooks.Notebook] = None
     commented: list[tuple[int, int, str]] = field(default_factory=list)
     """(line, column, key) of the keys in comments, which no fix rewrites."""
-    tokens: frozenset[str] = frozenset()
-    """A file without findings: its key-shaped tokens, in which to find the run's keys."""
+    may_copy: bool = False
+    """A file without findings holds a run of 32 hex digits, which may be a copy of a key that
+    the run moves."""
 
 
 @dataclass
@@ -133,22 +133,24 @@ def scan(path: str, settings: Settings) -> Scanned:
         candidate = might_hold_credentials(data, settings.env_var)
         reads = any(base in data for base in settings.bases)
         if not (candidate or reads):
-            return Scanned(path, data=kept, tokens=_tokens(data))
+            return Scanned(path, data=kept, may_copy=_hex_run(data))
         try:
             code = _decode(data)
             tree = ast.parse(code)
         except SyntaxError as error:
             if candidate:
                 raise _NotProcessed(f"does not parse (line {error.lineno})") from None
-            return Scanned(path, data=kept, tokens=_tokens(data))
+            return Scanned(path, data=kept, may_copy=_hex_run(data))
         except _NotProcessed:
             if candidate:
                 raise
-            return Scanned(path, data=kept, tokens=_tokens(data))
+            return Scanned(path, data=kept, may_copy=_hex_run(data))
         findings = find_credentials(tree, source_lines(code), settings.env_var)
         commented = commented_keys(code, tree) if candidate else []
         if not (findings or commented):
-            return Scanned(path, facts=Facts(reads=reads_of(tree)), data=kept, tokens=_tokens(data))
+            return Scanned(
+                path, facts=Facts(reads=reads_of(tree)), data=kept, may_copy=_hex_run(data)
+            )
         found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
         return Scanned(path, findings, found, data, code, commented=commented)
 
@@ -160,7 +162,7 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     if not notebooks.may_hold_credentials(data, settings.env_var) and not any(
         base in data for base in settings.bases
     ):
-        return Scanned(path, tokens=_tokens(data))
+        return Scanned(path, may_copy=_hex_run(data))
     try:
         notebook = notebooks.Notebook(data)
     except notebooks.NotReadable as error:
@@ -173,12 +175,12 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code, tree))
 
 
-# A Clarifai key as a token of its own, not part of a longer run of hex digits.
-_TOKEN = re.compile(rb"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+# Each byte as `h` for a lowercase hex digit, else a blank.
+_HEX_RUNS = bytes(ord("h") if chr(c) in "0123456789abcdef" else 32 for c in range(256))
 
 
-def _tokens(data: bytes) -> frozenset[str]:
-    return frozenset(token.decode("ascii") for token in _TOKEN.findall(data))
+def _hex_run(data: bytes) -> bool:
+    return data.translate(_HEX_RUNS).find(b"h" * 32) != -1
 
 
 def _read(path: str) -> bytes:
@@ -650,13 +652,18 @@ def _copies_elsewhere(run: _Run, results: list[Rewritten], scanned: dict[str, Sc
     moved = set(_moved_keys(results).values())
     done = {result.path for result in results}
     count = 0
+    if not moved:
+        return 0
     for item in scanned.values():
-        if item.path in done or item.path == STDIN or not item.tokens & moved:
+        if item.path in done or item.path == STDIN or not item.may_copy:
             continue
         try:
-            text = _read(item.path).decode("utf-8", "replace")
+            data = _read(item.path)
         except _NotProcessed:
             continue
+        if not any(secret.encode() in data for secret in moved):
+            continue
+        text = data.decode("utf-8", "replace")
         for number, line in enumerate(source_lines(text), start=1):
             for secret in sorted(moved):
                 col = line.find(secret)
