@@ -555,6 +555,8 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         if gitignore is not None:
             notes.append(f"Added {run.args.env_file} to {gitignore}: git did not ignore it.")
     written = 0
+    # A file may hold a copy of a key that the run moves out of another.
+    run_keys = list(_moved_keys(results).values())
     for result in results:
         name = run.settings.display_name if result.path == STDIN else result.path
         if result.error is None and result.new is not None and run.writing and not run.stdin:
@@ -577,7 +579,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             run.say(f"{where}: {finding.code} key ({mask(finding.secret)}) -> {read}")
         for line in result.cleared:
             run.say(f"{name}:{line}")
-        remaining = _still_held(item, result)
+        remaining = _still_held(item, result, run_keys)
         for number, col, secret, kind in remaining:
             run.say(f"{_at(name, item, number, col)}: {_LEFT[kind].format(mask(secret))}")
         run.left += len(remaining)
@@ -690,10 +692,12 @@ _LEFT = {
 }
 
 
-def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, str]]:
-    """(line, column, key, kind) for each copy of a moved key that the fix leaves outside every
-    finding it moves, and each key in a comment: a `_LEFT` kind. The findings left alone are
-    reported already."""
+def _still_held(
+    item: Scanned, result: Rewritten, run_keys: Sequence[str]
+) -> list[tuple[int, int, str, str]]:
+    """(line, column, key, kind) for each copy of a key that the run moves (from this file or
+    another) that the fix leaves outside every finding it moves, and each key in a comment: a
+    `_LEFT` kind. The findings left alone are reported already."""
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
     reported = {*covered, *(s.finding.fix.span for s in result.left if s.finding.fix is not None)}
     unreported = [
@@ -708,7 +712,7 @@ def _still_held(item: Scanned, result: Rewritten) -> list[tuple[int, int, str, s
 
     found = {copy: "comment" for copy in item.commented}
     lines = source_lines(item.code)
-    for secret in dict.fromkeys(step.finding.secret for step in result.moved):
+    for secret in dict.fromkeys([*(step.finding.secret for step in result.moved), *run_keys]):
         for number, text in enumerate(lines, start=1):
             col = text.find(secret)
             while col != -1:

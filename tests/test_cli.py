@@ -9,7 +9,7 @@ import pytest
 
 from flake8_clarifai_secrets import cli
 from tests.helpers import run_cli
-from tests.keys import GENERATED, KEY, fill
+from tests.keys import GENERATED, KEY, KEY2, fill
 
 BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
 GOOD = 'import os\nmetadata = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
@@ -82,11 +82,14 @@ def test_a_copy_of_a_moved_key_in_a_file_without_findings_is_reported(
     (tmp_path / "b.py").write_text(fill("FIXTURE = {'value': '<KEY>', 'other': '<KEY2>'}\n"))
     still = "the key (...{}) is still here, in a comment or a string that the fixer does not "
     still += "rewrite: remove it by hand\n"
+    # A file with a finding of its own is searched for the other files' keys too.
+    (tmp_path / "c.py").write_text(fill("h = {'Authorization': 'Key <KEY2>'}\nOLD = '<KEY>'\n"))
     code, out, _ = run(tmp_path, "--check", ".", capsys=capsys)
     assert code == 1
-    assert out.splitlines(keepends=True)[:2] == [
-        f'./a.py:1:31: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]\n',
+    assert sorted(line for line in out.splitlines(keepends=True) if "still here" in line) == [
         "./b.py:1:22: " + still.format(KEY[-4:]),
+        "./b.py:1:67: " + still.format(KEY2[-4:]),
+        "./c.py:2:8: " + still.format(KEY[-4:]),
     ]
 
 

@@ -18,34 +18,17 @@ from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, string
 
 BINDERS = frozenset(
-    {
-        ast.Assign,
-        ast.AnnAssign,
-        ast.NamedExpr,
-        ast.arguments,
-        ast.Call,
-        ast.FunctionDef,
-        ast.withitem,
-    }
+    {ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.Call, ast.FunctionDef}
 )
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
-    """(target, value) pairs that `node` binds: assignments, unpacking, `with ... as`,
-    parameter defaults, and `argparse` options' defaults, which `args.<dest>` reads."""
+    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults, and
+    `argparse` options' defaults, which `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
-        bound = [pair for target in node.targets for pair in _unpack(target, node.value)]
-        value = node.value
-        if isinstance(value, ast.Lambda) and not _takes_any(value.args):
-            # `get_pat = lambda: "<key>"` binds `get_pat()` as a `def` does.
-            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
-            bound += [(ast.Name(f"{name}()"), value.body) for name in names]
-        return bound
+        return [pair for target in node.targets for pair in _unpack(target, node.value)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
-    if isinstance(node, ast.withitem) and node.optional_vars is not None:
-        # `with httpx.Client(...) as client`: what a context manager gives is often itself.
-        return _unpack(node.optional_vars, node.context_expr)
     if isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
@@ -60,23 +43,16 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
 
 def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     """`def get_pat(): return "<key>"` binds `get_pat()`, what a call with no arguments reads:
-    a function that takes none (a method, none but `self` or `cls`) and only returns (after its
-    docstring). A property binds `self.<name>`."""
+    a function that takes none and only returns (after its docstring)."""
     arguments = function.args
-    given = [*arguments.posonlyargs, *arguments.args]
-    if arguments.kwonlyargs or len(given) > 1 or given and given[0].arg not in _RECEIVERS:
+    if arguments.posonlyargs or arguments.args or arguments.kwonlyargs:
         return []
     body = function.body
     if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
         body = body[1:]
     if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
         return []
-    if any(dotted(decorator) == "property" for decorator in function.decorator_list):
-        return [(ast.Attribute(ast.Name("self"), function.name), body[0].value)]
     return [(ast.Name(function.name + "()"), body[0].value)]
-
-
-_RECEIVERS = frozenset({"self", "cls"})
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
@@ -184,10 +160,6 @@ def find_uses(walker: Walker, scan: Scan, identifier: str, lines: list[int]) -> 
             binders.add(id(scope))
     unbound = [n for where, more in by_scope.items() if where not in binders for n in more]
     return Uses(by_scope, uncertain, frozenset(binders), unbound)
-
-
-def _takes_any(arguments: ast.arguments) -> bool:
-    return bool(arguments.posonlyargs or arguments.args or arguments.kwonlyargs or arguments.vararg)
 
 
 def takes(arguments: ast.arguments, identifier: str) -> bool:

@@ -436,10 +436,6 @@ class Values:
                 return self._format(func.value, [], _entries(mapping, scope), scope)
         if func.attr in _SUBSTITUTES:
             return self._substitute(func.value, node, scope)
-        name = dotted(func)
-        if name is not None and not node.args and not node.keywords:
-            # A getter method of the file's own: `self.get_pat()`, `Settings.get_pat()`.
-            return self._name(name + "()", scope)
         return _UNKNOWN
 
     def _format(
@@ -647,7 +643,7 @@ def carries(value: ast.expr) -> bool:
                 todo.append(node.value)
         elif isinstance(node, ast.Call):
             func = node.func
-            if dotted(func) is not None and not node.args and not node.keywords:
+            if isinstance(func, ast.Name) and not node.args and not node.keywords:
                 # A getter of the file's own, which `Values` reads as a name.
                 return True
             if isinstance(func, ast.Attribute) and func.attr == "join":

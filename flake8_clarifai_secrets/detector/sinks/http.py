@@ -27,26 +27,16 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         if name is not None and name.lower() == HEADER:
-            if not (_client_elsewhere(node, context) or context.goes_elsewhere(node, by_url=True)):
+            caller = context.callers.get(id(node))
+            # `session.headers.update({...})`
+            updated = (
+                caller is not None
+                and isinstance(caller.func, ast.Attribute)
+                and caller.func.attr == "update"
+                and _held_elsewhere(dotted(caller.func.value), context)
+            )
+            if not (updated or context.goes_elsewhere(node, by_url=True)):
                 yield Hit("CLR002", value, name, Accept.HEADER)
-
-
-def _client_elsewhere(headers: ast.Dict, context: Context) -> bool:
-    """Whether headers are a client's whose requests go to another service: updated into its
-    `headers` (`session.headers.update({...})`), set as them (`session.headers = {...}`), or
-    given to the call that makes it (`with httpx.Client(headers={...}) as client`)."""
-    caller = context.callers.get(id(headers))
-    if caller is None:
-        holder = context.bound_to(headers)
-        return (
-            holder is not None
-            and holder.endswith(".headers")
-            and (_held_elsewhere(holder, context))
-        )
-    if isinstance(caller.func, ast.Attribute) and caller.func.attr == "update":
-        return _held_elsewhere(dotted(caller.func.value), context)
-    client = context.bound_to(caller)
-    return client is not None and context.requests_elsewhere(client, context.scope)
 
 
 @sink(ast.Call)
