@@ -556,7 +556,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
             notes.append(f"Added {run.args.env_file} to {gitignore}: git did not ignore it.")
     written = 0
     # A file may hold a copy of a key that the run moves out of another.
-    run_keys = list(_moved_keys(results).values())
+    run_keys = list(variables.values())
     for result in results:
         name = run.settings.display_name if result.path == STDIN else result.path
         if result.error is None and result.new is not None and run.writing and not run.stdin:
@@ -600,7 +600,7 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
                     new_code = result.new.decode(_encoding(item.data))
                     shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
                 (run.output.err if run.stdout_taken else run.output.out)(shown)
-    run.left += _copies_elsewhere(run, results, scanned)
+    run.left += _copies_elsewhere(run, results, scanned, run_keys)
     if run.stdin and run.writing and run.errors == 0:
         fixed = [r.new for r in results if r.new is not None]
         sys.stdout.flush()
@@ -648,14 +648,13 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     return 1 if run.left or (written and not run.writing) else 0
 
 
-def _copies_elsewhere(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
+def _copies_elsewhere(
+    run: _Run, results: list[Rewritten], scanned: dict[str, Scanned], run_keys: Sequence[str]
+) -> int:
     """Report each copy of a key that the run moves in a file with no finding (a fixture, a
     script the detector does not understand), which the fix leaves as it is; how many."""
-    moved = set(_moved_keys(results).values())
     done = {result.path for result in results}
     count = 0
-    if not moved:
-        return 0
     for item in scanned.values():
         if item.path in done or item.path == STDIN or not item.may_copy:
             continue
@@ -663,17 +662,23 @@ def _copies_elsewhere(run: _Run, results: list[Rewritten], scanned: dict[str, Sc
             data = _read(item.path)
         except _NotProcessed:
             continue
-        if not any(secret.encode() in data for secret in moved):
+        if not any(secret.encode() in data for secret in run_keys):
             continue
-        text = data.decode("utf-8", "replace")
-        for number, line in enumerate(source_lines(text), start=1):
-            for secret in sorted(moved):
-                col = line.find(secret)
-                while col != -1:
-                    run.say(f"{item.path}:{number}:{col + 1}: {_LEFT['copy'].format(mask(secret))}")
-                    count += 1
-                    col = line.find(secret, col + len(secret))
+        lines = source_lines(data.decode("utf-8", "replace"))
+        for number, col, secret in _occurrences(lines, run_keys):
+            run.say(f"{item.path}:{number}:{col + 1}: {_LEFT['copy'].format(mask(secret))}")
+            count += 1
     return count
+
+
+def _occurrences(lines: Sequence[str], secrets: Sequence[str]) -> Iterator[tuple[int, int, str]]:
+    """(line, column, key) of each place where one of `secrets` stands in `lines`."""
+    for number, text in enumerate(lines, start=1):
+        for secret in secrets:
+            col = text.find(secret)
+            while col != -1:
+                yield number, col, secret
+                col = text.find(secret, col + len(secret))
 
 
 def _numbered(variable: str) -> tuple[str, int]:
@@ -695,9 +700,9 @@ _LEFT = {
 def _still_held(
     item: Scanned, result: Rewritten, run_keys: Sequence[str]
 ) -> list[tuple[int, int, str, str]]:
-    """(line, column, key, kind) for each copy of a key that the run moves (from this file or
-    another) that the fix leaves outside every finding it moves, and each key in a comment: a
-    `_LEFT` kind. The findings left alone are reported already."""
+    """(line, column, key, kind) for each copy of a key that the run moves (`run_keys`, this
+    file's among them) that the fix leaves outside every finding it moves, and each key in a
+    comment: a `_LEFT` kind. The findings left alone are reported already."""
     covered = [step.finding.fix.span for step in result.moved if step.finding.fix is not None]
     reported = {*covered, *(s.finding.fix.span for s in result.left if s.finding.fix is not None)}
     unreported = [
@@ -711,15 +716,10 @@ def _still_held(
         )
 
     found = {copy: "comment" for copy in item.commented}
-    lines = source_lines(item.code)
-    for secret in dict.fromkeys([*(step.finding.secret for step in result.moved), *run_keys]):
-        for number, text in enumerate(lines, start=1):
-            col = text.find(secret)
-            while col != -1:
-                if number not in left_lines and not within(covered, number, col):
-                    kept = within(unreported, number, col)
-                    found[number, col, secret] = "kept" if kept else "copy"
-                col = text.find(secret, col + len(secret))
+    for number, col, secret in _occurrences(source_lines(item.code), run_keys):
+        if number not in left_lines and not within(covered, number, col):
+            kept = within(unreported, number, col)
+            found[number, col, secret] = "kept" if kept else "copy"
     return sorted((*copy, kind) for copy, kind in found.items())
 
 

@@ -388,11 +388,12 @@ def _leaked(text: str, keys: Sequence[str], *, clarifai: bool, shows: bool) -> O
         if not is_clarifai_key(match.group()):
             continue
         before = text[max(0, match.start() - PROSE_CONTEXT) : match.start()]
-        label = PROSE_WORD.findall(before)
+        words = list(PROSE_WORD.finditer(before))
+        label = [word.group() for word in words]
         if (
             shows
             or (label and is_credential_name(label[-1], clarifai_file=False))
-            or (clarifai and (_labelled_pat(label) or _labelled_api_key(before)))
+            or (clarifai and (_labelled_pat(label) or bool(words) and _api_key(words[-1])))
         ):
             return match.group()
     return None
@@ -409,12 +410,11 @@ def _shows_credential(source: str, *, clarifai: bool) -> bool:
     return len(shown) == 1 and is_credential_name(shown[0], clarifai_file=clarifai)
 
 
-def _labelled_api_key(before: str) -> bool:
+def _api_key(label: re.Match[str]) -> bool:
     """Whether the word right before a key is `api_key` or a variable that Clarifai's examples
     copy the PAT into (`env: OPENAI_API_KEY=<key>`, an OpenAI client's `'api_key': '<key>'`):
     no OpenAI key is 32 hex. A URL's query parameter (`?api_key=`) is another service's."""
-    label = next(reversed(list(PROSE_WORD.finditer(before))), None)
-    if label is None or before[label.start() - 1 : label.start()] in ("?", "&"):
+    if label.string[label.start() - 1 : label.start()] in ("?", "&"):
         return False
     return name_words(label.group()) == _API_KEY or label.group() in ALIAS_VARIABLES
 

@@ -67,8 +67,8 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
 def named_facts(tree: ast.AST, findings: Sequence[Finding], lines: Sequence[str]) -> Facts:
     """The facts that say which variable each key reads, for flake8's messages: all of them
     where the file may read a variable, else the names the keys are bound to, as `facts`
-    walks the whole tree several times, which costs more than parsing a big file. (Whether
-    `os` is free only decides whether the fixer refuses.)"""
+    walks the whole tree, which costs about as much as parsing it. (Whether `os` is free only
+    decides whether the fixer refuses.)"""
     if any("environ" in line or "getenv" in line for line in lines):
         return facts(tree, findings)
     return Facts(bindings={i: f.binding for i, f in enumerate(findings) if f.binding})

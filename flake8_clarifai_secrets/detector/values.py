@@ -349,21 +349,35 @@ class Values:
     def _percent(self, node: ast.BinOp, scope: Scope) -> list[Template]:
         right = node.right
         mapping = _keyed(right) if isinstance(right, ast.Dict) else None
-        found: list[Template] = []
-        for part in self._formats(node.left, scope):
-            if part.text.count("%") > MAX_FIELDS:
-                return _UNKNOWN
+
+        def fields(text: str) -> Optional[list[_Filled]]:
+            if text.count("%") > MAX_FIELDS:
+                return None
             args = iter(right.elts if isinstance(right, ast.Tuple) else [right])
-            fields: list[tuple[re.Match[str], list[Template]]] = []
-            for spec in _PERCENT_SPEC.finditer(part.text):
+            found: list[_Filled] = []
+            for spec in _PERCENT_SPEC.finditer(text):
                 if spec.group() == "%%":
-                    fields.append((spec, [(Part("%", None, None),)]))
+                    found.append((spec, [(Part("%", None, None),)]))
                     continue
                 if not spec.group().endswith("s"):
-                    return _UNKNOWN
+                    return None
                 arg = mapping.get(spec.group(1)) if mapping is not None else next(args, None)
-                fields.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
-            found += self._fill(part, fields)
+                found.append((spec, _UNKNOWN if arg is None else self.of(arg, scope)))
+            return found
+
+        return self._filled(node.left, scope, fields)
+
+    def _filled(
+        self, fmt: ast.expr, scope: Scope, fields: Callable[[str], Optional[list[_Filled]]]
+    ) -> list[Template]:
+        """Each format string that `fmt` is (see `_formats`) with its fields, as `fields` reads
+        them from its text, filled in; unknown where `fields` cannot read one."""
+        found: list[Template] = []
+        for part in self._formats(fmt, scope):
+            filled = fields(part.text)
+            if filled is None:
+                return _UNKNOWN
+            found += self._fill(part, filled)
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
     def _formats(self, node: ast.expr, scope: Scope) -> list[Part]:
@@ -441,12 +455,10 @@ class Values:
     def _format(
         self, fmt: ast.expr, args: Sequence[ast.expr], keywords: _Fields, scope: Scope
     ) -> list[Template]:
-        found: list[Template] = []
-        for part in self._formats(fmt, scope):
-            text = part.text
+        def fields(text: str) -> Optional[list[_Filled]]:
             if "{{" in text or "}}" in text or text.count("{") > MAX_FIELDS:
-                return _UNKNOWN
-            fields: list[tuple[re.Match[str], list[Template]]] = []
+                return None
+            found: list[_Filled] = []
             auto = 0
             for match in _FORMAT_FIELD.finditer(text):
                 name = match.group(1)
@@ -458,9 +470,10 @@ class Values:
                     value = (args[position], scope) if position < len(args) else None
                 else:
                     value = keywords.get(name)
-                fields.append((match, self._field(value)))
-            found += self._fill(part, fields)
-        return found[:MAX_ALTERNATIVES] or _UNKNOWN
+                found.append((match, self._field(value)))
+            return found
+
+        return self._filled(fmt, scope, fields)
 
     def _field(self, value: Optional[tuple[ast.expr, Scope]]) -> list[Template]:
         return _UNKNOWN if value is None else self.of(*value)
@@ -498,18 +511,20 @@ class Values:
                 return _UNKNOWN
             mapping = _entries(node.args[0], scope)
         mapping.update((k.arg, (k.value, scope)) for k in node.keywords if k.arg)
-        found: list[Template] = []
-        for part in self._formats(template.args[0], where):
-            if part.text.count("$") > MAX_FIELDS:
-                return _UNKNOWN
-            fields: list[tuple[re.Match[str], list[Template]]] = []
-            for match in _TEMPLATE_FIELD.finditer(part.text):
+
+        def fields(text: str) -> Optional[list[_Filled]]:
+            if text.count("$") > MAX_FIELDS:
+                return None
+            found: list[_Filled] = []
+            for match in _TEMPLATE_FIELD.finditer(text):
                 if match.group() == "$$":
-                    fields.append((match, [(Part("$", None, None),)]))
-                    continue
-                fields.append((match, self._field(mapping.get(match.group(1) or match.group(2)))))
-            found += self._fill(part, fields)
-        return found[:MAX_ALTERNATIVES] or _UNKNOWN
+                    found.append((match, [(Part("$", None, None),)]))
+                else:
+                    name = match.group(1) or match.group(2)
+                    found.append((match, self._field(mapping.get(name))))
+            return found
+
+        return self._filled(template.args[0], where, fields)
 
     def _join(self, separator: ast.expr, node: ast.Call, scope: Scope) -> list[Template]:
         """`" ".join(["Key", key])`: a list or tuple display joined by a literal."""
@@ -524,7 +539,7 @@ class Values:
         return _product(pieces[1:])
 
     @staticmethod
-    def _fill(fmt: Part, fields: Iterable[tuple[re.Match[str], list[Template]]]) -> list[Template]:
+    def _fill(fmt: Part, fields: Iterable[_Filled]) -> list[Template]:
         """The format string `fmt` with each field's span replaced by that field's values."""
         text, origin, base = fmt
         assert base is not None
@@ -540,6 +555,8 @@ class Values:
 
 # A format string's named fields: each one's value, and the scope it is evaluated in.
 _Fields = dict[Optional[str], tuple[ast.expr, Scope]]
+# A field's place in a format string, and the values that fill it.
+_Filled = tuple[re.Match[str], list[Template]]
 
 
 def _entries(node: ast.Dict, scope: Scope) -> _Fields:

@@ -180,8 +180,9 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
     statement = context.statements.get(id(node))
     for mapping in mappings:
         if isinstance(mapping, ast.Dict):
-            only = statement is not None and qualname == "os.environ.update"
-            yield from _written(mapping, statement if only else None, context)
+            yield from _written(
+                mapping, statement if qualname == "os.environ.update" else None, context
+            )
     for keyword in keywords:
         if keyword.arg is not None and context.is_credential_var(keyword.arg):
             only = statement is not None and len(node.keywords) == 1 and not node.args
