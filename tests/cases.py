@@ -872,12 +872,6 @@ NEGATIVE = [
         None,
     ),
     case(
-        "an argument list of another program given --pat",
-        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", "<KEY>"])  # clarifai\n',
-        set(),
-        None,
-    ),
-    case(
         "function parameter",
         "def meta(pat):\n    return (('authorization', 'Key ' + pat),)\n",
         set(),
@@ -2265,6 +2259,60 @@ POSITIVE += [
         'Path("Makefile").write_text("export CLARIFAI_PAT := " + os.environ["CLARIFAI_PAT"] + "\\nrun:\\n\\tclarifai model local-runner\\n")\n'
         'Path("Dockerfile").write_text("FROM python:3.11\\nENV CLARIFAI_PAT " + os.environ["CLARIFAI_PAT"] + "\\n")\n',
     ),
+    case(
+        "CLR005 keyring password stored under a Clarifai service, any user name",
+        'import keyring\nkeyring.set_password("clarifai", "me@example.com", "<KEY>")\n',
+        {"2:52 CLR005"},
+        'import os\n\nimport keyring\nkeyring.set_password("clarifai", "me@example.com", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 keyring password, the service a constant",
+        'from keyring import set_password\nSERVICE = "clarifai-pat"\nset_password(SERVICE, "default", "<KEY>")\n',
+        {"3:34 CLR005"},
+        'import os\n\nfrom keyring import set_password\nSERVICE = "clarifai-pat"\nset_password(SERVICE, "default", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 a loop over keys binds each in turn",
+        'from clarifai.client.model import Model\nfor pat in ["<KEY>"]:\n    Model(url="https://clarifai.com/clarifai/main/models/x", pat=pat)\n',
+        {"2:13 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\nfor pat in [os.environ["CLARIFAI_PAT"]]:\n    Model(url="https://clarifai.com/clarifai/main/models/x", pat=pat)\n',
+    ),
+    case(
+        "CLR005 a loop over (user, key) rows, over several lines",
+        'import clarifai\nfor user_id, clarifai_pat in [\n    ("me", "<KEY>"),\n    ("team", "<KEY2>"),\n]:\n    print(user_id)\n',
+        {"3:12 CLR005", "4:14 CLR005"},
+        'import os\n\nimport clarifai\nfor user_id, clarifai_pat in [\n    ("me", os.environ["CLARIFAI_PAT"]),\n    ("team", os.environ["CLARIFAI_PAT_2"]),\n]:\n    print(user_id)\n',
+    ),
+    case(
+        "CLR005 a parser given an argument vector with the key after --pat",
+        'import argparse\nfrom clarifai.client.model import Model\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.add_argument("-v", action="store_true")\nargs = parser.parse_args(["--pat", "<KEY>", "-v"])\n',
+        {"6:36 CLR005"},
+        'import argparse\nimport os\nfrom clarifai.client.model import Model\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.add_argument("-v", action="store_true")\nargs = parser.parse_args(["--pat", os.environ["CLARIFAI_PAT"], "-v"])\n',
+    ),
+    case(
+        "CLR005 a test runner invoking the CLI with --clarifai-pat=",
+        'from click.testing import CliRunner\nfrom myapp import cli\ndef test_predict():\n    result = CliRunner().invoke(cli, ["predict", "--clarifai-pat=<KEY>"])\n    assert result.exit_code == 0\n',
+        {"4:50 CLR005"},
+        'import os\n\nfrom click.testing import CliRunner\nfrom myapp import cli\ndef test_predict():\n    result = CliRunner().invoke(cli, ["predict", "--clarifai-pat=" + os.environ["CLARIFAI_PAT"]])\n    assert result.exit_code == 0\n',
+    ),
+    case(
+        "CLR005 sys.argv set in a notebook, --api-key in a Clarifai file",
+        'import sys\nsys.argv = ["upload.py", "--api-key", "<KEY>"]  # Clarifai upload\n',
+        {"2:39 CLR005"},
+        'import os\nimport sys\nsys.argv = ["upload.py", "--api-key", os.environ["CLARIFAI_PAT"]]  # Clarifai upload\n',
+    ),
+    case(
+        "CLR005 an argument vector over several lines",
+        'from clarifai.client.model import Model\nARGV = [\n    "--pat",\n    "<KEY>",\n]\n',
+        {"4:5 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\nARGV = [\n    "--pat",\n    os.environ["CLARIFAI_PAT"],\n]\n',
+    ),
+    case(
+        "CLR005 an argument list of another program given --pat, in a Clarifai file",
+        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", "<KEY>"])  # clarifai\n',
+        {"2:52 CLR005"},
+        'import os\nimport subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", os.environ["CLARIFAI_PAT"]])  # clarifai\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2682,6 +2730,48 @@ NEGATIVE += [
         "import clarifai\n"
         'Path("Dockerfile").write_text("ENV MODEL_VERSION_ID <KEY>\\nENV CLARIFAI_APP <KEY2>\\n")\n'
         'Path("Makefile").write_text("VERSION := <KEY>\\n")\n',
+        set(),
+        None,
+    ),
+    case(
+        "keyring password of another service in a Clarifai file",
+        'import keyring\nfrom clarifai.client.user import User\nkeyring.set_password("github", "me", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "keyring password read back under a Clarifai service",
+        'import keyring\npat = keyring.get_password("clarifai", "me")\nmodel_id = "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a loop over model ids beside a key read from the environment",
+        'import os\nfrom clarifai.client.model import Model\nfor model_id in ["<KEY>", "<KEY2>"]:\n    Model(model_id=model_id, pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a loop over version ids given to a Clarifai model",
+        'from clarifai.client.model import Model\nfor version in ("<KEY>",):\n    Model(url="https://clarifai.com/clarifai/main/models/x", model_version={"id": version})\n',
+        set(),
+        None,
+    ),
+    case(
+        "an argument vector with a model id after --model-id, in a Clarifai file",
+        'import sys\nsys.argv = ["predict.py", "--model-id", "<KEY>", "--pat", "PAT"]  # Clarifai\n',
+        set(),
+        None,
+    ),
+    case(
+        "an argument vector with --api-key of a file that never names Clarifai",
+        'import sys\nsys.argv = ["weather.py", "--api-key", "<KEY>"]\n',
+        set(),
+        None,
+    ),
+    case(
+        "--token= a placeholder in a Clarifai file",
+        'from clarifai.client.user import User\nARGS = ["--token=YOUR_TOKEN", "--pat", "${CLARIFAI_PAT}"]\n',
         set(),
         None,
     ),

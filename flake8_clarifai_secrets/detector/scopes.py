@@ -18,17 +18,30 @@ from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, string
 
 BINDERS = frozenset(
-    {ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments, ast.Call, ast.FunctionDef}
+    {
+        ast.Assign,
+        ast.AnnAssign,
+        ast.NamedExpr,
+        ast.For,
+        ast.AsyncFor,
+        ast.arguments,
+        ast.Call,
+        ast.FunctionDef,
+    }
 )
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
-    """(target, value) pairs that `node` binds: assignments, unpacking, parameter defaults, and
-    `argparse` options' defaults, which `args.<dest>` reads."""
+    """(target, value) pairs that `node` binds: assignments, unpacking, a loop over a display
+    (each item in turn), parameter defaults, and `argparse` options' defaults, which
+    `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
         return [pair for target in node.targets for pair in _unpack(target, node.value)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        items = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)) else []
+        return [pair for item in items for pair in _unpack(node.target, item)]
     if isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))

@@ -105,9 +105,10 @@ def _values(value: ast.expr) -> Iterator[ast.expr]:
         yield unwrapped(value)
 
 
-@sink(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.arguments)
+@sink(ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.For, ast.AsyncFor, ast.arguments)
 def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`CLARIFAI_PAT = "<key>"`, `USER_ID, PAT = "me", "<key>"`, `def f(pat="<key>")`."""
+    """`CLARIFAI_PAT = "<key>"`, `USER_ID, PAT = "me", "<key>"`, `def f(pat="<key>")`,
+    `for pat in ["<key>", ...]:`."""
     for target, value in bound_pairs(node):
         name = dotted(target)
         accept = None if name is None else _accept(name, context)
@@ -259,6 +260,42 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         if not _generic(accept, name) or _names_clarifai_beside(node, (named, value), context):
             yield Hit("CLR005", unwrapped(value), f'"{name}"', accept)
+
+
+@sink(ast.List, ast.Tuple)
+def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A credential's option in an argument vector for any program, a parser or a test runner:
+    `parser.parse_args(["--pat", "<key>"])`, `CliRunner().invoke(cli, ["--clarifai-pat=<key>"])`,
+    `sys.argv = [..., "--api-key", "<key>"]`."""
+    assert isinstance(node, (ast.List, ast.Tuple))
+    for before, item in zip([None, *node.elts], node.elts):
+        flag = None if before is None else next(iter(context.strings(before)), None)
+        if flag is not None and _credential_option(flag, context):
+            yield Hit("CLR005", unwrapped(item), flag)
+        written = string(item)
+        if written is not None and "=" in written:
+            flag = written.partition("=")[0]
+            if _credential_option(flag, context):
+                yield Hit("CLR005", item, flag, Accept.EMBEDDED)
+
+
+def _credential_option(flag: str, context: Context) -> bool:
+    """`--clarifai-pat`, or in a Clarifai file `--pat`, `--api-key`."""
+    return flag.startswith("--") and _accept(flag[2:], context) in (Accept.KEY, Accept.HEX)
+
+
+@sink(ast.Call)
+def keyring_password(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """keyring's `set_password(service, username, password)`: a service that names Clarifai
+    says whose password it is, whatever the user's name (`"me@example.com"`)."""
+    assert isinstance(node, ast.Call)
+    if not (isinstance(node.func, (ast.Attribute, ast.Name)) and len(node.args) == 3):
+        return
+    if leaf(dotted(node.func) or "") != "set_password":
+        return
+    service = next(iter(context.strings(node.args[0])), None)
+    if service is not None and "clarifai" in service.lower():
+        yield Hit("CLR005", unwrapped(node.args[2]), f'"{service}"')
 
 
 def _names_clarifai_beside(
