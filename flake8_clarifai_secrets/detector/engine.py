@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.credentials import (
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
-from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction
+from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
@@ -87,7 +87,7 @@ class Detector:
             for function in SINKS.get(type(node), ()):
                 if only is None or function is only:
                     for hit in function(node, self.context):
-                        self._check(hit, scope)
+                        self._check(copied(hit), scope)
         keys = {finding.secret for _, finding in self._findings.values()}
         for hit, part, start, token, secret, fix in self._copies:
             if secret in keys:

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import NamedTuple, Optional, TypeVar
 
-from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Fix
 
 
@@ -47,6 +47,16 @@ class Hit(NamedTuple):
     lazy: bool = False
     """`value` is a fallback that is evaluated even where the value is found elsewhere (a
     settings reader's `default=`): the fix reads it with `os.environ.get`."""
+
+
+def copied(hit: Hit) -> Hit:
+    """A key written into another service's variable that Clarifai's examples give the PAT
+    (`os.environ["OPENAI_API_KEY"] = "<key>"`) moves into a Clarifai variable, and the code
+    copies it from there: removing the write would hand the client whatever that variable holds
+    for its own service."""
+    if hit.writes and hit.target in ALIAS_VARIABLES:
+        return hit._replace(whole=None, writes=False)
+    return hit
 
 
 SinkFunction = Callable[[ast.AST, Context], Iterable[Hit]]
