@@ -4,6 +4,7 @@ where the detector found them."""
 from __future__ import annotations
 
 import ast
+import bisect
 import difflib
 import itertools
 import os
@@ -48,20 +49,28 @@ class Output:
 
 
 def masked(code: str, findings: Iterable[Finding]) -> str:
-    """`code` with every piece of each finding's key, within its literal, masked."""
+    """`code` with every piece of each finding's key, within the literal that holds it, masked
+    (a finding stands where its literal starts, or on the key's own line within it)."""
     lines = source_lines(code)
     starts = [0, *itertools.accumulate(map(len, lines))]
-    ends = _literal_ends(code, lines)
+    literals = sorted(
+        (starts[line - 1] + col, starts[end_line - 1] + end_col)
+        for (line, col), (end_line, end_col) in _literal_ends(code, lines).items()
+    )
     pieces = []
     position = 0
     for finding in sorted(findings, key=lambda f: (f.line, f.col)):
-        start = starts[finding.line - 1] + finding.col
-        end = ends.get((finding.line, finding.col))
-        if end is None or start < position:
+        at = starts[finding.line - 1] + finding.col
+        index = bisect.bisect_right(literals, (at, len(code) + 1)) - 1
+        while index >= 0 and not at < literals[index][1]:
+            index -= 1
+        if index < 0:
             continue
-        end_offset = starts[end[0] - 1] + end[1]
-        pieces += [code[position:start], _mask_run(code[start:end_offset], finding.secret)]
-        position = end_offset
+        start, end = literals[index]
+        if start < position:
+            continue
+        pieces += [code[position:start], _mask_run(code[start:end], finding.secret)]
+        position = end
     pieces.append(code[position:])
     return "".join(pieces)
 

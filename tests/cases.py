@@ -380,7 +380,7 @@ POSITIVE = [
     case(
         "CLR005 a name and a value in YAML text",
         'import os\nMANIFEST = """env:\n  - name: CLARIFAI_PAT\n    value: "<KEY>"\n"""\n',
-        {"2:12 CLR005"},
+        {"4:13 CLR005"},
         'import os\nMANIFEST = f"""env:\n  - name: CLARIFAI_PAT\n'
         '    value: "{os.environ[\'CLARIFAI_PAT\']}"\n"""\n',
     ),
@@ -1313,7 +1313,7 @@ POSITIVE += [
         "from pathlib import Path\n"
         'ENV_TEMPLATE = """\\\nCLARIFAI_PAT=<KEY>\n"""\nPath(".env").write_text(ENV_TEMPLATE)\n'
         'ENV_FILE_TEXT = "CLARIFAI_PAT=<KEY>\\n"\n',
-        {"2:16 CLR005", "6:17 CLR005"},
+        {"3:14 CLR005", "6:17 CLR005"},
         "import os\nfrom pathlib import Path\n"
         'ENV_TEMPLATE = f"""\\\nCLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\n"""\nPath(".env").write_text(ENV_TEMPLATE)\n'
         'ENV_FILE_TEXT = "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n"\n',
@@ -1500,19 +1500,19 @@ POSITIVE += [
     case(
         "CLR005 a triple-quoted YAML block keeps its lines: the key takes a field",
         'import os\nimport clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n  user_id: {me}\n"""\n',
-        {"3:10 CLR005"},
+        {"5:8 CLR005"},
         'import os\nimport clarifai\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n  user_id: {{me}}\n"""\n',
     ),
     case(
         "CLR005 YAML text: a clarifai section says whose a generic key is, whatever URL is beside it",
         'import os\nCONFIG = """\nclarifai:\n  pat: <KEY>\ncamera_url: https://cams.example.org/stream1\n"""\n',
-        {"2:10 CLR005"},
+        {"4:8 CLR005"},
         'import os\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\ncamera_url: https://cams.example.org/stream1\n"""\n',
     ),
     case(
         "CLR005 INI text: a [clarifai] section says whose a generic key is",
         'import os\nCONFIG = """\n[clarifai]\napi_key = <KEY>\n"""\n',
-        {"2:10 CLR005"},
+        {"4:11 CLR005"},
         'import os\nCONFIG = f"""\n[clarifai]\napi_key = {os.environ[\'CLARIFAI_PAT\']}\n"""\n',
     ),
     case(
@@ -1977,7 +1977,7 @@ POSITIVE += [
         "CLR002 an Authorization header in JSON or JavaScript text",
         'import os\nPAGE = """<script>\nfetch(url, {headers: {"Authorization": "Key <KEY>"}});\n'
         '</script>"""\nHEADERS = \'{"Authorization": "Key <KEY>"}\'\n',
-        {"2:8 CLR002", "5:11 CLR002"},
+        {"3:45 CLR002", "5:11 CLR002"},
         'import os\nPAGE = f"""<script>\nfetch(url, {{headers: {{"Authorization": '
         '"Key {os.environ[\'CLARIFAI_PAT\']}"}}}});\n</script>"""\n'
         'HEADERS = \'{"Authorization": "Key \' + os.environ["CLARIFAI_PAT"] + \'"}\'\n',
@@ -2026,7 +2026,7 @@ POSITIVE += [
         "CLR002 a VCR cassette's header as a YAML list item",
         'import os\nCASSETTE = """interactions:\n- request:\n    headers:\n      Authorization:\n'
         '      - Key <KEY>\n"""\n',
-        {"2:12 CLR002"},
+        {"6:13 CLR002"},
         'import os\nCASSETTE = f"""interactions:\n- request:\n    headers:\n      Authorization:\n'
         '      - Key {os.environ[\'CLARIFAI_PAT\']}\n"""\n',
     ),

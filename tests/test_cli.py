@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from flake8_clarifai_secrets import cli
+from flake8_clarifai_secrets.detector import find_credentials, source_lines
+from flake8_clarifai_secrets.output import masked
 from tests.helpers import run_cli
 from tests.keys import GENERATED, KEY, KEY2, fill
 
@@ -555,6 +558,10 @@ def test_item_7_a_closed_pipe_does_not_stop_the_work(tmp_path: Path) -> None:
             "  # noqa: CLR002\n",
             id="a key left on a changed line",
         ),
+        pytest.param(
+            'import clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n"""\n',
+            id="a key on its own line in text over several lines",
+        ),
     ),
 )
 def test_item_8_diff_shows_no_8_characters_of_a_key(
@@ -568,6 +575,13 @@ def test_item_8_diff_shows_no_8_characters_of_a_key(
     for key in GENERATED:
         assert not any(key[i : i + 8] in out for i in range(len(key) - 7))
     assert f"...{KEY[-4:]}" in out
+
+
+def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
+    code = fill('import clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n"""\n')
+    findings = find_credentials(ast.parse(code), source_lines(code))
+    assert [(f.line, f.col) for f in findings] == [(4, 7)]
+    assert masked(code, findings) == code.replace(KEY, f"...{KEY[-4:]}")
 
 
 def test_item_10_an_internal_error_is_not_work_to_do(

@@ -43,6 +43,21 @@ def test_select_fires_and_suppressions_hold(tmp_path: Path) -> None:
     )
 
 
+def test_a_key_in_text_over_several_lines_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    """Where an editor marks it; there detect-secrets' pragma goes, and flake8 reads a `# noqa`
+    after the closing quotes for every line of the string."""
+    (tmp_path / "t.py").write_text(
+        fill(
+            'import clarifai\nA = """\nclarifai:\n  pat: <KEY>\n"""\n'
+            'B = """\nclarifai:\n  pat: <KEY2>  # pragma: allowlist secret\n"""\n'
+            'C = """\nclarifai:\n  pat: <KEY2>\n"""  # noqa: CLR005\n'
+        )
+    )
+    result = flake8("--select=CLR", "t.py", cwd=tmp_path)
+    assert result.stdout.startswith("t.py:4:8: CLR005 ")
+    assert len(result.stdout.splitlines()) == 1
+
+
 def test_clean_file_passes(tmp_path: Path) -> None:
     (tmp_path / "t.py").write_text(
         "import os\nm = (('authorization', 'Key ' + os.environ['CLARIFAI_PAT']),)\n"

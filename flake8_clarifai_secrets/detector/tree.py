@@ -298,7 +298,9 @@ class Positions:
     def holding(self, node: ast.expr, secret: str) -> tuple[int, int]:
         """The line and character column of the literal that holds `secret` in `node`: a
         string implicitly concatenated over lines (`"a"  # note` then `"b"`) is one node for
-        `ast`, but each of its parts is a literal of its own."""
+        `ast`, but each of its parts is a literal of its own. In a literal over several lines
+        (YAML text in triple quotes), the key's own line and column, where an editor marks it
+        and detect-secrets' pragma goes."""
         span = self.span(node)
         if span.line == span.end_line:
             return span.line, span.col
@@ -315,6 +317,10 @@ class Positions:
                     fstring = None
                 elif secret in token.string and token.type in (tokenize.STRING, _FSTRING_MIDDLE):
                     row, col = fstring or token.start
+                    before = token.string[: token.string.index(secret)]
+                    if fstring is None and "\n" in before:
+                        row += before.count("\n")
+                        col = len(before) - before.rindex("\n") - 1
                     return span.line + row - 1, span.col + col - 1 if row == 1 else col
         except (tokenize.TokenError, SyntaxError):
             pass
