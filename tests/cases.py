@@ -2325,6 +2325,24 @@ POSITIVE += [
         {"4:41 CLR004", "5:65 CLR004", "7:42 CLR004"},
         'import os\nimport subprocess\nimport clarifai\nos.environ.setdefault("OPENAI_API_KEY", os.environ["CLARIFAI_PAT"])\nsubprocess.run(["python", "-c", "pass"], env={"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"]})\ndef test_agent(monkeypatch):\n    monkeypatch.setenv("OPENAI_API_KEY", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 Airflow's Variable.get with default_var= given to a Clarifai model",
+        'from airflow.models import Variable\nfrom clarifai.client.model import Model\npat = Variable.get("clarifai_pat", default_var="<KEY>")\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"3:48 CLR003"},
+        'import os\n\nfrom airflow.models import Variable\nfrom clarifai.client.model import Model\npat = Variable.get("clarifai_pat", default_var=os.environ.get("CLARIFAI_PAT"))\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
+    case(
+        "CLR005 boto3 stores: an SSM parameter and a Secrets Manager secret named for Clarifai",
+        'import boto3\nssm = boto3.client("ssm")\nssm.put_parameter(Name="/ml/clarifai_pat", Value="<KEY>", Type="SecureString")\nsm = boto3.client("secretsmanager")\nsm.create_secret(Name="prod/clarifai-pat", SecretString="<KEY2>")\nsm.put_secret_value(SecretId="prod/clarifai-pat", SecretString="<KEY2>")\n',
+        {"6:64 CLR005", "3:50 CLR005", "5:57 CLR005"},
+        'import os\n\nimport boto3\nssm = boto3.client("ssm")\nssm.put_parameter(Name="/ml/clarifai_pat", Value=os.environ["CLARIFAI_PAT"], Type="SecureString")\nsm = boto3.client("secretsmanager")\nsm.create_secret(Name="prod/clarifai-pat", SecretString=os.environ["CLARIFAI_PAT_2"])\nsm.put_secret_value(SecretId="prod/clarifai-pat", SecretString=os.environ["CLARIFAI_PAT_2"])\n',
+    ),
+    case(
+        "CLR005 django-environ's scheme default is read with os.environ.get, before read_env",
+        'import environ\nenv = environ.Env(CLARIFAI_PAT=(str, "<KEY>"), DEBUG=(bool, False))\nenviron.Env.read_env(".env")\n',
+        {"2:38 CLR005"},
+        'import os\n\nimport environ\nenv = environ.Env(CLARIFAI_PAT=(str, os.environ.get("CLARIFAI_PAT")), DEBUG=(bool, False))\nenviron.Env.read_env(".env")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2784,6 +2802,12 @@ NEGATIVE += [
     case(
         "--token= a placeholder in a Clarifai file",
         'from clarifai.client.user import User\nARGS = ["--token=YOUR_TOKEN", "--pat", "${CLARIFAI_PAT}"]\n',
+        set(),
+        None,
+    ),
+    case(
+        "boto3 stores of another service's secret in a Clarifai file",
+        'import boto3\nimport clarifai\nssm = boto3.client("ssm")\nssm.put_parameter(Name="/ml/model_version", Value="<KEY>")\nsm = boto3.client("secretsmanager")\nsm.create_secret(Name="prod/github-token", SecretString="<KEY2>")\n',
         set(),
         None,
     ),

@@ -61,7 +61,7 @@ class Lookup(NamedTuple):
 # `dbutils.widgets.text(name, default)`, Django's `CharField(label=..., initial=...)` and
 # WTForms' `StringField(label, default=...)` and `PasswordField`.
 DEFAULTS: dict[str, Lookup] = {
-    "get": Lookup(0, 1, ("default", "fallback")),
+    "get": Lookup(0, 1, ("default", "fallback", "default_var")),
     "getenv": Lookup(0, 1, ("default",)),
     "getattr": Lookup(1, 2, ()),
     "Required": Lookup(0, None, ("default",), declares=True),

@@ -224,7 +224,8 @@ def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 # Keywords that give a stored entry's name: Airflow's `Variable.set(key="clarifai_pat",
 # value="<key>")`.
-_NAME_KEYWORDS = frozenset({"key", "name"})
+_NAME_KEYWORDS = frozenset({"key", "name", "secretid"})
+_VALUE_KEYWORDS = ("value", "secretstring")
 
 
 @sink(ast.Call)
@@ -241,9 +242,10 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     # A name, then its value; a section or service may come first.
     pairs = list(zip(node.args[:2], node.args[1:3]))
-    keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+    # boto3 capitalizes: `put_parameter(Name=..., Value=...)`, `create_secret(SecretString=...)`.
+    keywords = {k.arg.lower(): k.value for k in node.keywords if k.arg is not None}
     named_by_keyword = [keywords[k] for k in _NAME_KEYWORDS & keywords.keys()]
-    value = keywords.get("value")
+    value = next((keywords[k] for k in _VALUE_KEYWORDS if k in keywords), None)
     if value is not None:
         pairs += [(named, value) for named in named_by_keyword or node.args[:1]]
     receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
@@ -446,8 +448,11 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             continue
         if accept is not None:
             target = f"{keyword.arg}="
+            # django-environ's scheme, `Env(CLARIFAI_PAT=(str, "<key>"))`: a default that the
+            # constructor evaluates before `read_env()` loads `.env`.
+            lazy = leaf(dotted(node.func) or "") == "Env" and isinstance(keyword.value, ast.Tuple)
             hits = (
-                Hit("CLR005", item, target, accept, claims=claims)
+                Hit("CLR005", item, target, accept, claims=claims, lazy=lazy)
                 for item in _values(keyword.value)
             )
             yield from hits
