@@ -2343,6 +2343,12 @@ POSITIVE += [
         {"2:38 CLR005"},
         'import os\n\nimport environ\nenv = environ.Env(CLARIFAI_PAT=(str, os.environ.get("CLARIFAI_PAT")), DEBUG=(bool, False))\nenviron.Env.read_env(".env")\n',
     ),
+    case(
+        "CLR003 a dict of keys read with a key not known until run time",
+        'from clarifai.client.model import Model\nKEYS = {"prod": "<KEY>", "staging": "<KEY2>"}\ndef model_for(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=KEYS[env])\n',
+        {"2:17 CLR003", "2:64 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\nKEYS = {"prod": os.environ["CLARIFAI_PAT"], "staging": os.environ["CLARIFAI_PAT_2"]}\ndef model_for(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=KEYS[env])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2808,6 +2814,18 @@ NEGATIVE += [
     case(
         "boto3 stores of another service's secret in a Clarifai file",
         'import boto3\nimport clarifai\nssm = boto3.client("ssm")\nssm.put_parameter(Name="/ml/model_version", Value="<KEY>")\nsm = boto3.client("secretsmanager")\nsm.create_secret(Name="prod/github-token", SecretString="<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a dict of model ids read with a key not known until run time",
+        'import os\nfrom clarifai.client.model import Model\nMODELS = {"general": "<KEY>", "food": "<KEY2>"}\ndef model_for(kind):\n    return Model(model_id=MODELS[kind], pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a dict of keys read with a key not known, sent to another service",
+        'import requests\nimport clarifai\nKEYS = {"prod": "<KEY>"}\ndef weather(env):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"appid": KEYS[env]})\n',
         set(),
         None,
     ),

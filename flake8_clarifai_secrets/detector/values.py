@@ -285,7 +285,21 @@ class Values:
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
+        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
+            return self._any_entry(node.value, scope)
         return _UNKNOWN
+
+    def _any_entry(self, mapping: ast.expr, scope: Scope) -> list[Template]:
+        """`KEYS[env]`: any value of the dicts written for `KEYS`, as the key is not known."""
+        holder = dotted(mapping)
+        if holder is None:
+            return _UNKNOWN
+        found: list[Template] = []
+        for display, where in self._bindings(holder, scope):
+            if isinstance(display, ast.Dict):
+                for entry in display.values:
+                    found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
+        return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
     def _name(self, name: str, scope: Scope) -> list[Template]:
         key = (name, id(scope))
