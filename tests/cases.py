@@ -2349,6 +2349,12 @@ POSITIVE += [
         {"2:17 CLR003", "2:64 CLR003"},
         'import os\n\nfrom clarifai.client.model import Model\nKEYS = {"prod": os.environ["CLARIFAI_PAT"], "staging": os.environ["CLARIFAI_PAT_2"]}\ndef model_for(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=KEYS[env])\n',
     ),
+    case(
+        "CLR003 an Airflow HTTP connection to Clarifai keeps the key as its password",
+        'from airflow.models import Connection\nconn = Connection(conn_id="clarifai_default", conn_type="http", host="https://api.clarifai.com", password="<KEY>")\n',
+        {"2:107 CLR003"},
+        'import os\n\nfrom airflow.models import Connection\nconn = Connection(conn_id="clarifai_default", conn_type="http", host="https://api.clarifai.com", password=os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2826,6 +2832,12 @@ NEGATIVE += [
     case(
         "a dict of keys read with a key not known, sent to another service",
         'import requests\nimport clarifai\nKEYS = {"prod": "<KEY>"}\ndef weather(env):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"appid": KEYS[env]})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a database connection's password in a Clarifai file",
+        'import psycopg2\nimport clarifai\nconn = psycopg2.connect(host="db.internal", user="app", password="<KEY>")\n',
         set(),
         None,
     ),

@@ -18,9 +18,10 @@ from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 
+# `password`: an HTTP connection's (Airflow's `Connection(host=..., password=...)`).
 CREDENTIAL_KEYWORDS = frozenset(
     {"api_key", "openai_api_key", "pat", "token", "auth", "api_token", "access_token", "key",
-     "clarifai_pat", "PAT", "CLARIFAI_PAT"}
+     "clarifai_pat", "PAT", "CLARIFAI_PAT", "password"}
 )  # fmt: skip
 _EVIDENCE_KEYS = frozenset({"model", "provider", "provider_type"})
 _BY_CALLEE = {callee: row for row in INTEGRATIONS for callee in row.callees}
