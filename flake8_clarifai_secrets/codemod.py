@@ -12,7 +12,7 @@ import ast
 import functools
 import os
 from collections.abc import Sequence
-from typing import Optional, Union
+from typing import Optional, TypeVar, Union
 
 import libcst as cst
 import libcst.matchers as m
@@ -78,7 +78,7 @@ def _escape(char: str, quote: str) -> str:
 
 
 # Statements that the fix may remove: a write of the key into the environment.
-_Dropped = Union[cst.Assign, cst.AugAssign, cst.Expr]
+_Dropped = TypeVar("_Dropped", cst.Assign, cst.AugAssign, cst.Expr, cst.DictElement, cst.Arg)
 
 
 class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
@@ -273,7 +273,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self._span(original_node) not in self._env_reads:
-            return updated_node
+            return self._closed(original_node, updated_node)
         self._replaced_reader(original_node)
         return self._environ(updated_node.args[0].value).with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar
@@ -309,18 +309,67 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Assign(
         self, original_node: cst.Assign, updated_node: cst.Assign
-    ) -> Union[_Dropped, cst.RemovalSentinel]:
+    ) -> Union[cst.Assign, cst.RemovalSentinel]:
         return self._drop(original_node, updated_node)
 
     def leave_AugAssign(
         self, original_node: cst.AugAssign, updated_node: cst.AugAssign
-    ) -> Union[_Dropped, cst.RemovalSentinel]:
+    ) -> Union[cst.AugAssign, cst.RemovalSentinel]:
         return self._drop(original_node, updated_node)
 
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> Union[_Dropped, cst.RemovalSentinel]:
+    ) -> Union[cst.Expr, cst.RemovalSentinel]:
         return self._drop(original_node, updated_node)
+
+    def leave_DictElement(
+        self, original_node: cst.DictElement, updated_node: cst.DictElement
+    ) -> Union[cst.DictElement, cst.RemovalSentinel]:
+        return self._drop(original_node, updated_node)
+
+    def leave_Arg(
+        self, original_node: cst.Arg, updated_node: cst.Arg
+    ) -> Union[cst.Arg, cst.RemovalSentinel]:
+        return self._drop(original_node, updated_node)
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        """Where the fix removed the last entries, the new last one ends as the old one did (no
+        comma on one line, not `{"A": 1, }`), with its own comment, before the same `}`."""
+        elements, removed = updated_node.elements, original_node.elements[-1:]
+        if not elements or not removed or self._span(removed[0]) not in self._drops:
+            return updated_node
+        last, gone = elements[-1], removed[0].comma
+        own = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+        if isinstance(gone, cst.Comma) and isinstance(last.comma, cst.Comma):
+            comma: Union[cst.Comma, cst.MaybeSentinel] = last.comma.with_changes(
+                whitespace_after=cst.SimpleWhitespace("")
+            )
+        else:
+            comma = cst.MaybeSentinel.DEFAULT
+        rbrace = updated_node.rbrace.with_changes(
+            whitespace_before=_with_comment(own, updated_node.rbrace.whitespace_before)
+        )
+        return updated_node.with_changes(
+            elements=[*elements[:-1], last.with_changes(comma=comma)], rbrace=rbrace
+        )
+
+    def _closed(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """As `leave_Dict` for a call's arguments, where the line break before `)` belongs to
+        the last argument."""
+        arguments, removed = updated.args, original.args[-1:]
+        if not arguments or not removed or self._span(removed[0]) not in self._drops:
+            return updated
+        last, gone = arguments[-1], removed[0]
+        own = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+        if isinstance(gone.comma, cst.Comma) and isinstance(last.comma, cst.Comma):
+            after = _with_comment(own, gone.comma.whitespace_after)
+            last = last.with_changes(comma=last.comma.with_changes(whitespace_after=after))
+        else:
+            last = last.with_changes(
+                comma=cst.MaybeSentinel.DEFAULT,
+                whitespace_after_arg=_with_comment(own, gone.whitespace_after_arg),
+            )
+        return updated.with_changes(args=[*arguments[:-1], last])
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
@@ -435,6 +484,18 @@ def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst
     while lines and lines[0].comment is None:
         del lines[0]
     return result.with_changes(body=[first.with_changes(leading_lines=lines), *result.body[1:]])
+
+
+def _with_comment(
+    own: Optional[cst.BaseParenthesizableWhitespace], other: cst.BaseParenthesizableWhitespace
+) -> cst.BaseParenthesizableWhitespace:
+    """`other`, the line break that closed a removed last entry, with the comment that ended the
+    new last entry's line (`"B": 1,  # who`) in place of the removed one's."""
+    if isinstance(own, cst.ParenthesizedWhitespace) and isinstance(
+        other, cst.ParenthesizedWhitespace
+    ):
+        return other.with_changes(first_line=own.first_line)
+    return other
 
 
 def _span(finding: Finding) -> Span:

@@ -2128,12 +2128,7 @@ POSITIVE += [
         '    os.environ |= {"CLARIFAI_PAT": "<KEY>"}\n'
         'os.environ |= {"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": "<KEY>"}\n',
         {"3:74 CLR004", "5:36 CLR004", "6:58 CLR004"},
-        "import os\n"
-        "import subprocess\n"
-        'subprocess.run(["python", "agent.py"], env=os.environ | {"CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}, check=True)\n'
-        'if os.environ.get("CI"):\n'
-        "    pass\n"
-        'os.environ |= {"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}\n',
+        'import os\nimport subprocess\nsubprocess.run(["python", "agent.py"], env=os.environ | {"CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]}, check=True)\nif os.environ.get("CI"):\n    pass\nos.environ |= {"CLARIFAI_USER_ID": "me"}\n',
     ),
     case(
         "CLR005 an option schema's default under a credential's name, read lazily",
@@ -2211,12 +2206,7 @@ POSITIVE += [
         'os.environ |= {"CLARIFAI_PAT": "<KEY>"} | {"DEBUG": "1"}\n'
         "m = load()\n",
         {"4:36 CLR004", "6:32 CLR004"},
-        "import os\n"
-        "from clarifai.client.model import Model\n"
-        "def load():\n"
-        '    return Model(url="https://clarifai.com/a/b/models/c")\n'
-        'os.environ |= {"CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]} | {"DEBUG": "1"}\n'
-        "m = load()\n",
+        'import os\nfrom clarifai.client.model import Model\ndef load():\n    return Model(url="https://clarifai.com/a/b/models/c")\nos.environ |= {} | {"DEBUG": "1"}\nm = load()\n',
     ),
     case(
         "CLR001 a key written in a string.Template bound to a name",
@@ -2354,6 +2344,30 @@ POSITIVE += [
         'from airflow.models import Connection\nconn = Connection(conn_id="clarifai_default", conn_type="http", host="https://api.clarifai.com", password="<KEY>")\n',
         {"2:107 CLR003"},
         'import os\n\nfrom airflow.models import Connection\nconn = Connection(conn_id="clarifai_default", conn_type="http", host="https://api.clarifai.com", password=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR004 os.environ.update of a dict and keywords keeps the statement for the keywords",
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_PAT": "<KEY>"}, DEBUG="1")\n',
+        {"3:36 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({}, DEBUG="1")\n',
+    ),
+    case(
+        "CLR004 os.environ.update of several variables loses only the key's entry",
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_PAT": "<KEY>", "CLARIFAI_USER_ID": "me"})\nos.environ.update({"CLARIFAI_USER_ID": "me", "CLARIFAI_PAT": "<KEY>"})\nos.environ.update(DEBUG="1", CLARIFAI_PAT="<KEY>")\n',
+        {"4:62 CLR004", "5:43 CLR004", "3:36 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_USER_ID": "me"})\nos.environ.update({"CLARIFAI_USER_ID": "me"})\nos.environ.update(DEBUG="1")\n',
+    ),
+    case(
+        "CLR004 os.environ.update over lines: the last entry goes, the comments of the others stay",
+        'import os\nimport clarifai\nos.environ.update({\n    "CLARIFAI_USER_ID": "me",  # who\n    "CLARIFAI_PAT": "<KEY>",  # the key\n})\ndef setup():\n    os.environ.update(\n        DEBUG="1",  # debug\n        CLARIFAI_PAT="<KEY>"  # the key\n    )\n',
+        {"5:21 CLR004", "10:22 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({\n    "CLARIFAI_USER_ID": "me",  # who\n})\ndef setup():\n    os.environ.update(\n        DEBUG="1"  # debug\n    )\n',
+    ),
+    case(
+        "CLR004 os.environ.update of two credential variables goes as a whole; OPENAI_API_KEY stays, copied",
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_PAT": "<KEY>", "CLARIFAI_API_KEY": "<KEY>"})\nos.environ.update({"OPENAI_API_KEY": "<KEY>", "CLARIFAI_PAT": "<KEY>"})\n',
+        {"4:90 CLR004", "3:92 CLR004", "4:38 CLR004", "3:36 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"]})\n',
     ),
 ]
 

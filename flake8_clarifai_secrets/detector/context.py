@@ -122,7 +122,7 @@ class Context:
         the parts that are not known: a command line with a field such as `{payload}`."""
         return [joined(template) for template in self.values.of(node, self.scope)]
 
-    def span(self, node: ast.expr | ast.stmt | ast.arg) -> Span:
+    def span(self, node: ast.expr | ast.stmt | ast.arg | ast.keyword) -> Span:
         return self.positions.span(node)
 
     # -- imports ---------------------------------------------------------------------------

@@ -282,7 +282,7 @@ class Positions:
     def __init__(self, lines: Sequence[str]) -> None:
         self._lines = lines
 
-    def span(self, node: Union[ast.expr, ast.stmt, ast.arg]) -> Span:
+    def span(self, node: Union[ast.expr, ast.stmt, ast.arg, ast.keyword]) -> Span:
         end_line = node.end_lineno or node.lineno
         end_col = node.end_col_offset or 0
         return Span(

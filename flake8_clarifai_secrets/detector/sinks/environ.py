@@ -9,11 +9,11 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator, Sequence
-from typing import Optional
+from typing import Optional, Union
 
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_legacy_name, name_words
-from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.findings import Fix
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
+from flake8_clarifai_secrets.detector.findings import Fix, Span
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 
@@ -167,27 +167,27 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.environ.update(...)`, `subprocess.run(..., env={...})`, `patch.dict(os.environ, ...)`."""
     assert isinstance(node, ast.Call)
     qualname = context.qualname(node.func)
-    mappings: list[ast.expr] = []
-    keywords: list[ast.keyword] = []
     if qualname == "os.environ.update":
-        mappings, keywords = node.args[:1], node.keywords
-    elif leaf(dotted(node.func) or "") == "dict" and node.args:
+        statement = context.statements.get(id(node))
+        entries = [entry for mapping in node.args[:1] for entry in _entries(mapping, context)]
+        entries += [(k, k.value, _variable(k.arg, context)) for k in node.keywords]
+        yield from _updated(entries, statement, context)
+        return
+    mappings: list[ast.expr] = []
+    if leaf(dotted(node.func) or "") == "dict" and node.args:
         target = node.args[0]
         if context.qualname(target) == "os.environ" or string(target) == "os.environ":
-            mappings, keywords = node.args[1:2], node.keywords
+            mappings = node.args[1:2]
+            for keyword in node.keywords:
+                name = _variable(keyword.arg, context)
+                if name is not None:
+                    yield Hit("CLR004", keyword.value, name, writes=True)
     # `env=os.environ | {...}` as `env={**os.environ, ...}`.
     mappings += [m for k in node.keywords if k.arg == "env" for m in _merged(k.value)]
-    statement = context.statements.get(id(node))
     for mapping in mappings:
-        if isinstance(mapping, ast.Dict):
-            yield from _written(
-                mapping, statement if qualname == "os.environ.update" else None, context
-            )
-    for keyword in keywords:
-        if keyword.arg is not None and context.is_credential_var(keyword.arg):
-            only = statement is not None and len(node.keywords) == 1 and not node.args
-            drop = Fix("drop", context.span(statement)) if only and statement else None
-            yield Hit("CLR004", keyword.value, keyword.arg, whole=drop, writes=True)
+        for _, value, name in _entries(mapping, context):
+            if name is not None:
+                yield Hit("CLR004", value, name, writes=True)
 
 
 @sink(ast.AugAssign)
@@ -195,10 +195,8 @@ def environ_merged(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.environ |= {"CLARIFAI_PAT": "<key>"}`, as `os.environ.update(...)`."""
     assert isinstance(node, ast.AugAssign)
     if isinstance(node.op, ast.BitOr) and context.qualname(node.target) == "os.environ":
-        mappings = _merged(node.value)
-        for mapping in mappings:
-            if isinstance(mapping, ast.Dict):
-                yield from _written(mapping, node if len(mappings) == 1 else None, context)
+        entries = [entry for mapping in _merged(node.value) for entry in _entries(mapping, context)]
+        yield from _updated(entries, node, context)
 
 
 def _merged(value: ast.expr) -> list[ast.expr]:
@@ -208,14 +206,47 @@ def _merged(value: ast.expr) -> list[ast.expr]:
     return [value]
 
 
-def _written(mapping: ast.Dict, statement: Optional[ast.stmt], context: Context) -> Iterator[Hit]:
-    """The credential variables a dict display writes into an environment; with the statement
-    that only writes its one entry into `os.environ`, which the fix removes."""
-    entries = [(context.credential_var(k), v) for k, v in zip(mapping.keys, mapping.values)]
-    for name, value in entries:
-        if name is not None:
-            drop = Fix("drop", context.span(statement)) if statement and len(entries) == 1 else None
-            yield Hit("CLR004", value, name, whole=drop, writes=True)
+# An entry that an update writes: where it stands (its key, or the keyword; None for a mapping
+# that is not a display), its value, and the credential variable it writes, if any.
+_Entry = tuple[Union[ast.expr, ast.keyword, None], ast.expr, Optional[str]]
+
+
+def _entries(mapping: ast.expr, context: Context) -> list[_Entry]:
+    if not isinstance(mapping, ast.Dict):
+        return [(None, mapping, None)]
+    return [
+        (key, value, None if key is None else context.credential_var(key))
+        for key, value in zip(mapping.keys, mapping.values)
+    ]
+
+
+def _variable(name: Optional[str], context: Context) -> Optional[str]:
+    return name if name is not None and context.is_credential_var(name) else None
+
+
+def _updated(
+    entries: Sequence[_Entry], statement: Optional[ast.stmt], context: Context
+) -> Iterator[Hit]:
+    """The credential variables that one update writes into `os.environ`, where the variable
+    then holds the key: the fix removes the statement if it writes nothing else, else each
+    such entry (a variable that the code copies the key into, `OPENAI_API_KEY`, stays)."""
+    dropped = [
+        where is not None and name is not None and name not in ALIAS_VARIABLES
+        for where, _, name in entries
+    ]
+    for (where, value, name), drops in zip(entries, dropped):
+        if name is None:
+            continue
+        if statement is not None and all(dropped):
+            whole: Optional[Fix] = Fix("drop", context.span(statement))
+        elif drops and isinstance(where, ast.keyword):
+            whole = Fix("drop", context.span(where))
+        elif drops and where is not None:
+            key, end = context.span(where), context.span(value)
+            whole = Fix("drop", Span(key.line, key.col, end.end_line, end.end_col))
+        else:
+            whole = None
+        yield Hit("CLR004", value, name, whole=whole, writes=True)
 
 
 @sink(ast.Dict, ast.Call)
