@@ -2293,15 +2293,9 @@ POSITIVE += [
     ),
     case(
         "CLR005 an argument vector over several lines",
-        'from clarifai.client.model import Model\nARGV = [\n    "--pat",\n    "<KEY>",\n]\n',
-        {"4:5 CLR005"},
-        'import os\n\nfrom clarifai.client.model import Model\nARGV = [\n    "--pat",\n    os.environ["CLARIFAI_PAT"],\n]\n',
-    ),
-    case(
-        "CLR005 an argument list of another program given --pat, in a Clarifai file",
-        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", "<KEY>"])  # clarifai\n',
-        {"2:52 CLR005"},
-        'import os\nimport subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", os.environ["CLARIFAI_PAT"]])  # clarifai\n',
+        'import sys\nfrom clarifai.client.model import Model\nsys.argv = [\n    "tag.py",\n    "--pat",\n    "<KEY>",\n]\n',
+        {"6:5 CLR005"},
+        'import os\nimport sys\nfrom clarifai.client.model import Model\nsys.argv = [\n    "tag.py",\n    "--pat",\n    os.environ["CLARIFAI_PAT"],\n]\n',
     ),
     case(
         "CLR004 the PAT written into OPENAI_API_KEY for CrewAI is copied from the Clarifai variable",
@@ -2368,6 +2362,18 @@ POSITIVE += [
         'import os\nimport clarifai\nos.environ.update({"CLARIFAI_PAT": "<KEY>", "CLARIFAI_API_KEY": "<KEY>"})\nos.environ.update({"OPENAI_API_KEY": "<KEY>", "CLARIFAI_PAT": "<KEY>"})\n',
         {"4:90 CLR004", "3:92 CLR004", "4:38 CLR004", "3:36 CLR004"},
         'import os\nimport clarifai\nos.environ.update({"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"]})\n',
+    ),
+    case(
+        "CLR005 --clarifai-pat given to any program",
+        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--clarifai-pat", "<KEY>"])\n',
+        {"2:61 CLR005"},
+        'import os\nimport subprocess\nsubprocess.run(["python", "-m", "mytool", "--clarifai-pat", os.environ["CLARIFAI_PAT"]])\n',
+    ),
+    case(
+        "CLR005 parse_args(args=...) and a tuple vector",
+        'import argparse\nimport clarifai\nparser = argparse.ArgumentParser()\nparser.add_argument("--token")\nparser.parse_args(args=("--token", "<KEY>"))\n',
+        {"5:36 CLR005"},
+        'import argparse\nimport os\nimport clarifai\nparser = argparse.ArgumentParser()\nparser.add_argument("--token")\nparser.parse_args(args=("--token", os.environ["CLARIFAI_PAT"]))\n',
     ),
 ]
 
@@ -2852,6 +2858,18 @@ NEGATIVE += [
     case(
         "a database connection's password in a Clarifai file",
         'import psycopg2\nimport clarifai\nconn = psycopg2.connect(host="db.internal", user="app", password="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an argument list of another program given --pat",
+        'import subprocess\nsubprocess.run(["python", "-m", "mytool", "--pat", "<KEY>"])  # clarifai\n',
+        set(),
+        None,
+    ),
+    case(
+        "other programs given their own keys after --api-key, in a Clarifai file",
+        '"""Tag weather photos with Clarifai."""\nimport subprocess\nsubprocess.run(["owm", "forecast", "Oslo", "--api-key", "<KEY>"])\nsubprocess.run(["python", "fetch_movies.py", "--api-key", "<KEY2>", "--source", "tmdb"])\n',
         set(),
         None,
     ),

@@ -264,26 +264,53 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR005", unwrapped(value), f'"{name}"', accept)
 
 
-@sink(ast.List, ast.Tuple)
+# Where an argument vector is parsed as the program's own options: argparse, click's and typer's
+# test runners (`CliRunner().invoke(cli, [...])`), and `sys.argv` itself.
+_PARSERS = frozenset({"parse_args", "parse_known_args", "invoke"})
+
+
+@sink(ast.List, ast.Tuple, ast.Call, ast.Assign)
 def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """A credential's option in an argument vector for any program, a parser or a test runner:
-    `parser.parse_args(["--pat", "<key>"])`, `CliRunner().invoke(cli, ["--clarifai-pat=<key>"])`,
-    `sys.argv = [..., "--api-key", "<key>"]`."""
-    assert isinstance(node, (ast.List, ast.Tuple))
-    for before, item in zip([None, *node.elts], node.elts):
+    """A credential's option in an argument vector, the key after it or after its `=`: one that
+    names Clarifai (`--clarifai-pat`) given to any program; in a Clarifai file, a generic one
+    (`--pat`, `--api-key`) where the program's own options are parsed: `parser.parse_args([
+    "--pat", "<key>"])`, `CliRunner().invoke(cli, [...])`, `sys.argv = [...]`. A vector given
+    to another program (`["owm", "--api-key", ...]`) may hold that program's key."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        yield from _options(node, context, generic=False)
+        return
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
+        if name not in _PARSERS:
+            return
+        vectors = [*node.args, *(k.value for k in node.keywords if k.arg == "args")]
+    else:
+        assert isinstance(node, ast.Assign)
+        if not any(dotted(target) == "sys.argv" for target in node.targets):
+            return
+        vectors = [node.value]
+    for vector in vectors:
+        if isinstance(vector, (ast.List, ast.Tuple)):
+            yield from _options(vector, context, generic=True)
+
+
+def _options(vector: ast.List | ast.Tuple, context: Context, *, generic: bool) -> Iterator[Hit]:
+    for before, item in zip([None, *vector.elts], vector.elts):
         flag = None if before is None else next(iter(context.strings(before)), None)
-        if flag is not None and _credential_option(flag, context):
+        if flag is not None and _credential_option(flag, context, generic=generic):
             yield Hit("CLR005", unwrapped(item), flag)
         written = string(item)
         if written is not None and "=" in written:
             flag = written.partition("=")[0]
-            if _credential_option(flag, context):
+            if _credential_option(flag, context, generic=generic):
                 yield Hit("CLR005", item, flag, Accept.EMBEDDED)
 
 
-def _credential_option(flag: str, context: Context) -> bool:
-    """`--clarifai-pat`, or in a Clarifai file `--pat`, `--api-key`."""
-    return flag.startswith("--") and _accept(flag[2:], context) in (Accept.KEY, Accept.HEX)
+def _credential_option(flag: str, context: Context, *, generic: bool) -> bool:
+    """`--clarifai-pat`; with `generic`, in a Clarifai file also `--pat`, `--api-key`."""
+    accept = _accept(flag[2:], context) if flag.startswith("--") else None
+    return accept is Accept.KEY or generic and accept is Accept.HEX
 
 
 @sink(ast.Call)
