@@ -2873,4 +2873,10 @@ NEGATIVE += [
         set(),
         None,
     ),
+    case(
+        "a loop over ids whose generic target is rebound to the key read from the environment",
+        'import os\nfrom clarifai.client.model import Model\ndef check(ids):\n    for value in ["<KEY>", "<KEY2>"]:\n        assert value in ids\n    value = os.environ["CLARIFAI_PAT"]\n    return Model(url="https://clarifai.com/a/b/models/c", pat=value)\n',
+        set(),
+        None,
+    ),
 ]

@@ -14,8 +14,9 @@ from __future__ import annotations
 import ast
 from typing import NamedTuple
 
+from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, string
+from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, leaf, string
 
 BINDERS = frozenset(
     {
@@ -40,8 +41,11 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
     if isinstance(node, (ast.For, ast.AsyncFor)):
+        # Only a target named for a credential: `value`, `item` and `x` are reused everywhere,
+        # and a name's bindings are weighed whatever their order.
         items = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)) else []
-        return [pair for item in items for pair in _unpack(node.target, item)]
+        pairs = [pair for item in items for pair in _unpack(node.target, item)]
+        return [(t, v) for t, v in pairs if _names_credential(t)]
     if isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
@@ -52,6 +56,11 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     if isinstance(node, ast.FunctionDef):
         return _getter(node)
     return []
+
+
+def _names_credential(target: ast.expr) -> bool:
+    name = dotted(target)
+    return name is not None and is_credential_name(leaf(name), clarifai_file=True)
 
 
 def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
