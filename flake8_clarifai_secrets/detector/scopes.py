@@ -44,8 +44,8 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         # Only a target named for a credential: `value`, `item` and `x` are reused everywhere,
         # and a name's bindings are weighed whatever their order.
         items = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)) else []
-        pairs = [pair for item in items for pair in _unpack(node.target, item)]
-        return [(t, v) for t, v in pairs if _names_credential(t)]
+        looped = [pair for item in items for pair in _unpack(node.target, item)]
+        return [(target, value) for target, value in looped if _names_credential(target)]
     if isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
