@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import functools
 import os
 from collections.abc import Sequence
@@ -319,8 +320,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
-    ) -> Union[cst.Expr, cst.RemovalSentinel]:
-        return self._drop(original_node, updated_node)
+    ) -> Union[cst.Expr, cst.Assign, cst.RemovalSentinel]:
+        return _env_magic_as_assignment(updated_node) or self._drop(original_node, updated_node)
 
     def leave_DictElement(
         self, original_node: cst.DictElement, updated_node: cst.DictElement
@@ -484,6 +485,41 @@ def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst
     while lines and lines[0].comment is None:
         del lines[0]
     return result.with_changes(body=[first.with_changes(leading_lines=lines), *result.body[1:]])
+
+
+# What comes before the value in `%env NAME=value`, `%env NAME value`, `%env NAME = value`.
+_ENV_MAGIC_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*|\s+)")
+
+
+def _env_magic_as_assignment(statement: cst.Expr) -> Optional[cst.Assign]:
+    """`os.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]` for `%env` (in its Python
+    form) once the fix made it `run_line_magic("env", "OPENAI_API_KEY=" + os.environ[...])`:
+    the magic prints the value it sets, the key, into the cell's output."""
+    call = statement.value
+    if not (
+        m.matches(call, m.Call(func=m.Attribute(value=m.Call(func=m.Name("get_ipython")))))
+        and isinstance(call, cst.Call)
+        and len(call.args) == 2
+    ):
+        return None
+    magic, text = (argument.value for argument in call.args)
+    if not (
+        isinstance(magic, cst.SimpleString)
+        and magic.evaluated_value in ("env", "set_env")
+        and isinstance(text, cst.BinaryOperation)
+        and isinstance(text.operator, cst.Add)
+        and isinstance(text.left, cst.SimpleString)
+        and isinstance(text.left.evaluated_value, str)
+        and isinstance(text.right, (cst.Subscript, cst.Call))
+    ):
+        return None
+    name = _ENV_MAGIC_NAME.fullmatch(text.left.evaluated_value)
+    if name is None:
+        return None
+    environ = cst.Attribute(cst.Name("os"), cst.Name("environ"))
+    variable = cst.SimpleString(f'"{name[1]}"')
+    target = cst.Subscript(environ, [cst.SubscriptElement(cst.Index(variable))])
+    return cst.Assign([cst.AssignTarget(target)], text.right)
 
 
 def _with_comment(

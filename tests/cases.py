@@ -2375,6 +2375,12 @@ POSITIVE += [
         {"5:36 CLR005"},
         'import argparse\nimport os\nimport clarifai\nparser = argparse.ArgumentParser()\nparser.add_argument("--token")\nparser.parse_args(args=("--token", os.environ["CLARIFAI_PAT"]))\n',
     ),
+    case(
+        "CLR004 %env OPENAI_API_KEY in an exported notebook becomes a Python copy from the Clarifai variable",
+        "import clarifai\nget_ipython().run_line_magic('env', 'OPENAI_API_KEY=<KEY>')\n",
+        {"2:37 CLR004"},
+        'import os\n\nimport clarifai\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n',
+    ),
 ]
 
 NEGATIVE += [

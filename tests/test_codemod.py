@@ -39,8 +39,9 @@ def test_second_fix_changes_nothing(case: Case) -> None:
     assert fix(once) == once
 
 
-# What a fix reads (`os.environ["X"]`, `os.environ.get("X")`), and what a message names.
-_READS = re.compile(r"""os\.environ(?:\.get\(|\[)["'](\w+)["']""")
+# What a fix reads (`os.environ["X"]`, `os.environ.get("X")`, not `os.environ["X"] = ...`), and
+# what a message names.
+_READS = re.compile(r"""os\.environ(?:\.get\(|\[)["'](\w+)["'](?!\]\s*=(?!=))""")
 _NAMED = re.compile(r'os\.environ\["(\w+)"\]`')
 
 

@@ -287,6 +287,19 @@ MAGICS = [
         ],
         id="a cell may await at the top level, as IPython allows",
     ),
+    pytest.param(
+        ["%env OPENAI_API_KEY=<KEY>\n%set_env OPENAI_API_KEY <KEY>", "import clarifai"],
+        [
+            f'cell_1:1:6: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+            f'cell_1:2:10: CLR004 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]',
+        ],
+        [
+            'import os\n\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n'
+            'os.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]',
+            "import clarifai",
+        ],
+        id="the PAT given to OPENAI_API_KEY is copied there by Python: %env would print it",
+    ),
     pytest.param(["%env CLARIFAI_USER_ID=<KEY>"], [], None, id="not a credential variable"),
     pytest.param(["%env CLARIFAI_PAT=YOUR_PAT_HERE"], [], None, id="placeholder"),
     pytest.param(["%env CLARIFAI_PAT"], [], None, id="%env reads a variable"),
