@@ -2381,6 +2381,12 @@ POSITIVE += [
         {"2:37 CLR004"},
         'import os\n\nimport clarifai\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n',
     ),
+    case(
+        "CLR005 keyring's keywords",
+        'import keyring\nkeyring.set_password(service_name="clarifai", username="me@example.com", password="<KEY>")\n',
+        {"2:83 CLR005"},
+        'import os\n\nimport keyring\nkeyring.set_password(service_name="clarifai", username="me@example.com", password=os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2882,6 +2888,12 @@ NEGATIVE += [
     case(
         "a loop over ids whose generic target is rebound to the key read from the environment",
         'import os\nfrom clarifai.client.model import Model\ndef check(ids):\n    for value in ["<KEY>", "<KEY2>"]:\n        assert value in ids\n    value = os.environ["CLARIFAI_PAT"]\n    return Model(url="https://clarifai.com/a/b/models/c", pat=value)\n',
+        set(),
+        None,
+    ),
+    case(
+        "keyring under a Clarifai app's service, a user name that names another secret",
+        'import keyring\nkeyring.set_password("clarifai-slackbot", "slack_signing_secret", "<KEY>")\n',
         set(),
         None,
     ),

@@ -25,7 +25,9 @@ from flake8_clarifai_secrets.credentials import (
     is_v1_parameter,
     labels,
     name_words,
+    names_another_credential,
     names_another_service,
+    names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
@@ -316,15 +318,25 @@ def _credential_option(flag: str, context: Context, *, generic: bool) -> bool:
 @sink(ast.Call)
 def keyring_password(node: ast.AST, context: Context) -> Iterator[Hit]:
     """keyring's `set_password(service, username, password)`: a service that names Clarifai
-    says whose password it is, whatever the user's name (`"me@example.com"`)."""
+    says whose password it is, whatever the user's name (`"me@example.com"`), unless that name
+    says it is another secret (`"slack_signing_secret"`)."""
     assert isinstance(node, ast.Call)
-    if not (isinstance(node.func, (ast.Attribute, ast.Name)) and len(node.args) == 3):
+    func = node.func
+    if (func.attr if isinstance(func, ast.Attribute) else dotted(func)) != "set_password":
         return
-    if leaf(dotted(node.func) or "") != "set_password":
+    given = dict(zip(_KEYRING_PARAMETERS, node.args))
+    given.update((k.arg, k.value) for k in node.keywords if k.arg in _KEYRING_PARAMETERS)
+    if len(given) != len(_KEYRING_PARAMETERS):
         return
-    service = next(iter(context.strings(node.args[0])), None)
-    if service is not None and "clarifai" in service.lower():
-        yield Hit("CLR005", unwrapped(node.args[2]), f'"{service}"')
+    service = next(iter(context.strings(given["service_name"])), "")
+    user = next(iter(context.strings(given["username"])), "")
+    if "clarifai" in service.lower() and not (
+        names_another_credential(user) or names_something_else(user)
+    ):
+        yield Hit("CLR005", unwrapped(given["password"]), f'"{service}"')
+
+
+_KEYRING_PARAMETERS = ("service_name", "username", "password")
 
 
 def _names_clarifai_beside(
