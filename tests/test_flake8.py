@@ -51,11 +51,11 @@ def test_a_key_in_text_over_several_lines_is_reported_on_its_own_line(tmp_path: 
             'import clarifai\nA = """\nclarifai:\n  pat: <KEY>\n"""\n'
             'B = """\nclarifai:\n  pat: <KEY2>  # pragma: allowlist secret\n"""\n'
             'C = """\nclarifai:\n  pat: <KEY2>\n"""  # noqa: CLR005\n'
+            'D = """\nprod:\n  pat: <KEY2>  # pragma: allowlist secret\ndev:\n  pat: <KEY>\n"""\n'
         )
     )
-    result = flake8("--select=CLR", "t.py", cwd=tmp_path)
-    assert result.stdout.startswith("t.py:4:8: CLR005 ")
-    assert len(result.stdout.splitlines()) == 1
+    result = flake8("--select=CLR", "--format=%(row)d:%(col)d:%(code)s", "t.py", cwd=tmp_path)
+    assert result.stdout.splitlines() == ["4:8:CLR005", "18:8:CLR005"]
 
 
 def test_clean_file_passes(tmp_path: Path) -> None:

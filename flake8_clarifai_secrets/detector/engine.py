@@ -52,6 +52,10 @@ ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
 
 
+# The lowest code, then the first sink in the source, whichever order the walk met them.
+_Rank = tuple[str, int, int, str, str]
+
+
 class Detector:
     def __init__(self, tree: ast.AST, scan: Scan, env_var: str, *, prefilter: bool) -> None:
         self._tree = tree
@@ -59,8 +63,9 @@ class Detector:
         self._positions = Positions(scan.lines)
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
-        # id(literal) -> its finding, with the rank of the hit that reported it: the lowest wins.
-        self._findings: dict[int, tuple[tuple[str, int, int, str, str], Finding]] = {}
+        # (id(literal), key) -> its finding, with the rank of the hit that reported it: the
+        # lowest wins. A literal is reported once, for its first key that no pragma allows.
+        self._findings: dict[tuple[int, str], tuple[_Rank, Finding]] = {}
         # Hits whose literal is bound to another service's credential name (`openai.api_key`):
         # reported only if the same key is a Clarifai key elsewhere in the file.
         self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix]]] = []
@@ -88,16 +93,24 @@ class Detector:
                 if only is None or function is only:
                     for hit in function(node, self.context):
                         self._check(copied(hit), scope)
-        keys = {finding.secret for _, finding in self._findings.values()}
+        keys = {finding.secret for finding in self._chosen(allowed=True)}
         for hit, part, start, token, secret, fix in self._copies:
             if secret in keys:
                 origin = part.origin
                 assert origin is not None
                 self._report(hit, part, start, token, secret, self.context.bound_to(origin), fix)
-        return sorted(
-            (f for _, f in self._findings.values() if not self._allowlisted(f)),
-            key=lambda f: (f.line, f.col),
-        )
+        return sorted(self._chosen(allowed=False), key=lambda f: (f.line, f.col))
+
+    def _chosen(self, *, allowed: bool) -> list[Finding]:
+        """A finding per literal: of its keys, the one with the lowest rank; without `allowed`,
+        of those whose line the pragma does not allow (YAML text may allow one key of two)."""
+        best: dict[int, tuple[_Rank, Finding]] = {}
+        for (origin, _), (rank, finding) in self._findings.items():
+            if not allowed and self._allowlisted(finding):
+                continue
+            if origin not in best or rank < best[origin][0]:
+                best[origin] = (rank, finding)
+        return [finding for _, finding in best.values()]
 
     def _nodes(self) -> tuple[list[tuple[ast.AST, Scope]], Optional[SinkFunction]]:
         """The nodes to ask the sinks about, each with its scope, and the one sink to ask if
@@ -249,9 +262,8 @@ class Detector:
     ) -> None:
         origin = part.origin
         assert origin is not None
-        # The lowest code, then the first sink in the source, whichever order the walk met them.
         rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
-        existing = self._findings.get(id(origin))
+        existing = self._findings.get((id(origin), secret))
         if existing is not None and existing[0] <= rank:
             return
         span = self._positions.span(origin)
@@ -287,7 +299,7 @@ class Detector:
             binding,
             hit.writes,
         )
-        self._findings[id(origin)] = (rank, finding)
+        self._findings[id(origin), secret] = (rank, finding)
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
