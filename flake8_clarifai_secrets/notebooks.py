@@ -194,7 +194,7 @@ class Notebook:
         escape = self.text.isascii()
         for piece in pieces:
             value = json.loads(self._raw(piece))
-            if offset <= len(value) or piece is pieces[-1]:
+            if offset < len(value) or piece is pieces[-1]:
                 at = piece.start + len(json.dumps(value[:offset], ensure_ascii=escape)) - 1
                 break
             offset -= len(value)

@@ -2387,6 +2387,12 @@ POSITIVE += [
         {"2:83 CLR005"},
         'import os\n\nimport keyring\nkeyring.set_password(service_name="clarifai", username="me@example.com", password=os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a key in an f-string over several lines is reported on its own line",
+        'from pathlib import Path\nimport clarifai\nuser = "me"\nPath("c.yaml").write_text(f"""clarifai:\n  user_id: {user} {{x}}\n  pat: <KEY>\n""")\n',
+        {"6:8 CLR005"},
+        'import os\nfrom pathlib import Path\nimport clarifai\nuser = "me"\nPath("c.yaml").write_text(f"""clarifai:\n  user_id: {user} {{x}}\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n""")\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -1057,6 +1057,19 @@ def test_nbqa_flake8_sees_env_magics(tmp_path: Path) -> None:
     assert lint.stdout.split(" ")[:2] == ["nb.ipynb:cell_1:1:6:", "CLR004"]
 
 
+def test_a_key_that_starts_a_line_of_a_literal_is_placed_there_in_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The key starts the cell's second line: its place in the JSON text is where that line's
+    string starts, not the end of the first line's."""
+    save(tmp_path, notebook(code('CLARIFAI_PAT = """\n<KEY>\n""".strip()')))
+    text = (tmp_path / "nb.ipynb").read_text()
+    _, out, _ = _main(tmp_path, "--check", "--format", "json", "nb.ipynb", capsys=capsys)
+    [found] = json.loads(out)["findings"]
+    assert found["cell"] == "cell_1:2:1"
+    assert text.splitlines()[found["line"] - 1][found["column"] - 1 :].startswith(KEY)
+
+
 def test_json_and_sarif_place_notebook_findings_in_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -317,8 +317,11 @@ class Positions:
                     fstring = None
                 elif secret in token.string and token.type in (tokenize.STRING, _FSTRING_MIDDLE):
                     row, col = fstring or token.start
-                    before = token.string[: token.string.index(secret)]
-                    if fstring is None and "\n" in before:
+                    # The source from the literal's start: an f-string's text parts are
+                    # tokens of their own, where `{{` is one `{`.
+                    source = "".join(rows[row - 1 :])[col:]
+                    before = source[: max(0, source.find(secret))]
+                    if "\n" in before:
                         row += before.count("\n")
                         col = len(before) - before.rindex("\n") - 1
                     return span.line + row - 1, span.col + col - 1 if row == 1 else col
