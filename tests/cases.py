@@ -2393,6 +2393,18 @@ POSITIVE += [
         {"6:8 CLR005"},
         'import os\nfrom pathlib import Path\nimport clarifai\nuser = "me"\nPath("c.yaml").write_text(f"""clarifai:\n  user_id: {user} {{x}}\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n""")\n',
     ),
+    case(
+        "CLR005 an ipywidgets password field filled with the key",
+        'import ipywidgets as widgets\nfrom clarifai.client.model import Model\npat_box = widgets.Password(description="PAT:", value="<KEY>")\ndef run(_):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat_box.value)\n',
+        {"3:54 CLR005"},
+        'import os\n\nimport ipywidgets as widgets\nfrom clarifai.client.model import Model\npat_box = widgets.Password(description="PAT:", value=os.environ.get("CLARIFAI_PAT"))\ndef run(_):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat_box.value)\n',
+    ),
+    case(
+        "CLR005 an ipywidgets text field labelled Clarifai PAT",
+        'from ipywidgets import Text\nbox = Text(value="<KEY>", description="Clarifai PAT")\n',
+        {"2:18 CLR005"},
+        'import os\n\nfrom ipywidgets import Text\nbox = Text(value=os.environ.get("CLARIFAI_PAT"), description="Clarifai PAT")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2900,6 +2912,12 @@ NEGATIVE += [
     case(
         "keyring under a Clarifai app's service, a user name that names another secret",
         'import keyring\nkeyring.set_password("clarifai-slackbot", "slack_signing_secret", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an ipywidgets text field holding a model version id",
+        'import ipywidgets as widgets\nimport clarifai\nversion = widgets.Text(value="<KEY>", description="Model version ID")\n',
         set(),
         None,
     ),

@@ -59,7 +59,8 @@ class Lookup(NamedTuple):
 # default=...)` and `Optional(...)`; and form fields, which give their value until the user edits
 # it: Streamlit's `text_input(label, value)`, Gradio's `Textbox(value, label=...)`, Databricks'
 # `dbutils.widgets.text(name, default)`, Django's `CharField(label=..., initial=...)` and
-# WTForms' `StringField(label, default=...)` and `PasswordField`.
+# WTForms' `StringField(label, default=...)` and `PasswordField`, ipywidgets' `Password(value=...,
+# description=...)` and `widgets.Text(...)`.
 DEFAULTS: dict[str, Lookup] = {
     "get": Lookup(0, 1, ("default", "fallback", "default_var")),
     "getenv": Lookup(0, 1, ("default",)),
@@ -73,6 +74,8 @@ DEFAULTS: dict[str, Lookup] = {
     "CharField": Lookup(None, None, ("initial", "default"), declares=True),
     "StringField": Lookup(None, None, ("default",), declares=True),
     "PasswordField": Lookup(None, None, ("default",), declares=True),
+    "Password": Lookup(None, None, ("value",), declares=True),
+    "Text": Lookup(None, None, ("value",), "widgets", declares=True),
 }
 
 

@@ -352,6 +352,10 @@ def _beside(node: ast.Call, pair: tuple[ast.expr, ast.expr], context: Context) -
     return (text for a in node.args if a not in pair for text in context.strings(a))
 
 
+# What a form field is called: Gradio's and WTForms' `label=`, ipywidgets' `description=`.
+_LABELS = frozenset({"label", "description"})
+
+
 @sink(ast.Call)
 def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
     """The fallback of a lookup of a credential's name: `settings.get("pat", "<key>")`,
@@ -362,7 +366,7 @@ def lookup_default(node: ast.AST, context: Context) -> Iterator[Hit]:
     default = context.values.default_of(node)
     if default is None:
         return
-    labels = (keyword.value for keyword in node.keywords if keyword.arg == "label")
+    labels = (keyword.value for keyword in node.keywords if keyword.arg in _LABELS)
     for named in (*node.args[:2], *labels):
         if named is default:
             continue
