@@ -4,7 +4,8 @@ After the docstring and `__future__` imports, in the top import block: among the
 library's `import x` lines in name order, else before its `from x import y` lines, else as a
 section of its own before the other imports (or the code), followed by a blank line. Comments
 directly above a statement stay with it: the import never lands between them, but for the
-comments above the first import, which isort keeps above the import block.
+comments above the first import, which isort keeps above the import block, and a cell's marker
+(`# %%`), below which the import goes, into the cell.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import libcst as cst
 import libcst.matchers as m
 
 _COOKIE = re.compile(r"^[ \t\f]*#(!|.*?coding[:=])")
+_CELL_MARKER = re.compile(r"#\s*(?:%%|In\[[\d ]*\]:)")
 _STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
 _IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
 
@@ -82,11 +84,15 @@ def _insert(
 def _split(
     lines: Sequence[cst.EmptyLine], *, keep_cookies: bool
 ) -> tuple[list[cst.EmptyLine], list[cst.EmptyLine]]:
-    """(lines before the comment block directly above a statement, that comment block)."""
+    """(lines before the comment block directly above a statement, that comment block). A
+    cell's marker (`# %%` of Jupytext and VS Code, `# In[1]:` of nbconvert) heads the cell, and
+    what comes before it is another cell's: the block starts below it."""
     cut = 0
     for i, line in enumerate(lines):
-        if line.comment is None or (
-            keep_cookies and i == cut and i < 2 and _COOKIE.match(line.comment.value)
+        if (
+            line.comment is None
+            or (keep_cookies and i == cut and i < 2 and _COOKIE.match(line.comment.value))
+            or _CELL_MARKER.match(line.comment.value)
         ):
             cut = i + 1
     return list(lines[:cut]), list(lines[cut:])

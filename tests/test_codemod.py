@@ -410,6 +410,18 @@ def test_a_named_escape_takes_no_placeholder() -> None:
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
             id="below the docstring and the comments above the first import",
         ),
+        pytest.param(
+            "# %% [markdown]\n# Title\n\n# %%\n# the key\nm = (('authorization', 'Key <KEY>'),)\n",
+            "# %% [markdown]\n# Title\n\n# %%\nimport os\n\n# the key\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="into the code cell of a Jupytext percent script, below its marker",
+        ),
+        pytest.param(
+            "x = 1\n# In[2]:\nm = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\nx = 1\n# In[2]:\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="at the top, above code that comes first",
+        ),
     ),
 )
 def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -> None:
