@@ -2405,6 +2405,12 @@ POSITIVE += [
         {"2:18 CLR005"},
         'import os\n\nfrom ipywidgets import Text\nbox = Text(value=os.environ.get("CLARIFAI_PAT"), description="Clarifai PAT")\n',
     ),
+    case(
+        "CLR005 a Kubernetes Secret's data holds the key in base64",
+        'import base64\nimport clarifai\nsecret = {\n    "apiVersion": "v1",\n    "kind": "Secret",\n    "data": {"CLARIFAI_PAT": base64.b64encode("<KEY>".encode("utf-8")).decode()},\n}\n',
+        {"6:47 CLR005"},
+        'import base64\nimport os\nimport clarifai\nsecret = {\n    "apiVersion": "v1",\n    "kind": "Secret",\n    "data": {"CLARIFAI_PAT": base64.b64encode(os.environ["CLARIFAI_PAT"].encode("utf-8")).decode()},\n}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2918,6 +2924,12 @@ NEGATIVE += [
     case(
         "an ipywidgets text field holding a model version id",
         'import ipywidgets as widgets\nimport clarifai\nversion = widgets.Text(value="<KEY>", description="Model version ID")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a hash of a model version id, in base64, under a cache key",
+        'import base64\nimport clarifai\nCACHE = {"model_version": base64.b64encode("<KEY>".encode()).decode()}\n',
         set(),
         None,
     ),

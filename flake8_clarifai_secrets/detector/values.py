@@ -31,13 +31,16 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
-# Methods and functions that hand back their string (as far as a credential in it goes).
-_SAME_STRING = frozenset({"strip", "lstrip", "rstrip"})
+# Methods and functions that hand back their string (as far as a credential in it goes), also
+# as bytes.
+_SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
-# `Argument` (whose first argument is the default).
+# `Argument` (whose first argument is the default); and base64, as a Kubernetes Secret's `data`
+# holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
+    | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
 
 
