@@ -60,16 +60,77 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         scope = _owner(_scope_at(scopes, starts, finding.line), binding)
         if (scope, binding) in reads:
             fallbacks[index] = reads[scope, binding]
+    fields = [field for node, _ in nodes for field in _settings_fields(node)]
+    for index, finding in enumerate(findings):
+        for first, last, name, variable in fields:
+            # The literal may be wrapped: `Field("<key>", alias=...)`, `SecretStr("<key>")`.
+            if first <= finding.line <= last and bindings.get(index) in (name, None):
+                fallbacks[index] = variable
     every = [node for node, _ in nodes]
     return Facts(frozenset(variables_named(every)), bindings, fallbacks, binds_os_elsewhere(every))
+
+
+def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:
+    """(first line, last line, name, variable) of each field with a value of a pydantic-settings
+    class, which reads the variable before its default: its alias (`Field(alias="X")`, also
+    `validation_alias=`, pydantic 1's `env=`), else its name after the class's `env_prefix`."""
+    if not isinstance(node, ast.ClassDef) or not any(
+        _ends_with(base, "BaseSettings") for base in node.bases
+    ):
+        return
+    prefix = _env_prefix(node)
+    for statement in node.body:
+        if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            value = statement.value
+            if value is None:
+                continue
+            aliases = [
+                keyword.value.value
+                for keyword in (value.keywords if isinstance(value, ast.Call) else [])
+                if keyword.arg in _ALIASES
+                and isinstance(keyword.value, ast.Constant)
+                and isinstance(keyword.value.value, str)
+            ]
+            name = statement.target.id
+            variable = aliases[0] if aliases else (prefix + name).upper()
+            yield statement.lineno, statement.end_lineno or statement.lineno, name, variable
+
+
+_ALIASES = frozenset({"alias", "validation_alias", "env"})
+
+
+def _env_prefix(definition: ast.ClassDef) -> str:
+    """`model_config = SettingsConfigDict(env_prefix="X_")` (or a dict), or pydantic 1's
+    `class Config: env_prefix = "X_"`."""
+    for statement in definition.body:
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
+            for inner in statement.body:
+                if isinstance(inner, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "env_prefix" for t in inner.targets
+                ):
+                    return next(_strings(inner.value), "")
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "model_config" for t in statement.targets
+        ):
+            config = statement.value
+            if isinstance(config, ast.Call):
+                for keyword in config.keywords:
+                    if keyword.arg == "env_prefix":
+                        return next(_strings(keyword.value), "")
+            if isinstance(config, ast.Dict):
+                for key, value in zip(config.keys, config.values):
+                    if key is not None and next(_strings(key), None) == "env_prefix":
+                        return next(_strings(value), "")
+    return ""
 
 
 def named_facts(tree: ast.AST, findings: Sequence[Finding], lines: Sequence[str]) -> Facts:
     """The facts that say which variable each key reads, for flake8's messages: all of them
     where the file may read a variable, else the names the keys are bound to, as `facts`
-    walks the whole tree, which costs about as much as parsing it. (Whether `os` is free only
+    walks the whole tree, which costs about as much as parsing it; also where pydantic-settings
+    fields read their own variables. (Whether `os` is free only
     decides whether the fixer refuses.)"""
-    if any("environ" in line or "getenv" in line for line in lines):
+    if any("environ" in line or "getenv" in line or "BaseSettings" in line for line in lines):
         return facts(tree, findings)
     return Facts(bindings={i: f.binding for i, f in enumerate(findings) if f.binding})
 

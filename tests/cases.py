@@ -2411,6 +2411,18 @@ POSITIVE += [
         {"6:47 CLR005"},
         'import base64\nimport os\nimport clarifai\nsecret = {\n    "apiVersion": "v1",\n    "kind": "Secret",\n    "data": {"CLARIFAI_PAT": base64.b64encode(os.environ["CLARIFAI_PAT"].encode("utf-8")).decode()},\n}\n',
     ),
+    case(
+        "CLR005 a pydantic-settings field with an env_prefix reads the prefixed variable",
+        'from pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n    clarifai_pat: str = "<KEY>"\n',
+        {"5:25 CLR005"},
+        'import os\n\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n    clarifai_pat: str = os.environ.get("APP_CLARIFAI_PAT")\n',
+    ),
+    case(
+        "CLR005 a pydantic-settings field with an alias reads the alias",
+        'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field("<KEY>", alias="CLARIFAI_TOKEN")\n',
+        {"5:24 CLR005"},
+        'import os\n\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field(os.environ.get("CLARIFAI_TOKEN"), alias="CLARIFAI_TOKEN")\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -184,6 +184,26 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             [["CLR003 -> CLARIFAI_CLIENT_ID", "CLR003 -> CLARIFAI_CLIENT_SECRET"]],
             id="5: a v1 credential's plain name reads it with the v1 prefix",
         ),
+        pytest.param(
+            [
+                'import os\npat = os.getenv("CLARIFAI_PAT", "<KEY>")\n',
+                "from pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\n"
+                'class S(BaseSettings):\n    clarifai_pat: str = "<KEY2>"\n'
+                'class T(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n'
+                '    clarifai_pat: str = "<KEY2>"\n'
+                "class U(BaseSettings):\n"
+                '    token: str = Field("<KEY2>", alias="CLARIFAI_TOKEN")\n',
+            ],
+            [
+                ["CLR004 -> CLARIFAI_PAT"],
+                [
+                    "left: `CLARIFAI_PAT` already holds another key",
+                    "CLR005 -> APP_CLARIFAI_PAT",
+                    "CLR005 -> CLARIFAI_TOKEN",
+                ],
+            ],
+            id="a pydantic-settings field reads its own variable first: its default reads it too",
+        ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
