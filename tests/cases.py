@@ -2423,6 +2423,12 @@ POSITIVE += [
         {"5:24 CLR005"},
         'import os\n\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field(os.environ.get("CLARIFAI_TOKEN"), alias="CLARIFAI_TOKEN")\n',
     ),
+    case(
+        "CLR005 --pat= with the key formatted in, given to a parser",
+        'import argparse\nimport clarifai\nKEY = "<KEY>"\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.parse_args([f"--pat={KEY}"])\nparser.parse_args(["--pat=" + KEY])\n',
+        {"3:7 CLR005"},
+        'import argparse\nimport os\nimport clarifai\nKEY = os.environ["CLARIFAI_PAT"]\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.parse_args([f"--pat={KEY}"])\nparser.parse_args(["--pat=" + KEY])\n',
+    ),
 ]
 
 NEGATIVE += [

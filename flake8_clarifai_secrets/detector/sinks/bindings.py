@@ -302,10 +302,10 @@ def _options(vector: ast.List | ast.Tuple, context: Context, *, generic: bool) -
         flag = None if before is None else next(iter(context.strings(before)), None)
         if flag is not None and _credential_option(flag, context, generic=generic):
             yield Hit("CLR005", unwrapped(item), flag)
-        written = string(item)
-        if written is not None and "=" in written:
-            flag = written.partition("=")[0]
-            if _credential_option(flag, context, generic=generic):
+        # `"--pat=<key>"`, also `f"--pat={key}"` and `"--pat=" + key`.
+        for written in context.texts(item)[:1]:
+            flag, equals, _ = written.partition("=")
+            if equals and _credential_option(flag, context, generic=generic):
                 yield Hit("CLR005", item, flag, Accept.EMBEDDED)
 
 
