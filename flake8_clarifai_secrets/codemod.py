@@ -34,6 +34,7 @@ _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, c
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
 NO_PLACEHOLDER = "no placeholder fits where the key stands in this string"
+NOT_FOUND = "the fix did not find the statement or entry to remove"
 
 
 def plan_alone(code: str, filename: str, config: Config) -> list[Step]:
@@ -108,6 +109,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         self._literals: dict[Span, Step] = {}
         self._env_reads: set[Span] = set()
         self._drops: set[Span] = set()
+        self._dropped: set[Span] = set()
         self._failed: dict[Span, str] = {}
         self._dropped_names: set[str] = set()
 
@@ -167,6 +169,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self._warn_left()
             return tree
         result = super().transform_module_impl(tree)
+        for span in self._drops - self._dropped:
+            self._failed[span] = NOT_FOUND
         self._warn_left()
         return result
 
@@ -303,6 +307,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def _drop(self, original: _Dropped, updated: _Dropped) -> Union[_Dropped, cst.RemovalSentinel]:
         if self._span(original) not in self._drops:
             return updated
+        self._dropped.add(self._span(original))
         self._dropped_names.update(
             n.value for n in m.findall(original, m.Name()) if isinstance(n, cst.Name)
         )
@@ -321,7 +326,14 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def leave_Expr(
         self, original_node: cst.Expr, updated_node: cst.Expr
     ) -> Union[cst.Expr, cst.Assign, cst.RemovalSentinel]:
-        return _env_magic_as_assignment(updated_node) or self._drop(original_node, updated_node)
+        call = original_node.value
+        # Only a magic whose key the fix replaced: other code stays as it is.
+        if isinstance(call, cst.Call) and len(call.args) == 2:
+            if self._span(call.args[1].value) in self._literals:
+                assignment = _env_magic_as_assignment(updated_node)
+                if assignment is not None:
+                    return assignment
+        return self._drop(original_node, updated_node)
 
     def leave_DictElement(
         self, original_node: cst.DictElement, updated_node: cst.DictElement

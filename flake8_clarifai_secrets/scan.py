@@ -13,6 +13,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.detector.tree import environ_read
+from flake8_clarifai_secrets.detector.values import unwrapped
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
 CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
@@ -64,7 +65,8 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     for index, finding in enumerate(findings):
         for first, last, name, variable in fields:
             # The literal may be wrapped: `Field("<key>", alias=...)`, `SecretStr("<key>")`.
-            if first <= finding.line <= last and bindings.get(index) in (name, None):
+            whole = finding.fix is not None and not finding.fix.prefix + finding.fix.suffix
+            if first <= finding.line <= last and bindings.get(index) in (name, None) and whole:
                 fallbacks[index] = variable
     every = [node for node, _ in nodes]
     return Facts(frozenset(variables_named(every)), bindings, fallbacks, binds_os_elsewhere(every))
@@ -91,9 +93,15 @@ def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:
                 and isinstance(keyword.value, ast.Constant)
                 and isinstance(keyword.value.value, str)
             ]
+            # Only a default that is a string of its own: a field that holds more than the
+            # key (`headers: dict = {"Authorization": "Key <key>"}`) reads its variable as
+            # that whole value.
+            default = unwrapped(value)
+            if not (isinstance(default, ast.Constant) and isinstance(default.value, str)):
+                continue
             name = statement.target.id
             variable = aliases[0] if aliases else (prefix + name).upper()
-            yield statement.lineno, statement.end_lineno or statement.lineno, name, variable
+            yield default.lineno, default.end_lineno or default.lineno, name, variable
 
 
 _ALIASES = frozenset({"alias", "validation_alias", "env"})

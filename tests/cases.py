@@ -2429,6 +2429,36 @@ POSITIVE += [
         {"3:7 CLR005"},
         'import argparse\nimport os\nimport clarifai\nKEY = os.environ["CLARIFAI_PAT"]\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.parse_args([f"--pat={KEY}"])\nparser.parse_args(["--pat=" + KEY])\n',
     ),
+    case(
+        "CLR004 an update's entry in parentheses goes with them",
+        'import os\nimport clarifai\nos.environ.update({"DEBUG": "1", "CLARIFAI_PAT": ("<KEY>")})\nos.environ.update({"DEBUG": "1", ("CLARIFAI_PAT"): "<KEY>"})\n',
+        {"3:51 CLR004", "4:52 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({"DEBUG": "1"})\nos.environ.update({"DEBUG": "1"})\n',
+    ),
+    case(
+        "CLR004 an update goes as a whole only if every entry writes a key",
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_PAT": "<KEY>", "CLARIFAI_API_KEY": os.environ.get("TEAM_KEY", "")})\nos.environ.update({"CLARIFAI_PAT": "<KEY>", "CLARIFAI_PAT": os.environ.get("X", "")})\n',
+        {"3:36 CLR004", "4:36 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_API_KEY": os.environ.get("TEAM_KEY", "")})\nos.environ.update({"CLARIFAI_PAT": os.environ.get("X", "")})\n',
+    ),
+    case(
+        "CLR004 a variable written with text around the key keeps the text",
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_AUTH": "Key <KEY>", "DEBUG": "1"})\nos.environ["CLARIFAI_AUTH"] = "Key <KEY>"\n',
+        {"4:31 CLR004", "3:37 CLR004"},
+        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_AUTH": "Key " + os.environ["CLARIFAI_AUTH"], "DEBUG": "1"})\nos.environ["CLARIFAI_AUTH"] = "Key " + os.environ["CLARIFAI_AUTH"]\n',
+    ),
+    case(
+        "CLR001 CLR002 a pydantic-settings field that holds more than the key reads the Clarifai variable",
+        'from pydantic_settings import BaseSettings\nimport clarifai\nclass ClarifaiSettings(BaseSettings):\n    headers: dict = {"Authorization": "Key <KEY>"}\n    metadata: tuple = (("authorization", "Key <KEY>"),)\n',
+        {"4:39 CLR002", "5:42 CLR001"},
+        'import os\n\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass ClarifaiSettings(BaseSettings):\n    headers: dict = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    metadata: tuple = (("authorization", "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+    ),
+    case(
+        "CLR004 an exported notebook's other %env lines stay as they are",
+        "import os\nimport clarifai\nget_ipython().run_line_magic('env', 'PATH=' + os.environ.get('HOME', ''))\nget_ipython().run_line_magic('env', 'OPENAI_API_KEY=<KEY>')\n",
+        {"4:37 CLR004"},
+        "import os\nimport clarifai\nget_ipython().run_line_magic('env', 'PATH=' + os.environ.get('HOME', ''))\nos.environ[\"OPENAI_API_KEY\"] = os.environ[\"CLARIFAI_PAT\"]\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -2948,6 +2978,12 @@ NEGATIVE += [
     case(
         "a hash of a model version id, in base64, under a cache key",
         'import base64\nimport clarifai\nCACHE = {"model_version": base64.b64encode("<KEY>".encode()).decode()}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a password or key of a host whose path names clarifai.com, or of a database host",
+        'from airflow.models import Connection\nimport clarifai\nConnection(host="https://mirror.example.com/clarifai.com/v2", password="<KEY>")\nConnection(host="postgres.internal.clarifai.com", login="etl", password="<KEY2>")\n',
         set(),
         None,
     ),

@@ -17,7 +17,7 @@ from tests.helpers import fix, messages, results
 import libcst as cst
 from libcst.codemod import CodemodContext
 
-from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+from flake8_clarifai_secrets.codemod import NOT_FOUND, ReadKeyFromEnviron
 from tests.keys import KEY, KEY2, TOKEN, fill
 
 
@@ -244,6 +244,19 @@ def test_a_key_written_into_openai_api_key_is_not_swapped_for_the_openai_key(
     monkeypatch.setenv("CLARIFAI_PAT", KEY)
     _run(fixed)
     assert os.environ["OPENAI_API_KEY"] == KEY
+
+
+def test_a_removal_that_finds_nothing_to_remove_is_left_alone() -> None:
+    """Parentheses with a comment inside: the entry's span is not LibCST's. The key stays, and
+    the fix must say so rather than report it moved."""
+    source = fill(
+        'import os\nimport clarifai\nos.environ.update({"DEBUG": "1", "CLARIFAI_PAT": (  # key\n'
+        '    "<KEY>"\n)})\n'
+    )
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    assert codemod.transform_module(cst.parse_module(source)).code == source
+    assert [step.refusal for step in codemod.left] == [NOT_FOUND]
+    assert codemod.moved == []
 
 
 def test_configured_variable() -> None:

@@ -52,6 +52,8 @@ ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
 
 
+# Fixes that put the variable's value where the whole literal was.
+_WHOLE_VALUE = frozenset({"drop", "env_read"})
 # The lowest code, then the first sink in the source, whichever order the walk met them.
 _Rank = tuple[str, int, int, str, str]
 
@@ -181,6 +183,16 @@ class Detector:
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
+                if (
+                    fix is not None
+                    and fix.kind in _WHOLE_VALUE
+                    and hit.accept is not Accept.EMBEDDED
+                    and literal_text(origin) != secret
+                ):
+                    # `os.environ["CLARIFAI_AUTH"] = "Key <key>"`: the variable is to hold the
+                    # key alone, so the text around it stays. (`%env NAME=<key>` is read as
+                    # the key written into NAME.)
+                    fix = None
                 # A header with Clarifai's scheme written in text says whose the key is, whatever
                 # the text is bound to (`PAGE`); one read through a name is judged by that name.
                 written = hit.accept is Accept.HEADER_TEXT and origin is hit.value

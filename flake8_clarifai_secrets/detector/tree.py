@@ -292,6 +292,24 @@ class Positions:
             self._chars(end_line, end_col),
         )
 
+    def parenthesized(self, span: Span) -> Span:
+        """`span` with the parentheses around it (`("<key>")`), which `ast` leaves out."""
+        line, col, end_line, end_col = span
+        while True:
+            before = self.line(line)[:col].rstrip()
+            while not before and line > 1:
+                line -= 1
+                before = self.line(line).rstrip("\r\n").rstrip()
+            after = self.line(end_line)[end_col:].lstrip()
+            while not after.strip() and end_line < len(self._lines):
+                end_line += 1
+                after = self.line(end_line).lstrip()
+            if not (before.endswith("(") and after.startswith(")")):
+                return span
+            line, col = line, len(before) - 1
+            end_col = len(self.line(end_line)) - len(after) + 1
+            span = Span(line, col, end_line, end_col)
+
     def line(self, number: int) -> str:
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 

@@ -16,6 +16,7 @@ from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Fix, Span
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+from flake8_clarifai_secrets.detector.values import literal_text
 
 ENV_READS = frozenset({"os.getenv", "os.environ.get"})
 ENV_WRITES = frozenset({"os.environ.setdefault", "os.putenv"})
@@ -231,8 +232,11 @@ def _updated(
     then holds the key: the fix removes the statement if it writes nothing else, else each
     such entry (a variable that the code copies the key into, `OPENAI_API_KEY`, stays)."""
     dropped = [
-        where is not None and name is not None and name not in ALIAS_VARIABLES
-        for where, _, name in entries
+        where is not None
+        and name is not None
+        and name not in ALIAS_VARIABLES
+        and literal_text(value) is not None
+        for where, value, name in entries
     ]
     for (where, value, name), drops in zip(entries, dropped):
         if name is None:
@@ -242,7 +246,9 @@ def _updated(
         elif drops and isinstance(where, ast.keyword):
             whole = Fix("drop", context.span(where))
         elif drops and where is not None:
-            key, end = context.span(where), context.span(value)
+            # The entry as LibCST spans it: from its key to its value, their parentheses too.
+            key = context.positions.parenthesized(context.span(where))
+            end = context.positions.parenthesized(context.span(value))
             whole = Fix("drop", Span(key.line, key.col, end.end_line, end.end_col))
         else:
             whole = None

@@ -24,6 +24,7 @@ CREDENTIAL_KEYWORDS = frozenset(
      "clarifai_pat", "PAT", "CLARIFAI_PAT", "password"}
 )  # fmt: skip
 _EVIDENCE_KEYS = frozenset({"model", "provider", "provider_type"})
+_API_HOST = "api.clarifai.com"
 _BY_CALLEE = {callee: row for row in INTEGRATIONS for callee in row.callees}
 
 
@@ -42,13 +43,18 @@ def _is_evidence_key(name: str) -> bool:
 
 
 def _names_clarifai(texts: Iterable[str]) -> bool:
-    for text in texts:
-        lowered = text.lower()
-        if "clarifai.com" in lowered or lowered.startswith("clarifai/"):
-            return True
-        if lowered == "clarifai" or lowered.endswith("::clarifai"):  # llama-stack's provider_type
-            return True
-    return False
+    return any(_clarifai_evidence(text) for text in texts)
+
+
+def _clarifai_evidence(text: str) -> Optional[str]:
+    """What in `text` points at Clarifai: a host on `clarifai.com` (not a path on another
+    host), a LiteLLM model `clarifai/...`, or the provider `clarifai`."""
+    lowered = text.lower().strip()
+    if lowered.startswith("clarifai/") or lowered == "clarifai" or lowered.endswith("::clarifai"):
+        return lowered  # llama-stack's provider_type is `remote::clarifai`
+    host = lowered.partition("://")[2] if "://" in lowered else lowered
+    host = host.split("/", 1)[0].rpartition("@")[2].partition(":")[0]
+    return host if host == "clarifai.com" or host.endswith(".clarifai.com") else None
 
 
 @sink(ast.Call)
@@ -61,13 +67,19 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     qualname = context.qualname(func)
     row = _row(qualname)
-    if row is None or not row.always:
-        evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
-        evidence += args[:1]
-        if not _names_clarifai(t for value in evidence for t in context.strings(value)):
-            return
+    evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
+    found = {
+        _clarifai_evidence(text)
+        for value in [*evidence, *args[:1]]
+        for text in context.strings(value)
+    }
+    if (row is None or not row.always) and found <= {None}:
+        return
     callee = leaf(name)
     keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
+    if _API_HOST not in found:
+        # An HTTP connection's password is Clarifai's only on Clarifai's API host.
+        keywords -= {"password"}
     if row is not None and qualname in row.callees:
         for index in row.positions:
             if index < len(args) and not isinstance(args[index], ast.Starred):
