@@ -2459,6 +2459,12 @@ POSITIVE += [
         {"4:37 CLR004"},
         "import os\nimport clarifai\nget_ipython().run_line_magic('env', 'PATH=' + os.environ.get('HOME', ''))\nos.environ[\"OPENAI_API_KEY\"] = os.environ[\"CLARIFAI_PAT\"]\n",
     ),
+    case(
+        "CLR005 sys.argv patched, extended or added to by a test",
+        'import sys\nfrom unittest import mock\nimport clarifai\ndef test_cli(monkeypatch):\n    monkeypatch.setattr(sys, "argv", ["tag.py", "--pat", "<KEY>"])\n    with mock.patch("sys.argv", ["tag.py", "--api-key", "<KEY>"]):\n        pass\n    sys.argv += ["--token", "<KEY>"]\n    sys.argv.extend(["--pat", "<KEY>"])\n',
+        {"5:58 CLR005", "6:57 CLR005", "9:31 CLR005", "8:29 CLR005"},
+        'import os\nimport sys\nfrom unittest import mock\nimport clarifai\ndef test_cli(monkeypatch):\n    monkeypatch.setattr(sys, "argv", ["tag.py", "--pat", os.environ["CLARIFAI_PAT"]])\n    with mock.patch("sys.argv", ["tag.py", "--api-key", os.environ["CLARIFAI_PAT"]]):\n        pass\n    sys.argv += ["--token", os.environ["CLARIFAI_PAT"]]\n    sys.argv.extend(["--pat", os.environ["CLARIFAI_PAT"]])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2984,6 +2990,12 @@ NEGATIVE += [
     case(
         "a password or key of a host whose path names clarifai.com, or of a database host",
         'from airflow.models import Connection\nimport clarifai\nConnection(host="https://mirror.example.com/clarifai.com/v2", password="<KEY>")\nConnection(host="postgres.internal.clarifai.com", login="etl", password="<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a patched argv of another program's model id",
+        'import sys\nfrom unittest import mock\nimport clarifai\nwith mock.patch.object(sys, "argv", ["predict.py", "--model-id", "<KEY>"]):\n    pass\n',
         set(),
         None,
     ),

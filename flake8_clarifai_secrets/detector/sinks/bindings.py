@@ -271,22 +271,33 @@ def stored_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
 _PARSERS = frozenset({"parse_args", "parse_known_args", "invoke"})
 
 
-@sink(ast.List, ast.Tuple, ast.Call, ast.Assign)
+@sink(ast.List, ast.Tuple, ast.Call, ast.Assign, ast.AugAssign)
 def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     """A credential's option in an argument vector, the key after it or after its `=`: one that
     names Clarifai (`--clarifai-pat`) given to any program; in a Clarifai file, a generic one
     (`--pat`, `--api-key`) where the program's own options are parsed: `parser.parse_args([
-    "--pat", "<key>"])`, `CliRunner().invoke(cli, [...])`, `sys.argv = [...]`. A vector given
-    to another program (`["owm", "--api-key", ...]`) may hold that program's key."""
+    "--pat", "<key>"])`, `CliRunner().invoke(cli, [...])`, `sys.argv = [...]` (also `+=`,
+    `extend`, or patched by `mock.patch` or `monkeypatch.setattr`). A vector given to another
+    program (`["owm", "--api-key", ...]`) may hold that program's key."""
     if isinstance(node, (ast.List, ast.Tuple)):
         yield from _options(node, context, generic=False)
         return
     if isinstance(node, ast.Call):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
-        if name not in _PARSERS:
-            return
-        vectors = [*node.args, *(k.value for k in node.keywords if k.arg == "args")]
+        if name in _PARSERS:
+            vectors = [*node.args, *(k.value for k in node.keywords if k.arg == "args")]
+        elif dotted(func) == "sys.argv.extend":
+            vectors = node.args[:1]
+        else:
+            # `mock.patch("sys.argv", [...])`, `monkeypatch.setattr(sys, "argv", [...])`.
+            texts = [string(a) or dotted(a) for a in node.args]
+            at = next((i for i, t in enumerate(texts) if t == "sys.argv"), None)
+            if at is None and texts[:2] == ["sys", "argv"]:
+                at = 1
+            vectors = node.args[at + 1 : at + 2] if at is not None else []
+    elif isinstance(node, ast.AugAssign):
+        vectors = [node.value] if dotted(node.target) == "sys.argv" else []
     else:
         assert isinstance(node, ast.Assign)
         if not any(dotted(target) == "sys.argv" for target in node.targets):
