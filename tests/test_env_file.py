@@ -75,6 +75,21 @@ def test_a_key_already_stored_keeps_its_name(
     assert 'os.environ["SANDBOX_PAT"]' in (repo / "bad.py").read_text()
 
 
+def test_a_copy_of_a_stored_key_is_reported_on_every_run(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run that moved the key reports its copy in a file with no finding; so does every
+    later run given the same env file, as the copy is still there."""
+    (repo / "keys.py").write_text(fill('KEYS = {"prod": "<KEY>"}\n'))
+    copy = f"./keys.py:1:18: the key (...{KEY[-4:]}) is still here"
+    for _ in range(2):
+        code, out, _ = run(repo, "--env-file", ".env", ".", capsys=capsys)
+        assert code == 1
+        assert copy in out
+    code, out, _ = run(repo, ".", capsys=capsys)
+    assert (code, out) == (0, "")
+
+
 def test_check_and_diff_write_no_env_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for mode in ("--check", "--diff"):
         assert run(repo, mode, "--env-file", ".env", capsys=capsys)[0] == 1
