@@ -47,6 +47,14 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         variable = _variable_read(value)
         if variable is not None:
             reads.setdefault((_owner(scope, target), target), variable)
+    # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that variable's fallback, in its own
+    # function or at module level.
+    for node, scope in nodes:
+        default = _default_read(node)
+        if default is not None:
+            name, variable = default
+            reads.setdefault((_owner(scope, name), name), variable)
+            reads.setdefault((None, name), variable)
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -268,6 +276,16 @@ def _binding(
         ):
             return target
     return None
+
+
+def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:
+    """(name, variable) for a read of a variable whose default is a name:
+    `os.getenv("X", pat)`, `os.environ.get("X", pat)`."""
+    if not isinstance(node, ast.Call) or len(node.args) != 2:
+        return None
+    variable = environ_read(node)
+    name = _dotted(node.args[1])
+    return None if variable is None or name is None else (name, variable)
 
 
 def _variable_read(value: ast.expr) -> Optional[str]:

@@ -204,6 +204,18 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             ],
             id="a pydantic-settings field reads its own variable first: its default reads it too",
         ),
+        pytest.param(
+            [
+                'import os\nfrom clarifai.client.model import Model\nPAT = "<KEY>"\n'
+                "def run(url):\n"
+                '    return Model(url=url, pat=os.environ.get("JOB_CLARIFAI_PAT", PAT))\n',
+                "import os\nfrom unittest import mock\nimport clarifai\n"
+                '@mock.patch.dict(os.environ, {"JOB_CLARIFAI_PAT": "<KEY2>"})\n'
+                "def test_run():\n    pass\n",
+            ],
+            [["CLR004 -> JOB_CLARIFAI_PAT"], ["CLR004 -> JOB_CLARIFAI_PAT_2"]],
+            id="a name given as a read's default reads that variable; a test's key takes another",
+        ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
