@@ -2465,6 +2465,12 @@ POSITIVE += [
         {"5:58 CLR005", "6:57 CLR005", "9:31 CLR005", "8:29 CLR005"},
         'import os\nimport sys\nfrom unittest import mock\nimport clarifai\ndef test_cli(monkeypatch):\n    monkeypatch.setattr(sys, "argv", ["tag.py", "--pat", os.environ["CLARIFAI_PAT"]])\n    with mock.patch("sys.argv", ["tag.py", "--api-key", os.environ["CLARIFAI_PAT"]]):\n        pass\n    sys.argv += ["--token", os.environ["CLARIFAI_PAT"]]\n    sys.argv.extend(["--pat", os.environ["CLARIFAI_PAT"]])\n',
     ),
+    case(
+        "CLR005 a dict of keys by job bound to a credential name",
+        'import clarifai\nCLARIFAI_API_KEYS = {\n    "ingest": "<KEY>",\n    "report": "<KEY2>",\n}\n',
+        {"4:15 CLR005", "3:15 CLR005"},
+        'import os\n\nimport clarifai\nCLARIFAI_API_KEYS = {\n    "ingest": os.environ["CLARIFAI_PAT"],\n    "report": os.environ["CLARIFAI_PAT_2"],\n}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -2996,6 +3002,12 @@ NEGATIVE += [
     case(
         "a patched argv of another program's model id",
         'import sys\nfrom unittest import mock\nimport clarifai\nwith mock.patch.object(sys, "argv", ["predict.py", "--model-id", "<KEY>"]):\n    pass\n',
+        set(),
+        None,
+    ),
+    case(
+        "a dict of Clarifai settings bound to a credential name: ids stay",
+        'import os\nimport clarifai\nCLARIFAI_AUTH = {"user_id": "me", "app_id": "<KEY>", "model_version_id": "<KEY2>", "pat": os.environ["CLARIFAI_PAT"]}\n',
         set(),
         None,
     ),

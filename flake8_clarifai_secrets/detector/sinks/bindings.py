@@ -98,11 +98,17 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
 
 
 def _values(value: ast.expr) -> Iterator[ast.expr]:
-    """The value bound, or each item of a list, tuple or set of them:
-    `CLARIFAI_API_KEYS = ["<key>", "<key>"]`."""
+    """The value bound, or each item of a list, tuple or set of them, or each value of a dict
+    of them under names that do not say what else they are: `CLARIFAI_API_KEYS = ["<key>",
+    "<key>"]`, `{"ingest": "<key>", ...}`, not `{"app_id": ...}`."""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         for item in value.elts:
             yield from _values(item)
+    elif isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values):
+            name = string(key)
+            if name is not None and not names_something_else(name):
+                yield from _values(item)
     else:
         yield unwrapped(value)
 
