@@ -2471,6 +2471,12 @@ POSITIVE += [
         {"4:15 CLR005", "3:15 CLR005"},
         'import os\n\nimport clarifai\nCLARIFAI_API_KEYS = {\n    "ingest": os.environ["CLARIFAI_PAT"],\n    "report": os.environ["CLARIFAI_PAT_2"],\n}\n',
     ),
+    case(
+        "CLR005 a test pins a mocked client's pat to the key",
+        'from unittest import mock\nimport clarifai\ndef test_model(M):\n    assert M.call_args.kwargs["pat"] == "<KEY>"\n    assert settings.CLARIFAI_PAT == "<KEY>"\n',
+        {"4:41 CLR005", "5:37 CLR005"},
+        'import os\nfrom unittest import mock\nimport clarifai\ndef test_model(M):\n    assert M.call_args.kwargs["pat"] == os.environ["CLARIFAI_PAT"]\n    assert settings.CLARIFAI_PAT == os.environ["CLARIFAI_PAT"]\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3008,6 +3014,12 @@ NEGATIVE += [
     case(
         "a dict of Clarifai settings bound to a credential name: ids stay",
         'import os\nimport clarifai\nCLARIFAI_AUTH = {"user_id": "me", "app_id": "<KEY>", "model_version_id": "<KEY2>", "pat": os.environ["CLARIFAI_PAT"]}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a test compares a model version id",
+        'import clarifai\ndef test_model(M):\n    assert M.call_args.kwargs["model_version_id"] == "<KEY>"\n    assert M.call_args.kwargs["pat"] == "PAT"\n',
         set(),
         None,
     ),

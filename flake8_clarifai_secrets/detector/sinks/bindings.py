@@ -332,6 +332,27 @@ def _credential_option(flag: str, context: Context, *, generic: bool) -> bool:
     return accept is Accept.KEY or generic and accept is Accept.HEX
 
 
+@sink(ast.Compare)
+def compared_credential(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`assert client.call_args.kwargs["pat"] == "<key>"`: a test that pins a credential to the
+    key, as `compared_header` does a header."""
+    assert isinstance(node, ast.Compare)
+    if not all(isinstance(op, (ast.Eq, ast.NotEq)) for op in node.ops):
+        return
+    operands = [node.left, *node.comparators]
+    # `kwargs["pat"]` is named by its key, `settings.CLARIFAI_PAT` by its attribute.
+    names = [
+        string(operand.slice) if isinstance(operand, ast.Subscript) else dotted(operand)
+        for operand in operands
+    ]
+    accepts = [None if name is None else _accept(name, context) for name in names]
+    named = next((name for name, accept in zip(names, accepts) if accept is not None), None)
+    if named is not None:
+        for operand, accept in zip(operands, accepts):
+            if accept is None:
+                yield Hit("CLR005", operand, named)
+
+
 @sink(ast.Call)
 def keyring_password(node: ast.AST, context: Context) -> Iterator[Hit]:
     """keyring's `set_password(service, username, password)`: a service that names Clarifai
