@@ -2477,6 +2477,12 @@ POSITIVE += [
         {"4:41 CLR005", "5:37 CLR005"},
         'import os\nfrom unittest import mock\nimport clarifai\ndef test_model(M):\n    assert M.call_args.kwargs["pat"] == os.environ["CLARIFAI_PAT"]\n    assert settings.CLARIFAI_PAT == os.environ["CLARIFAI_PAT"]\n',
     ),
+    case(
+        "CLR004 an update's entry after **base stays, reading the variable, as it wins over base's",
+        'import os\nimport clarifai\nbase = {"DEBUG": "1"}\nos.environ.update({**base, "CLARIFAI_PAT": "<KEY>"})\n',
+        {"4:44 CLR004"},
+        'import os\nimport clarifai\nbase = {"DEBUG": "1"}\nos.environ.update({**base, "CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]})\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -231,13 +231,18 @@ def _updated(
     """The credential variables that one update writes into `os.environ`, where the variable
     then holds the key: the fix removes the statement if it writes nothing else, else each
     such entry (a variable that the code copies the key into, `OPENAI_API_KEY`, stays)."""
-    dropped = [
-        where is not None
-        and name is not None
-        and name not in ALIAS_VARIABLES
-        and literal_text(value) is not None
-        for where, value, name in entries
-    ]
+    dropped = []
+    unknown = False
+    for where, value, name in entries:
+        # After `**base`, the entry wins over what `base` may hold for the variable: it stays.
+        dropped.append(
+            not unknown
+            and where is not None
+            and name is not None
+            and name not in ALIAS_VARIABLES
+            and literal_text(value) is not None
+        )
+        unknown = unknown or where is None or isinstance(where, ast.keyword) and where.arg is None
     for (where, value, name), drops in zip(entries, dropped):
         if name is None:
             continue
