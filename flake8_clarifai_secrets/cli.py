@@ -625,7 +625,8 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
         counts = f"{moved} finding(s) of {keys} key(s)"
         run.say(f"{verb} {written} file(s): {counts} moved into the environment{outputs}.")
         ordered = sorted(variables.items(), key=lambda item: _numbered(item[0]))
-        listed = ", ".join(f"{name} ({mask(key)})" for name, key in ordered)
+        readers = _readers(changed, run) if len(ordered) > 1 else {}
+        listed = ", ".join(f"{name} ({mask(key)}{readers.get(name, '')})" for name, key in ordered)
         if listed:
             run.say(f"Set before running: {listed}.")
             if run.writing and not run.stdin and not run.args.env_file:
@@ -683,6 +684,24 @@ def _occurrences(lines: Sequence[str], secrets: Sequence[str]) -> Iterator[tuple
             while col != -1:
                 yield number, col, secret
                 col = text.find(secret, col + len(secret))
+
+
+def _readers(changed: Sequence[Rewritten], run: _Run) -> dict[str, str]:
+    """`, read in a.py, b.py`: where each variable is read after the fix, for a run that sets
+    several, so that `CLARIFAI_PAT_2` says which job's key it is (at most 3 files named)."""
+    files: dict[str, list[str]] = {}
+    for result in changed:
+        name = run.settings.display_name if result.path == STDIN else result.path
+        for step in result.moved:
+            assert step.variable is not None
+            named = files.setdefault(step.variable, [])
+            if name not in named:
+                named.append(name)
+    readers = {}
+    for variable, named in files.items():
+        more = f" and {len(named) - 3} more" if len(named) > 3 else ""
+        readers[variable] = f", read in {', '.join(named[:3])}{more}"
+    return readers
 
 
 def _numbered(variable: str) -> tuple[str, int]:

@@ -12,7 +12,7 @@ from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
 from flake8_clarifai_secrets.fixes import Config, FileFindings, plan
 from flake8_clarifai_secrets.scan import facts
-from tests.helpers import fix
+from tests.helpers import fix, run_cli
 from tests.keys import GENERATED, KEY, KEY2, fill
 
 CLIENT = "from clarifai.client.app import App\nimport os\n"
@@ -237,6 +237,20 @@ def test_item_1_the_sandbox_does_not_switch_to_the_production_key() -> None:
     assert 'sandbox = App(pat=os.environ["CLARIFAI_PAT_2"])\n' in fix(source)
 
 
+def test_item_2_summary_names_at_most_three_files_per_variable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for n in range(5):
+        (tmp_path / f"a{n}.py").write_text(fill(CLIENT + 'a = App(pat="<KEY>")\n'))
+    (tmp_path / "b.py").write_text(fill(CLIENT + 'b = App(pat="<KEY2>")\n'))
+    code, out, _ = run_cli(tmp_path, "--check", "-j", "1", capsys=capsys)
+    assert code == 1
+    assert (
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}, read in ./a0.py, ./a1.py, ./a2.py "
+        f"and 2 more), CLARIFAI_PAT_2 (...{KEY2[-4:]}, read in ./b.py).\n"
+    ) in out
+
+
 def test_item_2_summary_lists_every_variable_with_its_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -251,8 +265,8 @@ def test_item_2_summary_lists_every_variable_with_its_key(
     out = capsys.readouterr().out
     assert not any(secret in out for secret in GENERATED)
     assert (
-        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}), CLARIFAI_PAT_2 (...{KEY2[-4:]}).\n"
-        in out
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}, read in ./a.py), "
+        f"CLARIFAI_PAT_2 (...{KEY2[-4:]}, read in ./b.py).\n" in out
     )
     assert 'os.environ["CLARIFAI_PAT"]' in (tmp_path / "a.py").read_text()
     assert 'os.environ["CLARIFAI_PAT_2"]' in (tmp_path / "b.py").read_text()
