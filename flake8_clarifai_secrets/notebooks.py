@@ -61,7 +61,7 @@ class Note(NamedTuple):
 
     def __str__(self) -> str:
         where = f"cell_{self.cell}:{self.line}:{self.col}" if self.line else f"cell_{self.cell}"
-        return f"{where}: {self.text}"
+        return f"{'metadata' if self.kind == 'metadata' else where}: {self.text}"
 
     @property
     def order(self) -> tuple[bool, int, bool, int, int]:
@@ -100,6 +100,8 @@ class Notebook:
             json.loads(self._raw(top.members["metadata"])) if "metadata" in top.members else {}
         )
         self.cells = list(self._cells(top.members["cells"]))
+        # ipywidgets' saved state (a widget's `value`), which the notebook publishes.
+        self._widgets = _widget_values(metadata.get("widgets"))
         self._token = self._unused_hex()
         self._placeholders = 0
         self._separator = self._placeholder() + "\n"
@@ -222,6 +224,18 @@ class Notebook:
                 for _, note in leaks
             ]
         shown += self._unread(found)
+        shown += [
+            Note(
+                "metadata",
+                0,
+                0,
+                0,
+                f"saved widget state shows a Clarifai key ({mask(key)}) - remove it by hand "
+                "(Widgets > Clear Saved Widget State in Jupyter, or nbstripout)",
+            )
+            for key in self._widgets
+            if key in found or (is_clarifai_key(key) and "clarifai" in self.text.lower())
+        ]
         spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
         new = None if spliced == self.text else spliced.encode("utf-8")
         return new, cleared, shown
@@ -352,6 +366,26 @@ def _validate(text: str) -> None:
 def _is_python(metadata: dict[str, Any]) -> bool:
     language = metadata.get("kernelspec", {}).get("language")
     return (language or metadata.get("language_info", {}).get("name")) in (None, "python")
+
+
+def _widget_values(widgets: Any) -> list[str]:
+    """The values that a notebook's saved widget state holds for password fields, or for fields
+    that a credential's name labels (`description="PAT:"`)."""
+    found = []
+    states = widgets.get(_WIDGET_STATE, {}) if isinstance(widgets, dict) else {}
+    models = states.get("state", {}) if isinstance(states, dict) else {}
+    for model in models.values() if isinstance(models, dict) else []:
+        state = model.get("state", {}) if isinstance(model, dict) else {}
+        value = state.get("value") if isinstance(state, dict) else None
+        if not isinstance(value, str) or value in found:
+            continue
+        label = str(state.get("description", ""))
+        if model.get("model_name") == "PasswordModel" or labels_a_key(label + " "):
+            found.append(value)
+    return found
+
+
+_WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
 def _strings(value: Any) -> str:

@@ -510,6 +510,41 @@ def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
     assert reads(path.read_text(), 4).cells[0].outputs == []
 
 
+def _widget_state(**fields: str) -> dict[str, Any]:
+    model = {"model_name": "TextModel", "state": {k: fill(v) for k, v in fields.items()}}
+    if fields.pop("password", None) is not None:
+        model["model_name"] = "PasswordModel"
+    return {
+        "application/vnd.jupyter.widget-state+json": {
+            "state": {"7a1b": model},
+            "version_major": 2,
+            "version_minor": 0,
+        }
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "reported"),
+    (
+        pytest.param({"value": "<KEY>", "description": "PAT:"}, True, id="labelled a PAT"),
+        pytest.param({"value": "<KEY>", "password": ""}, True, id="a password field"),
+        pytest.param(
+            {"value": "<KEY>", "description": "Model version"}, False, id="a model version"
+        ),
+    ),
+)
+def test_saved_widget_state_that_shows_a_key_is_reported_on_every_run(
+    tmp_path: Path, fields: dict[str, str], reported: bool
+) -> None:
+    nb = notebook(code("import clarifai"), **PYTHON, widgets=_widget_state(**fields))
+    path = save(tmp_path, nb)
+    note = (
+        f"metadata: saved widget state shows a Clarifai key (...{KEY[-4:]}) - remove it by "
+        "hand (Widgets > Clear Saved Widget State in Jupyter, or nbstripout)"
+    )
+    assert fix(path).left == ([note] if reported else [])
+
+
 def test_outputs_that_label_other_hex_values_are_left(tmp_path: Path) -> None:
     text = fill("cache key: <KEY>\nidempotency key <KEY>\ncsrf token: <KEY>\n")
     path = save(tmp_path, notebook(code("import clarifai", new_output("stream", text=text))))
