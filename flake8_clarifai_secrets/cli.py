@@ -22,7 +22,7 @@ from typing import Callable, NoReturn, Optional, TypeVar
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.comments import commented_keys
-from flake8_clarifai_secrets.credentials import is_clarifai_key, mask
+from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
 from flake8_clarifai_secrets.detector import (
     Finding,
     Span,
@@ -559,8 +559,14 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     # run moved into the env file: a copy left then is still a leak on every later run.
     run_keys = list(variables.values())
     if run.args.env_file:
-        stored = envfile.read(run.args.env_file).values()
-        run_keys += [key for key in stored if is_clarifai_key(key) and key not in run_keys]
+        stored = envfile.read(run.args.env_file).items()
+        run_keys += [
+            key
+            for name, key in stored
+            if (name == run.settings.env_var or is_credential_name(name, clarifai_file=True))
+            and is_clarifai_key(key)
+            and key not in run_keys
+        ]
     for result in results:
         name = run.settings.display_name if result.path == STDIN else result.path
         if result.error is None and result.new is not None and run.writing and not run.stdin:

@@ -29,6 +29,7 @@ from flake8_clarifai_secrets.credentials import (
     labels_a_key,
     mask,
     name_words,
+    names_another_credential,
     redact,
 )
 from flake8_clarifai_secrets.detector import Finding, Span, might_hold_credentials, source_lines
@@ -380,7 +381,9 @@ def _widget_values(widgets: Any) -> list[str]:
         if not isinstance(value, str) or value in found:
             continue
         label = str(state.get("description", ""))
-        if model.get("model_name") == "PasswordModel" or labels_a_key(label + " "):
+        # A field labelled for another service (`OpenWeatherMap key`) holds its key.
+        other = names_another_credential(label) and "pat" not in name_words(label)
+        if not other and (model.get("model_name") == "PasswordModel" or labels_a_key(label + " ")):
             found.append(value)
     return found
 

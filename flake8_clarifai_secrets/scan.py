@@ -47,14 +47,17 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         variable = _variable_read(value)
         if variable is not None:
             reads.setdefault((_owner(scope, target), target), variable)
-    # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that variable's fallback, in its own
-    # function or at module level.
+    # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
+    # fallback, in the function of the read or, where that function binds no `PAT`, the
+    # module's.
     for node, scope in nodes:
         default = _default_read(node)
         if default is not None:
             name, variable = default
-            reads.setdefault((_owner(scope, name), name), variable)
-            reads.setdefault((None, name), variable)
+            owner = _owner(scope, name)
+            if owner is not None and not _binds(owner, name):
+                owner = None
+            reads.setdefault((owner, name), variable)
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -279,13 +282,29 @@ def _binding(
 
 
 def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:
-    """(name, variable) for a read of a variable whose default is a name:
-    `os.getenv("X", pat)`, `os.environ.get("X", pat)`."""
+    """(name, variable) for a read of a Clarifai credential variable whose default is a name:
+    `os.getenv("CLARIFAI_PAT", pat)`, `os.environ.get("JOB_CLARIFAI_PAT", pat)`."""
     if not isinstance(node, ast.Call) or len(node.args) != 2:
         return None
     variable = environ_read(node)
     name = _dotted(node.args[1])
-    return None if variable is None or name is None else (name, variable)
+    if variable is None or name is None or not is_credential_name(variable, clarifai_file=False):
+        return None
+    return name, variable
+
+
+def _binds(function: ast.AST, name: str) -> bool:
+    """Whether `function` binds `name`: a parameter, or an assignment to it."""
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = function.args
+        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+        if any(argument.arg == name for argument in every):
+            return True
+    return any(
+        isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
+        for node in ast.walk(function)
+    )
 
 
 def _variable_read(value: ast.expr) -> Optional[str]:

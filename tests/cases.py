@@ -2442,10 +2442,10 @@ POSITIVE += [
         'import os\nimport clarifai\nos.environ.update({"CLARIFAI_API_KEY": os.environ.get("TEAM_KEY", "")})\nos.environ.update({"CLARIFAI_PAT": os.environ.get("X", "")})\n',
     ),
     case(
-        "CLR004 a variable written with text around the key keeps the text",
+        "CLR004 a variable written with text around the key is left alone: it would hold the key alone",
         'import os\nimport clarifai\nos.environ.update({"CLARIFAI_AUTH": "Key <KEY>", "DEBUG": "1"})\nos.environ["CLARIFAI_AUTH"] = "Key <KEY>"\n',
         {"4:31 CLR004", "3:37 CLR004"},
-        'import os\nimport clarifai\nos.environ.update({"CLARIFAI_AUTH": "Key " + os.environ["CLARIFAI_AUTH"], "DEBUG": "1"})\nos.environ["CLARIFAI_AUTH"] = "Key " + os.environ["CLARIFAI_AUTH"]\n',
+        None,
     ),
     case(
         "CLR001 CLR002 a pydantic-settings field that holds more than the key reads the Clarifai variable",
@@ -2482,6 +2482,12 @@ POSITIVE += [
         'import os\nimport clarifai\nbase = {"DEBUG": "1"}\nos.environ.update({**base, "CLARIFAI_PAT": "<KEY>"})\n',
         {"4:44 CLR004"},
         'import os\nimport clarifai\nbase = {"DEBUG": "1"}\nos.environ.update({**base, "CLARIFAI_PAT": os.environ["CLARIFAI_PAT"]})\n',
+    ),
+    case(
+        "CLR003 a module key whose name a function's parameter shadows in a read's default reads the Clarifai variable",
+        'import os\nfrom clarifai.client.model import Model\nPAT = "<KEY>"\ndef other(PAT):\n    return os.environ.get("CLARIFAI_API_KEY", PAT)\nmodel = Model(model_id="x", pat=PAT)\n',
+        {"3:7 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\nPAT = os.environ["CLARIFAI_PAT"]\ndef other(PAT):\n    return os.environ.get("CLARIFAI_API_KEY", PAT)\nmodel = Model(model_id="x", pat=PAT)\n',
     ),
 ]
 
@@ -3026,6 +3032,18 @@ NEGATIVE += [
     case(
         "a test compares a model version id",
         'import clarifai\ndef test_model(M):\n    assert M.call_args.kwargs["model_version_id"] == "<KEY>"\n    assert M.call_args.kwargs["pat"] == "PAT"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic dict of several services' keys in a Clarifai file",
+        'from clarifai.client.model import Model\nAPI_KEYS = {"openweathermap": "<KEY>", "newsapi": "<KEY2>"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a test pins another package's mocked credential",
+        'from clarifai.client.model import Model\nimport pyowm\ndef test(m):\n    assert pyowm.OWM.call_args.kwargs["api_key"] == "<KEY>"\n',
         set(),
         None,
     ),

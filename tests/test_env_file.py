@@ -90,6 +90,14 @@ def test_a_copy_of_a_stored_key_is_reported_on_every_run(
     assert (code, out) == (0, "")
 
 
+def test_an_id_stored_in_the_env_file_is_no_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".env").write_text(fill("CLARIFAI_MODEL_VERSION_ID=<KEY>\n"))
+    (tmp_path / "app.py").write_text(fill('import clarifai\nMODEL_VERSION_ID = "<KEY>"\n'))
+    assert run(tmp_path, "--env-file", ".env", ".", capsys=capsys)[:2] == (0, "")
+
+
 def test_check_and_diff_write_no_env_file(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for mode in ("--check", "--diff"):
         assert run(repo, mode, "--env-file", ".env", capsys=capsys)[0] == 1

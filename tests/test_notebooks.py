@@ -531,6 +531,11 @@ def _widget_state(**fields: str) -> dict[str, Any]:
         pytest.param(
             {"value": "<KEY>", "description": "Model version"}, False, id="a model version"
         ),
+        pytest.param(
+            {"value": "<KEY>", "description": "OpenWeatherMap key", "password": ""},
+            False,
+            id="another service's password field",
+        ),
     ),
 )
 def test_saved_widget_state_that_shows_a_key_is_reported_on_every_run(

@@ -183,16 +183,15 @@ class Detector:
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
-                if (
+                # `os.environ["CLARIFAI_AUTH"] = "Key <key>"`: the variable would hold the key
+                # alone, and reading it into the text it is written with would repeat the text
+                # on each run: no fix. (`%env NAME=<key>` is read as the key written into NAME.)
+                rewritable = not (
                     fix is not None
                     and fix.kind in _WHOLE_VALUE
                     and hit.accept is not Accept.EMBEDDED
                     and literal_text(origin) != secret
-                ):
-                    # `os.environ["CLARIFAI_AUTH"] = "Key <key>"`: the variable is to hold the
-                    # key alone, so the text around it stays. (`%env NAME=<key>` is read as
-                    # the key written into NAME.)
-                    fix = None
+                )
                 # A header with Clarifai's scheme written in text says whose the key is, whatever
                 # the text is bound to (`PAGE`); one read through a name is judged by that name.
                 written = hit.accept is Accept.HEADER_TEXT and origin is hit.value
@@ -208,7 +207,7 @@ class Detector:
                     # `openai.api_key = key`: what the key is bound to says whose it is.
                     self._copies.append((hit, part, start, token, secret, fix))
                     continue
-                self._report(hit, part, start, token, secret, binding, fix)
+                self._report(hit, part, start, token, secret, binding, fix, rewritable)
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
         """The name a lookup reads, which says what its default is where the sink's own name
@@ -271,6 +270,7 @@ class Detector:
         secret: str,
         binding: Optional[str],
         fix: Optional[Fix],
+        rewritable: bool = True,
     ) -> None:
         origin = part.origin
         assert origin is not None
@@ -279,7 +279,9 @@ class Detector:
         if existing is not None and existing[0] <= rank:
             return
         span = self._positions.span(origin)
-        if fix is None and part.offset is not None:
+        if not rewritable:
+            fix = None
+        elif fix is None and part.offset is not None:
             literal = literal_text(origin) or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]

@@ -97,18 +97,19 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
     return accept, claims
 
 
-def _values(value: ast.expr) -> Iterator[ast.expr]:
-    """The value bound, or each item of a list, tuple or set of them, or each value of a dict
-    of them under names that do not say what else they are: `CLARIFAI_API_KEYS = ["<key>",
-    "<key>"]`, `{"ingest": "<key>", ...}`, not `{"app_id": ...}`."""
+def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
+    """The value bound, or each item of a list, tuple or set of them: `CLARIFAI_API_KEYS =
+    ["<key>", "<key>"]`; with `dicts` (a name that says Clarifai), also each value of a dict of
+    them under a name that does not say what else it is: `{"ingest": "<key>", ...}`, not
+    `{"app_id": ...}`. (Under a generic name, `{"openweathermap": ...}` is another service's.)"""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         for item in value.elts:
-            yield from _values(item)
-    elif isinstance(value, ast.Dict):
+            yield from _values(item, dicts=dicts)
+    elif isinstance(value, ast.Dict) and dicts:
         for key, item in zip(value.keys, value.values):
             name = string(key)
             if name is not None and not names_something_else(name):
-                yield from _values(item)
+                yield from _values(item, dicts=dicts)
     else:
         yield unwrapped(value)
 
@@ -122,7 +123,7 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
             continue
-        items = list(_values(value))
+        items = list(_values(value, dicts=accept is Accept.KEY))
         # A value written here, or a name's (`self.api_key = api_key`), is weighed; one
         # computed here (`getpass(...) or "<key>"`) is judged where it goes.
         weighed = any(literal_text(item) is not None for item in items) or all(map(dotted, items))
@@ -347,10 +348,24 @@ def compared_credential(node: ast.AST, context: Context) -> Iterator[Hit]:
     ]
     accepts = [None if name is None else _accept(name, context) for name in names]
     named = next((name for name, accept in zip(names, accepts) if accept is not None), None)
+    # A generic name of an imported package's call (`pyowm.OWM.call_args.kwargs["api_key"]`)
+    # is that package's.
+    holders = [dotted(o.value) if isinstance(o, ast.Subscript) else None for o in operands]
+    if any(
+        holder is not None and _generic(accept, name or "") and _foreign_module(holder, context)
+        for holder, accept, name in zip(holders, accepts, names)
+        if accept is not None
+    ):
+        return
     if named is not None:
         for operand, accept in zip(operands, accepts):
             if accept is None:
                 yield Hit("CLR005", operand, named)
+
+
+def _foreign_module(holder: str, context: Context) -> bool:
+    path = context.imports.get(holder.partition(".")[0])
+    return path is not None and path.partition(".")[0] not in ("clarifai", "clarifai_grpc")
 
 
 @sink(ast.Call)
