@@ -298,7 +298,7 @@ def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
             vectors = node.args[:1]
         else:
             # `mock.patch("sys.argv", [...])`, `monkeypatch.setattr(sys, "argv", [...])`.
-            texts = [string(a) or dotted(a) for a in node.args]
+            texts = [string(a) or dotted(a) for a in node.args[:2]]
             at = next((i for i, t in enumerate(texts) if t == "sys.argv"), None)
             if at is None and texts[:2] == ["sys", "argv"]:
                 at = 1
@@ -316,15 +316,26 @@ def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 def _options(vector: ast.List | ast.Tuple, context: Context, *, generic: bool) -> Iterator[Hit]:
+    # Only what is written as an option is read: evaluating every item of every display costs
+    # as much as a wide format string.
     for before, item in zip([None, *vector.elts], vector.elts):
-        flag = None if before is None else next(iter(context.strings(before)), None)
+        flag = None if before is None else string(before)
         if flag is not None and _credential_option(flag, context, generic=generic):
             yield Hit("CLR005", unwrapped(item), flag)
         # `"--pat=<key>"`, also `f"--pat={key}"` and `"--pat=" + key`.
-        for written in context.texts(item)[:1]:
-            flag, equals, _ = written.partition("=")
-            if equals and _credential_option(flag, context, generic=generic):
-                yield Hit("CLR005", item, flag, Accept.EMBEDDED)
+        flag, equals, _ = _written_first(item).partition("=")
+        if equals and _credential_option(flag, context, generic=generic):
+            yield Hit("CLR005", item, flag, Accept.EMBEDDED)
+
+
+def _written_first(item: ast.expr) -> str:
+    """The text that `item` starts with where it is written: `"--pat="` of `f"--pat={key}"`
+    and of `"--pat=" + key`."""
+    while isinstance(item, ast.BinOp) and isinstance(item.op, ast.Add):
+        item = item.left
+    if isinstance(item, ast.JoinedStr) and item.values:
+        item = item.values[0]
+    return string(item) or ""
 
 
 def _credential_option(flag: str, context: Context, *, generic: bool) -> bool:
