@@ -69,7 +69,7 @@ def masked(code: str, findings: Iterable[Finding]) -> str:
         start, end = literals[index]
         if start < position:
             continue
-        pieces += [code[position:start], _mask_run(code[start:end], finding.secret)]
+        pieces += [code[position:start], _mask_run(code[start:end], finding.secret, whole=True)]
         position = end
     pieces.append(code[position:])
     return "".join(pieces)
@@ -98,15 +98,24 @@ def safe(text: str, secrets: Iterable[str]) -> str:
     return redact(text, [])
 
 
-def _mask_run(text: str, secret: str, shortest: int = _SHORTEST_PIECE) -> str:
-    """`text` with each run of at least `shortest` characters found in `secret` masked."""
+def _mask_run(
+    text: str, secret: str, shortest: int = _SHORTEST_PIECE, *, whole: bool = False
+) -> str:
+    """`text` with each run of at least `shortest` characters found in `secret` masked; with
+    `whole`, only a run that no other letter or digit touches: a piece of another 32-hex
+    value in the same literal (another service's key, an id) stays whole, for the key-shape
+    net to mask it as one."""
     pieces = []
     i = 0
     while i < len(text):
         length = 0
         while i + length < len(text) and text[i : i + length + 1] in secret:
             length += 1
-        if length >= shortest:
+        end = i + length
+        touched = whole and (
+            (i > 0 and text[i - 1].isalnum()) or (end < len(text) and text[end].isalnum())
+        )
+        if length >= shortest and not touched:
             piece = text[i : i + length]
             pieces.append(mask(piece) if secret.endswith(piece) else "...")
             i += length

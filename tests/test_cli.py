@@ -562,6 +562,11 @@ def test_item_7_a_closed_pipe_does_not_stop_the_work(tmp_path: Path) -> None:
             'import clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n"""\n',
             id="a key on its own line in text over several lines",
         ),
+        pytest.param(
+            'import clarifai\nfrom pathlib import Path\nPath(".env").write_text(\n'
+            '    "MISTRAL_API_KEY=<KEY2>\\n"\n    "CLARIFAI_PAT=<KEY>\\n"\n)\n',
+            id="another service's key in the same literal stays one value, masked as one",
+        ),
     ),
 )
 def test_item_8_diff_shows_no_8_characters_of_a_key(
@@ -575,6 +580,18 @@ def test_item_8_diff_shows_no_8_characters_of_a_key(
     for key in GENERATED:
         assert not any(key[i : i + 8] in out for i in range(len(key) - 7))
     assert f"...{KEY[-4:]}" in out
+
+
+def test_item_8_another_32_hex_value_beside_a_key_is_masked_as_one() -> None:
+    """Pieces of it that the key shares are not masked one by one: that split it into runs the
+    key-shape net no longer saw (a Mistral key showed 29 of its 32 characters)."""
+    other = KEY2[:10] + KEY[8:16] + KEY2[18:]  # shares 8 characters with the key
+    code = fill(f'import clarifai\nX = "MISTRAL_API_KEY={other}\\nCLARIFAI_PAT=<KEY>\\n"\n')
+    findings = find_credentials(ast.parse(code), source_lines(code))
+    assert [f.secret for f in findings] == [KEY]
+    shown = masked(code, findings)
+    assert f"CLARIFAI_PAT=...{KEY[-4:]}" in shown
+    assert other in shown
 
 
 def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
