@@ -497,7 +497,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
     for result in results:
         if result.path in read_only:
             result.error = _READ_ONLY
-    return _finish(run, sorted(results, key=lambda r: r.path), by_path)
+    return _finish(run, sorted(results, key=lambda r: r.path), by_path, stored)
 
 
 _VIRTUAL = (
@@ -537,12 +537,16 @@ def _moved_keys(results: list[Rewritten]) -> dict[str, str]:
     return variables
 
 
-def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) -> int:
+def _finish(
+    run: _Run, results: list[Rewritten], scanned: dict[str, Scanned], stored: dict[str, str]
+) -> int:
+    """Write the env file and the files, and report; `stored` is what the env file held."""
     variables = _moved_keys(results)
     notes = []
     if run.writing and run.args.env_file and variables:
         try:
-            envfile.write(run.args.env_file, _new_entries(variables, run.args.env_file))
+            new = {name: key for name, key in variables.items() if stored.get(name) != key}
+            envfile.write(run.args.env_file, new)
         except OSError as error:
             run.failed(run.args.env_file, f"cannot be written ({error.strerror})")
             run.output.err("No file was rewritten, so that no key is lost.\n")
@@ -558,15 +562,13 @@ def _finish(run: _Run, results: list[Rewritten], scanned: dict[str, Scanned]) ->
     # A file may hold a copy of a key that the run moves out of another, or that an earlier
     # run moved into the env file: a copy left then is still a leak on every later run.
     run_keys = list(variables.values())
-    if run.args.env_file:
-        stored = envfile.read(run.args.env_file).items()
-        run_keys += [
-            key
-            for name, key in stored
-            if (name == run.settings.env_var or is_credential_name(name, clarifai_file=True))
-            and is_clarifai_key(key)
-            and key not in run_keys
-        ]
+    run_keys += [
+        key
+        for name, key in stored.items()
+        if (name == run.settings.env_var or is_credential_name(name, clarifai_file=True))
+        and is_clarifai_key(key)
+        and key not in run_keys
+    ]
     for result in results:
         name = run.settings.display_name if result.path == STDIN else result.path
         if result.error is None and result.new is not None and run.writing and not run.stdin:
@@ -801,11 +803,6 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
 
 def _encoding(data: bytes) -> str:
     return tokenize.detect_encoding(io.BytesIO(data).readline)[0]
-
-
-def _new_entries(variables: dict[str, str], path: str) -> dict[str, str]:
-    stored = envfile.read(path)
-    return {name: key for name, key in variables.items() if stored.get(name) != key}
 
 
 def _shell_path(path: str) -> str:

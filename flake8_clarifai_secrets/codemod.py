@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import ast
-import re
 import functools
 import os
+import re
 from collections.abc import Sequence
 from typing import Optional, TypeVar, Union
 
@@ -79,7 +79,8 @@ def _escape(char: str, quote: str) -> str:
     return char if char.isprintable() else repr(char)[1:-1]
 
 
-# Statements that the fix may remove: a write of the key into the environment.
+# What the fix may remove: a statement that writes the key into the environment, or an entry or
+# a keyword of an `os.environ.update(...)` that writes other variables too.
 _Dropped = TypeVar("_Dropped", cst.Assign, cst.AugAssign, cst.Expr, cst.DictElement, cst.Arg)
 
 

@@ -10,6 +10,7 @@ Cells are numbered as nbqa numbers them: code cells and markdown cells each from
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import re
 import secrets
@@ -235,7 +236,7 @@ class Notebook:
                 "(Widgets > Clear Saved Widget State in Jupyter, or nbstripout)",
             )
             for key in self._widgets
-            if key in found or (is_clarifai_key(key) and "clarifai" in self.text.lower())
+            if key in found or (is_clarifai_key(key) and self._names_clarifai)
         ]
         spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
         new = None if spliced == self.text else spliced.encode("utf-8")
@@ -261,7 +262,7 @@ class Notebook:
     def _outputs(self, keys: list[str]) -> list[tuple[tuple[int, int], Note]]:
         """The (cell, output) numbers of the outputs that show a key, with a note for each."""
         leaks = []
-        clarifai = "clarifai" in self.text.lower()
+        clarifai = self._names_clarifai
         for cell in self.cells:
             shows = _shows_credential(cell.source, clarifai=clarifai)
             for number, output in enumerate(cell.outputs, start=1):
@@ -271,6 +272,10 @@ class Notebook:
                     text = f"output {number} shows a Clarifai key ({mask(key)})"
                     leaks.append(((cell.number, number), Note("output", cell.number, 0, 0, text)))
         return leaks
+
+    @functools.cached_property
+    def _names_clarifai(self) -> bool:
+        return "clarifai" in self.text.lower()
 
     def _unread(self, keys: list[str]) -> list[Note]:
         """Keys in the cells that are not Python: markdown, and cell magics such as `%%bash` or

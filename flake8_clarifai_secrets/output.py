@@ -53,10 +53,7 @@ def masked(code: str, findings: Iterable[Finding]) -> str:
     (a finding stands where its literal starts, or on the key's own line within it)."""
     lines = source_lines(code)
     starts = [0, *itertools.accumulate(map(len, lines))]
-    literals = sorted(
-        (starts[line - 1] + col, starts[end_line - 1] + end_col)
-        for (line, col), (end_line, end_col) in _literal_ends(code, lines).items()
-    )
+    literals = _literal_spans(code, lines, starts)
     pieces = []
     position = 0
     for finding in sorted(findings, key=lambda f: (f.line, f.col)):
@@ -125,17 +122,17 @@ def _mask_run(
     return "".join(pieces)
 
 
-def _literal_ends(code: str, lines: Sequence[str]) -> dict[tuple[int, int], tuple[int, int]]:
-    """(line, character column) of each string literal's start -> of its end."""
-    ends = {}
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno is not None:
-            start = (node.lineno, _chars(lines, node.lineno, node.col_offset))
-            ends[start] = (
-                node.end_lineno,
-                _chars(lines, node.end_lineno, node.end_col_offset or 0),
-            )
-    return ends
+def _literal_spans(code: str, lines: Sequence[str], starts: Sequence[int]) -> list[tuple[int, int]]:
+    """The (start, end) character offsets of each string literal in `code`, sorted; `starts`
+    are the offsets of its `lines`."""
+    return sorted(
+        (
+            starts[node.lineno - 1] + _chars(lines, node.lineno, node.col_offset),
+            starts[node.end_lineno - 1] + _chars(lines, node.end_lineno, node.end_col_offset or 0),
+        )
+        for node in ast.walk(ast.parse(code))
+        if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno is not None
+    )
 
 
 def _chars(lines: Sequence[str], line: int, byte_col: int) -> int:

@@ -13,7 +13,8 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.detector.tree import environ_read
-from flake8_clarifai_secrets.detector.values import unwrapped
+from flake8_clarifai_secrets.detector.scopes import takes
+from flake8_clarifai_secrets.detector.values import is_settings_class, unwrapped
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
 CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
@@ -74,10 +75,11 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             fallbacks[index] = reads[scope, binding]
     fields = [field for node, _ in nodes for field in _settings_fields(node)]
     for index, finding in enumerate(findings):
+        if finding.fix is None or finding.fix.prefix or finding.fix.suffix:
+            continue
         for first, last, name, variable in fields:
             # The literal may be wrapped: `Field("<key>", alias=...)`, `SecretStr("<key>")`.
-            whole = finding.fix is not None and not finding.fix.prefix + finding.fix.suffix
-            if first <= finding.line <= last and bindings.get(index) in (name, None) and whole:
+            if first <= finding.line <= last and bindings.get(index) in (name, None):
                 fallbacks[index] = variable
     every = [node for node, _ in nodes]
     return Facts(frozenset(variables_named(every)), bindings, fallbacks, binds_os_elsewhere(every))
@@ -87,9 +89,7 @@ def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:
     """(first line, last line, name, variable) of each field with a value of a pydantic-settings
     class, which reads the variable before its default: its alias (`Field(alias="X")`, also
     `validation_alias=`, pydantic 1's `env=`), else its name after the class's `env_prefix`."""
-    if not isinstance(node, ast.ClassDef) or not any(
-        _ends_with(base, "BaseSettings") for base in node.bases
-    ):
+    if not isinstance(node, ast.ClassDef) or not is_settings_class(node):
         return
     prefix = _env_prefix(node)
     for statement in node.body:
@@ -295,12 +295,8 @@ def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:
 
 def _binds(function: ast.AST, name: str) -> bool:
     """Whether `function` binds `name`: a parameter, or an assignment to it."""
-    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        arguments = function.args
-        every = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
-        if any(argument.arg == name for argument in every):
-            return True
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) and takes(function.args, name):
+        return True
     return any(
         isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Store)
         for node in ast.walk(function)

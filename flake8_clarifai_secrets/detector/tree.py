@@ -29,6 +29,12 @@ def dotted(node: ast.AST) -> Optional[str]:
     return ".".join([node.id, *reversed(parts)])
 
 
+def called(func: ast.expr) -> Optional[str]:
+    """The name a call is made by: a method's (`invoke` of `CliRunner().invoke`, whatever it is
+    called on), else the function's dotted name."""
+    return func.attr if isinstance(func, ast.Attribute) else dotted(func)
+
+
 def leaf(name: str) -> str:
     """The last identifier of a dotted name: `pat` for `self.pat`, `config` for `config.['pat']`
     and for `config.['a.b']`."""
@@ -306,7 +312,7 @@ class Positions:
                 after = self.line(end_line).lstrip()
             if not (before.endswith("(") and after.startswith(")")):
                 return span
-            line, col = line, len(before) - 1
+            col = len(before) - 1
             end_col = len(self.line(end_line)) - len(after) + 1
             span = Span(line, col, end_line, end_col)
 

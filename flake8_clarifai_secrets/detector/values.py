@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.tree import Scope, dotted, environ_read, leaf, string
+from flake8_clarifai_secrets.detector.tree import Scope, called, dotted, environ_read, leaf, string
 
 MAX_ALTERNATIVES = 32
 MAX_PARTS = 1024
@@ -609,13 +609,18 @@ def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
     """The defaults of a pydantic-settings class's fields (`clarifai_pat: str = "<key>"` in a
     class derived from `BaseSettings`), which the settings read from the environment or `.env`
     first."""
-    if not any(leaf(dotted(base) or "") == "BaseSettings" for base in definition.bases):
+    if not is_settings_class(definition):
         return []
     return [
         unwrapped(statement.value)
         for statement in definition.body
         if isinstance(statement, ast.AnnAssign) and statement.value is not None
     ]
+
+
+def is_settings_class(definition: ast.ClassDef) -> bool:
+    """A class derived from pydantic-settings' `BaseSettings`."""
+    return any(leaf(dotted(base) or "") == "BaseSettings" for base in definition.bases)
 
 
 def unwrapped(value: ast.expr) -> ast.expr:
@@ -685,7 +690,7 @@ def carries(value: ast.expr) -> bool:
                 return True
             if isinstance(func, ast.Attribute) and func.attr == "join":
                 todo += _joined_items(node) or []
-            name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
+            name = called(func)
             if name is not None and name.rpartition(".")[2] in _PASS_THROUGH:
                 todo += [*node.args, *(k.value for k in node.keywords)]
                 if isinstance(func, ast.Attribute):

@@ -33,7 +33,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.scopes import bound_pairs
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
-from flake8_clarifai_secrets.detector.tree import arguments, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import arguments, called, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
@@ -290,11 +290,9 @@ def argv_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         yield from _options(node, context, generic=False)
         return
     if isinstance(node, ast.Call):
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else dotted(func)
-        if name in _PARSERS:
+        if called(node.func) in _PARSERS:
             vectors = [*node.args, *(k.value for k in node.keywords if k.arg == "args")]
-        elif dotted(func) == "sys.argv.extend":
+        elif dotted(node.func) == "sys.argv.extend":
             vectors = node.args[:1]
         else:
             # `mock.patch("sys.argv", [...])`, `monkeypatch.setattr(sys, "argv", [...])`.
@@ -358,25 +356,21 @@ def compared_credential(node: ast.AST, context: Context) -> Iterator[Hit]:
         for operand in operands
     ]
     accepts = [None if name is None else _accept(name, context) for name in names]
-    named = next((name for name, accept in zip(names, accepts) if accept is not None), None)
-    # A generic name of an imported package's call (`pyowm.OWM.call_args.kwargs["api_key"]`)
-    # is that package's.
-    holders = [dotted(o.value) if isinstance(o, ast.Subscript) else None for o in operands]
-    if any(
-        holder is not None and _generic(accept, name or "") and _foreign_module(holder, context)
-        for holder, accept, name in zip(holders, accepts, names)
-        if accept is not None
-    ):
-        return
-    if named is not None:
-        for operand, accept in zip(operands, accepts):
-            if accept is None:
-                yield Hit("CLR005", operand, named)
-
-
-def _foreign_module(holder: str, context: Context) -> bool:
-    path = context.imports.get(holder.partition(".")[0])
-    return path is not None and path.partition(".")[0] not in ("clarifai", "clarifai_grpc")
+    pinned = [
+        (operand, name, accept)
+        for operand, name, accept in zip(operands, names, accepts)
+        if name is not None and accept is not None
+    ]
+    for operand, name, accept in pinned:
+        # A generic name of an imported package's call (`pyowm.OWM.call_args.kwargs[
+        # "api_key"]`) is that package's.
+        if isinstance(operand, ast.Subscript) and _generic(accept, name):
+            if context.qualname(operand.value) and not context.in_clarifai(operand.value):
+                return
+    if pinned:
+        for operand, named in zip(operands, accepts):
+            if named is None:
+                yield Hit("CLR005", operand, pinned[0][1])
 
 
 @sink(ast.Call)
@@ -385,8 +379,7 @@ def keyring_password(node: ast.AST, context: Context) -> Iterator[Hit]:
     says whose password it is, whatever the user's name (`"me@example.com"`), unless that name
     says it is another secret (`"slack_signing_secret"`)."""
     assert isinstance(node, ast.Call)
-    func = node.func
-    if (func.attr if isinstance(func, ast.Attribute) else dotted(func)) != "set_password":
+    if called(node.func) != "set_password":
         return
     given = dict(zip(_KEYRING_PARAMETERS, node.args))
     given.update((k.arg, k.value) for k in node.keywords if k.arg in _KEYRING_PARAMETERS)
