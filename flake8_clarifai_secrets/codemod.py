@@ -107,7 +107,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def _reset(self, steps: Sequence[Step]) -> None:
         """Per-file state: LibCST's tool may run one instance over many files."""
         self.steps = list(steps)
-        self._literals: dict[Span, Step] = {}
+        # A literal's steps: text may hold several keys.
+        self._literals: dict[Span, list[Step]] = {}
         self._env_reads: set[Span] = set()
         self._drops: set[Span] = set()
         self._dropped: set[Span] = set()
@@ -161,7 +162,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             if step.variable is None or fix is None:
                 continue
             if fix.kind in ("literal", "name", "placeholder"):
-                self._literals[fix.span] = step
+                self._literals.setdefault(fix.span, []).append(step)
             elif fix.kind == "env_read":
                 self._env_reads.add(fix.span)
             else:
@@ -204,9 +205,12 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def _literal(self, original: _String, updated: _String) -> cst.BaseExpression:
         span = self._span(original)
-        step = self._literals.get(span)
-        if step is None:
+        steps = self._literals.get(span, [])
+        if len(steps) > 1:
+            return self._placeholders(span, original, updated, steps)
+        if not steps:
             return updated
+        step = steps[0]
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
         avoid, in_fstring = self._enclosing_quotes(original)
@@ -243,6 +247,25 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             if m.matches(parent, _BINDS_TIGHTER) or m.matches(parent, m.BinaryOperation()):
                 return expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
+
+    def _placeholders(
+        self, span: Span, original: _String, updated: _String, steps: list[Step]
+    ) -> cst.BaseExpression:
+        """Text that holds several keys: a field for each, or none."""
+        avoid, _ = self._enclosing_quotes(original)
+        placed: Optional[cst.BaseExpression] = updated
+        for step in steps:
+            assert step.variable is not None
+            if not isinstance(
+                placed, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+            ):
+                placed = None
+                break
+            placed = self._placeholder(placed, step.finding.secret, step.variable, avoid)
+        if placed is None:
+            self._failed[span] = NO_PLACEHOLDER
+            return updated
+        return placed
 
     def _placeholder(
         self, updated: _String, secret: str, variable: str, avoid: frozenset[str]
@@ -417,7 +440,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         module = updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
         uses = [span.line for span in self._env_reads] + [
             span.line
-            for span, step in self._literals.items()
+            for span, steps in self._literals.items()
+            for step in steps
             if self._ok(step)
             and step.finding.fix
             and step.finding.fix.kind in ("literal", "placeholder")

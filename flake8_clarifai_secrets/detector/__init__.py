@@ -39,7 +39,7 @@ __all__ = [
 def find_credentials(
     tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR, *, prefilter: bool = True
 ) -> list[Finding]:
-    """Findings in `tree`, whose source is `lines`, in source order; one per literal.
+    """Findings in `tree`, whose source is `lines`, in source order; one per key in a literal.
 
     With `prefilter`, text tests first rule out the lines that cannot matter (see `engine`).
     Without it, the whole tree is walked: the tests check that both give the same findings.

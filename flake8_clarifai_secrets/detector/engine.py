@@ -104,15 +104,13 @@ class Detector:
         return sorted(self._chosen(allowed=False), key=lambda f: (f.line, f.col))
 
     def _chosen(self, *, allowed: bool) -> list[Finding]:
-        """A finding per literal: of its keys, the one with the lowest rank; without `allowed`,
-        of those whose line the pragma does not allow (YAML text may allow one key of two)."""
-        best: dict[int, tuple[_Rank, Finding]] = {}
-        for (origin, _), (rank, finding) in self._findings.items():
-            if not allowed and self._allowlisted(finding):
-                continue
-            if origin not in best or rank < best[origin][0]:
-                best[origin] = (rank, finding)
-        return [finding for _, finding in best.values()]
+        """A finding per key in a literal; without `allowed`, those whose line the pragma does
+        not allow (YAML text may allow one key of two)."""
+        return [
+            finding
+            for _, finding in self._findings.values()
+            if allowed or not self._allowlisted(finding)
+        ]
 
     def _nodes(self) -> tuple[list[tuple[ast.AST, Scope]], Optional[SinkFunction]]:
         """The nodes to ask the sinks about, each with its scope, and the one sink to ask if
@@ -172,7 +170,7 @@ class Detector:
         """Report every credential literal that `hit.value` can carry into its sink."""
         for template in self.context.values.of(hit.value, scope):
             text = joined(template)
-            for token in self._tokens(text, hit.accept):
+            for token in self._tokens(text, hit.accept, hit.target):
                 located = _part_at(template, token)
                 if located is None:
                     continue
@@ -234,14 +232,15 @@ class Detector:
         another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)
         return hit.claims or not (hit.code == "CLR005" and another)
 
-    def _tokens(self, text: str, accept: Accept) -> Iterable[Token]:
+    def _tokens(self, text: str, accept: Accept, target: str) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
             return find_embedded(text)
         if accept is Accept.FLAGGED or accept is Accept.HEADER_TEXT:
             headers_only = accept is Accept.HEADER_TEXT
             return find_flagged(text, bearer=self.context.clarifai_file, headers_only=headers_only)
         if accept is Accept.LABELLED:
-            return [token for _, token in labels(text, clarifai_file=self.context.clarifai_file)]
+            found = labels(text, clarifai_file=self.context.clarifai_file)
+            return [token for label, token in found if label == target]
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:
