@@ -2489,6 +2489,30 @@ POSITIVE += [
         {"3:7 CLR003"},
         'import os\nfrom clarifai.client.model import Model\nPAT = os.environ["CLARIFAI_PAT"]\ndef other(PAT):\n    return os.environ.get("CLARIFAI_API_KEY", PAT)\nmodel = Model(model_id="x", pat=PAT)\n',
     ),
+    case(
+        "CLR005 two keys labelled in one text each under its own name",
+        'from pathlib import Path\nENV = """\\\nCLARIFAI_PAT=<KEY>\nCLARIFAI_API_KEY=<KEY2>\n"""\nPath(".env").write_text(ENV)\n',
+        {"3:14 CLR005", "4:18 CLR005"},
+        'import os\nfrom pathlib import Path\nENV = f"""\\\nCLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\nCLARIFAI_API_KEY={os.environ[\'CLARIFAI_PAT_2\']}\n"""\nPath(".env").write_text(ENV)\n',
+    ),
+    case(
+        "CLR005 two keys on one line of text",
+        'import clarifai\nLINE = "CLARIFAI_PAT=<KEY> CLARIFAI_API_KEY=<KEY2>"\n',
+        {"2:8 CLR005"},
+        "import os\n\nimport clarifai\nLINE = f\"CLARIFAI_PAT={os.environ['CLARIFAI_PAT']} CLARIFAI_API_KEY={os.environ['CLARIFAI_PAT_2']}\"\n",
+    ),
+    case(
+        "CLR005 key given to the own class that keeps it on self for a Clarifai client",
+        'from clarifai.rest import ClarifaiApp\n\n\nclass Vision:\n    def __init__(self, key):\n        self._key = key\n\n    def app(self):\n        return ClarifaiApp(api_key=self._key)\n\n\nv = Vision("<KEY>")\n',
+        {"12:12 CLR005"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\n\nclass Vision:\n    def __init__(self, key):\n        self._key = key\n\n    def app(self):\n        return ClarifaiApp(api_key=self._key)\n\n\nv = Vision(os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 v2 token flow client credentials",
+        "import requests\nCLIENT_ID = '<LEGACY>'\nCLIENT_SECRET = '<LEGACY2>'\nBASE = 'https://api.clarifai.com/v2'\nr = requests.post(BASE + '/token', auth=(CLIENT_ID, CLIENT_SECRET), data={'grant_type': 'client_credentials'})\n",
+        {"2:13 CLR005", "3:17 CLR005"},
+        "import os\n\nimport requests\nCLIENT_ID = os.environ[\"CLARIFAI_CLIENT_ID\"]\nCLIENT_SECRET = os.environ[\"CLARIFAI_CLIENT_SECRET\"]\nBASE = 'https://api.clarifai.com/v2'\nr = requests.post(BASE + '/token', auth=(CLIENT_ID, CLIENT_SECRET), data={'grant_type': 'client_credentials'})\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -3044,6 +3068,42 @@ NEGATIVE += [
     case(
         "a test pins another package's mocked credential",
         'from clarifai.client.model import Model\nimport pyowm\ndef test(m):\n    assert pyowm.OWM.call_args.kwargs["api_key"] == "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "Bearer header on an httpx client whose requests go to GitHub, in a Clarifai file",
+        'import os\nimport httpx\nfrom clarifai.client.model import Model\nGITHUB_TOKEN = "<KEY>"\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nwith httpx.Client(headers={"Authorization": f"Bearer {GITHUB_TOKEN}"}) as gh:\n    gh.get("https://api.github.com/user")\n',
+        set(),
+        None,
+    ),
+    case(
+        "Bearer header on an aiohttp session whose requests go to GitHub, token named generically",
+        'import os\nimport aiohttp\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nasync def f():\n    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKEN}"}) as s:\n        await s.get("https://api.github.com/user")\n',
+        set(),
+        None,
+    ),
+    case(
+        "session headers set then requests to another host, in a Clarifai file",
+        'import os\nimport requests\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ngh = requests.Session()\ngh.headers = {"Authorization": "Bearer <KEY>"}\ngh.get("https://api.github.com/user")\n',
+        set(),
+        None,
+    ),
+    case(
+        "curl command with a Bearer header to another host, in a Clarifai file",
+        'import os\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nos.system(\'curl -s -H "Authorization: Bearer <KEY>" https://api.github.com/user\')\n',
+        set(),
+        None,
+    ),
+    case(
+        "key scheme header on a session whose URL is built on a base constant and a parameter",
+        'import requests\nsession = requests.Session()\nsession.headers.update({"Authorization": "key <KEY>"})\nBASE = "https://rebrickable.com/api/v3/lego"\ndef parts(set_num):\n    url = f"{BASE}/sets/{set_num}/parts/"\n    return session.get(url).json()\n',
+        set(),
+        None,
+    ),
+    case(
+        "generic API_KEY only compared with a request header, in a Clarifai file",
+        'import os\nfrom clarifai.client.model import Model\nAPI_KEY = "<KEY>"\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ndef check_key(key):\n    if key != API_KEY:\n        raise PermissionError\n    return key\n',
         set(),
         None,
     ),

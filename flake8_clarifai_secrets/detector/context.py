@@ -167,7 +167,11 @@ class Context:
             nodes = self.walker.near(lines)
             on_lines = set(lines)
             for call, line, inner, direct in _passed_in(nodes).get(name, ()):
-                if line in on_lines and self.foreign(call, inner, by_url=by_url or not direct):
+                if line in on_lines and (
+                    self.foreign(call, inner, by_url=by_url or not direct)
+                    or not direct
+                    and self.client_elsewhere(call, inner)
+                ):
                     return True
             for carrier, inner in _carriers(nodes, name):
                 if (carrier, id(inner)) not in seen and len(queue) < _CARRIERS:
@@ -206,6 +210,41 @@ class Context:
                     return False
                 elsewhere = elsewhere or any(_HOST.search(text) for text in texts)
         return elsewhere
+
+    def only_compared(self, name: str, scope: Scope) -> bool:
+        """Whether every read of the plain `name` compares it (`if key != API_KEY`,
+        `hmac.compare_digest(token, API_KEY)`): a key that requests to this code must carry,
+        not one that it sends."""
+        reads = compared = 0
+        for node, _ in self.walker.near(self.reach(name, scope, everywhere=False, exact=True)):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Name) and child.id == name:
+                    reads += isinstance(child.ctx, ast.Load)
+                    compared += isinstance(node, ast.Compare) or (
+                        isinstance(node, ast.Call)
+                        and leaf(dotted(node.func) or "") == "compare_digest"
+                        and child in node.args
+                    )
+        return reads > 0 and reads == compared
+
+    def client_elsewhere(self, call: ast.Call, scope: Scope) -> bool:
+        """Whether the client that `call` makes sends its requests to another service: it is
+        bound to a plain name (`with httpx.Client(headers=...) as gh:`), and that name's
+        requests name another host and none Clarifai. A request's response is no client."""
+        callee = self.callee(call)[0]
+        if isinstance(callee, ast.Attribute) and callee.attr in _REQUESTS:
+            return False
+        qualname = self.qualname(callee)
+        if qualname is not None and leaf(qualname) in _REQUESTS:
+            return False
+        names = [
+            target.id
+            for node, _ in self.walker.near([call.lineno])
+            if type(node) in (ast.Assign, ast.With, ast.AsyncWith)
+            for target, value in bound_pairs(node)
+            if value is call and isinstance(target, ast.Name)
+        ]
+        return bool(names) and self.requests_elsewhere(names[0], scope)
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
@@ -252,9 +291,14 @@ class Context:
             if not (isinstance(part, ast.Name) and _is_parameter(part.id, scope)):
                 texts += self.values.strings(part, scope)
                 if isinstance(part, ast.Name):
-                    # A URL bound with fields of its own: `f"https://host/...?q={city}"`.
-                    bound = self.bindings(part.id, scope)
-                    texts += [_template(value) or "" for value, _ in bound]
+                    # A URL bound with fields of its own: `f"https://host/...?q={city}"`, or
+                    # on a base: `f"{BASE}/sets/{n}"`.
+                    for value, where in self.bindings(part.id, scope):
+                        texts.append(_template(value) or "")
+                        head = _head(value)
+                        if isinstance(head, ast.Name) and head is not value:
+                            if not _is_parameter(head.id, where):
+                                texts += self.values.strings(head, where)
         return [text.lower() for text in texts]
 
     @property
@@ -285,7 +329,12 @@ class Context:
         if definition is None:
             return False
         first, last = definition.lineno, definition.end_lineno or definition.lineno
-        naming = [line for line in self.lines_naming(parameter) if first <= line <= last]
+        function = _taking(definition, parameter)
+        # What the class keeps it as: `self._key = key`, then `ClarifaiApp(api_key=self._key)`.
+        words = [parameter, *(_kept_as(function, parameter) if function is not None else ())]
+        naming = [
+            line for word in words for line in self.lines_naming(word) if first <= line <= last
+        ]
         imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
         clarifai_lines = {line for local in imported for line in self.lines_naming(local)}
         for start, end in self._statements_on(naming):
@@ -313,19 +362,21 @@ class Context:
         function = _taking(definition, parameter)
         if definition is None or function is None:
             return False
+        # In a class, also what its methods give as `self.k` after `self.k = k`.
+        kept = _kept_as(function, parameter)
+        given = {parameter, *(f"self.{attribute}" for attribute in kept)}
         if any(
-            isinstance(keyword.value, ast.Name)
-            and keyword.value.id == parameter
+            dotted(keyword.value) in given
             and keyword.arg is not None
             and is_credential_name(keyword.arg, clarifai_file=True)
-            for node in ast.walk(function)
+            for node in ast.walk(definition if kept else function)
             if isinstance(node, ast.Call)
             for keyword in node.keywords
         ):
             return True
         # An `Authorization` header or metadata pair with Clarifai's scheme: `"Key " + key`,
-        # or, in a class, `"Key " + self.k` after `self.k = k`.
-        words = {parameter, *_kept_as(function, parameter)}
+        # or `"Key " + self.k`.
+        words = {parameter, *kept}
         first, last = definition.lineno, definition.end_lineno or definition.lineno
         naming = [
             line for word in words for line in self.lines_naming(word) if first <= line <= last

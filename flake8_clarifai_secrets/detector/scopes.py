@@ -25,6 +25,8 @@ BINDERS = frozenset(
         ast.NamedExpr,
         ast.For,
         ast.AsyncFor,
+        ast.With,
+        ast.AsyncWith,
         ast.arguments,
         ast.Call,
         ast.FunctionDef,
@@ -34,7 +36,7 @@ BINDERS = frozenset(
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     """(target, value) pairs that `node` binds: assignments, unpacking, a loop over a display
-    (each item in turn), parameter defaults, and `argparse` options' defaults, which
+    (each item in turn), `with` items, parameter defaults, and `argparse` options' defaults, which
     `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
         return [pair for target in node.targets for pair in _unpack(target, node.value)]
@@ -46,6 +48,9 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         items = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)) else []
         looped = [pair for item in items for pair in _unpack(node.target, item)]
         return [(target, value) for target, value in looped if _names_credential(target)]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        # `with httpx.Client(headers=...) as gh:`
+        return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
     if isinstance(node, ast.arguments):
         positional = [*node.posonlyargs, *node.args]
         pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))

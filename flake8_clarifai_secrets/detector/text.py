@@ -64,8 +64,11 @@ _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
 # The v1 API's clients, credential names and endpoints; only a file that names them holds v1
 # credentials (`ClarifaiAuthHelper` is not v1).
 _V1_NAMES = re.compile(
-    rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)|\.com/v1\b)"
+    rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)"
+    rb"|\.com/v(?:1\b|2/token\b))"
 )
+# The early v2 API's OAuth flow, which swapped those credentials for a token.
+_V1_GRANT = b"client_credentials"
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
@@ -126,7 +129,9 @@ class Scan:
         """The file names the v1 API: only then does a v1-shaped value count as a credential.
         Asked only where it decides something, as a pattern costs more than the other tests."""
         if self._legacy is None:
-            self._legacy = self.clarifai_context and _V1_NAMES.search(self.lowered) is not None
+            self._legacy = self.clarifai_context and (
+                _V1_NAMES.search(self.lowered) is not None or _V1_GRANT in self.lowered
+            )
         return self._legacy
 
     def lines_naming(self, word: bytes, *, lowered: bool = False) -> list[int]:

@@ -133,10 +133,14 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
-    """Whether a generic name bound to a value written here holds another service's key: it
-    is sent to one, it is a setting of that service's package (`aai.settings.api_key`), or it
-    is a field of a class of that service's settings (`class OpenWeatherConfig`)."""
+    """Whether a generic name bound to a value written here holds another service's key, or
+    this code's own: it is sent to another service, it is only compared (`if key != API_KEY`,
+    what a request to this code must carry), it is a setting of that service's package
+    (`aai.settings.api_key`), or it is a field of a class of that service's settings (`class
+    OpenWeatherConfig`)."""
     if context.sent_elsewhere(name, context.scope):
+        return True
+    if "." not in name and context.only_compared(name, context.scope):
         return True
     qualname = context.resolved(name) if "." in name else None
     if qualname is not None and of_another_service(qualname):
@@ -587,6 +591,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     Clarifai (`...?api_key=<key>`), a call to another package, or a name passed to one."""
     for value, text in written_texts(node):
         elsewhere: Optional[bool] = None
+        said = set()
         for label, token in labels(text, clarifai_file=context.clarifai_file):
             whose = is_credential_name(label, clarifai_file=False) or _sections_say(
                 label, text, token.start
@@ -595,9 +600,10 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 if elsewhere is None:
                     elsewhere = _elsewhere(node, text, context)
                 whose = not elsewhere
-            if whose:
+            if whose and label not in said:
+                said.add(label)
+                # Each key under its own label: `CLARIFAI_PAT=<k1>`, `CLARIFAI_API_KEY=<k2>`.
                 yield Hit("CLR005", value, label, Accept.LABELLED)
-                break
 
 
 def _sections_say(label: str, text: str, at: int) -> Optional[bool]:

@@ -35,8 +35,27 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
                 and caller.func.attr == "update"
                 and _held_elsewhere(dotted(caller.func.value), context)
             )
-            if not (updated or context.goes_elsewhere(node, by_url=True)):
+            if not (
+                updated
+                or context.goes_elsewhere(node, by_url=True)
+                or caller is not None
+                and context.client_elsewhere(caller, context.scope)
+                or _set_elsewhere(context.bound_to(node), context)
+            ):
                 yield Hit("CLR002", value, name, Accept.HEADER)
+
+
+def _set_elsewhere(holder: Optional[str], context: Context) -> bool:
+    """`gh.headers = {...}` on a client whose requests go to another service (`gh.get(
+    "https://api.github.com/user")`); not `self.headers`, which every `self.x(url)` would
+    judge."""
+    owner, _, attribute = (holder or "").rpartition(".")
+    return (
+        attribute == "headers"
+        and owner.isidentifier()
+        and owner not in ("self", "cls")
+        and context.requests_elsewhere(owner, context.scope)
+    )
 
 
 @sink(ast.Call)
@@ -96,8 +115,16 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, ast.Call)
     if not node.args or not is_shell_call(node, context):
         return
-    if any(HEADER in text.lower() for text in context.texts(node.args[0])):
+    texts = [text.lower() for text in context.texts(node.args[0])]
+    if any(HEADER in text and _toward_clarifai(text) for text in texts):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
+
+
+def _toward_clarifai(text: str) -> bool:
+    """Whether text that holds a header may send it to Clarifai: it names no host, or one of
+    Clarifai's (not `curl -H "Authorization: Bearer ..." https://api.github.com/user`)."""
+    hosts = URL_HOST.findall(text)
+    return not hosts or any("clarifai" in host for host in hosts)
 
 
 @sink(ast.List, ast.Tuple)
@@ -141,8 +168,7 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     for value, text in written_texts(node):
         lowered = text.lower()
         if HEADER in lowered:
-            hosts = URL_HOST.findall(lowered)
-            if not hosts or any("clarifai" in host for host in hosts):
+            if _toward_clarifai(lowered):
                 yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
 
 
