@@ -28,6 +28,8 @@ _KEY_OR_BEARER_FLAGGED = re.compile(
 )
 _KEY_HEADER = re.compile(f"(?:{_HEADER.format(schemes='key')}){_KEY_AFTER}")
 _KEY_OR_BEARER_HEADER = re.compile(f"(?:{_HEADER.format(schemes='key|bearer')}){_KEY_AFTER}")
+# A v1 access token after `Bearer` (`curl -H "Authorization: Bearer <token>"`).
+_BEARER_LEGACY = re.compile(_HEADER.format(schemes="bearer") + r"([\w-]{28,44})(?![\w-])")
 # Legacy v1 OAuth client ids and secrets (about 40 letters, digits, `-` and `_`) and access
 # tokens (about 30 letters and digits): both cases and a digit, as random tokens have.
 _LEGACY = re.compile(
@@ -240,19 +242,29 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
-def find_flagged(text: str, *, bearer: bool, headers_only: bool = False) -> list[Token]:
+def find_flagged(
+    text: str, *, bearer: bool, headers_only: bool = False, legacy: bool = False
+) -> list[Token]:
     """Clarifai keys given to a credential flag, variable or header in a command line, not the
-    ids beside them (`--model_url .../versions/<id>`); with `bearer`, also after `Bearer`; with
-    `headers_only`, only after an `Authorization` header's name and scheme."""
+    ids beside them (`--model_url .../versions/<id>`); with `bearer`, also after `Bearer`, and
+    with `legacy` as well, a v1 access token there; with `headers_only`, only after an
+    `Authorization` header's name and scheme."""
     if headers_only:
         pattern = _KEY_OR_BEARER_HEADER if bearer else _KEY_HEADER
     else:
         pattern = _KEY_OR_BEARER_FLAGGED if bearer else _KEY_FLAGGED
-    return [
+    found = [
         Token(match.start(1), match.end(1), None, True)
         for match in pattern.finditer(text)
         if entropy(match.group(1)) >= MIN_ENTROPY
     ]
+    if bearer and legacy:
+        found += [
+            Token(match.start(1), match.end(1), None, True)
+            for match in _BEARER_LEGACY.finditer(text)
+            if is_legacy_secret(match.group(1))
+        ]
+    return found
 
 
 # The host of each URL in a text.

@@ -2513,6 +2513,24 @@ POSITIVE += [
         {"2:13 CLR005", "3:17 CLR005"},
         "import os\n\nimport requests\nCLIENT_ID = os.environ[\"CLARIFAI_CLIENT_ID\"]\nCLIENT_SECRET = os.environ[\"CLARIFAI_CLIENT_SECRET\"]\nBASE = 'https://api.clarifai.com/v2'\nr = requests.post(BASE + '/token', auth=(CLIENT_ID, CLIENT_SECRET), data={'grant_type': 'client_credentials'})\n",
     ),
+    case(
+        "CLR002 v1 access token after Bearer in a headers dict",
+        'import requests\nrequests.get("https://api.clarifai.com/v1/tag/", headers={"Authorization": "Bearer <ACCESS>"})\n',
+        {"2:76 CLR002"},
+        'import os\n\nimport requests\nrequests.get("https://api.clarifai.com/v1/tag/", headers={"Authorization": "Bearer " + os.environ["CLARIFAI_PAT"]})\n',
+    ),
+    case(
+        "CLR002 v1 access token after Bearer in a curl argument vector",
+        'import subprocess\nsubprocess.run(["curl", "https://api.clarifai.com/v1/tag/", "-H", "Authorization: Bearer <ACCESS>"])\n',
+        {"2:67 CLR002"},
+        'import os\nimport subprocess\nsubprocess.run(["curl", "https://api.clarifai.com/v1/tag/", "-H", "Authorization: Bearer " + os.environ["CLARIFAI_PAT"]])\n',
+    ),
+    case(
+        "CLR002 v1 access token after Bearer in a shell command",
+        'import os\nos.system(\'curl "https://api.clarifai.com/v1/tag/" -H "Authorization: Bearer <ACCESS>"\')\n',
+        {"2:11 CLR002"},
+        'import os\nos.system(\'curl "https://api.clarifai.com/v1/tag/" -H "Authorization: Bearer \' + os.environ["CLARIFAI_PAT"] + \'"\')\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3104,6 +3122,12 @@ NEGATIVE += [
     case(
         "generic API_KEY only compared with a request header, in a Clarifai file",
         'import os\nfrom clarifai.client.model import Model\nAPI_KEY = "<KEY>"\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ndef check_key(key):\n    if key != API_KEY:\n        raise PermissionError\n    return key\n',
+        set(),
+        None,
+    ),
+    case(
+        "v1-shaped Bearer token in a file that names no v1 API",
+        'import requests\nrequests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Bearer <ACCESS>"})\n',
         set(),
         None,
     ),

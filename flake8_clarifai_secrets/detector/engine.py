@@ -237,7 +237,12 @@ class Detector:
             return find_embedded(text)
         if accept is Accept.FLAGGED or accept is Accept.HEADER_TEXT:
             headers_only = accept is Accept.HEADER_TEXT
-            return find_flagged(text, bearer=self.context.clarifai_file, headers_only=headers_only)
+            return find_flagged(
+                text,
+                bearer=self.context.clarifai_file,
+                headers_only=headers_only,
+                legacy=self.context.legacy_file,
+            )
         if accept is Accept.LABELLED:
             found = labels(text, clarifai_file=self.context.clarifai_file)
             return [token for label, token in found if label == target]

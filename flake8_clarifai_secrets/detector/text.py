@@ -72,6 +72,8 @@ _V1_GRANT = b"client_credentials"
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
+# Where a header's text holds a v1 token: after a blank, not only a quote.
+_ANYWHERE = re.compile(rb"(?<![hw])([hw]{28,})")
 _LEGACY_MAX = 44
 _BLANK = frozenset(b" \t\f\\\r\n")
 _DOT = ord(".")
@@ -119,6 +121,9 @@ class Scan:
             self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             if AUTHORIZATION in lowered:
+                if context and self.legacy_context:
+                    # A v1 access token after `Bearer` in a header's text.
+                    self.token_lines = sorted({*self.token_lines, *self._legacy_runs(_ANYWHERE)})
                 self.metadata_lines = self._metadata_lines()
                 if self.metadata_lines:
                     self.any_token_lines = self._any_token_lines()
@@ -236,7 +241,7 @@ class Scan:
         if self.clarifai_context:
             # A v1-shaped literal is rarer than a file that names `clarifai_grpc` many times,
             # where the v1 names cost more to rule out.
-            legacy = self._legacy_runs(classes)
+            legacy = self._legacy_runs(_LEGACY_RUN)
             if legacy and self.legacy_context:
                 found += legacy
         return sorted(set(found)) if found else ()
@@ -295,9 +300,9 @@ class Scan:
         backslash = self.data.rfind(b"\\", max(0, key - _LONGEST_ESCAPE), key)
         return backslash != -1 and self.data[backslash + 1 : key].isalnum()
 
-    def _legacy_runs(self, classes: bytes) -> list[int]:
+    def _legacy_runs(self, pattern: re.Pattern[bytes]) -> list[int]:
         found = []
-        for match in _LEGACY_RUN.finditer(classes):
+        for match in pattern.finditer(self._classes):
             at, end = match.span(1)
             run = self.data[at:end]
             if (
