@@ -254,7 +254,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         """Text that holds several keys: a field for each, or none."""
         avoid, _ = self._enclosing_quotes(original)
         placed: Optional[cst.BaseExpression] = updated
-        for step in steps:
+        # A key that the text repeats has a step for each place: one field goes in each.
+        firsts = {step.finding.secret: step for step in reversed(steps)}
+        for step in reversed(firsts.values()):
             assert step.variable is not None
             if not isinstance(
                 placed, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)

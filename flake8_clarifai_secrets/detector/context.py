@@ -41,6 +41,7 @@ _KEY_SCHEME = (b'"Key ', b"'Key ")
 _CARRIERS = 64
 # The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
+_METHOD_FIRST = frozenset({"request", "stream"})
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
@@ -237,6 +238,9 @@ class Context:
         qualname = self.qualname(callee)
         if qualname is not None and leaf(qualname) in _REQUESTS:
             return False
+        # `httpx.Client(base_url="https://api.clarifai.com", headers=...)`
+        if any("clarifai" in text for a in arguments(call) for text in self._texts(a, scope)):
+            return False
         names = [
             target.id
             for node, _ in self.walker.near([call.lineno])
@@ -330,11 +334,16 @@ class Context:
             return False
         first, last = definition.lineno, definition.end_lineno or definition.lineno
         function = _taking(definition, parameter)
+        naming = [line for line in self.lines_naming(parameter) if first <= line <= last]
         # What the class keeps it as: `self._key = key`, then `ClarifaiApp(api_key=self._key)`.
-        words = [parameter, *(_kept_as(function, parameter) if function is not None else ())]
-        naming = [
-            line for word in words for line in self.lines_naming(word) if first <= line <= last
-        ]
+        for attribute in _kept_as(function, parameter) if function is not None else ():
+            naming += [
+                line
+                for line in self.lines_naming(attribute)
+                if first <= line <= last
+                and self.scan.mentions(b"self." + attribute.encode(), line, line)
+            ]
+        naming.sort()
         imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
         clarifai_lines = {line for local in imported for line in self.lines_naming(local)}
         for start, end in self._statements_on(naming):
@@ -364,14 +373,9 @@ class Context:
             return False
         # In a class, also what its methods give as `self.k` after `self.k = k`.
         kept = _kept_as(function, parameter)
-        given = {parameter, *(f"self.{attribute}" for attribute in kept)}
-        if any(
-            dotted(keyword.value) in given
-            and keyword.arg is not None
-            and is_credential_name(keyword.arg, clarifai_file=True)
-            for node in ast.walk(definition if kept else function)
-            if isinstance(node, ast.Call)
-            for keyword in node.keywords
+        attributes = {f"self.{attribute}" for attribute in kept}
+        if _gives_credential(function, {parameter}) or (
+            kept and _gives_credential(definition, attributes)
         ):
             return True
         # An `Authorization` header or metadata pair with Clarifai's scheme: `"Key " + key`,
@@ -594,6 +598,18 @@ class Context:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _gives_credential(node: ast.AST, names: set[str]) -> bool:
+    """Whether a call in `node` is given one of the dotted `names` as a credential keyword."""
+    return any(
+        dotted(keyword.value) in names
+        and keyword.arg is not None
+        and is_credential_name(keyword.arg, clarifai_file=True)
+        for call in ast.walk(node)
+        if isinstance(call, ast.Call)
+        for keyword in call.keywords
+    )
+
+
 def _kept_as(function: ast.AST, parameter: str) -> list[str]:
     """The attributes of `self` that `function` sets to its `parameter`: `self.k = k`."""
     return [
@@ -664,10 +680,12 @@ def _template(value: ast.expr) -> Optional[str]:
 
 
 def _endpoints(call: ast.Call) -> list[ast.expr]:
-    """The arguments that say where a call goes: the first, and endpoint keywords (`url`,
-    `base_url`, `api_base`, `host`), not a body that holds URLs of its own."""
+    """The arguments that say where a call goes: the first (the second after a method's name:
+    `client.request("POST", url)`), and endpoint keywords (`url`, `base_url`, `api_base`,
+    `host`), not a body that holds URLs of its own."""
+    method_first = isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_FIRST
     return [
-        *call.args[:1],
+        *call.args[: 2 if method_first else 1],
         *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),
     ]
 

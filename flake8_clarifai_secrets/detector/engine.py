@@ -30,6 +30,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
+from flake8_clarifai_secrets.detector.sinks.bindings import sections_say
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
@@ -67,7 +68,7 @@ class Detector:
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
         # (id(literal), key) -> its finding, with the rank of the hit that reported it: the
         # lowest wins. A literal is reported once, for its first key that no pragma allows.
-        self._findings: dict[tuple[int, str], tuple[_Rank, Finding]] = {}
+        self._findings: dict[tuple[int, str, int, int], tuple[_Rank, Finding]] = {}
         # Hits whose literal is bound to another service's credential name (`openai.api_key`):
         # reported only if the same key is a Clarifai key elsewhere in the file.
         self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix]]] = []
@@ -234,7 +235,8 @@ class Detector:
 
     def _tokens(self, text: str, accept: Accept, target: str) -> Iterable[Token]:
         if accept is Accept.EMBEDDED:
-            return find_embedded(text)
+            # The key written into the variable comes first; ids may follow (`--model_url`).
+            return find_embedded(text)[:1]
         if accept is Accept.FLAGGED or accept is Accept.HEADER_TEXT:
             headers_only = accept is Accept.HEADER_TEXT
             return find_flagged(
@@ -244,8 +246,17 @@ class Detector:
                 legacy=self.context.legacy_file,
             )
         if accept is Accept.LABELLED:
-            found = labels(text, clarifai_file=self.context.clarifai_file)
-            return [token for label, token in found if label == target]
+            # Each under its own label; a generic label's key where its section says whose
+            # (`[clarifai] api_key = ...`, not `[lastfm] api_key = ...`).
+            return [
+                token
+                for label, token in labels(text, clarifai_file=self.context.clarifai_file)
+                if label == target
+                and (
+                    is_credential_name(label, clarifai_file=False)
+                    or sections_say(label, text, token.start) is not False
+                )
+            ]
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
         if token is None:
@@ -279,14 +290,20 @@ class Detector:
         origin = part.origin
         assert origin is not None
         rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
-        existing = self._findings.get((id(origin), secret))
+        literal = literal_text(origin)
+        # Where this occurrence stands: a key that text repeats is reported on each line.
+        nth = 0
+        if literal is not None and part.offset is not None:
+            nth = literal[: part.offset + start].count(secret)
+        line, col = self._positions.holding(origin, secret, nth)
+        existing = self._findings.get((id(origin), secret, line, col))
         if existing is not None and existing[0] <= rank:
             return
         span = self._positions.span(origin)
         if not rewritable:
             fix = None
         elif fix is None and part.offset is not None:
-            literal = literal_text(origin) or ""
+            literal = literal or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]
             caller = self.context.callers.get(id(origin))
@@ -301,10 +318,13 @@ class Detector:
                     and origin in (self.context.values.default_of(caller), declared_default(caller))
                 )
             )
-            fix = Fix("literal", span, prefix, suffix, lazy)
+            # A key that the literal repeats: a field wherever it stands.
+            repeated = secret in prefix or secret in suffix
+            fix = (
+                Fix("placeholder", span) if repeated else Fix("literal", span, prefix, suffix, lazy)
+            )
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
-        line, col = self._positions.holding(origin, secret)
         finding = Finding(
             hit.code,
             line,
@@ -317,7 +337,7 @@ class Detector:
             binding,
             hit.writes,
         )
-        self._findings[id(origin), secret] = (rank, finding)
+        self._findings[id(origin), secret, line, col] = (rank, finding)
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)

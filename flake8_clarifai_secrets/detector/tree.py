@@ -319,12 +319,12 @@ class Positions:
     def line(self, number: int) -> str:
         return self._lines[number - 1] if 0 < number <= len(self._lines) else ""
 
-    def holding(self, node: ast.expr, secret: str) -> tuple[int, int]:
-        """The line and character column of the literal that holds `secret` in `node`: a
-        string implicitly concatenated over lines (`"a"  # note` then `"b"`) is one node for
-        `ast`, but each of its parts is a literal of its own. In a literal over several lines
-        (YAML text in triple quotes), the key's own line and column, where an editor marks it
-        and detect-secrets' pragma goes."""
+    def holding(self, node: ast.expr, secret: str, nth: int = 0) -> tuple[int, int]:
+        """The line and character column of the literal that holds `secret` (its `nth`
+        occurrence) in `node`: a string implicitly concatenated over lines (`"a"  # note` then
+        `"b"`) is one node for `ast`, but each of its parts is a literal of its own. In a
+        literal over several lines (YAML text in triple quotes), the key's own line and column,
+        where an editor marks it and detect-secrets' pragma goes."""
         span = self.span(node)
         if span.line == span.end_line:
             return span.line, span.col
@@ -344,7 +344,10 @@ class Positions:
                     # The source from the literal's start: an f-string's text parts are
                     # tokens of their own, where `{{` is one `{`.
                     source = "".join(rows[row - 1 :])[col:]
-                    before = source[: max(0, source.find(secret))]
+                    at = -1
+                    for _ in range(nth + 1):
+                        at = source.find(secret, at + 1)
+                    before = source[: max(0, at)]
                     if "\n" in before:
                         row += before.count("\n")
                         col = len(before) - before.rindex("\n") - 1

@@ -140,7 +140,7 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     OpenWeatherConfig`)."""
     if context.sent_elsewhere(name, context.scope):
         return True
-    if "." not in name and context.only_compared(name, context.scope):
+    if "." not in name and not _says_pat(name) and context.only_compared(name, context.scope):
         return True
     qualname = context.resolved(name) if "." in name else None
     if qualname is not None and of_another_service(qualname):
@@ -593,7 +593,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         elsewhere: Optional[bool] = None
         said = set()
         for label, token in labels(text, clarifai_file=context.clarifai_file):
-            whose = is_credential_name(label, clarifai_file=False) or _sections_say(
+            whose = is_credential_name(label, clarifai_file=False) or sections_say(
                 label, text, token.start
             )
             if whose is None:
@@ -606,7 +606,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR005", value, label, Accept.LABELLED)
 
 
-def _sections_say(label: str, text: str, at: int) -> Optional[bool]:
+def sections_say(label: str, text: str, at: int) -> Optional[bool]:
     """Whether the sections that hold a generic label make its key Clarifai's, as a dict's
     do: the nearest one's endpoint entries, then a section that names Clarifai, then the
     nearest one's name; None where they say nothing."""

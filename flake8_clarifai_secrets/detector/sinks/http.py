@@ -116,7 +116,9 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
     if not node.args or not is_shell_call(node, context):
         return
     texts = [text.lower() for text in context.texts(node.args[0])]
-    if any(HEADER in text and _toward_clarifai(text) for text in texts):
+    # A command's URLs may be a body's (`-d '{"url": ...}'`): only where nothing else, such as
+    # `$CLARIFAI_API`, may say where it goes do they.
+    if any(HEADER in text and ("$" in text or _toward_clarifai(text)) for text in texts):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
 
 
