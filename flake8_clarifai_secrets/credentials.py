@@ -242,6 +242,22 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
+# A `clarifai` command in text, then a credential flag in the same command.
+_COMMANDED = re.compile(
+    r"(?<![\w.-])clarifai\b[^\n;&|]*?(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)['\"]?" + _KEY_AFTER
+)
+
+
+def find_commanded(text: str) -> list[Token]:
+    """Clarifai keys given to a credential flag of a `clarifai` command that text holds: a CI
+    workflow's `- run: clarifai login --pat <key>`, a Dockerfile's `RUN clarifai login ...`."""
+    return [
+        Token(match.start(1), match.end(1), None, True)
+        for match in _COMMANDED.finditer(text)
+        if entropy(match.group(1)) >= MIN_ENTROPY
+    ]
+
+
 def find_flagged(
     text: str, *, bearer: bool, headers_only: bool = False, legacy: bool = False
 ) -> list[Token]:

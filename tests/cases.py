@@ -2579,6 +2579,18 @@ POSITIVE += [
         {"9:16 CLR005", "6:16 CLR005"},
         'import os\nfrom pathlib import Path\nCONFIG = f"""\nmodel_list:\n  - litellm_params:\n      model: clarifai/openai.chat-completion.gpt-oss-120b\n      api_key: {os.environ[\'CLARIFAI_PAT\']}\n  - litellm_params:\n      model: clarifai/qwen.qwenLM.Qwen3-30B\n      api_key: {os.environ[\'CLARIFAI_PAT\']}\n"""\nPath("config.yaml").write_text(CONFIG)\n',
     ),
+    case(
+        "CLR003 clarifai login in CI workflow text",
+        'from pathlib import Path\nWORKFLOW = """\njobs:\n  upload:\n    steps:\n      - run: pip install clarifai\n      - run: clarifai login --pat <KEY> --user_id acme\n"""\nprint(len(WORKFLOW))\n',
+        {"7:35 CLR003"},
+        'import os\nfrom pathlib import Path\nWORKFLOW = f"""\njobs:\n  upload:\n    steps:\n      - run: pip install clarifai\n      - run: clarifai login --pat {os.environ[\'CLARIFAI_PAT\']} --user_id acme\n"""\nprint(len(WORKFLOW))\n',
+    ),
+    case(
+        "CLR003 clarifai login in Dockerfile text",
+        'DOCKERFILE = "FROM python:3.11\\nRUN pip install clarifai && clarifai login --pat=<KEY>\\n"\nopen("Dockerfile", "w").write(DOCKERFILE)\n',
+        {"1:14 CLR003"},
+        'import os\n\nDOCKERFILE = "FROM python:3.11\\nRUN pip install clarifai && clarifai login --pat=" + os.environ["CLARIFAI_PAT"] + "\\n"\nopen("Dockerfile", "w").write(DOCKERFILE)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3188,6 +3200,12 @@ NEGATIVE += [
     case(
         "a constructor parameter named like another method's own Clarifai parameter",
         'import requests\nfrom clarifai.client.model import Model\n\n\nclass Uploader:\n    def __init__(self, repo_secret):\n        self.repo_secret = repo_secret\n\n    def push(self):\n        requests.post("https://api.github.com/repos", headers={"X-Secret": self.repo_secret})\n\n    def tag(self, repo_secret):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=repo_secret)\n\n\nUploader("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "another CLI's token flag in workflow text beside a clarifai install",
+        'from pathlib import Path\nWORKFLOW = """\nsteps:\n  - run: pip install clarifai\n  - run: gh auth login --token <KEY>\n"""\nPath("ci.yml").write_text(WORKFLOW)\n',
         set(),
         None,
     ),

@@ -16,6 +16,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import (
     Token,
     find_embedded,
+    find_commanded,
     find_flagged,
     find_token,
     labels,
@@ -57,6 +58,7 @@ _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Ca
 _WHOLE_VALUE = frozenset({"drop", "env_read"})
 # The lowest code, then the first sink in the source, whichever order the walk met them.
 _Rank = tuple[str, int, int, str, str]
+_WRITTEN = (Accept.HEADER_TEXT, Accept.COMMANDED)
 
 
 class Detector:
@@ -191,9 +193,10 @@ class Detector:
                     and hit.accept is not Accept.EMBEDDED
                     and literal_text(origin) != secret
                 )
-                # A header with Clarifai's scheme written in text says whose the key is, whatever
-                # the text is bound to (`PAGE`); one read through a name is judged by that name.
-                written = hit.accept is Accept.HEADER_TEXT and origin is hit.value
+                # A header with Clarifai's scheme or a `clarifai` command written in text says
+                # whose the key is, whatever the text is bound to (`PAGE`, `WORKFLOW`); one read
+                # through a name is judged by that name.
+                written = hit.accept in _WRITTEN and origin is hit.value
                 if (
                     named is not None
                     and not written
@@ -234,6 +237,8 @@ class Detector:
         return hit.claims or not (hit.code == "CLR005" and another)
 
     def _tokens(self, text: str, accept: Accept, target: str) -> Iterable[Token]:
+        if accept is Accept.COMMANDED:
+            return find_commanded(text)
         if accept is Accept.EMBEDDED:
             # The key written into the variable comes first; ids may follow (`--model_url`).
             return find_embedded(text)[:1]

@@ -30,6 +30,7 @@ class Accept(enum.Enum):
     FLAGGED = "a Clarifai key after a credential flag or header"  # `clarifai login --pat <key>`
     HEADER_TEXT = "a Clarifai key after an `Authorization` header in text"  # a page's JavaScript
     LABELLED = "a Clarifai key after a credential's name and `=` or `:`"  # `.env` or YAML text
+    COMMANDED = "a Clarifai key after a `clarifai` command's credential flag"  # a CI workflow
 
 
 class Hit(NamedTuple):

@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.credentials import CLI_FLAGS, names_something_else
+from flake8_clarifai_secrets.credentials import CLI_FLAGS, find_commanded, names_something_else
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
+from flake8_clarifai_secrets.detector.values import written_texts
 
 CREDENTIAL_KEYWORDS = frozenset(
     {"pat", "token", "api_key", "session_token", "app_secret", "client_secret", "access_token"}
@@ -137,6 +138,15 @@ def shell_command(node: ast.AST, context: Context) -> Iterator[Hit]:
             if start is not None and CLI_FLAGS & {w.partition("=")[0] for w in words[start:]}:
                 yield Hit("CLR003", command, "clarifai command line", Accept.FLAGGED)
                 return
+
+
+@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
+def command_text(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A `clarifai` command line in text that something runs later: a CI workflow's `- run:
+    clarifai login --pat <key>`, a Dockerfile's `RUN clarifai login --pat <key>`."""
+    for value, text in written_texts(node):
+        if find_commanded(text):
+            yield Hit("CLR003", value, "clarifai command line", Accept.COMMANDED)
 
 
 # Where a shell command line holds several commands, and the variables set before one.
