@@ -35,6 +35,10 @@ _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() |
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
 NO_PLACEHOLDER = "no placeholder fits where the key stands in this string"
 NOT_FOUND = "the fix did not find the statement or entry to remove"
+KEY_LEFT = (
+    "the key also stands where the fix cannot replace it (split over the string's parts, or in "
+    "a comment between them): fix it by hand"
+)
 
 
 def plan_alone(code: str, filename: str, config: Config) -> list[Step]:
@@ -204,6 +208,18 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return cst.Subscript(value=environ, slice=[cst.SubscriptElement(cst.Index(name))])
 
     def _literal(self, original: _String, updated: _String) -> cst.BaseExpression:
+        new = self._rewritten(original, updated)
+        span = self._span(original)
+        if new is not updated:
+            code = cst.Module([]).code_for_node(new)
+            for step in self._literals[span]:
+                secret, half = step.finding.secret, len(step.finding.secret) // 2
+                if any(piece in code for piece in (secret, secret[:half], secret[half:])):
+                    self._failed[span] = KEY_LEFT
+                    return updated
+        return new
+
+    def _rewritten(self, original: _String, updated: _String) -> cst.BaseExpression:
         span = self._span(original)
         steps = self._literals.get(span, [])
         if len(steps) > 1:

@@ -242,9 +242,13 @@ def find_embedded(text: str) -> list[Token]:
     ]
 
 
-# A `clarifai` command in text, then a credential flag in the same command.
+# A `clarifai` command in text, where a command starts (a line, a CI step's `run:`, a
+# Dockerfile's `RUN`, a prompt, after `&&`, `;` or `|`), then a credential flag in it.
 _COMMANDED = re.compile(
-    r"(?<![\w.-])clarifai\b[^\n;&|]*?(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)['\"]?" + _KEY_AFTER
+    r"(?:^[ \t]*(?:-[ \t]+)?(?:run:|RUN|[$!>])?|&&|\|\||[;|(])[ \t]*"
+    r"(?:(?:python[\d.]*[ \t]+-m|uvx|pipx[ \t]+run)[ \t]+)?(?:[\w./-]*/)?clarifai(?:\.cli)?"
+    r"(?![\w.-])[^\n;&|]*?(?<!\S)--(?:pat|token|api[-_]key)(?:=|\s+)['\"]?" + _KEY_AFTER,
+    re.MULTILINE,
 )
 
 

@@ -2591,6 +2591,36 @@ POSITIVE += [
         {"1:14 CLR003"},
         'import os\n\nDOCKERFILE = "FROM python:3.11\\nRUN pip install clarifai && clarifai login --pat=" + os.environ["CLARIFAI_PAT"] + "\\n"\nopen("Dockerfile", "w").write(DOCKERFILE)\n',
     ),
+    case(
+        "CLR005 key kept by an annotated self attribute for a Clarifai client",
+        'from clarifai.rest import ClarifaiApp\n\n\nclass Tagger:\n    def __init__(self, secret_thing):\n        self._k: str = secret_thing\n\n    def app(self):\n        return ClarifaiApp(api_key=self._k)\n\n\nt = Tagger("<KEY>")\n',
+        {"12:12 CLR005"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\n\nclass Tagger:\n    def __init__(self, secret_thing):\n        self._k: str = secret_thing\n\n    def app(self):\n        return ClarifaiApp(api_key=self._k)\n\n\nt = Tagger(os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 a key repeated in an f-string with fields, each line",
+        'user = "me"\nCONFIG = f"""\nuser: {user}\nCLARIFAI_PAT=<KEY>\nCLARIFAI_API_KEY=<KEY>\n"""\nLENGTH = len(CONFIG)\n',
+        {"4:14 CLR005", "5:18 CLR005"},
+        'import os\n\nuser = "me"\nCONFIG = f"""\nuser: {user}\nCLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\nCLARIFAI_API_KEY={os.environ[\'CLARIFAI_PAT\']}\n"""\nLENGTH = len(CONFIG)\n',
+    ),
+    case(
+        "CLR005 a key repeated in concatenated parts with a comment between, each part's line",
+        'CONFIG = ("CLARIFAI_PAT=<KEY>\\n"\n          # an older line\n          "CLARIFAI_API_KEY=<KEY>\\n")\nLENGTH = len(CONFIG)\n',
+        {"1:11 CLR005", "3:11 CLR005"},
+        "import os\n\nCONFIG = (f\"CLARIFAI_PAT={os.environ['CLARIFAI_PAT']}\\n\"\n          # an older line\n          f\"CLARIFAI_API_KEY={os.environ['CLARIFAI_PAT']}\\n\")\nLENGTH = len(CONFIG)\n",
+    ),
+    case(
+        "CLR005 a key whole in one part and split over the next two, left alone",
+        'CONFIG = ("CLARIFAI_PAT=<KEY>\\n"\n          "CLARIFAI_API_KEY=<KEY_A>"\n          "<KEY_B>\\n")\nLENGTH = len(CONFIG)\n',
+        {"1:11 CLR005"},
+        None,
+    ),
+    case(
+        "CLR005 a key also in a comment between the parts, left alone",
+        'CONFIG = ("CLARIFAI_PAT=<KEY>\\n"  # was <KEY>\n          "DEBUG=1\\n")\nLENGTH = len(CONFIG)\n',
+        {"1:11 CLR005"},
+        None,
+    ),
 ]
 
 NEGATIVE += [
@@ -3206,6 +3236,30 @@ NEGATIVE += [
     case(
         "another CLI's token flag in workflow text beside a clarifai install",
         'from pathlib import Path\nWORKFLOW = """\nsteps:\n  - run: pip install clarifai\n  - run: gh auth login --token <KEY>\n"""\nPath("ci.yml").write_text(WORKFLOW)\n',
+        set(),
+        None,
+    ),
+    case(
+        "generic API_KEY only compared as bytes with compare_digest, in a Clarifai file",
+        'import hmac\n# clarifai webhook receiver\nAPI_KEY = "<KEY>"\n\n\ndef check(token):\n    return hmac.compare_digest(token.encode(), API_KEY.encode())\n',
+        set(),
+        None,
+    ),
+    case(
+        "Bearer header to another host with a shell variable in its path, in a Clarifai file",
+        'import os\nfrom clarifai.client.model import Model\n\nos.system(\'curl -H "Authorization: Bearer <KEY>" https://api.github.com/repos/$GITHUB_REPOSITORY/releases\')\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "prose that names clarifai before another CLI's token flag",
+        'NOTE = "Install clarifai, then authenticate the other CLI with huggingface-cli login --token <KEY>"\nLENGTH = len(NOTE)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a tool whose name starts with clarifai- given a token",
+        'COMMAND = "clarifai-cli-helper --token <KEY>"\nLENGTH = len(COMMAND)\n',
         set(),
         None,
     ),

@@ -214,19 +214,31 @@ class Context:
 
     def only_compared(self, name: str, scope: Scope) -> bool:
         """Whether every read of the plain `name` compares it (`if key != API_KEY`,
-        `hmac.compare_digest(token, API_KEY)`): a key that requests to this code must carry,
-        not one that it sends."""
-        reads = compared = 0
+        `hmac.compare_digest(token.encode(), API_KEY.encode())`): a key that requests to this
+        code must carry, not one that it sends."""
+        reads: set[int] = set()
+        compared: set[int] = set()
         for node, _ in self.walker.near(self.reach(name, scope, everywhere=False, exact=True)):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.Name) and child.id == name:
-                    reads += isinstance(child.ctx, ast.Load)
-                    compared += isinstance(node, ast.Compare) or (
-                        isinstance(node, ast.Call)
-                        and leaf(dotted(node.func) or "") == "compare_digest"
-                        and child in node.args
-                    )
-        return reads > 0 and reads == compared
+            reads.update(
+                id(child)
+                for child in ast.iter_child_nodes(node)
+                if isinstance(child, ast.Name)
+                and child.id == name
+                and isinstance(child.ctx, ast.Load)
+            )
+            if isinstance(node, ast.Compare):
+                operands: list[ast.AST] = [node.left, *node.comparators]
+            elif isinstance(node, ast.Call) and leaf(dotted(node.func) or "") == "compare_digest":
+                operands = list(node.args)
+            else:
+                continue
+            compared.update(
+                id(inner)
+                for operand in operands
+                for inner in ast.walk(operand)
+                if isinstance(inner, ast.Name) and inner.id == name
+            )
+        return bool(reads) and reads <= compared
 
     def client_elsewhere(self, call: ast.Call, scope: Scope) -> bool:
         """Whether the client that `call` makes sends its requests to another service: it is
@@ -611,14 +623,15 @@ def _gives_credential(node: ast.AST, names: set[str]) -> bool:
 
 
 def _kept_as(function: ast.AST, parameter: str) -> list[str]:
-    """The attributes of `self` that `function` sets to its `parameter`: `self.k = k`."""
+    """The attributes of `self` that `function` sets to its `parameter`: `self.k = k`, also
+    annotated (`self.k: str = k`)."""
     return [
         target.attr
         for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
         and isinstance(node.value, ast.Name)
         and node.value.id == parameter
-        for target in node.targets
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
         if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
     ]
 

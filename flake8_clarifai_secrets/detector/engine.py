@@ -68,12 +68,12 @@ class Detector:
         self._positions = Positions(scan.lines)
         self._prefilter = prefilter
         self.context = Context(tree, self._scan, self._positions, env_var, full=not prefilter)
-        # (id(literal), key) -> its finding, with the rank of the hit that reported it: the
-        # lowest wins. A literal is reported once, for its first key that no pragma allows.
+        # (id(literal), key, line, column) -> its finding, with the rank of the hit that
+        # reported it: the lowest wins. A key is reported on each line of a literal it stands on.
         self._findings: dict[tuple[int, str, int, int], tuple[_Rank, Finding]] = {}
         # Hits whose literal is bound to another service's credential name (`openai.api_key`):
         # reported only if the same key is a Clarifai key elsewhere in the file.
-        self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix]]] = []
+        self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix], int]] = []
         # id() of the parameter defaults that typer or pydantic declare: they are read lazily.
         self._declared: set[int] = set()
 
@@ -99,11 +99,12 @@ class Detector:
                     for hit in function(node, self.context):
                         self._check(copied(hit), scope)
         keys = {finding.secret for finding in self._chosen(allowed=True)}
-        for hit, part, start, token, secret, fix in self._copies:
+        for hit, part, start, token, secret, fix, nth in self._copies:
             if secret in keys:
                 origin = part.origin
                 assert origin is not None
-                self._report(hit, part, start, token, secret, self.context.bound_to(origin), fix)
+                binding = self.context.bound_to(origin)
+                self._report(hit, part, start, token, secret, binding, fix, nth=nth)
         return sorted(self._chosen(allowed=False), key=lambda f: (f.line, f.col))
 
     def _chosen(self, *, allowed: bool) -> list[Finding]:
@@ -181,6 +182,7 @@ class Detector:
                 secret = text[token.start : token.end]
                 origin = part.origin
                 assert origin is not None
+                nth = _occurrence(template, token.start, origin, secret)
                 binding = self.context.bound_to(origin)
                 named = binding or self._looked_up(hit, origin)
                 fix = hit.whole if hit.whole is not None and origin is hit.value else None
@@ -203,13 +205,13 @@ class Detector:
                     and not self._may_be_clarifai(hit, named, secret)
                 ):
                     if not _names_something_else(named):
-                        self._copies.append((hit, part, start, token, secret, fix))
+                        self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 if hit.code == "CLR005" and not hit.claims and _another_holder(hit.target):
                     # `openai.api_key = key`: what the key is bound to says whose it is.
-                    self._copies.append((hit, part, start, token, secret, fix))
+                    self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
-                self._report(hit, part, start, token, secret, binding, fix, rewritable)
+                self._report(hit, part, start, token, secret, binding, fix, rewritable, nth)
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
         """The name a lookup reads, which says what its default is where the sink's own name
@@ -291,15 +293,13 @@ class Detector:
         binding: Optional[str],
         fix: Optional[Fix],
         rewritable: bool = True,
+        nth: int = 0,
     ) -> None:
         origin = part.origin
         assert origin is not None
         rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
         literal = literal_text(origin)
         # Where this occurrence stands: a key that text repeats is reported on each line.
-        nth = 0
-        if literal is not None and part.offset is not None:
-            nth = literal[: part.offset + start].count(secret)
         line, col = self._positions.holding(origin, secret, nth)
         existing = self._findings.get((id(origin), secret, line, col))
         if existing is not None and existing[0] <= rank:
@@ -367,6 +367,18 @@ def _another_holder(name: str) -> bool:
         and names_another_service(leaf(holder))
         and not is_credential_name(attribute, clarifai_file=False)
     )
+
+
+def _occurrence(template: Template, start: int, origin: ast.expr, secret: str) -> int:
+    """How many times `secret` stands in `origin`'s own parts of `template` before `start`."""
+    count = position = 0
+    for part in template:
+        if position >= start:
+            break
+        if part.origin is origin:
+            count += part.text[: start - position].count(secret)
+        position += len(part.text)
+    return count
 
 
 def _part_at(template: Template, token: Token) -> Optional[tuple[Part, int]]:

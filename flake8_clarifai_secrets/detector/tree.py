@@ -333,19 +333,25 @@ class Positions:
         rows[0] = "(" + rows[0][span.col :]
         # From Python 3.12 an f-string is several tokens (PEP 701): its start holds its text.
         fstring: Optional[tuple[int, int]] = None
+        # Occurrences are counted in the string tokens only, not in comments between them.
+        remaining, seen = nth, 0
         try:
             for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
                 if token.type == _FSTRING_START:
-                    fstring = token.start
+                    fstring, seen = token.start, 0
                 elif token.type == _FSTRING_END:
                     fstring = None
                 elif secret in token.string and token.type in (tokenize.STRING, _FSTRING_MIDDLE):
+                    count = token.string.count(secret)
+                    if remaining >= count:
+                        remaining, seen = remaining - count, seen + count
+                        continue
                     row, col = fstring or token.start
                     # The source from the literal's start: an f-string's text parts are
                     # tokens of their own, where `{{` is one `{`.
                     source = "".join(rows[row - 1 :])[col:]
                     at = -1
-                    for _ in range(nth + 1):
+                    for _ in range(remaining + (seen if fstring else 0) + 1):
                         at = source.find(secret, at + 1)
                     before = source[: max(0, at)]
                     if "\n" in before:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import URL_HOST
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, URL_HOST, name_words
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, string
@@ -116,10 +116,20 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
     if not node.args or not is_shell_call(node, context):
         return
     texts = [text.lower() for text in context.texts(node.args[0])]
-    # A command's URLs may be a body's (`-d '{"url": ...}'`): only where nothing else, such as
-    # `$CLARIFAI_API`, may say where it goes do they.
-    if any(HEADER in text and ("$" in text or _toward_clarifai(text)) for text in texts):
+    # A command's URLs may be a body's (`-d '{"url": ...}'`): only where no variable that names
+    # an endpoint (`$CLARIFAI_API`, `$BASE_URL`) may say where it goes do they.
+    if any(HEADER in text and (_names_endpoint(text) or _toward_clarifai(text)) for text in texts):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
+
+
+def _names_endpoint(command: str) -> bool:
+    return any(
+        name_words(name) & _ENDPOINT_VARIABLE_WORDS for name in _SHELL_VARIABLE.findall(command)
+    )
+
+
+_SHELL_VARIABLE = re.compile(r"\$\{?([A-Za-z_]\w*)")
+_ENDPOINT_VARIABLE_WORDS = ENDPOINT_WORDS | {"clarifai", "api"}
 
 
 def _toward_clarifai(text: str) -> bool:
