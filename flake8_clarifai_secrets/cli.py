@@ -125,8 +125,11 @@ def _guarded(path: str, work: Callable[[], T], failed: Callable[[str], T]) -> T:
 def scan(path: str, settings: Settings) -> Scanned:
     """Read one file and find its keys and the variables it reads. Never raises; never writes."""
 
+    read: list[bytes] = []
+
     def work() -> Scanned:
         data = _read(path)
+        read.append(data)
         if path.endswith(NOTEBOOK):
             return _scan_notebook(path, data, settings)
         kept = data if path == STDIN else b""
@@ -154,7 +157,12 @@ def scan(path: str, settings: Settings) -> Scanned:
         found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
         return Scanned(path, findings, found, data, code, commented=commented)
 
-    return _guarded(path, work, lambda error: Scanned(path, error=error))
+    # Standard input that fails is written back as it came (see `_finish`).
+    return _guarded(
+        path,
+        work,
+        lambda error: Scanned(path, error=error, data=read[0] if read and path == STDIN else b""),
+    )
 
 
 def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
@@ -613,8 +621,9 @@ def _finish(
                     shown = diff(name, item.code, new_code, item.findings, run.settings.env_var)
                 (run.output.err if run.stdout_taken else run.output.out)(shown)
     run.left += _copies_elsewhere(run, results, scanned, run_keys)
-    if run.stdin and run.writing and run.errors == 0:
-        fixed = [r.new for r in results if r.new is not None]
+    if run.stdin and run.writing and STDIN in scanned:
+        # A filter that failed writes its input back, so that an editor's buffer stays whole.
+        fixed = [r.new for r in results if r.new is not None] if run.errors == 0 else []
         sys.stdout.flush()
         try:
             sys.stdout.buffer.write(fixed[0] if fixed else scanned[STDIN].data)

@@ -751,6 +751,29 @@ def test_stdin_with_nothing_to_fix_is_echoed(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout, result.stderr) == (0, "x = 1\n", "")
 
 
+@pytest.mark.parametrize(
+    ("source", "error"),
+    (
+        pytest.param(
+            "import clarifai\nPAT = '<KEY>'\nx = (\n", "does not parse (line 3)", id="syntax"
+        ),
+        pytest.param("import clarifai\rPAT = '<KEY>'\r", "LibCST would not", id="CR endings"),
+    ),
+)
+def test_stdin_that_fails_is_written_back_unchanged(
+    tmp_path: Path, source: str, error: str
+) -> None:
+    """An editor's filter (vim's `:%!`) replaces its buffer with standard output."""
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "-"],
+        cwd=tmp_path,
+        input=fill(source).encode(),
+        capture_output=True,
+    )
+    assert (result.returncode, result.stdout) == (2, fill(source).encode())
+    assert f"stdin: not processed: {error}" in result.stderr.decode()
+
+
 def test_item_6_a_group_that_cannot_be_kept_is_not_written(
     tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
