@@ -59,8 +59,12 @@ def _flake8(cwd: str) -> Flake8:
     return Flake8()
 
 
-def string_literal(text: str, avoid: frozenset[str], in_fstring: bool) -> Optional[str]:
-    """Source for the string `text`, with a quote not in `avoid`, as docs snippets write it.
+def string_literal(
+    text: str, avoid: frozenset[str], in_fstring: bool, *, raw: frozenset[str] = frozenset()
+) -> Optional[str]:
+    """Source for the string `text`, with a quote not in `avoid`, as docs snippets write it:
+    a character outside ASCII as it is only where the literal wrote it so (`raw`), else escaped
+    (`\\u2022`), which any source encoding can hold.
 
     Inside an f-string's braces, Python before 3.12 allows neither the enclosing quote nor a
     backslash nor `#`.
@@ -71,16 +75,18 @@ def string_literal(text: str, avoid: frozenset[str], in_fstring: bool) -> Option
     for quote in quotes:
         if quote in avoid:
             continue
-        body = "".join(_escape(c, quote) for c in text)
+        body = "".join(_escape(c, quote, raw) for c in text)
         if not (in_fstring and "\\" in body):
             return quote + body + quote
     return None
 
 
-def _escape(char: str, quote: str) -> str:
+def _escape(char: str, quote: str, raw: frozenset[str]) -> str:
     if char in ("\\", quote):
         return "\\" + char
-    return char if char.isprintable() else repr(char)[1:-1]
+    if not char.isprintable() or not (char.isascii() or char in raw):
+        return char.encode("unicode_escape").decode("ascii")
+    return char
 
 
 # What the fix may remove: a statement that writes the key into the environment, or an entry or
@@ -247,8 +253,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 self._failed[span] = NO_QUOTE_FITS
                 return updated
             return cst.SimpleString(name_only, lpar=updated.lpar, rpar=updated.rpar)
-        pieces = [string_literal(text, avoid, in_fstring) for text in (fix.prefix, variable)]
-        suffix = string_literal(fix.suffix, avoid, in_fstring) if fix.suffix else ""
+        raw = frozenset(cst.Module([]).code_for_node(original))
+        pieces = [
+            string_literal(text, avoid, in_fstring, raw=raw) for text in (fix.prefix, variable)
+        ]
+        suffix = string_literal(fix.suffix, avoid, in_fstring, raw=raw) if fix.suffix else ""
         prefix, name = pieces
         if prefix is None or name is None or suffix is None:
             self._failed[span] = NO_QUOTE_FITS

@@ -9,11 +9,14 @@ between parts, stay as they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Optional, Union
 
 import libcst as cst
 
+# A brace of the text, or an escape to keep as it is: `\\`, then `\N{...}`.
+_BRACES = re.compile(r"(\\\\|\\N\{[^}]*\})|[{}]")
 Strings = Union[cst.SimpleString, cst.FormattedString, cst.ConcatenatedString]
 # The expression to put in the key's place, given the quotes it may not use.
 Expression = Callable[[frozenset[str]], Optional[cst.BaseExpression]]
@@ -21,8 +24,7 @@ Expression = Callable[[frozenset[str]], Optional[cst.BaseExpression]]
 
 def with_placeholders(node: Strings, secret: str, expression: Expression) -> Optional[Strings]:
     """`node` with each `secret` in its text replaced by a placeholder, or None if one cannot
-    be written there (a bytes literal, a `\\N{...}` escape, or no quote left for the
-    expression)."""
+    be written there (a bytes literal, or no quote left for the expression)."""
     if isinstance(node, cst.ConcatenatedString):
         left, right = node.left, node.right
         assert isinstance(left, (cst.SimpleString, cst.FormattedString))
@@ -45,9 +47,14 @@ def _simple(
     body = node.value[len(prefix) + len(node.quote) : -len(node.quote)]
     if secret not in body:
         return node
-    if "b" in prefix.lower() or "\\N{" in body:
+    if "b" in prefix.lower():
         return None
-    text = body.replace("{", "{{").replace("}", "}}")
+    # An f-string reads `\N{BULLET}` as a plain string does: its braces stay single (in a
+    # raw string it is text).
+    if "r" in prefix.lower():
+        text = body.replace("{", "{{").replace("}", "}}")
+    else:
+        text = _BRACES.sub(lambda match: match[1] or match[0] * 2, body)
     parts = _split(text, secret, expression, frozenset({node.quote[0]}))
     if parts is None:
         return None

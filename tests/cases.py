@@ -2621,6 +2621,24 @@ POSITIVE += [
         {"1:11 CLR005"},
         None,
     ),
+    case(
+        "CLR005 YAML text with a named escape keeps its lines, the escape and its braces",
+        'import clarifai\nCFG = """clarifai:\n  pat: "<KEY>"  \\N{BULLET} {x}\n"""\n',
+        {"3:9 CLR005"},
+        'import os\n\nimport clarifai\nCFG = f"""clarifai:\n  pat: "{os.environ[\'CLARIFAI_PAT\']}"  \\N{BULLET} {{x}}\n"""\n',
+    ),
+    case(
+        "CLR005 text with a unicode escape keeps it escaped",
+        'import clarifai\nCFG = "CLARIFAI_PAT=<KEY> \\u2022"\n',
+        {"2:7 CLR005"},
+        'import os\n\nimport clarifai\nCFG = "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + " \\u2022"\n',
+    ),
+    case(
+        "CLR005 raw text with a named escape's letters keeps them as text",
+        'import clarifai\nCFG = r"""clarifai:\n  pat: <KEY>  \\N{BULLET}\n"""\n',
+        {"3:8 CLR005"},
+        'import os\n\nimport clarifai\nCFG = fr"""clarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}  \\N{{BULLET}}\n"""\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -206,6 +206,12 @@ def test_untouched_files_keep_bytes_and_mtime(
             id="latin-1 cookie",
         ),
         pytest.param(
+            b"# -*- coding: latin-1 -*-\nimport os\nCFG = 'CLARIFAI_PAT=<KEY> \\u2022 \xe9'\n",
+            b"# -*- coding: latin-1 -*-\nimport os\n"
+            b'CFG = "CLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + " \\u2022 \xe9"\n',
+            id="latin-1 cookie, an escape that latin-1 cannot hold",
+        ),
+        pytest.param(
             b"import os\r\nm = (('authorization', 'Key <KEY>'),)\nx = 1\r\n",
             b'import os\r\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
             b"x = 1\r\n",
@@ -464,7 +470,7 @@ def test_item_5_a_result_that_does_not_compile_is_not_written(
 ) -> None:
     from flake8_clarifai_secrets import codemod
 
-    monkeypatch.setattr(codemod, "string_literal", lambda *args: '"\\N"')
+    monkeypatch.setattr(codemod, "string_literal", lambda *args, **kwargs: '"\\N"')
     code, out, err = run(tree, "-j", "1", capsys=capsys)
     assert code == 2
     assert err == "./bad.py: not processed: the rewrite does not compile (line 2)\n"

@@ -358,19 +358,21 @@ def test_item_5_no_quote_fits_is_left_alone() -> None:
     ]
 
 
-def test_a_named_escape_takes_no_placeholder() -> None:
-    """An f-string would read the braces of `\\N{BULLET}` as a field's."""
-    from libcst.codemod import CodemodContext
-    import libcst as cst
-
-    from flake8_clarifai_secrets.codemod import NO_PLACEHOLDER, ReadKeyFromEnviron
-
+def test_a_named_escape_keeps_its_braces_in_a_placeholder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An f-string reads `\\N{BULLET}` as a plain string does, so its braces stay single."""
     filled = fill("import os\nimport clarifai\nc = f'{os.sep}' 'pat: <KEY> \\N{BULLET}'\n")
-    codemod = ReadKeyFromEnviron(CodemodContext())
-    assert codemod.transform_module(cst.parse_module(filled)).code == filled
-    assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
-        f"CLR005 left alone: {NO_PLACEHOLDER}"
-    ]
+    fixed = fix(filled)
+    assert fixed == (
+        "import os\nimport clarifai\n"
+        "c = f'{os.sep}' f'pat: {os.environ[\"CLARIFAI_PAT\"]} \\N{BULLET}'\n"
+    )
+    monkeypatch.setenv("CLARIFAI_PAT", KEY)
+    monkeypatch.setitem(sys.modules, "clarifai", types.ModuleType("clarifai"))
+    before: dict[str, object] = {}
+    after: dict[str, object] = {}
+    exec(filled, before)
+    exec(fixed, after)
+    assert before["c"] == after["c"]
 
 
 @pytest.mark.parametrize(
