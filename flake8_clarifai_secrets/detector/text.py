@@ -55,8 +55,12 @@ _CLASSES = _table(
 _HEX_TAIL = re.compile(rb"h*")
 # A key split in two over `+`, a backslash or lines keeps at least half of it in one literal.
 _HALF_RUN = b"h" * 16
-_SPLIT_AFTER = re.compile(rb"q[so]*q?[so]*q[h]{4}")
-_SPLIT_BEFORE = re.compile(rb"[h]{4}q[so]*q?[so]*q$")
+# The halves' literals may have a prefix (`r"..."`, `f"..."`), and comments between them. (In
+# the text itself: the alphabet does not keep comments apart; such runs are rare.)
+_BETWEEN = rb"""['"](?:[ \t\r\n\\(+]|#[^\n]*)*[rRbBfFuU]{0,2}['"]"""
+_SPLIT_AFTER = re.compile(_BETWEEN + rb"[0-9a-f]{4}")
+_SPLIT_BEFORE = re.compile(rb"[0-9a-f]{4}" + _BETWEEN + rb"$")
+_SPLIT_REACH = 256
 # gRPC metadata takes a token of any shape: one literal holds it, from its start or after its
 # scheme word and spaces. A pair's key ends with a quote, and a comma comes next.
 _SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
@@ -281,8 +285,8 @@ class Scan:
                 if entropy(self.data[end - 32 : end].decode()) >= MIN_ENTROPY:
                     found.append(self.line_of(at))
             elif end - at < 32:
-                after = _SPLIT_AFTER.match(classes, end)
-                before = _SPLIT_BEFORE.search(classes, max(0, at - 64), at)
+                after = _SPLIT_AFTER.match(self.data, end)
+                before = _SPLIT_BEFORE.search(self.data, max(0, at - _SPLIT_REACH), at)
                 if after is not None:
                     found += [self.line_of(at), self.line_of(after.end() - 1)]
                 if before is not None:
