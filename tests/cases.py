@@ -2639,6 +2639,12 @@ POSITIVE += [
         {"3:8 CLR005"},
         'import os\n\nimport clarifai\nCFG = fr"""clarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}  \\N{{BULLET}}\n"""\n',
     ),
+    case(
+        "CLR003 a getter that takes an argument and returns a key written in each branch",
+        'from clarifai.client.model import Model\n\n\ndef get_pat(env):\n    if env == "prod":\n        return "<KEY>"\n    return "<KEY2>"\n\n\ndef get_model(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat(env))\n',
+        {"7:12 CLR003", "6:16 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat(env):\n    if env == "prod":\n        return os.environ["CLARIFAI_PAT"]\n    return os.environ["CLARIFAI_PAT_2"]\n\n\ndef get_model(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat(env))\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3278,6 +3284,12 @@ NEGATIVE += [
     case(
         "a tool whose name starts with clarifai- given a token",
         'COMMAND = "clarifai-cli-helper --token <KEY>"\nLENGTH = len(COMMAND)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a function that returns ids by argument, given as a model id",
+        'from clarifai.client.model import Model\n\n\ndef version_for(env):\n    if env == "prod":\n        return "<KEY>"\n    return "<KEY2>"\n\n\nm = Model(url="https://clarifai.com/a/b/models/c", model_version={"id": version_for("prod")})\n',
         set(),
         None,
     ),

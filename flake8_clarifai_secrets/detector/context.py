@@ -540,7 +540,8 @@ class Context:
         `argparse` options, as an option spells it (`--base-url` binds `base_url`)."""
         lines = self._naming.get(identifier)
         if lines is None:
-            word = identifier.encode("utf-8", "surrogatepass")
+            # A getter's binding (`get_pat()`) is read by its calls, with arguments or none.
+            word = identifier.removesuffix("()").encode("utf-8", "surrogatepass")
             lines = self.scan.lines_naming(word)
             if b"_" in word and self._options:
                 dashed = self.scan.lines_naming(word.replace(b"_", b"-"))

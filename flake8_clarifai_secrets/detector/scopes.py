@@ -69,17 +69,36 @@ def _names_credential(target: ast.expr) -> bool:
 
 
 def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
-    """`def get_pat(): return "<key>"` binds `get_pat()`, what a call with no arguments reads:
-    a function that takes none and only returns (after its docstring)."""
+    """`def get_pat(): return "<key>"` binds `get_pat()`, what a call reads: a function that
+    takes nothing and only returns (after its docstring); or one whose every `return` gives a
+    string written there, whatever it takes (`def pat_for(env): if env == "prod": return
+    "<key>"`, then `return "<key>"`)."""
     arguments = function.args
-    if arguments.posonlyargs or arguments.args or arguments.kwonlyargs:
-        return []
     body = function.body
     if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
         body = body[1:]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
-        return []
-    return [(ast.Name(function.name + "()"), body[0].value)]
+    takes_nothing = not (arguments.posonlyargs or arguments.args or arguments.kwonlyargs)
+    if takes_nothing and len(body) == 1 and isinstance(body[0], ast.Return):
+        returned = body[0].value
+        return [] if returned is None else [(ast.Name(function.name + "()"), returned)]
+    returns = [node for node in _own_nodes(function) if isinstance(node, ast.Return)]
+    if returns and all(string(node.value) is not None for node in returns if node.value):
+        values = [node.value for node in returns if node.value is not None]
+        if len(values) == len(returns):
+            return [(ast.Name(function.name + "()"), value) for value in values]
+    return []
+
+
+def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of `function`'s body, not of the functions, lambdas and classes in it."""
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return found
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:

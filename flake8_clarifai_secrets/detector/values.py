@@ -447,8 +447,9 @@ class Values:
             return _UNKNOWN if inner is None else self.of(inner, scope)
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
-        if isinstance(func, ast.Name) and not node.args and not node.keywords:
-            # A getter of the file's own: `def get_pat(): return "<key>"` binds `get_pat()`.
+        if isinstance(func, ast.Name):
+            # A getter of the file's own: `def get_pat(): return "<key>"` binds `get_pat()`,
+            # as does `def pat_for(env)` whose every return gives a string written there.
             return self._name(func.id + "()", scope)
         if not isinstance(func, ast.Attribute):
             return _UNKNOWN
