@@ -279,9 +279,12 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         """Text that holds several keys: a field for each, or none."""
         avoid, _ = self._enclosing_quotes(original)
         placed: Optional[cst.BaseExpression] = updated
-        # A key that the text repeats has a step for each place: one field goes in each.
-        firsts = {step.finding.secret: step for step in reversed(steps)}
-        for step in reversed(firsts.values()):
+        # A key that the text repeats has a step for each place: its first puts a field in each.
+        placed_keys: set[str] = set()
+        for step in steps:
+            if step.finding.secret in placed_keys:
+                continue
+            placed_keys.add(step.finding.secret)
             assert step.variable is not None
             if not isinstance(
                 placed, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)

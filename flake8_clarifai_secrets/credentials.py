@@ -255,9 +255,14 @@ _COMMANDED = re.compile(
 def find_commanded(text: str) -> list[Token]:
     """Clarifai keys given to a credential flag of a `clarifai` command that text holds: a CI
     workflow's `- run: clarifai login --pat <key>`, a Dockerfile's `RUN clarifai login ...`."""
+    return _keys_at(_COMMANDED, text)
+
+
+def _keys_at(pattern: re.Pattern[str], text: str) -> list[Token]:
+    """The keys that `pattern`'s first group finds in `text`."""
     return [
         Token(match.start(1), match.end(1), None, True)
-        for match in _COMMANDED.finditer(text)
+        for match in pattern.finditer(text)
         if entropy(match.group(1)) >= MIN_ENTROPY
     ]
 
@@ -273,11 +278,7 @@ def find_flagged(
         pattern = _KEY_OR_BEARER_HEADER if bearer else _KEY_HEADER
     else:
         pattern = _KEY_OR_BEARER_FLAGGED if bearer else _KEY_FLAGGED
-    found = [
-        Token(match.start(1), match.end(1), None, True)
-        for match in pattern.finditer(text)
-        if entropy(match.group(1)) >= MIN_ENTROPY
-    ]
+    found = _keys_at(pattern, text)
     if bearer and legacy:
         found += [
             Token(match.start(1), match.end(1), None, True)

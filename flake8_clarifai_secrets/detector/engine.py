@@ -31,7 +31,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
-from flake8_clarifai_secrets.detector.sinks.bindings import sections_say
+from flake8_clarifai_secrets.detector.sinks.bindings import label_says
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
@@ -258,11 +258,7 @@ class Detector:
             return [
                 token
                 for label, token in labels(text, clarifai_file=self.context.clarifai_file)
-                if label == target
-                and (
-                    is_credential_name(label, clarifai_file=False)
-                    or sections_say(label, text, token.start) is not False
-                )
+                if label == target and label_says(label, text, token.start) is not False
             ]
         legacy = self.context.legacy_file
         token = find_token(text, any_scheme=accept in (Accept.ANY, Accept.HEADER), legacy=legacy)
@@ -298,7 +294,6 @@ class Detector:
         origin = part.origin
         assert origin is not None
         rank = (hit.code, hit.value.lineno, hit.value.col_offset, hit.target, hit.accept.name)
-        literal = literal_text(origin)
         # Where this occurrence stands: a key that text repeats is reported on each line.
         line, col = self._positions.holding(origin, secret, nth)
         existing = self._findings.get((id(origin), secret, line, col))
@@ -308,7 +303,7 @@ class Detector:
         if not rewritable:
             fix = None
         elif fix is None and part.offset is not None:
-            literal = literal or ""
+            literal = literal_text(origin) or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]
             caller = self.context.callers.get(id(origin))

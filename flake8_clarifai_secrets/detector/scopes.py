@@ -81,12 +81,10 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     if takes_nothing and len(body) == 1 and isinstance(body[0], ast.Return):
         returned = body[0].value
         return [] if returned is None else [(ast.Name(function.name + "()"), returned)]
-    returns = [node for node in _own_nodes(function) if isinstance(node, ast.Return)]
-    if returns and all(string(node.value) is not None for node in returns if node.value):
-        values = [node.value for node in returns if node.value is not None]
-        if len(values) == len(returns):
-            return [(ast.Name(function.name + "()"), value) for value in values]
-    return []
+    values = [node.value for node in _own_nodes(function) if isinstance(node, ast.Return)]
+    if not values or any(value is None or string(value) is None for value in values):
+        return []
+    return [(ast.Name(function.name + "()"), value) for value in values if value is not None]
 
 
 def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:

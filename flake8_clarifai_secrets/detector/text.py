@@ -40,16 +40,14 @@ def _table(classes: dict[bytes, bytes]) -> bytes:
 
 
 # h: a lowercase hex digit; w: another character of a name or key; p: another character of a
-# token; q: a quote; s and o (`+`): what may stand between the two halves of a key split over
-# `+`, a backslash and lines.
+# token; q: a quote; s: a blank, a backslash or `(`, as after a token's scheme word.
 _CLASSES = _table(
     {
         _HEX_DIGITS: b"h",
         _WORD_CHARS: b"w",
-        b".~/=": b"p",
+        b".~/=+": b"p",
         b"'\"": b"q",
         b" \t\r\n\\(": b"s",
-        b"+": b"o",
     }
 )
 _HEX_TAIL = re.compile(rb"h*")
@@ -63,7 +61,7 @@ _SPLIT_BEFORE = re.compile(rb"[0-9a-f]{4}" + _BETWEEN + rb"$")
 _SPLIT_REACH = 256
 # gRPC metadata takes a token of any shape: one literal holds it, from its start or after its
 # scheme word and spaces. A pair's key ends with a quote, and a comma comes next.
-_SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwpo]{16,})")
+_SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwp]{16,})")
 _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
 # The v1 API's clients, credential names and endpoints; only a file that names them holds v1
 # credentials (`ClarifaiAuthHelper` is not v1).
@@ -125,7 +123,7 @@ class Scan:
             self._classes = data.translate(_CLASSES)
             self.token_lines = self._token_lines()
             if AUTHORIZATION in lowered:
-                if context and self.legacy_context:
+                if self.legacy_context:
                     # A v1 access token after `Bearer` in a header's text.
                     self.token_lines = sorted({*self.token_lines, *self._legacy_runs(_ANYWHERE)})
                 self.metadata_lines = self._metadata_lines()

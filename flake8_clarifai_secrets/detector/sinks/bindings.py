@@ -593,9 +593,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
         elsewhere: Optional[bool] = None
         said = set()
         for label, token in labels(text, clarifai_file=context.clarifai_file):
-            whose = is_credential_name(label, clarifai_file=False) or sections_say(
-                label, text, token.start
-            )
+            whose = label_says(label, text, token.start)
             if whose is None:
                 if elsewhere is None:
                     elsewhere = _elsewhere(node, text, context)
@@ -606,7 +604,13 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR005", value, label, Accept.LABELLED)
 
 
-def sections_say(label: str, text: str, at: int) -> Optional[bool]:
+def label_says(label: str, text: str, at: int) -> Optional[bool]:
+    """Whether a label makes its key Clarifai's: its name, else the sections that hold it
+    (see `_sections_say`); None where neither says."""
+    return is_credential_name(label, clarifai_file=False) or _sections_say(label, text, at)
+
+
+def _sections_say(label: str, text: str, at: int) -> Optional[bool]:
     """Whether the sections that hold a generic label make its key Clarifai's, as a dict's
     do: the nearest one's endpoint entries, then a section that names Clarifai, then the
     nearest one's name; None where they say nothing."""
