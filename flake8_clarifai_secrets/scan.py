@@ -29,8 +29,10 @@ class Facts:
     `bindings`: finding index -> the dotted name its literal is directly assigned to.
     `fallbacks`: finding index -> the variable that another value of its binding reads, so that
     the literal is that variable's fallback (`pat = os.getenv("X")`, then
-    `if not pat: pat = "<key>"`). A plain name is the same binding only in the same function or
-    class body; an attribute (`self.pat`) is the same anywhere.
+    `if not pat: pat = "<key>"`), or that the other operand of its `or` or conditional
+    expression reads (`PAT or "<key>"`, `PAT if PAT else "<key>"`). A plain name is the same
+    binding only in the same function or class body; an attribute (`self.pat`) is the same
+    anywhere.
     """
 
     reads: frozenset[str] = frozenset()
@@ -59,6 +61,13 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             if owner is not None and not _binds(owner, name):
                 owner = None
             reads.setdefault((owner, name), variable)
+    operands = [
+        (literal, variable)
+        for node, scope in nodes
+        for literal, read in _fallback_operands(node)
+        for variable in [environ_read(read) or _name_read(read, scope, reads)]
+        if variable is not None and is_credential_name(variable, clarifai_file=False)
+    ]
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -66,13 +75,16 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     bindings = {}
     fallbacks = {}
     for index, finding in enumerate(findings):
+        operand = next((v for literal, v in operands if _holds(literal, finding)), None)
+        if operand is not None:
+            fallbacks[index] = operand
         binding = getattr(finding, "binding", None) or _binding(finding, statements)
         if binding is None:
             continue
         bindings[index] = binding
         scope = _owner(_scope_at(scopes, starts, finding.line), binding)
         if (scope, binding) in reads:
-            fallbacks[index] = reads[scope, binding]
+            fallbacks.setdefault(index, reads[scope, binding])
     fields = [field for node, _ in nodes for field in _settings_fields(node)]
     for index, finding in enumerate(findings):
         if finding.fix is None or finding.fix.prefix or finding.fix.suffix:
@@ -238,7 +250,7 @@ def _assignments(
     for node, scope in nodes:
         if isinstance(node, ast.Assign):
             pairs = [(target, node.value) for target in node.targets]
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        elif isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
             pairs = [(node.target, node.value)]
         else:
             continue
@@ -265,6 +277,42 @@ def _scope_at(scopes: Sequence[ast.stmt], starts: Sequence[int], line: int) -> O
         if line <= (scope.end_lineno or scope.lineno):
             return scope
     return None
+
+
+def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
+    """(literal, the other operand) where a literal is what an expression gives when another
+    value is empty: `PAT or "<key>"`, `PAT if PAT else "<key>"`, `"<key>" if not PAT else PAT`.
+    Once that value holds the key, both give it. (Only a credential variable's read makes the
+    literal its fallback, as `or_fallback` says.)"""
+    if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+        *before, last = node.values
+        yield from ((last, value) for value in before)
+    elif isinstance(node, ast.IfExp):
+        yield from ((node.orelse, node.body), (node.body, node.orelse))
+
+
+def _name_read(
+    operand: ast.expr,
+    scope: Optional[ast.AST],
+    reads: dict[tuple[Optional[ast.AST], str], str],
+) -> Optional[str]:
+    """The variable that the name `operand` was assigned from, in `scope` or the module."""
+    name = _dotted(operand)
+    if name is None:
+        return None
+    owner = _owner(scope, name)
+    if owner is not None and not _binds(owner, name):
+        owner = None
+    return reads.get((owner, name))
+
+
+def _holds(literal: ast.expr, finding: Finding) -> bool:
+    return (
+        isinstance(literal, ast.Constant)
+        and isinstance(literal.value, str)
+        and literal.lineno <= finding.line <= (literal.end_lineno or literal.lineno)
+        and finding.secret in literal.value
+    )
 
 
 def _binding(

@@ -2645,6 +2645,36 @@ POSITIVE += [
         {"7:12 CLR003", "6:16 CLR003"},
         'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat(env):\n    if env == "prod":\n        return os.environ["CLARIFAI_PAT"]\n    return os.environ["CLARIFAI_PAT_2"]\n\n\ndef get_model(env):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat(env))\n',
     ),
+    case(
+        "CLR003 the fallback of a name read from the variable, after or, reads the variable",
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat or "<KEY>")\n',
+        {"7:70 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat or os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 the fallback of a name read from the variable, in a conditional expression",
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat if pat else "<KEY>")\n',
+        {"7:79 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat if pat else os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 the fallback first in a conditional expression, the read after it",
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat="<KEY>" if pat is None else pat)\n',
+        {"7:63 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\n\ndef model():\n    pat = os.getenv("CLARIFAI_PAT")\n    return Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"] if pat is None else pat)\n',
+    ),
+    case(
+        "CLR003 the fallback of a read of the variable in a conditional expression",
+        'import os\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.getenv("CLARIFAI_PAT") if os.getenv("CLARIFAI_PAT") else "<KEY>")\n',
+        {"3:116 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.getenv("CLARIFAI_PAT") if os.getenv("CLARIFAI_PAT") else os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 the fallback of a name a walrus reads from the variable",
+        'import os\nfrom clarifai.client.model import Model\nif not (pat := os.environ.get("CLARIFAI_PAT")):\n    pat = "<KEY>"\nm = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"4:11 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\nif not (pat := os.environ.get("CLARIFAI_PAT")):\n    pat = os.environ["CLARIFAI_PAT"]\nm = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
 ]
 
 NEGATIVE += [
