@@ -68,6 +68,7 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         for variable in [environ_read(read) or _name_read(read, scope, reads)]
         if variable is not None and is_credential_name(variable, clarifai_file=False)
     ]
+    operands += [pair for node, _ in nodes for pair in _option_envvar(node)]
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -159,11 +160,16 @@ def named_facts(tree: ast.AST, findings: Sequence[Finding], lines: Sequence[str]
     """The facts that say which variable each key reads, for flake8's messages: all of them
     where the file may read a variable, else the names the keys are bound to, as `facts`
     walks the whole tree, which costs about as much as parsing it; also where pydantic-settings
-    fields read their own variables. (Whether `os` is free only
+    fields or click options read their own variables. (Whether `os` is free only
     decides whether the fixer refuses.)"""
-    if any("environ" in line or "getenv" in line or "BaseSettings" in line for line in lines):
+    if any(word in line for line in lines for word in _READS_VARIABLES):
         return facts(tree, findings)
     return Facts(bindings={i: f.binding for i, f in enumerate(findings) if f.binding})
+
+
+# Words on a line where the code may read a variable: `os.environ`, `os.getenv`, a
+# pydantic-settings class, a click or typer option's `envvar=`.
+_READS_VARIABLES = ("environ", "getenv", "BaseSettings", "envvar")
 
 
 def credential_variable(binding: str, *, legacy: bool) -> Optional[str]:
@@ -289,6 +295,28 @@ def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
         yield from ((last, value) for value in before)
     elif isinstance(node, ast.IfExp):
         yield from ((node.orelse, node.body), (node.body, node.orelse))
+
+
+def _option_envvar(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
+    """(default, variable) of a click or typer option that reads a variable before its default:
+    `click.option("--pat", envvar="X", default=...)`, `typer.Option(..., envvar=["X", "Y"])`
+    (the first that is set wins)."""
+    if not isinstance(node, ast.Call):
+        return
+    keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+    envvar = keywords.get("envvar")
+    if isinstance(envvar, (ast.List, ast.Tuple)) and envvar.elts:
+        envvar = envvar.elts[0]
+    variable = None if envvar is None else next(_strings(envvar), None)
+    default = keywords.get("default")
+    if default is None and node.args and _dotted(node.func) in _TYPER_PARAMETERS:
+        default = node.args[0]
+    if variable is not None and default is not None:
+        yield default, variable
+
+
+# typer's `Option` and `Argument` take the default first.
+_TYPER_PARAMETERS = frozenset({"typer.Option", "typer.Argument", "Option", "Argument"})
 
 
 def _name_read(

@@ -2675,6 +2675,18 @@ POSITIVE += [
         {"4:11 CLR003"},
         'import os\nfrom clarifai.client.model import Model\nif not (pat := os.environ.get("CLARIFAI_PAT")):\n    pat = os.environ["CLARIFAI_PAT"]\nm = Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
+    case(
+        "CLR005 a click option's default reads the option's own variable (envvar=)",
+        'import click\nfrom clarifai.client.model import Model\n\n\n@click.command()\n@click.option("--pat", envvar="TAGGER_PAT", default="<KEY>")\ndef main(pat):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"6:53 CLR005"},
+        'import os\n\nimport click\nfrom clarifai.client.model import Model\n\n\n@click.command()\n@click.option("--pat", envvar="TAGGER_PAT", default=os.environ.get("TAGGER_PAT"))\ndef main(pat):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
+    case(
+        "CLR003 a typer option's default reads the first of its variables",
+        'import typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option("<KEY>", envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"5:34 CLR003"},
+        'import os\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option(os.environ.get("TAGGER_PAT"), envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
 ]
 
 NEGATIVE += [
