@@ -2687,6 +2687,24 @@ POSITIVE += [
         {"5:34 CLR003"},
         'import os\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option(os.environ.get("TAGGER_PAT"), envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
+    case(
+        "CLR005 a parameter of the file's own function put in a dict unpacked into a Clarifai call",
+        'from clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    kwargs = {"url": url, "pat": key}\n    return Workflow(**kwargs)\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", "<KEY>")\n',
+        {"9:60 CLR005"},
+        'import os\n\nfrom clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    kwargs = {"url": url, "pat": key}\n    return Workflow(**kwargs)\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 a parameter of the file's own function in a dict unpacked in place",
+        'from clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    return Workflow(**{"url": url, "pat": key})\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", "<KEY>")\n',
+        {"8:60 CLR005"},
+        'import os\n\nfrom clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    return Workflow(**{"url": url, "pat": key})\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 a parameter of the file's own function given to dict() unpacked into a Clarifai call",
+        'from clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    kwargs = dict(url=url, pat=key)\n    return Workflow(**kwargs)\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", "<KEY>")\n',
+        {"9:60 CLR005"},
+        'import os\n\nfrom clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    kwargs = dict(url=url, pat=key)\n    return Workflow(**kwargs)\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3332,6 +3350,12 @@ NEGATIVE += [
     case(
         "a function that returns ids by argument, given as a model id",
         'from clarifai.client.model import Model\n\n\ndef version_for(env):\n    if env == "prod":\n        return "<KEY>"\n    return "<KEY2>"\n\n\nm = Model(url="https://clarifai.com/a/b/models/c", model_version={"id": version_for("prod")})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a parameter put in a dict of another service's request, in a Clarifai file",
+        'import requests\nfrom clarifai.client.workflow import Workflow\n\n\ndef weather(city, key):\n    params = {"q": city, "apikey": key}\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params=params)\n\n\nw = weather("Oslo", "<KEY>")\n',
         set(),
         None,
     ),

@@ -355,6 +355,9 @@ class Context:
                 if first <= line <= last
                 and self.scan.mentions(b"self." + attribute.encode(), line, line)
             ]
+        # What carries it on: `kwargs = {"pat": key}`, then `Workflow(**kwargs)`.
+        for carrier in _carried_by(function, parameter) if function is not None else ():
+            naming += [line for line in self.lines_naming(carrier) if first <= line <= last]
         naming.sort()
         imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
         clarifai_lines = {line for local in imported for line in self.lines_naming(local)}
@@ -612,15 +615,37 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
 def _gives_credential(node: ast.AST, names: set[str]) -> bool:
-    """Whether a call in `node` is given one of the dotted `names` as a credential keyword."""
-    return any(
-        dotted(keyword.value) in names
-        and keyword.arg is not None
-        and is_credential_name(keyword.arg, clarifai_file=True)
-        for call in ast.walk(node)
-        if isinstance(call, ast.Call)
-        for keyword in call.keywords
-    )
+    """Whether a call in `node` is given one of the dotted `names` as a credential keyword, or
+    a dict holds one under a credential's name (`{"pat": key}`, for `Model(**kwargs)`)."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Call):
+            pairs = [(keyword.arg, keyword.value) for keyword in inner.keywords]
+        elif isinstance(inner, ast.Dict):
+            pairs = [(string(k) if k else None, v) for k, v in zip(inner.keys, inner.values)]
+        else:
+            continue
+        if any(
+            name is not None
+            and dotted(value) in names
+            and is_credential_name(name, clarifai_file=True)
+            for name, value in pairs
+        ):
+            return True
+    return False
+
+
+def _carried_by(function: ast.AST, parameter: str) -> list[str]:
+    """The plain names that `function` binds to a value holding its `parameter`: `kwargs =
+    {"pat": key}`, `kwargs = dict(pat=key)`, then `Workflow(**kwargs)`."""
+    return [
+        target.id
+        for node in ast.walk(function)
+        if isinstance(node, ast.Assign)
+        and node.value is not None
+        and any(dotted(inner) == parameter for inner in ast.walk(node.value))
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id != parameter
+    ]
 
 
 def _kept_as(function: ast.AST, parameter: str) -> list[str]:
