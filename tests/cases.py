@@ -2705,6 +2705,24 @@ POSITIVE += [
         {"9:60 CLR005"},
         'import os\n\nfrom clarifai.client.workflow import Workflow\n\n\ndef make_workflow(url, key):\n    kwargs = dict(url=url, pat=key)\n    return Workflow(**kwargs)\n\n\nwf = make_workflow("https://clarifai.com/u/a/workflows/w", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 a PAT that also signs a request body is still the client's key",
+        'import hashlib\nimport hmac\nfrom clarifai.client.model import Model\nPAT = "<KEY>"\nsig = hmac.new(PAT.encode(), b"x", hashlib.sha256).hexdigest()\nm = Model(url="https://clarifai.com/a/b/models/c", pat=PAT)\n',
+        {"4:7 CLR003"},
+        'import hashlib\nimport hmac\nimport os\nfrom clarifai.client.model import Model\nPAT = os.environ["CLARIFAI_PAT"]\nsig = hmac.new(PAT.encode(), b"x", hashlib.sha256).hexdigest()\nm = Model(url="https://clarifai.com/a/b/models/c", pat=PAT)\n',
+    ),
+    case(
+        "CLR003 a key set with setattr, then read as the attribute",
+        'from types import SimpleNamespace\n\nfrom clarifai.client.model import Model\n\nsettings = SimpleNamespace()\nsetattr(settings, "pat", "<KEY>")\nm = Model(url="https://clarifai.com/a/b/models/c", pat=settings.pat)\n',
+        {"6:26 CLR003"},
+        'import os\nfrom types import SimpleNamespace\n\nfrom clarifai.client.model import Model\n\nsettings = SimpleNamespace()\nsetattr(settings, "pat", os.environ["CLARIFAI_PAT"])\nm = Model(url="https://clarifai.com/a/b/models/c", pat=settings.pat)\n',
+    ),
+    case(
+        "CLR005 a key set with setattr under a generic credential name, in a Clarifai file",
+        'import clarifai\n\n\nclass Config:\n    pass\n\n\nsetattr(Config, "api_key", "<KEY>")\n',
+        {"8:28 CLR005"},
+        'import os\n\nimport clarifai\n\n\nclass Config:\n    pass\n\n\nsetattr(Config, "api_key", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3356,6 +3374,48 @@ NEGATIVE += [
     case(
         "a parameter put in a dict of another service's request, in a Clarifai file",
         'import requests\nfrom clarifai.client.workflow import Workflow\n\n\ndef weather(city, key):\n    params = {"q": city, "apikey": key}\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params=params)\n\n\nw = weather("Oslo", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a webhook's signing secret given to hmac, in a Clarifai file",
+        'import hashlib\nimport hmac\nfrom clarifai.client.model import Model\nSECRET = "<KEY>"\nok = hmac.new(SECRET.encode(), b"body", hashlib.sha256).hexdigest()\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a JWT signing secret, in a Clarifai file",
+        'import jwt\nfrom clarifai.client.model import Model\nJWT_SECRET = "<KEY>"\ntoken = jwt.encode({"sub": "me"}, JWT_SECRET, algorithm="HS256")\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "Rollbar's access token, by position and by keyword, in a Clarifai file",
+        'import rollbar\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nrollbar.init(TOKEN, "production")\nrollbar.init(access_token="<KEY2>")\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "ElevenLabs' key given to its module function, in a Clarifai file",
+        'import elevenlabs\nfrom clarifai.client.model import Model\nAPI_KEY = "<KEY>"\nelevenlabs.set_api_key(API_KEY)\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an OpenCage key given to geocoder, in a Clarifai file",
+        'import geocoder\nfrom clarifai.client.model import Model\nAPI_KEY = "<KEY>"\ng = geocoder.opencage("Oslo", key=API_KEY)\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "Africa's Talking key given to its initialize, in a Clarifai file",
+        'import africastalking\nfrom clarifai.client.model import Model\napi_key = "<KEY>"\nafricastalking.initialize("sandbox", api_key)\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id set with setattr beside a Clarifai client",
+        'from types import SimpleNamespace\n\nfrom clarifai.client.model import Model\n\nsettings = SimpleNamespace()\nsetattr(settings, "model_version_id", "<KEY>")\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
         set(),
         None,
     ),

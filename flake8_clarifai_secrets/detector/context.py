@@ -30,7 +30,7 @@ from flake8_clarifai_secrets.detector.tree import (
     leaf,
     string,
 )
-from flake8_clarifai_secrets.detector.values import Values, joined, written_text
+from flake8_clarifai_secrets.detector.values import SAME_STRING, Values, joined, written_text
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
@@ -681,9 +681,9 @@ def _passed_in(
 def _carried(argument: ast.expr) -> Iterator[ast.expr]:
     """The argument, and the values it carries into the text or mapping it builds: an
     f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict's
-    values, a tuple's or list's items (`f"...&appid={API_KEY}"`,
-    `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`, `dict(appid=API_KEY)`,
-    `auth=(USER, API_KEY)`)."""
+    values, a tuple's or list's items, the string that `.encode()` and the like give back
+    (`f"...&appid={API_KEY}"`, `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`,
+    `dict(appid=API_KEY)`, `auth=(USER, API_KEY)`, `hmac.new(SECRET.encode(), ...)`)."""
     stack = [argument]
     while stack:
         node = stack.pop()
@@ -697,7 +697,9 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
         elif isinstance(node, (ast.Tuple, ast.List)):
             stack += node.elts
         elif isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            if isinstance(node.func, ast.Attribute) and node.func.attr in SAME_STRING:
+                stack.append(node.func.value)
+            elif isinstance(node.func, ast.Attribute) and node.func.attr == "format":
                 stack += arguments(node)
             elif isinstance(node.func, ast.Name) and node.func.id == "dict":
                 stack += [keyword.value for keyword in node.keywords]

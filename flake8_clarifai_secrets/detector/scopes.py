@@ -36,8 +36,8 @@ BINDERS = frozenset(
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     """(target, value) pairs that `node` binds: assignments, unpacking, a loop over a display
-    (each item in turn), `with` items, parameter defaults, and `argparse` options' defaults, which
-    `args.<dest>` reads."""
+    (each item in turn), `with` items, parameter defaults, `setattr(obj, "name", value)`, and
+    `argparse` options' defaults, which `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
         return [pair for target in node.targets for pair in _unpack(target, node.value)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
@@ -57,7 +57,11 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
         return [(ast.Name(arg.arg), default) for arg, default in pairs]
     if isinstance(node, ast.Call):
-        return _option_default(node) or [(ast.Name(n), v) for n, v in parametrized(node)]
+        return (
+            _option_default(node)
+            or set_attribute(node)
+            or [(ast.Name(n), v) for n, v in parametrized(node)]
+        )
     if isinstance(node, ast.FunctionDef):
         return _getter(node)
     return []
@@ -116,6 +120,19 @@ def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
     if default is None or not dest:
         return []
     return [(ast.Name(dest), default)]
+
+
+def set_attribute(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
+    """`setattr(settings, "pat", x)` binds `settings.pat` to `x`, as `settings.pat = x` does."""
+    if not (isinstance(call.func, ast.Name) and call.func.id == "setattr"):
+        return []
+    if len(call.args) != 3 or call.keywords:
+        return []
+    owner, attribute, value = call.args
+    name = string(attribute)
+    if name is None or not name.isidentifier() or dotted(owner) is None:
+        return []
+    return [(ast.Attribute(owner, name, ast.Store()), value)]
 
 
 def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:

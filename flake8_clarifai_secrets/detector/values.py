@@ -33,7 +33,8 @@ _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
 # Methods and functions that hand back their string (as far as a credential in it goes), also
 # as bytes.
-_SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
+SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
+"""Methods that give back the string they are called on, as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default); and base64, as a Kubernetes Secret's `data`
@@ -115,7 +116,7 @@ def _lookup(node: ast.Call) -> Optional[Lookup]:
 # `carries` does not look at owners: a lookup with one (`widgets.text`) passes nothing through.
 _UNOWNED = {name for name, lookup in DEFAULTS.items() if lookup.owner is None}
 _PASS_THROUGH = (
-    _SAME_STRING
+    SAME_STRING
     | _WRAPPERS
     | _UNOWNED
     | _SUBSTITUTES
@@ -453,7 +454,7 @@ class Values:
             return self._name(func.id + "()", scope)
         if not isinstance(func, ast.Attribute):
             return _UNKNOWN
-        if func.attr in _SAME_STRING and not node.keywords:
+        if func.attr in SAME_STRING and not node.keywords:
             return self.of(func.value, scope)
         if func.attr == "join":
             return self._join(func.value, node, scope)

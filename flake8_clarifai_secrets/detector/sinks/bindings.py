@@ -30,7 +30,7 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.scopes import bound_pairs
+from flake8_clarifai_secrets.detector.scopes import bound_pairs, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import arguments, called, dotted, leaf, string
@@ -118,7 +118,20 @@ def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
 def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`CLARIFAI_PAT = "<key>"`, `USER_ID, PAT = "me", "<key>"`, `def f(pat="<key>")`,
     `for pat in ["<key>", ...]:`."""
-    for target, value in bound_pairs(node):
+    return _bound(node, bound_pairs(node), context)
+
+
+@sink(ast.Call)
+def attribute_set(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`setattr(settings, "pat", "<key>")`."""
+    assert isinstance(node, ast.Call)
+    return _bound(node, set_attribute(node), context)
+
+
+def _bound(
+    node: ast.AST, pairs: list[tuple[ast.expr, ast.expr]], context: Context
+) -> Iterator[Hit]:
+    for target, value in pairs:
         name = dotted(target)
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
