@@ -69,6 +69,7 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         if variable is not None and is_credential_name(variable, clarifai_file=False)
     ]
     operands += [pair for node, _ in nodes for pair in _option_envvar(node)]
+    operands += _returned_fallbacks(nodes, reads)
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -295,6 +296,31 @@ def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
         yield from ((last, value) for value in before)
     elif isinstance(node, ast.IfExp):
         yield from ((node.orelse, node.body), (node.body, node.orelse))
+
+
+def _returned_fallbacks(
+    nodes: Sequence[tuple[ast.AST, Optional[ast.AST]]],
+    reads: dict[tuple[Optional[ast.AST], str], str],
+) -> list[tuple[ast.expr, str]]:
+    """(literal, variable) where a function returns a credential variable's value in one place
+    and a literal in another (`if pat: return pat`, then `return "<key>"`): once the variable
+    holds the key, every `return` gives it."""
+    returns: dict[int, list[ast.expr]] = {}
+    variables: dict[int, set[str]] = {}
+    for node, scope in nodes:
+        if isinstance(node, ast.Return) and node.value is not None and scope is not None:
+            value = node.value
+            variable = environ_read(value) or _name_read(value, scope, reads)
+            if variable is not None and is_credential_name(variable, clarifai_file=False):
+                variables.setdefault(id(scope), set()).add(variable)
+            elif next(_strings(value), None) is not None:
+                returns.setdefault(id(scope), []).append(value)
+    return [
+        (literal, next(iter(variables[scope])))
+        for scope, literals in returns.items()
+        if len(variables.get(scope, ())) == 1
+        for literal in literals
+    ]
 
 
 def _option_envvar(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:

@@ -2723,6 +2723,18 @@ POSITIVE += [
         {"8:28 CLR005"},
         'import os\n\nimport clarifai\n\n\nclass Config:\n    pass\n\n\nsetattr(Config, "api_key", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 a getter that returns the variable's value if set, else a key",
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.environ.get("CLARIFAI_PAT")\n    if pat:\n        return pat\n    return "<KEY>"\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+        {"10:12 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.environ.get("CLARIFAI_PAT")\n    if pat:\n        return pat\n    return os.environ["CLARIFAI_PAT"]\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+    ),
+    case(
+        "CLR003 a getter that returns a name's value or a key",
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.environ.get("CLARIFAI_PAT")\n    return pat or "<KEY>"\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+        {"8:19 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.environ.get("CLARIFAI_PAT")\n    return pat or os.environ["CLARIFAI_PAT"]\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3416,6 +3428,12 @@ NEGATIVE += [
     case(
         "an id set with setattr beside a Clarifai client",
         'from types import SimpleNamespace\n\nfrom clarifai.client.model import Model\n\nsettings = SimpleNamespace()\nsetattr(settings, "model_version_id", "<KEY>")\nm = Model(url="https://clarifai.com/a/b/models/c")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a getter that returns its argument or an id, given as a model version",
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef version(v=None):\n    return v or "<KEY>"\n\n\nm = Model(url="https://clarifai.com/a/b/models/c", model_version={"id": version()})\n',
         set(),
         None,
     ),

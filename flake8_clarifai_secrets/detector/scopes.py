@@ -12,7 +12,7 @@ only where a statement shows it.
 from __future__ import annotations
 
 import ast
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.text import Scan
@@ -76,7 +76,8 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     """`def get_pat(): return "<key>"` binds `get_pat()`, what a call reads: a function that
     takes nothing and only returns (after its docstring); or one whose every `return` gives a
     string written there, whatever it takes (`def pat_for(env): if env == "prod": return
-    "<key>"`, then `return "<key>"`)."""
+    "<key>"`, then `return "<key>"`), or a name, or a name's fallback (`if pat: return pat`,
+    `return pat or "<key>"`), which binds those strings."""
     arguments = function.args
     body = function.body
     if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
@@ -85,10 +86,35 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     if takes_nothing and len(body) == 1 and isinstance(body[0], ast.Return):
         returned = body[0].value
         return [] if returned is None else [(ast.Name(function.name + "()"), returned)]
-    values = [node.value for node in _own_nodes(function) if isinstance(node, ast.Return)]
-    if not values or any(value is None or string(value) is None for value in values):
+    returned_strings = []
+    for node in _own_nodes(function):
+        if isinstance(node, ast.Return):
+            strings = _fallback_strings(node.value)
+            if strings is None:
+                return []
+            returned_strings += strings
+    return [(ast.Name(function.name + "()"), value) for value in returned_strings]
+
+
+def _fallback_strings(value: Optional[ast.expr]) -> Optional[list[ast.expr]]:
+    """The strings written in what a getter returns: the string itself, or the fallbacks of a
+    value found elsewhere (`pat or "<key>"`, `pat if pat else "<key>"`), none for a name (`if
+    pat: return pat`); None for anything else."""
+    if value is None:
+        return None
+    if string(value) is not None:
+        return [value]
+    if isinstance(value, ast.Name):
         return []
-    return [(ast.Name(function.name + "()"), value) for value in values if value is not None]
+    if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or):
+        operands = value.values
+    elif isinstance(value, ast.IfExp):
+        operands = [value.body, value.orelse]
+    else:
+        return None
+    strings = [operand for operand in operands if string(operand) is not None]
+    named = [operand for operand in operands if isinstance(operand, ast.Name)]
+    return strings if len(strings) + len(named) == len(operands) else None
 
 
 def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
