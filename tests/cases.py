@@ -2735,6 +2735,18 @@ POSITIVE += [
         {"8:19 CLR003"},
         'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.environ.get("CLARIFAI_PAT")\n    return pat or os.environ["CLARIFAI_PAT"]\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
     ),
+    case(
+        "CLR005 a key given by position to a collections.namedtuple field that names it",
+        'from collections import namedtuple\n\nimport clarifai\n\nAuth = namedtuple("Auth", "user_id app_id pat")\nAUTH = Auth("me", "inventory", "<KEY>")\n',
+        {"6:32 CLR005"},
+        'import os\nfrom collections import namedtuple\n\nimport clarifai\n\nAuth = namedtuple("Auth", "user_id app_id pat")\nAUTH = Auth("me", "inventory", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 a namedtuple whose fields are a list",
+        'import collections\n\nimport clarifai\n\nAuth = collections.namedtuple("Auth", ["user_id", "pat"])\nAUTH = Auth("me", "<KEY>")\n',
+        {"6:19 CLR005"},
+        'import collections\nimport os\n\nimport clarifai\n\nAuth = collections.namedtuple("Auth", ["user_id", "pat"])\nAUTH = Auth("me", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3434,6 +3446,12 @@ NEGATIVE += [
     case(
         "a getter that returns its argument or an id, given as a model version",
         'import os\n\nfrom clarifai.client.model import Model\n\n\ndef version(v=None):\n    return v or "<KEY>"\n\n\nm = Model(url="https://clarifai.com/a/b/models/c", model_version={"id": version()})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a namedtuple's id field given an id by position, in a Clarifai file",
+        'from collections import namedtuple\n\nimport clarifai\n\nModelRef = namedtuple("ModelRef", "model_id version_id")\nREF = ModelRef("general", "<KEY>")\n',
         set(),
         None,
     ),

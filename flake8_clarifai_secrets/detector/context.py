@@ -79,6 +79,7 @@ class Context:
         self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
         self._definitions: Optional[dict[str, ast.stmt]] = None
+        self._named_tuples: Optional[dict[str, list[str]]] = None
         self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
         # id(function) -> the names it declares `global`.
@@ -331,10 +332,17 @@ class Context:
 
     def parameters(self, name: str) -> list[str]:
         """The positional parameters of the function or class that this file defines as `name`
-        at its top level (a class's `__init__` without `self`, or a dataclass's or a
-        `NamedTuple`'s fields), as a call passes arguments to them."""
+        at its top level (a class's `__init__` without `self`, or a dataclass's, a
+        `NamedTuple`'s or a `namedtuple("Auth", "user_id pat")`'s fields), as a call passes
+        arguments to them."""
         definition = self._definition(name)
-        return [] if definition is None else _positional(definition)
+        if definition is not None:
+            return _positional(definition)
+        if self._named_tuples is None:
+            self._named_tuples = dict(
+                pair for node in self.walker.top_level() for pair in _named_tuple(node)
+            )
+        return self._named_tuples.get(name, [])
 
     def sends_to_clarifai(self, name: str, parameter: str) -> bool:
         """Whether the function or class that this file defines as `name` at its top level
@@ -612,6 +620,27 @@ class Context:
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _named_tuple(node: ast.stmt) -> Iterator[tuple[str, list[str]]]:
+    """(name, fields) of `name = namedtuple("name", "a b")` (or `["a", "b"]`, `"a, b"`)."""
+    if not (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and isinstance(node.value, ast.Call)
+        and leaf(dotted(node.value.func) or "") == "namedtuple"
+        and len(node.value.args) == 2
+    ):
+        return
+    fields = node.value.args[1]
+    text = string(fields)
+    if text is not None:
+        yield node.targets[0].id, text.replace(",", " ").split()
+    elif isinstance(fields, (ast.List, ast.Tuple)):
+        names = [string(item) for item in fields.elts]
+        if None not in names:
+            yield node.targets[0].id, [field for field in names if field is not None]
 
 
 def _gives_credential(node: ast.AST, names: set[str]) -> bool:
