@@ -8,11 +8,12 @@ import bisect
 import difflib
 import itertools
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from typing import TextIO
 
-from flake8_clarifai_secrets.credentials import mask, redact
+from flake8_clarifai_secrets.credentials import entropy, mask, redact
 from flake8_clarifai_secrets.detector import Finding, find_credentials, source_lines
 
 # Shorter runs of a key's characters are left: they occur by chance in ordinary text.
@@ -89,10 +90,28 @@ def diff(path: str, old: str, new: str, old_findings: Sequence[Finding], env_var
 
 
 def safe(text: str, secrets: Iterable[str]) -> str:
-    """The last net: no run of 8 characters of any of `secrets`, nor a key's shape, survives."""
+    """The last net: no run of 8 characters of any of `secrets`, nor a key's shape, nor another
+    service's secret on a context line (`sk-proj-...`, an AWS secret key), survives."""
     for secret in secrets:
         text = _mask_run(text, secret, _LONGEST_SAFE_RUN + 1)
-    return redact(text, [])
+    return _TOKEN.sub(_masked_token, redact(text, []))
+
+
+# A run of token characters long enough to be a secret; `_masked_token` decides whether it is.
+_TOKEN = re.compile(r"(?<![\w+/=-])[\w+/-]{24,}={0,2}(?![\w+/=-])")
+_RANDOM_ENTROPY = 3.3
+
+
+def _masked_token(match: re.Match[str]) -> str:
+    """A token whose letters and digits touch as often as in random text, masked; names,
+    words, dates and paths, whose digits come in few groups or apart, kept."""
+    token = match.group()
+    changes = sum(
+        a.isalnum() and b.isalnum() and a.isdigit() != b.isdigit() for a, b in zip(token, token[1:])
+    )
+    if changes >= max(3, len(token) // 10) and entropy(token) >= _RANDOM_ENTROPY:
+        return mask(token)
+    return token
 
 
 def _mask_run(

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import ast
+import base64
+import hashlib
 import os
 import subprocess
 import sys
@@ -605,6 +607,41 @@ def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
     findings = find_credentials(ast.parse(code), source_lines(code))
     assert [(f.line, f.col) for f in findings] == [(4, 7)]
     assert masked(code, findings) == code.replace(KEY, f"...{KEY[-4:]}")
+
+
+# Other services' secrets, made up here so that no test holds a real one; each made so that
+# its letters and digits touch as in random text.
+_SHA = hashlib.sha1(b"synthetic").hexdigest()
+_OTHER_SECRETS = (
+    pytest.param(
+        "sk-proj-" + base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()[:43],
+        id="openai",
+    ),
+    pytest.param(base64.b64encode(hashlib.sha256(b"aws").digest()).decode()[:40], id="aws"),
+    pytest.param(_SHA, id="40 hex"),
+)
+
+
+@pytest.mark.parametrize("other", _OTHER_SECRETS)
+def test_diff_masks_another_services_secret_on_a_context_line(
+    tmp_path: Path, other: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "t.py").write_text(fill(f"OTHER = {other!r}\n" + BAD))
+    code, out, _ = run(tmp_path, "--diff", capsys=capsys)
+    assert code == 1
+    assert f" OTHER = '...{other[-4:]}'\n" in out
+    assert other[:-4] not in out
+
+
+@pytest.mark.parametrize(
+    "kept",
+    ("CLARIFAI_PAT_2024_10_21_backup_v3", "https://api.clarifai.com/v2/users/me/apps/x/outputs"),
+)
+def test_diff_keeps_names_and_paths_with_digits(
+    tmp_path: Path, kept: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "t.py").write_text(fill(f"NAME = {kept!r}\n" + BAD))
+    assert f" NAME = {kept!r}\n" in run(tmp_path, "--diff", capsys=capsys)[1]
 
 
 def test_item_10_an_internal_error_is_not_work_to_do(
