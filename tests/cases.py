@@ -2747,6 +2747,18 @@ POSITIVE += [
         {"6:19 CLR005"},
         'import collections\nimport os\n\nimport clarifai\n\nAuth = collections.namedtuple("Auth", ["user_id", "pat"])\nAUTH = Auth("me", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 the Agents SDK's default key where the environment points OpenAI at Clarifai",
+        'import os\n\nfrom agents import set_default_openai_key\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nset_default_openai_key("<KEY>")\n',
+        {"6:24 CLR003"},
+        'import os\n\nfrom agents import set_default_openai_key\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nset_default_openai_key(os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 an OpenAI client with no endpoint of its own, where the environment points at Clarifai",
+        'import os\n\nfrom openai import OpenAI\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclient = OpenAI(api_key="<KEY>")\n',
+        {"6:25 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclient = OpenAI(api_key=os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3452,6 +3464,24 @@ NEGATIVE += [
     case(
         "a namedtuple's id field given an id by position, in a Clarifai file",
         'from collections import namedtuple\n\nimport clarifai\n\nModelRef = namedtuple("ModelRef", "model_id version_id")\nREF = ModelRef("general", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "OPENAI_API_KEY in a Clarifai file that points OpenAI's clients at another host",
+        'import os\n\nfrom clarifai.client.model import Model\n\nos.environ["OPENAI_API_KEY"] = "<KEY>"\nos.environ["OPENAI_BASE_URL"] = "http://10.0.4.17:8000/v1"\n',
+        set(),
+        None,
+    ),
+    case(
+        "an OpenAI client given its own endpoint elsewhere, though the environment points at Clarifai",
+        'import os\n\nfrom openai import OpenAI\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclient = OpenAI(base_url="https://api.together.xyz/v1", api_key="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "the Agents SDK's default key with nothing pointing at Clarifai",
+        'from agents import set_default_openai_key\n\nset_default_openai_key("<KEY>")\n',
         set(),
         None,
     ),

@@ -59,6 +59,28 @@ def test_positional_slots(row: Integration) -> None:
     assert results(fill(source)) == {f"2:{column} CLR003"}
 
 
+@pytest.mark.parametrize(
+    ("row", "host", "found"),
+    [
+        pytest.param(row, host, found, id=f"{row.name}: {host}")
+        for row in INTEGRATIONS
+        if row.environment
+        for host, found in (("https://api.clarifai.com/v2/ext/openai/v1", True),
+                            ("http://10.0.4.17:8000/v1", False))
+    ],
+)  # fmt: skip
+def test_environment_rows_follow_openai_base_url(row: Integration, host: str, found: bool) -> None:
+    """An `environment` row given no endpoint goes where `OPENAI_BASE_URL` points."""
+    module, _, name = row.callees[0].rpartition(".")
+    keyword = sorted(row.keywords)[0]
+    source = (
+        f"import os\nfrom {module} import {name}\n"
+        f'os.environ["OPENAI_BASE_URL"] = "{host}"\nclient = {name}({keyword}="<KEY>")\n'
+    )
+    column = source.splitlines()[3].index('"<KEY>"') + 1
+    assert results(fill(source)) == ({f"4:{column} CLR003"} if found else set())
+
+
 @pytest.mark.parametrize("package", sorted(OTHER_SERVICES))
 @pytest.mark.parametrize(
     "use",

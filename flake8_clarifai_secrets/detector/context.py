@@ -35,6 +35,8 @@ from flake8_clarifai_secrets.detector.values import SAME_STRING, Values, joined,
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
+# The variables that OpenAI's clients (and the Agents SDK, LangChain's) read their endpoint from.
+_OPENAI_ENDPOINT_VARIABLES = (b"OPENAI_BASE_URL", b"OPENAI_API_BASE")
 _FEW = 8
 _KEY_SCHEME = (b'"Key ', b"'Key ")
 # How many names a value is followed through when asking where it is sent.
@@ -106,8 +108,24 @@ class Context:
         return (
             name == self.env_var
             or (name.isidentifier() and is_credential_name(name, clarifai_file=False))
-            or (name in ALIAS_VARIABLES and self.clarifai_file)
+            or (name in ALIAS_VARIABLES and self.clarifai_file and self.openai_endpoint is not False)
         )
+
+    @functools.cached_property
+    def openai_endpoint(self) -> Optional[bool]:
+        """Where the file points OpenAI's clients through the environment
+        (`os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/..."`): True for Clarifai,
+        False for another host (a vLLM server, Together), None where it does not say. A URL on
+        a line that names the variable counts."""
+        texts = [
+            self.scan.lines[line - 1].lower()
+            for variable in _OPENAI_ENDPOINT_VARIABLES
+            for line in self.scan.lines_naming(variable)
+        ]
+        urls = [text for text in texts if "://" in text]
+        if any("clarifai.com" in text for text in urls):
+            return True
+        return False if urls else None
 
     def credential_var(self, node: Optional[ast.expr]) -> Optional[str]:
         """The credential variable that `node` spells, if it spells one."""

@@ -2,7 +2,8 @@
 
 `always`: the callee is Clarifai's own (its credential is a PAT whatever else is passed). The others
 are generic clients (OpenAI-compatible, LiteLLM, MCP) whose credential is a PAT only when the call
-points at Clarifai; `integrations.py` looks for that evidence, for these and for any other callee.
+points at Clarifai; `integrations.py` looks for that evidence, for these and for any other callee,
+and, for an `environment` row, where the file points `OPENAI_BASE_URL`.
 Positions are 0-based at the call site. Sources: each integration's docs and source, 2026.
 """
 
@@ -17,6 +18,8 @@ class Integration(NamedTuple):
     keywords: frozenset[str]
     positions: tuple[int, ...] = ()
     always: bool = True
+    # Reads its endpoint from `OPENAI_BASE_URL` when the call gives none, as OpenAI's SDK does.
+    environment: bool = False
 
 
 _PAT = frozenset({"pat", "token"})
@@ -106,6 +109,7 @@ INTEGRATIONS: tuple[Integration, ...] = (
         ("openai.OpenAI", "openai.AsyncOpenAI", "openai.Client", "openai.AsyncClient"),
         _API_KEY,
         always=False,
+        environment=True,
     ),
     Integration(
         "LangChain OpenAI",
@@ -114,6 +118,15 @@ INTEGRATIONS: tuple[Integration, ...] = (
          "langchain_community.chat_models.ChatOpenAI"),
         frozenset({"api_key", "openai_api_key"}),
         always=False,
+        environment=True,
+    ),
+    Integration(
+        "OpenAI Agents SDK default key",
+        ("agents.set_default_openai_key",),
+        frozenset({"key"}),
+        (0,),
+        always=False,
+        environment=True,
     ),
     Integration(
         "LiteLLM",

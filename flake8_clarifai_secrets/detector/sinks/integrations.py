@@ -73,7 +73,10 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         for value in [*evidence, *args[:1]]
         for text in context.strings(value)
     }
-    if (row is None or not row.always) and found <= {None}:
+    if found <= {None} and not (
+        row is not None
+        and (row.always or row.environment and context.openai_endpoint and not _endpoint(node))
+    ):
         return
     callee = leaf(name)
     keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
@@ -87,6 +90,11 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg in keywords:
             yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)")
+
+
+def _endpoint(node: ast.Call) -> bool:
+    """Whether the call gives its own endpoint (`base_url=`), which wins over the environment."""
+    return any(k.arg and name_words(k.arg) & ENDPOINT_WORDS for k in node.keywords)
 
 
 @sink(ast.Dict)
