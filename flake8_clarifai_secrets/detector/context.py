@@ -108,7 +108,9 @@ class Context:
         return (
             name == self.env_var
             or (name.isidentifier() and is_credential_name(name, clarifai_file=False))
-            or (name in ALIAS_VARIABLES and self.clarifai_file and self.openai_endpoint is not False)
+            or (
+                name in ALIAS_VARIABLES and self.clarifai_file and self.openai_endpoint is not False
+            )
         )
 
     @functools.cached_property
