@@ -2759,6 +2759,18 @@ POSITIVE += [
         {"6:25 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\nos.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclient = OpenAI(api_key=os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR002 an MCP server's Bearer header beside Clarifai's MCP URL, a local server's beside it",
+        'from langchain_mcp_adapters.client import MultiServerMCPClient\n\nclient = MultiServerMCPClient(\n    {\n        "clarifai": {\n            "url": "https://api.clarifai.com/v2/ext/mcp/v1/users/u/apps/a/models/m",\n            "headers": {"Authorization": "Bearer <KEY>"},\n        },\n        "local_files": {\n            "url": "http://localhost:8931/mcp",\n            "headers": {"Authorization": "Bearer <KEY2>"},\n        },\n    }\n)\n',
+        {"7:42 CLR002"},
+        'import os\n\nfrom langchain_mcp_adapters.client import MultiServerMCPClient\n\nclient = MultiServerMCPClient(\n    {\n        "clarifai": {\n            "url": "https://api.clarifai.com/v2/ext/mcp/v1/users/u/apps/a/models/m",\n            "headers": {"Authorization": "Bearer " + os.environ["CLARIFAI_PAT"]},\n        },\n        "local_files": {\n            "url": "http://localhost:8931/mcp",\n            "headers": {"Authorization": "Bearer <KEY2>"},\n        },\n    }\n)\n',
+    ),
+    case(
+        "CLR005 a local endpoint in a section named for Clarifai",
+        'import clarifai\n\nBACKENDS = {"clarifai": {"base_url": "http://localhost:8000/v1", "api_key": "<KEY>"}}\n',
+        {"3:77 CLR005"},
+        'import os\n\nimport clarifai\n\nBACKENDS = {"clarifai": {"base_url": "http://localhost:8000/v1", "api_key": os.environ["CLARIFAI_PAT"]}}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3482,6 +3494,18 @@ NEGATIVE += [
     case(
         "the Agents SDK's default key with nothing pointing at Clarifai",
         'from agents import set_default_openai_key\n\nset_default_openai_key("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an MCP server's Bearer header beside its own URL on another host, in a Clarifai file",
+        'import os\n\nfrom agents.mcp import MCPServerStreamableHttp\n\nclarifai = MCPServerStreamableHttp(name="c", params={"url": "https://api.clarifai.com/v2/ext/mcp/v1/users/a/apps/b/models/c", "headers": {"Authorization": "Bearer " + os.environ["CLARIFAI_PAT"]}})\nother = MCPServerStreamableHttp(name="o", params={"url": "https://mcp.example.com/mcp", "headers": {"Authorization": "Bearer <KEY>"}})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a local provider's key in a table beside a section named for Clarifai",
+        'import os\n\nfrom openai import OpenAI\n\nBACKENDS = {\n    "local": {"base_url": "http://localhost:8000/v1", "api_key": "<KEY>"},\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ["CLARIFAI_PAT"]},\n}\nclient = OpenAI(**BACKENDS["local"])\n',
         set(),
         None,
     ),

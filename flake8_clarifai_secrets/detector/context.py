@@ -75,6 +75,8 @@ class Context:
         # id() of the values that are dict entries -> their path (`CONFIG.['clarifai']`): what
         # they are bound to is a key, no name.
         self._entries: dict[int, str] = {}
+        # id() of a dict's value -> the dict and its key, for the dicts the engine walks.
+        self.containers: dict[int, tuple[ast.Dict, Optional[str]]] = {}
         self._seen: set[int] = set()
         self._full = full
         self._naming: dict[str, list[int]] = {}

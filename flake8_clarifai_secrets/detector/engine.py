@@ -88,6 +88,12 @@ class Detector:
                         self.context.callers[id(argument)] = node
                 # A test module is imported to collect every test: a row's key is read lazily.
                 self._declared.update(id(value) for _, value in parametrized(node))
+            elif isinstance(node, ast.Dict):
+                for key, value in zip(node.keys, node.values):
+                    self.context.containers[id(value)] = (
+                        node,
+                        None if key is None else string(key),
+                    )
             elif isinstance(node, ast.arguments):
                 self._declared.update(map(id, declared_defaults(node)))
             elif isinstance(node, ast.ClassDef):

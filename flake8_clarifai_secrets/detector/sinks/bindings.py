@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
-    ENDPOINT_WORDS,
     URL_HOST,
     holds_another_service,
     is_credential_name,
@@ -30,6 +29,12 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.endpoints import (
+    names_endpoint,
+    pointed_elsewhere,
+    points_elsewhere,
+    section_elsewhere,
+)
 from flake8_clarifai_secrets.detector.scopes import bound_pairs, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
@@ -469,10 +474,14 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     `{"lastfm": {"api_key": ...}}`), unless the credential is a PAT, as Clarifai calls its
     keys, or a section on the way to it names Clarifai (`CLARIFAI_APPS = {"search": {...}}`).
     An endpoint entry beside it says where it goes first: LiteLLM's `{"api_base":
-    "https://contoso.openai.azure.com", "api_key": ...}`."""
-    pointed = _pointed_elsewhere(holder, context)
+    "https://contoso.openai.azure.com", "api_key": ...}`; then the config that holds it (a
+    `"local"` section beside a `"clarifai"` one)."""
+    pointed = pointed_elsewhere(holder, context)
     if pointed is not None:
         return pointed
+    if isinstance(holder, ast.Dict) and not _says_pat(credential):
+        if section_elsewhere(holder, context):
+            return True
     name = context.bound_to(holder)
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
@@ -487,43 +496,6 @@ def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
         not _says_pat(credential)
         and names_another_service(leaf(holder))
         and "clarifai" not in name_words(path)
-    )
-
-
-def _pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
-    """Where the endpoint entries of a dict display or a call say that it goes: True for
-    another host, False for Clarifai, None where they name no host. A call's arguments count
-    by keyword, and by position where this file defines the callee (`ProviderConfig(base_url,
-    api_key)`)."""
-    if isinstance(holder, ast.Dict):
-        pairs = [(string(key), value) for key, value in zip(holder.keys, holder.values)]
-    elif isinstance(holder, ast.Call):
-        pairs = [(keyword.arg, keyword.value) for keyword in holder.keywords]
-        if isinstance(holder.func, ast.Name):
-            pairs += zip(context.parameters(holder.func.id), holder.args)
-    else:
-        return None
-    endpoints = [value for key, value in pairs if key and _names_endpoint(key)]
-    return _points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
-
-
-def _points_elsewhere(endpoints: list[str]) -> Optional[bool]:
-    """What endpoint texts say: True for another host, False for Clarifai, None where they
-    name no host. A local address (a proxy, a runner) says nothing about whose key it is."""
-    texts = [text.lower() for text in endpoints]
-    if any("clarifai" in text for text in texts):
-        return False
-    hosts = [host for text in texts for host in URL_HOST.findall(text)]
-    return True if any(not _LOCAL.match(host) for host in hosts) else None
-
-
-def _names_endpoint(key: str) -> bool:
-    """`url`, `base_url`, `api_base`, `host`, `server_url`, and any name with a base, an
-    endpoint or a host (mem0's `openai_base_url`, `azure_endpoint`): where a client goes, not
-    `image_url`."""
-    words = name_words(key)
-    return bool(words & _STRONG_ENDPOINT_WORDS) or (
-        bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
     )
 
 
@@ -558,7 +530,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         if _generic(accept, keyword.arg) and (
             context.foreign(node)
             or not claims
-            and _pointed_elsewhere(node, context)
+            and pointed_elsewhere(node, context)
             or dotted(node.func) == "dict"
             and _elsewhere_held(node, keyword.arg, context)
         ):
@@ -589,7 +561,7 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
-        if _generic(accept, parameter) and not claims and _pointed_elsewhere(node, context):
+        if _generic(accept, parameter) and not claims and pointed_elsewhere(node, context):
             continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
@@ -686,15 +658,15 @@ def _body(text: str, start: int) -> list[str]:
 
 
 def _body_points(body: list[str]) -> Optional[bool]:
-    """Where a section's endpoint entries say it goes, as `_pointed_elsewhere` reads a dict's:
+    """Where a section's endpoint entries say it goes, as `pointed_elsewhere` reads a dict's:
     `api_base: https://api.clarifai.com/...` or LiteLLM's `model: clarifai/...` say Clarifai,
     `url: https://api.openweathermap.org/...` another host."""
     values = []
     for line in body:
         key = _KEY.match(line.lstrip())
-        if key is not None and (_names_endpoint(key[1]) or name_words(key[1]) == {"model"}):
+        if key is not None and (names_endpoint(key[1]) or name_words(key[1]) == {"model"}):
             values.append(line[line.index(key[0]) + len(key[0]) :])
-    return _points_elsewhere(values)
+    return points_elsewhere(values)
 
 
 def _indent(line: str) -> int:
@@ -715,10 +687,7 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     return any(context.sent_elsewhere(name, context.scope) for name in names)
 
 
-_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
-_STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})
 _SECTION_LINES = 64
 _SECTION_CHARS = 8192
 _HEADER = re.compile(r"\[+\s*([\w.-]+)\s*\]+\s*$")
 _KEY = re.compile(r"[\"']?([\w.-]+)[\"']?\s*[:=]")
-_LOCAL = re.compile(r"(?:localhost|127\.|0\.0\.0\.0|\[::1\])(?::|$)")

@@ -1,7 +1,8 @@
 """CLR002: a Clarifai key in an HTTP `Authorization` header.
 
 Headers that go to a URL of another service (`requests.get("https://rebrickable.com/api/v3/...",
-headers=headers)`) hold that service's key, whatever their scheme: Rebrickable's is `key` too.
+headers=headers)`, an MCP server's `{"url": "https://mcp.example.com/mcp", "headers": ...}`) hold
+that service's key, whatever their scheme: Rebrickable's is `key` too.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, URL_HOST, name_words
 from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.endpoints import section_elsewhere
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, string
 from flake8_clarifai_secrets.detector.values import written_texts
@@ -37,6 +39,7 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
             )
             if not (
                 updated
+                or section_elsewhere(node, context)
                 or context.goes_elsewhere(node, by_url=True)
                 or caller is not None
                 and context.client_elsewhere(caller, context.scope)
