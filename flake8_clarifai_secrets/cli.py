@@ -130,7 +130,7 @@ def scan(path: str, settings: Settings) -> Scanned:
     def work() -> Scanned:
         data = _read(path)
         read.append(data)
-        if path.endswith(NOTEBOOK):
+        if path.endswith(NOTEBOOK) or path == STDIN and _is_notebook(data):
             return _scan_notebook(path, data, settings)
         kept = data if path == STDIN else b""
         candidate = might_hold_credentials(data, settings.env_var)
@@ -181,6 +181,17 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
     data = code.encode("utf-8")
     return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code, tree))
+
+
+def _is_notebook(data: bytes) -> bool:
+    """Whether standard input is a notebook's JSON, which has no name to say so."""
+    if not data.lstrip()[:1] == b"{":
+        return False
+    try:
+        document = json.loads(data)
+    except ValueError:
+        return False
+    return isinstance(document, dict) and "cells" in document and "nbformat" in document
 
 
 # Each byte as `h` for a lowercase hex digit, else a blank.

@@ -67,7 +67,13 @@ class Note(NamedTuple):
 
     @property
     def order(self) -> tuple[bool, int, bool, int, int]:
-        return (self.kind == "markdown", self.cell, self.kind == "output", self.line, self.col)
+        return (
+            self.kind in ("markdown", "raw"),
+            self.cell,
+            self.kind == "output",
+            self.line,
+            self.col,
+        )
 
 
 @dataclass
@@ -118,7 +124,7 @@ class Notebook:
 
     def _cells(self, cells: jsonspans.Span) -> Iterator[_Cell]:
         assert isinstance(cells.members, list)
-        numbers = {"code": 0, "markdown": 0}
+        numbers = {"code": 0, "markdown": 0, "raw": 0}
         for span in cells.members:
             assert isinstance(span.members, dict)
             kind = json.loads(self._raw(span.members["cell_type"]))
@@ -278,12 +284,12 @@ class Notebook:
         return "clarifai" in self.text.lower()
 
     def _unread(self, keys: list[str]) -> list[Note]:
-        """Keys in the cells that are not Python: markdown, and cell magics such as `%%bash` or
-        `%%writefile .env`."""
+        """Keys in the cells that are not Python: markdown, raw cells (which nbconvert
+        publishes as they are), and cell magics such as `%%bash` or `%%writefile .env`."""
         notes = []
         for cell in self.cells:
-            if cell.kind == "markdown":
-                where = "a markdown cell"
+            if cell.kind in ("markdown", "raw"):
+                where = f"a {cell.kind} cell"
             elif is_foreign(cell.source):
                 where = f"a {cell.source.split(maxsplit=1)[0]} cell"
             else:
@@ -379,7 +385,8 @@ def _widget_values(widgets: Any) -> list[str]:
     that a credential's name labels (`description="PAT:"`)."""
     found = []
     states = widgets.get(_WIDGET_STATE, {}) if isinstance(widgets, dict) else {}
-    models = states.get("state", {}) if isinstance(states, dict) else {}
+    # JupyterLab wraps the models (`{"state": {...}, "version_major": 2}`); Colab does not.
+    models = states.get("state", states) if isinstance(states, dict) else {}
     for model in models.values() if isinstance(models, dict) else []:
         state = model.get("state", {}) if isinstance(model, dict) else {}
         value = state.get("value") if isinstance(state, dict) else None

@@ -30,6 +30,7 @@ from tests.keys import KEY, KEY2, fill
 # nbformat has no type hints: these typed names let mypy --strict accept the calls.
 new_code_cell: Callable[..., Any] = nbformat.v4.new_code_cell
 new_markdown_cell: Callable[..., Any] = nbformat.v4.new_markdown_cell
+new_raw_cell: Callable[..., Any] = nbformat.v4.new_raw_cell
 new_notebook: Callable[..., Any] = nbformat.v4.new_notebook
 new_output: Callable[..., Any] = nbformat.v4.new_output
 new_raw_cell: Callable[..., Any] = nbformat.v4.new_raw_cell
@@ -510,10 +511,14 @@ def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
     assert reads(path.read_text(), 4).cells[0].outputs == []
 
 
-def _widget_state(**fields: str) -> dict[str, Any]:
+def _widget_state(*, colab: bool = False, **fields: str) -> dict[str, Any]:
+    """ipywidgets' saved state as JupyterLab wraps it, or as Colab saves it: the models right
+    under the MIME type."""
     model = {"model_name": "TextModel", "state": {k: fill(v) for k, v in fields.items()}}
     if fields.pop("password", None) is not None:
         model["model_name"] = "PasswordModel"
+    if colab:
+        return {"application/vnd.jupyter.widget-state+json": {"7a1b": model}}
     return {
         "application/vnd.jupyter.widget-state+json": {
             "state": {"7a1b": model},
@@ -538,10 +543,11 @@ def _widget_state(**fields: str) -> dict[str, Any]:
         ),
     ),
 )
+@pytest.mark.parametrize("colab", (False, True), ids=("JupyterLab", "Colab"))
 def test_saved_widget_state_that_shows_a_key_is_reported_on_every_run(
-    tmp_path: Path, fields: dict[str, str], reported: bool
+    tmp_path: Path, fields: dict[str, str], reported: bool, colab: bool
 ) -> None:
-    nb = notebook(code("import clarifai"), **PYTHON, widgets=_widget_state(**fields))
+    nb = notebook(code("import clarifai"), **PYTHON, widgets=_widget_state(colab=colab, **fields))
     path = save(tmp_path, nb)
     note = (
         f"metadata: saved widget state shows a Clarifai key (...{KEY[-4:]}) - remove it by "
@@ -645,6 +651,19 @@ def test_markdown_keys_are_reported_never_rewritten(
         "notebook publishes it"
         for w in where
     ]
+
+
+def test_raw_cells_are_read_as_markdown_is(tmp_path: Path) -> None:
+    """nbconvert publishes a raw cell as it is."""
+    nb = notebook(new_raw_cell(fill("CLARIFAI_PAT=<KEY>")), code("import clarifai"))
+    result = fix(save(tmp_path, nb))
+    assert (result.new, result.left) == (
+        None,
+        [
+            f"cell_1:1:14: Clarifai key (...{KEY[-4:]}) in a raw cell - remove it by hand: the "
+            "notebook publishes it"
+        ],
+    )
 
 
 def test_markdown_shows_a_key_from_the_code_whatever_the_prose(tmp_path: Path) -> None:
@@ -1154,3 +1173,24 @@ def test_json_and_sarif_place_notebook_findings_in_the_file(
             + line[region["endColumn"] - 1 :]
         )
     assert fix(path).new == ("\n".join(fixed) + "\n").encode()
+
+
+def test_a_notebook_on_standard_input_is_fixed_as_a_notebook(tmp_path: Path) -> None:
+    """Standard input has no name that says `.ipynb`: its JSON does."""
+    nb = notebook(code("from clarifai.client.user import User\nUser(user_id='me', pat='<KEY>')"))
+    text = nbformat.writes(nb)
+    result = subprocess.run(
+        [sys.executable, "-m", "flake8_clarifai_secrets", "-"],
+        cwd=tmp_path,
+        input=text,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0
+    fixed = nbformat.reads(result.stdout, as_version=4)
+    nbformat.validate(fixed)
+    assert fixed.cells[0].source == (
+        "import os\n\nfrom clarifai.client.user import User\n"
+        "User(user_id='me', pat=os.environ[\"CLARIFAI_PAT\"])"
+    )
+    assert f"stdin:cell_1:2:24: CLR003 key (...{KEY[-4:]})" in result.stderr
