@@ -111,14 +111,12 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             return
         if qualname in ENV_READS or (qualname == "os.environ.setdefault" and statement is None):
             whole: Optional[Fix] = Fix("env_read", context.span(node))
-        elif statement is not None:
-            whole = Fix("drop", context.span(statement))
         else:
-            whole = None
+            whole = _dropped(statement, context)
         yield Hit("CLR004", defaults[0], name, whole=whole, writes=qualname in ENV_WRITES)
     elif leaf(qualname or dotted(node.func) or "") == "setenv" and len(node.args) > 1:
-        # pytest's `monkeypatch.setenv(NAME, value)`
-        yield Hit("CLR004", node.args[1], name, writes=True)
+        # pytest's `monkeypatch.setenv(NAME, value)`: removed as `os.environ[NAME] = ...` is.
+        yield Hit("CLR004", node.args[1], name, whole=_dropped(statement, context), writes=True)
     else:
         # The reader may find the value in a `.env` file that it does not export: its
         # fallback must not fail when the variable is unset.
@@ -137,7 +135,13 @@ def environ_setitem(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     name = context.credential_var(node.args[1])
     if name is not None and context.qualname(node.args[0]) == "os.environ":
-        yield Hit("CLR004", node.args[2], name, writes=True)
+        whole = _dropped(context.statements.get(id(node)), context)
+        yield Hit("CLR004", node.args[2], name, whole=whole, writes=True)
+
+
+def _dropped(statement: Optional[ast.stmt], context: Context) -> Optional[Fix]:
+    """The fix that removes a statement that only writes the key, if the call is one."""
+    return None if statement is None else Fix("drop", context.span(statement))
 
 
 @sink(ast.Call)
