@@ -2777,6 +2777,12 @@ POSITIVE += [
         {"5:51 CLR004"},
         'import os\n\nimport clarifai\n\n\ndef test_tagger(monkeypatch):\n    patched = [monkeypatch.setenv("CLARIFAI_PAT", os.environ["CLARIFAI_PAT"])]\n',
     ),
+    case(
+        "CLR002 a curl line in an f-string whose URL field is Clarifai's",
+        'import textwrap\n\nBASE = "https://api.clarifai.com"\nEXAMPLE = textwrap.dedent(f"""\\\n    curl -H "Authorization: Key <KEY>" \\\\\n         {BASE}/v2/models\n""")\n',
+        {"5:33 CLR002"},
+        'import os\nimport textwrap\n\nBASE = "https://api.clarifai.com"\nEXAMPLE = textwrap.dedent(f"""\\\n    curl -H "Authorization: Key {os.environ[\'CLARIFAI_PAT\']}" \\\\\n         {BASE}/v2/models\n""")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3512,6 +3518,12 @@ NEGATIVE += [
     case(
         "a local provider's key in a table beside a section named for Clarifai",
         'import os\n\nfrom openai import OpenAI\n\nBACKENDS = {\n    "local": {"base_url": "http://localhost:8000/v1", "api_key": "<KEY>"},\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ["CLARIFAI_PAT"]},\n}\nclient = OpenAI(**BACKENDS["local"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a curl line in an f-string whose URL field names another host (Posit Connect's Key scheme)",
+        'import textwrap\n\nCONNECT_URL = "https://connect.internal.example.org"\nEXAMPLE = textwrap.dedent(f"""\\\n    curl -H "Authorization: Key <KEY>" \\\\\n         {CONNECT_URL}/__api__/v1/content\n""")\n',
         set(),
         None,
     ),

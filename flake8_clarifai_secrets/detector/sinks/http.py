@@ -182,9 +182,13 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     not text whose URLs all name another host (Rebrickable's scheme is `key` too)."""
     for value, text in written_texts(node):
         lowered = text.lower()
-        if HEADER in lowered:
-            if _toward_clarifai(lowered):
-                yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
+        if HEADER in lowered and _toward_clarifai(lowered):
+            # A URL may stand in a field (`f"curl ... {BASE_URL}/v1/..."`): its value says.
+            if "\0" in text and not URL_HOST.search(lowered):
+                evaluated = [t.lower() for t in context.texts(value)]
+                if not any(map(_toward_clarifai, evaluated)):
+                    continue
+            yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
 
 
 _LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
