@@ -98,19 +98,24 @@ def safe(text: str, secrets: Iterable[str]) -> str:
 
 
 # A run of token characters long enough to be a secret; `_masked_token` decides whether it is.
-_TOKEN = re.compile(r"(?<![\w+/=-])[\w+/-]{24,}={0,2}(?![\w+/=-])")
+_TOKEN = re.compile(r"(?<![\w+/-])[\w+/-]{24,}={0,2}(?![\w+/=-])")
+# Within it, a run of letters and digits long enough to say, and the words and numbers in that.
+_RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+# Names split into words of 3 or more characters on average; random text into shorter pieces.
+_LONGEST_RANDOM_PIECE = 3
 _RANDOM_ENTROPY = 3.3
 
 
 def _masked_token(match: re.Match[str]) -> str:
-    """A token whose letters and digits touch as often as in random text, masked; names,
-    words, dates and paths, whose digits come in few groups or apart, kept."""
+    """A token with a run of letters and digits that reads as random, masked: its case and
+    digits change every few characters (`sk-proj-...`, an AWS secret, a Telegram bot token, a
+    40-hex token); names, words, dates and paths kept."""
     token = match.group()
-    changes = sum(
-        a.isalnum() and b.isalnum() and a.isdigit() != b.isdigit() for a, b in zip(token, token[1:])
-    )
-    if changes >= max(3, len(token) // 10) and entropy(token) >= _RANDOM_ENTROPY:
-        return mask(token)
+    for run in _RANDOM_RUN.findall(token):
+        pieces = _PIECE.findall(run)
+        if len(run) < _LONGEST_RANDOM_PIECE * len(pieces) and entropy(run) >= _RANDOM_ENTROPY:
+            return mask(token)
     return token
 
 

@@ -610,27 +610,37 @@ def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
 
 
 # Other services' secrets, made up here so that no test holds a real one; each made so that
-# its letters and digits touch as in random text.
+# it reads as random text, as theirs do.
 _SHA = hashlib.sha1(b"synthetic").hexdigest()
-_OTHER_SECRETS = (
-    pytest.param(
-        "sk-proj-" + base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()[:43],
-        id="openai",
+_B64 = base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()
+
+
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    (
+        pytest.param(f"OTHER = 'sk-proj-{_B64[:43]}'", f"OTHER = '...{_B64[39:43]}'", id="openai"),
+        pytest.param(f"OTHER = '{_B64[:40]}'", f"OTHER = '...{_B64[36:40]}'", id="aws"),
+        pytest.param(f"OTHER = '{_SHA}'", f"OTHER = '...{_SHA[-4:]}'", id="40 hex"),
+        pytest.param(
+            f"OTHER = '1234567890:AA{_B64[:33]}'",
+            f"OTHER = '1234567890:...{_B64[29:33]}'",
+            id="telegram bot token",
+        ),
+        pytest.param(
+            f"ENV = ['AWS_SECRET_ACCESS_KEY={_B64[:40]}']",
+            f"ENV = ['AWS_SECRET_ACCESS_KEY=...{_B64[36:40]}']",
+            id="after a variable's name",
+        ),
     ),
-    pytest.param(base64.b64encode(hashlib.sha256(b"aws").digest()).decode()[:40], id="aws"),
-    pytest.param(_SHA, id="40 hex"),
 )
-
-
-@pytest.mark.parametrize("other", _OTHER_SECRETS)
 def test_diff_masks_another_services_secret_on_a_context_line(
-    tmp_path: Path, other: str, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, line: str, shown: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (tmp_path / "t.py").write_text(fill(f"OTHER = {other!r}\n" + BAD))
+    (tmp_path / "t.py").write_text(fill(f"{line}\n" + BAD))
     code, out, _ = run(tmp_path, "--diff", capsys=capsys)
     assert code == 1
-    assert f" OTHER = '...{other[-4:]}'\n" in out
-    assert other[:-4] not in out
+    assert f" {shown}\n" in out
+    assert _B64[8:24] not in out and _SHA[8:24] not in out
 
 
 @pytest.mark.parametrize(
