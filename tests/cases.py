@@ -2783,6 +2783,36 @@ POSITIVE += [
         {"5:33 CLR002"},
         'import os\nimport textwrap\n\nBASE = "https://api.clarifai.com"\nEXAMPLE = textwrap.dedent(f"""\\\n    curl -H "Authorization: Key {os.environ[\'CLARIFAI_PAT\']}" \\\\\n         {BASE}/v2/models\n""")\n',
     ),
+    case(
+        "CLR004 the fallback of a credential variable's read with another lookup between them",
+        'import os\n\nfrom clarifai.client.user import User\n\ncfg = {}\nPAT = os.getenv("CLARIFAI_PAT") or cfg.get("pat") or "<KEY>"\nu = User(user_id="me", pat=PAT)\n',
+        {"6:54 CLR004"},
+        'import os\n\nfrom clarifai.client.user import User\n\ncfg = {}\nPAT = os.getenv("CLARIFAI_PAT") or cfg.get("pat") or os.environ["CLARIFAI_PAT"]\nu = User(user_id="me", pat=PAT)\n',
+    ),
+    case(
+        "CLR003 a Kivy StringProperty holding the key, given to a Clarifai client",
+        'from kivy.app import App\nfrom kivy.properties import StringProperty\nfrom clarifai.client.model import Model\n\n\nclass TaggerApp(App):\n    clarifai_pat = StringProperty("<KEY>")\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.clarifai_pat)\n',
+        {"7:35 CLR003"},
+        'import os\n\nfrom kivy.app import App\nfrom kivy.properties import StringProperty\nfrom clarifai.client.model import Model\n\n\nclass TaggerApp(App):\n    clarifai_pat = StringProperty(os.environ["CLARIFAI_PAT"])\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.clarifai_pat)\n',
+    ),
+    case(
+        "CLR005 a Dagster config field's default_value under a credential's name",
+        'from dagster import Field, StringSource, resource\n\nimport clarifai\n\n\n@resource(config_schema={"pat": Field(StringSource, default_value="<KEY>")})\ndef clarifai_app(init_context):\n    return init_context.resource_config\n',
+        {"6:67 CLR005"},
+        'import os\n\nfrom dagster import Field, StringSource, resource\n\nimport clarifai\n\n\n@resource(config_schema={"pat": Field(StringSource, default_value=os.environ.get("CLARIFAI_PAT"))})\ndef clarifai_app(init_context):\n    return init_context.resource_config\n',
+    ),
+    case(
+        "CLR003 a key given to a function of a module whose path names Clarifai",
+        'from acme_vision.clarifai_client import tag_image\n\nINGEST_KEY = "<KEY>"\ntags = tag_image("https://example.com/a.jpg", api_key=INGEST_KEY)\n',
+        {"3:14 CLR003"},
+        'import os\n\nfrom acme_vision.clarifai_client import tag_image\n\nINGEST_KEY = os.environ["CLARIFAI_PAT"]\ntags = tag_image("https://example.com/a.jpg", api_key=INGEST_KEY)\n',
+    ),
+    case(
+        "CLR003 a Modal class parameter's default given to a Clarifai client",
+        'import modal\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    pat: str = modal.parameter(default="<KEY>")\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
+        {"6:40 CLR003"},
+        'import os\n\nimport modal\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    pat: str = modal.parameter(default=os.environ["CLARIFAI_PAT"])\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3524,6 +3554,12 @@ NEGATIVE += [
     case(
         "a curl line in an f-string whose URL field names another host (Posit Connect's Key scheme)",
         'import textwrap\n\nCONNECT_URL = "https://connect.internal.example.org"\nEXAMPLE = textwrap.dedent(f"""\\\n    curl -H "Authorization: Key <KEY>" \\\\\n         {CONNECT_URL}/__api__/v1/content\n""")\n',
+        set(),
+        None,
+    ),
+    case(
+        "pairs labelled for other services in a list under a generic name, in a Clarifai file",
+        'import clarifai\n\nSECRETS = [("DATADOG_API_KEY", "<KEY>"), ("WANDB_API_KEY", "<KEY2>")]\n',
         set(),
         None,
     ),

@@ -30,11 +30,11 @@ from tests.keys import KEY, KEY2, fill
 # nbformat has no type hints: these typed names let mypy --strict accept the calls.
 new_code_cell: Callable[..., Any] = nbformat.v4.new_code_cell
 new_markdown_cell: Callable[..., Any] = nbformat.v4.new_markdown_cell
-new_raw_cell: Callable[..., Any] = nbformat.v4.new_raw_cell
 new_notebook: Callable[..., Any] = nbformat.v4.new_notebook
 new_output: Callable[..., Any] = nbformat.v4.new_output
 new_raw_cell: Callable[..., Any] = nbformat.v4.new_raw_cell
 reads: Callable[..., Any] = nbformat.reads
+writes: Callable[..., Any] = nbformat.writes
 write: Callable[..., Any] = nbformat.write
 from_dict: Callable[..., Any] = nbformat.from_dict
 validate: Callable[..., Any] = nbformat.validate
@@ -1178,7 +1178,7 @@ def test_json_and_sarif_place_notebook_findings_in_the_file(
 def test_a_notebook_on_standard_input_is_fixed_as_a_notebook(tmp_path: Path) -> None:
     """Standard input has no name that says `.ipynb`: its JSON does."""
     nb = notebook(code("from clarifai.client.user import User\nUser(user_id='me', pat='<KEY>')"))
-    text = nbformat.writes(nb)
+    text = writes(nb)
     result = subprocess.run(
         [sys.executable, "-m", "flake8_clarifai_secrets", "-"],
         cwd=tmp_path,
@@ -1187,7 +1187,7 @@ def test_a_notebook_on_standard_input_is_fixed_as_a_notebook(tmp_path: Path) -> 
         text=True,
     )
     assert result.returncode == 0
-    fixed = nbformat.reads(result.stdout, as_version=4)
+    fixed = reads(result.stdout, as_version=4)
     nbformat.validate(fixed)
     assert fixed.cells[0].source == (
         "import os\n\nfrom clarifai.client.user import User\n"

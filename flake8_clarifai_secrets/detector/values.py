@@ -37,10 +37,11 @@ SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
 """Methods that give back the string they are called on, as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
-# `Argument` (whose first argument is the default); and base64, as a Kubernetes Secret's `data`
-# holds its values.
+# `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's
+# `parameter(default=...)`; and base64, as a Kubernetes Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
+    | {"StringProperty", "parameter"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
 
@@ -659,8 +660,12 @@ def wrapped(call: ast.Call) -> Optional[ast.expr]:
     """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything."""
     if leaf(dotted(call.func) or "") not in _WRAPPERS:
         return None
-    inner = next((k.value for k in call.keywords if k.arg == "default"), None)
+    inner = next((k.value for k in call.keywords if k.arg in _DEFAULT_KEYWORDS), None)
     return inner if inner is not None or not call.args else call.args[0]
+
+
+# Dagster's `Field(StringSource, default_value=...)` names its default so.
+_DEFAULT_KEYWORDS = frozenset({"default", "default_value"})
 
 
 def _joined_items(call: ast.Call) -> Optional[list[ast.expr]]:

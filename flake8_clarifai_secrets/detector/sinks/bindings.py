@@ -104,10 +104,16 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
 
 def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
     """The value bound, or each item of a list, tuple or set of them: `CLARIFAI_API_KEYS =
-    ["<key>", "<key>"]`; with `dicts` (a name that says Clarifai), also each value of a dict of
-    them under a name that does not say what else it is: `{"ingest": "<key>", ...}`, not
-    `{"app_id": ...}`. (Under a generic name, `{"openweathermap": ...}` is another service's.)"""
+    ["<key>", "<key>"]`, but not a pair that its label gives to another credential
+    (`("DATADOG_API_KEY", "<key>")`); with `dicts` (a name that says Clarifai), also each value
+    of a dict of them under a name that does not say what else it is: `{"ingest": "<key>",
+    ...}`, not `{"app_id": ...}`. (Under a generic name, `{"openweathermap": ...}` is another
+    service's.)"""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
+        label = string(value.elts[0]) if len(value.elts) == 2 else None
+        if label is not None and (names_another_credential(label) or names_something_else(label)):
+            # A labelled pair: `("DATADOG_API_KEY", "<key>")` is Datadog's.
+            return
         for item in value.elts:
             yield from _values(item, dicts=dicts)
     elif isinstance(value, ast.Dict) and dicts:

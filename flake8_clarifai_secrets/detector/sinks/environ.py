@@ -315,14 +315,19 @@ def _stored_value(words: Sequence[Optional[str]], context: Context) -> Optional[
 
 @sink(ast.BoolOp)
 def or_fallback(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`os.environ.get("CLARIFAI_PAT") or "<key>"`."""
+    """`os.environ.get("CLARIFAI_PAT") or "<key>"`, also with other values between them
+    (`os.getenv("CLARIFAI_PAT") or config.get("pat") or "<key>"`): the first variable read
+    gives the key once it holds it."""
     assert isinstance(node, ast.BoolOp)
     if not isinstance(node.op, ast.Or):
         return
-    *_, before, last = node.values
-    if not isinstance(before, ast.Call) or context.qualname(before.func) not in ENV_READS:
-        return
-    name = context.credential_var(before.args[0] if before.args else None)
+    *before, last = node.values
+    names = (
+        context.credential_var(value.args[0] if value.args else None)
+        for value in before
+        if isinstance(value, ast.Call) and context.qualname(value.func) in ENV_READS
+    )
+    name = next((name for name in names if name is not None), None)
     if name is not None:
         whole = Fix("env_read", context.span(node)) if len(node.values) == 2 else None
         yield Hit("CLR004", last, name, whole=whole)
