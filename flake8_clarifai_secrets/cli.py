@@ -705,9 +705,10 @@ def _copies_elsewhere(
 
 
 def _occurrences(lines: Sequence[str], secrets: Sequence[str]) -> Iterator[tuple[int, int, str]]:
-    """(line, column, key) of each place where one of `secrets` stands in `lines`."""
+    """(line, column, key) of each place where one of `secrets` stands in `lines` (a key moved
+    into two variables is one key)."""
     for number, text in enumerate(lines, start=1):
-        for secret in secrets:
+        for secret in dict.fromkeys(secrets):
             col = text.find(secret)
             while col != -1:
                 yield number, col, secret

@@ -98,6 +98,19 @@ def test_a_copy_of_a_moved_key_in_a_file_without_findings_is_reported(
     ]
 
 
+def test_a_copy_of_a_key_moved_into_two_variables_is_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(fill("CLARIFAI_API_KEY = '<KEY>'\n"))
+    (tmp_path / "b.py").write_text(fill("import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"))
+    (tmp_path / "c.py").write_text(fill("INGEST = '<KEY>'\n"))
+    out = run(tmp_path, "--check", ".", capsys=capsys)[1]
+    assert [line for line in out.splitlines() if "still here" in line] == [
+        f"./c.py:1:11: the key (...{KEY[-4:]}) is still here, in a comment or a string that "
+        "the fixer does not rewrite: remove it by hand"
+    ]
+
+
 COMMENTS = [
     pytest.param("import clarifai\n# old: pat='<KEY>'\n", ["2:13"], id="labelled, Clarifai file"),
     pytest.param("import clarifai\n# PAT = <KEY>  (revoked)\n", ["2:9"], id="PAT"),
