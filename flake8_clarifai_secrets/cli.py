@@ -21,7 +21,7 @@ from typing import Callable, NoReturn, Optional, TypeVar
 
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
-from flake8_clarifai_secrets.comments import commented_keys
+from flake8_clarifai_secrets.comments import COMMENTED, commented_keys
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
 from flake8_clarifai_secrets.detector import (
     Finding,
@@ -479,9 +479,9 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             else []
         )
         if item.commented:
-            # flake8 decides for a key in a comment as for a CLR005 finding on its line.
+            # flake8 decides for a key in a comment as for its CLR006 finding.
             commented = [
-                Finding("CLR005", line, col, "a comment", None, True, None, secret)
+                Finding(COMMENTED, line, col, "a comment", None, True, None, secret)
                 for line, col, secret in item.commented
             ]
             kept = flake8.reported(name, source_lines(item.code), commented, settings.env_var)

@@ -9,6 +9,8 @@ class Code(NamedTuple):
     code: str
     summary: str
     template: str
+    # Whether `clarifai-secrets-fix` rewrites it; if not, it reports it until it is removed.
+    fixable: bool = True
 
 
 _READ = "read it from {source}"
@@ -42,6 +44,13 @@ CODES: dict[str, Code] = {
             "CLR005",
             "hard-coded Clarifai key bound to a credential name (variable, field, default or key)",
             "hard-coded {credential} ({tail}) bound to `{target}` - " + _READ,
+        ),
+        Code(
+            "CLR006",
+            "Clarifai key in a comment or a docstring, labelled as one (no fix rewrites it)",
+            "{credential} ({tail}) in a comment or a docstring - remove it by hand, and revoke "
+            "it",
+            fixable=False,
         ),
     )
 }

@@ -10,6 +10,7 @@ import tokenize
 from collections.abc import Iterator, Sequence
 from typing import Optional
 
+from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.credentials import (
     KEY_IN_TEXT,
     PROSE_CONTEXT,
@@ -17,6 +18,7 @@ from flake8_clarifai_secrets.credentials import (
     is_clarifai_key,
     is_credential_name,
     labels_a_key,
+    mask,
 )
 from flake8_clarifai_secrets.detector import ALLOWLIST_PRAGMA, source_lines
 
@@ -32,6 +34,15 @@ def commented_keys(code: str, tree: ast.AST) -> list[tuple[int, int, str]]:
         return []
     lines = source_lines(code)
     return sorted({*_in_comments(code, lines), *_in_docstrings(tree, lines)})
+
+
+def commented_message(key: str) -> str:
+    """flake8's message for a key in a comment or a docstring: CLR006."""
+    text = CODES[COMMENTED].template.format(credential="Clarifai key", tail=mask(key))
+    return f"{COMMENTED} {text}"
+
+
+COMMENTED = "CLR006"
 
 
 def _in_comments(code: str, lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:

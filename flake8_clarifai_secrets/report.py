@@ -31,6 +31,10 @@ _HELP = (
     "(`clarifai-secrets-fix` rewrites it for you), set the variable outside the code, and "
     "revoke the key in Clarifai: it stays in version control history."
 )
+_HELP_BY_HAND = (
+    "Remove the key from the comment or docstring by hand (no fix rewrites prose), and revoke "
+    "it in Clarifai: it stays in version control history."
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def rules() -> list[dict[str, Any]]:
                 "text": f"{code.summary[:1].upper()}{code.summary[1:]}: anyone who can read "
                 "the code, its history or its packages can use the credential."
             },
-            "help": {"text": _HELP, "markdown": _HELP},
+            "help": dict.fromkeys(("text", "markdown"), _HELP if code.fixable else _HELP_BY_HAND),
             "helpUri": f"{home}#{code.code.lower()}",
             "defaultConfiguration": {"level": "error"},
             "properties": {

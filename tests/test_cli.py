@@ -13,7 +13,7 @@ import pytest
 from flake8_clarifai_secrets import cli
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
 from flake8_clarifai_secrets.output import masked
-from tests.helpers import run_cli
+from tests.helpers import results, run_cli
 from tests.keys import GENERATED, KEY, KEY2, fill
 
 BAD = "import os\nmetadata = (('authorization', 'Key <KEY>'),)\n"
@@ -118,7 +118,7 @@ COMMENTS = [
     pytest.param("import clarifai\n# see .../versions/<KEY>\n", [], id="in a URL's path"),
     pytest.param("# old: pat='<KEY>'\n", [], id="no Clarifai in the file"),
     pytest.param("import clarifai\n# cache key <KEY>\n", [], id="a cache key"),
-    pytest.param("import clarifai\n# old: pat='<KEY>'  # noqa: CLR005\n", [], id="noqa"),
+    pytest.param("import clarifai\n# old: pat='<KEY>'  # noqa: CLR006\n", [], id="noqa"),
     pytest.param(
         "import clarifai\n# pat: <KEY>  # pragma: allowlist secret\n", [], id="allowlisted"
     ),
@@ -151,6 +151,17 @@ def test_a_labelled_key_in_a_comment_or_docstring_is_reported_on_every_run(
         code, out, err = run(tmp_path, "a.py", capsys=capsys)
         assert (code, out.splitlines(), err) == (1 if where else 0, expected, "")
     assert (tmp_path / "a.py").read_bytes() == fill(source).encode()
+
+
+@pytest.mark.parametrize(
+    ("source", "where"),
+    # flake8, not the plugin, applies `# noqa` (see test_flake8).
+    [param for param in COMMENTS if "noqa" not in str(param.values[0])],
+)
+def test_flake8_reports_what_the_fixer_leaves_in_comments_and_docstrings_as_clr006(
+    source: str, where: list[str]
+) -> None:
+    assert results(fill(source)) == {f"{at} CLR006" for at in where}
 
 
 def test_a_key_in_a_comment_follows_flake8s_configuration(

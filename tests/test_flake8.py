@@ -26,6 +26,21 @@ def test_version_lists_the_plugin(tmp_path: Path) -> None:
     assert "flake8-clarifai-secrets: " in flake8("--version", cwd=tmp_path).stdout
 
 
+def test_clr006_fires_in_comments_and_noqa_holds(tmp_path: Path) -> None:
+    (tmp_path / "t.py").write_text(
+        fill(
+            "import clarifai\n"
+            "# old: pat='<KEY>'\n"
+            "# older: pat='<KEY>'  # noqa: CLR006\n"
+            "# oldest: pat='<KEY>'  # noqa: CLR005\n"
+        )
+    )
+    result = flake8("--select=CLR", "t.py", cwd=tmp_path)
+    message = f"CLR006 Clarifai key (...{KEY[-4:]}) in a comment or a docstring - remove it by "
+    message += "hand, and revoke it"
+    assert result.stdout == f"t.py:2:13: {message}\nt.py:4:16: {message}\n"
+
+
 def test_select_fires_and_suppressions_hold(tmp_path: Path) -> None:
     (tmp_path / "t.py").write_text(
         fill(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import io
 from collections.abc import Sequence
+from typing import Optional
 
 from flake8_clarifai_secrets.detector import sinks
 from flake8_clarifai_secrets.detector.engine import ALLOWLIST_PRAGMA, Detector
@@ -26,6 +27,7 @@ from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 
 __all__ = [
     "ALLOWLIST_PRAGMA",
+    "Scan",
     "Finding",
     "Fix",
     "Span",
@@ -37,14 +39,20 @@ __all__ = [
 
 
 def find_credentials(
-    tree: ast.AST, lines: Sequence[str], env_var: str = DEFAULT_ENV_VAR, *, prefilter: bool = True
+    tree: ast.AST,
+    lines: Sequence[str],
+    env_var: str = DEFAULT_ENV_VAR,
+    *,
+    prefilter: bool = True,
+    scan: Optional[Scan] = None,
 ) -> list[Finding]:
     """Findings in `tree`, whose source is `lines`, in source order; one per key in a literal.
 
     With `prefilter`, text tests first rule out the lines that cannot matter (see `engine`).
     Without it, the whole tree is walked: the tests check that both give the same findings.
+    `scan`: the text tests' results for `lines` and `env_var`, if the caller has them.
     """
-    scan = Scan(lines, env_var)
+    scan = Scan(lines, env_var) if scan is None else scan
     if prefilter and not scan.may_hold:
         return []
     return Detector(tree, scan, env_var, prefilter=prefilter).run()
