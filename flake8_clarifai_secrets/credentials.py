@@ -75,7 +75,7 @@ _OTHER_WORDS = frozenset(
     {
         "cache", "hash", "digest", "checksum", "sha", "md5", "uuid", "id", "ids", "idempotency",
         "sort", "lookup", "primary", "foreign", "partition", "lock", "index", "cursor", "page",
-        "public", "name", "names", "env", "var", "prefix", "suffix", "len",
+        "public", "name", "names", "prefix", "suffix", "len",
         "length", "type", "format", "pattern", "regex", "file", "path", "url", "field", "expiry",
         "expires", "ttl", "count", "limit", "max", "min", "size", "model", "version",
         "task", "request", "workflow", "concept", "dataset", "artifact", "label", "enabled",

@@ -2813,6 +2813,18 @@ POSITIVE += [
         {"6:40 CLR003"},
         'import os\n\nimport modal\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    pat: str = modal.parameter(default=os.environ["CLARIFAI_PAT"])\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
     ),
+    case(
+        "CLR002 a key with no scheme in an Authorization header sent to Clarifai",
+        'import requests\n\nheaders = {"Authorization": "<KEY>"}\nr = requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
+        {"3:29 CLR002"},
+        'import os\n\nimport requests\n\nheaders = {"Authorization": os.environ["CLARIFAI_PAT"]}\nr = requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
+    ),
+    case(
+        "CLR003 a key under a name with var in it, given to a Clarifai client",
+        'from clarifai.rest import ClarifaiApp\n\nvar_apiKey = "<KEY>"\napp = ClarifaiApp(api_key=var_apiKey)\n',
+        {"3:14 CLR003"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nvar_apiKey = os.environ["CLARIFAI_PAT"]\napp = ClarifaiApp(api_key=var_apiKey)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3560,6 +3572,18 @@ NEGATIVE += [
     case(
         "pairs labelled for other services in a list under a generic name, in a Clarifai file",
         'import clarifai\n\nSECRETS = [("DATADOG_API_KEY", "<KEY>"), ("WANDB_API_KEY", "<KEY2>")]\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key with no scheme in a header to another host, in a Clarifai file",
+        'import requests\n\nimport clarifai\n\nheaders = {"Authorization": "<KEY>"}\nr = requests.get("https://api.pexels.com/v1/search", headers=headers)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key with no scheme in a header, in a file that never names Clarifai",
+        'import requests\n\nheaders = {"Authorization": "<KEY>"}\n',
         set(),
         None,
     ),
