@@ -2825,6 +2825,12 @@ POSITIVE += [
         {"3:14 CLR003"},
         'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nvar_apiKey = os.environ["CLARIFAI_PAT"]\napp = ClarifaiApp(api_key=var_apiKey)\n',
     ),
+    case(
+        "CLR005 a config dataclass with the SDK's keywords user_id, app_id and pat",
+        'from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass AppConfig:\n    user_id: str = "mkowalski"\n    app_id: str = "shop-catalog"\n    pat: str = "<KEY>"\n',
+        {"8:16 CLR005"},
+        'import os\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass AppConfig:\n    user_id: str = "mkowalski"\n    app_id: str = "shop-catalog"\n    pat: str = os.environ["CLARIFAI_PAT"]\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3584,6 +3590,12 @@ NEGATIVE += [
     case(
         "a key with no scheme in a header, in a file that never names Clarifai",
         'import requests\n\nheaders = {"Authorization": "<KEY>"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "user_id and app_id beside a path, with another service's key",
+        'user_id = "me"\napp_id = "1234567890"\npath = "/tmp/x"\napi_key = "<KEY>"\n',
         set(),
         None,
     ),

@@ -2,7 +2,8 @@
 
 Every sink needs evidence that the text shows: the word `authorization`, the word `clarifai` (an
 import, a `CLARIFAI_*` name, a URL, a comment), the configured variable, or the variables of
-Clarifai's snippets. A file with none of them is done after a `lower()` and a few `find`s.
+Clarifai's snippets (or the SDK's keywords for them). A file with none of them is done after a
+`lower()` and a few `find`s.
 Otherwise, every finding sits at a literal whose text holds a credential-shaped token, or, where
 the file writes gRPC `("authorization", ...)` pairs, which take any scheme, a token of any shape;
 `bytes.translate` maps the file to a small alphabet and `bytes.find` looks for runs, which costs
@@ -318,9 +319,16 @@ class Scan:
 
 
 def _clarifai_context(data: bytes, lowered: bytes) -> bool:
-    """The file names Clarifai, or defines the variables of Clarifai's snippets as they are
-    written."""
-    return CLARIFAI in lowered or (b"USER_ID" in data and b"APP_ID" in data and b"PAT" in data)
+    """The file names Clarifai, or defines the variables of Clarifai's snippets (`USER_ID`,
+    `APP_ID`, `PAT`), or the SDK's keywords for them (`user_id`, `app_id`, `pat`)."""
+    return CLARIFAI in lowered or (
+        b"user_id" in lowered
+        and b"app_id" in lowered
+        and (b"PAT" in data or _PAT.search(data) is not None)
+    )
+
+
+_PAT = re.compile(rb"(?<![\w])pat(?![\w])")
 
 
 @functools.lru_cache(maxsize=None)
