@@ -185,7 +185,7 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
 
 def _is_notebook(data: bytes) -> bool:
     """Whether standard input is a notebook's JSON, which has no name to say so."""
-    if not data.lstrip()[:1] == b"{":
+    if data.lstrip()[:1] != b"{":
         return False
     try:
         document = json.loads(data)

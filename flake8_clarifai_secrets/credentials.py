@@ -7,7 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 # Secret scanners (Sonar S6686, GitGuardian, TruffleHog) match keys and PATs as 32 lowercase hex.
 _KEY = re.compile(r"[0-9a-f]{32}")
@@ -388,3 +388,16 @@ def labels_a_key(before: str) -> bool:
         if is_credential_name(word, clarifai_file=True):
             return True
     return False
+
+
+def points_elsewhere(endpoints: list[str]) -> Optional[bool]:
+    """What endpoint texts say: True for another host, False for Clarifai, None where they
+    name no host. A local address (a proxy, a runner) says nothing about whose key it is."""
+    texts = [text.lower() for text in endpoints]
+    if any("clarifai" in text for text in texts):
+        return False
+    hosts = [host for text in texts for host in URL_HOST.findall(text)]
+    return True if any(not _LOCAL.match(host) for host in hosts) else None
+
+
+_LOCAL = re.compile(r"(?:localhost|127\.|0\.0\.0\.0|\[::1\])(?::|$)")

@@ -57,19 +57,20 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         default = _default_read(node)
         if default is not None:
             name, variable = default
-            owner = _owner(scope, name)
-            if owner is not None and not _binds(owner, name):
-                owner = None
-            reads.setdefault((owner, name), variable)
+            reads.setdefault((_reading_owner(scope, name), name), variable)
     operands = [
         (literal, variable)
         for node, scope in nodes
         for literal, read in _fallback_operands(node)
-        for variable in [environ_read(read) or _name_read(read, scope, reads)]
-        if variable is not None and is_credential_name(variable, clarifai_file=False)
+        for variable in [_credential_read(read, scope, reads)]
+        if variable is not None
     ]
     operands += [pair for node, _ in nodes for pair in _option_envvar(node)]
     operands += _returned_fallbacks(nodes, reads)
+    # Literals by their first line: a file may hold thousands of findings.
+    by_line: dict[int, list[tuple[ast.expr, str]]] = {}
+    for literal, variable in operands:
+        by_line.setdefault(literal.lineno, []).append((literal, variable))
     scopes = sorted(
         (node for node, _ in nodes if isinstance(node, _SCOPES)), key=lambda n: n.lineno
     )
@@ -77,8 +78,12 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     bindings = {}
     fallbacks = {}
     for index, finding in enumerate(findings):
-        operand = next((v for literal, v in operands if _holds(literal, finding)), None)
-        if operand is not None:
+        # A fallback read into text around it (`AUTH or "Key <key>"`) would hold the text too.
+        whole = finding.fix is not None and not (finding.fix.prefix or finding.fix.suffix)
+        span = finding.fix.span if finding.fix is not None else None
+        candidates = by_line.get(span.line if span is not None else finding.line, [])
+        operand = next((v for literal, v in candidates if _holds(literal, finding)), None)
+        if operand is not None and whole:
             fallbacks[index] = operand
         binding = getattr(finding, "binding", None) or _binding(finding, statements)
         if binding is None:
@@ -288,33 +293,54 @@ def _scope_at(scopes: Sequence[ast.stmt], starts: Sequence[int], line: int) -> O
 
 def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
     """(literal, the other operand) where a literal is what an expression gives when another
-    value is empty: `PAT or "<key>"`, `PAT if PAT else "<key>"`, `"<key>" if not PAT else PAT`.
-    Once that value holds the key, both give it. (Only a credential variable's read makes the
-    literal its fallback, as `or_fallback` says.)"""
+    value is empty: `PAT or "<key>"`, `PAT if PAT else "<key>"`, `"<key>" if not PAT else PAT`
+    (not `DEV_PAT if STAGE == "dev" else "<key>"`, which gives the literal whatever DEV_PAT
+    holds). Once that value holds the key, both give it."""
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
         *before, last = node.values
         yield from ((last, value) for value in before)
     elif isinstance(node, ast.IfExp):
-        yield from ((node.orelse, node.body), (node.body, node.orelse))
+        for literal, other in ((node.orelse, node.body), (node.body, node.orelse)):
+            if _tests(node.test, other):
+                yield literal, other
+
+
+def _tests(test: ast.expr, value: ast.expr) -> bool:
+    """Whether `test` asks whether `value` is empty: `value`, `not value`, `value is None`,
+    `value != ""`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    elif (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+        and isinstance(test.comparators[0], ast.Constant)
+        and test.comparators[0].value in (None, "")
+    ):
+        test = test.left
+    return ast.dump(test) == ast.dump(value)
 
 
 def _returned_fallbacks(
     nodes: Sequence[tuple[ast.AST, Optional[ast.AST]]],
     reads: dict[tuple[Optional[ast.AST], str], str],
 ) -> list[tuple[ast.expr, str]]:
-    """(literal, variable) where a function returns a credential variable's value in one place
-    and a literal in another (`if pat: return pat`, then `return "<key>"`): once the variable
-    holds the key, every `return` gives it."""
+    """(literal, variable) where a function returns a credential variable's value if it is
+    set and a literal in another place (`if pat: return pat`, then `return "<key>"`): once the
+    variable holds the key, every `return` gives it."""
     returns: dict[int, list[ast.expr]] = {}
     variables: dict[int, set[str]] = {}
     for node, scope in nodes:
-        if isinstance(node, ast.Return) and node.value is not None and scope is not None:
-            value = node.value
-            variable = environ_read(value) or _name_read(value, scope, reads)
-            if variable is not None and is_credential_name(variable, clarifai_file=False):
-                variables.setdefault(id(scope), set()).add(variable)
-            elif next(_strings(value), None) is not None:
-                returns.setdefault(id(scope), []).append(value)
+        if isinstance(node, ast.If) and scope is not None:
+            for statement in node.body:
+                value = statement.value if isinstance(statement, ast.Return) else None
+                if value is not None and _tests(node.test, value):
+                    variable = _credential_read(value, scope, reads)
+                    if variable is not None:
+                        variables.setdefault(id(scope), set()).add(variable)
+        elif isinstance(node, ast.Return) and node.value is not None and scope is not None:
+            if next(_strings(node.value), None) is not None:
+                returns.setdefault(id(scope), []).append(node.value)
     return [
         (literal, next(iter(variables[scope])))
         for scope, literals in returns.items()
@@ -326,38 +352,63 @@ def _returned_fallbacks(
 def _option_envvar(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
     """(default, variable) of a click or typer option that reads a variable before its default:
     `click.option("--pat", envvar="X", default=...)`, `typer.Option(..., envvar=["X", "Y"])`
-    (the first that is set wins)."""
-    if not isinstance(node, ast.Call):
+    (the first that is set wins), also in a parameter's annotation (`pat: Annotated[str,
+    typer.Option(envvar="X")] = ...`)."""
+    if isinstance(node, ast.arguments):
+        positional = [*node.posonlyargs, *node.args]
+        pairs = [*zip(positional[len(positional) - len(node.defaults) :], node.defaults)]
+        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+        for arg, value in pairs:
+            annotation = arg.annotation
+            if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+                for item in annotation.slice.elts[1:]:
+                    variable = _envvar(item)
+                    if variable is not None:
+                        yield value, variable
         return
-    keywords = {keyword.arg: keyword.value for keyword in node.keywords}
-    envvar = keywords.get("envvar")
-    if isinstance(envvar, (ast.List, ast.Tuple)) and envvar.elts:
-        envvar = envvar.elts[0]
-    variable = None if envvar is None else next(_strings(envvar), None)
-    default = keywords.get("default")
+    variable = _envvar(node)
+    if variable is None or not isinstance(node, ast.Call):
+        return
+    default: Optional[ast.expr] = next((k.value for k in node.keywords if k.arg == "default"), None)
     if default is None and node.args and _dotted(node.func) in _TYPER_PARAMETERS:
         default = node.args[0]
-    if variable is not None and default is not None:
+    if default is not None:
         yield default, variable
+
+
+def _envvar(node: ast.AST) -> Optional[str]:
+    """The variable that an option call reads first: its `envvar=`, or the first of a list."""
+    if not isinstance(node, ast.Call):
+        return None
+    envvar: Optional[ast.expr] = next((k.value for k in node.keywords if k.arg == "envvar"), None)
+    if isinstance(envvar, (ast.List, ast.Tuple)) and envvar.elts:
+        envvar = envvar.elts[0]
+    return None if envvar is None else next(_strings(envvar), None)
 
 
 # typer's `Option` and `Argument` take the default first.
 _TYPER_PARAMETERS = frozenset({"typer.Option", "typer.Argument", "Option", "Argument"})
 
 
-def _name_read(
+def _credential_read(
     operand: ast.expr,
     scope: Optional[ast.AST],
     reads: dict[tuple[Optional[ast.AST], str], str],
 ) -> Optional[str]:
-    """The variable that the name `operand` was assigned from, in `scope` or the module."""
+    """The credential variable that `operand` reads: itself (`os.getenv("X")`), or the name it
+    was assigned from, in `scope` or the module."""
+    variable = environ_read(operand)
     name = _dotted(operand)
-    if name is None:
-        return None
+    if variable is None and name is not None:
+        variable = reads.get((_reading_owner(scope, name), name))
+    return variable if variable and is_credential_name(variable, clarifai_file=False) else None
+
+
+def _reading_owner(scope: Optional[ast.AST], name: str) -> Optional[ast.AST]:
+    """Where a read of `name` in `scope` finds it: the function, if it binds it; else the
+    module."""
     owner = _owner(scope, name)
-    if owner is not None and not _binds(owner, name):
-        owner = None
-    return reads.get((owner, name))
+    return None if owner is not None and not _binds(owner, name) else owner
 
 
 def _holds(literal: ast.expr, finding: Finding) -> bool:

@@ -2831,6 +2831,54 @@ POSITIVE += [
         {"8:16 CLR005"},
         'import os\nfrom dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass AppConfig:\n    user_id: str = "mkowalski"\n    app_id: str = "shop-catalog"\n    pat: str = os.environ["CLARIFAI_PAT"]\n',
     ),
+    case(
+        "CLR002 a header's fallback with text around the key reads the configured variable, not the header's",
+        'import os\nimport requests\n\nAUTH = os.getenv("CLARIFAI_AUTH_HEADER")\nheaders = {"Authorization": AUTH or "Key <KEY>"}\nrequests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
+        {"5:37 CLR002"},
+        'import os\nimport requests\n\nAUTH = os.getenv("CLARIFAI_AUTH_HEADER")\nheaders = {"Authorization": AUTH or "Key " + os.environ["CLARIFAI_PAT"]}\nrequests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
+    ),
+    case(
+        "CLR003 a getter that returns another variable's value only for one stage keeps the key's own variable",
+        'import os\nfrom clarifai.client.model import Model\n\nDEV_PAT = os.getenv("CLARIFAI_DEV_PAT")\n\n\ndef pat_for(env):\n    if env == "dev":\n        return DEV_PAT\n    return "<KEY>"\n\n\nModel("https://clarifai.com/a/b/models/c", pat=pat_for("prod"))\n',
+        {"10:12 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\nDEV_PAT = os.getenv("CLARIFAI_DEV_PAT")\n\n\ndef pat_for(env):\n    if env == "dev":\n        return DEV_PAT\n    return os.environ["CLARIFAI_PAT"]\n\n\nModel("https://clarifai.com/a/b/models/c", pat=pat_for("prod"))\n',
+    ),
+    case(
+        "CLR003 a conditional expression on another test keeps the key's own variable",
+        'import os\nfrom clarifai.client.model import Model\n\nDEV_PAT = os.getenv("CLARIFAI_DEV_PAT")\nSTAGE = os.getenv("STAGE", "dev")\npat = DEV_PAT if STAGE == "dev" else "<KEY>"\nModel("https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"6:38 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\nDEV_PAT = os.getenv("CLARIFAI_DEV_PAT")\nSTAGE = os.getenv("STAGE", "dev")\npat = DEV_PAT if STAGE == "dev" else os.environ["CLARIFAI_PAT"]\nModel("https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
+    case(
+        "CLR002 headers beside an entry that names Clarifai's URL, sent there",
+        'import requests\n\nREQUEST = {\n    "clarifai_url": "https://api.clarifai.com/v2/models/general/outputs",\n    "headers": {"Authorization": "Key <KEY>"},\n}\nrequests.post(REQUEST["clarifai_url"], headers=REQUEST["headers"], json={})\n',
+        {"5:34 CLR002"},
+        'import os\n\nimport requests\n\nREQUEST = {\n    "clarifai_url": "https://api.clarifai.com/v2/models/general/outputs",\n    "headers": {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]},\n}\nrequests.post(REQUEST["clarifai_url"], headers=REQUEST["headers"], json={})\n',
+    ),
+    case(
+        "CLR005 a credentials section beside Clarifai's ids in a config dict",
+        'CONFIG = {\n    "clarifai_user_id": "me",\n    "clarifai_app_id": "tagger",\n    "credentials": {"api_key": "<KEY>"},\n}\n',
+        {"4:32 CLR005"},
+        'import os\n\nCONFIG = {\n    "clarifai_user_id": "me",\n    "clarifai_app_id": "tagger",\n    "credentials": {"api_key": os.environ["CLARIFAI_PAT"]},\n}\n',
+    ),
+    case(
+        "CLR004 OPENAI_API_KEY where OPENAI_BASE_URL is a local address, in a Clarifai file",
+        'import os\n\nfrom clarifai.client.model import Model\n\n# Clarifai\'s local runner serves the OpenAI API here.\nos.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"\nos.environ["OPENAI_API_KEY"] = "<KEY>"\n',
+        {"7:32 CLR004"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n# Clarifai\'s local runner serves the OpenAI API here.\nos.environ["OPENAI_BASE_URL"] = "http://localhost:8000/v1"\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR004 OPENAI_API_KEY where OPENAI_BASE_URL is set from a constant on Clarifai, a comment naming OpenAI's URL",
+        'import os\n\nfrom clarifai.client.model import Model\n\nCLARIFAI_OPENAI = "https://api.clarifai.com/v2/ext/openai/v1"\n# OPENAI_BASE_URL defaults to https://api.openai.com/v1: point it at Clarifai.\nos.environ["OPENAI_BASE_URL"] = CLARIFAI_OPENAI\nos.environ["OPENAI_API_KEY"] = "<KEY>"\n',
+        {"8:32 CLR004"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nCLARIFAI_OPENAI = "https://api.clarifai.com/v2/ext/openai/v1"\n# OPENAI_BASE_URL defaults to https://api.openai.com/v1: point it at Clarifai.\nos.environ["OPENAI_BASE_URL"] = CLARIFAI_OPENAI\nos.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR003 a typer option in a parameter's annotation reads its envvar",
+        'from typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = "<KEY>"):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"7:67 CLR003"},
+        'import os\nfrom typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = os.environ.get("TAGGER_PAT")):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3596,6 +3644,12 @@ NEGATIVE += [
     case(
         "user_id and app_id beside a path, with another service's key",
         'user_id = "me"\napp_id = "1234567890"\npath = "/tmp/x"\napi_key = "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a parameter in another service's request parameters, in a file that names Clarifai on that line",
+        'import requests\nfrom clarifai.client.model import Model\n\n\ndef headlines(topic, key):\n    params = {"q": topic, "apiKey": key}\n    return requests.get("https://newsapi.org/v2/everything", params=params, headers={"User-Agent": "clarifai-demo"}).json()\n\n\nmodel = Model("https://clarifai.com/a/b/models/c")\nheadlines("vision", "<KEY>")\n',
         set(),
         None,
     ),

@@ -16,7 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
+from flake8_clarifai_secrets.credentials import (
+    ENDPOINT_WORDS,
+    is_credential_name,
+    name_words,
+    points_elsewhere,
+)
 from flake8_clarifai_secrets.detector.findings import Span
 from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses, takes
 from flake8_clarifai_secrets.detector.services import of_another_service
@@ -36,7 +41,8 @@ CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
 # The variables that OpenAI's clients (and the Agents SDK, LangChain's) read their endpoint from.
-_OPENAI_ENDPOINT_VARIABLES = (b"OPENAI_BASE_URL", b"OPENAI_API_BASE")
+_OPENAI_ENDPOINT_NAMES = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE"})
+_OPENAI_ENDPOINT_VARIABLES = [name.encode() for name in sorted(_OPENAI_ENDPOINT_NAMES)]
 _FEW = 8
 _KEY_SCHEME = (b'"Key ', b"'Key ")
 # How many names a value is followed through when asking where it is sent.
@@ -84,6 +90,7 @@ class Context:
         self._imports: Optional[dict[str, str]] = None
         self._definitions: Optional[dict[str, ast.stmt]] = None
         self._named_tuples: Optional[dict[str, list[str]]] = None
+        self._sends_clarifai: dict[tuple[str, str], bool] = {}
         self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
         # id(function) -> the names it declares `global`.
@@ -118,18 +125,20 @@ class Context:
     @functools.cached_property
     def openai_endpoint(self) -> Optional[bool]:
         """Where the file points OpenAI's clients through the environment
-        (`os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/..."`): True for Clarifai,
-        False for another host (a vLLM server, Together), None where it does not say. A URL on
-        a line that names the variable counts."""
+        (`os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/..."`, `setdefault`,
+        `update`): True for Clarifai, False for another host (a vLLM server, Together), None
+        where it does not say (nowhere, or a local address)."""
+        lines = sorted(
+            {line for name in _OPENAI_ENDPOINT_VARIABLES for line in self.scan.lines_naming(name)}
+        )
         texts = [
-            self.scan.lines[line - 1].lower()
-            for variable in _OPENAI_ENDPOINT_VARIABLES
-            for line in self.scan.lines_naming(variable)
+            text
+            for node, scope in self.walker.near(lines)
+            for value in _written_to(node, _OPENAI_ENDPOINT_NAMES)
+            for text in self.values.strings(value, scope)
         ]
-        urls = [text for text in texts if "://" in text]
-        if any("clarifai.com" in text for text in urls):
-            return True
-        return False if urls else None
+        pointed = points_elsewhere(texts)
+        return None if pointed is None else not pointed
 
     def credential_var(self, node: Optional[ast.expr]) -> Optional[str]:
         """The credential variable that `node` spells, if it spells one."""
@@ -371,6 +380,12 @@ class Context:
         sends its `parameter` to Clarifai: a statement in it that names the parameter also
         names Clarifai, something the file imports from it (`Model`, `service_pb2_grpc`), or
         Clarifai's `Key` scheme (`f"Key {api_key}"`)."""
+        found = self._sends_clarifai.get((name, parameter))
+        if found is None:
+            found = self._sends_clarifai[name, parameter] = self._sends_to_clarifai(name, parameter)
+        return found
+
+    def _sends_to_clarifai(self, name: str, parameter: str) -> bool:
         definition = self._definition(name)
         if definition is None:
             return False
@@ -388,7 +403,7 @@ class Context:
         # What carries it on: `kwargs = {"pat": key}`, then `Workflow(**kwargs)`.
         for carrier in _carried_by(function, parameter) if function is not None else ():
             naming += [line for line in self.lines_naming(carrier) if first <= line <= last]
-        naming.sort()
+        naming = sorted(set(naming))
         imported = [local for local, path in self.imports.items() if _in_clarifai(path)]
         clarifai_lines = {line for local in imported for line in self.lines_naming(local)}
         for start, end in self._statements_on(naming):
@@ -644,6 +659,28 @@ class Context:
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
+def _written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
+    """The values that `node` writes into one of the environment `variables`:
+    `os.environ[NAME] = value`, `os.environ.setdefault(NAME, value)`, `os.putenv(NAME, value)`,
+    an entry `{NAME: value}` (`os.environ.update({...})`), `update(NAME=value)`."""
+    if isinstance(node, ast.Assign):
+        return [
+            node.value
+            for target in node.targets
+            if isinstance(target, ast.Subscript) and string(target.slice) in variables
+        ]
+    if isinstance(node, ast.Dict):
+        return [
+            v for k, v in zip(node.keys, node.values) if k is not None and string(k) in variables
+        ]
+    if isinstance(node, ast.Call):
+        given = [k.value for k in node.keywords if k.arg in variables]
+        if len(node.args) == 2 and string(node.args[0]) in variables:
+            given.append(node.args[1])
+        return given
+    return []
+
+
 def _named_tuple(node: ast.stmt) -> Iterator[tuple[str, list[str]]]:
     """(name, fields) of `name = namedtuple("name", "a b")` (or `["a", "b"]`, `"a, b"`)."""
     if not (
@@ -666,37 +703,69 @@ def _named_tuple(node: ast.stmt) -> Iterator[tuple[str, list[str]]]:
 
 
 def _gives_credential(node: ast.AST, names: set[str]) -> bool:
-    """Whether a call in `node` is given one of the dotted `names` as a credential keyword, or
-    a dict holds one under a credential's name (`{"pat": key}`, for `Model(**kwargs)`)."""
-    for inner in ast.walk(node):
-        if isinstance(inner, ast.Call):
-            pairs = [(keyword.arg, keyword.value) for keyword in inner.keywords]
-        elif isinstance(inner, ast.Dict):
-            pairs = [(string(k) if k else None, v) for k, v in zip(inner.keys, inner.values)]
-        else:
-            continue
-        if any(
-            name is not None
-            and dotted(value) in names
-            and is_credential_name(name, clarifai_file=True)
-            for name, value in pairs
-        ):
-            return True
+    """Whether a call in `node` is given one of the dotted `names` as a credential keyword,
+    also from a dict it unpacks (`Workflow(**{"pat": key})`, `Workflow(**kwargs)` after
+    `kwargs = {"pat": key}` or `dict(pat=key)`)."""
+    unpacked = _unpacked(node)
+    for call in (inner for inner in ast.walk(node) if isinstance(inner, ast.Call)):
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                pairs = _entries(keyword.value) or unpacked.get(dotted(keyword.value) or "", [])
+            else:
+                pairs = [(keyword.arg, keyword.value)]
+            if any(
+                name is not None
+                and dotted(value) in names
+                and is_credential_name(name, clarifai_file=True)
+                for name, value in pairs
+            ):
+                return True
     return False
 
 
 def _carried_by(function: ast.AST, parameter: str) -> list[str]:
-    """The plain names that `function` binds to a value holding its `parameter`: `kwargs =
-    {"pat": key}`, `kwargs = dict(pat=key)`, then `Workflow(**kwargs)`."""
+    """The names of the dicts that `function` binds with its `parameter` under a credential's
+    name and unpacks into a call: `kwargs = {"pat": key}` or `dict(pat=key)`, then
+    `Workflow(**kwargs)`."""
     return [
-        target.id
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
-        and node.value is not None
-        and any(dotted(inner) == parameter for inner in ast.walk(node.value))
-        for target in node.targets
-        if isinstance(target, ast.Name) and target.id != parameter
+        name
+        for name, pairs in _unpacked(function).items()
+        if any(
+            dotted(value) == parameter
+            and key is not None
+            and is_credential_name(key, clarifai_file=True)
+            for key, value in pairs
+        )
     ]
+
+
+def _unpacked(node: ast.AST) -> dict[str, list[tuple[Optional[str], ast.expr]]]:
+    """The entries of each dict that `node` binds to a plain name and unpacks into a call
+    (`Workflow(**kwargs)`)."""
+    bound = {
+        target.id: _entries(inner.value)
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Assign)
+        for target in inner.targets
+        if isinstance(target, ast.Name)
+    }
+    spread = {
+        keyword.value.id
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Call)
+        for keyword in inner.keywords
+        if keyword.arg is None and isinstance(keyword.value, ast.Name)
+    }
+    return {name: pairs for name, pairs in bound.items() if name in spread and pairs}
+
+
+def _entries(value: ast.expr) -> list[tuple[Optional[str], ast.expr]]:
+    """(key, value) of a dict display or a `dict(...)` call's keywords."""
+    if isinstance(value, ast.Dict):
+        return [(string(k) if k else None, v) for k, v in zip(value.keys, value.values)]
+    if isinstance(value, ast.Call) and dotted(value.func) == "dict":
+        return [(keyword.arg, keyword.value) for keyword in value.keywords]
+    return []
 
 
 def _kept_as(function: ast.AST, parameter: str) -> list[str]:

@@ -9,10 +9,9 @@ section (`"local"`, `"playwright"`) is another provider's.
 from __future__ import annotations
 
 import ast
-import re
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, URL_HOST, name_words
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words, points_elsewhere
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.tree import string
 
@@ -34,16 +33,6 @@ def pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
     return points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
 
 
-def points_elsewhere(endpoints: list[str]) -> Optional[bool]:
-    """What endpoint texts say: True for another host, False for Clarifai, None where they
-    name no host. A local address (a proxy, a runner) says nothing about whose key it is."""
-    texts = [text.lower() for text in endpoints]
-    if any("clarifai" in text for text in texts):
-        return False
-    hosts = [host for text in texts for host in URL_HOST.findall(text)]
-    return True if any(not _LOCAL.match(host) for host in hosts) else None
-
-
 def names_endpoint(key: str) -> bool:
     """`url`, `base_url`, `api_base`, `host`, `server_url`, and any name with a base, an
     endpoint or a host (mem0's `openai_base_url`, `azure_endpoint`): where a client goes, not
@@ -57,28 +46,38 @@ def names_endpoint(key: str) -> bool:
 def section_elsewhere(node: ast.Dict, context: Context) -> bool:
     """Whether the dict `node` goes to another service by where a config holds it: a dict on
     the way up points elsewhere (`{"url": "https://mcp.example.com/mcp", "headers": node}`), or
-    a section on the way is not named for Clarifai while a sibling is (`{"clarifai": {...},
-    "local": node}`)."""
+    a section on the way that names its own endpoint, one that says nothing (a local address),
+    is not named for Clarifai while a sibling section is (`{"clarifai": {...}, "local":
+    {"base_url": "http://localhost:8000/v1", ...}}`)."""
     section = node
     for _ in range(_DEPTH):
         holder = context.containers.get(id(section))
         if holder is None:
             return False
         outer, name = holder
-        if name is not None and "clarifai" in name_words(name):
-            return False
-        siblings = (string(key) for key in outer.keys if key is not None)
-        if any(sibling and "clarifai" in name_words(sibling) for sibling in siblings):
-            return True
         pointed = pointed_elsewhere(outer, context)
         if pointed is not None:
             return pointed
+        if name is not None and "clarifai" in name_words(name):
+            return False
+        sections = [
+            string(key) or ""
+            for key, value in zip(outer.keys, outer.values)
+            if key is not None and isinstance(value, ast.Dict)
+        ]
+        if _names_endpoint_entry(section) and any(
+            "clarifai" in name_words(sibling) for sibling in sections
+        ):
+            return True
         section = outer
     return False
+
+
+def _names_endpoint_entry(section: ast.Dict) -> bool:
+    return any(key is not None and names_endpoint(string(key) or "") for key in section.keys)
 
 
 # How many dicts up a config's sections are looked for.
 _DEPTH = 3
 _ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
 _STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})
-_LOCAL = re.compile(r"(?:localhost|127\.|0\.0\.0\.0|\[::1\])(?::|$)")

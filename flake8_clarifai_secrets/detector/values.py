@@ -31,10 +31,9 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
-# Methods and functions that hand back their string (as far as a credential in it goes), also
-# as bytes.
 SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
-"""Methods that give back the string they are called on, as text or bytes."""
+"""Methods that give back the string they are called on (as far as a credential in it goes),
+as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's

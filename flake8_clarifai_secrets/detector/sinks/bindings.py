@@ -27,12 +27,12 @@ from flake8_clarifai_secrets.credentials import (
     names_another_credential,
     names_another_service,
     names_something_else,
+    points_elsewhere,
 )
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.endpoints import (
     names_endpoint,
     pointed_elsewhere,
-    points_elsewhere,
     section_elsewhere,
 )
 from flake8_clarifai_secrets.detector.scopes import bound_pairs, set_attribute

@@ -14,6 +14,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words
 from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.endpoints import names_endpoint
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
@@ -94,7 +95,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 def _endpoint(node: ast.Call) -> bool:
     """Whether the call gives its own endpoint (`base_url=`), which wins over the environment."""
-    return any(k.arg and name_words(k.arg) & ENDPOINT_WORDS for k in node.keywords)
+    return any(k.arg and names_endpoint(k.arg) for k in node.keywords)
 
 
 @sink(ast.Dict)
