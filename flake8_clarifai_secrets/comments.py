@@ -22,6 +22,7 @@ from flake8_clarifai_secrets.credentials import (
 )
 from flake8_clarifai_secrets.detector import ALLOWLIST_PRAGMA, source_lines
 
+COMMENTED = "CLR006"
 _COMMENTED = re.compile(r"#[^\n]*?" + KEY_IN_TEXT.pattern)
 
 
@@ -37,16 +38,13 @@ def commented_keys(code: str, tree: ast.AST) -> list[tuple[int, int, str]]:
 
 
 def commented_message(key: str) -> str:
-    """flake8's message for a key in a comment or a docstring: CLR006."""
+    """flake8's message for a key in a comment or a docstring."""
     text = CODES[COMMENTED].template.format(credential="Clarifai key", tail=mask(key))
     return f"{COMMENTED} {text}"
 
 
-COMMENTED = "CLR006"
-
-
 def _in_comments(code: str, lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:
-    """Keys in comments, as `labels_a_key` reads prose."""
+    """Keys in comments."""
     if _COMMENTED.search(code) is None:
         return
     # Lines as `ast` splits them, also at a lone `\r`.
@@ -55,16 +53,14 @@ def _in_comments(code: str, lines: Sequence[str]) -> Iterator[tuple[int, int, st
         for token in tokenize.generate_tokens(lambda: next(read, "")):
             if token.type == tokenize.COMMENT:
                 line, col = token.start
-                found = _labelled(token.string, strict=False)
+                found = _labelled(token.string)
                 yield from ((line, col + c, key) for c, key in found)
     except (tokenize.TokenError, SyntaxError):
         return
 
 
 def _in_docstrings(tree: ast.AST, lines: Sequence[str]) -> Iterator[tuple[int, int, str]]:
-    """Keys in strings that are statements of their own. Docstrings are mostly prose about
-    tokens of every kind (`a CSRF token, e.g. <hex>`): only a name that says Clarifai's
-    credential, or `PAT`, labels a key there."""
+    """Keys in strings that are statements of their own (docstrings, usage text)."""
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Expr)
@@ -77,7 +73,7 @@ def _in_docstrings(tree: ast.AST, lines: Sequence[str]) -> Iterator[tuple[int, i
                 if line == last:
                     text = _before(text, node.end_col_offset)
                 begin = len(_before(text, node.col_offset)) if line == node.lineno else 0
-                found = _labelled(text[begin:], strict=True)
+                found = _labelled(text[begin:])
                 yield from ((line, begin + col, key) for col, key in found)
 
 
@@ -86,14 +82,15 @@ def _before(text: str, offset: Optional[int]) -> str:
     return text.encode()[:offset].decode(errors="ignore")
 
 
-def _labelled(text: str, *, strict: bool) -> Iterator[tuple[int, str]]:
-    """(column, key) for each Clarifai key in `text` that a credential's name labels; with
-    `strict`, a name that says Clarifai's credential, or `PAT`."""
+def _labelled(text: str) -> Iterator[tuple[int, str]]:
+    """(column, key) for each Clarifai key in `text` that a name that says Clarifai's
+    credential, or `PAT`, labels: comments and docstrings are mostly prose about tokens of
+    every kind (`# stripe secret: <hex>`, `a CSRF token, e.g. <hex>`)."""
     if ALLOWLIST_PRAGMA in text:
         return
     for match in KEY_IN_TEXT.finditer(text):
         key, before = match.group(), text[: match.start()]
-        if is_clarifai_key(key) and labels_a_key(before) and (not strict or _says_clarifai(before)):
+        if is_clarifai_key(key) and labels_a_key(before) and _says_clarifai(before):
             yield match.start(), key
 
 

@@ -185,7 +185,7 @@ def name_words(name: str) -> frozenset[str]:
 def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
     """`CLARIFAI_PAT`, `clarifaiApiKey`; and in a Clarifai file, `PAT` or `API_KEY`.
 
-    Not `CLARIFAI_CACHE_KEY` nor `CLARIFAI_PAT_ENV_VAR`: other words make it something else.
+    Not `CLARIFAI_CACHE_KEY` nor `CLARIFAI_MODEL_ID`: other words make it something else.
     """
     words = name_words(name)
     if not words & _CREDENTIAL_WORDS or words & _OTHER_WORDS:

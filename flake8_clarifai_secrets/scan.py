@@ -308,39 +308,48 @@ def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
 def _tests(test: ast.expr, value: ast.expr) -> bool:
     """Whether `test` asks whether `value` is empty: `value`, `not value`, `value is None`,
     `value != ""`."""
+    return ast.dump(_tested(test)) == ast.dump(value)
+
+
+def _tested(test: ast.expr) -> ast.expr:
+    """What a test asks about: `pat` in `pat`, `not pat`, `pat is None`, `pat != ""`."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test = test.operand
-    elif (
+        return test.operand
+    if (
         isinstance(test, ast.Compare)
         and len(test.ops) == 1
         and isinstance(test.ops[0], (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
         and isinstance(test.comparators[0], ast.Constant)
         and test.comparators[0].value in (None, "")
     ):
-        test = test.left
-    return ast.dump(test) == ast.dump(value)
+        return test.left
+    return test
 
 
 def _returned_fallbacks(
     nodes: Sequence[tuple[ast.AST, Optional[ast.AST]]],
     reads: dict[tuple[Optional[ast.AST], str], str],
 ) -> list[tuple[ast.expr, str]]:
-    """(literal, variable) where a function returns a credential variable's value if it is
-    set and a literal in another place (`if pat: return pat`, then `return "<key>"`): once the
-    variable holds the key, every `return` gives it."""
+    """(literal, variable) where a function tests a credential variable's value and returns it
+    in one place and a literal in another (`if pat: return pat`, then `return "<key>"`; `if
+    not pat: return "<key>"`, then `return pat`): once the variable holds the key, every
+    `return` gives it."""
+    tested: dict[int, set[str]] = {}
+    for node, scope in nodes:
+        if isinstance(node, ast.If) and scope is not None:
+            tested.setdefault(id(scope), set()).add(ast.dump(_tested(node.test)))
     returns: dict[int, list[ast.expr]] = {}
     variables: dict[int, set[str]] = {}
     for node, scope in nodes:
-        if isinstance(node, ast.If) and scope is not None:
-            for statement in node.body:
-                value = statement.value if isinstance(statement, ast.Return) else None
-                if value is not None and _tests(node.test, value):
-                    variable = _credential_read(value, scope, reads)
-                    if variable is not None:
-                        variables.setdefault(id(scope), set()).add(variable)
-        elif isinstance(node, ast.Return) and node.value is not None and scope is not None:
-            if next(_strings(node.value), None) is not None:
-                returns.setdefault(id(scope), []).append(node.value)
+        if not (isinstance(node, ast.Return) and node.value is not None and scope is not None):
+            continue
+        value = node.value
+        if next(_strings(value), None) is not None:
+            returns.setdefault(id(scope), []).append(value)
+        elif ast.dump(value) in tested.get(id(scope), ()):
+            variable = _credential_read(value, scope, reads)
+            if variable is not None:
+                variables.setdefault(id(scope), set()).add(variable)
     return [
         (literal, next(iter(variables[scope])))
         for scope, literals in returns.items()

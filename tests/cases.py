@@ -1591,11 +1591,11 @@ POSITIVE += [
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
     ),
     case(
-        "CLR005 a list of keys bound to a credential name, as code that rotates keys has",
+        "CLR003 a list of keys bound to a credential name, as code that rotates keys has",
         "import os\nfrom clarifai.rest import ClarifaiApp\n"
         "CLARIFAI_API_KEYS = [\n    '<KEY>',\n    '<KEY2>',\n]\n"
         "app = ClarifaiApp(api_key=CLARIFAI_API_KEYS[0])\n",
-        {"4:5 CLR005", "5:5 CLR005"},
+        {"4:5 CLR003", "5:5 CLR005"},
         "import os\nfrom clarifai.rest import ClarifaiApp\n"
         'CLARIFAI_API_KEYS = [\n    os.environ["CLARIFAI_PAT"],\n    os.environ["CLARIFAI_PAT_2"],\n]\n'
         "app = ClarifaiApp(api_key=CLARIFAI_API_KEYS[0])\n",
@@ -2814,12 +2814,6 @@ POSITIVE += [
         'import os\n\nimport modal\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    pat: str = modal.parameter(default=os.environ["CLARIFAI_PAT"])\n\n    def tag(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
     ),
     case(
-        "CLR002 a key with no scheme in an Authorization header sent to Clarifai",
-        'import requests\n\nheaders = {"Authorization": "<KEY>"}\nr = requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
-        {"3:29 CLR002"},
-        'import os\n\nimport requests\n\nheaders = {"Authorization": os.environ["CLARIFAI_PAT"]}\nr = requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers)\n',
-    ),
-    case(
         "CLR003 a key under a name with var in it, given to a Clarifai client",
         'from clarifai.rest import ClarifaiApp\n\nvar_apiKey = "<KEY>"\napp = ClarifaiApp(api_key=var_apiKey)\n',
         {"3:14 CLR003"},
@@ -2878,6 +2872,42 @@ POSITIVE += [
         'from typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = "<KEY>"):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
         {"7:67 CLR003"},
         'import os\nfrom typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = os.environ.get("TAGGER_PAT")):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
+    ),
+    case(
+        "CLR003 an item of a list of keys read by its index",
+        'from clarifai.rest import ClarifaiApp\n\nKEYS = ["<KEY>", "<KEY2>"]\napp = ClarifaiApp(api_key=KEYS[0])\n',
+        {"3:9 CLR003"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = [os.environ["CLARIFAI_PAT"], "<KEY2>"]\napp = ClarifaiApp(api_key=KEYS[0])\n',
+    ),
+    case(
+        "CLR003 a key picked at random from a list of keys (a seeded Random, so that runs agree)",
+        'import random\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = ["<KEY>", "<KEY2>"]\napp = ClarifaiApp(api_key=random.Random(0).choice(KEYS))\n',
+        {"5:9 CLR003", "5:45 CLR003"},
+        'import os\nimport random\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = [os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"]]\napp = ClarifaiApp(api_key=random.Random(0).choice(KEYS))\n',
+    ),
+    case(
+        "CLR001 a key picked at random in a function from a list of keys, sent as metadata",
+        'import random\n\nAPI_KEYS = [\n    "<KEY>",\n    "<KEY2>",\n]\n\n\ndef metadata():\n    key = random.choice(API_KEYS)\n    return (("authorization", "Key " + key),)\n',
+        {"5:5 CLR001", "4:5 CLR001"},
+        'import os\nimport random\n\nAPI_KEYS = [\n    os.environ["CLARIFAI_PAT"],\n    os.environ["CLARIFAI_PAT_2"],\n]\n\n\ndef metadata():\n    key = random.choice(API_KEYS)\n    return (("authorization", "Key " + key),)\n',
+    ),
+    case(
+        "CLR003 a getter that returns a literal where the variable is unset, else the variable",
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.getenv("TAGGER_CLARIFAI_PAT")\n    if not pat:\n        return "<KEY>"\n    return pat\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+        {"9:16 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_pat():\n    pat = os.getenv("TAGGER_CLARIFAI_PAT")\n    if not pat:\n        return os.environ["TAGGER_CLARIFAI_PAT"]\n    return pat\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=get_pat())\n',
+    ),
+    case(
+        "CLR005 a parameter in a dict that is rebound before it is unpacked into a Clarifai call",
+        'from clarifai.client.workflow import Workflow\n\n\ndef make(url, key, debug=False):\n    kwargs = {"url": url, "pat": key}\n    if debug:\n        kwargs = dict(kwargs, log_file="x.log")\n    return Workflow(**kwargs)\n\n\nflow = make("https://clarifai.com/u/a/workflows/w", "<KEY>")\n',
+        {"11:53 CLR005"},
+        'import os\n\nfrom clarifai.client.workflow import Workflow\n\n\ndef make(url, key, debug=False):\n    kwargs = {"url": url, "pat": key}\n    if debug:\n        kwargs = dict(kwargs, log_file="x.log")\n    return Workflow(**kwargs)\n\n\nflow = make("https://clarifai.com/u/a/workflows/w", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 an OpenAI client where a notebook's %env points OPENAI_BASE_URL at Clarifai",
+        'from openai import OpenAI\n\nget_ipython().run_line_magic("env", "OPENAI_BASE_URL=https://api.clarifai.com/v2/ext/openai/v1")\nclient = OpenAI(api_key="<KEY>")\n',
+        {"4:25 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\nget_ipython().run_line_magic("env", "OPENAI_BASE_URL=https://api.clarifai.com/v2/ext/openai/v1")\nclient = OpenAI(api_key=os.environ["CLARIFAI_PAT"])\n',
     ),
 ]
 
@@ -3650,6 +3680,24 @@ NEGATIVE += [
     case(
         "a parameter in another service's request parameters, in a file that names Clarifai on that line",
         'import requests\nfrom clarifai.client.model import Model\n\n\ndef headlines(topic, key):\n    params = {"q": topic, "apiKey": key}\n    return requests.get("https://newsapi.org/v2/everything", params=params, headers={"User-Agent": "clarifai-demo"}).json()\n\n\nmodel = Model("https://clarifai.com/a/b/models/c")\nheadlines("vision", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a list of model version ids read by index into a model's version",
+        'from clarifai.client.model import Model\n\nVERSIONS = ["<KEY>", "<KEY2>"]\nm = Model(url="https://clarifai.com/a/b/models/c", model_version={"id": VERSIONS[0]})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a web app's user_id, app_id and PATCH route beside another key",
+        'UPLOAD_PATH = "/tmp/uploads"\nAPI_KEY = "<KEY>"\n\n\ndef items(user_id, app_id):\n    return {"user_id": user_id, "app_id": app_id, "methods": ["GET", "PATCH"]}\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key given to a module of a package named after Clarifai",
+        'from clarifai_tagger.weather import fetch_forecast\n\nOPENWEATHER_API_KEY = "<KEY>"\nforecast = fetch_forecast("Oslo", api_key=OPENWEATHER_API_KEY)\n',
         set(),
         None,
     ),

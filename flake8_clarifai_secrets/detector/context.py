@@ -662,7 +662,8 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 def _written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
     """The values that `node` writes into one of the environment `variables`:
     `os.environ[NAME] = value`, `os.environ.setdefault(NAME, value)`, `os.putenv(NAME, value)`,
-    an entry `{NAME: value}` (`os.environ.update({...})`), `update(NAME=value)`."""
+    an entry `{NAME: value}` (`os.environ.update({...})`), `update(NAME=value)`, `%env
+    NAME=value`."""
     if isinstance(node, ast.Assign):
         return [
             node.value
@@ -675,10 +676,20 @@ def _written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
         ]
     if isinstance(node, ast.Call):
         given = [k.value for k in node.keywords if k.arg in variables]
-        if len(node.args) == 2 and string(node.args[0]) in variables:
-            given.append(node.args[1])
+        method = node.func.attr if isinstance(node.func, ast.Attribute) else None
+        if method in _ENV_SETTERS and len(node.args) == 2:
+            if string(node.args[0]) in variables:
+                given.append(node.args[1])
+            elif method == "run_line_magic" and string(node.args[0]) in ("env", "set_env"):
+                # `%env OPENAI_BASE_URL=...`, as `jupyter nbconvert` writes it.
+                name, _, value = (string(node.args[1]) or "").partition("=")
+                if name.strip() in variables:
+                    given.append(ast.Constant(value.strip()))
         return given
     return []
+
+
+_ENV_SETTERS = frozenset({"setdefault", "putenv", "run_line_magic"})
 
 
 def _named_tuple(node: ast.stmt) -> Iterator[tuple[str, list[str]]]:
@@ -742,13 +753,12 @@ def _carried_by(function: ast.AST, parameter: str) -> list[str]:
 def _unpacked(node: ast.AST) -> dict[str, list[tuple[Optional[str], ast.expr]]]:
     """The entries of each dict that `node` binds to a plain name and unpacks into a call
     (`Workflow(**kwargs)`)."""
-    bound = {
-        target.id: _entries(inner.value)
-        for inner in ast.walk(node)
-        if isinstance(inner, ast.Assign)
-        for target in inner.targets
-        if isinstance(target, ast.Name)
-    }
+    bound: dict[str, list[tuple[Optional[str], ast.expr]]] = {}
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Assign):
+            for target in inner.targets:
+                if isinstance(target, ast.Name):
+                    bound.setdefault(target.id, []).extend(_entries(inner.value))
     spread = {
         keyword.value.id
         for inner in ast.walk(node)

@@ -276,12 +276,7 @@ class Detector:
             if scheme == "key" and token.clarifai:
                 return (token,)
             clarifai_file = self.context.clarifai_file
-            # `Bearer <key>`, or the key with no scheme at all, as beginners write it.
-            if (
-                scheme in ("bearer", "")
-                and clarifai_file
-                and is_clarifai_key(secret, legacy=legacy)
-            ):
+            if scheme == "bearer" and clarifai_file and is_clarifai_key(secret, legacy=legacy):
                 return (token._replace(clarifai=True),)
             return ()
         if accept is Accept.LEGACY and not is_legacy_secret(secret):

@@ -322,13 +322,11 @@ def _clarifai_context(data: bytes, lowered: bytes) -> bool:
     """The file names Clarifai, or defines the variables of Clarifai's snippets (`USER_ID`,
     `APP_ID`, `PAT`), or the SDK's keywords for them (`user_id`, `app_id`, `pat`)."""
     return CLARIFAI in lowered or (
-        b"user_id" in lowered
-        and b"app_id" in lowered
-        and (b"PAT" in data or _PAT.search(data) is not None)
+        b"user_id" in lowered and b"app_id" in lowered and _PAT.search(data) is not None
     )
 
 
-_PAT = re.compile(rb"(?<![\w])pat(?![\w])")
+_PAT = re.compile(rb"(?<!\w)(?:PAT|pat)(?!\w)")
 
 
 @functools.lru_cache(maxsize=None)

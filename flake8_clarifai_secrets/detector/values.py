@@ -120,7 +120,7 @@ _PASS_THROUGH = (
     | _WRAPPERS
     | _UNOWNED
     | _SUBSTITUTES
-    | {"format", "format_map", "str", "dict", "Template"}
+    | {"format", "format_map", "str", "dict", "Template", "choice"}
 )
 
 
@@ -292,20 +292,34 @@ class Values:
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
-        if isinstance(node, ast.Subscript) and not isinstance(node.slice, ast.Constant):
-            return self._any_entry(node.value, scope)
+        if isinstance(node, ast.Subscript) and string(node.slice) is None:
+            index = node.slice.value if isinstance(node.slice, ast.Constant) else None
+            return self._any_entry(node.value, scope, index if isinstance(index, int) else None)
         return _UNKNOWN
 
-    def _any_entry(self, mapping: ast.expr, scope: Scope) -> list[Template]:
-        """`KEYS[env]`: any value of the dicts written for `KEYS`, as the key is not known."""
+    def _any_entry(
+        self, mapping: ast.expr, scope: Scope, index: Optional[int] = None
+    ) -> list[Template]:
+        """`KEYS[env]`, `random.choice(KEYS)`: any value of the dicts, or item of the lists and
+        tuples, written for `KEYS`, as which one is not known here; `KEYS[0]`: that item."""
         holder = dotted(mapping)
         if holder is None:
             return _UNKNOWN
         found: list[Template] = []
         for display, where in self._bindings(holder, scope):
             if isinstance(display, ast.Dict):
-                for entry in display.values:
-                    found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
+                entries = [entry for entry in display.values]
+            elif isinstance(display, (ast.List, ast.Tuple)):
+                entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
+                if index is not None:
+                    known = len(entries) == len(display.elts) and -len(entries) <= index < len(
+                        entries
+                    )
+                    entries = [entries[index]] if known else []
+            else:
+                continue
+            for entry in entries:
+                found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
 
     def _name(self, name: str, scope: Scope) -> list[Template]:
@@ -456,6 +470,9 @@ class Values:
             return _UNKNOWN
         if func.attr in SAME_STRING and not node.keywords:
             return self.of(func.value, scope)
+        if func.attr == "choice" and len(node.args) == 1:
+            # `random.choice(KEYS)`, as code that rotates keys picks one.
+            return self._any_entry(node.args[0], scope)
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
@@ -702,9 +719,10 @@ def carries(value: ast.expr) -> bool:
                 if isinstance(func, ast.Attribute):
                     todo.append(func.value)
         elif isinstance(
-            node, (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict)
+            node,
+            (ast.JoinedStr, ast.FormattedValue, ast.BinOp, ast.BoolOp, ast.IfExp, ast.Dict)
+            + (ast.List, ast.Tuple),
         ):
-            # Not tuples, lists or sets: no value is read out of one through a name (`T[0]` and
-            # `*T` are unknown), and sinks look at their elements where they are written.
+            # A list's or tuple's item is read through its name too (`KEYS[0]`).
             todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
     return False

