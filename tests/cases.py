@@ -2909,6 +2909,18 @@ POSITIVE += [
         {"4:25 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\nget_ipython().run_line_magic("env", "OPENAI_BASE_URL=https://api.clarifai.com/v2/ext/openai/v1")\nclient = OpenAI(api_key=os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 keys given to a Clarifai client in a loop over their list",
+        'from clarifai.rest import ClarifaiApp\n\nKEYS = ["<KEY>", "<KEY2>"]\nfor k in KEYS:\n    app = ClarifaiApp(api_key=k)\n',
+        {"3:9 CLR003", "3:45 CLR003"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = [os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"]]\nfor k in KEYS:\n    app = ClarifaiApp(api_key=k)\n',
+    ),
+    case(
+        "CLR003 keys given to a Clarifai client in a comprehension over their list",
+        'from clarifai.rest import ClarifaiApp\n\nKEYS = ["<KEY>", "<KEY2>"]\napps = [ClarifaiApp(api_key=k) for k in KEYS]\n',
+        {"3:9 CLR003", "3:45 CLR003"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = [os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"]]\napps = [ClarifaiApp(api_key=k) for k in KEYS]\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3698,6 +3710,18 @@ NEGATIVE += [
     case(
         "another service's key given to a module of a package named after Clarifai",
         'from clarifai_tagger.weather import fetch_forecast\n\nOPENWEATHER_API_KEY = "<KEY>"\nforecast = fetch_forecast("Oslo", api_key=OPENWEATHER_API_KEY)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a loop over a dict gives its keys, not the values: a value given nowhere",
+        'from clarifai.client.model import Model\n\nCONFIG = {"x": "<KEY>"}\nfor k in CONFIG:\n    m = Model(url="u", pat=k)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a loop over model ids given as the model id",
+        'from clarifai.client.model import Model\n\nMODEL_IDS = ["<KEY>", "<KEY2>"]\nfor mid in MODEL_IDS:\n    m = Model(url="u", model_id=mid)\n',
         set(),
         None,
     ),

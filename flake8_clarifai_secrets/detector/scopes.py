@@ -17,6 +17,7 @@ from typing import NamedTuple, Optional
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, leaf, string
+from flake8_clarifai_secrets.detector.values import ANY_ITEM
 
 BINDERS = frozenset(
     {
@@ -30,24 +31,26 @@ BINDERS = frozenset(
         ast.arguments,
         ast.Call,
         ast.FunctionDef,
+        ast.ListComp,
+        ast.SetComp,
+        ast.GeneratorExp,
+        ast.DictComp,
     }
 )
 
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
-    """(target, value) pairs that `node` binds: assignments, unpacking, a loop over a display
-    (each item in turn), `with` items, parameter defaults, `setattr(obj, "name", value)`, and
+    """(target, value) pairs that `node` binds: assignments, unpacking, a loop or comprehension
+    (see `_looped`), `with` items, parameter defaults, `setattr(obj, "name", value)`, and
     `argparse` options' defaults, which `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
         return [pair for target in node.targets for pair in _unpack(target, node.value)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
     if isinstance(node, (ast.For, ast.AsyncFor)):
-        # Only a target named for a credential: `value`, `item` and `x` are reused everywhere,
-        # and a name's bindings are weighed whatever their order.
-        items = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)) else []
-        looped = [pair for item in items for pair in _unpack(node.target, item)]
-        return [(target, value) for target, value in looped if _names_credential(target)]
+        return _looped(node.target, node.iter)
+    if isinstance(node, _COMPREHENSIONS):
+        return [pair for loop in node.generators for pair in _looped(loop.target, loop.iter)]
     if isinstance(node, (ast.With, ast.AsyncWith)):
         # `with httpx.Client(headers=...) as gh:`
         return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
@@ -65,6 +68,22 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     if isinstance(node, ast.FunctionDef):
         return _getter(node)
     return []
+
+
+def _looped(target: ast.expr, iterable: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
+    """What a loop binds: over a display, each item in turn, to a target named for a credential
+    only (`value`, `item` and `x` are reused everywhere, and a name's bindings are weighed
+    whatever their order); over a name (`for k in KEYS`), any item of the lists bound to it."""
+    if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
+        looped = [pair for item in iterable.elts for pair in _unpack(target, item)]
+        return [(name, value) for name, value in looped if _names_credential(name)]
+    if isinstance(target, ast.Name) and dotted(iterable) is not None:
+        item = ast.Call(ast.Name(ANY_ITEM, ast.Load()), [iterable], [])
+        return [(target, ast.copy_location(item, iterable))]
+    return []
+
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 def _names_credential(target: ast.expr) -> bool:

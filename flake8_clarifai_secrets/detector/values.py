@@ -31,6 +31,8 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
+# What a loop over a name binds its target to (`for k in KEYS`): a call no code can make.
+ANY_ITEM = "<any item of>"
 SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
 """Methods that give back the string they are called on (as far as a credential in it goes),
 as text or bytes."""
@@ -120,7 +122,7 @@ _PASS_THROUGH = (
     | _WRAPPERS
     | _UNOWNED
     | _SUBSTITUTES
-    | {"format", "format_map", "str", "dict", "Template", "choice"}
+    | {"format", "format_map", "str", "dict", "Template", "choice", ANY_ITEM}
 )
 
 
@@ -298,16 +300,17 @@ class Values:
         return _UNKNOWN
 
     def _any_entry(
-        self, mapping: ast.expr, scope: Scope, index: Optional[int] = None
+        self, mapping: ast.expr, scope: Scope, index: Optional[int] = None, *, items: bool = False
     ) -> list[Template]:
-        """`KEYS[env]`, `random.choice(KEYS)`: any value of the dicts, or item of the lists and
-        tuples, written for `KEYS`, as which one is not known here; `KEYS[0]`: that item."""
+        """`KEYS[env]`: any value of the dicts, or item of the lists and tuples, written for
+        `KEYS`, as which one is not known here; `KEYS[0]`: that item; with `items` (`for k in
+        KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only."""
         holder = dotted(mapping)
         if holder is None:
             return _UNKNOWN
         found: list[Template] = []
         for display, where in self._bindings(holder, scope):
-            if isinstance(display, ast.Dict):
+            if isinstance(display, ast.Dict) and not items:
                 entries = [entry for entry in display.values]
             elif isinstance(display, (ast.List, ast.Tuple)):
                 entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
@@ -462,6 +465,8 @@ class Values:
             return _UNKNOWN if inner is None else self.of(inner, scope)
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
+        if isinstance(func, ast.Name) and func.id == ANY_ITEM and len(node.args) == 1:
+            return self._any_entry(node.args[0], scope, items=True)
         if isinstance(func, ast.Name):
             # A getter of the file's own: `def get_pat(): return "<key>"` binds `get_pat()`,
             # as does `def pat_for(env)` whose every return gives a string written there.
@@ -472,7 +477,7 @@ class Values:
             return self.of(func.value, scope)
         if func.attr == "choice" and len(node.args) == 1:
             # `random.choice(KEYS)`, as code that rotates keys picks one.
-            return self._any_entry(node.args[0], scope)
+            return self._any_entry(node.args[0], scope, items=True)
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
