@@ -12,7 +12,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
-from flake8_clarifai_secrets.detector.tree import environ_read
+from flake8_clarifai_secrets.detector.tree import environ_read, parameter_defaults
 from flake8_clarifai_secrets.detector.scopes import takes
 from flake8_clarifai_secrets.detector.values import is_settings_class, unwrapped
 
@@ -78,13 +78,13 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     bindings = {}
     fallbacks = {}
     for index, finding in enumerate(findings):
+        fix = finding.fix
         # A fallback read into text around it (`AUTH or "Key <key>"`) would hold the text too.
-        whole = finding.fix is not None and not (finding.fix.prefix or finding.fix.suffix)
-        span = finding.fix.span if finding.fix is not None else None
-        candidates = by_line.get(span.line if span is not None else finding.line, [])
-        operand = next((v for literal, v in candidates if _holds(literal, finding)), None)
-        if operand is not None and whole:
-            fallbacks[index] = operand
+        if fix is not None and not (fix.prefix or fix.suffix):
+            candidates = by_line.get(fix.span.line, [])
+            operand = next((v for literal, v in candidates if _holds(literal, finding)), None)
+            if operand is not None:
+                fallbacks[index] = operand
         binding = getattr(finding, "binding", None) or _binding(finding, statements)
         if binding is None:
             continue
@@ -364,10 +364,7 @@ def _option_envvar(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
     (the first that is set wins), also in a parameter's annotation (`pat: Annotated[str,
     typer.Option(envvar="X")] = ...`)."""
     if isinstance(node, ast.arguments):
-        positional = [*node.posonlyargs, *node.args]
-        pairs = [*zip(positional[len(positional) - len(node.defaults) :], node.defaults)]
-        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
-        for arg, value in pairs:
+        for arg, value in parameter_defaults(node):
             annotation = arg.annotation
             if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
                 for item in annotation.slice.elts[1:]:

@@ -16,7 +16,14 @@ from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Scope, Walker, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import (
+    Scope,
+    Walker,
+    dotted,
+    leaf,
+    parameter_defaults,
+    string,
+)
 from flake8_clarifai_secrets.detector.values import ANY_ITEM
 
 BINDERS = frozenset(
@@ -55,10 +62,7 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
         # `with httpx.Client(headers=...) as gh:`
         return [(i.optional_vars, i.context_expr) for i in node.items if i.optional_vars]
     if isinstance(node, ast.arguments):
-        positional = [*node.posonlyargs, *node.args]
-        pairs = list(zip(positional[len(positional) - len(node.defaults) :], node.defaults))
-        pairs += [(arg, d) for arg, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
-        return [(ast.Name(arg.arg), default) for arg, default in pairs]
+        return [(ast.Name(arg.arg), default) for arg, default in parameter_defaults(node)]
     if isinstance(node, ast.Call):
         return (
             _option_default(node)

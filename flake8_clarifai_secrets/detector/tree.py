@@ -29,6 +29,14 @@ def dotted(node: ast.AST) -> Optional[str]:
     return ".".join([node.id, *reversed(parts)])
 
 
+def parameter_defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:
+    """Each parameter that has a default, with it: positional ones, then keyword-only ones."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    pairs = list(zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults))
+    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
+    return pairs
+
+
 def called(func: ast.expr) -> Optional[str]:
     """The name a call is made by: a method's (`invoke` of `CliRunner().invoke`, whatever it is
     called on), else the function's dotted name."""

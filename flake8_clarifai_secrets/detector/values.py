@@ -13,7 +13,15 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.tree import Scope, called, dotted, environ_read, leaf, string
+from flake8_clarifai_secrets.detector.tree import (
+    Scope,
+    called,
+    dotted,
+    environ_read,
+    leaf,
+    parameter_defaults,
+    string,
+)
 
 MAX_ALTERNATIVES = 32
 MAX_PARTS = 1024
@@ -311,14 +319,15 @@ class Values:
         found: list[Template] = []
         for display, where in self._bindings(holder, scope):
             if isinstance(display, ast.Dict) and not items:
-                entries = [entry for entry in display.values]
+                entries = list(display.values)
             elif isinstance(display, (ast.List, ast.Tuple)):
                 entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
                 if index is not None:
-                    known = len(entries) == len(display.elts) and -len(entries) <= index < len(
-                        entries
+                    # After a `*rest`, no position is known.
+                    fixed = len(entries) == len(display.elts)
+                    entries = (
+                        [entries[index]] if fixed and -len(entries) <= index < len(entries) else []
                     )
-                    entries = [entries[index]] if known else []
             else:
                 continue
             for entry in entries:
@@ -660,10 +669,7 @@ def unwrapped(value: ast.expr) -> ast.expr:
 def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:
     """The defaults of parameters annotated `Annotated[str, typer.Option(...)]`: typer (or
     pydantic) replaces them with what it reads, but Python evaluates them all the same."""
-    positional = [*arguments.posonlyargs, *arguments.args]
-    pairs = list(zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults))
-    pairs += [(a, d) for a, d in zip(arguments.kwonlyargs, arguments.kw_defaults) if d is not None]
-    return [default for arg, default in pairs if _declares(arg.annotation)]
+    return [default for arg, default in parameter_defaults(arguments) if _declares(arg.annotation)]
 
 
 def _declares(annotation: Optional[ast.expr]) -> bool:

@@ -121,11 +121,14 @@ def shell_header(node: ast.AST, context: Context) -> Iterator[Hit]:
     texts = [text.lower() for text in context.texts(node.args[0])]
     # A command's URLs may be a body's (`-d '{"url": ...}'`): only where no variable that names
     # an endpoint (`$CLARIFAI_API`, `$BASE_URL`) may say where it goes do they.
-    if any(HEADER in text and (_names_endpoint(text) or _toward_clarifai(text)) for text in texts):
+    if any(
+        HEADER in text and (_names_endpoint_variable(text) or _toward_clarifai(text))
+        for text in texts
+    ):
         yield Hit("CLR002", node.args[0], "Authorization", Accept.FLAGGED)
 
 
-def _names_endpoint(command: str) -> bool:
+def _names_endpoint_variable(command: str) -> bool:
     return any(
         name_words(name) & _ENDPOINT_VARIABLE_WORDS for name in _SHELL_VARIABLE.findall(command)
     )
