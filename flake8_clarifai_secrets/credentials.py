@@ -60,14 +60,14 @@ _CREDENTIAL_WORDS = frozenset(
     {"pat", "key", "token", "secret", "auth", "apikey", "password"}
     | {"pats", "keys", "tokens", "secrets", "apikeys"}
 )
-# Words that say whose key, which of several, or that a test made it up, without naming
-# another service.
+# Words that say whose key, which of several, that a test made it up, or what holds it in a
+# form (`pat_var`, `key_input`), without naming another service.
 _QUALIFIER_WORDS = frozenset(
     {
         "api", "access", "personal", "client", "session", "app", "my", "user", "default",
         "fallback", "dev", "prod", "production", "staging", "shared", "backup", "team", "org",
         "test", "testing", "mock", "fake", "stub", "dummy", "demo", "old", "new", "current",
-        "previous", "legacy", "secondary", "temp", "tmp",
+        "previous", "legacy", "secondary", "temp", "tmp", "var", "input", "entry", "str",
     }
 )  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.

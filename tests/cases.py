@@ -2921,6 +2921,18 @@ POSITIVE += [
         {"3:9 CLR003", "3:45 CLR003"},
         'import os\n\nfrom clarifai.rest import ClarifaiApp\n\nKEYS = [os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"]]\napps = [ClarifaiApp(api_key=k) for k in KEYS]\n',
     ),
+    case(
+        "CLR005 a Tk StringVar holding the key, bound to a name that says PAT",
+        'import tkinter as tk\nimport clarifai\n\n\nclass App(tk.Tk):\n    def __init__(self):\n        super().__init__()\n        self.pat_var = tk.StringVar(value="<KEY>")\n',
+        {"8:43 CLR005"},
+        'import os\nimport tkinter as tk\nimport clarifai\n\n\nclass App(tk.Tk):\n    def __init__(self):\n        super().__init__()\n        self.pat_var = tk.StringVar(value=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR001 a Tk StringVar read with get() into gRPC metadata",
+        'import tkinter as tk\n\n\nclass App(tk.Tk):\n    def __init__(self, stub):\n        super().__init__()\n        self.stub = stub\n        self.key = tk.StringVar(self, "<KEY>")\n\n    def predict(self, request):\n        metadata = (("authorization", "Key " + self.key.get().strip()),)\n        return self.stub.PostModelOutputs(request, metadata=metadata)\n',
+        {"8:39 CLR001"},
+        'import os\nimport tkinter as tk\n\n\nclass App(tk.Tk):\n    def __init__(self, stub):\n        super().__init__()\n        self.stub = stub\n        self.key = tk.StringVar(self, os.environ["CLARIFAI_PAT"])\n\n    def predict(self, request):\n        metadata = (("authorization", "Key " + self.key.get().strip()),)\n        return self.stub.PostModelOutputs(request, metadata=metadata)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3722,6 +3734,12 @@ NEGATIVE += [
     case(
         "a loop over model ids given as the model id",
         'from clarifai.client.model import Model\n\nMODEL_IDS = ["<KEY>", "<KEY2>"]\nfor mid in MODEL_IDS:\n    m = Model(url="u", model_id=mid)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Tk StringVar holding a model id in a Clarifai app",
+        'import tkinter as tk\nimport clarifai\n\n\nclass App(tk.Tk):\n    def __init__(self):\n        super().__init__()\n        self.model_var = tk.StringVar(value="<KEY>")\n',
         set(),
         None,
     ),

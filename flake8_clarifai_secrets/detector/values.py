@@ -47,10 +47,11 @@ as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's
-# `parameter(default=...)`; and base64, as a Kubernetes Secret's `data` holds its values.
+# `parameter(default=...)`, Tk's `StringVar(master, value)`; and base64, as a Kubernetes
+# Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
-    | {"StringProperty", "parameter"}
+    | {"StringProperty", "parameter", "StringVar"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
 
@@ -484,6 +485,9 @@ class Values:
             return _UNKNOWN
         if func.attr in SAME_STRING and not node.keywords:
             return self.of(func.value, scope)
+        if func.attr == "get" and not node.args and not node.keywords:
+            # What a Tk variable or a `ContextVar` holds: `pat_var.get()`.
+            return self.of(func.value, scope)
         if func.attr == "choice" and len(node.args) == 1:
             # `random.choice(KEYS)`, as code that rotates keys picks one.
             return self._any_entry(node.args[0], scope, items=True)
@@ -685,14 +689,17 @@ def _declares(annotation: Optional[ast.expr]) -> bool:
 
 def wrapped(call: ast.Call) -> Optional[ast.expr]:
     """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything."""
-    if leaf(dotted(call.func) or "") not in _WRAPPERS:
+    callee = leaf(dotted(call.func) or "")
+    if callee not in _WRAPPERS:
         return None
     inner = next((k.value for k in call.keywords if k.arg in _DEFAULT_KEYWORDS), None)
-    return inner if inner is not None or not call.args else call.args[0]
+    position = _DEFAULT_POSITIONS.get(callee, 0)
+    return inner if inner is not None or len(call.args) <= position else call.args[position]
 
 
-# Dagster's `Field(StringSource, default_value=...)` names its default so.
-_DEFAULT_KEYWORDS = frozenset({"default", "default_value"})
+# Dagster's `Field(StringSource, default_value=...)` names its default so; Tk, `value`.
+_DEFAULT_KEYWORDS = frozenset({"default", "default_value", "value"})
+_DEFAULT_POSITIONS = {"StringVar": 1}
 
 
 def _joined_items(call: ast.Call) -> Optional[list[ast.expr]]:
