@@ -2933,6 +2933,24 @@ POSITIVE += [
         {"8:39 CLR001"},
         'import os\nimport tkinter as tk\n\n\nclass App(tk.Tk):\n    def __init__(self, stub):\n        super().__init__()\n        self.stub = stub\n        self.key = tk.StringVar(self, os.environ["CLARIFAI_PAT"])\n\n    def predict(self, request):\n        metadata = (("authorization", "Key " + self.key.get().strip()),)\n        return self.stub.PostModelOutputs(request, metadata=metadata)\n',
     ),
+    case(
+        "CLR003 smolagents OpenAIServerModel given the endpoint and the key by position",
+        'from smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel(\n    "https://clarifai.com/openai/chat-completion/models/gpt-oss-120b",\n    "https://api.clarifai.com/v2/ext/openai/v1",\n    "<KEY>",\n)\n',
+        {"6:5 CLR003"},
+        'import os\n\nfrom smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel(\n    "https://clarifai.com/openai/chat-completion/models/gpt-oss-120b",\n    "https://api.clarifai.com/v2/ext/openai/v1",\n    os.environ["CLARIFAI_PAT"],\n)\n',
+    ),
+    case(
+        "CLR003 smolagents LiteLLMModel with a clarifai/ model and the key by keyword",
+        'from smolagents import LiteLLMModel\n\nmodel = LiteLLMModel(model_id="clarifai/openai.chat-completion.gpt-oss-120b", api_key="<KEY>")\n',
+        {"3:87 CLR003"},
+        'import os\n\nfrom smolagents import LiteLLMModel\n\nmodel = LiteLLMModel(model_id="clarifai/openai.chat-completion.gpt-oss-120b", api_key=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 LiteLLM Router whose models are Clarifai's, the key in default_litellm_params",
+        'from litellm import Router\n\nrouter = Router(\n    model_list=[\n        {"model_name": "gpt-oss", "litellm_params": {"model": "clarifai/openai.chat-completion.gpt-oss-120b"}},\n    ],\n    default_litellm_params={"api_key": "<KEY>"},\n)\n',
+        {"7:40 CLR003"},
+        'import os\n\nfrom litellm import Router\n\nrouter = Router(\n    model_list=[\n        {"model_name": "gpt-oss", "litellm_params": {"model": "clarifai/openai.chat-completion.gpt-oss-120b"}},\n    ],\n    default_litellm_params={"api_key": os.environ["CLARIFAI_PAT"]},\n)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3740,6 +3758,18 @@ NEGATIVE += [
     case(
         "a Tk StringVar holding a model id in a Clarifai app",
         'import tkinter as tk\nimport clarifai\n\n\nclass App(tk.Tk):\n    def __init__(self):\n        super().__init__()\n        self.model_var = tk.StringVar(value="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "smolagents OpenAIServerModel toward another provider, in a file that names Clarifai",
+        'import clarifai\nfrom smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel("gpt-4o", "https://api.together.xyz/v1", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "LiteLLM Router whose models are another provider's, in a file that names Clarifai",
+        'import clarifai\nfrom litellm import Router\n\nrouter = Router(\n    model_list=[{"model_name": "m", "litellm_params": {"model": "together_ai/mistral"}}],\n    default_litellm_params={"api_key": "<KEY>"},\n)\n',
         set(),
         None,
     ),

@@ -150,6 +150,15 @@ INTEGRATIONS: tuple[Integration, ...] = (
         always=False,
     ),
     Integration(
+        "smolagents",
+        ("smolagents.OpenAIServerModel", "smolagents.OpenAIModel", "smolagents.LiteLLMModel",
+         "smolagents.models.OpenAIServerModel", "smolagents.models.OpenAIModel",
+         "smolagents.models.LiteLLMModel"),
+        _API_KEY,
+        (2,),
+        always=False,
+    ),
+    Integration(
         "Hugging Face inference providers",
         ("huggingface_hub.InferenceClient", "huggingface_hub.AsyncInferenceClient"),
         frozenset({"api_key", "token"}),

@@ -25,6 +25,8 @@ CREDENTIAL_KEYWORDS = frozenset(
      "clarifai_pat", "PAT", "CLARIFAI_PAT", "password"}
 )  # fmt: skip
 _EVIDENCE_KEYS = frozenset({"model", "provider", "provider_type"})
+# Sections of a config that hold a provider's settings.
+_NESTED_CONFIGS = ("config", "litellm_params")
 _API_HOST = "api.clarifai.com"
 _BY_CALLEE = {callee: row for row in INTEGRATIONS for callee in row.callees}
 
@@ -40,7 +42,11 @@ def _row(qualname: Optional[str]) -> Optional[Integration]:
 
 
 def _is_evidence_key(name: str) -> bool:
-    return name in _EVIDENCE_KEYS or bool(name_words(name) & ENDPOINT_WORDS)
+    """`model`, `model_id` (smolagents), `base_url`, `provider`: what says where a call goes."""
+    return name in _EVIDENCE_KEYS or bool(name_words(name) & _EVIDENCE_WORDS)
+
+
+_EVIDENCE_WORDS = ENDPOINT_WORDS | {"model"}
 
 
 def _names_clarifai(texts: Iterable[str]) -> bool:
@@ -69,11 +75,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     qualname = context.qualname(func)
     row = _row(qualname)
     evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
-    found = {
-        _clarifai_evidence(text)
-        for value in [*evidence, *args[:1]]
-        for text in context.strings(value)
-    }
+    found = _evidence([*evidence, *args[:1]], context)
     if found <= {None} and not (
         row is not None
         and (row.always or row.environment and context.openai_endpoint and not _endpoint(node))
@@ -91,6 +93,28 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg in keywords:
             yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)")
+        elif keyword.arg is not None and isinstance(keyword.value, ast.Dict):
+            # Parameters for every request: LiteLLM `Router(default_litellm_params={...})`.
+            for key, value in _entries(keyword.value).items():
+                if key in keywords:
+                    yield Hit("CLR003", value, f'"{key}" of {callee}({keyword.arg}=...)')
+
+
+def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
+    """What `values` say of Clarifai, through lists and dicts displayed in them: a LiteLLM
+    `Router(model_list=[{"litellm_params": {"model": "clarifai/..."}}])`."""
+    found: set[Optional[str]] = set()
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (ast.List, ast.Tuple)):
+            todo += value.elts
+        elif isinstance(value, ast.Dict):
+            entries = _entries(value).items()
+            todo += [v for k, v in entries if _is_evidence_key(k) or k in _NESTED_CONFIGS]
+        else:
+            found |= {_clarifai_evidence(text) for text in context.strings(value)}
+    return found
 
 
 def _endpoint(node: ast.Call) -> bool:
@@ -106,7 +130,7 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
     evidence = [v for k, v in entries.items() if _is_evidence_key(k)]
     if not _names_clarifai(t for value in evidence for t in context.strings(value)):
         return
-    for config in (node, entries.get("config"), entries.get("litellm_params")):
+    for config in (node, *(entries.get(key) for key in _NESTED_CONFIGS)):
         if isinstance(config, ast.Dict):
             for key, value in _entries(config).items():
                 if key in CREDENTIAL_KEYWORDS:
