@@ -12,14 +12,14 @@ import ast
 import functools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Optional, TypeVar, Union
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.codemod import CodemodContext, SkipFile, VisitorBasedCodemodCommand
+from libcst.codemod import Codemod, CodemodContext, SkipFile, VisitorBasedCodemodCommand
 from libcst.codemod.visitors import RemoveImportsVisitor
-from libcst.metadata import ParentNodeProvider, PositionProvider
+from libcst.metadata import Assignment, ParentNodeProvider, PositionProvider, ScopeProvider
 
 from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, source_lines
 from flake8_clarifai_secrets.flake8_config import Flake8
@@ -124,6 +124,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         self._dropped: set[Span] = set()
         self._failed: dict[Span, str] = {}
         self._dropped_names: set[str] = set()
+        # Each import statement as the fix leaves it, by the original; and those that no code
+        # read before the fix, which removing unused imports must leave alone.
+        self._imports: dict[_Import, _Import] = {}
+        self._unread: set[int] = set()
 
     @property
     def moved(self) -> list[Step]:
@@ -459,15 +463,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def leave_IndentedBlock(
         self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
     ) -> cst.IndentedBlock:
-        body, footer = self._keep_comments(original_node.body, updated_node.body)
-        if not body:
-            body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=footer)]
-            footer = []
-        return updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+        return _block_keeping_comments(original_node, updated_node, self._all_dropped)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        body, footer = self._keep_comments(original_node.body, updated_node.body)
-        module = updated_node.with_changes(body=body, footer=[*footer, *updated_node.footer])
+        module = _module_keeping_comments(original_node, updated_node, self._all_dropped)
         uses = [span.line for span in self._env_reads] + [
             span.line
             for span, steps in self._literals.items()
@@ -477,6 +476,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             and step.finding.fix.kind in ("literal", "placeholder")
         ]
         from_os = _from_os(original_node)
+        if "os" in self._dropped_names or self._dropped_names & from_os.keys():
+            self._unread = {
+                id(self._imports[node]) for node in _unread_imports(original_node)
+            }
         for name in sorted(self._dropped_names):
             if name == "os" and not uses:
                 RemoveImportsVisitor.remove_unused_import(self.context, "os")
@@ -487,6 +490,27 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             return module
         return with_os_import(module)
 
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        self._imports[original_node] = updated_node
+        return updated_node
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> cst.ImportFrom:
+        self._imports[original_node] = updated_node
+        return updated_node
+
+    def _all_dropped(self, statement: cst.SimpleStatementLine) -> bool:
+        return all(self._span(small) in self._drops for small in statement.body)
+
+    def _instantiate_and_run(self, transform: type[Codemod], tree: cst.Module) -> cst.Module:
+        if transform is not RemoveImportsVisitor:
+            return super()._instantiate_and_run(transform, tree)
+        # The visitor sees a copy of `tree`: it knows the imports to keep by their order.
+        imports = m.findall(tree, m.Import() | m.ImportFrom())
+        kept = {index for index, node in enumerate(imports) if id(node) in self._unread}
+        return _RemoveImportsKeepingComments(self.context, kept).transform_module(tree)
+
     def _os_imported_before(self, module: cst.Module, line: int) -> bool:
         """Whether a module-level `import os` comes before `line`, where the fix first uses it."""
         return any(
@@ -495,28 +519,112 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             for statement in module.body
         )
 
-    def _keep_comments(
-        self, original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement]
-    ) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
-        """Move the comments above a dropped line onto the next statement, or the block's end.
 
-        LibCST leaves out a statement line whose statements were all removed, comments and all.
-        """
-        kept = iter(updated)
-        body: list[cst.BaseStatement] = []
-        carried: list[cst.EmptyLine] = []
-        for statement in original:
-            if isinstance(statement, cst.SimpleStatementLine) and all(
-                self._span(small) in self._drops for small in statement.body
-            ):
-                carried += statement.leading_lines
-                continue
-            new = next(kept)
-            if carried and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-                new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
-                carried = []
-            body.append(new)
-        return body, carried
+_Emptied = Callable[[cst.SimpleStatementLine], bool]
+_Import = Union[cst.Import, cst.ImportFrom]
+
+
+def _carrying_comments(
+    original: Sequence[cst.BaseStatement], updated: Sequence[cst.BaseStatement], emptied: _Emptied
+) -> tuple[list[cst.BaseStatement], list[cst.EmptyLine]]:
+    """Move the comments above an emptied line onto the next statement, or the block's end.
+
+    LibCST leaves out a statement line whose statements were all removed, comments and all.
+    """
+    kept = iter(updated)
+    body: list[cst.BaseStatement] = []
+    carried: list[cst.EmptyLine] = []
+    for statement in original:
+        if isinstance(statement, cst.SimpleStatementLine) and emptied(statement):
+            carried += statement.leading_lines
+            continue
+        new = next(kept)
+        if carried and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
+            new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
+            carried = []
+        body.append(new)
+    return body, carried
+
+
+def _block_keeping_comments(
+    original: cst.IndentedBlock, updated: cst.IndentedBlock, emptied: _Emptied
+) -> cst.IndentedBlock:
+    body, footer = _carrying_comments(original.body, updated.body, emptied)
+    if not body:
+        body = [cst.SimpleStatementLine([cst.Pass()], leading_lines=footer)]
+        footer = []
+    return updated.with_changes(body=body, footer=[*footer, *updated.footer])
+
+
+def _module_keeping_comments(
+    original: cst.Module, updated: cst.Module, emptied: _Emptied
+) -> cst.Module:
+    body, footer = _carrying_comments(original.body, updated.body, emptied)
+    return updated.with_changes(body=body, footer=[*footer, *updated.footer])
+
+
+def _unread_imports(module: cst.Module) -> set[_Import]:
+    """The import statements in `module` that bind a name no code reads."""
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    scopes = {scope for scope in wrapper.resolve(ScopeProvider).values() if scope is not None}
+    return {
+        assignment.node
+        for scope in scopes
+        for assignment in scope.assignments
+        if isinstance(assignment, Assignment)
+        and isinstance(assignment.node, (cst.Import, cst.ImportFrom))
+        and not assignment.references
+    }
+
+
+class _RemoveImportsKeepingComments(RemoveImportsVisitor):
+    """LibCST's `RemoveImportsVisitor`, keeping the comments above an import line it removes
+    (`# --- config ---`, a notebook's `# In[2]:`), and the imports that no code read before the
+    fix (`kept`: their indexes among the import statements, in source order)."""
+
+    def __init__(self, context: CodemodContext, kept: set[int]) -> None:
+        super().__init__(context)
+        self._kept = kept
+        self._index = -1
+        self._emptied: set[int] = set()
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._index += 1
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._index += 1
+
+    def leave_Import(
+        self, original_node: cst.Import, updated_node: cst.Import
+    ) -> Union[cst.Import, cst.RemovalSentinel]:
+        if self._index in self._kept:
+            return updated_node
+        return super().leave_Import(original_node, updated_node)
+
+    def leave_ImportFrom(
+        self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
+    ) -> Union[cst.ImportFrom, cst.RemovalSentinel]:
+        if self._index in self._kept:
+            return updated_node
+        return super().leave_ImportFrom(original_node, updated_node)
+
+    def leave_SimpleStatementLine(
+        self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
+        if not updated_node.body:
+            self._emptied.add(id(original_node))
+        return updated_node
+
+    def leave_IndentedBlock(
+        self, original_node: cst.IndentedBlock, updated_node: cst.IndentedBlock
+    ) -> cst.IndentedBlock:
+        return _block_keeping_comments(original_node, updated_node, self._was_emptied)
+
+    def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
+        return _module_keeping_comments(original_node, updated_node, self._was_emptied)
+
+    def _was_emptied(self, statement: cst.SimpleStatementLine) -> bool:
+        return id(statement) in self._emptied
 
 
 def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:

@@ -503,6 +503,18 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             id="an import unused before the fix is not ours to remove",
         ),
         pytest.param(
+            "import clarifai\n\n# In[2]:\nimport os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "print(1)\n",
+            "import clarifai\n\n# In[2]:\nprint(1)\n",
+            id="the comments above a removed import stay",
+        ),
+        pytest.param(
+            "def setup():\n    # Keys.\n    import os\n    os.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "    return 1\n\n\ndef other():\n    import os\n",
+            "def setup():\n    # Keys.\n    return 1\n\n\ndef other():\n    import os\n",
+            id="an unused import os in another function is not ours to remove",
+        ),
+        pytest.param(
             "import os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"
             "m = (('authorization', 'Key <KEY2>'),)\n",
             'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)\n',
