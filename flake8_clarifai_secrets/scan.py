@@ -46,10 +46,18 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     nodes = _scoped_nodes(tree)
     statements = list(_assignments(nodes))
     reads: dict[tuple[Optional[ast.AST], str], str] = {}
+    # A name's key is the fallback of a read into the same name only where one of the two
+    # stands under a test of that name or variable (`if not pat: pat = "<key>"`), or in an
+    # `except`; not where a test of something else picks one (`if stage == "prod"`).
+    guarded = _guarded_values(nodes)
+    fallback_reads = set()
     for scope, target, value in statements:
         variable = _variable_read(value)
         if variable is not None:
-            reads.setdefault((_owner(scope, target), target), variable)
+            pair = (_owner(scope, target), target)
+            reads.setdefault(pair, variable)
+            if id(value) in guarded:
+                fallback_reads.add(pair)
     # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
     # fallback, in the function of the read or, where that function binds no `PAT`, the
     # module's.
@@ -57,7 +65,9 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         default = _default_read(node)
         if default is not None:
             name, variable = default
-            reads.setdefault((_reading_owner(scope, name), name), variable)
+            pair = (_reading_owner(scope, name), name)
+            reads.setdefault(pair, variable)
+            fallback_reads.add(pair)
     operands = [
         (literal, variable)
         for node, scope in nodes
@@ -85,13 +95,16 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             operand = next((v for literal, v in candidates if _holds(literal, finding)), None)
             if operand is not None:
                 fallbacks[index] = operand
-        binding = getattr(finding, "binding", None) or _binding(finding, statements)
+        bound = _bound_literal(finding, statements)
+        binding = getattr(finding, "binding", None) or (bound[0] if bound else None)
         if binding is None:
             continue
         bindings[index] = binding
-        scope = _owner(_scope_at(scopes, starts, finding.line), binding)
-        if (scope, binding) in reads:
-            fallbacks.setdefault(index, reads[scope, binding])
+        pair = (_owner(_scope_at(scopes, starts, finding.line), binding), binding)
+        if pair in reads and (
+            pair in fallback_reads or bound is not None and id(bound[1]) in guarded
+        ):
+            fallbacks.setdefault(index, reads[pair])
     fields = [field for node, _ in nodes for field in _settings_fields(node)]
     for index, finding in enumerate(findings):
         if finding.fix is None or finding.fix.prefix or finding.fix.suffix:
@@ -426,9 +439,10 @@ def _holds(literal: ast.expr, finding: Finding) -> bool:
     )
 
 
-def _binding(
+def _bound_literal(
     finding: Finding, statements: Sequence[tuple[Optional[ast.AST], str, ast.expr]]
-) -> Optional[str]:
+) -> Optional[tuple[str, ast.expr]]:
+    """(the name, the literal) where the finding's literal is assigned as it is."""
     for _, target, value in statements:
         if (
             isinstance(value, ast.Constant)
@@ -436,8 +450,35 @@ def _binding(
             and value.lineno == finding.line
             and finding.secret in value.value
         ):
-            return target
+            return target, value
     return None
+
+
+def _guarded_values(nodes: Iterable[tuple[ast.AST, Optional[ast.AST]]]) -> set[int]:
+    """The values (by identity) assigned under an `if` whose test names what they are assigned
+    to or a variable they read (`if not pat: pat = ...`, `if "X" in os.environ: pat =
+    os.environ["X"]`), or in an `except` block."""
+    found: set[int] = set()
+    for node, _ in nodes:
+        if isinstance(node, ast.If):
+            tested = {
+                name
+                for part in ast.walk(node.test)
+                for name in [_dotted(part) if isinstance(part, ast.expr) else None]
+                + [part.value if isinstance(part, ast.Constant) else None]
+                if isinstance(name, str)
+            }
+            blocks: list[ast.stmt] = [*node.body, *node.orelse]
+        elif isinstance(node, ast.Try):
+            tested = None
+            blocks = [statement for handler in node.handlers for statement in handler.body]
+        else:
+            continue
+        for block in blocks:
+            for _, target, value in _assignments((n, None) for n in ast.walk(block)):
+                if tested is None or target in tested or _variable_read(value) in tested:
+                    found.add(id(value))
+    return found
 
 
 def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:

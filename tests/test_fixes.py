@@ -160,11 +160,36 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             [
                 CLIENT + "class A:\n    def __init__(self):\n"
                 '        self.pat = os.getenv("MY_PAT")\n'
-                '    def reset(self):\n        self.pat = "<KEY>"\n'
+                '    def reset(self):\n        if not self.pat:\n            self.pat = "<KEY>"\n'
                 "    def app(self):\n        return App(pat=self.pat)\n"
             ],
             [["CLR003 -> MY_PAT"]],
             id="4: an attribute is one binding in every method",
+        ),
+        pytest.param(
+            [
+                CLIENT + 'if sys.argv[1] == "prod":\n    PAT = "<KEY>"\n'
+                'elif sys.argv[1] == "staging":\n    PAT = "<KEY2>"\n'
+                'else:\n    PAT = os.environ["CLARIFAI_PAT"]\nApp(pat=PAT)\n'
+            ],
+            [["CLR003 -> CLARIFAI_PAT_2", "CLR003 -> CLARIFAI_PAT_3"]],
+            id="4: keys that a test of something else picks beside a read take their own",
+        ),
+        pytest.param(
+            [
+                CLIENT + 'PAT = "<KEY>"\nif os.getenv("CLARIFAI_PAT"):\n'
+                '    PAT = os.environ["CLARIFAI_PAT"]\nApp(pat=PAT)\n'
+            ],
+            [["CLR003 -> CLARIFAI_PAT"]],
+            id="4: a key that a read of the variable replaces when it is set is its fallback",
+        ),
+        pytest.param(
+            [
+                CLIENT + 'try:\n    PAT = os.environ["MY_PAT"]\nexcept KeyError:\n'
+                '    PAT = "<KEY>"\nApp(pat=PAT)\n'
+            ],
+            [["CLR003 -> MY_PAT"]],
+            id="4: a key in the except block of a read is its fallback",
         ),
         pytest.param(
             [
