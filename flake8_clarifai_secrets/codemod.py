@@ -477,9 +477,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         ]
         from_os = _from_os(original_node)
         if "os" in self._dropped_names or self._dropped_names & from_os.keys():
-            self._unread = {
-                id(self._imports[node]) for node in _unread_imports(original_node)
-            }
+            self._unread = {id(self._imports[node]) for node in _unread_imports(original_node)}
         for name in sorted(self._dropped_names):
             if name == "os" and not uses:
                 RemoveImportsVisitor.remove_unused_import(self.context, "os")

@@ -18,7 +18,7 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_legacy_secret, mask
 from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
-from flake8_clarifai_secrets.scan import Facts, credential_variable
+from flake8_clarifai_secrets.scan import ALL_VARIABLES, Facts, credential_variable
 
 
 @dataclass(frozen=True)
@@ -66,6 +66,14 @@ def refusal(finding: Finding, facts: Facts, config: Config) -> Optional[str]:
         return f"not a Clarifai key; name a variable with --env-var-for {scheme}=NAME"
     if facts.os_taken and finding.fix.kind != "drop":
         return "`os` is bound to something else in this file"
+    if finding.fix.kind == "drop" and facts.unset & {finding.target, ALL_VARIABLES}:
+        # Removed, the write would no longer restore what the deletion took away.
+        undone = (
+            f"deletes `{finding.target}`"
+            if finding.target in facts.unset
+            else "clears the environment"
+        )
+        return f"the file also {undone}, which the write restores: move the key by hand"
     return None
 
 

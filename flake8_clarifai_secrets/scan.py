@@ -39,6 +39,7 @@ class Facts:
     bindings: dict[int, str] = field(default_factory=dict)
     fallbacks: dict[int, str] = field(default_factory=dict)
     os_taken: bool = False
+    unset: frozenset[str] = frozenset()
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -114,7 +115,13 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             if first <= finding.line <= last and bindings.get(index) in (name, None):
                 fallbacks[index] = variable
     every = [node for node, _ in nodes]
-    return Facts(frozenset(variables_named(every)), bindings, fallbacks, binds_os_elsewhere(every))
+    return Facts(
+        frozenset(variables_named(every)),
+        bindings,
+        fallbacks,
+        binds_os_elsewhere(every),
+        frozenset(variables_unset(every)),
+    )
 
 
 def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:
@@ -234,6 +241,44 @@ def variables_named(nodes: Iterable[ast.AST]) -> Iterator[str]:
         ):
             if any(_ends_with(c, "environ") for c in node.comparators):
                 yield from _strings(node.left)
+
+
+ALL_VARIABLES = "*"
+
+
+def variables_unset(nodes: Iterable[ast.AST]) -> Iterator[str]:
+    """Variables the code deletes (`del os.environ["X"]`, `os.environ.pop("X")`, `unsetenv`,
+    `monkeypatch.delenv("X")`), or `ALL_VARIABLES` where it clears the environment
+    (`os.environ.clear()`, `mock.patch.dict(os.environ, clear=True)`)."""
+    for node in nodes:
+        if isinstance(node, ast.Delete):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
+                    yield from _strings(target.slice)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            on_environ = isinstance(func, ast.Attribute) and _ends_with(func.value, "environ")
+            if node.args and (name in _UNSETTERS or name == "pop" and on_environ):
+                yield from _strings(node.args[0])
+            elif name == "clear" and on_environ or _clears_environ(node):
+                yield ALL_VARIABLES
+
+
+# `os.unsetenv`, and pytest's `monkeypatch.delenv`.
+_UNSETTERS = frozenset({"unsetenv", "delenv"})
+
+
+def _clears_environ(call: ast.Call) -> bool:
+    """`mock.patch.dict(os.environ, ..., clear=True)`."""
+    return (
+        bool(call.args)
+        and _ends_with(call.args[0], "environ")
+        and any(
+            k.arg == "clear" and isinstance(k.value, ast.Constant) and k.value.value is True
+            for k in call.keywords
+        )
+    )
 
 
 def binds_os_elsewhere(nodes: Iterable[ast.AST]) -> bool:

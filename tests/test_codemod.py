@@ -316,6 +316,66 @@ def test_os_bound_to_something_else_is_left_alone(source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "reason"),
+    (
+        pytest.param(
+            "def setUp(self):\n    os.environ['CLARIFAI_PAT'] = '<KEY>'\n"
+            "def tearDown(self):\n    del os.environ['CLARIFAI_PAT']\n",
+            "deletes `CLARIFAI_PAT`",
+            id="a tearDown deletes it",
+        ),
+        pytest.param(
+            "def test(monkeypatch):\n    monkeypatch.delenv('CLARIFAI_PAT', raising=False)\n"
+            "    monkeypatch.setenv('CLARIFAI_PAT', '<KEY>')\n",
+            "deletes `CLARIFAI_PAT`",
+            id="monkeypatch.delenv",
+        ),
+        pytest.param(
+            "def test():\n    os.environ.pop('CLARIFAI_PAT', None)\n"
+            "    os.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "deletes `CLARIFAI_PAT`",
+            id="os.environ.pop",
+        ),
+        pytest.param(
+            "def test():\n    with mock.patch.dict(os.environ, clear=True):\n"
+            "        os.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "clears the environment",
+            id="mock.patch.dict(clear=True)",
+        ),
+        pytest.param(
+            "os.environ.clear()\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "clears the environment",
+            id="os.environ.clear()",
+        ),
+    ),
+)
+def test_a_write_that_restores_a_deleted_variable_is_left_alone(source: str, reason: str) -> None:
+    source = fill("import os\nfrom unittest import mock\nimport clarifai\n" + source)
+    assert fix(source) == source
+    assert _left_alone(source) == [
+        f"CLR004 left alone: the file also {reason}, which the write restores: move the key by hand"
+    ]
+
+
+def test_a_write_of_another_variable_than_the_one_deleted_is_removed() -> None:
+    source = (
+        "import clarifai\nimport os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\ndel os.environ['HOME']\n"
+    )
+    assert fix(fill(source)) == "import clarifai\nimport os\ndel os.environ['HOME']\n"
+
+
+def _left_alone(source: str) -> list[str]:
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    codemod.transform_module(cst.parse_module(source))
+    return [w.split(": ", 1)[1] for w in codemod.context.warnings]
+
+
+@pytest.mark.parametrize(
     ("source", "expected"),
     (
         pytest.param(
