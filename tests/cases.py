@@ -2951,6 +2951,42 @@ POSITIVE += [
         {"7:40 CLR003"},
         'import os\n\nfrom litellm import Router\n\nrouter = Router(\n    model_list=[\n        {"model_name": "gpt-oss", "litellm_params": {"model": "clarifai/openai.chat-completion.gpt-oss-120b"}},\n    ],\n    default_litellm_params={"api_key": os.environ["CLARIFAI_PAT"]},\n)\n',
     ),
+    case(
+        "CLR003 an Enum member's value given to a Clarifai client",
+        'from enum import Enum\n\nfrom clarifai.client.model import Model\n\n\nclass ClarifaiAuth(str, Enum):\n    PROD = "<KEY>"\n\n\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=ClarifaiAuth.PROD.value)\n',
+        {"7:12 CLR003"},
+        'import os\nfrom enum import Enum\n\nfrom clarifai.client.model import Model\n\n\nclass ClarifaiAuth(str, Enum):\n    PROD = os.environ["CLARIFAI_PAT"]\n\n\nmodel = Model(url="https://clarifai.com/a/b/models/c", pat=ClarifaiAuth.PROD.value)\n',
+    ),
+    case(
+        "CLR003 a property that returns the key, read through self",
+        'from clarifai.client.model import Model\n\n\nclass Tagger:\n    @property\n    def pat(self):\n        return "<KEY>"\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
+        {"7:16 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    @property\n    def pat(self):\n        return os.environ["CLARIFAI_PAT"]\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.pat)\n',
+    ),
+    case(
+        "CLR003 a property that returns an attribute holding the key",
+        'from functools import cached_property\n\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    _prod = "<KEY>"\n\n    @cached_property\n    def current(self):\n        return self._prod\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.current)\n',
+        {"7:13 CLR003"},
+        'import os\nfrom functools import cached_property\n\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    _prod = os.environ["CLARIFAI_PAT"]\n\n    @cached_property\n    def current(self):\n        return self._prod\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.current)\n',
+    ),
+    case(
+        "CLR003 a lambda that returns the key, called into a Clarifai client",
+        'from clarifai.client.user import User\n\nget_key = lambda: "<KEY>"\nuser = User(user_id="me", pat=get_key())\n',
+        {"3:19 CLR003"},
+        'import os\n\nfrom clarifai.client.user import User\n\nget_key = lambda: os.environ["CLARIFAI_PAT"]\nuser = User(user_id="me", pat=get_key())\n',
+    ),
+    case(
+        "CLR005 a Ray actor given the key by position through .remote()",
+        'import ray\nfrom clarifai.client.model import Model\n\n\n@ray.remote\nclass Tagger:\n    def __init__(self, key, url):\n        self.model = Model(url=url, pat=key)\n\n\ndef start():\n    return Tagger.options(num_cpus=2).remote("<KEY>", "https://clarifai.com/a/b/models/c")\n',
+        {"12:46 CLR005"},
+        'import os\n\nimport ray\nfrom clarifai.client.model import Model\n\n\n@ray.remote\nclass Tagger:\n    def __init__(self, key, url):\n        self.model = Model(url=url, pat=key)\n\n\ndef start():\n    return Tagger.options(num_cpus=2).remote(os.environ["CLARIFAI_PAT"], "https://clarifai.com/a/b/models/c")\n',
+    ),
+    case(
+        "CLR005 a Ray task given the key by position through .remote()",
+        'import ray\nfrom clarifai.client.model import Model\n\n\n@ray.remote\ndef tag(url, key):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\ndef start(url):\n    return tag.remote(url, "<KEY>")\n',
+        {"11:28 CLR005"},
+        'import os\n\nimport ray\nfrom clarifai.client.model import Model\n\n\n@ray.remote\ndef tag(url, key):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\ndef start(url):\n    return tag.remote(url, os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3770,6 +3806,18 @@ NEGATIVE += [
     case(
         "LiteLLM Router whose models are another provider's, in a file that names Clarifai",
         'import clarifai\nfrom litellm import Router\n\nrouter = Router(\n    model_list=[{"model_name": "m", "litellm_params": {"model": "together_ai/mistral"}}],\n    default_litellm_params={"api_key": "<KEY>"},\n)\n',
+        set(),
+        None,
+    ),
+    case(
+        "an Enum of model ids read by value in a Clarifai file",
+        'from enum import Enum\n\nfrom clarifai.client.model import Model\n\n\nclass Models(str, Enum):\n    GENERAL = "<KEY>"\n\n\nmodel = Model(model_id=Models.GENERAL.value, user_id="clarifai", app_id="main")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a property that returns a version id",
+        'from clarifai.client.model import Model\n\n\nclass Tagger:\n    @property\n    def version(self):\n        return "<KEY>"\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", model_version={"id": self.version})\n',
         set(),
         None,
     ),

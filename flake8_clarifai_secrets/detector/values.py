@@ -300,6 +300,12 @@ class Values:
             return self._either(node.values, scope)
         if self._reads_credential_var(node):
             return _UNKNOWN
+        if isinstance(node, ast.Attribute) and node.attr == "value":
+            # An `Enum` member's value: `ClarifaiAuth.PROD.value`, where `PROD = "<key>"`.
+            member = dotted(node.value)
+            bound = self._bindings(member, scope) if member is not None else []
+            if bound and all(string(value) is not None for value, _ in bound):
+                return self._either([value for value, _ in bound], scope)
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
