@@ -2987,6 +2987,18 @@ POSITIVE += [
         {"11:28 CLR005"},
         'import os\n\nimport ray\nfrom clarifai.client.model import Model\n\n\n@ray.remote\ndef tag(url, key):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\ndef start(url):\n    return tag.remote(url, os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 an imported client named for Clarifai given the key first",
+        'import pytest\n\nfrom myproject.clarifai_client import ClarifaiClient\n\n\n@pytest.fixture\ndef client():\n    return ClarifaiClient("<KEY>", user_id="jtran", app_id="moderation")\n',
+        {"8:27 CLR003"},
+        'import os\n\nimport pytest\n\nfrom myproject.clarifai_client import ClarifaiClient\n\n\n@pytest.fixture\ndef client():\n    return ClarifaiClient(os.environ["CLARIFAI_PAT"], user_id="jtran", app_id="moderation")\n',
+    ),
+    case(
+        "CLR005 a test's parametrize row bound to a parameter named for the credential",
+        'import pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        ("<KEY>", True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
+        {"9:10 CLR005"},
+        'import os\n\nimport pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        (os.environ.get("CLARIFAI_PAT"), True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3818,6 +3830,24 @@ NEGATIVE += [
     case(
         "a property that returns a version id",
         'from clarifai.client.model import Model\n\n\nclass Tagger:\n    @property\n    def version(self):\n        return "<KEY>"\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", model_version={"id": self.version})\n',
+        set(),
+        None,
+    ),
+    case(
+        "an imported Clarifai model wrapper given a model id first",
+        'from myproject.clarifai_models import ClarifaiModel\n\nmodel = ClarifaiModel("<KEY>", user_id="clarifai")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an imported Clarifai client given a model id by keyword and a name first",
+        'from myproject.clarifai_client import ClarifaiClient\n\nclient = ClarifaiClient("moderation", model_id="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a test's parametrize rows of model ids in a Clarifai test",
+        'import pytest\n\nfrom clarifai.client.model import Model\n\n\n@pytest.mark.parametrize("model_id", ["<KEY>", "<KEY2>"])\ndef test_model(model_id):\n    assert Model(model_id=model_id, user_id="clarifai", app_id="main")\n',
         set(),
         None,
     ),

