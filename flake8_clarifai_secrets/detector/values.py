@@ -39,6 +39,7 @@ _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
 _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
+_DEPENDENCIES = frozenset({"Depends", "Security"})
 # What a loop over a name binds its target to (`for k in KEYS`): a call no code can make.
 ANY_ITEM = "<any item of>"
 SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
@@ -47,11 +48,11 @@ as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's
-# `parameter(default=...)`, Tk's `StringVar(master, value)`; and base64, as a Kubernetes
-# Secret's `data` holds its values.
+# `parameter(default=...)`, Tk's `StringVar(master, value)`, Spark's `sc.broadcast(value)`; and
+# base64, as a Kubernetes Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
-    | {"StringProperty", "parameter", "StringVar"}
+    | {"StringProperty", "parameter", "StringVar", "broadcast"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
 
@@ -132,6 +133,7 @@ _PASS_THROUGH = (
     | _UNOWNED
     | _SUBSTITUTES
     | {"format", "format_map", "str", "dict", "Template", "choice", ANY_ITEM}
+    | _DEPENDENCIES
 )
 
 
@@ -301,11 +303,12 @@ class Values:
         if self._reads_credential_var(node):
             return _UNKNOWN
         if isinstance(node, ast.Attribute) and node.attr == "value":
-            # An `Enum` member's value: `ClarifaiAuth.PROD.value`, where `PROD = "<key>"`.
+            # An `Enum` member's value (`ClarifaiAuth.PROD.value`, where `PROD = "<key>"`), or
+            # a Spark broadcast's (`sc.broadcast("<key>").value`).
             member = dotted(node.value)
             bound = self._bindings(member, scope) if member is not None else []
-            if bound and all(string(value) is not None for value, _ in bound):
-                return self._either([value for value, _ in bound], scope)
+            if bound and all(string(unwrapped(value)) is not None for value, _ in bound):
+                return self._either([unwrapped(value) for value, _ in bound], scope)
         name = dotted(node)
         if name is not None:
             return self._name(name, scope)
@@ -481,6 +484,14 @@ class Values:
             return _UNKNOWN if inner is None else self.of(inner, scope)
         if isinstance(func, ast.Name) and func.id == "str" and len(node.args) == 1:
             return self.of(node.args[0], scope)
+        if leaf(dotted(func) or "") in _DEPENDENCIES and node.args:
+            # FastAPI's `Depends(get_pat)` gives what `get_pat()` returns.
+            provider = node.args[0]
+            return (
+                self._name(provider.id + "()", scope)
+                if isinstance(provider, ast.Name)
+                else _UNKNOWN
+            )
         if isinstance(func, ast.Name) and func.id == ANY_ITEM and len(node.args) == 1:
             return self._any_entry(node.args[0], scope, items=True)
         if isinstance(func, ast.Name):
