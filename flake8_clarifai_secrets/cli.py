@@ -242,7 +242,11 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
             # lines before a last line of only spaces: a rewrite would change other bytes.
             raise _NotProcessed("LibCST would not write its other bytes back unchanged")
         codemod = ReadKeyFromEnviron(
-            CodemodContext(filename=scanned.path), settings.env_var, settings.env_var_for, steps
+            CodemodContext(filename=scanned.path),
+            settings.env_var,
+            settings.env_var_for,
+            steps,
+            None if scanned.notebook is None else scanned.notebook.separator.strip(),
         )
         try:
             new = codemod.transform_module(module).bytes

@@ -25,7 +25,7 @@ from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, so
 from flake8_clarifai_secrets.flake8_config import Flake8
 from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_arguments
-from flake8_clarifai_secrets.os_import import imports_os, with_os_import
+from flake8_clarifai_secrets.os_import import imports_os, notebook_cell, with_os_import
 from flake8_clarifai_secrets.placeholders import with_placeholders
 from flake8_clarifai_secrets.scan import facts
 
@@ -108,10 +108,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         env_var: str = DEFAULT_ENV_VAR,
         env_var_for: Sequence[tuple[str, str]] = (),
         steps: Optional[Sequence[Step]] = None,
+        cell_separator: Optional[str] = None,
     ) -> None:
+        """`cell_separator`: the statement that joins a notebook's cells into the module."""
         super().__init__(context)
         self.config = Config(env_var, dict(env_var_for))
         self._given = steps
+        self._cell_separator = cell_separator
         self._reset([])
 
     def _reset(self, steps: Sequence[Step]) -> None:
@@ -486,7 +489,18 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 RemoveImportsVisitor.remove_unused_import(self.context, "os", obj, asname)
         if not uses or self._os_imported_before(original_node, min(uses)):
             return module
-        return with_os_import(module)
+        if self._cell_separator is None:
+            return with_os_import(module)
+        separators = [
+            statement
+            for statement in original_node.body
+            if original_node.code_for_node(statement).strip() == self._cell_separator
+        ]
+        used_in = sum(
+            self.get_metadata(PositionProvider, statement).start.line < min(uses)
+            for statement in separators
+        )
+        return with_os_import(module, notebook_cell(module, self._cell_separator, used_in))
 
     def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
         self._imports[original_node] = updated_node

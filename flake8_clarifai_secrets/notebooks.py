@@ -112,7 +112,7 @@ class Notebook:
         self._widgets = _widget_values(metadata.get("widgets"))
         self._token = self._unused_hex()
         self._placeholders = 0
-        self._separator = self._placeholder() + "\n"
+        self.separator = self._placeholder() + "\n"
         self.unchecked: list[Note] = []
         python = [c for c in self.cells if c.kind == "code"] if _is_python(metadata) else []
         self.code = self._module(python)
@@ -159,7 +159,7 @@ class Notebook:
                 self.unchecked.append(Note("code", cell.number, 0, 0, why))
                 continue
             if parts:
-                parts.append(self._separator)
+                parts.append(self.separator)
                 line += 1
             text = cell.masked.source
             if text and not text.endswith(("\n", "\r")):
@@ -249,7 +249,7 @@ class Notebook:
         return new, cleared, shown
 
     def _split(self, code: str) -> dict[int, str]:
-        pieces = code.split(self._separator)
+        pieces = code.split(self.separator)
         if len(pieces) != max(len(self._python), 1):
             raise NotReadable("the fix cannot be split back into cells")
         sources = {}

@@ -24,11 +24,12 @@ _STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
 _IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
 
 
-def with_os_import(module: cst.Module) -> cst.Module:
-    """`module` with `import os` added at the top; the caller knows that none comes in time."""
+def with_os_import(module: cst.Module, cell: int = 0) -> cst.Module:
+    """`module` with `import os` added at the top, or of the notebook cell that starts at
+    statement `cell`; the caller knows that none comes in time."""
     body = list(module.body)
-    start = 0
-    if body and m.matches(body[0], m.SimpleStatementLine([m.Expr(m.SimpleString())])):
+    start = cell
+    if not cell and body and m.matches(body[0], m.SimpleStatementLine([m.Expr(m.SimpleString())])):
         start = 1
     while start < len(body) and m.matches(
         body[start], m.SimpleStatementLine([m.ImportFrom(module=m.Name("__future__"))])
@@ -96,6 +97,23 @@ def _split(
         ):
             cut = i + 1
     return list(lines[:cut]), list(lines[cut:])
+
+
+def notebook_cell(module: cst.Module, separator: str, used_in: int) -> int:
+    """Where a notebook's `import os` goes, as the index of its cell's first statement in
+    `module`, the notebook's cells joined by `separator` statements: the first cell that imports
+    anything, or else cell `used_in` (0-based), where the fix first reads it; not the first
+    cell, which installs packages (`!pip install ...`) and is skipped once they are."""
+    starts = [0] + [
+        index + 1
+        for index, statement in enumerate(module.body)
+        if module.code_for_node(statement).strip() == separator
+    ]
+    for number, start in enumerate(starts[: used_in + 1]):
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(module.body)
+        if any(_module_of(statement) is not None for statement in module.body[start:end]):
+            return start
+    return starts[min(used_in, len(starts) - 1)]
 
 
 def _module_of(statement: cst.BaseStatement) -> str | None:

@@ -108,12 +108,14 @@ def py_fix(tmp_path: Path, source: str) -> Run:
     return fix(path)
 
 
-def split(source: str) -> list[str]:
-    """`source` cut before each top-level statement after the first one that is not an import.
+def split(source: str, keep: int = 0) -> list[str]:
+    """`source` cut before each top-level statement after the first one that is not an import,
+    and after line `keep`.
 
-    The leading imports stay in the first cell: the fix adds `import os` among the imports that
-    come before any other statement, which in a notebook are the first cell's (see
-    test_import_os_goes_into_the_first_cell).
+    The leading imports stay in the first cell, and so does the first line the fix rewrites
+    (`keep`): the fix adds `import os` among the imports that come before any other statement,
+    which in a notebook are the first cell's, or, where none does, into the cell of that line
+    (see test_import_os_goes_into_the_first_cell_that_imports_or_reads).
     """
     tree = ast.parse(source)
     body = tree.body
@@ -122,13 +124,18 @@ def split(source: str) -> list[str]:
     )
     starts = sorted(
         {
-            min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))])
+            start
             for s in body[first + 1 :]
+            for start in [min([s.lineno, *(d.lineno for d in getattr(s, "decorator_list", []))])]
+            if start > keep
         }
     )
     lines = source.splitlines(keepends=True)
     bounds = [0, *(n - 1 for n in starts), len(lines)]
     return ["".join(lines[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+_PY_POSITION = re.compile(r"(\d+):\d+: ")
 
 
 def _py_lines(result: Run) -> list[str]:
@@ -163,9 +170,10 @@ def test_case_table_in_one_cell(case: Case, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", POSITIVE + NEGATIVE)
 def test_case_table_split_across_cells(case: Case, tmp_path: Path) -> None:
     source = fill(case.source)
-    pieces = split(source)
-    starts = [1 + sum(p.count("\n") for p in pieces[:i]) for i in range(len(pieces))]
     expected = py_fix(tmp_path, source)
+    rewritten = [int(m[1]) for m in map(_PY_POSITION.match, expected.moved) if m is not None]
+    pieces = split(source, min(rewritten, default=0))
+    starts = [1 + sum(p.count("\n") for p in pieces[:i]) for i in range(len(pieces))]
     result = fix(save(tmp_path, notebook(*map(new_code_cell, pieces))))
     assert result.error is None
     assert sorted(_nb_lines(result, starts)) == sorted(_py_lines(expected))
@@ -209,8 +217,9 @@ MAGICS = [
         ["%env CLARIFAI_PAT=<KEY>", "PAT = '<KEY>'\nmetadata = (('authorization', 'Key ' + PAT),)"],
         [_moved(1, 1, 6), f'cell_2:1:7: CLR001 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
-            "import os",
-            "PAT = os.environ[\"CLARIFAI_PAT\"]\nmetadata = (('authorization', 'Key ' + PAT),)",
+            "",
+            'import os\n\nPAT = os.environ["CLARIFAI_PAT"]\n'
+            "metadata = (('authorization', 'Key ' + PAT),)",
         ],
         id="%env and the code hold the same key",
     ),
@@ -221,8 +230,8 @@ MAGICS = [
             f'cell_2:1:24: CLR001 key (...{KEY2[-4:]}) -> os.environ["CLARIFAI_PAT_2"]',
         ],
         [
-            "import os",
-            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)',
+            "",
+            'import os\n\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT_2"]),)',
         ],
         id="%env and the code hold different keys: two variables",
     ),
@@ -236,7 +245,8 @@ MAGICS = [
         ["!pip install clarifai", "!clarifai login --pat <KEY>"],
         [f'cell_2:1:2: CLR003 key (...{KEY[-4:]}) -> os.environ["CLARIFAI_PAT"]'],
         [
-            "import os\n\n!pip install clarifai",
+            "!pip install clarifai",
+            "import os\n\n"
             'get_ipython().system("clarifai login --pat " + os.environ["CLARIFAI_PAT"])',
         ],
         id="a clarifai command line in a shell escape becomes the call IPython makes for it",
@@ -945,15 +955,16 @@ def test_a_run_without_notebooks_does_not_import_nbformat(tmp_path: Path) -> Non
     assert run.stdout.splitlines()[-1] == "1 False"
 
 
-def test_an_empty_first_cell_gets_the_import_in_nbformats_layout(tmp_path: Path) -> None:
+def test_the_cell_that_gets_the_import_keeps_nbformats_layout(tmp_path: Path) -> None:
     before = notebook(code(""), code("m = (('authorization', 'Key <KEY>'),)"))
     result = fix(save(tmp_path, before))
     after = before.copy()
     after.cells = [
-        {**before.cells[0], "source": "import os"},
+        before.cells[0],
         {
             **before.cells[1],
-            "source": 'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+            "source": "import os\n\n"
+            + 'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
         },
     ]
     assert result.new == save(tmp_path, from_dict(after), "expected.ipynb").read_bytes()
@@ -1021,6 +1032,10 @@ def test_any_notebook_is_fixed_once_and_keeps_the_rest(
     assert again.moved == again.cleared == []
 
 
+_KEY_IN_METADATA = "m = (('authorization', 'Key <KEY>'),)"
+_READ = 'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)'
+
+
 @pytest.mark.parametrize(
     ("cells", "fixed"),
     (
@@ -1035,10 +1050,20 @@ def test_any_notebook_is_fixed_once_and_keeps_the_rest(
         pytest.param(
             ["x = 1", "m = (('authorization', 'Key <KEY>'),)"],
             [
-                "import os\n\nx = 1",
-                'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
+                "x = 1",
+                'import os\n\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)',
             ],
-            id="above the code of the first cell",
+            id="above the code of the cell it is read in, where no cell before imports",
+        ),
+        pytest.param(
+            ["!pip install clarifai-grpc", "import sys\nimport json", "x = 1", _KEY_IN_METADATA],
+            ["!pip install clarifai-grpc", "import os\nimport sys\nimport json", "x = 1", _READ],
+            id="not into a cell that installs packages, but the first that imports",
+        ),
+        pytest.param(
+            ["!pip install clarifai-grpc", _KEY_IN_METADATA, "import json"],
+            ["!pip install clarifai-grpc", "import os\n\n" + _READ, "import json"],
+            id="the cell it is read in, where the first cell that imports comes later",
         ),
         pytest.param(
             ["x = 1", "import os\nm = (('authorization', 'Key <KEY>'),)"],
@@ -1047,7 +1072,7 @@ def test_any_notebook_is_fixed_once_and_keeps_the_rest(
         ),
     ),
 )
-def test_import_os_goes_into_the_first_cell(
+def test_import_os_goes_into_the_first_cell_that_imports_or_reads(
     cells: list[str], fixed: list[str] | None, tmp_path: Path
 ) -> None:
     result = fix(save(tmp_path, notebook(*map(code, cells))))
@@ -1096,7 +1121,8 @@ def test_raw_cells_are_not_counted_and_compact_json_stays_compact(tmp_path: Path
     assert result.new is not None
     old_line = json.dumps(fill("m = (('authorization', 'Key <KEY>'),)"))
     new_line = json.dumps('m = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)')
-    expected = text.replace('"source":[]', '"source":["import os"]').replace(old_line, new_line)
+    expected = text.replace('"source":["!ls', '"source":["import os\\n","\\n","!ls')
+    expected = expected.replace(old_line, new_line)
     assert result.new.decode() == expected
 
 
@@ -1151,28 +1177,28 @@ def test_json_and_sarif_place_notebook_findings_in_the_file(
     assert [r["locations"][0]["physicalLocation"]["region"] for r in results] == [
         {"startLine": line, "startColumn": column} for line, column, _ in found
     ]
-    replacements = [
-        change
+    # An edit that fixes several findings (the added `import os`) is in each of their fixes.
+    replacements = {
+        json.dumps(change, sort_keys=True): change
         for r in results
         for fix_ in r["fixes"]
         for c in fix_["artifactChanges"]
         for change in c["replacements"]
-    ]
-    fixed = lines[:]
+    }.values()
+    starts_of_lines = [0]
+    for line in text.splitlines(keepends=True):
+        starts_of_lines.append(starts_of_lines[-1] + len(line))
+    fixed = text
     for change in sorted(
         replacements,
         key=lambda c: (c["deletedRegion"]["startLine"], c["deletedRegion"]["startColumn"]),
         reverse=True,
     ):
         region = change["deletedRegion"]
-        assert region["startLine"] == region["endLine"]
-        line = fixed[region["startLine"] - 1]
-        fixed[region["startLine"] - 1] = (
-            line[: region["startColumn"] - 1]
-            + change["insertedContent"]["text"]
-            + line[region["endColumn"] - 1 :]
-        )
-    assert fix(path).new == ("\n".join(fixed) + "\n").encode()
+        start = starts_of_lines[region["startLine"] - 1] + region["startColumn"] - 1
+        end = starts_of_lines[region["endLine"] - 1] + region["endColumn"] - 1
+        fixed = fixed[:start] + change["insertedContent"]["text"] + fixed[end:]
+    assert fix(path).new == fixed.encode()
 
 
 def test_a_notebook_on_standard_input_is_fixed_as_a_notebook(tmp_path: Path) -> None:
