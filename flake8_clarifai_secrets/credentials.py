@@ -363,6 +363,7 @@ ID_WORDS = frozenset(
     {"id", "ids", "model", "version", "input", "app", "user", "workflow", "request", "hash"}
     | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
 )
+_OWNERS = frozenset({"model", "input", "app", "user", "workflow", "dataset", "concept", "task"})
 # How far before a value in prose its label may stand.
 PROSE_CONTEXT = 40
 PROSE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
@@ -379,7 +380,10 @@ def labels_a_key(before: str) -> bool:
     words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
     for index in reversed(range(len(words))):
         word = words[index]
-        if {w.removesuffix("s") for w in name_words(word)} & ID_WORDS:
+        said = {w.removesuffix("s") for w in name_words(word)} & ID_WORDS
+        # What owns an id labels the value only right before it (`app: <id>`), not in a phrase
+        # that says whose key it is (`PAT for the demo app is <key>`).
+        if said - _OWNERS or said and index == len(words) - 1:
             return False
         # `Key <key>` is the header's scheme word; `key` alone is not a credential's name, and
         # a `cache key` or an `idempotency key` is none.

@@ -645,6 +645,10 @@ MARKDOWN = [
     pytest.param("Checksum <KEY>", [], id="no credential context"),
     pytest.param("With your PAT: https://clarifai.com/a/b/models/c/versions/<KEY>", [], id="URL"),
     pytest.param("PAT scopes for the inputs <KEY>", [], id="plural id word"),
+    pytest.param(
+        "PAT for the `search-demo` app is `<KEY>`", ["cell_1:1:35"], id="whose key, then the key"
+    ),
+    pytest.param("Use the PAT with app <KEY>", [], id="an owner right before the value"),
     pytest.param("Your PAT: YOUR_PAT_HERE", [], id="placeholder"),
 ]
 
