@@ -3017,6 +3017,12 @@ POSITIVE += [
         {"8:12 CLR003"},
         'import os\n\nfrom fastapi import Depends, FastAPI\nfrom clarifai.client.model import Model\n\napp = FastAPI()\n\n\ndef get_key() -> str:\n    return os.environ["CLARIFAI_PAT"]\n\n\ndef tag(url: str, key: str = Depends(get_key)):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=key).predict_by_url(url)\n\n\napp.add_api_route("/tag", tag)\n',
     ),
+    case(
+        "CLR005 a pydantic Field's default wrapped in SecretStr, read lazily",
+        'from pydantic import BaseModel, Field, SecretStr\nimport clarifai\n\n\nclass Creds(BaseModel):\n    pat: SecretStr = Field(default=SecretStr("<KEY>"))\n',
+        {"6:46 CLR005"},
+        'import os\n\nfrom pydantic import BaseModel, Field, SecretStr\nimport clarifai\n\n\nclass Creds(BaseModel):\n    pat: SecretStr = Field(default=SecretStr(os.environ.get("CLARIFAI_PAT")))\n',
+    ),
 ]
 
 NEGATIVE += [

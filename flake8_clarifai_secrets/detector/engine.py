@@ -34,8 +34,9 @@ from flake8_clarifai_secrets.detector.scopes import parametrized
 from flake8_clarifai_secrets.detector.sinks.bindings import label_says
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, leaf, string
+from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
+    DECLARED,
     MAX_HOPS,
     Part,
     Template,
@@ -46,6 +47,7 @@ from flake8_clarifai_secrets.detector.values import (
     joined,
     literal_text,
     looked_up,
+    wrapped,
 )
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
@@ -312,7 +314,14 @@ class Detector:
             literal = literal_text(origin) or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]
-            caller = self.context.callers.get(id(origin))
+            given, caller = origin, self.context.callers.get(id(origin))
+            # What a wrapper wraps is given with it: `Field(default=SecretStr("<key>"))`.
+            while (
+                caller is not None
+                and wrapped(caller) is given
+                and leaf(dotted(caller.func) or "") not in DECLARED
+            ):
+                given, caller = caller, self.context.callers.get(id(caller))
             lazy = (
                 not prefix
                 and not suffix
@@ -321,7 +330,7 @@ class Detector:
                     and origin is hit.value
                     or id(origin) in self._declared
                     or caller is not None
-                    and origin in (self.context.values.default_of(caller), declared_default(caller))
+                    and given in (self.context.values.default_of(caller), declared_default(caller))
                 )
             )
             # A key that the literal repeats: a field wherever it stands.
