@@ -3023,6 +3023,18 @@ POSITIVE += [
         {"6:46 CLR005"},
         'import os\n\nfrom pydantic import BaseModel, Field, SecretStr\nimport clarifai\n\n\nclass Creds(BaseModel):\n    pat: SecretStr = Field(default=SecretStr(os.environ.get("CLARIFAI_PAT")))\n',
     ),
+    case(
+        "CLR005 an argparse set_defaults key, read lazily",
+        'import argparse\nimport clarifai\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.set_defaults(pat="<KEY>")\n',
+        {"6:25 CLR005"},
+        'import argparse\nimport os\nimport clarifai\n\nparser = argparse.ArgumentParser()\nparser.add_argument("--pat")\nparser.set_defaults(pat=os.environ.get("CLARIFAI_PAT"))\n',
+    ),
+    case(
+        "CLR005 a key under a Clarifai section in JSON text written on one line",
+        'import json\n\nCONF = json.loads(\'{"clarifai": {"api_key": "<KEY>"}, "cache": {}}\')\n',
+        {"3:19 CLR005"},
+        'import json\nimport os\n\nCONF = json.loads(\'{"clarifai": {"api_key": "\' + os.environ["CLARIFAI_PAT"] + \'"}, "cache": {}}\')\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3878,6 +3890,12 @@ NEGATIVE += [
     case(
         "a FastAPI dependency that returns a model id",
         'from fastapi import Depends, FastAPI\nfrom clarifai.client.model import Model\n\napp = FastAPI()\n\n\ndef get_model() -> str:\n    return "<KEY>"\n\n\ndef tag(model_id: str = Depends(get_model)):\n    return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\napp.add_api_route("/tag", tag)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key under another service's section in JSON text written on one line, in a Clarifai file",
+        'import json\nimport clarifai\n\nCONF = json.loads(\'{"openweathermap": {"api_key": "<KEY>"}}\')\n',
         set(),
         None,
     ),

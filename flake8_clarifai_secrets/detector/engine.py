@@ -41,8 +41,8 @@ from flake8_clarifai_secrets.detector.values import (
     Part,
     Template,
     carries,
-    declared_default,
     declared_defaults,
+    declared_defaults_of,
     settings_defaults,
     joined,
     literal_text,
@@ -330,7 +330,10 @@ class Detector:
                     and origin is hit.value
                     or id(origin) in self._declared
                     or caller is not None
-                    and given in (self.context.values.default_of(caller), declared_default(caller))
+                    and (
+                        given is self.context.values.default_of(caller)
+                        or any(given is d for d in declared_defaults_of(caller))
+                    )
                 )
             )
             # A key that the literal repeats: a field wherever it stands.

@@ -659,6 +659,15 @@ def declared_default(call: ast.Call) -> Optional[ast.expr]:
     return next((k.value for k in call.keywords if k.arg == "default"), None)
 
 
+def declared_defaults_of(call: ast.Call) -> list[ast.expr]:
+    """Every default that a call declares: its one (see `declared_default`), or each that
+    argparse's `parser.set_defaults(pat=..., ...)` gives."""
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "set_defaults":
+        return [k.value for k in call.keywords if k.arg is not None]
+    default = declared_default(call)
+    return [] if default is None else [default]
+
+
 def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
     """The defaults of a pydantic-settings class's fields (`clarifai_pat: str = "<key>"` in a
     class derived from `BaseSettings`), which the settings read from the environment or `.env`

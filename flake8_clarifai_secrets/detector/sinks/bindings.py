@@ -633,7 +633,7 @@ def _sections(text: str, at: int) -> list[tuple[str, list[str]]]:
     lines = text[first:at].split("\n")
     indent = _indent(lines[-1])
     offset = at - len(lines[-1])
-    found: list[tuple[str, list[str]]] = []
+    found: list[tuple[str, list[str]]] = [(name, []) for name in _opened(lines[-1])]
     for number in range(len(lines) - 2, -1, -1):
         offset -= len(lines[number]) + 1
         stripped = lines[number].lstrip()
@@ -694,6 +694,21 @@ def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     return any(context.sent_elsewhere(name, context.scope) for name in names)
 
 
+def _opened(line: str) -> list[str]:
+    """The sections that flow-style text opens on the entry's own line and leaves open, nearest
+    first: `{"openweathermap": {"api_key": ` opens `openweathermap`."""
+    stack: list[Optional[str]] = []
+    for match in _FLOW.finditer(line):
+        if match[0] == "}":
+            if stack:
+                stack.pop()
+        else:
+            stack.append(match[1])
+    return [name for name in reversed(stack) if name is not None]
+
+
+# A mapping that opens, under its key or none, or closes.
+_FLOW = re.compile(r"(?:[\"']?([\w.-]+)[\"']?\s*:\s*)?\{|\}")
 _SECTION_LINES = 64
 _SECTION_CHARS = 8192
 _HEADER = re.compile(r"\[+\s*([\w.-]+)\s*\]+\s*$")
