@@ -25,7 +25,12 @@ from flake8_clarifai_secrets.detector import Finding, Span, find_credentials, so
 from flake8_clarifai_secrets.flake8_config import Flake8
 from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR, add_variable_arguments
-from flake8_clarifai_secrets.os_import import imports_os, notebook_cell, with_os_import
+from flake8_clarifai_secrets.os_import import (
+    imports_os,
+    notebook_cell,
+    separates,
+    with_os_import,
+)
 from flake8_clarifai_secrets.placeholders import with_placeholders
 from flake8_clarifai_secrets.scan import facts
 
@@ -479,8 +484,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             and step.finding.fix.kind in ("literal", "placeholder")
         ]
         from_os = _from_os(original_node)
-        if "os" in self._dropped_names or self._dropped_names & from_os.keys():
-            self._unread = {id(self._imports[node]) for node in _unread_imports(original_node)}
+        removed = {n for n in self._dropped_names if n == "os" or n in from_os}
+        if removed:
+            unread = _unread_imports(original_node, removed)
+            self._unread = {id(self._imports[node]) for node in unread}
         for name in sorted(self._dropped_names):
             if name == "os" and not uses:
                 RemoveImportsVisitor.remove_unused_import(self.context, "os")
@@ -491,11 +498,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             return module
         if self._cell_separator is None:
             return with_os_import(module)
-        separators = [
-            statement
-            for statement in original_node.body
-            if original_node.code_for_node(statement).strip() == self._cell_separator
-        ]
+        separators = [s for s in original_node.body if separates(s, self._cell_separator)]
         used_in = sum(
             self.get_metadata(PositionProvider, statement).start.line < min(uses)
             for statement in separators
@@ -575,8 +578,9 @@ def _module_keeping_comments(
     return updated.with_changes(body=body, footer=[*footer, *updated.footer])
 
 
-def _unread_imports(module: cst.Module) -> set[_Import]:
-    """The import statements in `module` that bind a name no code reads."""
+def _unread_imports(module: cst.Module, names: set[str]) -> set[_Import]:
+    """The import statements in `module` that bind one of `names` (`os`, or a name from it)
+    that no code reads."""
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     scopes = {scope for scope in wrapper.resolve(ScopeProvider).values() if scope is not None}
     return {
@@ -585,6 +589,7 @@ def _unread_imports(module: cst.Module) -> set[_Import]:
         for assignment in scope.assignments
         if isinstance(assignment, Assignment)
         and isinstance(assignment.node, (cst.Import, cst.ImportFrom))
+        and assignment.name in names
         and not assignment.references
     }
 

@@ -60,15 +60,19 @@ _CREDENTIAL_WORDS = frozenset(
     {"pat", "key", "token", "secret", "auth", "apikey", "password"}
     | {"pats", "keys", "tokens", "secrets", "apikeys"}
 )
+# What holds a credential in a form (`pat_var`, `token_input`); with a bare `key`, a dict's or a
+# cache's (`key_str`, `entry_key`).
+_FORM_WORDS = frozenset({"var", "input", "entry", "str"})
 # Words that say whose key, which of several, that a test made it up, or what holds it in a
-# form (`pat_var`, `key_input`), without naming another service.
+# form, without naming another service.
 _QUALIFIER_WORDS = frozenset(
     {
         "api", "access", "personal", "client", "session", "app", "my", "user", "default",
         "fallback", "dev", "prod", "production", "staging", "shared", "backup", "team", "org",
         "test", "testing", "mock", "fake", "stub", "dummy", "demo", "old", "new", "current",
-        "previous", "legacy", "secondary", "temp", "tmp", "var", "input", "entry", "str",
+        "previous", "legacy", "secondary", "temp", "tmp",
     }
+    | _FORM_WORDS
 )  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
 _OTHER_WORDS = frozenset(
@@ -196,6 +200,7 @@ def is_credential_name(name: str, *, clarifai_file: bool) -> bool:
         clarifai_file
         and words <= _CREDENTIAL_WORDS | _QUALIFIER_WORDS
         and not words <= _BARE_KEY
+        and not (words & _FORM_WORDS and words & _CREDENTIAL_WORDS <= _BARE_KEY)
         and not _WEB_SECRET <= words
         and not words & _CREDENTIAL_WORDS <= _PASSWORD
     )

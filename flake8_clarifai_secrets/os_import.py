@@ -105,15 +105,23 @@ def notebook_cell(module: cst.Module, separator: str, used_in: int) -> int:
     anything, or else cell `used_in` (0-based), where the fix first reads it; not the first
     cell, which installs packages (`!pip install ...`) and is skipped once they are."""
     starts = [0] + [
-        index + 1
-        for index, statement in enumerate(module.body)
-        if module.code_for_node(statement).strip() == separator
+        index + 1 for index, statement in enumerate(module.body) if separates(statement, separator)
     ]
     for number, start in enumerate(starts[: used_in + 1]):
         end = starts[number + 1] - 1 if number + 1 < len(starts) else len(module.body)
         if any(_module_of(statement) is not None for statement in module.body[start:end]):
             return start
     return starts[min(used_in, len(starts) - 1)]
+
+
+def separates(statement: cst.BaseStatement, separator: str) -> bool:
+    """Whether `statement` is the `separator` that joins cells, whatever comments stand above
+    it (a removed line's move there)."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and cst.Module([]).code_for_node(statement.body[0]) == separator
+    )
 
 
 def _module_of(statement: cst.BaseStatement) -> str | None:

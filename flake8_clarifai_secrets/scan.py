@@ -49,8 +49,8 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     reads: dict[tuple[Optional[ast.AST], str], str] = {}
     # A name's key is the fallback of a read into the same name only where one of the two
     # stands under a test of that name or variable (`if not pat: pat = "<key>"`), or in an
-    # `except`; not where a test of something else picks one (`if stage == "prod"`).
-    guarded = _guarded_values(nodes)
+    # `except`; not where a test of something else picks the key (`if stage == "prod"`).
+    guarded, picked = _guarded_values(nodes)
     fallback_reads = set()
     for scope, target, value in statements:
         variable = _variable_read(value)
@@ -102,8 +102,9 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             continue
         bindings[index] = binding
         pair = (_owner(_scope_at(scopes, starts, finding.line), binding), binding)
+        assigned = None if bound is None else id(bound[1])
         if pair in reads and (
-            pair in fallback_reads or bound is not None and id(bound[1]) in guarded
+            assigned in guarded or pair in fallback_reads and assigned not in picked
         ):
             fallbacks.setdefault(index, reads[pair])
     fields = [field for node, _ in nodes for field in _settings_fields(node)]
@@ -271,9 +272,10 @@ _UNSETTERS = frozenset({"unsetenv", "delenv"})
 
 def _clears_environ(call: ast.Call) -> bool:
     """`mock.patch.dict(os.environ, ..., clear=True)`."""
+    target = call.args[0] if call.args else None
     return (
-        bool(call.args)
-        and _ends_with(call.args[0], "environ")
+        target is not None
+        and (_ends_with(target, "environ") or "os.environ" in _strings(target))
         and any(
             k.arg == "clear" and isinstance(k.value, ast.Constant) and k.value.value is True
             for k in call.keywords
@@ -499,21 +501,27 @@ def _bound_literal(
     return None
 
 
-def _guarded_values(nodes: Iterable[tuple[ast.AST, Optional[ast.AST]]]) -> set[int]:
+def _guarded_values(
+    nodes: Iterable[tuple[ast.AST, Optional[ast.AST]]],
+) -> tuple[set[int], set[int]]:
     """The values (by identity) assigned under an `if` whose test names what they are assigned
     to or a variable they read (`if not pat: pat = ...`, `if "X" in os.environ: pat =
-    os.environ["X"]`), or in an `except` block."""
-    found: set[int] = set()
+    os.environ["X"]`), or in an `except` block; and those that an `if` about something else
+    picks (`if args.demo: pat = ...`, also an `elif` after `if not pat:`)."""
+    guarded: set[int] = set()
+    picked: set[int] = set()
     for node, _ in nodes:
         if isinstance(node, ast.If):
-            tested = {
+            tested: Optional[set[str]] = {
                 name
                 for part in ast.walk(node.test)
                 for name in [_dotted(part) if isinstance(part, ast.expr) else None]
                 + [part.value if isinstance(part, ast.Constant) else None]
                 if isinstance(name, str)
             }
-            blocks: list[ast.stmt] = [*node.body, *node.orelse]
+            # An `elif` is an `if` of its own, with its own test.
+            elif_ = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
+            blocks: list[ast.stmt] = [*node.body, *([] if elif_ else node.orelse)]
         elif isinstance(node, ast.Try):
             tested = None
             blocks = [statement for handler in node.handlers for statement in handler.body]
@@ -522,8 +530,10 @@ def _guarded_values(nodes: Iterable[tuple[ast.AST, Optional[ast.AST]]]) -> set[i
         for block in blocks:
             for _, target, value in _assignments((n, None) for n in ast.walk(block)):
                 if tested is None or target in tested or _variable_read(value) in tested:
-                    found.add(id(value))
-    return found
+                    guarded.add(id(value))
+                else:
+                    picked.add(id(value))
+    return guarded, picked
 
 
 def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:

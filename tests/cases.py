@@ -3035,6 +3035,12 @@ POSITIVE += [
         {"3:19 CLR005"},
         'import json\nimport os\n\nCONF = json.loads(\'{"clarifai": {"api_key": "\' + os.environ["CLARIFAI_PAT"] + \'"}, "cache": {}}\')\n',
     ),
+    case(
+        "CLR003 smolagents OpenAIServerModel pointed at Clarifai by its api_base position, the key by position",
+        'from smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel("gpt-oss-120b", "https://api.clarifai.com/v2/ext/openai/v1", "<KEY>")\n',
+        {"3:88 CLR003"},
+        'import os\n\nfrom smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel("gpt-oss-120b", "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3896,6 +3902,24 @@ NEGATIVE += [
     case(
         "a key under another service's section in JSON text written on one line, in a Clarifai file",
         'import json\nimport clarifai\n\nCONF = json.loads(\'{"openweathermap": {"api_key": "<KEY>"}}\')\n',
+        set(),
+        None,
+    ),
+    case(
+        "an imported client named for Clarifai given a model id first and its key by keyword",
+        'import os\n\nfrom acme.clarifai_client import ClarifaiClient\n\nservice = ClarifaiClient("<KEY>", pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "an exception named for Clarifai's API raised with an id",
+        'from acme.clarifai_client import ClarifaiAPIError\n\n\ndef fail():\n    raise ClarifaiAPIError("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a dict's or a cache's key under a name with str, entry or input, in a Clarifai file",
+        'from clarifai.client.input import Inputs\n\nkey_str = "<KEY>"\nentry_key = "<KEY2>"\n',
         set(),
         None,
     ),

@@ -105,7 +105,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "crewai", "boto3", "ipywidgets", "httpx", "aiohttp", "agents",
           "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision",
           "smolagents", "ray", "myproject", "clarifai_tools", "pyspark",
-          "fastapi")  # fmt: skip
+          "fastapi", "acme")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -351,6 +351,12 @@ def test_os_bound_to_something_else_is_left_alone(source: str) -> None:
             "clears the environment",
             id="os.environ.clear()",
         ),
+        pytest.param(
+            "@mock.patch.dict('os.environ', {}, clear=True)\ndef test():\n"
+            "    os.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "clears the environment",
+            id="mock.patch.dict('os.environ', clear=True)",
+        ),
     ),
 )
 def test_a_write_that_restores_a_deleted_variable_is_left_alone(source: str, reason: str) -> None:
@@ -566,6 +572,16 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             "import os\nimport json\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n",
             "import json\n",
             id="an import unused before the fix is not ours to remove",
+        ),
+        pytest.param(
+            "import os, sys\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            "import sys\n",
+            id="another name of the statement, unused, stays as it was",
+        ),
+        pytest.param(
+            "from os import environ, path\nenviron['CLARIFAI_PAT'] = '<KEY>'\n",
+            "from os import path\n",
+            id="a name from os that only the dropped line used goes, another stays",
         ),
         pytest.param(
             "import clarifai\n\n# In[2]:\nimport os\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n"

@@ -177,6 +177,23 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
         ),
         pytest.param(
             [
+                CLIENT + 'PAT = os.getenv("CLARIFAI_PAT")\nif not PAT:\n    raise SystemExit(1)\n'
+                'elif sys.argv[1] == "demo":\n    PAT = "<KEY>"\nApp(pat=PAT)\n'
+            ],
+            [["CLR003 -> CLARIFAI_PAT_2"]],
+            id="4: an elif after a test of the name has a test of its own",
+        ),
+        pytest.param(
+            [
+                CLIENT + 'PAT = None\nif "CLARIFAI_PAT" in os.environ:\n'
+                '    PAT = os.environ["CLARIFAI_PAT"]\nif sys.argv[1] == "demo":\n'
+                '    PAT = "<KEY>"\nApp(pat=PAT)\n'
+            ],
+            [["CLR003 -> CLARIFAI_PAT_2"]],
+            id="4: a guarded read does not make a key that something else picks its fallback",
+        ),
+        pytest.param(
+            [
                 CLIENT + 'PAT = "<KEY>"\nif os.getenv("CLARIFAI_PAT"):\n'
                 '    PAT = os.environ["CLARIFAI_PAT"]\nApp(pat=PAT)\n'
             ],

@@ -1070,6 +1070,26 @@ _READ = 'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)'
             id="the cell it is read in, where the first cell that imports comes later",
         ),
         pytest.param(
+            ["!pip install clarifai\n# restart the kernel", _KEY_IN_METADATA, "import json"],
+            ["!pip install clarifai\n# restart the kernel", "import os\n\n" + _READ, "import json"],
+            id="a cell that ends in a comment",
+        ),
+        pytest.param(
+            [
+                "!pip install clarifai",
+                "# Key.\n%env CLARIFAI_PAT=<KEY>",
+                "PAT = '<KEY>'",
+                "import json",
+            ],
+            [
+                "!pip install clarifai",
+                "# Key.",
+                'import os\n\nPAT = os.environ["CLARIFAI_PAT"]',
+                "import json",
+            ],
+            id="a cell whose removed line leaves its comment",
+        ),
+        pytest.param(
             ["x = 1", "import os\nm = (('authorization', 'Key <KEY>'),)"],
             None,
             id="not if a cell imports os",

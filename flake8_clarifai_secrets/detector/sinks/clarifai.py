@@ -85,7 +85,8 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         # as a test of the project's own wrapper writes it), which is what such a client takes
         # first.
         signature = _NONE
-        positions = {0: Accept.KEY} if _names_a_client(callee) else {}
+        given = any(keyword.arg in CREDENTIAL_KEYWORDS for keyword in node.keywords)
+        positions = {0: Accept.KEY} if _names_a_client(callee) and not given else {}
     else:
         return
     for index, accept in positions.items():
@@ -100,9 +101,18 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 def _names_a_client(callee: str) -> bool:
-    """`ClarifaiClient`, `ClarifaiAPI`, `MyClarifaiSession`: not `ClarifaiModel`."""
+    """`ClarifaiClient`, `ClarifaiAPI`, `MyClarifaiSession`: not `ClarifaiModel`, nor
+    `ClarifaiAPIError`."""
     words = name_words(callee)
-    return "clarifai" in words and bool(words & _CLIENT_WORDS) and not names_something_else(callee)
+    return (
+        "clarifai" in words
+        and bool(words & _CLIENT_WORDS)
+        and not words & _RAISED
+        and not names_something_else(callee)
+    )
+
+
+_RAISED = frozenset({"error", "exception", "warning"})
 
 
 _CLIENT_WORDS = frozenset({"client", "api", "session", "connection", "wrapper", "service"})

@@ -75,7 +75,10 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     qualname = context.qualname(func)
     row = _row(qualname)
     evidence = [k.value for k in node.keywords if k.arg and _is_evidence_key(k.arg)]
-    found = _evidence([*evidence, *args[:1]], context)
+    # A listed callee's positions other than its credential's may say where it goes
+    # (smolagents' `OpenAIServerModel(model_id, api_base, api_key)`); any other's first.
+    given = [a for i, a in enumerate(args) if i not in row.positions] if row else args[:1]
+    found = _evidence([*evidence, *given], context)
     if found <= {None} and not (
         row is not None
         and (row.always or row.environment and context.openai_endpoint and not _endpoint(node))
