@@ -3041,6 +3041,12 @@ POSITIVE += [
         {"3:88 CLR003"},
         'import os\n\nfrom smolagents import OpenAIServerModel\n\nmodel = OpenAIServerModel("gpt-oss-120b", "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 a ContextVar's default read with get() into a Clarifai client",
+        'from contextvars import ContextVar\n\nfrom clarifai.client.model import Model\n\ncurrent_key = ContextVar("current_key", default="<KEY>")\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=current_key.get())\n',
+        {"5:49 CLR003"},
+        'import os\nfrom contextvars import ContextVar\n\nfrom clarifai.client.model import Model\n\ncurrent_key = ContextVar("current_key", default=os.environ["CLARIFAI_PAT"])\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=current_key.get())\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3920,6 +3926,12 @@ NEGATIVE += [
     case(
         "a dict's or a cache's key under a name with str, entry or input, in a Clarifai file",
         'from clarifai.client.input import Inputs\n\nkey_str = "<KEY>"\nentry_key = "<KEY2>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a cache's key in a dict parameter of a call pointed at Clarifai",
+        'from acme.embed import Embedder\n\nembedder = Embedder(embedding_model="clarifai/openai.embed.text-embedding-3", cache={"key": "<KEY>"})\n',
         set(),
         None,
     ),

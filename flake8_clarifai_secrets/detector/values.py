@@ -48,11 +48,11 @@ as text or bytes."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's
-# `parameter(default=...)`, Tk's `StringVar(master, value)`, Spark's `sc.broadcast(value)`; and
-# base64, as a Kubernetes Secret's `data` holds its values.
+# `parameter(default=...)`, Tk's `StringVar(master, value)`, `ContextVar(name, default=...)`,
+# Spark's `sc.broadcast(value)`; and base64, as a Kubernetes Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
-    | {"StringProperty", "parameter", "StringVar", "broadcast"}
+    | {"StringProperty", "parameter", "StringVar", "broadcast", "ContextVar"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
 
@@ -725,7 +725,7 @@ def wrapped(call: ast.Call) -> Optional[ast.expr]:
 
 # Dagster's `Field(StringSource, default_value=...)` names its default so; Tk, `value`.
 _DEFAULT_KEYWORDS = frozenset({"default", "default_value", "value"})
-_DEFAULT_POSITIONS = {"StringVar": 1}
+_DEFAULT_POSITIONS = {"StringVar": 1, "ContextVar": 1}
 
 
 def _joined_items(call: ast.Call) -> Optional[list[ast.expr]]:

@@ -99,7 +99,8 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         elif keyword.arg is not None and isinstance(keyword.value, ast.Dict):
             # Parameters for every request: LiteLLM `Router(default_litellm_params={...})`.
             for key, value in _entries(keyword.value).items():
-                if key in keywords:
+                # A bare `key` in such a dict is as often a cache's.
+                if key in keywords and key != "key":
                     yield Hit("CLR003", value, f'"{key}" of {callee}({keyword.arg}=...)')
 
 
