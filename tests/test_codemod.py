@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import contextvars
 import os
 import re
 import subprocess
@@ -150,6 +151,8 @@ def _snapshot(value: object, depth: int = 0) -> object:
         return ("function", value.__qualname__, _snapshot(value.__defaults__, depth + 1))
     if isinstance(value, type):
         return ("class", value.__qualname__)
+    if isinstance(value, contextvars.ContextVar):
+        return ("ContextVar", value.name, _snapshot(value.get(None), depth + 1))
     if isinstance(value, _Recorder):
         return ("call", _snapshot(value.call, depth + 1))
     if isinstance(value, (list, tuple)):
