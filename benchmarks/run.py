@@ -18,7 +18,6 @@ import ast
 import os
 import random
 import resource
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -38,7 +37,7 @@ from flake8_clarifai_secrets.detector import source_lines
 from flake8_clarifai_secrets.plugin import Plugin
 from tests.cases import NEGATIVE, POSITIVE
 from tests.clarifai_sdk import SDK, download_sdk
-from tests.keys import fill
+from tests.keys import fill, synthetic_key
 
 TEST_DIRS = {"test", "tests", "idle_test", "site-packages", "__pycache__"}
 PLANTED = "import os\nmetadata = (('authorization', 'Key {key}'),)\n"
@@ -192,7 +191,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
 
 def adversarial_ratio(template: Callable[[int], str], n: int) -> float:
     """The plugin's time over ast.parse's, best of 5, on the file made for `n`."""
-    source = template(n).format(key=secrets.token_hex(16))
+    source = template(n).format(key=synthetic_key())
     tree, lines = ast.parse(source), source_lines(source)
     return _best(lambda: list(Plugin(tree, lines).run())) / _best(lambda: ast.parse(source))
 
@@ -273,7 +272,7 @@ def generate_tree(root: Path, count: int, with_findings: int) -> None:
         body = [f"def f{i}(x):\n    return x * {rng.randint(0, 99)} + {i}\n" for i in range(20)]
         if n % (count // with_findings) == 0:
             body.append("from clarifai.client.model import Model\n")
-            body.append(f"model = Model(url='u', pat='{secrets.token_hex(16)}')\n")
+            body.append(f"model = Model(url='u', pat='{synthetic_key()}')\n")
         (package / f"m{n}.py").write_text("".join(body))
 
 
@@ -331,7 +330,7 @@ def main() -> None:
             target = copy / path.relative_to(args.tree)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
-        (copy / "planted.py").write_text(PLANTED.format(key=secrets.token_hex(16)))
+        (copy / "planted.py").write_text(PLANTED.format(key=synthetic_key()))
 
         ratios = flake8_ratios(copy)
         row(
