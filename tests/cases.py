@@ -3047,6 +3047,12 @@ POSITIVE += [
         {"5:49 CLR003"},
         'import os\nfrom contextvars import ContextVar\n\nfrom clarifai.client.model import Model\n\ncurrent_key = ContextVar("current_key", default=os.environ["CLARIFAI_PAT"])\n\n\ndef model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=current_key.get())\n',
     ),
+    case(
+        "CLR003 a class field with a generic name read through self into a Clarifai client",
+        'import requests\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    api_key = "<KEY>"\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.api_key)\n',
+        {"6:15 CLR003"},
+        'import os\n\nimport requests\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    api_key = os.environ["CLARIFAI_PAT"]\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.api_key)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3932,6 +3938,12 @@ NEGATIVE += [
     case(
         "a cache's key in a dict parameter of a call pointed at Clarifai",
         'from acme.embed import Embedder\n\nembedder = Embedder(embedding_model="clarifai/openai.embed.text-embedding-3", cache={"key": "<KEY>"})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a class field with a generic name that its methods send to another host, in a Clarifai file",
+        'import requests\n\nCLARIFAI_URL = "https://api.clarifai.com/v2"\n\n\nclass ImaggaClient:\n    api_key = "<KEY>"\n\n    def tags(self, url):\n        return requests.get("https://api.imagga.com/v2/tags", params={"image_url": url, "key": self.api_key})\n',
         set(),
         None,
     ),

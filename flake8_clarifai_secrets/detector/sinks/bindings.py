@@ -171,7 +171,13 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     if qualname is not None and of_another_service(qualname):
         return True
     definition = _enclosing_class(node, context)
-    return definition is not None and not _says_pat(name) and holds_another_service(definition.name)
+    if definition is None:
+        return False
+    if node in definition.body and "." not in name:
+        # A class field, which its methods read as `self.api_key`.
+        if context.sent_elsewhere(f"self.{name}", None):
+            return True
+    return not _says_pat(name) and holds_another_service(definition.name)
 
 
 def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
