@@ -101,6 +101,7 @@ def safe(text: str, secrets: Iterable[str]) -> str:
 _TOKEN = re.compile(r"(?<![\w+/-])[\w+/-]{24,}={0,2}(?![\w+/=-])")
 # Within it, a run of letters and digits long enough to say, and the words and numbers in that.
 _RANDOM_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 _PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 # Names split into words of 3 or more characters on average; random text into shorter pieces.
 _LONGEST_RANDOM_PIECE = 3
@@ -110,8 +111,11 @@ _RANDOM_ENTROPY = 3.3
 def _masked_token(match: re.Match[str]) -> str:
     """A token with a run of letters and digits that reads as random, masked: its case and
     digits change every few characters (`sk-proj-...`, an AWS secret, a Telegram bot token, a
-    40-hex token); names, words, dates and paths kept."""
+    40-hex token), or a UUID; names, words, dates and paths kept."""
     token = match.group()
+    if _UUID.fullmatch(token):
+        # Pinecone's and others' keys are UUIDs; an id shown as one loses little in a diff.
+        return mask(token)
     for run in _RANDOM_RUN.findall(token):
         pieces = _PIECE.findall(run)
         if len(run) < _LONGEST_RANDOM_PIECE * len(pieces) and entropy(run) >= _RANDOM_ENTROPY:

@@ -6,6 +6,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -637,6 +638,7 @@ def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
 # it reads as random text, as theirs do.
 _SHA = hashlib.sha1(b"synthetic").hexdigest()
 _B64 = base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()
+_UUID = str(uuid.UUID(bytes=hashlib.md5(b"synthetic").digest()))
 
 
 @pytest.mark.parametrize(
@@ -655,6 +657,7 @@ _B64 = base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()
             f"ENV = ['AWS_SECRET_ACCESS_KEY=...{_B64[36:40]}']",
             id="after a variable's name",
         ),
+        pytest.param(f"OTHER = '{_UUID}'", f"OTHER = '...{_UUID[-4:]}'", id="a UUID (Pinecone)"),
     ),
 )
 def test_diff_masks_another_services_secret_on_a_context_line(
@@ -664,7 +667,7 @@ def test_diff_masks_another_services_secret_on_a_context_line(
     code, out, _ = run(tmp_path, "--diff", capsys=capsys)
     assert code == 1
     assert f" {shown}\n" in out
-    assert _B64[8:24] not in out and _SHA[8:24] not in out
+    assert _B64[8:24] not in out and _SHA[8:24] not in out and _UUID[9:23] not in out
 
 
 @pytest.mark.parametrize(
