@@ -3053,6 +3053,12 @@ POSITIVE += [
         {"6:15 CLR003"},
         'import os\n\nimport requests\nfrom clarifai.client.model import Model\n\n\nclass Tagger:\n    api_key = os.environ["CLARIFAI_PAT"]\n\n    def model(self):\n        return Model(url="https://clarifai.com/a/b/models/c", pat=self.api_key)\n',
     ),
+    case(
+        "CLR005 a key given to a class method of the file's own class that sends it to Clarifai",
+        'from clarifai.client.model import Model\n\nURL = "https://clarifai.com/a/b/models/c"\n\n\nclass VisionClient:\n    def __init__(self, model):\n        self.model = model\n\n    @classmethod\n    def from_key(cls, key):\n        return cls(Model(URL, pat=key))\n\n\nclient = VisionClient.from_key("<KEY>")\n',
+        {"15:32 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nURL = "https://clarifai.com/a/b/models/c"\n\n\nclass VisionClient:\n    def __init__(self, model):\n        self.model = model\n\n    @classmethod\n    def from_key(cls, key):\n        return cls(Model(URL, pat=key))\n\n\nclient = VisionClient.from_key(os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3944,6 +3950,12 @@ NEGATIVE += [
     case(
         "a class field with a generic name that its methods send to another host, in a Clarifai file",
         'import requests\n\nCLARIFAI_URL = "https://api.clarifai.com/v2"\n\n\nclass ImaggaClient:\n    api_key = "<KEY>"\n\n    def tags(self, url):\n        return requests.get("https://api.imagga.com/v2/tags", params={"image_url": url, "key": self.api_key})\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id given to a static method of the file's own class, in a Clarifai file",
+        'from clarifai.client.model import Model\n\n\nclass Models:\n    @staticmethod\n    def make(model_id):\n        return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\nmodel = Models.make("<KEY>")\n',
         set(),
         None,
     ),

@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
@@ -301,6 +301,10 @@ class Context:
         if call.args and self.qualname(call.func) == "functools.partial":
             return call.args[0], call.args[1:]
         func = call.func
+        method = dotted(func)
+        if isinstance(func, ast.Attribute) and method and self._definition(method) is not None:
+            # `Client.from_key("<key>")`, a class or static method of the file's own class.
+            return ast.copy_location(ast.Name(method, ast.Load()), func), call.args
         if isinstance(func, ast.Attribute) and func.attr == "remote":
             target = func.value
             if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute):
@@ -505,11 +509,17 @@ class Context:
         return statements, [statement.lineno for statement in statements]
 
     def _definition(self, name: str) -> Optional[ast.stmt]:
+        """The function or class this file defines as `name` at its top level, or the class
+        or static method `Class.method` of such a class."""
         if self._definitions is None:
             self._definitions = {}
             for node in reversed(self.walker.top_level()):
                 if isinstance(node, _DEFINITIONS):
                     self._definitions[node.name] = node
+                if isinstance(node, ast.ClassDef):
+                    for method in node.body:
+                        if isinstance(method, ast.FunctionDef) and _decorated(method, _FACTORIES):
+                            self._definitions[f"{node.name}.{method.name}"] = method
         return self._definitions.get(name)
 
     # -- bindings --------------------------------------------------------------------------
@@ -928,8 +938,18 @@ def _positional(definition: ast.AST) -> list[str]:
             ]
         return []
     if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
+        names = [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
+        # A class method's first parameter is the class.
+        return names[1:] if _decorated(definition, {"classmethod"}) else names
     return []
+
+
+def _decorated(function: ast.AST, decorators: Collection[str]) -> bool:
+    return any(leaf(dotted(d) or "") in decorators for d in getattr(function, "decorator_list", []))
+
+
+# Methods called on the class itself: `Client.from_key(...)`.
+_FACTORIES = frozenset({"classmethod", "staticmethod"})
 
 
 def _imports(nodes: Iterable[ast.AST]) -> dict[str, str]:
