@@ -95,5 +95,13 @@ def _labelled(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _says_clarifai(before: str) -> bool:
+    """Whether the text before a key says it is Clarifai's: `PAT` or a Clarifai credential's
+    name, a callee named for Clarifai (`# app = ClarifaiApp(api_key="<key>")`), or Clarifai's
+    header (`Authorization: Key <key>`, `('authorization', 'Key <key>')`)."""
     words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
-    return any(w.lower() == "pat" or is_credential_name(w, clarifai_file=False) for w in words)
+    lowered = [w.lower() for w in words]
+    return (
+        any(w == "pat" or "clarifai" in w for w in lowered)
+        or any(is_credential_name(w, clarifai_file=False) for w in words)
+        or lowered[-2:] == ["authorization", "key"]
+    )

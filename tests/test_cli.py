@@ -134,6 +134,18 @@ COMMENTS = [
     ),
     pytest.param('"""Model version <KEY>"""\nimport clarifai\n', [], id="an id in a docstring"),
     pytest.param(
+        "import clarifai\n# app = ClarifaiApp(api_key='<KEY>')\n",
+        ["2:30"],
+        id="a Clarifai callee's",
+    ),
+    pytest.param(
+        "import clarifai\n# curl -H 'Authorization: Key <KEY>' https://api.clarifai.com/v2\n",
+        ["2:31"],
+        id="Clarifai's header",
+    ),
+    pytest.param("import clarifai\n# api_key: <KEY>\n", [], id="a generic name alone"),
+    pytest.param("import clarifai\n# clarifai model id <KEY>\n", [], id="Clarifai's id"),
+    pytest.param(
         "import clarifai\nUSAGE = 'old: pat=<KEY>'  # noqa: CLR005\n", [], id="a bound string"
     ),
 ]
