@@ -3059,6 +3059,12 @@ POSITIVE += [
         {"15:32 CLR005"},
         'import os\n\nfrom clarifai.client.model import Model\n\nURL = "https://clarifai.com/a/b/models/c"\n\n\nclass VisionClient:\n    def __init__(self, model):\n        self.model = model\n\n    @classmethod\n    def from_key(cls, key):\n        return cls(Model(URL, pat=key))\n\n\nclient = VisionClient.from_key(os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR004 a v1 client id as the fallback of its variable, given to the v1 client",
+        'import os\nfrom clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = os.environ.get("CLARIFAI_APP_ID", "<LEGACY>")\n\n\ndef client():\n    return ClarifaiApp(CLARIFAI_APP_ID, os.environ["CLARIFAI_APP_SECRET"])\n',
+        {"4:53 CLR004"},
+        'import os\nfrom clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = os.environ["CLARIFAI_APP_ID"]\n\n\ndef client():\n    return ClarifaiApp(CLARIFAI_APP_ID, os.environ["CLARIFAI_APP_SECRET"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3956,6 +3962,12 @@ NEGATIVE += [
     case(
         "an id given to a static method of the file's own class, in a Clarifai file",
         'from clarifai.client.model import Model\n\n\nclass Models:\n    @staticmethod\n    def make(model_id):\n        return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\nmodel = Models.make("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a v1 app id variable whose fallback is an app's name",
+        'import os\nfrom clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = os.getenv("CLARIFAI_APP_ID", "my-first-app")\n',
         set(),
         None,
     ),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
+from flake8_clarifai_secrets.credentials import is_legacy_name
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
     called,
@@ -461,7 +462,12 @@ class Values:
         there or gives as the fallback is CLR004's, which removes the write or rewrites the read
         as a whole, so the variable keeps its one value."""
         variable = environ_read(node)
-        return variable is not None and self._is_credential_var(variable)
+        if variable is None:
+            return False
+        # A v1 credential's variable read with its fallback (`os.getenv("CLARIFAI_APP_ID",
+        # "<v1 id>")`): CLR004's too, where the fallback has a v1 credential's shape.
+        legacy = isinstance(node, ast.Call) and len(node.args) == 2 and is_legacy_name(variable)
+        return legacy or self._is_credential_var(variable)
 
     def default_of(self, node: ast.Call) -> Optional[ast.expr]:
         """The default that a call in `DEFAULTS` may give back, if it has one."""

@@ -58,13 +58,19 @@ _ENVIRONMENT_WORDS = frozenset({"env", "environ", "environment"})
 
 
 def _legacy_write(
-    variable: ast.expr, value: ast.expr, whole: Optional[Fix], context: Context
+    variable: ast.expr,
+    value: ast.expr,
+    whole: Optional[Fix],
+    context: Context,
+    *,
+    writes: bool = True,
 ) -> Iterator[Hit]:
-    """A v1 credential written to a v1 variable (`os.environ["CLARIFAI_APP_ID"] = ...`): its
-    name says `ID`, so only a value of a v1 credential's shape counts, as for a binding."""
+    """A v1 credential written to a v1 variable (`os.environ["CLARIFAI_APP_ID"] = ...`), or
+    its fallback where the code reads one (`os.getenv("CLARIFAI_APP_ID", ...)`): its name says
+    `ID`, so only a value of a v1 credential's shape counts, as for a binding."""
     name = next((n for n in context.strings(variable) if is_legacy_name(n)), None)
     if name is not None:
-        yield Hit("CLR004", value, name, Accept.LEGACY, whole, writes=True)
+        yield Hit("CLR004", value, name, Accept.LEGACY, whole, writes=writes)
 
 
 @sink(ast.Subscript)
@@ -101,6 +107,9 @@ def environ_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     if name is None:
         if qualname in ENV_WRITES and len(node.args) > 1:
             yield from _legacy_write(node.args[0], node.args[1], None, context)
+        elif qualname in ENV_READS and len(node.args) > 1:
+            read = Fix("env_read", context.span(node))
+            yield from _legacy_write(node.args[0], node.args[1], read, context, writes=False)
         return
     statement = context.statements.get(id(node))
     if qualname in ENV_READS or qualname in ENV_WRITES:
