@@ -3065,6 +3065,12 @@ POSITIVE += [
         {"4:53 CLR004"},
         'import os\nfrom clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = os.environ["CLARIFAI_APP_ID"]\n\n\ndef client():\n    return ClarifaiApp(CLARIFAI_APP_ID, os.environ["CLARIFAI_APP_SECRET"])\n',
     ),
+    case(
+        "CLR005 a key passed on through the file's own functions to a Clarifai header",
+        'import requests\n\nAPI = "https://api.clarifai.com/v2/models/general/outputs"\n\n\ndef post(url, key):\n    return requests.post(url, headers={"Authorization": "Key " + key}, json={})\n\n\ndef run(key):\n    return post(API, key)\n\n\ndef main(value):\n    return run(key=value)\n\n\ndef start():\n    return main("<KEY>")\n',
+        {"19:17 CLR005"},
+        'import os\n\nimport requests\n\nAPI = "https://api.clarifai.com/v2/models/general/outputs"\n\n\ndef post(url, key):\n    return requests.post(url, headers={"Authorization": "Key " + key}, json={})\n\n\ndef run(key):\n    return post(API, key)\n\n\ndef main(value):\n    return run(key=value)\n\n\ndef start():\n    return main(os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3968,6 +3974,18 @@ NEGATIVE += [
     case(
         "a v1 app id variable whose fallback is an app's name",
         'import os\nfrom clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = os.getenv("CLARIFAI_APP_ID", "my-first-app")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id passed on through the file's own functions to a Clarifai call's model id",
+        'from clarifai.client.model import Model\n\n\ndef load(model_id):\n    return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\ndef run(model_id):\n    return load(model_id)\n\n\ndef start():\n    return run("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key passed on through the file's own functions to another service, in a Clarifai file",
+        'import requests\nimport clarifai\n\n\ndef fetch(city, api_key):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": api_key})\n\n\ndef weather(city, api_key):\n    return fetch(city, api_key)\n\n\ndef start():\n    return weather("Paris", "<KEY>")\n',
         set(),
         None,
     ),

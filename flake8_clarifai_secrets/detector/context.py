@@ -23,7 +23,13 @@ from flake8_clarifai_secrets.credentials import (
     points_elsewhere,
 )
 from flake8_clarifai_secrets.detector.findings import Span
-from flake8_clarifai_secrets.detector.scopes import BINDERS, Uses, bound_pairs, find_uses, takes
+from flake8_clarifai_secrets.detector.scopes import (
+    BINDERS,
+    Uses,
+    bound_pairs,
+    find_uses,
+    takes,
+)
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.text import AUTHORIZATION, CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
@@ -91,6 +97,7 @@ class Context:
         self._definitions: Optional[dict[str, ast.stmt]] = None
         self._named_tuples: Optional[dict[str, list[str]]] = None
         self._sends_clarifai: dict[tuple[str, str], bool] = {}
+        self._sends_other: dict[tuple[str, str], bool] = {}
         self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
         # id(function) -> the names it declares `global`.
@@ -394,6 +401,8 @@ class Context:
         Clarifai's `Key` scheme (`f"Key {api_key}"`)."""
         found = self._sends_clarifai.get((name, parameter))
         if found is None:
+            # False while it is asked: functions that pass it to each other end there.
+            self._sends_clarifai[name, parameter] = False
             found = self._sends_clarifai[name, parameter] = self._sends_to_clarifai(name, parameter)
         return found
 
@@ -425,7 +434,33 @@ class Context:
                 or any(start <= line <= end for line in clarifai_lines)
             ):
                 return True
-        return False
+        return any(
+            self.sends_to_clarifai(*passed) for passed in self._passed_on(function, parameter)
+        )
+
+    def _passed_on(self, function: Optional[ast.AST], parameter: str) -> list[tuple[str, str]]:
+        """(function, its parameter) for each call in `function` that passes `parameter` on, as
+        it is, to another function or class of the file's own: `def run(key): return
+        post(API, key)`, also from a function nested in it, which sees the parameter."""
+        if function is None:
+            return []
+        found = []
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Call):
+                continue
+            callee = self.callee(node)[0]
+            name = dotted(callee)
+            if name is None or self._definition(name) is None:
+                continue
+            positional = self.parameters(name)
+            for index, argument in enumerate(node.args[: len(positional)]):
+                if isinstance(argument, ast.Name) and argument.id == parameter:
+                    found.append((name, positional[index]))
+            for keyword in node.keywords:
+                value = keyword.value
+                if keyword.arg and isinstance(value, ast.Name) and value.id == parameter:
+                    found.append((name, keyword.arg))
+        return found
 
     def gives_as_credential(self, name: str, parameter: str) -> bool:
         """Whether the function or class that this file defines as `name` at its top level
@@ -435,6 +470,7 @@ class Context:
         called."""
         found = self._gives.get((name, parameter))
         if found is None:
+            self._gives[name, parameter] = False
             found = self._gives[name, parameter] = self._gives_as_credential(name, parameter)
         return found
 
@@ -461,6 +497,8 @@ class Context:
             self._writes_key_scheme(start, end)
             and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
             for start, end in self._statements_on(naming)
+        ) or any(
+            self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
         )
 
     def _writes_key_scheme(self, first: int, last: int) -> bool:
@@ -472,8 +510,19 @@ class Context:
         """Whether the function or class that this file defines as `name` at its top level
         sends its `parameter` to another service (`def fetch_weather(city, api_key)` that gives
         it to `requests.get("https://api.openweathermap.org/...", params=...)`)."""
-        function = _taking(self._definition(name), parameter)
-        return function is not None and self.sent_elsewhere(parameter, function)
+        key = (name, parameter)
+        found = self._sends_other.get(key)
+        if found is None:
+            self._sends_other[key] = False
+            function = _taking(self._definition(name), parameter)
+            found = function is not None and (
+                self.sent_elsewhere(parameter, function)
+                or any(
+                    self.sends_elsewhere(*passed) for passed in self._passed_on(function, parameter)
+                )
+            )
+            self._sends_other[key] = found
+        return found
 
     def _statements_on(self, lines: Sequence[int]) -> list[tuple[int, int]]:
         """The first and last lines of the simple statement that holds each of `lines`, if
