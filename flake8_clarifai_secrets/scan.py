@@ -29,10 +29,11 @@ class Facts:
     `bindings`: finding index -> the dotted name its literal is directly assigned to.
     `fallbacks`: finding index -> the variable that another value of its binding reads, so that
     the literal is that variable's fallback (`pat = os.getenv("X")`, then
-    `if not pat: pat = "<key>"`), or that the other operand of its `or` or conditional
-    expression reads (`PAT or "<key>"`, `PAT if PAT else "<key>"`). A plain name is the same
-    binding only in the same function or class body; an attribute (`self.pat`) is the same
-    anywhere.
+    `if not pat: pat = "<key>"`; not where a test of something else picks the literal), or that
+    the other operand of its `or` or conditional expression reads (`PAT or "<key>"`, `PAT if
+    PAT else "<key>"`). A plain name is the same binding only in the same function or class
+    body; an attribute (`self.pat`) is the same anywhere.
+    `unset`: the variables the file deletes, with `ALL_VARIABLES` where it clears them all.
     """
 
     reads: frozenset[str] = frozenset()
