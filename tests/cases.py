@@ -3071,6 +3071,24 @@ POSITIVE += [
         {"19:17 CLR005"},
         'import os\n\nimport requests\n\nAPI = "https://api.clarifai.com/v2/models/general/outputs"\n\n\ndef post(url, key):\n    return requests.post(url, headers={"Authorization": "Key " + key}, json={})\n\n\ndef run(key):\n    return post(API, key)\n\n\ndef main(value):\n    return run(key=value)\n\n\ndef start():\n    return main(os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a key handed to the file's own function through an executor's submit",
+        'from concurrent.futures import ThreadPoolExecutor\n\nfrom clarifai.client.input import Inputs\n\n\ndef upload_one(url, key):\n    return Inputs(user_id="u", app_id="a", pat=key).upload_from_url(input_id="i", image_url=url)\n\n\ndef upload(urls):\n    with ThreadPoolExecutor(8) as pool:\n        return [pool.submit(upload_one, url, "<KEY>") for url in urls]\n',
+        {"12:46 CLR005"},
+        'import os\nfrom concurrent.futures import ThreadPoolExecutor\n\nfrom clarifai.client.input import Inputs\n\n\ndef upload_one(url, key):\n    return Inputs(user_id="u", app_id="a", pat=key).upload_from_url(input_id="i", image_url=url)\n\n\ndef upload(urls):\n    with ThreadPoolExecutor(8) as pool:\n        return [pool.submit(upload_one, url, os.environ["CLARIFAI_PAT"]) for url in urls]\n',
+    ),
+    case(
+        "CLR005 a key handed to the file's own function through a thread's args",
+        'import threading\n\nfrom clarifai.client.input import Inputs\n\n\ndef worker(urls, token):\n    for url in urls:\n        Inputs(user_id="u", app_id="a", pat=token).upload_from_url(input_id="i", image_url=url)\n\n\ndef start(urls):\n    thread = threading.Thread(target=worker, args=(urls, "<KEY>"))\n    thread.start()\n    return thread\n',
+        {"12:58 CLR005"},
+        'import os\nimport threading\n\nfrom clarifai.client.input import Inputs\n\n\ndef worker(urls, token):\n    for url in urls:\n        Inputs(user_id="u", app_id="a", pat=token).upload_from_url(input_id="i", image_url=url)\n\n\ndef start(urls):\n    thread = threading.Thread(target=worker, args=(urls, os.environ["CLARIFAI_PAT"]))\n    thread.start()\n    return thread\n',
+    ),
+    case(
+        "CLR005 a key given by keyword to a partial of the file's own function",
+        'from functools import partial\n\nfrom clarifai.client.input import Inputs\n\n\ndef upload_one(url, key):\n    return Inputs(user_id="u", app_id="a", pat=key).upload_from_url(input_id="i", image_url=url)\n\n\ndef upload(pool, urls):\n    return pool.map(partial(upload_one, key="<KEY>"), urls)\n',
+        {"11:45 CLR005"},
+        'import os\nfrom functools import partial\n\nfrom clarifai.client.input import Inputs\n\n\ndef upload_one(url, key):\n    return Inputs(user_id="u", app_id="a", pat=key).upload_from_url(input_id="i", image_url=url)\n\n\ndef upload(pool, urls):\n    return pool.map(partial(upload_one, key=os.environ["CLARIFAI_PAT"]), urls)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -3986,6 +4004,12 @@ NEGATIVE += [
     case(
         "a key passed on through the file's own functions to another service, in a Clarifai file",
         'import requests\nimport clarifai\n\n\ndef fetch(city, api_key):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": api_key})\n\n\ndef weather(city, api_key):\n    return fetch(city, api_key)\n\n\ndef start():\n    return weather("Paris", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id handed to the file's own function through an executor's submit",
+        'from concurrent.futures import ThreadPoolExecutor\n\nfrom clarifai.client.model import Model\n\n\ndef load(model_id):\n    return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\ndef start():\n    with ThreadPoolExecutor(2) as pool:\n        return pool.submit(load, "<KEY>")\n',
         set(),
         None,
     ),

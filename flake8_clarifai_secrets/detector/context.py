@@ -318,7 +318,27 @@ class Context:
                 target = target.func.value if target.func.attr == "options" else target
             if isinstance(target, ast.Name) and self._definition(target.id) is not None:
                 return target, call.args
-        return func, call.args
+        worker = self._worker(call)
+        return worker if worker is not None else (func, call.args)
+
+    def _worker(self, call: ast.Call) -> Optional[tuple[ast.expr, list[ast.expr]]]:
+        """The file's own function that a call hands to a worker, with the arguments it gets:
+        `pool.submit(upload, url, key)`, `loop.run_in_executor(None, upload, url, key)`,
+        `Thread(target=upload, args=(url, key))`, `Pool(initializer=init, initargs=(key,))`."""
+        func = call.func
+        given: list[ast.expr] = []
+        if isinstance(func, ast.Attribute) and func.attr in _SUBMITS and call.args:
+            skip = 1 if func.attr == "run_in_executor" else 0
+            given = call.args[skip:]
+        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        for target, handing in _HANDED_TO:
+            if target in keywords:
+                handed = keywords.get(handing)
+                items = handed.elts if isinstance(handed, (ast.Tuple, ast.List)) else []
+                given = [keywords[target], *items]
+        if given and isinstance(given[0], ast.Name) and self._definition(given[0].id):
+            return given[0], given[1:]
+        return None
 
     def foreign(self, call: ast.Call, scope: Scope = None, *, by_url: bool = False) -> bool:
         """Whether `call` (in `scope`, or the current one) goes to another service: its callee
@@ -997,6 +1017,10 @@ def _decorated(function: ast.AST, decorators: Collection[str]) -> bool:
     return any(leaf(dotted(d) or "") in decorators for d in getattr(function, "decorator_list", []))
 
 
+# What runs a function in a worker with the arguments after it, and the keywords that hand one
+# with its arguments.
+_SUBMITS = frozenset({"submit", "run_in_executor", "apply_async", "to_thread"})
+_HANDED_TO = (("target", "args"), ("initializer", "initargs"))
 # Methods called on the class itself: `Client.from_key(...)`.
 _FACTORIES = frozenset({"classmethod", "staticmethod"})
 

@@ -539,7 +539,7 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg is None:
             continue
-        accept, claims = _parameter(node.func, keyword.arg, context)
+        accept, claims = _parameter(context.callee(node)[0], keyword.arg, context)
         if _generic(accept, keyword.arg) and (
             context.foreign(node)
             or not claims
