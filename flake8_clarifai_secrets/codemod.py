@@ -614,16 +614,14 @@ class _RemoveImportsKeepingComments(RemoveImportsVisitor):
     def leave_Import(
         self, original_node: cst.Import, updated_node: cst.Import
     ) -> Union[cst.Import, cst.RemovalSentinel]:
-        if self._index in self._kept:
-            return updated_node
-        return super().leave_Import(original_node, updated_node)
+        kept = self._index in self._kept
+        return updated_node if kept else super().leave_Import(original_node, updated_node)
 
     def leave_ImportFrom(
         self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom
     ) -> Union[cst.ImportFrom, cst.RemovalSentinel]:
-        if self._index in self._kept:
-            return updated_node
-        return super().leave_ImportFrom(original_node, updated_node)
+        kept = self._index in self._kept
+        return updated_node if kept else super().leave_ImportFrom(original_node, updated_node)
 
     def leave_SimpleStatementLine(
         self, original_node: cst.SimpleStatementLine, updated_node: cst.SimpleStatementLine

@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
@@ -37,6 +37,7 @@ from flake8_clarifai_secrets.detector.tree import (
     Scope,
     Walker,
     arguments,
+    decorated,
     dotted,
     leaf,
     string,
@@ -330,7 +331,7 @@ class Context:
         if isinstance(func, ast.Attribute) and func.attr in _SUBMITS and call.args:
             skip = 1 if func.attr == "run_in_executor" else 0
             given = call.args[skip:]
-        keywords = {k.arg: k.value for k in call.keywords if k.arg}
+        keywords = {k.arg: k.value for k in call.keywords if k.arg} if call.keywords else {}
         for target, handing in _HANDED_TO:
             if target in keywords:
                 handed = keywords.get(handing)
@@ -419,12 +420,7 @@ class Context:
         sends its `parameter` to Clarifai: a statement in it that names the parameter also
         names Clarifai, something the file imports from it (`Model`, `service_pb2_grpc`), or
         Clarifai's `Key` scheme (`f"Key {api_key}"`)."""
-        found = self._sends_clarifai.get((name, parameter))
-        if found is None:
-            # False while it is asked: functions that pass it to each other end there.
-            self._sends_clarifai[name, parameter] = False
-            found = self._sends_clarifai[name, parameter] = self._sends_to_clarifai(name, parameter)
-        return found
+        return _asked(self._sends_clarifai, name, parameter, self._sends_to_clarifai)
 
     def _sends_to_clarifai(self, name: str, parameter: str) -> bool:
         definition = self._definition(name)
@@ -488,11 +484,7 @@ class Context:
         Model(url=..., pat=key)`) or writes it in an `Authorization` header or metadata pair
         with Clarifai's scheme (`{"Authorization": "Key " + key}`), whatever the parameter is
         called."""
-        found = self._gives.get((name, parameter))
-        if found is None:
-            self._gives[name, parameter] = False
-            found = self._gives[name, parameter] = self._gives_as_credential(name, parameter)
-        return found
+        return _asked(self._gives, name, parameter, self._gives_as_credential)
 
     def _gives_as_credential(self, name: str, parameter: str) -> bool:
         definition = self._definition(name)
@@ -530,19 +522,14 @@ class Context:
         """Whether the function or class that this file defines as `name` at its top level
         sends its `parameter` to another service (`def fetch_weather(city, api_key)` that gives
         it to `requests.get("https://api.openweathermap.org/...", params=...)`)."""
-        key = (name, parameter)
-        found = self._sends_other.get(key)
-        if found is None:
-            self._sends_other[key] = False
-            function = _taking(self._definition(name), parameter)
-            found = function is not None and (
-                self.sent_elsewhere(parameter, function)
-                or any(
-                    self.sends_elsewhere(*passed) for passed in self._passed_on(function, parameter)
-                )
-            )
-            self._sends_other[key] = found
-        return found
+        return _asked(self._sends_other, name, parameter, self._sends_elsewhere)
+
+    def _sends_elsewhere(self, name: str, parameter: str) -> bool:
+        function = _taking(self._definition(name), parameter)
+        return function is not None and (
+            self.sent_elsewhere(parameter, function)
+            or any(self.sends_elsewhere(*passed) for passed in self._passed_on(function, parameter))
+        )
 
     def _statements_on(self, lines: Sequence[int]) -> list[tuple[int, int]]:
         """The first and last lines of the simple statement that holds each of `lines`, if
@@ -587,7 +574,7 @@ class Context:
                     self._definitions[node.name] = node
                 if isinstance(node, ast.ClassDef):
                     for method in node.body:
-                        if isinstance(method, ast.FunctionDef) and _decorated(method, _FACTORIES):
+                        if isinstance(method, ast.FunctionDef) and decorated(method, _FACTORIES):
                             self._definitions[f"{node.name}.{method.name}"] = method
         return self._definitions.get(name)
 
@@ -992,6 +979,21 @@ def _init(definition: ast.ClassDef) -> Optional[ast.FunctionDef]:
     )
 
 
+def _asked(
+    answers: dict[tuple[str, str], bool],
+    name: str,
+    parameter: str,
+    answer: Callable[[str, str], bool],
+) -> bool:
+    """`answer(name, parameter)`, kept in `answers`; False while it is being asked, so that
+    functions that pass a parameter on to each other end there."""
+    found = answers.get((name, parameter))
+    if found is None:
+        answers[name, parameter] = False
+        found = answers[name, parameter] = answer(name, parameter)
+    return found
+
+
 def _positional(definition: ast.AST) -> list[str]:
     if isinstance(definition, ast.ClassDef):
         init = _init(definition)
@@ -1009,12 +1011,8 @@ def _positional(definition: ast.AST) -> list[str]:
     if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
         names = [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
         # A class method's first parameter is the class.
-        return names[1:] if _decorated(definition, {"classmethod"}) else names
+        return names[1:] if decorated(definition, {"classmethod"}) else names
     return []
-
-
-def _decorated(function: ast.AST, decorators: Collection[str]) -> bool:
-    return any(leaf(dotted(d) or "") in decorators for d in getattr(function, "decorator_list", []))
 
 
 # What runs a function in a worker with the arguments after it, and the keywords that hand one

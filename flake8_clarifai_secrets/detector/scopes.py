@@ -19,6 +19,7 @@ from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
     Walker,
+    decorated,
     dotted,
     leaf,
     parameter_defaults,
@@ -108,7 +109,7 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
         body = body[1:]
     parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     target: ast.expr = ast.Name(function.name + "()")
-    if _is_property(function):
+    if decorated(function, _PROPERTIES):
         # A property binds what `self.<name>` reads, and takes only `self`.
         target, parameters = ast.Attribute(ast.Name("self"), function.name), parameters[1:]
     if not parameters and len(body) == 1 and isinstance(body[0], ast.Return):
@@ -122,10 +123,6 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
                 return []
             returned_strings += strings
     return [(target, value) for value in returned_strings]
-
-
-def _is_property(function: ast.FunctionDef) -> bool:
-    return any(leaf(dotted(d) or "") in _PROPERTIES for d in function.decorator_list)
 
 
 _PROPERTIES = frozenset({"property", "cached_property"})

@@ -6,7 +6,7 @@ import ast
 import bisect
 import re
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Optional, Union
 
 from flake8_clarifai_secrets.detector.findings import Span
@@ -54,6 +54,12 @@ def leaf(name: str) -> str:
             break
         name = name[:cut]
     return name.rpartition(".")[2]
+
+
+def decorated(node: ast.AST, decorators: Collection[str]) -> bool:
+    """Whether a definition has one of `decorators` (by last name: `functools.cached_property`
+    is `cached_property`)."""
+    return any(leaf(dotted(d) or "") in decorators for d in getattr(node, "decorator_list", []))
 
 
 def _is_key(text: str) -> bool:
