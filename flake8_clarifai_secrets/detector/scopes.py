@@ -25,12 +25,13 @@ from flake8_clarifai_secrets.detector.tree import (
     parameter_defaults,
     string,
 )
-from flake8_clarifai_secrets.detector.values import ANY_ITEM
+from flake8_clarifai_secrets.detector.values import ANY_ITEM, Extended
 
 BINDERS = frozenset(
     {
         ast.Assign,
         ast.AnnAssign,
+        ast.AugAssign,
         ast.NamedExpr,
         ast.For,
         ast.AsyncFor,
@@ -49,13 +50,19 @@ BINDERS = frozenset(
 
 def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
     """(target, value) pairs that `node` binds: assignments, unpacking, a loop or comprehension
-    (see `_looped`), `with` items, parameter defaults, `setattr(obj, "name", value)`, and
-    `argparse` options' defaults, which `args.<dest>` reads."""
+    (see `_looped`), `name += value` (see `Extended`), `with` items, parameter defaults,
+    `setattr(obj, "name", value)`, and `argparse` options' defaults, which `args.<dest>`
+    reads."""
     if isinstance(node, ast.Assign):
         pairs = [pair for target in node.targets for pair in _unpack(target, node.value)]
         return pairs + [pair for target in node.targets for pair in _lambda_getter(target, node)]
     if isinstance(node, (ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
         return _unpack(node.target, node.value)
+    if isinstance(node, ast.AugAssign):
+        if not isinstance(node.op, ast.Add) or dotted(node.target) is None:
+            return []
+        extended = Extended(node.target, ast.Add(), node.value)
+        return [(node.target, ast.copy_location(extended, node.value))]
     if isinstance(node, (ast.For, ast.AsyncFor)):
         return _looped(node.target, node.iter)
     if isinstance(node, _COMPREHENSIONS):
@@ -116,12 +123,11 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
         returned = body[0].value
         return [] if returned is None else [(target, returned)]
     returned_strings = []
-    for node in _own_nodes(function):
-        if isinstance(node, ast.Return):
-            strings = _fallback_strings(node.value)
-            if strings is None:
-                return []
-            returned_strings += strings
+    for node in _own_returns(function):
+        strings = _fallback_strings(node.value)
+        if strings is None:
+            return []
+        returned_strings += strings
     return [(target, value) for value in returned_strings]
 
 
@@ -160,16 +166,24 @@ def _fallback_strings(value: Optional[ast.expr]) -> Optional[list[ast.expr]]:
     return strings if len(strings) + len(named) == len(operands) else None
 
 
-def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
-    """The nodes of `function`'s body, not of the functions, lambdas and classes in it."""
-    found: list[ast.AST] = []
+def _own_returns(function: ast.FunctionDef) -> list[ast.Return]:
+    """The `return` statements of `function`'s body, not of the functions and classes in it:
+    only statement lists are searched, as no expression holds a `return`."""
+    found: list[ast.Return] = []
     stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
-        found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
+        if isinstance(node, ast.Return):
+            found.append(node)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            for name in node._fields:
+                if name in _STATEMENT_LISTS:
+                    stack.extend(getattr(node, name))
     return found
+
+
+# `cases` holds a `match` statement's cases, each with a body.
+_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:

@@ -43,6 +43,13 @@ _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
 _DEPENDENCIES = frozenset({"Depends", "Security"})
 # What a loop over a name binds its target to (`for k in KEYS`): a call no code can make.
 ANY_ITEM = "<any item of>"
+
+
+class Extended(ast.BinOp):
+    """What `name += value` binds `name` to: any other value of `name`, then `value`
+    (`auth = "Key "`, then `auth += pat`). `left` is `name`, read from the same scope."""
+
+
 SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
 """Methods that give back the string they are called on (as far as a credential in it goes),
 as text or bytes."""
@@ -280,6 +287,8 @@ class Values:
                 yield text
 
     def _evaluate(self, node: ast.expr, scope: Scope) -> list[Template]:
+        if type(node) is Extended:
+            return self._extended(node, scope)
         if isinstance(node, ast.Constant):
             return [(Part(node.value, node, 0),)] if isinstance(node.value, str) else _UNKNOWN
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
@@ -373,6 +382,15 @@ class Values:
         if cuts == self._cuts:
             self._names[key] = found
         return found
+
+    def _extended(self, node: Extended, scope: Scope) -> list[Template]:
+        name = dotted(node.left)
+        assert name is not None
+        earlier: list[Template] = []
+        for value, where in self._bindings(name, scope):
+            if type(value) is not Extended:
+                earlier += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
+        return _product([earlier[:MAX_ALTERNATIVES] or _UNKNOWN, self.of(node.right, scope)])
 
     def _fstring(self, node: ast.JoinedStr, scope: Scope) -> list[Template]:
         if sum(type(value) is not ast.Constant for value in node.values) > MAX_FIELDS:
