@@ -177,7 +177,25 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
         # A class field, which its methods read as `self.api_key`.
         if context.sent_elsewhere(f"self.{name}", None):
             return True
-    return not _says_pat(name) and holds_another_service(definition.name)
+    return not _says_pat(name) and (
+        holds_another_service(definition.name) or _beside_clarifai_class(definition, context)
+    )
+
+
+def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
+    """Whether the file names its classes for their services, one for Clarifai, and this one
+    is another's: `class ImaggaClient` beside `class ClarifaiClient` (not a base of it)."""
+    classes = {s.name: s for s in context.walker.top_level() if isinstance(s, ast.ClassDef)}
+    clarifai = [c for n, c in classes.items() if "clarifai" in name_words(n)]
+    if not clarifai or definition in clarifai:
+        return False
+    bases: set[str] = set()
+    todo = clarifai
+    while todo:
+        names = {b for c in todo for b in map(dotted, c.bases) if b is not None} - bases
+        bases |= names
+        todo = [classes[n] for n in names if n in classes]
+    return definition.name not in bases
 
 
 def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
