@@ -149,7 +149,7 @@ def scan(path: str, settings: Settings) -> Scanned:
                 raise
             return Scanned(path, data=kept, may_copy=_hex_run(data))
         findings = find_credentials(tree, source_lines(code), settings.env_var)
-        commented = commented_keys(code, tree) if candidate else []
+        commented = commented_keys(code, tree, findings, settings.env_var) if candidate else []
         if not (findings or commented):
             return Scanned(
                 path, facts=Facts(reads=reads_of(tree)), data=kept, may_copy=_hex_run(data)
@@ -180,7 +180,8 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     findings = find_credentials(tree, source_lines(code), settings.env_var)
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
     data = code.encode("utf-8")
-    return Scanned(path, findings, found, data, code, None, notebook, commented_keys(code, tree))
+    commented = commented_keys(code, tree, findings, settings.env_var)
+    return Scanned(path, findings, found, data, code, None, notebook, commented)
 
 
 def _is_notebook(data: bytes) -> bool:

@@ -47,7 +47,9 @@ class Plugin:
         commented = (
             [
                 (line, col, commented_message(key), type(self))
-                for line, col, key in commented_keys("".join(self._lines), self._tree)
+                for line, col, key in commented_keys(
+                    "".join(self._lines), self._tree, findings, self.env_var
+                )
             ]
             if scan.clarifai_context and scan.token_lines
             else []

@@ -3089,6 +3089,48 @@ POSITIVE += [
         {"11:45 CLR005"},
         'import os\nfrom functools import partial\n\nfrom clarifai.client.input import Inputs\n\n\ndef upload_one(url, key):\n    return Inputs(user_id="u", app_id="a", pat=key).upload_from_url(input_id="i", image_url=url)\n\n\ndef upload(pool, urls):\n    return pool.map(partial(upload_one, key=os.environ["CLARIFAI_PAT"]), urls)\n',
     ),
+    case(
+        "CLR002 a header value built with += from a name",
+        'import requests\nk = "<KEY>"\nauth = "Key "\nauth += k\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": auth})\n',
+        {"2:5 CLR002"},
+        'import os\n\nimport requests\nk = os.environ["CLARIFAI_PAT"]\nauth = "Key "\nauth += k\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": auth})\n',
+    ),
+    case(
+        "CLR001 a metadata value built with += from a literal, in a function",
+        'import os\ndef meta():\n    value = "Key "\n    value += "<KEY>"\n    return (("authorization", value),)\n',
+        {"4:14 CLR001"},
+        'import os\ndef meta():\n    value = "Key "\n    value += os.environ["CLARIFAI_PAT"]\n    return (("authorization", value),)\n',
+    ),
+    case(
+        "CLR002 += on a module constant inside a function",
+        'import requests\nPAT = "<KEY>"\ndef post(url):\n    header = "Key "\n    header += PAT\n    return requests.post(url, headers={"Authorization": header})\npost("https://api.clarifai.com/v2/models/m/outputs")\n',
+        {"2:7 CLR002"},
+        'import os\n\nimport requests\nPAT = os.environ["CLARIFAI_PAT"]\ndef post(url):\n    header = "Key "\n    header += PAT\n    return requests.post(url, headers={"Authorization": header})\npost("https://api.clarifai.com/v2/models/m/outputs")\n',
+    ),
+    case(
+        "CLR005 a generic field of a base class that a class named for Clarifai extends",
+        'import clarifai\nclass Settings:\n    API_KEY = "<KEY>"\nclass ClarifaiTagger(Settings):\n    pass\nclass ImaggaTagger:\n    API_KEY = "<KEY2>"\n',
+        {"3:15 CLR005"},
+        'import os\n\nimport clarifai\nclass Settings:\n    API_KEY = os.environ["CLARIFAI_PAT"]\nclass ClarifaiTagger(Settings):\n    pass\nclass ImaggaTagger:\n    API_KEY = "<KEY2>"\n',
+    ),
+    case(
+        "CLR003 a generic field of a class that gives it to a class named for Clarifai",
+        'import requests\nclass ClarifaiClient:\n    def __init__(self, key):\n        self.key = key\n    def tags(self, url):\n        return requests.post(url, headers={"Authorization": "Key " + self.key})\nclass Tagger:\n    API_KEY = "<KEY>"\n    def __init__(self):\n        self.client = ClarifaiClient(self.API_KEY)\n',
+        {"8:15 CLR003"},
+        'import os\n\nimport requests\nclass ClarifaiClient:\n    def __init__(self, key):\n        self.key = key\n    def tags(self, url):\n        return requests.post(url, headers={"Authorization": "Key " + self.key})\nclass Tagger:\n    API_KEY = os.environ["CLARIFAI_PAT"]\n    def __init__(self):\n        self.client = ClarifaiClient(self.API_KEY)\n',
+    ),
+    case(
+        "CLR006 a commented-out earlier value of a generic name whose key is reported",
+        "from clarifai.rest import ClarifaiApp\n#API_KEY='<KEY2>'\nAPI_KEY='<KEY>'\napp = ClarifaiApp(api_key=API_KEY)\n",
+        {"2:11 CLR006", "3:9 CLR003"},
+        "import os\n\nfrom clarifai.rest import ClarifaiApp\n#API_KEY='<KEY2>'\nAPI_KEY=os.environ[\"CLARIFAI_PAT\"]\napp = ClarifaiApp(api_key=API_KEY)\n",
+    ),
+    case(
+        "CLR006 a commented-out earlier value of a generic name that reads Clarifai's variable, as the fix leaves it",
+        "import os\nfrom clarifai.rest import ClarifaiApp\n# API_KEY = '<KEY2>'\nAPI_KEY = os.getenv('CLARIFAI_PAT')\ndef app():\n    return ClarifaiApp(api_key=API_KEY)\n",
+        {"3:14 CLR006"},
+        None,
+    ),
 ]
 
 NEGATIVE += [
@@ -4010,6 +4052,30 @@ NEGATIVE += [
     case(
         "an id handed to the file's own function through an executor's submit",
         'from concurrent.futures import ThreadPoolExecutor\n\nfrom clarifai.client.model import Model\n\n\ndef load(model_id):\n    return Model(model_id=model_id, user_id="clarifai", app_id="main")\n\n\ndef start():\n    with ThreadPoolExecutor(2) as pool:\n        return pool.submit(load, "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "+= that builds a Bearer header for another host, in a Clarifai file",
+        'import requests\nimport clarifai\ntoken = "<KEY>"\nauth = "Bearer "\nauth += token\nrequests.get("https://api.github.com/user", headers={"Authorization": auth})\n',
+        set(),
+        None,
+    ),
+    case(
+        "+= that adds a model id to a URL beside a Key header read from the environment",
+        'import os\nimport requests\nauth = "Key "\nauth += os.environ["CLARIFAI_PAT"]\nMODEL_ID = "<KEY>"\nurl = "https://api.clarifai.com/v2/models/"\nurl += MODEL_ID\nrequests.post(url, headers={"Authorization": auth})\n',
+        set(),
+        None,
+    ),
+    case(
+        "generic fields of a class named for another service beside one named for Clarifai",
+        'import base64\nimport requests\nclass ClarifaiTagger:\n    API_KEY = None\nclass ImaggaTagger:\n    API_KEY = "acc_4b7e91d2c03fa55"\n    API_SECRET = "<KEY2>"\n    def headers(self):\n        token = base64.b64encode(f"{self.API_KEY}:{self.API_SECRET}".encode()).decode()\n        return {"Authorization": f"Basic {token}"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a commented-out value of a generic name that reads another service's variable, in a Clarifai file",
+        "import os\nimport clarifai\n# API_KEY = '<KEY2>'\nAPI_KEY = os.environ['OPENWEATHER_API_KEY']\n",
         set(),
         None,
     ),

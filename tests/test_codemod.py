@@ -30,8 +30,13 @@ def test_rewrite(case: Case) -> None:
 
 @pytest.mark.parametrize("case", POSITIVE + GAPS)
 def test_plugin_is_silent_after_the_fix(case: Case) -> None:
-    fixed = fix(fill(case.source))
-    assert results(fixed) == (set() if case.fixed is not None else case.findings)
+    """But for keys in comments, which the fix leaves (CLR006), on lines it may have moved."""
+    left = results(fix(fill(case.source)))
+    if case.fixed is None:
+        assert left == case.findings
+    else:
+        commented = [f for f in case.findings if f.endswith("CLR006")]
+        assert sorted(f.split()[1] for f in left) == ["CLR006"] * len(commented)
 
 
 @pytest.mark.parametrize("case", POSITIVE + NEGATIVE)

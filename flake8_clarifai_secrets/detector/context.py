@@ -707,6 +707,10 @@ class Context:
         if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return frozenset()
         names = self._globals.get(id(scope))
+        if names is None and not self.scan.mentions(
+            b"global", scope.lineno, scope.end_lineno or scope.lineno
+        ):
+            names = self._globals[id(scope)] = frozenset()
         if names is None:
             names = self._globals[id(scope)] = frozenset(
                 name

@@ -6,7 +6,7 @@ import ast
 import bisect
 import re
 import tokenize
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Optional, Union
 
 from flake8_clarifai_secrets.detector.findings import Span
@@ -125,6 +125,20 @@ def _fields(node_type: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
         names = [name for name in node_type._fields if name not in _INERT_FIELDS | scalars]
         fields = _FIELDS[node_type] = tuple((name, name in _BLOCKS) for name in names)
     return fields
+
+
+def statements(tree: ast.AST) -> Iterator[ast.AST]:
+    """The statements (and `except` handlers) in `tree`'s blocks at any depth, without walking
+    expressions."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        blocks = [getattr(node, name) for name, block in _fields(type(node)) if block]
+        if type(node) is _MATCH:
+            blocks += [case.body for case in node.cases]  # type: ignore[attr-defined]
+        for block in blocks:
+            yield from block
+            stack += block
 
 
 class Walker:
