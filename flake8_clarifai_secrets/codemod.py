@@ -344,7 +344,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if self._span(original_node) not in self._env_reads:
-            return self._closed(original_node, updated_node)
+            return self._required_unless_set(
+                original_node, self._closed(original_node, updated_node)
+            )
         self._replaced_reader(original_node)
         return self._environ(updated_node.args[0].value).with_changes(
             lpar=updated_node.lpar, rpar=updated_node.rpar
@@ -431,6 +433,48 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return updated_node.with_changes(
             elements=[*elements[:-1], last.with_changes(comma=comma)], rbrace=rbrace
         )
+
+    def _required_unless_set(self, original: cst.Call, updated: cst.Call) -> cst.Call:
+        """An option whose default the fix reads lazily (`add_argument("--pat",
+        default=os.environ.get(VAR))`) is required where the variable is unset: its value
+        would be None, and a client given None reads a variable of its own (the OpenAI
+        client's `OPENAI_API_KEY`) and sends that key to Clarifai."""
+        if not m.matches(original.func, m.Attribute(attr=m.Name("add_argument"))):
+            return updated
+        flags = [a for a in original.args if a.keyword is None]
+        keywords = {a.keyword.value: i for i, a in enumerate(original.args) if a.keyword}
+        first = flags[0].value if flags else None
+        optional = isinstance(first, cst.SimpleString) and first.raw_value.startswith("-")
+        if not optional or "required" in keywords or "default" not in keywords:
+            return updated
+        index = keywords["default"]
+        span = self._span(original.args[index].value)
+        steps = self._literals.get(span, [])
+        fix = steps[0].finding.fix if len(steps) == 1 else None
+        if fix is None or not fix.lazy or span in self._failed:
+            return updated
+        variable = steps[0].variable
+        assert variable is not None
+        unset = cst.Comparison(
+            cst.SimpleString(f'"{variable}"'),
+            [cst.ComparisonTarget(cst.NotIn(), cst.Attribute(cst.Name("os"), cst.Name("environ")))],
+        )
+        default = updated.args[index]
+        comma = (
+            default.comma
+            if isinstance(default.comma, cst.Comma)
+            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
+        )
+        required = cst.Arg(
+            unset,
+            keyword=cst.Name("required"),
+            equal=default.equal,
+            comma=default.comma,
+            whitespace_after_arg=default.whitespace_after_arg,
+        )
+        default = default.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
+        args = [*updated.args[:index], default, required, *updated.args[index + 1 :]]
+        return updated.with_changes(args=args)
 
     def _closed(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """As `leave_Dict` for a call's arguments, where the line break before `)` belongs to

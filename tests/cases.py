@@ -1567,7 +1567,7 @@ POSITIVE += [
         "CLR005 argparse default",
         'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default="<KEY>")\n',
         {"4:38 CLR005"},
-        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ.get("CLARIFAI_PAT"))\n',
+        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ.get("CLARIFAI_PAT"), required="CLARIFAI_PAT" not in os.environ)\n',
     ),
     case(
         "CLR001 an argparse default read back as `args.<dest>`",
@@ -1576,7 +1576,7 @@ POSITIVE += [
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
         {"4:48 CLR001"},
         "import os\nimport argparse\nparser = argparse.ArgumentParser()\n"
-        "parser.add_argument('--input-api-key', default=os.environ.get(\"CLARIFAI_PAT\"))\n"
+        'parser.add_argument(\'--input-api-key\', default=os.environ.get("CLARIFAI_PAT"), required="CLARIFAI_PAT" not in os.environ)\n'
         "args = parser.parse_args([])\n"
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
     ),
@@ -1587,7 +1587,7 @@ POSITIVE += [
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
         {"4:62 CLR003"},
         "import os\nfrom clarifai.client.user import User\ndef options(parser):\n"
-        "    parser.add_argument('-k', '--key', dest='token', default=os.environ.get(\"CLARIFAI_PAT\"))\n"
+        "    parser.add_argument('-k', '--key', dest='token', default=os.environ.get(\"CLARIFAI_PAT\"), required=\"CLARIFAI_PAT\" not in os.environ)\n"
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
     ),
     case(
