@@ -106,13 +106,22 @@ _PIECE = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
 # Names split into words of 3 or more characters on average; random text into shorter pieces.
 _LONGEST_RANDOM_PIECE = 3
 _RANDOM_ENTROPY = 3.3
+# Prefixes that vendors give their secrets: such a token is masked whatever its letters, as
+# `-` and `_` in `token_urlsafe` text may leave no long run to read (OpenAI, Anthropic, GitHub,
+# GitLab, Slack, Hugging Face, Groq, Replicate, Stripe, Google).
+_SECRET_PREFIXES = (
+    "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "xoxb-", "xoxp-",
+    "xoxa-", "xapp-", "hf_", "gsk_", "r8_", "sk_live_", "sk_test_", "rk_live_", "AIza",
+)  # fmt: skip
 
 
 def _masked_token(match: re.Match[str]) -> str:
-    """A token with a run of letters and digits that reads as random, masked: its case and
-    digits change every few characters (`sk-proj-...`, an AWS secret, a Telegram bot token, a
+    """A token with a vendor's secret prefix (`sk-`, `ghp_`), or with a run of letters and
+    digits that reads as random, masked: its case and digits change every few characters (`sk-proj-...`, an AWS secret, a Telegram bot token, a
     40-hex token), or a UUID; names, words, dates and paths kept."""
     token = match.group()
+    if token.startswith(_SECRET_PREFIXES):
+        return mask(token)
     if _UUID.fullmatch(token):
         # Pinecone's and others' keys are UUIDs; an id shown as one loses little in a diff.
         return mask(token)

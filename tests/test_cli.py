@@ -651,6 +651,7 @@ def test_item_8_a_key_on_its_own_line_in_a_literal_is_masked_there() -> None:
 _SHA = hashlib.sha1(b"synthetic").hexdigest()
 _B64 = base64.b64encode(hashlib.sha256(b"synthetic").digest()).decode()
 _UUID = str(uuid.UUID(bytes=hashlib.md5(b"synthetic").digest()))
+_URLSAFE = "-".join(("QwErTyUiOpAs", "DfGhJkLzXcVb", "NmQwErTyUiOp", "AsDfGhJkLzXc"))
 
 
 @pytest.mark.parametrize(
@@ -670,6 +671,11 @@ _UUID = str(uuid.UUID(bytes=hashlib.md5(b"synthetic").digest()))
             id="after a variable's name",
         ),
         pytest.param(f"OTHER = '{_UUID}'", f"OTHER = '...{_UUID[-4:]}'", id="a UUID (Pinecone)"),
+        pytest.param(
+            f"OTHER = 'sk-proj-{_URLSAFE}'",
+            f"OTHER = '...{_URLSAFE[-4:]}'",
+            id="openai, in pieces too short to read (token_urlsafe's - and _)",
+        ),
     ),
 )
 def test_diff_masks_another_services_secret_on_a_context_line(
@@ -680,6 +686,7 @@ def test_diff_masks_another_services_secret_on_a_context_line(
     assert code == 1
     assert f" {shown}\n" in out
     assert _B64[8:24] not in out and _SHA[8:24] not in out and _UUID[9:23] not in out
+    assert _URLSAFE[8:30] not in out
 
 
 @pytest.mark.parametrize(

@@ -258,7 +258,7 @@ def test_an_option_read_lazily_is_required_where_the_variable_is_unset(
 ) -> None:
     """Its value would be None, and the OpenAI client given `api_key=None` sends
     `OPENAI_API_KEY` to Clarifai's endpoint (trial 64)."""
-    fixed = fix(fill("import argparse\nparser = argparse.ArgumentParser(\"clarifai\")\n" + option))
+    fixed = fix(fill('import argparse\nparser = argparse.ArgumentParser("clarifai")\n' + option))
 
     def parser() -> argparse.ArgumentParser:
         namespace: dict[str, object] = {}
