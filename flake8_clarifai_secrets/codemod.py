@@ -39,6 +39,7 @@ _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, c
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
 NO_PLACEHOLDER = "no placeholder fits where the key stands in this string"
+LAZY_BYTES = "a default in bytes is not read lazily: read the variable by hand"
 NOT_FOUND = "the fix did not find the statement or entry to remove"
 KEY_LEFT = (
     "the key also stands where the fix cannot replace it (split over the string's parts, or in "
@@ -240,6 +241,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def _rewritten(self, original: _String, updated: _String) -> cst.BaseExpression:
         span = self._span(original)
         steps = self._literals.get(span, [])
+        binary = _binary(original)
+        if len(steps) > 1 and binary:
+            self._failed[span] = NO_PLACEHOLDER
+            return updated
         if len(steps) > 1:
             return self._placeholders(span, original, updated, steps)
         if not steps:
@@ -247,9 +252,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         step = steps[0]
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
+        if binary and fix.lazy:
+            self._failed[span] = LAZY_BYTES
+            return updated
         avoid, in_fstring = self._enclosing_quotes(original)
-        if fix.kind == "placeholder" or (
-            fix.kind == "literal" and not fix.lazy and _laid_out(original, span)
+        if not binary and (
+            fix.kind == "placeholder"
+            or (fix.kind == "literal" and not fix.lazy and _laid_out(original, span))
         ):
             # An f-string with fields of its own; or a triple-quoted block, or parts with
             # comments between them, where a `+` chain would put it all on one line.
@@ -275,6 +284,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self._failed[span] = NO_QUOTE_FITS
             return updated
         expression = self._environ(cst.SimpleString(name), lazy=fix.lazy)
+        if binary:
+            # Bytes around the key stay bytes (ASCII, as written), and the key is encoded.
+            if not (fix.prefix + fix.suffix).isascii():
+                self._failed[span] = NO_QUOTE_FITS
+                return updated
+            prefix, suffix = "b" + prefix, "b" + suffix if suffix else ""
+            expression = cst.Call(cst.Attribute(expression, cst.Name("encode")))
         if fix.prefix:
             expression = cst.BinaryOperation(cst.SimpleString(prefix), cst.Add(), expression)
         if fix.suffix:
@@ -699,6 +715,13 @@ def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:
             obj = cst.ensure_type(alias.name, cst.Name).value
             found[alias.evaluated_alias or obj] = (obj, alias.evaluated_alias)
     return found
+
+
+def _binary(node: _String) -> bool:
+    """Whether a literal (or the first of a chain of them) is bytes."""
+    while isinstance(node, (cst.ConcatenatedString, cst.BinaryOperation)):
+        node = node.left  # type: ignore[assignment]
+    return isinstance(node, cst.SimpleString) and "b" in node.prefix.lower()
 
 
 def _laid_out(node: _String, span: Span) -> bool:

@@ -117,8 +117,9 @@ _SECRET_PREFIXES = (
 
 def _masked_token(match: re.Match[str]) -> str:
     """A token with a vendor's secret prefix (`sk-`, `ghp_`), or with a run of letters and
-    digits that reads as random, masked: its case and digits change every few characters (`sk-proj-...`, an AWS secret, a Telegram bot token, a
-    40-hex token), or a UUID; names, words, dates and paths kept."""
+    digits that reads as random, masked: its case and digits change every few characters (an
+    AWS secret, a Telegram bot token, a 40-hex token), or a UUID; names, words, dates and paths
+    kept."""
     token = match.group()
     if token.startswith(_SECRET_PREFIXES):
         return mask(token)

@@ -897,7 +897,6 @@ NEGATIVE = [
         None,
     ),
     case("credential name outside clarifai files", "PAT = '<KEY>'\n", set(), None),
-    case("bytes value", "m = (('authorization', b'Key <KEY>'),)\n", set(), None),
     case(
         "allowlist pragma",
         "m = (('authorization', 'Key <KEY>'),)  # pragma: allowlist secret\n",
@@ -3131,6 +3130,42 @@ POSITIVE += [
         {"3:14 CLR006"},
         None,
     ),
+    case(
+        "CLR005 a key in bytes bound to Clarifai's variable name",
+        'import clarifai\nCLARIFAI_PAT = b"<KEY>"\n',
+        {"2:16 CLR005"},
+        'import os\n\nimport clarifai\nCLARIFAI_PAT = os.environ["CLARIFAI_PAT"].encode()\n',
+    ),
+    case(
+        "CLR005 a key in bytes base64-encoded into a Kubernetes Secret's data",
+        'import base64\nmanifest = {"kind": "Secret", "data": {"CLARIFAI_PAT": base64.b64encode(b"<KEY>").decode()}}\n',
+        {"2:73 CLR005"},
+        'import base64\nimport os\nmanifest = {"kind": "Secret", "data": {"CLARIFAI_PAT": base64.b64encode(os.environ["CLARIFAI_PAT"].encode()).decode()}}\n',
+    ),
+    case(
+        "CLR002 a key in a bytes header value, after the scheme",
+        'import requests\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": b"Key <KEY>"})\n',
+        {"2:89 CLR002"},
+        'import os\n\nimport requests\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": b"Key " + os.environ["CLARIFAI_PAT"].encode()})\n',
+    ),
+    case(
+        "CLR002 a key in bytes added to a bytes scheme",
+        'import requests\nPAT = b"<KEY>"\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": b"Key " + PAT})\n',
+        {"2:7 CLR002"},
+        'import os\n\nimport requests\nPAT = os.environ["CLARIFAI_PAT"].encode()\nrequests.post("https://api.clarifai.com/v2/models/m/outputs", headers={"Authorization": b"Key " + PAT})\n',
+    ),
+    case(
+        "CLR005 a key in bytes that is a call's default is left alone",
+        'import clarifai\ndef pat(config):\n    return config.get("pat", b"<KEY>")\nPAT = pat({})\n',
+        {"3:30 CLR005"},
+        None,
+    ),
+    case(
+        "CLR001 bytes value, which gRPC refuses but which holds the key all the same",
+        "m = (('authorization', b'Key <KEY>'),)\n",
+        {"1:24 CLR001"},
+        'import os\n\nm = ((\'authorization\', b"Key " + os.environ["CLARIFAI_PAT"].encode()),)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4076,6 +4111,12 @@ NEGATIVE += [
     case(
         "a commented-out value of a generic name that reads another service's variable, in a Clarifai file",
         "import os\nimport clarifai\n# API_KEY = '<KEY2>'\nAPI_KEY = os.environ['OPENWEATHER_API_KEY']\n",
+        set(),
+        None,
+    ),
+    case(
+        "a salt in bytes and an hmac key in bytes, in a Clarifai file",
+        'import hashlib\nimport hmac\nimport clarifai\nINPUT_ID_SALT = b"<KEY>"\ndef sign(body):\n    return hmac.new(b"<KEY2>", body, hashlib.sha256).hexdigest()\n',
         set(),
         None,
     ),

@@ -40,6 +40,7 @@ from flake8_clarifai_secrets.detector.values import (
     MAX_HOPS,
     Part,
     Template,
+    binary_text,
     carries,
     declared_defaults,
     declared_defaults_of,
@@ -311,7 +312,7 @@ class Detector:
         if not rewritable:
             fix = None
         elif fix is None and part.offset is not None:
-            literal = literal_text(origin) or ""
+            literal = literal_text(origin) or binary_text(origin) or ""
             begin = part.offset + start
             prefix, suffix = literal[:begin], literal[begin + len(secret) :]
             given, caller = origin, self.context.callers.get(id(origin))

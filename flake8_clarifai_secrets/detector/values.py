@@ -225,6 +225,14 @@ def literal_text(node: ast.expr) -> Optional[str]:
     return None if first is None else first + "".join(reversed(chain))
 
 
+def binary_text(node: ast.expr) -> Optional[str]:
+    """The text of a bytes literal, a character per byte (`b"Key <key>"`, as `base64.b64encode`
+    and HTTP headers take it)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
+    return None
+
+
 def _product(pieces: Sequence[list[Template]]) -> list[Template]:
     """Every way to pick one template per piece, joined; at most `MAX_ALTERNATIVES`, and
     fewer for long templates, so that a wide format string costs about its width."""
@@ -290,7 +298,8 @@ class Values:
         if type(node) is Extended:
             return self._extended(node, scope)
         if isinstance(node, ast.Constant):
-            return [(Part(node.value, node, 0),)] if isinstance(node.value, str) else _UNKNOWN
+            text = node.value if isinstance(node.value, str) else binary_text(node)
+            return _UNKNOWN if text is None else [(Part(text, node, 0),)]
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
             chain = literal_text(node)
             if chain is not None:
@@ -767,7 +776,7 @@ def carries(value: ast.expr) -> bool:
     while todo:
         node = todo.pop()
         if isinstance(node, ast.Constant):
-            if isinstance(node.value, str):
+            if isinstance(node.value, (str, bytes)):
                 return True
         elif isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             if dotted(node) is not None:
