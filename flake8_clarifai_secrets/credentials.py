@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -300,12 +301,20 @@ URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
 # A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":
 # "<key>"` (JSON), `CLARIFAI_PAT := <key>` (a Makefile), and a Dockerfile's `ENV CLARIFAI_PAT
 # <key>` without `=`.
-_LABELLED = re.compile(
-    r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*(?:[:?]?=|:)[ \t]*['\"]?([0-9a-f]{32})"
-    r"(?![0-9A-Za-z])"
-    r"|^[ \t]*ENV[ \t]+([A-Za-z_]\w*)[ \t]+['\"]?([0-9a-f]{32})(?![0-9A-Za-z])",
-    re.MULTILINE,
-)
+def _labelling(value: str) -> re.Pattern[str]:
+    """A credential's name, then `=` or `:`, then `value`: `.env`, YAML and Dockerfile text."""
+    return re.compile(
+        r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*(?:[:?]?=|:)[ \t]*['\"]?"
+        + value
+        + r"|^[ \t]*ENV[ \t]+([A-Za-z_]\w*)[ \t]+['\"]?"
+        + value,
+        re.MULTILINE,
+    )
+
+
+_LABELLED = _labelling(r"([0-9a-f]{32})(?![0-9A-Za-z])")
+# Where written text has a field (`\0`, as `written_text` marks it): `f"CLARIFAI_PAT: {key}"`.
+_LABELLED_FIELD = _labelling("(\x00)")
 
 
 # A variable given as a name and then a value, as Kubernetes' YAML and HTML forms write it:
@@ -314,11 +323,15 @@ _NAMED = re.compile(r"""\bname['"]?[ \t]*[:=][ \t]*['"]?([A-Za-z_]\w*)['"]?[\s,]
 _NAMED_REACH = 200
 
 
-def labels(text: str, *, clarifai_file: bool) -> list[tuple[str, Token]]:
+def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tuple[str, Token]]:
     """The Clarifai keys in `text` that a credential's name labels, each with that name; a
-    `value` labels its key with the name before it."""
+    `value` labels its key with the name before it. With `fields`, also the fields (`\0`) of
+    written text that such a name labels, as they may hold a key."""
     found = []
-    for match in _LABELLED.finditer(text):
+    matches = itertools.chain(
+        _LABELLED.finditer(text), _LABELLED_FIELD.finditer(text) if fields else ()
+    )
+    for match in matches:
         # The `ENV` form's groups come after the others'.
         group = 1 if match[1] is not None else 3
         label, key = match[group], match[group + 1]
@@ -326,7 +339,9 @@ def labels(text: str, *, clarifai_file: bool) -> list[tuple[str, Token]]:
             start = match.start(group)
             named = _NAMED.search(text, max(0, start - _NAMED_REACH), start)
             label = label if named is None else named[1]
-        if is_credential_name(label, clarifai_file=clarifai_file) and entropy(key) >= MIN_ENTROPY:
+        if is_credential_name(label, clarifai_file=clarifai_file) and (
+            key == "\x00" or entropy(key) >= MIN_ENTROPY
+        ):
             found.append((label, Token(match.start(group + 1), match.end(group + 1), None, True)))
     return found
 

@@ -3166,6 +3166,24 @@ POSITIVE += [
         {"1:24 CLR001"},
         'import os\n\nm = ((\'authorization\', b"Key " + os.environ["CLARIFAI_PAT"].encode()),)\n',
     ),
+    case(
+        "CLR005 OPENAI_API_KEY in a Modal secret's dict that points OPENAI_BASE_URL at Clarifai",
+        'import modal\nsecret = modal.Secret.from_dict({"OPENAI_API_KEY": "<KEY>", "OPENAI_BASE_URL": "https://api.clarifai.com/v2/ext/openai/v1"})\n',
+        {"2:52 CLR005"},
+        'import os\n\nimport modal\nsecret = modal.Secret.from_dict({"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"], "OPENAI_BASE_URL": "https://api.clarifai.com/v2/ext/openai/v1"})\n',
+    ),
+    case(
+        "CLR005 a dict of keys per stage bound to PATS, in a Clarifai file",
+        'import clarifai\nPATS = {"dev": "<KEY>", "prod": "<KEY2>"}\n',
+        {"2:60 CLR005", "2:16 CLR005"},
+        'import os\n\nimport clarifai\nPATS = {"dev": os.environ["CLARIFAI_PAT"], "prod": os.environ["CLARIFAI_PAT_2"]}\n',
+    ),
+    case(
+        "CLR005 a generic name's key in a field that CLARIFAI_PAT labels in written YAML text",
+        'import clarifai\nKEY = "<KEY>"\nopen("serverless.yml", "w").write(f"CLARIFAI_PAT: {KEY}\\n")\n',
+        {"2:7 CLR005"},
+        'import os\n\nimport clarifai\nKEY = os.environ["CLARIFAI_PAT"]\nopen("serverless.yml", "w").write(f"CLARIFAI_PAT: {KEY}\\n")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4117,6 +4135,30 @@ NEGATIVE += [
     case(
         "a salt in bytes and an hmac key in bytes, in a Clarifai file",
         'import hashlib\nimport hmac\nimport clarifai\nINPUT_ID_SALT = b"<KEY>"\ndef sign(body):\n    return hmac.new(b"<KEY2>", body, hashlib.sha256).hexdigest()\n',
+        set(),
+        None,
+    ),
+    case(
+        "OPENAI_API_KEY in a container's environment that points OPENAI_BASE_URL at another host",
+        'import clarifai\nenv = {"OPENAI_API_KEY": "<KEY>", "OPENAI_BASE_URL": "https://api.together.xyz/v1"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a dict of generic keys per service, in a Clarifai file",
+        'import clarifai\nAPI_KEYS = {"weather": "<KEY>", "news": "<KEY2>"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a field that CLARIFAI_PAT labels, filled from the environment",
+        'import os\nopen(".env", "w").write(f"CLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\\nMODEL_ID=<KEY>\\n")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a field that a generic label labels, in a URL to another host, in a Clarifai file",
+        'import clarifai\nimport requests\nTOKEN = "<KEY>"\nrequests.get(f"https://api.example.com/v1?token={TOKEN}")\n',
         set(),
         None,
     ),

@@ -81,6 +81,26 @@ def test_environment_rows_follow_openai_base_url(row: Integration, host: str, fo
     assert results(fill(source)) == ({f"4:{column} CLR003"} if found else set())
 
 
+@pytest.mark.parametrize(
+    ("row", "channel", "found"),
+    [
+        pytest.param(row, channel, found, id=f"{row.name}: {channel}")
+        for row in INTEGRATIONS
+        if row.clarifai_file
+        for channel, found in (("api.clarifai.com:443", True), ("ledger.internal:443", False))
+    ],
+)
+def test_clarifai_file_rows_follow_the_file(row: Integration, channel: str, found: bool) -> None:
+    """A `clarifai_file` row, which takes no endpoint, is Clarifai's in a file that names it."""
+    module, _, name = row.callees[0].rpartition(".")
+    source = (
+        f"import grpc\nfrom {module} import {name}\n"
+        f'channel = grpc.secure_channel("{channel}", {name}("<KEY>"))\n'
+    )
+    column = source.splitlines()[2].index('"<KEY>"') + 1
+    assert results(fill(source)) == ({f"3:{column} CLR003"} if found else set())
+
+
 @pytest.mark.parametrize("package", sorted(OTHER_SERVICES))
 @pytest.mark.parametrize(
     "use",

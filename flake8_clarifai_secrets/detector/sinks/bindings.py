@@ -29,7 +29,7 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
     points_elsewhere,
 )
-from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.endpoints import (
     names_endpoint,
     pointed_elsewhere,
@@ -62,6 +62,10 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
         # `SECRET_KEY`, `token`: only a 32-hex value, not a Flask secret of the v1 shape.
         return Accept.HEX
     if words == context.env_var:
+        return Accept.KEY
+    if words in ALIAS_VARIABLES and context.openai_endpoint:
+        # `{"OPENAI_API_KEY": ..., "OPENAI_BASE_URL": "https://api.clarifai.com/..."}`, a
+        # container's or a Modal secret's environment.
         return Accept.KEY
     if is_legacy_name(words):
         return Accept.LEGACY
@@ -148,7 +152,7 @@ def _bound(
         accept = None if name is None else _accept(name, context)
         if name is None or accept is None:
             continue
-        items = list(_values(value, dicts=accept is Accept.KEY))
+        items = list(_values(value, dicts=accept is Accept.KEY or _says_pat(name)))
         # A value written here, or a name's (`self.api_key = api_key`), is weighed; one
         # computed here (`getpass(...) or "<key>"`) is judged where it goes.
         weighed = any(literal_text(item) is not None for item in items) or all(map(dotted, items))
@@ -531,7 +535,7 @@ def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
 
 
 def _says_pat(name: str) -> bool:
-    return "pat" in name_words(name)
+    return bool(name_words(name) & {"pat", "pats"})
 
 
 @sink(ast.Call)
@@ -608,7 +612,7 @@ def labelled_text(node: ast.AST, context: Context) -> Iterator[Hit]:
     for value, text in written_texts(node):
         elsewhere: Optional[bool] = None
         said = set()
-        for label, token in labels(text, clarifai_file=context.clarifai_file):
+        for label, token in labels(text, clarifai_file=context.clarifai_file, fields=True):
             whose = label_says(label, text, token.start)
             if whose is None:
                 if elsewhere is None:

@@ -20,6 +20,8 @@ class Integration(NamedTuple):
     always: bool = True
     # Reads its endpoint from `OPENAI_BASE_URL` when the call gives none, as OpenAI's SDK does.
     environment: bool = False
+    # Takes no endpoint at all: its credential is a PAT in a file that names Clarifai.
+    clarifai_file: bool = False
 
 
 _PAT = frozenset({"pat", "token"})
@@ -163,6 +165,14 @@ INTEGRATIONS: tuple[Integration, ...] = (
         ("huggingface_hub.InferenceClient", "huggingface_hub.AsyncInferenceClient"),
         frozenset({"api_key", "token"}),
         always=False,
+    ),
+    Integration(
+        "gRPC call credentials, sent as `authorization: Bearer <token>` with every call",
+        ("grpc.access_token_call_credentials",),
+        frozenset({"access_token"}),
+        (0,),
+        always=False,
+        clarifai_file=True,
     ),
     Integration(
         "MCP over HTTP",

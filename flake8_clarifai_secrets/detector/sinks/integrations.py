@@ -81,7 +81,14 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     found = _evidence([*evidence, *given], context)
     if found <= {None} and not (
         row is not None
-        and (row.always or row.environment and context.openai_endpoint and not _endpoint(node))
+        and (
+            row.always
+            or row.environment
+            and context.openai_endpoint
+            and not _endpoint(node)
+            or row.clarifai_file
+            and context.clarifai_file
+        )
     ):
         return
     callee = leaf(name)
