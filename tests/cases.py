@@ -3184,6 +3184,18 @@ POSITIVE += [
         {"2:7 CLR005"},
         'import os\n\nimport clarifai\nKEY = os.environ["CLARIFAI_PAT"]\nopen("serverless.yml", "w").write(f"CLARIFAI_PAT: {KEY}\\n")\n',
     ),
+    case(
+        "CLR005 a key given to the file's own lambda that builds metadata with it",
+        'import clarifai\nauth = lambda k: (("authorization", "Key " + k),)\nstub.PostModelOutputs(req, metadata=auth("<KEY>"))\n',
+        {"3:42 CLR005"},
+        'import os\n\nimport clarifai\nauth = lambda k: (("authorization", "Key " + k),)\nstub.PostModelOutputs(req, metadata=auth(os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR005 a key given to the file's own lambda that gives it to a Clarifai client",
+        'from clarifai.client.model import Model\nmake = lambda key: Model(url="https://clarifai.com/clarifai/main/models/x", pat=key)\ndef model():\n    return make("<KEY>")\n',
+        {"4:17 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\nmake = lambda key: Model(url="https://clarifai.com/clarifai/main/models/x", pat=key)\ndef model():\n    return make(os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4159,6 +4171,12 @@ NEGATIVE += [
     case(
         "a field that a generic label labels, in a URL to another host, in a Clarifai file",
         'import clarifai\nimport requests\nTOKEN = "<KEY>"\nrequests.get(f"https://api.example.com/v1?token={TOKEN}")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key given to the file's own lambda that sends it to another host, in a Clarifai file",
+        'import clarifai\nimport requests\nfetch = lambda key: requests.get("https://api.openweathermap.org/data/2.5/weather", params={"appid": key})\ndef weather():\n    return fetch("<KEY>")\n',
         set(),
         None,
     ),

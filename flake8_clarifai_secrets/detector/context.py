@@ -14,7 +14,7 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Optional
+from typing import Optional, Union
 
 from flake8_clarifai_secrets.credentials import (
     ENDPOINT_WORDS,
@@ -95,7 +95,7 @@ class Context:
         self._naming: dict[str, list[int]] = {}
         self._uses_of: dict[str, Uses] = {}
         self._imports: Optional[dict[str, str]] = None
-        self._definitions: Optional[dict[str, ast.stmt]] = None
+        self._definitions: Optional[dict[str, Definition]] = None
         self._named_tuples: Optional[dict[str, list[str]]] = None
         self._sends_clarifai: dict[tuple[str, str], bool] = {}
         self._sends_other: dict[tuple[str, str], bool] = {}
@@ -564,14 +564,21 @@ class Context:
         statements = self.walker.top_level()
         return statements, [statement.lineno for statement in statements]
 
-    def _definition(self, name: str) -> Optional[ast.stmt]:
-        """The function or class this file defines as `name` at its top level, or the class
-        or static method `Class.method` of such a class."""
+    def _definition(self, name: str) -> Optional[Definition]:
+        """The function or class this file defines as `name` at its top level (also a lambda
+        bound to it: `auth = lambda k: (("authorization", "Key " + k),)`), or the class or
+        static method `Class.method` of such a class."""
         if self._definitions is None:
             self._definitions = {}
             for node in reversed(self.walker.top_level()):
                 if isinstance(node, _DEFINITIONS):
                     self._definitions[node.name] = node
+                elif (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Lambda)
+                    and [type(target) for target in node.targets] == [ast.Name]
+                ):
+                    self._definitions[node.targets[0].id] = node.value  # type: ignore[attr-defined]
                 if isinstance(node, ast.ClassDef):
                     for method in node.body:
                         if isinstance(method, ast.FunctionDef) and decorated(method, _FACTORIES):
@@ -735,6 +742,7 @@ class Context:
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
 
 
 def _written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
@@ -969,7 +977,7 @@ def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tup
                         yield carrier, scope
 
 
-def _taking(definition: Optional[ast.stmt], parameter: str) -> Optional[ast.AST]:
+def _taking(definition: Optional[Definition], parameter: str) -> Optional[ast.AST]:
     """The function that takes `parameter` when `definition` is called: itself, or a class's
     `__init__`."""
     function = _init(definition) if isinstance(definition, ast.ClassDef) else definition
@@ -1012,7 +1020,7 @@ def _positional(definition: ast.AST) -> list[str]:
                 if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
             ]
         return []
-    if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    if isinstance(definition, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
         names = [arg.arg for arg in [*definition.args.posonlyargs, *definition.args.args]]
         # A class method's first parameter is the class.
         return names[1:] if decorated(definition, {"classmethod"}) else names
