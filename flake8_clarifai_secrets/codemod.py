@@ -284,6 +284,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self._failed[span] = NO_QUOTE_FITS
             return updated
         expression = self._environ(cst.SimpleString(name), lazy=fix.lazy)
+        if fix.lazy and self._click_default(original):
+            expression = cst.Lambda(cst.Parameters(), self._environ(cst.SimpleString(name)))
         if binary:
             # Bytes around the key stay bytes (ASCII, as written), and the key is encoded.
             if not (fix.prefix + fix.suffix).isascii():
@@ -450,11 +452,28 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             elements=[*elements[:-1], last.with_changes(comma=comma)], rbrace=rbrace
         )
 
+    def _click_default(self, original: _String) -> bool:
+        """Whether `original` is a click option's `default=`, which the fix gives as `lambda:
+        os.environ[VAR]`: click calls it only where the option is not given, and an unset
+        variable then fails there. (`os.environ.get(VAR)` would give None, which click takes
+        as the option's value even where the option is required.)"""
+        argument = self.get_metadata(ParentNodeProvider, original, None)
+        call = self.get_metadata(ParentNodeProvider, argument, None) if argument else None
+        return (
+            isinstance(argument, cst.Arg)
+            and argument.value is original
+            and argument.keyword is not None
+            and argument.keyword.value == "default"
+            and call is not None
+            and m.matches(call, _CLICK_OPTION)
+        )
+
     def _required_unless_set(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """An option whose default the fix reads lazily (`add_argument("--pat",
         default=os.environ.get(VAR))`) is required where the variable is unset: its value
         would be None, and a client given None reads a variable of its own (the OpenAI
-        client's `OPENAI_API_KEY`) and sends that key to Clarifai."""
+        client's `OPENAI_API_KEY`) and sends that key to Clarifai. (click reads an option
+        whose default is None as given: see `_click_default`.)"""
         if not m.matches(original.func, m.Attribute(attr=m.Name("add_argument"))):
             return updated
         flags = [a for a in original.args if a.keyword is None]
@@ -715,6 +734,10 @@ def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:
             obj = cst.ensure_type(alias.name, cst.Name).value
             found[alias.evaluated_alias or obj] = (obj, alias.evaluated_alias)
     return found
+
+
+# click's `@click.option(...)` or `@option(...)`.
+_CLICK_OPTION = m.Call(func=m.Attribute(attr=m.Name("option")) | m.Name("option"))
 
 
 def _binary(node: _String) -> bool:

@@ -1785,7 +1785,7 @@ POSITIVE += [
         "CLR005 click option default",
         'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default="<KEY>")\ndef main(clarifai_pat):\n    pass\n',
         {"4:41 CLR005"},
-        'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\ndef main(clarifai_pat):\n    pass\n',
+        'import os\nimport click\n@click.command()\n@click.option("--clarifai-pat", default=lambda: os.environ["CLARIFAI_PAT"])\ndef main(clarifai_pat):\n    pass\n',
     ),
     case(
         "CLR005 click's Option class, its flags in a list",
@@ -2678,7 +2678,7 @@ POSITIVE += [
         "CLR005 a click option's default reads the option's own variable (envvar=)",
         'import click\nfrom clarifai.client.model import Model\n\n\n@click.command()\n@click.option("--pat", envvar="TAGGER_PAT", default="<KEY>")\ndef main(pat):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
         {"6:53 CLR005"},
-        'import os\n\nimport click\nfrom clarifai.client.model import Model\n\n\n@click.command()\n@click.option("--pat", envvar="TAGGER_PAT", default=os.environ.get("TAGGER_PAT"))\ndef main(pat):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        'import os\n\nimport click\nfrom clarifai.client.model import Model\n\n\n@click.command()\n@click.option("--pat", envvar="TAGGER_PAT", default=lambda: os.environ["TAGGER_PAT"])\ndef main(pat):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
     case(
         "CLR003 a typer option's default reads the first of its variables",

@@ -12,7 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from tests.cases import GAPS, NEGATIVE, POSITIVE, Case
 from tests.helpers import fix, messages, results
@@ -273,6 +275,31 @@ def test_an_option_read_lazily_is_required_where_the_variable_is_unset(
         parser().parse_args([])
     monkeypatch.setenv("CLARIFAI_PAT", KEY)
     assert parser().parse_args([]).pat == KEY
+
+
+def test_a_click_option_read_lazily_fails_where_the_variable_is_unset(
+    clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only where it is not given: click takes a default of None as the option's value, which
+    a client may read as 'use my own variable'."""
+    source = (
+        'import click\n@click.command("clarifai")\n@click.option("--pat", default="<KEY>")\n'
+        "def main(pat):\n    click.echo(pat)\n"
+    )
+    fixed = fix(fill(source))
+
+    def invoke(*args: str) -> tuple[int, str, object]:
+        namespace: dict[str, object] = {}
+        exec(compile(fixed, "<fixed>", "exec"), namespace)
+        command = namespace["main"]
+        assert isinstance(command, click.Command)
+        result = CliRunner().invoke(command, list(args))
+        return result.exit_code, result.output, repr(result.exception)
+
+    assert invoke("--pat", "given") == (0, "given\n", "None")
+    assert invoke() == (1, "", "KeyError('CLARIFAI_PAT')")
+    monkeypatch.setenv("CLARIFAI_PAT", KEY)
+    assert invoke() == (0, KEY + "\n", "None")
 
 
 def test_a_default_that_is_not_used_needs_no_variable(
