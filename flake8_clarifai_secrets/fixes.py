@@ -172,6 +172,17 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         )
     for n, index, finding, variable in taken:
         decided[n, index] = Step(finding, allocator.variable_for(variable, finding.secret))
+    # A key that a file keeps on one line stays in the file whatever the fix does elsewhere in
+    # it: moving its other copies would only make the code need a variable more for it.
+    kept: dict[tuple[int, str], int] = {}
+    for (n, _), step in sorted(decided.items()):
+        if step.refusal is not None:
+            kept.setdefault((n, step.finding.secret), step.finding.line)
+    for (n, index), step in decided.items():
+        line = kept.get((n, step.finding.secret))
+        if step.refusal is None and line is not None:
+            reason = f"line {line} keeps this key, left alone: move both by hand"
+            decided[n, index] = Step(step.finding, refusal=reason)
     steps: dict[str, list[Step]] = {file.path: [] for file in files}
     variables: dict[str, str] = {}
     for n, index in sorted(decided):

@@ -240,11 +240,12 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
                 ["CLR004 -> CLARIFAI_PAT"],
                 [
                     "left: `CLARIFAI_PAT` already holds another key",
-                    "CLR005 -> APP_CLARIFAI_PAT",
-                    "CLR005 -> CLARIFAI_TOKEN",
+                    "left: line 4 keeps this key, left alone: move both by hand",
+                    "left: line 4 keeps this key, left alone: move both by hand",
                 ],
             ],
-            id="a pydantic-settings field reads its own variable first: its default reads it too",
+            id="a pydantic-settings field reads its own variable first: its default reads it too;"
+            " the file keeps that key, so its other copies stay too",
         ),
         pytest.param(
             [
@@ -257,6 +258,22 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             ],
             [["CLR004 -> JOB_CLARIFAI_PAT"], ["CLR004 -> JOB_CLARIFAI_PAT_2"]],
             id="a name given as a read's default reads that variable; a test's key takes another",
+        ),
+        pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                "import clarifai\ndef test_pat(monkeypatch, client):\n"
+                '    monkeypatch.setenv("CLARIFAI_PAT", "<KEY2>")\n'
+                '    assert client.api_key == "<KEY2>"\n',
+            ],
+            [
+                ["CLR004 -> CLARIFAI_PAT"],
+                [
+                    "left: `CLARIFAI_PAT` already holds another key",
+                    "left: line 3 keeps this key, left alone: move both by hand",
+                ],
+            ],
+            id="a key left alone on one line of a file is left on its others (trial 64)",
         ),
     ),
 )

@@ -23,7 +23,7 @@ TESTS = [
     "tests/test_flake8_config.py",
     "tests/test_env_file.py",
 ]
-TEST_PACKAGES = ["pytest", "Flake8-pyproject", "clarifai-grpc"]
+TEST_PACKAGES = ["pytest", "Flake8-pyproject", "clarifai-grpc", "click"]
 
 
 def floors() -> list[str]:
