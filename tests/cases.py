@@ -3196,6 +3196,24 @@ POSITIVE += [
         {"4:17 CLR005"},
         'import os\n\nfrom clarifai.client.model import Model\nmake = lambda key: Model(url="https://clarifai.com/clarifai/main/models/x", pat=key)\ndef model():\n    return make(os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR003 an OpenAI-compatible client given an endpoint the file imports, named for Clarifai's",
+        'from crewai import LLM\nfrom myproject.settings import CLARIFAI_OPENAI_BASE\nAPI_KEY = "<KEY>"\ndef llm():\n    return LLM(model="openai/gpt-4o", base_url=CLARIFAI_OPENAI_BASE, api_key=API_KEY)\n',
+        {"3:11 CLR003"},
+        'import os\n\nfrom crewai import LLM\nfrom myproject.settings import CLARIFAI_OPENAI_BASE\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef llm():\n    return LLM(model="openai/gpt-4o", base_url=CLARIFAI_OPENAI_BASE, api_key=API_KEY)\n',
+    ),
+    case(
+        "CLR003 fastmcp's BearerAuth given to a client of Clarifai's MCP endpoint",
+        'from fastmcp import Client\nfrom fastmcp.client.auth import BearerAuth\ndef client():\n    return Client("https://api.clarifai.com/v2/ext/mcp/v1/users/me/apps/a/models/m", auth=BearerAuth(token="<KEY>"))\n',
+        {"4:108 CLR003"},
+        'import os\n\nfrom fastmcp import Client\nfrom fastmcp.client.auth import BearerAuth\ndef client():\n    return Client("https://api.clarifai.com/v2/ext/mcp/v1/users/me/apps/a/models/m", auth=BearerAuth(token=os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR003 a SecretStr's value given to an OpenAI client pointed at Clarifai",
+        'from openai import OpenAI\nfrom pydantic import SecretStr\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=SecretStr("<KEY>").get_secret_value())\n',
+        {"4:91 CLR003"},
+        'import os\n\nfrom openai import OpenAI\nfrom pydantic import SecretStr\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=SecretStr(os.environ["CLARIFAI_PAT"]).get_secret_value())\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4177,6 +4195,18 @@ NEGATIVE += [
     case(
         "a key given to the file's own lambda that sends it to another host, in a Clarifai file",
         'import clarifai\nimport requests\nfetch = lambda key: requests.get("https://api.openweathermap.org/data/2.5/weather", params={"appid": key})\ndef weather():\n    return fetch("<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an OpenAI-compatible client given an imported endpoint named for another service",
+        'from crewai import LLM\nfrom myproject.settings import GROQ_BASE_URL\nAPI_KEY = "<KEY>"\ndef llm():\n    return LLM(model="openai/llama3", base_url=GROQ_BASE_URL, api_key=API_KEY)\n',
+        set(),
+        None,
+    ),
+    case(
+        "fastmcp's BearerAuth given to a client of another host's MCP endpoint",
+        'from fastmcp import Client\nfrom fastmcp.client.auth import BearerAuth\ndef client():\n    return Client("https://mcp.example.com/mcp", auth=BearerAuth(token="<KEY>"))\n',
         set(),
         None,
     ),

@@ -50,16 +50,21 @@ class Extended(ast.BinOp):
     (`auth = "Key "`, then `auth += pat`). `left` is `name`, read from the same scope."""
 
 
-SAME_STRING = frozenset({"strip", "lstrip", "rstrip", "encode", "decode"})
+SAME_STRING = frozenset(
+    {"strip", "lstrip", "rstrip", "encode", "decode", "get_secret_value", "resolve_value"}
+)
 """Methods that give back the string they are called on (as far as a credential in it goes),
-as text or bytes."""
+as text or bytes, or that a secret's wrapper (pydantic's `SecretStr`, Haystack's `Secret`)
+holds."""
 # Calls that wrap a field's default or a credential as they are given it: pydantic `Field`,
 # dataclasses `field`, attrs, `SecretStr`, Haystack's `Secret.from_token`, typer's `Option` and
 # `Argument` (whose first argument is the default), Kivy's `StringProperty`, Modal's
 # `parameter(default=...)`, Tk's `StringVar(master, value)`, `ContextVar(name, default=...)`,
-# Spark's `sc.broadcast(value)`; and base64, as a Kubernetes Secret's `data` holds its values.
+# Spark's `sc.broadcast(value)`, an HTTP auth helper (fastmcp's and httpx-auth's
+# `BearerAuth(token=...)`); and base64, as a Kubernetes Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
+    | {"BearerAuth"}
     | {"StringProperty", "parameter", "StringVar", "broadcast", "ContextVar"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
 )
@@ -756,8 +761,9 @@ def wrapped(call: ast.Call) -> Optional[ast.expr]:
     return inner if inner is not None or len(call.args) <= position else call.args[position]
 
 
-# Dagster's `Field(StringSource, default_value=...)` names its default so; Tk, `value`.
-_DEFAULT_KEYWORDS = frozenset({"default", "default_value", "value"})
+# Dagster's `Field(StringSource, default_value=...)` names its default so; Tk, `value`;
+# `BearerAuth`, `token`.
+_DEFAULT_KEYWORDS = frozenset({"default", "default_value", "value", "token"})
 _DEFAULT_POSITIONS = {"StringVar": 1, "ContextVar": 1}
 
 

@@ -124,7 +124,14 @@ def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
             entries = _entries(value).items()
             todo += [v for k, v in entries if _is_evidence_key(k) or k in _NESTED_CONFIGS]
         else:
-            found |= {_clarifai_evidence(text) for text in context.strings(value)}
+            texts = list(context.strings(value))
+            found |= {_clarifai_evidence(text) for text in texts}
+            name = dotted(value)
+            words = name_words(leaf(name)) if name is not None and not texts else frozenset()
+            if "clarifai" in words and words & ENDPOINT_WORDS:
+                # An endpoint whose value the file does not show, named for Clarifai's:
+                # `base_url=CLARIFAI_OPENAI_BASE`, imported from the project's settings.
+                found.add("clarifai.com")
     return found
 
 
