@@ -3214,6 +3214,12 @@ POSITIVE += [
         {"4:91 CLR003"},
         'import os\n\nfrom openai import OpenAI\nfrom pydantic import SecretStr\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=SecretStr(os.environ["CLARIFAI_PAT"]).get_secret_value())\n',
     ),
+    case(
+        "CLR005 a PAT beside user_id and app_id in a dict given to another package's class",
+        'from kubernetes import client\ndef secret():\n    return client.V1Secret(metadata=client.V1ObjectMeta(name="creds"), string_data={"user_id": "me", "app_id": "main", "pat": "<KEY>"})\n',
+        {"3:127 CLR005"},
+        'import os\n\nfrom kubernetes import client\ndef secret():\n    return client.V1Secret(metadata=client.V1ObjectMeta(name="creds"), string_data={"user_id": "me", "app_id": "main", "pat": os.environ["CLARIFAI_PAT"]})\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -514,6 +514,12 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     pointed = pointed_elsewhere(holder, context)
     if pointed is not None:
         return pointed
+    if isinstance(holder, ast.Dict) and _says_pat(credential):
+        # Beside Clarifai's other coordinates (`{"user_id": ..., "app_id": ..., "pat": ...}`, a
+        # Kubernetes `V1Secret(string_data=...)`), a PAT is Clarifai's wherever the dict goes.
+        entries = {(string(key) or "").lower() for key in holder.keys}
+        if _COORDINATES <= entries:
+            return False
     if isinstance(holder, ast.Dict) and not _says_pat(credential):
         if section_elsewhere(holder, context):
             return True
@@ -521,6 +527,9 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
     return context.goes_elsewhere(holder)
+
+
+_COORDINATES = frozenset({"user_id", "app_id"})
 
 
 def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
