@@ -748,11 +748,15 @@ def _binary(node: _String) -> bool:
 
 
 def _laid_out(node: _String, span: Span) -> bool:
-    """Whether a string over several lines has a layout to keep: it is triple-quoted, or
-    comments stand between its parts."""
+    """Whether a string over several lines has a layout to keep: it is triple-quoted,
+    comments stand between its parts, or its parts are lines of a text (`.env` or YAML, a
+    line per part)."""
     if span.line == span.end_line or isinstance(node, cst.BinaryOperation):
         return False
-    return isinstance(node, cst.SimpleString) or bool(m.findall(node, m.Comment()))
+    if isinstance(node, cst.SimpleString) or m.findall(node, m.Comment()):
+        return True
+    parts = [p for p in m.findall(node, m.SimpleString()) if isinstance(p, cst.SimpleString)]
+    return any("\n" in str(part.evaluated_value) for part in parts)
 
 
 def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst.Module:

@@ -313,6 +313,12 @@ def _labelling(value: str) -> re.Pattern[str]:
 
 
 _LABELLED = _labelling(r"([0-9a-f]{32})(?![0-9A-Za-z])")
+# The variable OpenAI's clients read their key from, and text that points their endpoint at
+# Clarifai, where it holds a PAT.
+OPENAI_KEY_VARIABLE = "OPENAI_API_KEY"
+_OPENAI_AT_CLARIFAI = re.compile(
+    r"OPENAI_(?:API_BASE|BASE_URL)['\"]?[ \t]*[:=][ \t]*['\"]?[^\s'\"]*clarifai\.com"
+)
 # Where written text has a field (`\0`, as `written_text` marks it): `f"CLARIFAI_PAT: {key}"`.
 _LABELLED_FIELD = _labelling("(\x00)")
 
@@ -326,7 +332,10 @@ _NAMED_REACH = 200
 def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tuple[str, Token]]:
     """The Clarifai keys in `text` that a credential's name labels, each with that name; a
     `value` labels its key with the name before it. With `fields`, also the fields (`\0`) of
-    written text that such a name labels, as they may hold a key."""
+    written text that such a name labels, as they may hold a key. `OPENAI_API_KEY` labels one
+    where the text points OpenAI's endpoint at Clarifai (`OPENAI_API_BASE=https://api.clarifai
+    .com/...` in the same `.env` text)."""
+    aliased = _OPENAI_AT_CLARIFAI.search(text) is not None
     found = []
     matches = itertools.chain(
         _LABELLED.finditer(text), _LABELLED_FIELD.finditer(text) if fields else ()
@@ -339,7 +348,8 @@ def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tupl
             start = match.start(group)
             named = _NAMED.search(text, max(0, start - _NAMED_REACH), start)
             label = label if named is None else named[1]
-        if is_credential_name(label, clarifai_file=clarifai_file) and (
+        credential = is_credential_name(label, clarifai_file=clarifai_file)
+        if (credential or aliased and label == OPENAI_KEY_VARIABLE) and (
             key == "\x00" or entropy(key) >= MIN_ENTROPY
         ):
             found.append((label, Token(match.start(group + 1), match.end(group + 1), None, True)))

@@ -1482,7 +1482,7 @@ POSITIVE += [
         "CLR005 YAML text over lines, at the part that holds the key",
         'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\n"\n    "pat: <KEY>\\n"\n)\n',
         {"5:5 CLR005"},
-        'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\npat: " + os.environ["CLARIFAI_PAT"] + "\\n"\n)\n',
+        'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\n"\n    f"pat: {os.environ[\'CLARIFAI_PAT\']}\\n"\n)\n',
     ),
     case(
         "CLR005 a generic credential name in a Clarifai URL's query",
@@ -3220,6 +3220,12 @@ POSITIVE += [
         {"3:127 CLR005"},
         'import os\n\nfrom kubernetes import client\ndef secret():\n    return client.V1Secret(metadata=client.V1ObjectMeta(name="creds"), string_data={"user_id": "me", "app_id": "main", "pat": os.environ["CLARIFAI_PAT"]})\n',
     ),
+    case(
+        "CLR005 OPENAI_API_KEY in .env text that points OPENAI_API_BASE at Clarifai",
+        'from pathlib import Path\nPath(".env").write_text(\n    "OPENAI_API_BASE=https://api.clarifai.com/v2/ext/openai/v1\\n"\n    "OPENAI_API_KEY=<KEY>\\n"\n)\n',
+        {"4:5 CLR005"},
+        'import os\nfrom pathlib import Path\nPath(".env").write_text(\n    "OPENAI_API_BASE=https://api.clarifai.com/v2/ext/openai/v1\\n"\n    f"OPENAI_API_KEY={os.environ[\'CLARIFAI_PAT\']}\\n"\n)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4213,6 +4219,12 @@ NEGATIVE += [
     case(
         "fastmcp's BearerAuth given to a client of another host's MCP endpoint",
         'from fastmcp import Client\nfrom fastmcp.client.auth import BearerAuth\ndef client():\n    return Client("https://mcp.example.com/mcp", auth=BearerAuth(token="<KEY>"))\n',
+        set(),
+        None,
+    ),
+    case(
+        "OPENAI_API_KEY in .env text that points OPENAI_API_BASE at another host, in a Clarifai file",
+        'import clarifai\nfrom pathlib import Path\nPath(".env").write_text("OPENAI_API_BASE=https://api.together.xyz/v1\\nOPENAI_API_KEY=<KEY>\\n")\n',
         set(),
         None,
     ),

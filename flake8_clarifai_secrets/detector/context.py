@@ -18,6 +18,7 @@ from typing import Optional, Union
 
 from flake8_clarifai_secrets.credentials import (
     ENDPOINT_WORDS,
+    OPENAI_KEY_VARIABLE,
     is_credential_name,
     name_words,
     points_elsewhere,
@@ -46,7 +47,7 @@ from flake8_clarifai_secrets.detector.values import SAME_STRING, Values, joined,
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
-ALIAS_VARIABLES = frozenset({"OPENAI_API_KEY"})
+ALIAS_VARIABLES = frozenset({OPENAI_KEY_VARIABLE})
 # The variables that OpenAI's clients (and the Agents SDK, LangChain's) read their endpoint from.
 _OPENAI_ENDPOINT_NAMES = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE"})
 _OPENAI_ENDPOINT_VARIABLES = [name.encode() for name in sorted(_OPENAI_ENDPOINT_NAMES)]
