@@ -609,8 +609,11 @@ def _finish(
         for step in result.moved:
             finding = step.finding
             variable = f'"{step.variable}"'
-            lazy = finding.fix is not None and finding.fix.lazy
-            read = f"os.environ.get({variable})" if lazy else f"os.environ[{variable}]"
+            read = f"os.environ[{variable}]"
+            if finding.fix is not None and finding.fix.factory:
+                read = f"lambda: {read}"
+            elif finding.fix is not None and finding.fix.lazy:
+                read = f"os.environ.get({variable})"
             where = _where(name, item, finding)
             run.say(f"{where}: {finding.code} key ({mask(finding.secret)}) -> {read}")
         for line in result.cleared:

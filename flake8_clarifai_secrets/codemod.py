@@ -39,7 +39,6 @@ _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, c
 _BINDS_TIGHTER = m.Attribute() | m.Subscript() | m.Call() | m.UnaryOperation() | m.Await()
 NO_QUOTE_FITS = "no quote or escape fits inside the enclosing f-string"
 NO_PLACEHOLDER = "no placeholder fits where the key stands in this string"
-LAZY_BYTES = "a default in bytes is not read lazily: read the variable by hand"
 NOT_FOUND = "the fix did not find the statement or entry to remove"
 KEY_LEFT = (
     "the key also stands where the fix cannot replace it (split over the string's parts, or in "
@@ -128,6 +127,8 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         self.steps = list(steps)
         # A literal's steps: text may hold several keys.
         self._literals: dict[Span, list[Step]] = {}
+        # Names bound to an argparse mutually exclusive group, whose options are never required.
+        self._exclusive_groups: set[str] = set()
         self._env_reads: set[Span] = set()
         self._drops: set[Span] = set()
         self._dropped: set[Span] = set()
@@ -180,6 +181,13 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 self._reset(plan_alone(tree.code, filename, self.config))
             except SyntaxError as error:
                 raise SkipFile(f"`ast` cannot parse line {error.lineno}") from None
+        self._exclusive_groups = {
+            target.value
+            for assignment in m.findall(tree, m.Assign(value=_EXCLUSIVE_GROUP))
+            if isinstance(assignment, cst.Assign)
+            for target in (t.target for t in assignment.targets)
+            if isinstance(target, cst.Name)
+        }
         for step in self.steps:
             fix = step.finding.fix
             if step.variable is None or fix is None:
@@ -252,9 +260,6 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         step = steps[0]
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
-        if binary and fix.lazy:
-            self._failed[span] = LAZY_BYTES
-            return updated
         avoid, in_fstring = self._enclosing_quotes(original)
         if not binary and (
             fix.kind == "placeholder"
@@ -284,7 +289,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self._failed[span] = NO_QUOTE_FITS
             return updated
         expression = self._environ(cst.SimpleString(name), lazy=fix.lazy)
-        if fix.lazy and self._click_default(original):
+        if fix.factory:
             expression = cst.Lambda(cst.Parameters(), self._environ(cst.SimpleString(name)))
         if binary:
             # Bytes around the key stay bytes (ASCII, as written), and the key is encoded.
@@ -452,29 +457,21 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             elements=[*elements[:-1], last.with_changes(comma=comma)], rbrace=rbrace
         )
 
-    def _click_default(self, original: _String) -> bool:
-        """Whether `original` is a click option's `default=`, which the fix gives as `lambda:
-        os.environ[VAR]`: click calls it only where the option is not given, and an unset
-        variable then fails there. (`os.environ.get(VAR)` would give None, which click takes
-        as the option's value even where the option is required.)"""
-        argument = self.get_metadata(ParentNodeProvider, original, None)
-        call = self.get_metadata(ParentNodeProvider, argument, None) if argument else None
-        return (
-            isinstance(argument, cst.Arg)
-            and argument.value is original
-            and argument.keyword is not None
-            and argument.keyword.value == "default"
-            and call is not None
-            and m.matches(call, _CLICK_OPTION)
-        )
-
     def _required_unless_set(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """An option whose default the fix reads lazily (`add_argument("--pat",
         default=os.environ.get(VAR))`) is required where the variable is unset: its value
         would be None, and a client given None reads a variable of its own (the OpenAI
-        client's `OPENAI_API_KEY`) and sends that key to Clarifai. (click reads an option
-        whose default is None as given: see `_click_default`.)"""
-        if not m.matches(original.func, m.Attribute(attr=m.Name("add_argument"))):
+        client's `OPENAI_API_KEY`) and sends that key to Clarifai. Not in a mutually exclusive
+        group, whose options argparse refuses to make required. (click's options: see
+        `Fix.factory`.)"""
+        func = original.func
+        if not m.matches(func, m.Attribute(attr=m.Name("add_argument"))):
+            return updated
+        assert isinstance(func, cst.Attribute)
+        receiver = func.value
+        if m.matches(receiver, _EXCLUSIVE_GROUP) or (
+            isinstance(receiver, cst.Name) and receiver.value in self._exclusive_groups
+        ):
             return updated
         flags = [a for a in original.args if a.keyword is None]
         keywords = {a.keyword.value: i for i, a in enumerate(original.args) if a.keyword}
@@ -489,27 +486,22 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if fix is None or not fix.lazy or span in self._failed:
             return updated
         variable = steps[0].variable
-        assert variable is not None
+        assert variable is not None and index > 0
         unset = cst.Comparison(
             cst.SimpleString(f'"{variable}"'),
             [cst.ComparisonTarget(cst.NotIn(), cst.Attribute(cst.Name("os"), cst.Name("environ")))],
         )
-        default = updated.args[index]
-        comma = (
-            default.comma
-            if isinstance(default.comma, cst.Comma)
-            else cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-        )
+        # Before the default, laid out as the argument before it is, without its comment.
+        separator = updated.args[index - 1].comma
+        if isinstance(separator, cst.Comma) and isinstance(
+            separator.whitespace_after, cst.ParenthesizedWhitespace
+        ):
+            after = separator.whitespace_after.with_changes(first_line=cst.TrailingWhitespace())
+            separator = separator.with_changes(whitespace_after=after)
         required = cst.Arg(
-            unset,
-            keyword=cst.Name("required"),
-            equal=default.equal,
-            comma=default.comma,
-            whitespace_after_arg=default.whitespace_after_arg,
+            unset, keyword=cst.Name("required"), equal=updated.args[index].equal, comma=separator
         )
-        default = default.with_changes(comma=comma, whitespace_after_arg=cst.SimpleWhitespace(""))
-        args = [*updated.args[:index], default, required, *updated.args[index + 1 :]]
-        return updated.with_changes(args=args)
+        return updated.with_changes(args=[*updated.args[:index], required, *updated.args[index:]])
 
     def _closed(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """As `leave_Dict` for a call's arguments, where the line break before `)` belongs to
@@ -736,8 +728,7 @@ def _from_os(module: cst.Module) -> dict[str, tuple[str, Optional[str]]]:
     return found
 
 
-# click's `@click.option(...)` or `@option(...)`.
-_CLICK_OPTION = m.Call(func=m.Attribute(attr=m.Name("option")) | m.Name("option"))
+_EXCLUSIVE_GROUP = m.Call(func=m.Attribute(attr=m.Name("add_mutually_exclusive_group")))
 
 
 def _binary(node: _String) -> bool:

@@ -120,21 +120,25 @@ def _labelled(text: str, bound: Collection[str]) -> Iterator[tuple[int, str]]:
         return
     for match in KEY_IN_TEXT.finditer(text):
         key, before = match.group(), text[: match.start()]
-        if is_clarifai_key(key) and labels_a_key(before) and _says_clarifai(before, bound):
+        if is_clarifai_key(key) and (
+            labels_a_key(before) and _says_clarifai(before) or _last_word(before) in bound
+        ):
             yield match.start(), key
 
 
-def _says_clarifai(before: str, bound: Collection[str]) -> bool:
+def _last_word(before: str) -> Optional[str]:
+    words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
+    return words[-1] if words else None
+
+
+def _says_clarifai(before: str) -> bool:
     """Whether the text before a key says it is Clarifai's: `PAT` or a Clarifai credential's
     name, a callee named for Clarifai (`# app = ClarifaiApp(api_key="<key>")`), or Clarifai's
-    header (`Authorization: Key <key>`, `('authorization', 'Key <key>')`), or, right before
-    it, a name that a reported key is bound to."""
+    header (`Authorization: Key <key>`, `('authorization', 'Key <key>')`)."""
     words = PROSE_WORD.findall(before[-PROSE_CONTEXT:])
     lowered = [w.lower() for w in words]
     return (
         any(w == "pat" or "clarifai" in w for w in lowered)
         or any(is_credential_name(w, clarifai_file=False) for w in words)
         or lowered[-2:] == ["authorization", "key"]
-        or bool(words)
-        and words[-1] in bound
     )

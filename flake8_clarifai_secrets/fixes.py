@@ -181,7 +181,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     for (n, index), step in decided.items():
         line = kept.get((n, step.finding.secret))
         if step.refusal is None and line is not None:
-            reason = f"line {line} keeps this key, left alone: move both by hand"
+            reason = f"line {line} of this file keeps the key: move both by hand"
             decided[n, index] = Step(step.finding, refusal=reason)
     steps: dict[str, list[Step]] = {file.path: [] for file in files}
     variables: dict[str, str] = {}

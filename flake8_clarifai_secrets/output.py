@@ -121,7 +121,9 @@ def _masked_token(match: re.Match[str]) -> str:
     AWS secret, a Telegram bot token, a 40-hex token), or a UUID; names, words, dates and paths
     kept."""
     token = match.group()
-    if token.startswith(_SECRET_PREFIXES):
+    prefix = next((p for p in _SECRET_PREFIXES if token.startswith(p)), None)
+    if prefix is not None and any(c.isupper() or c.isdigit() for c in token[len(prefix) :]):
+        # Not a name that starts so (`hf_hub_download_to_local_dir`).
         return mask(token)
     if _UUID.fullmatch(token):
         # Pinecone's and others' keys are UUIDs; an id shown as one loses little in a diff.

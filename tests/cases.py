@@ -1566,7 +1566,7 @@ POSITIVE += [
         "CLR005 argparse default",
         'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default="<KEY>")\n',
         {"4:38 CLR005"},
-        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", default=os.environ.get("CLARIFAI_PAT"), required="CLARIFAI_PAT" not in os.environ)\n',
+        'import os\nimport argparse\nparser = argparse.ArgumentParser("clarifai demo")\nparser.add_argument("--pat", required="CLARIFAI_PAT" not in os.environ, default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
         "CLR001 an argparse default read back as `args.<dest>`",
@@ -1575,7 +1575,7 @@ POSITIVE += [
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
         {"4:48 CLR001"},
         "import os\nimport argparse\nparser = argparse.ArgumentParser()\n"
-        'parser.add_argument(\'--input-api-key\', default=os.environ.get("CLARIFAI_PAT"), required="CLARIFAI_PAT" not in os.environ)\n'
+        'parser.add_argument(\'--input-api-key\', required="CLARIFAI_PAT" not in os.environ, default=os.environ.get("CLARIFAI_PAT"))\n'
         "args = parser.parse_args([])\n"
         "metadata = (('authorization', 'Key {}'.format(args.input_api_key)),)\n",
     ),
@@ -1586,7 +1586,7 @@ POSITIVE += [
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
         {"4:62 CLR003"},
         "import os\nfrom clarifai.client.user import User\ndef options(parser):\n"
-        "    parser.add_argument('-k', '--key', dest='token', default=os.environ.get(\"CLARIFAI_PAT\"), required=\"CLARIFAI_PAT\" not in os.environ)\n"
+        "    parser.add_argument('-k', '--key', dest='token', required=\"CLARIFAI_PAT\" not in os.environ, default=os.environ.get(\"CLARIFAI_PAT\"))\n"
         "def main(args):\n    return User(user_id='me', pat=args.token)\n",
     ),
     case(
@@ -3225,6 +3225,24 @@ POSITIVE += [
         'from pathlib import Path\nPath(".env").write_text(\n    "OPENAI_API_BASE=https://api.clarifai.com/v2/ext/openai/v1\\n"\n    "OPENAI_API_KEY=<KEY>\\n"\n)\n',
         {"4:5 CLR005"},
         'import os\nfrom pathlib import Path\nPath(".env").write_text(\n    "OPENAI_API_BASE=https://api.clarifai.com/v2/ext/openai/v1\\n"\n    f"OPENAI_API_KEY={os.environ[\'CLARIFAI_PAT\']}\\n"\n)\n',
+    ),
+    case(
+        "CLR005 OPENAI_API_KEY in a container's environment that points at Clarifai, not in one beside it that points at OpenAI",
+        'import docker\ndef run(client):\n    client.containers.run("img", environment={"OPENAI_API_KEY": "<KEY2>", "OPENAI_BASE_URL": "https://api.openai.com/v1"})\n    client.containers.run("img", environment={"OPENAI_API_KEY": "<KEY>", "OPENAI_BASE_URL": "https://api.clarifai.com/v2/ext/openai/v1"})\n',
+        {"4:65 CLR005"},
+        'import os\n\nimport docker\ndef run(client):\n    client.containers.run("img", environment={"OPENAI_API_KEY": "<KEY2>", "OPENAI_BASE_URL": "https://api.openai.com/v1"})\n    client.containers.run("img", environment={"OPENAI_API_KEY": os.environ["CLARIFAI_PAT"], "OPENAI_BASE_URL": "https://api.clarifai.com/v2/ext/openai/v1"})\n',
+    ),
+    case(
+        "CLR005 a generic field of a settings class beside a class named for Clarifai",
+        'import clarifai\nclass Settings:\n    API_KEY = "<KEY>"\nclass ClarifaiTagger:\n    pass\n',
+        {"3:15 CLR005"},
+        'import os\n\nimport clarifai\nclass Settings:\n    API_KEY = os.environ["CLARIFAI_PAT"]\nclass ClarifaiTagger:\n    pass\n',
+    ),
+    case(
+        "CLR006 a commented-out earlier OPENAI_API_KEY above the one that holds the key",
+        'from openai import OpenAI\n# OPENAI_API_KEY = "<KEY2>"\nOPENAI_API_KEY = "<KEY>"\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=OPENAI_API_KEY)\n',
+        {"2:21 CLR006", "3:18 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n# OPENAI_API_KEY = "<KEY2>"\nOPENAI_API_KEY = os.environ["CLARIFAI_PAT"]\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=OPENAI_API_KEY)\n',
     ),
 ]
 

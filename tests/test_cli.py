@@ -46,6 +46,34 @@ def test_write_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(tree, capsys=capsys)[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("option", "read"),
+    [
+        pytest.param(
+            'p = argparse.ArgumentParser()\np.add_argument("--pat", default="<KEY>")',
+            'os.environ.get("CLARIFAI_PAT")',
+            id="argparse",
+        ),
+        pytest.param(
+            'click.option("--pat", default="<KEY>")',
+            'lambda: os.environ["CLARIFAI_PAT"]',
+            id="click",
+        ),
+    ],
+)
+def test_the_report_names_the_read_the_fix_writes(
+    tmp_path: Path, option: str, read: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.py").write_text(
+        fill(f"import argparse\nimport click\nimport clarifai\n{option}\n")
+    )
+    out = run(tmp_path, "--check", "a.py", capsys=capsys)[1]
+    assert f"CLR005 key (...{KEY[-4:]}) -> {read}\n" in out
+    assert (
+        read in run(tmp_path, "a.py", capsys=capsys)[1] and read in (tmp_path / "a.py").read_text()
+    )
+
+
 def test_check_mode(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(tree, "--check", capsys=capsys)
     assert code == 1
@@ -691,7 +719,11 @@ def test_diff_masks_another_services_secret_on_a_context_line(
 
 @pytest.mark.parametrize(
     "kept",
-    ("CLARIFAI_PAT_2024_10_21_backup_v3", "https://api.clarifai.com/v2/users/me/apps/x/outputs"),
+    (
+        "CLARIFAI_PAT_2024_10_21_backup_v3",
+        "https://api.clarifai.com/v2/users/me/apps/x/outputs",
+        "hf_hub_download_to_local_dir",
+    ),
 )
 def test_diff_keeps_names_and_paths_with_digits(
     tmp_path: Path, kept: str, capsys: pytest.CaptureFixture[str]

@@ -243,6 +243,16 @@ OPTIONS = [
         ),
     ),
     pytest.param(
+        "group = parser.add_mutually_exclusive_group()\n"
+        'group.add_argument("--pat", default="<KEY>")\n',
+        True,
+        id="an option of a mutually exclusive group",
+        marks=pytest.mark.xfail(
+            reason="argparse refuses to make such an option required: with the variable unset, "
+            "it is None, which a client may read as 'use my own variable'"
+        ),
+    ),
+    pytest.param(
         'parser.add_argument("pat", nargs="?", default="<KEY>")\n',
         False,
         id="a positional argument",
@@ -275,6 +285,65 @@ def test_an_option_read_lazily_is_required_where_the_variable_is_unset(
         parser().parse_args([])
     monkeypatch.setenv("CLARIFAI_PAT", KEY)
     assert parser().parse_args([]).pat == KEY
+
+
+@pytest.mark.parametrize(
+    ("source", "fixed"),
+    [
+        pytest.param(
+            'p.add_argument("--pat", default="<KEY>")\n',
+            'p.add_argument("--pat", required="CLARIFAI_PAT" not in os.environ, '
+            'default=os.environ.get("CLARIFAI_PAT"))\n',
+            id="on one line",
+        ),
+        pytest.param(
+            'p.add_argument("--pat", default="<KEY>",)\n',
+            'p.add_argument("--pat", required="CLARIFAI_PAT" not in os.environ, '
+            'default=os.environ.get("CLARIFAI_PAT"),)\n',
+            id="a trailing comma",
+        ),
+        pytest.param(
+            'p.add_argument(\n    "--pat",\n    help="PAT",  # the key\n    default="<KEY>",\n)\n',
+            'p.add_argument(\n    "--pat",\n    help="PAT",  # the key\n'
+            '    required="CLARIFAI_PAT" not in os.environ,\n'
+            '    default=os.environ.get("CLARIFAI_PAT"),\n)\n',
+            id="black's layout, a comment on the line before",
+        ),
+    ],
+)
+def test_required_is_laid_out_as_the_arguments_before_it(source: str, fixed: str) -> None:
+    head = "import os\nimport argparse\np = argparse.ArgumentParser('clarifai')\n"
+    assert fix(fill(head + source)) == head + fixed
+
+
+@pytest.mark.parametrize(
+    "group",
+    ['g = p.add_mutually_exclusive_group()\ng.add_argument("--pat", default="<KEY>")\n'],
+)
+def test_an_option_of_a_mutually_exclusive_group_is_not_made_required(
+    group: str, clean_environ: None
+) -> None:
+    """argparse raises `ValueError` for a required option there, when the parser is built."""
+    fixed = fix(fill("import argparse\np = argparse.ArgumentParser('clarifai')\n" + group))
+    assert "required" not in fixed and 'os.environ.get("CLARIFAI_PAT")' in fixed
+    exec(compile(fixed, "<fixed>", "exec"), {})
+
+
+def test_a_click_option_that_prompts_keeps_a_default_of_none(
+    clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click calls a callable default to offer it in the prompt."""
+    source = (
+        'import click\n@click.command("clarifai")\n'
+        '@click.option("--pat", default="<KEY>", prompt=True, hide_input=True)\n'
+        "def main(pat):\n    click.echo(len(pat))\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(fix(fill(source)), "<fixed>", "exec"), namespace)
+    command = namespace["main"]
+    assert isinstance(command, click.Command)
+    result = CliRunner().invoke(command, [], input="typed\n")
+    assert (result.exit_code, result.output.splitlines()[-1]) == (0, "5")
 
 
 def test_a_click_option_read_lazily_fails_where_the_variable_is_unset(

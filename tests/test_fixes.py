@@ -240,8 +240,8 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
                 ["CLR004 -> CLARIFAI_PAT"],
                 [
                     "left: `CLARIFAI_PAT` already holds another key",
-                    "left: line 4 keeps this key, left alone: move both by hand",
-                    "left: line 4 keeps this key, left alone: move both by hand",
+                    "left: line 4 of this file keeps the key: move both by hand",
+                    "left: line 4 of this file keeps the key: move both by hand",
                 ],
             ],
             id="a pydantic-settings field reads its own variable first: its default reads it too;"
@@ -270,7 +270,7 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
                 ["CLR004 -> CLARIFAI_PAT"],
                 [
                     "left: `CLARIFAI_PAT` already holds another key",
-                    "left: line 3 keeps this key, left alone: move both by hand",
+                    "left: line 3 of this file keeps the key: move both by hand",
                 ],
             ],
             id="a key left alone on one line of a file is left on its others (trial 64)",

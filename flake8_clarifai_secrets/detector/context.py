@@ -49,8 +49,8 @@ CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
 ALIAS_VARIABLES = frozenset({OPENAI_KEY_VARIABLE})
 # The variables that OpenAI's clients (and the Agents SDK, LangChain's) read their endpoint from.
-_OPENAI_ENDPOINT_NAMES = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE"})
-_OPENAI_ENDPOINT_VARIABLES = [name.encode() for name in sorted(_OPENAI_ENDPOINT_NAMES)]
+OPENAI_ENDPOINT_NAMES = frozenset({"OPENAI_BASE_URL", "OPENAI_API_BASE"})
+_OPENAI_ENDPOINT_VARIABLES = [name.encode() for name in sorted(OPENAI_ENDPOINT_NAMES)]
 _FEW = 8
 _KEY_SCHEME = (b'"Key ', b"'Key ")
 # How many names a value is followed through when asking where it is sent.
@@ -143,7 +143,7 @@ class Context:
         texts = [
             text
             for node, scope in self.walker.near(lines)
-            for value in _written_to(node, _OPENAI_ENDPOINT_NAMES)
+            for value in _written_to(node, OPENAI_ENDPOINT_NAMES)
             for text in self.values.strings(value, scope)
         ]
         pointed = points_elsewhere(texts)

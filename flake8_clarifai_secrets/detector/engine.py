@@ -337,11 +337,25 @@ class Detector:
                     )
                 )
             )
+            # click calls a callable default only where the option is not given, or to offer
+            # it in a prompt, which an unset variable would break.
+            factory = (
+                lazy
+                and caller is not None
+                and self.context.qualname(caller.func) == "click.option"
+                and any(k.arg == "default" and k.value is origin for k in caller.keywords)
+                and not any(k.arg == "prompt" for k in caller.keywords)
+            )
             # A key that the literal repeats: a field wherever it stands.
             repeated = secret in prefix or secret in suffix
             fix = (
-                Fix("placeholder", span) if repeated else Fix("literal", span, prefix, suffix, lazy)
+                Fix("placeholder", span)
+                if repeated
+                else Fix("literal", span, prefix, suffix, lazy, factory)
             )
+            if lazy and binary_text(origin) is not None:
+                # `os.environ.get(VAR)` may be None, which has no `.encode()`.
+                fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
         finding = Finding(

@@ -33,6 +33,9 @@ class Fix(NamedTuple):
     (`add_argument("--pat", default="<key>")`, typer's `Option("<key>")`) or a pydantic
     `Field`'s, which Python evaluates even when the value comes from elsewhere, is read with
     `os.environ.get(VAR)`, so that an unset variable does not raise there (nor on `--help`).
+    `factory`: a `lazy` literal that is click's `option(default=...)`, read as `lambda:
+    os.environ[VAR]`, which click calls only where the option is not given; click takes a
+    default of None as the option's value.
     """
 
     kind: Literal["literal", "env_read", "drop", "name", "placeholder"]
@@ -40,6 +43,7 @@ class Fix(NamedTuple):
     prefix: str = ""
     suffix: str = ""
     lazy: bool = False
+    factory: bool = False
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
     points_elsewhere,
 )
-from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, OPENAI_ENDPOINT_NAMES, Context
 from flake8_clarifai_secrets.detector.endpoints import (
     names_endpoint,
     pointed_elsewhere,
@@ -62,10 +62,6 @@ def _accept(name: str, context: Context) -> Optional[Accept]:
         # `SECRET_KEY`, `token`: only a 32-hex value, not a Flask secret of the v1 shape.
         return Accept.HEX
     if words == context.env_var:
-        return Accept.KEY
-    if words in ALIAS_VARIABLES and context.openai_endpoint:
-        # `{"OPENAI_API_KEY": ..., "OPENAI_BASE_URL": "https://api.clarifai.com/..."}`, a
-        # container's or a Modal secret's environment.
         return Accept.KEY
     if is_legacy_name(words):
         return Accept.LEGACY
@@ -188,10 +184,13 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
 
 def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
     """Whether the file names its classes for their services, one for Clarifai, and this one
-    is another's: `class ImaggaClient` beside `class ClarifaiClient` (not a base of it)."""
+    for another: `class ImaggaClient` beside `class ClarifaiClient` (not a base of it; not
+    `class Settings`, which names no service)."""
+    if not names_another_service(definition.name):
+        return False
     classes = {s.name: s for s in context.walker.top_level() if isinstance(s, ast.ClassDef)}
     clarifai = [c for n, c in classes.items() if "clarifai" in name_words(n)]
-    if not clarifai or definition in clarifai:
+    if not clarifai:
         return False
     bases: set[str] = set()
     todo = clarifai
@@ -230,6 +229,8 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key) if not isinstance(key, ast.Name) else _constant(key, context)
         accept = None if name is None else _accept(name, context)
+        if name in ALIAS_VARIABLES and _environment_at_clarifai(node, context):
+            accept = Accept.KEY
         if name is not None and _generic(accept, name) and _elsewhere_held(node, name, context):
             continue
         if name is not None and accept is not None:
@@ -238,6 +239,19 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR005", unwrapped(default), f'"{name}"', accept, lazy=True)
             else:
                 yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
+
+
+def _environment_at_clarifai(node: ast.Dict, context: Context) -> bool:
+    """Whether an environment's dict points OpenAI's clients at Clarifai: `{"OPENAI_API_KEY":
+    ..., "OPENAI_BASE_URL": "https://api.clarifai.com/..."}`, a container's or a Modal
+    secret's."""
+    endpoints = [
+        text
+        for key, value in zip(node.keys, node.values)
+        if string(key) in OPENAI_ENDPOINT_NAMES
+        for text in context.strings(value)
+    ]
+    return points_elsewhere(endpoints) is False
 
 
 def _constant(name: ast.Name, context: Context) -> Optional[str]:
