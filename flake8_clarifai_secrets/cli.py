@@ -21,7 +21,7 @@ from typing import Callable, NoReturn, Optional, TypeVar
 
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
-from flake8_clarifai_secrets.comments import COMMENTED, commented_keys
+from flake8_clarifai_secrets.comments import COMMENTED, commented_keys, commented_message
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
 from flake8_clarifai_secrets.detector import (
     Finding,
@@ -818,7 +818,7 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
             texts = (item.notebook.text, result.new.decode("utf-8"))
     elif run.args.format == "sarif" and result.new is not None:
         texts = (item.code, result.new.decode(_encoding(item.data)))
-    run.found += report.file_findings(
+    found = report.file_findings(
         name,
         moved,
         left,
@@ -828,6 +828,15 @@ def _collect(run: _Run, name: str, result: Rewritten, item: Scanned) -> None:
         cells,
         dict(zip(moved, variables)),
     )
+    # Keys in comments and docstrings, which no fix rewrites: CI's code scanning shows them too.
+    for line, col, secret in item.commented:
+        cell = None
+        if item.notebook is not None:
+            cell = item.notebook.where(line, col)
+            line, col = item.notebook.in_text(line, col)
+        message = commented_message(secret).removeprefix(COMMENTED + " ")
+        found.append(report.Reported(name, line, col + 1, COMMENTED, message, False, (), cell))
+    run.found += sorted(found, key=lambda reported: (reported.line, reported.column))
 
 
 def _encoding(data: bytes) -> str:

@@ -186,15 +186,15 @@ class Notebook:
 
     def in_file(self, finding: Finding) -> Finding:
         """`finding` placed in the notebook's JSON text (for JSON and SARIF reports)."""
-        line, col = self._in_text(finding.line, finding.col)
+        line, col = self.in_text(finding.line, finding.col)
         fix = finding.fix
         if fix is not None:
-            start = self._in_text(fix.span.line, fix.span.col)
-            end = self._in_text(fix.span.end_line, fix.span.end_col)
+            start = self.in_text(fix.span.line, fix.span.col)
+            end = self.in_text(fix.span.end_line, fix.span.end_col)
             fix = fix._replace(span=Span(*start, *end))
         return dataclasses.replace(finding, line=line, col=col, fix=fix)
 
-    def _in_text(self, line: int, col: int) -> tuple[int, int]:
+    def in_text(self, line: int, col: int) -> tuple[int, int]:
         """The 1-based line and 0-based column in the file's text of a position in `code`."""
         cell, row, col = self._in_cell(line, col)
         offset = sum(len(text) for text in source_lines(cell.source)[: row - 1]) + col

@@ -295,6 +295,26 @@ def test_fix_sarif_carries_fixes_that_make_the_written_file(tree: Path, mode: st
         assert fixed == path.read_text() != old
 
 
+@pytest.mark.parametrize("path", ("comment.py", "notebook.ipynb"))
+def test_fix_reports_keys_in_comments_and_docstrings_as_clr006(tmp_path: Path, path: str) -> None:
+    """The fix never rewrites them: code scanning must show them, as flake8's log does."""
+    source = fill('import clarifai\n"""usage: CLARIFAI_PAT=<KEY> python tag.py"""\n')
+    if path.endswith(".ipynb"):
+        cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+        notebook = {"cells": [{**cell, "source": source}], "metadata": {}}
+        (tmp_path / path).write_text(json.dumps({**notebook, "nbformat": 4, "nbformat_minor": 5}))
+    else:
+        (tmp_path / path).write_text(source)
+    result = fix("--check", "--format=sarif", path, cwd=tmp_path)
+    log = json.loads(result.stdout)
+    validate(log)
+    assert result.returncode == 1
+    (found,) = locations(log)
+    assert found[0] == "CLR006" and found[4].startswith(
+        f"Clarifai key (...{KEY[-4:]}) in a comment"
+    )
+
+
 def test_fix_formats_need_check_or_diff_with_stdin(tree: Path) -> None:
     result = fix("--format=json", "-", cwd=tree)
     assert result.returncode == 3
