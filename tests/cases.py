@@ -3244,6 +3244,12 @@ POSITIVE += [
         {"2:21 CLR006", "3:18 CLR003"},
         'import os\n\nfrom openai import OpenAI\n# OPENAI_API_KEY = "<KEY2>"\nOPENAI_API_KEY = os.environ["CLARIFAI_PAT"]\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=OPENAI_API_KEY)\n',
     ),
+    case(
+        "CLR005 a generic field of a class named for Clarifai nested in a settings class",
+        'import clarifai\nclass Settings:\n    class Clarifai:\n        API_KEY = "<KEY>"\n    class Twilio:\n        AUTH_TOKEN = "<KEY2>"\n',
+        {"4:19 CLR005"},
+        'import os\n\nimport clarifai\nclass Settings:\n    class Clarifai:\n        API_KEY = os.environ["CLARIFAI_PAT"]\n    class Twilio:\n        AUTH_TOKEN = "<KEY2>"\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4243,6 +4249,18 @@ NEGATIVE += [
     case(
         "OPENAI_API_KEY in .env text that points OPENAI_API_BASE at another host, in a Clarifai file",
         'import clarifai\nfrom pathlib import Path\nPath(".env").write_text("OPENAI_API_BASE=https://api.together.xyz/v1\\nOPENAI_API_KEY=<KEY>\\n")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic field of a nested class named for another service, given to that service's client",
+        'import clarifai\nfrom twilio.rest import Client\nclass Settings:\n    class Twilio:\n        AUTH_TOKEN = "<KEY>"\ndef client():\n    return Client("AC1", Settings.Twilio.AUTH_TOKEN)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic field of a top-level class, given through the class to another service's client",
+        'import clarifai\nfrom twilio.rest import Client\nclass Twilio:\n    AUTH_TOKEN = "<KEY>"\ndef client():\n    return Client("AC1", Twilio.AUTH_TOKEN)\n',
         set(),
         None,
     ),

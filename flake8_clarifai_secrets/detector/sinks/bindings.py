@@ -170,15 +170,26 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     qualname = context.resolved(name) if "." in name else None
     if qualname is not None and of_another_service(qualname):
         return True
-    definition = _enclosing_class(node, context)
-    if definition is None:
+    classes = _enclosing_classes(node, context)
+    if not classes:
         return False
+    definition = classes[-1]
     if node in definition.body and "." not in name:
-        # A class field, which its methods read as `self.api_key`.
-        if context.sent_elsewhere(f"self.{name}", None):
+        # A class field, which its methods read as `self.api_key`, and other code through its
+        # class (`Twilio.AUTH_TOKEN`, `Settings.Twilio.AUTH_TOKEN`).
+        owners = {"self", definition.name, ".".join(c.name for c in classes)}
+        if any(context.sent_elsewhere(f"{owner}.{name}", None) for owner in owners):
             return True
-    return not _says_pat(name) and (
-        holds_another_service(definition.name) or _beside_clarifai_class(definition, context)
+    if _says_pat(name):
+        return False
+    # A class nested in another is a section of its settings, which says whose key it holds
+    # as a dict's section does (`class Twilio:` in `class Settings:`).
+    nested = len(classes) > 1 and names_another_service(definition.name)
+    return (
+        nested
+        and not any("clarifai" in name_words(c.name) for c in classes)
+        or holds_another_service(definition.name)
+        or _beside_clarifai_class(definition, context)
     )
 
 
@@ -201,10 +212,24 @@ def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
     return definition.name not in bases
 
 
-def _enclosing_class(node: ast.AST, context: Context) -> Optional[ast.ClassDef]:
-    """The top-level class that `node` stands in, in its body or in a method."""
-    statement = context.top_level_at(getattr(node, "lineno", 0))
-    return statement if isinstance(statement, ast.ClassDef) else None
+def _enclosing_classes(node: ast.AST, context: Context) -> list[ast.ClassDef]:
+    """The classes that `node` stands in (in their bodies or methods), from the top-level one
+    to the innermost: `[Settings, Twilio]` for `class Settings:` holding `class Twilio:`."""
+    line = getattr(node, "lineno", 0)
+    found = []
+    statement = context.top_level_at(line)
+    while isinstance(statement, ast.ClassDef):
+        found.append(statement)
+        statement = next(
+            (
+                inner
+                for inner in statement.body
+                if isinstance(inner, ast.ClassDef)
+                and inner.lineno <= line <= (inner.end_lineno or inner.lineno)
+            ),
+            None,
+        )
+    return found
 
 
 @sink(ast.Return, ast.Yield)
