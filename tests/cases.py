@@ -3250,6 +3250,18 @@ POSITIVE += [
         {"4:19 CLR005"},
         'import os\n\nimport clarifai\nclass Settings:\n    class Clarifai:\n        API_KEY = os.environ["CLARIFAI_PAT"]\n    class Twilio:\n        AUTH_TOKEN = "<KEY2>"\n',
     ),
+    case(
+        "CLR003 a key given by position to the SDK's Nodepool",
+        'from clarifai.client.nodepool import Nodepool\ndef nodepool():\n    return Nodepool("np-1", "me", "https://api.clarifai.com", "<KEY>")\n',
+        {"3:63 CLR003"},
+        'import os\n\nfrom clarifai.client.nodepool import Nodepool\ndef nodepool():\n    return Nodepool("np-1", "me", "https://api.clarifai.com", os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 a key given by position to the SDK's Model, beside a model id",
+        'from clarifai.client.model import Model\ndef model():\n    return Model(None, "<KEY2>", None, "https://api.clarifai.com", "<KEY>")\n',
+        {"3:94 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\ndef model():\n    return Model(None, "<KEY2>", None, "https://api.clarifai.com", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4261,6 +4273,12 @@ NEGATIVE += [
     case(
         "a generic field of a top-level class, given through the class to another service's client",
         'import clarifai\nfrom twilio.rest import Client\nclass Twilio:\n    AUTH_TOKEN = "<KEY>"\ndef client():\n    return Client("AC1", Twilio.AUTH_TOKEN)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a model id and a version id given by position to the SDK's Model",
+        'from clarifai.client.model import Model\ndef model():\n    return Model(None, "<KEY>", "<KEY2>")\n',
         set(),
         None,
     ),

@@ -15,6 +15,8 @@ import pytest
 
 import clarifai_grpc
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
+from flake8_clarifai_secrets.detector.sinks.clarifai import SIGNATURES
+from flake8_clarifai_secrets.detector.sinks import Accept
 from tests.clarifai_sdk import download_sdk
 
 
@@ -56,3 +58,25 @@ def test_clarifai_examples_give_no_finding(tmp_path: Path) -> None:
     files, found = _findings(tmp_path)
     assert files > 80
     assert found == []
+
+
+def test_the_positions_of_the_sdks_clients_are_where_its_source_takes_pat_and_token(
+    sdk: Path,
+) -> None:
+    """Each row of `SIGNATURES` for the SDK's own classes, against their `__init__`."""
+    taken: dict[str, dict[int, Accept]] = {}
+    for path in sorted(sdk.rglob("*.py")):
+        for node in ast.parse(path.read_text("utf-8")).body:
+            init = next(
+                (f for f in getattr(node, "body", []) if getattr(f, "name", "") == "__init__"), None
+            )
+            if isinstance(node, ast.ClassDef) and isinstance(init, ast.FunctionDef):
+                names = [a.arg for a in [*init.args.posonlyargs, *init.args.args]][1:]
+                credentials = {"pat", "token"} if node.name != "HuggingFaceLoader" else set()
+                positions = {i: Accept.KEY for i, name in enumerate(names) if name in credentials}
+                if positions:  # Not another class of the name (a pipeline's config).
+                    taken[node.name] = positions
+    legacy = {"ClarifaiApp", "ClarifaiApi"}
+    assert {name: taken.get(name) for name in SIGNATURES if name not in legacy} == {
+        name: signature.positions for name, signature in SIGNATURES.items() if name not in legacy
+    }

@@ -35,12 +35,32 @@ class Signature(NamedTuple):
     keywords: dict[str, Accept]
 
 
-# The callee's last name -> its signature, for callees in the Clarifai packages.
+def _pat_at(index: int, *, token: bool = True) -> Signature:
+    """A client of the SDK that takes `pat` at `index`, then `token` (a session token)."""
+    return Signature({index: Accept.KEY, **({index + 1: Accept.KEY} if token else {})}, {})
+
+
+# The callee's last name -> its signature, for callees in the Clarifai packages. The SDK's
+# clients take `pat` and `token` by position after their ids and `base_url` (clarifai 12.5).
 SIGNATURES: dict[str, Signature] = {
-    # clarifai.client.user.User(user_id, base_url, pat, token, ...)
-    "User": Signature({2: Accept.KEY, 3: Accept.KEY}, {}),
-    # clarifai.client.auth.helper.ClarifaiAuthHelper(user_id, app_id, pat, token, ...)
-    "ClarifaiAuthHelper": Signature({2: Accept.KEY, 3: Accept.KEY}, {}),
+    "User": _pat_at(2),  # (user_id, base_url, pat, token, ...)
+    "ClarifaiAuthHelper": _pat_at(2),  # (user_id, app_id, pat, token, ...)
+    "ComputeCluster": _pat_at(3),  # (compute_cluster_id, user_id, base_url, pat, token, ...)
+    "Nodepool": _pat_at(3),  # (nodepool_id, user_id, base_url, pat, token, ...)
+    "Deployment": _pat_at(3),  # (deployment_id, user_id, base_url, pat, token, ...)
+    "Runner": _pat_at(3),  # (runner_id, user_id, base_url, pat, token, ...)
+    "RAG": _pat_at(3, token=False),  # (workflow_url, workflow, base_url, pat, ...)
+    "App": _pat_at(4),  # (url, app_id, user_id, base_url, pat, token, ...)
+    "Model": _pat_at(4),  # (url, model_id, model_version, base_url, pat, token, ...)
+    "Dataset": _pat_at(4),  # (url, dataset_id, dataset_version_id, base_url, pat, token, ...)
+    "Inputs": _pat_at(4),  # (user_id, app_id, logger_level, base_url, pat, token, ...)
+    "Workflow": _pat_at(5),  # (url, workflow_id, workflow_version, output_config, base_url, ...)
+    "ModelBuilder": _pat_at(5, token=False),  # (folder, ..., platform, pat, ...)
+    "Search": _pat_at(7),  # (user_id, app_id, top_k, metric, algorithm, pagination, base_url, ...)
+    "PipelineStep": _pat_at(7),  # (url, pipeline_step_id, ..., pipeline_id, base_url, pat, ...)
+    "ModelRunner": _pat_at(7),  # (model, runner_id, ..., check_runner_exists, base_url, pat, ...)
+    "Pipeline": _pat_at(10),  # (url, pipeline_id, ..., log_file, base_url, pat, token, ...)
+    "ModelDeployer": _pat_at(12, token=False),  # (model_path, ..., max_replicas, pat, ...)
     # clarifai 2.x: clarifai.rest.ClarifaiApp(app_id, app_secret, base_url, api_key, ...), where
     # app_id and app_secret are the v1 OAuth client id and secret.
     "ClarifaiApp": Signature(
