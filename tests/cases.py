@@ -3262,6 +3262,12 @@ POSITIVE += [
         {"3:94 CLR003"},
         'import os\n\nfrom clarifai.client.model import Model\ndef model():\n    return Model(None, "<KEY2>", None, "https://api.clarifai.com", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a key set as the pat of an object the SDK made",
+        'from clarifai.client.model import Model\ndef model():\n    m = Model(url="https://clarifai.com/a/b/models/c")\n    m.pat = "<KEY>"\n    return m\n',
+        {"4:13 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\ndef model():\n    m = Model(url="https://clarifai.com/a/b/models/c")\n    m.pat = os.environ["CLARIFAI_PAT"]\n    return m\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4279,6 +4285,12 @@ NEGATIVE += [
     case(
         "a model id and a version id given by position to the SDK's Model",
         'from clarifai.client.model import Model\ndef model():\n    return Model(None, "<KEY>", "<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key set as an attribute of an object of another service's package, in a Clarifai file",
+        'import clarifai\nimport openweather\ndef client():\n    weather = openweather.Client()\n    weather.api_key = "<KEY>"\n    return weather\n',
         set(),
         None,
     ),

@@ -216,7 +216,7 @@ class Detector:
                     if not _names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
-                if hit.code == "CLR005" and not hit.claims and _another_holder(hit.target):
+                if hit.code == "CLR005" and not hit.claims and self._another_holder(hit.target):
                     # `openai.api_key = key`: what the key is bound to says whose it is.
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
@@ -244,8 +244,25 @@ class Detector:
             return True
         if _names_something_else(binding):
             return is_legacy_secret(secret)
-        another = names_another_credential(binding.rpartition(".")[2]) or _another_holder(binding)
+        another = names_another_credential(binding.rpartition(".")[2]) or self._another_holder(
+            binding
+        )
         return hit.claims or not (hit.code == "CLR005" and another)
+
+    def _another_holder(self, name: str) -> bool:
+        """`self.pat` is as generic as `pat`; `openai.api_key` is OpenAI's; `litellm.clarifai_key`
+        is Clarifai's; and an object that the Clarifai packages made holds Clarifai's
+        (`model = Model(...)`, then `model.pat = "<key>"`)."""
+        holder, _, attribute = name.rpartition(".")
+        return (
+            bool(holder)
+            and names_another_service(leaf(holder))
+            and not is_credential_name(attribute, clarifai_file=False)
+            and not any(
+                isinstance(value, ast.Call) and self.context.in_clarifai(value.func)
+                for value, _ in self.context.bindings(holder, self.context.scope)
+            )
+        )
 
     def _tokens(self, text: str, accept: Accept, target: str) -> Iterable[Token]:
         if accept is Accept.COMMANDED:
@@ -377,24 +394,15 @@ class Detector:
 
 
 def _names_something_else(binding: str) -> bool:
-    """`MODEL_ID`, `MODEL_IDS.['general']`; but an entry whose key is a credential's name is
-    named by its key, whatever holds it (`env.['CLARIFAI_PAT']`, `cache.['pat']`)."""
+    """`MODEL_ID`, `MODEL_IDS.['general']`; but an entry or attribute that is a credential's
+    name is named so, whatever holds it (`env.['CLARIFAI_PAT']`, `cache.['pat']`,
+    `model.pat`)."""
     holder, _, last = binding.rpartition(".")
     key = last.strip("[]'\"")
-    if holder and last.startswith("[") and is_credential_name(key, clarifai_file=True):
+    if holder and is_credential_name(key, clarifai_file=True):
+        # Or an attribute so named, whatever holds it (`model.pat`).
         return names_something_else(key)
     return names_something_else(binding)
-
-
-def _another_holder(name: str) -> bool:
-    """`self.pat` is as generic as `pat`; `openai.api_key` is OpenAI's; `litellm.clarifai_key`
-    is Clarifai's."""
-    holder, _, attribute = name.rpartition(".")
-    return (
-        bool(holder)
-        and names_another_service(leaf(holder))
-        and not is_credential_name(attribute, clarifai_file=False)
-    )
 
 
 def _occurrence(template: Template, start: int, origin: ast.expr, secret: str) -> int:
