@@ -11,6 +11,7 @@ the key is bound to (`pat = os.getenv("X")`, then `pat = "<key>"`).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
@@ -139,6 +140,11 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
                 reason = allocator.claim(claimed, finding.secret)
+                if reason is not None and finding.fallback is not None:
+                    # Another key holds the variable the code writes: the write stays, and
+                    # reads the key's own variable.
+                    finding = dataclasses.replace(finding, fix=finding.fallback, writes=False)
+                    reason = claimed = None
             # A write that stays (`subprocess.run(env={"X": ...})`) names its variable, as
             # flake8's message does; a binding named for a variable names that one.
             if finding.writes:

@@ -266,20 +266,34 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
                 '    monkeypatch.setenv("CLARIFAI_PAT", "<KEY2>")\n'
                 '    assert client.api_key == "<KEY2>"\n',
             ],
-            [
-                ["CLR004 -> CLARIFAI_PAT"],
-                [
-                    "left: `CLARIFAI_PAT` already holds another key",
-                    "left: line 3 of this file keeps the key: move both by hand",
-                ],
-            ],
-            id="a key left alone on one line of a file is left on its others (trial 64)",
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR004 -> CLARIFAI_PAT_2", "CLR005 -> CLARIFAI_PAT_2"]],
+            id="a write of another key into a variable the run gives to a key stays, and reads "
+            "the key's own variable (trials 64 to 67)",
         ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
     got = planned(*sources)
     assert [[step.split(" (")[0] for step in steps] for steps in got] == expected
+
+
+def test_a_write_of_a_key_into_a_variable_another_key_holds_keeps_what_the_code_reads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Snippets copied into one repository each write their own key into `CLARIFAI_PAT`."""
+    write = 'import os  # clarifai\nos.environ["CLARIFAI_PAT"] = "{}"\n'
+    write += 'PAT = os.environ["CLARIFAI_PAT"]\n'
+    (tmp_path / "a.py").write_text(fill(write.format("<KEY>")))
+    (tmp_path / "b.py").write_text(fill(write.format("<KEY2>")))
+    assert run_cli(tmp_path, "--env-file", ".env", ".", capsys=capsys)[0] == 0
+    stored = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
+    assert stored == {"CLARIFAI_PAT": KEY, "CLARIFAI_PAT_2": KEY2}
+    for name, value in stored.items():
+        monkeypatch.setenv(name, value)
+    for path, key in (("a.py", KEY), ("b.py", KEY2)):
+        namespace: dict[str, object] = {}
+        exec(compile((tmp_path / path).read_text(), path, "exec"), namespace)
+        assert namespace["PAT"] == key
 
 
 def test_env_file_names_are_taken() -> None:

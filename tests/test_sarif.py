@@ -300,7 +300,12 @@ def test_fix_reports_keys_in_comments_and_docstrings_as_clr006(tmp_path: Path, p
     """The fix never rewrites them: code scanning must show them, as flake8's log does."""
     source = fill('import clarifai\n"""usage: CLARIFAI_PAT=<KEY> python tag.py"""\n')
     if path.endswith(".ipynb"):
-        cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+        cell: dict[str, object] = {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+        }
         notebook = {"cells": [{**cell, "source": source}], "metadata": {}}
         (tmp_path / path).write_text(json.dumps({**notebook, "nbformat": 4, "nbformat_minor": 5}))
     else:

@@ -375,6 +375,7 @@ class Detector:
                 fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
+        written = fix is not None and fix.kind == "drop" and literal_text(origin) == secret
         finding = Finding(
             hit.code,
             line,
@@ -386,6 +387,7 @@ class Detector:
             secret,
             binding,
             hit.writes,
+            Fix("literal", span) if written else None,
         )
         self._findings[id(origin), secret, line, col] = (rank, finding)
 

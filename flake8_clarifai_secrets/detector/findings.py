@@ -52,6 +52,9 @@ class Finding:
 
     `binding` is the dotted name that the literal is directly assigned to, if any. `writes`: the
     key is written into the variable `target` (`monkeypatch.setenv(target, "<key>")`).
+    `fallback`: for a `drop` fix of a write of the key as it is, a `literal` fix of that value:
+    where the run gives the written variable to another key, the write stays and reads the
+    key's own (`os.environ["CLARIFAI_PAT"] = os.environ["CLARIFAI_PAT_2"]`).
     """
 
     code: str
@@ -64,6 +67,7 @@ class Finding:
     secret: str = field(repr=False)
     binding: Optional[str] = None
     writes: bool = False
+    fallback: Optional[Fix] = None
 
     def message(self, env_var: str = DEFAULT_ENV_VAR, variable: Optional[str] = None) -> str:
         """The message, naming `variable`, the one the fix reads, where it is known; else the
