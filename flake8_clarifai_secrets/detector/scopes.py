@@ -19,6 +19,7 @@ from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
     Walker,
+    blocks,
     decorated,
     dotted,
     leaf,
@@ -176,14 +177,9 @@ def _own_returns(function: ast.FunctionDef) -> list[ast.Return]:
         if isinstance(node, ast.Return):
             found.append(node)
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            for name in node._fields:
-                if name in _STATEMENT_LISTS:
-                    stack.extend(getattr(node, name))
+            for block in blocks(node):
+                stack.extend(block)
     return found
-
-
-# `cases` holds a `match` statement's cases, each with a body.
-_STATEMENT_LISTS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:

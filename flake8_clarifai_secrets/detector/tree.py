@@ -127,16 +127,21 @@ def _fields(node_type: type[ast.AST]) -> tuple[tuple[str, bool], ...]:
     return fields
 
 
+def blocks(statement: ast.AST) -> list[list[ast.AST]]:
+    """The statement lists that a statement (or an `except` handler) holds: its body, handlers,
+    `else` and `finally`, or a `match` statement's cases' bodies."""
+    found = [getattr(statement, name) for name, block in _fields(type(statement)) if block]
+    if type(statement) is _MATCH:
+        found += [case.body for case in statement.cases]  # type: ignore[attr-defined]
+    return found
+
+
 def statements(tree: ast.AST) -> Iterator[ast.AST]:
     """The statements (and `except` handlers) in `tree`'s blocks at any depth, without walking
     expressions."""
     stack = [tree]
     while stack:
-        node = stack.pop()
-        blocks = [getattr(node, name) for name, block in _fields(type(node)) if block]
-        if type(node) is _MATCH:
-            blocks += [case.body for case in node.cases]  # type: ignore[attr-defined]
-        for block in blocks:
+        for block in blocks(stack.pop()):
             yield from block
             stack += block
 
