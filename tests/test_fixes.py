@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import types
 from pathlib import Path
 
 import pytest
@@ -277,23 +278,47 @@ def test_plan(sources: list[str], expected: list[list[str]]) -> None:
     assert [[step.split(" (")[0] for step in steps] for steps in got] == expected
 
 
+@pytest.mark.parametrize(
+    "second",
+    [
+        'os.environ["CLARIFAI_PAT"] = "<KEY2>"\n',
+        'os.environ.setdefault("CLARIFAI_PAT", "<KEY2>")\n',
+        'get_ipython().run_line_magic("env", "CLARIFAI_PAT=<KEY2>")\n',
+    ],
+)
 def test_a_write_of_a_key_into_a_variable_another_key_holds_keeps_what_the_code_reads(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    second: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Snippets copied into one repository each write their own key into `CLARIFAI_PAT`."""
-    write = 'import os  # clarifai\nos.environ["CLARIFAI_PAT"] = "{}"\n'
-    write += 'PAT = os.environ["CLARIFAI_PAT"]\n'
-    (tmp_path / "a.py").write_text(fill(write.format("<KEY>")))
-    (tmp_path / "b.py").write_text(fill(write.format("<KEY2>")))
+    """Snippets copied into one repository each write their own key into `CLARIFAI_PAT`; a
+    notebook exported as a script writes it with `%env`. Each file reads what it read before,
+    in an environment that holds what the fix wrote to `.env`."""
+    read = 'PAT = os.environ["CLARIFAI_PAT"]\n'
+    first = 'os.environ["CLARIFAI_PAT"] = "<KEY>"\n'
+    sources = {
+        "a.py": fill("import os  # clarifai\n" + first + read),
+        "b.py": fill("import os  # clarifai\n" + second + read),
+    }
+    for path, source in sources.items():
+        (tmp_path / path).write_text(source)
     assert run_cli(tmp_path, "--env-file", ".env", ".", capsys=capsys)[0] == 0
     stored = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
     assert stored == {"CLARIFAI_PAT": KEY, "CLARIFAI_PAT_2": KEY2}
-    for name, value in stored.items():
-        monkeypatch.setenv(name, value)
-    for path, key in (("a.py", KEY), ("b.py", KEY2)):
-        namespace: dict[str, object] = {}
-        exec(compile((tmp_path / path).read_text(), path, "exec"), namespace)
-        assert namespace["PAT"] == key
+
+    def env_magic(magic: str, line: str) -> None:
+        os.environ.__setitem__(*line.split("=", 1))
+
+    ipython = types.SimpleNamespace(run_line_magic=env_magic)
+    for path, source in sources.items():
+        pats = []
+        for code in (source, (tmp_path / path).read_text()):
+            monkeypatch.setattr(os, "environ", dict(stored))
+            namespace: dict[str, object] = {"get_ipython": lambda: ipython}
+            exec(compile(code, path, "exec"), namespace)
+            pats.append(namespace["PAT"])
+        assert pats[0] == pats[1]
 
 
 def test_env_file_names_are_taken() -> None:

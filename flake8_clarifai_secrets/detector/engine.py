@@ -375,7 +375,10 @@ class Detector:
                 fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
-        written = fix is not None and fix.kind == "drop" and literal_text(origin) == secret
+        # A write of the key as it is, or as `%env NAME=<key>` writes it.
+        text = literal_text(origin) if fix is not None and fix.kind == "drop" else None
+        prefix = "" if text is None else text.removesuffix(secret)
+        written = text is not None and text.endswith(secret) and prefix in ("", f"{hit.target}=")
         finding = Finding(
             hit.code,
             line,
@@ -387,7 +390,7 @@ class Detector:
             secret,
             binding,
             hit.writes,
-            Fix("literal", span) if written else None,
+            Fix("literal", span, prefix) if written else None,
         )
         self._findings[id(origin), secret, line, col] = (rank, finding)
 
