@@ -113,16 +113,18 @@ def _before(text: str, offset: Optional[int]) -> str:
 
 
 def _labelled(text: str, bound: Collection[str]) -> Iterator[tuple[int, str]]:
-    """(column, key) for each Clarifai key in `text` that a name that says Clarifai's
-    credential, or `PAT`, labels: comments and docstrings are mostly prose about tokens of
-    every kind (`# stripe secret: <hex>`, `a CSRF token, e.g. <hex>`)."""
+    """(column, key) for each Clarifai key in `text` (a comment, or a line of a docstring) that
+    a name that says Clarifai's credential, or `PAT`, labels, or a generic one on a line that
+    names Clarifai: comments and docstrings are mostly prose about tokens of every kind
+    (`# stripe secret: <hex>`, `a CSRF token, e.g. <hex>`)."""
     if ALLOWLIST_PRAGMA in text:
         return
     for match in KEY_IN_TEXT.finditer(text):
         key, before = match.group(), text[: match.start()]
-        if is_clarifai_key(key) and (
-            labels_a_key(before) and _says_clarifai(before) or _last_word(before) in bound
-        ):
+        # A generic label counts where the line names Clarifai anywhere (a doctest's
+        # `OpenAI(base_url="https://api.clarifai.com/...", api_key="<key>")`).
+        said = _says_clarifai(before) or "clarifai" in text.lower()
+        if is_clarifai_key(key) and (labels_a_key(before) and said or _last_word(before) in bound):
             yield match.start(), key
 
 

@@ -172,6 +172,18 @@ COMMENTS = [
         id="Clarifai's header",
     ),
     pytest.param("import clarifai\n# api_key: <KEY>\n", [], id="a generic name alone"),
+    pytest.param(
+        "import clarifai\n# rotated: api_key='<KEY>' (clarifai)\n",
+        ["2:21"],
+        id="a generic name on a line that names Clarifai",
+    ),
+    pytest.param(
+        "import clarifai\ndef client():\n"
+        '    """>>> OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", '
+        'api_key="<KEY>")"""\n',
+        ["3:82"],
+        id="a doctest that points a client at Clarifai",
+    ),
     pytest.param("import clarifai\n# clarifai model id <KEY>\n", [], id="Clarifai's id"),
     pytest.param(
         "import clarifai\nUSAGE = 'old: pat=<KEY>'  # noqa: CLR005\n", [], id="a bound string"
