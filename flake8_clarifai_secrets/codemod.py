@@ -127,8 +127,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         self.steps = list(steps)
         # A literal's steps: text may hold several keys.
         self._literals: dict[Span, list[Step]] = {}
-        # Names bound to an argparse mutually exclusive group, whose options are never required.
-        self._exclusive_groups: set[str] = set()
+        # Names bound to an argparse mutually exclusive group, whose options are never
+        # required: looked for only where an option would be.
+        self._exclusive_groups: Optional[set[str]] = None
         self._env_reads: set[Span] = set()
         self._drops: set[Span] = set()
         self._dropped: set[Span] = set()
@@ -181,13 +182,6 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 self._reset(plan_alone(tree.code, filename, self.config))
             except SyntaxError as error:
                 raise SkipFile(f"`ast` cannot parse line {error.lineno}") from None
-        self._exclusive_groups = {
-            target.value
-            for assignment in m.findall(tree, m.Assign(value=_EXCLUSIVE_GROUP))
-            if isinstance(assignment, cst.Assign)
-            for target in (t.target for t in assignment.targets)
-            if isinstance(target, cst.Name)
-        }
         for step in self.steps:
             fix = step.finding.fix
             if step.variable is None or fix is None:
@@ -250,11 +244,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         span = self._span(original)
         steps = self._literals.get(span, [])
         binary = _binary(original)
-        if len(steps) > 1 and binary:
+        if len(steps) > 1:
+            if not binary:
+                return self._placeholders(span, original, updated, steps)
             self._failed[span] = NO_PLACEHOLDER
             return updated
-        if len(steps) > 1:
-            return self._placeholders(span, original, updated, steps)
         if not steps:
             return updated
         step = steps[0]
@@ -288,9 +282,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if prefix is None or name is None or suffix is None:
             self._failed[span] = NO_QUOTE_FITS
             return updated
-        expression = self._environ(cst.SimpleString(name), lazy=fix.lazy)
+        expression = self._environ(cst.SimpleString(name), lazy=fix.lazy and not fix.factory)
         if fix.factory:
-            expression = cst.Lambda(cst.Parameters(), self._environ(cst.SimpleString(name)))
+            expression = cst.Lambda(cst.Parameters(), expression)
         if binary:
             # Bytes around the key stay bytes (ASCII, as written), and the key is encoded.
             if not (fix.prefix + fix.suffix).isascii():
@@ -468,11 +462,6 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if not m.matches(func, m.Attribute(attr=m.Name("add_argument"))):
             return updated
         assert isinstance(func, cst.Attribute)
-        receiver = func.value
-        if m.matches(receiver, _EXCLUSIVE_GROUP) or (
-            isinstance(receiver, cst.Name) and receiver.value in self._exclusive_groups
-        ):
-            return updated
         flags = [a for a in original.args if a.keyword is None]
         keywords = {a.keyword.value: i for i, a in enumerate(original.args) if a.keyword}
         first = flags[0].value if flags else None
@@ -483,7 +472,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         span = self._span(original.args[index].value)
         steps = self._literals.get(span, [])
         fix = steps[0].finding.fix if len(steps) == 1 else None
-        if fix is None or not fix.lazy or span in self._failed:
+        if fix is None or not fix.lazy or span in self._failed or self._exclusive(func.value):
             return updated
         variable = steps[0].variable
         assert variable is not None and index > 0
@@ -502,6 +491,23 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             unset, keyword=cst.Name("required"), equal=updated.args[index].equal, comma=separator
         )
         return updated.with_changes(args=[*updated.args[:index], required, *updated.args[index:]])
+
+    def _exclusive(self, receiver: cst.BaseExpression) -> bool:
+        """Whether `add_argument` is called on an argparse mutually exclusive group."""
+        if self._exclusive_groups is None:
+            module = self.get_metadata(ParentNodeProvider, receiver)
+            while not isinstance(module, cst.Module):
+                module = self.get_metadata(ParentNodeProvider, module)
+            self._exclusive_groups = {
+                target.value
+                for assignment in m.findall(module, m.Assign(value=_EXCLUSIVE_GROUP))
+                if isinstance(assignment, cst.Assign)
+                for target in (t.target for t in assignment.targets)
+                if isinstance(target, cst.Name)
+            }
+        return m.matches(receiver, _EXCLUSIVE_GROUP) or (
+            isinstance(receiver, cst.Name) and receiver.value in self._exclusive_groups
+        )
 
     def _closed(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         """As `leave_Dict` for a call's arguments, where the line break before `)` belongs to

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import itertools
 import re
 import tokenize
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Optional
 
 from flake8_clarifai_secrets.codes import CODES
@@ -27,6 +28,8 @@ from flake8_clarifai_secrets.detector.tree import Walker, dotted, environ_read, 
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 
 COMMENTED = "CLR006"
+# The names that hold the file's key (see `_key_names`), worked out where a label needs them.
+_Names = Callable[[], frozenset[str]]
 _COMMENTED = re.compile(r"#[^\n]*?" + KEY_IN_TEXT.pattern)
 
 
@@ -42,7 +45,7 @@ def commented_keys(
     if KEY_IN_TEXT.search(code) is None or "clarifai" not in code.lower():
         return []
     lines = source_lines(code)
-    bound = _key_names(tree, findings, env_var)
+    bound = functools.cache(lambda: _key_names(tree, findings, env_var))
     return sorted({*_in_comments(code, lines, bound), *_in_docstrings(tree, code, lines, bound)})
 
 
@@ -66,9 +69,7 @@ def commented_message(key: str) -> str:
     return f"{COMMENTED} {text}"
 
 
-def _in_comments(
-    code: str, lines: Sequence[str], bound: Collection[str]
-) -> Iterator[tuple[int, int, str]]:
+def _in_comments(code: str, lines: Sequence[str], bound: _Names) -> Iterator[tuple[int, int, str]]:
     """Keys in comments."""
     if _COMMENTED.search(code) is None:
         return
@@ -85,7 +86,7 @@ def _in_comments(
 
 
 def _in_docstrings(
-    tree: ast.AST, code: str, lines: Sequence[str], bound: Collection[str]
+    tree: ast.AST, code: str, lines: Sequence[str], bound: _Names
 ) -> Iterator[tuple[int, int, str]]:
     """Keys in strings that are statements of their own (docstrings, usage text), among the
     statements on the lines with a key-shaped token."""
@@ -112,7 +113,7 @@ def _before(text: str, offset: Optional[int]) -> str:
     return text.encode()[:offset].decode(errors="ignore")
 
 
-def _labelled(text: str, bound: Collection[str]) -> Iterator[tuple[int, str]]:
+def _labelled(text: str, bound: _Names) -> Iterator[tuple[int, str]]:
     """(column, key) for each Clarifai key in `text` (a comment, or a line of a docstring) that
     a name that says Clarifai's credential, or `PAT`, labels, or a generic one on a line that
     names Clarifai: comments and docstrings are mostly prose about tokens of every kind
@@ -124,7 +125,9 @@ def _labelled(text: str, bound: Collection[str]) -> Iterator[tuple[int, str]]:
         # A generic label counts where the line names Clarifai anywhere (a doctest's
         # `OpenAI(base_url="https://api.clarifai.com/...", api_key="<key>")`).
         said = _says_clarifai(before) or "clarifai" in text.lower()
-        if is_clarifai_key(key) and (labels_a_key(before) and said or _last_word(before) in bound):
+        if is_clarifai_key(key) and (
+            labels_a_key(before) and said or _last_word(before) in bound()
+        ):
             yield match.start(), key
 
 

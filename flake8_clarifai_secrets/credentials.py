@@ -335,7 +335,6 @@ def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tupl
     written text that such a name labels, as they may hold a key. `OPENAI_API_KEY` labels one
     where the text points OpenAI's endpoint at Clarifai (`OPENAI_API_BASE=https://api.clarifai
     .com/...` in the same `.env` text)."""
-    aliased = _OPENAI_AT_CLARIFAI.search(text) is not None
     found = []
     matches = itertools.chain(
         _LABELLED.finditer(text), _LABELLED_FIELD.finditer(text) if fields else ()
@@ -348,10 +347,10 @@ def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tupl
             start = match.start(group)
             named = _NAMED.search(text, max(0, start - _NAMED_REACH), start)
             label = label if named is None else named[1]
-        credential = is_credential_name(label, clarifai_file=clarifai_file)
-        if (credential or aliased and label == OPENAI_KEY_VARIABLE) and (
-            key == "\x00" or entropy(key) >= MIN_ENTROPY
-        ):
+        credential = is_credential_name(label, clarifai_file=clarifai_file) or (
+            label == OPENAI_KEY_VARIABLE and _OPENAI_AT_CLARIFAI.search(text) is not None
+        )
+        if credential and (key == "\x00" or entropy(key) >= MIN_ENTROPY):
             found.append((label, Token(match.start(group + 1), match.end(group + 1), None, True)))
     return found
 

@@ -143,7 +143,7 @@ class Context:
         texts = [
             text
             for node, scope in self.walker.near(lines)
-            for value in _written_to(node, OPENAI_ENDPOINT_NAMES)
+            for value in written_to(node, OPENAI_ENDPOINT_NAMES)
             for text in self.values.strings(value, scope)
         ]
         pointed = points_elsewhere(texts)
@@ -746,7 +746,7 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 Definition = Union[ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda]
 
 
-def _written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
+def written_to(node: ast.AST, variables: frozenset[str]) -> list[ast.expr]:
     """The values that `node` writes into one of the environment `variables`:
     `os.environ[NAME] = value`, `os.environ.setdefault(NAME, value)`, `os.putenv(NAME, value)`,
     an entry `{NAME: value}` (`os.environ.update({...})`), `update(NAME=value)`, `%env

@@ -29,7 +29,12 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
     points_elsewhere,
 )
-from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, OPENAI_ENDPOINT_NAMES, Context
+from flake8_clarifai_secrets.detector.context import (
+    ALIAS_VARIABLES,
+    OPENAI_ENDPOINT_NAMES,
+    Context,
+    written_to,
+)
 from flake8_clarifai_secrets.detector.endpoints import (
     names_endpoint,
     pointed_elsewhere,
@@ -270,13 +275,10 @@ def _environment_at_clarifai(node: ast.Dict, context: Context) -> bool:
     """Whether an environment's dict points OpenAI's clients at Clarifai: `{"OPENAI_API_KEY":
     ..., "OPENAI_BASE_URL": "https://api.clarifai.com/..."}`, a container's or a Modal
     secret's."""
-    endpoints = [
-        text
-        for key, value in zip(node.keys, node.values)
-        if string(key) in OPENAI_ENDPOINT_NAMES
-        for text in context.strings(value)
-    ]
-    return points_elsewhere(endpoints) is False
+    endpoints = written_to(node, OPENAI_ENDPOINT_NAMES)
+    return (
+        points_elsewhere([text for value in endpoints for text in context.strings(value)]) is False
+    )
 
 
 def _constant(name: ast.Name, context: Context) -> Optional[str]:
