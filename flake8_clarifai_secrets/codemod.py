@@ -222,10 +222,14 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             parent = self.get_metadata(ParentNodeProvider, parent, None)
         return frozenset(quotes), bool(quotes)
 
-    def _environ(self, name: cst.BaseExpression, *, lazy: bool = False) -> cst.BaseExpression:
+    def _environ(
+        self, name: cst.BaseExpression, *, lazy: bool = False, required: bool = False
+    ) -> cst.BaseExpression:
         environ = cst.Attribute(cst.Name("os"), cst.Name("environ"))
         if lazy:
-            return cst.Call(cst.Attribute(environ, cst.Name("get")), [cst.Arg(name)])
+            given = [cst.Arg(name, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))]
+            arguments = [*given, cst.Arg(cst.Ellipsis())] if required else [cst.Arg(name)]
+            return cst.Call(cst.Attribute(environ, cst.Name("get")), arguments)
         return cst.Subscript(value=environ, slice=[cst.SubscriptElement(cst.Index(name))])
 
     def _literal(self, original: _String, updated: _String) -> cst.BaseExpression:
@@ -282,7 +286,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if prefix is None or name is None or suffix is None:
             self._failed[span] = NO_QUOTE_FITS
             return updated
-        expression = self._environ(cst.SimpleString(name), lazy=fix.lazy and not fix.factory)
+        expression = self._environ(
+            cst.SimpleString(name), lazy=fix.lazy and not fix.factory, required=fix.required
+        )
         if fix.factory:
             expression = cst.Lambda(cst.Parameters(), expression)
         if binary:

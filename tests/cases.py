@@ -1442,7 +1442,7 @@ POSITIVE += [
         "CLR005 a pydantic-settings field's plain default is read lazily, as the settings read it first",
         'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = "<KEY>"\n',
         {"4:25 CLR005"},
-        'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = os.environ.get("CLARIFAI_PAT")\n',
+        'import os\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = os.environ.get("CLARIFAI_PAT", ...)\n',
     ),
     case(
         "CLR005 a pydantic-settings field's SecretStr default is read lazily too",
@@ -1456,7 +1456,7 @@ POSITIVE += [
         "CLR005 pydantic Field default",
         'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default="<KEY>")\n',
         {"4:39 CLR005"},
-        'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default=os.environ.get("CLARIFAI_PAT"))\n',
+        'import os\nfrom pydantic import BaseSettings, Field\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default=os.environ.get("CLARIFAI_PAT", ...))\n',
     ),
     case(
         "CLR005 dict entry named pat",
@@ -1768,7 +1768,7 @@ POSITIVE += [
         "    User(user_id='me', pat=pat)\n",
         {"4:34 CLR003"},
         "import os\nimport typer\nfrom clarifai.client.user import User\n"
-        "def main(pat: str = typer.Option(os.environ.get(\"CLARIFAI_PAT\"), envvar='CLARIFAI_PAT')):\n"
+        "def main(pat: str = typer.Option(os.environ.get(\"CLARIFAI_PAT\", ...), envvar='CLARIFAI_PAT')):\n"
         "    User(user_id='me', pat=pat)\n",
     ),
     case(
@@ -1778,7 +1778,7 @@ POSITIVE += [
         "    User(user_id='me', pat=pat)\n",
         {"5:69 CLR003"},
         "import os\nfrom typing import Annotated\nimport typer\nfrom clarifai.client.user import User\n"
-        "def main(pat: Annotated[str, typer.Option(envvar='CLARIFAI_PAT')] = os.environ.get(\"CLARIFAI_PAT\")):\n"
+        "def main(pat: Annotated[str, typer.Option(envvar='CLARIFAI_PAT')] = os.environ.get(\"CLARIFAI_PAT\", ...)):\n"
         "    User(user_id='me', pat=pat)\n",
     ),
     case(
@@ -2414,13 +2414,13 @@ POSITIVE += [
         "CLR005 a pydantic-settings field with an env_prefix reads the prefixed variable",
         'from pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n    clarifai_pat: str = "<KEY>"\n',
         {"5:25 CLR005"},
-        'import os\n\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n    clarifai_pat: str = os.environ.get("APP_CLARIFAI_PAT")\n',
+        'import os\n\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\nimport clarifai\nclass Settings(BaseSettings):\n    model_config = SettingsConfigDict(env_prefix="APP_")\n    clarifai_pat: str = os.environ.get("APP_CLARIFAI_PAT", ...)\n',
     ),
     case(
         "CLR005 a pydantic-settings field with an alias reads the alias",
         'from pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field("<KEY>", alias="CLARIFAI_TOKEN")\n',
         {"5:24 CLR005"},
-        'import os\n\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field(os.environ.get("CLARIFAI_TOKEN"), alias="CLARIFAI_TOKEN")\n',
+        'import os\n\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nimport clarifai\nclass Settings(BaseSettings):\n    token: str = Field(os.environ.get("CLARIFAI_TOKEN", ...), alias="CLARIFAI_TOKEN")\n',
     ),
     case(
         "CLR005 --pat= with the key formatted in, given to a parser",
@@ -2684,7 +2684,7 @@ POSITIVE += [
         "CLR003 a typer option's default reads the first of its variables",
         'import typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option("<KEY>", envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
         {"5:34 CLR003"},
-        'import os\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option(os.environ.get("TAGGER_PAT"), envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
+        'import os\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: str = typer.Option(os.environ.get("TAGGER_PAT", ...), envvar=["TAGGER_PAT", "CLARIFAI_PAT"])):\n    Model(url="https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
     case(
         "CLR005 a parameter of the file's own function put in a dict unpacked into a Clarifai call",
@@ -2870,7 +2870,7 @@ POSITIVE += [
         "CLR003 a typer option in a parameter's annotation reads its envvar",
         'from typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = "<KEY>"):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
         {"7:67 CLR003"},
-        'import os\nfrom typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = os.environ.get("TAGGER_PAT")):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
+        'import os\nfrom typing import Annotated\n\nimport typer\nfrom clarifai.client.model import Model\n\n\ndef main(pat: Annotated[str, typer.Option(envvar="TAGGER_PAT")] = os.environ.get("TAGGER_PAT", ...)):\n    Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
     case(
         "CLR003 an item of a list of keys read by its index",

@@ -316,6 +316,84 @@ def test_required_is_laid_out_as_the_arguments_before_it(source: str, fixed: str
     assert fix(fill(head + source)) == head + fixed
 
 
+TYPER_OPTIONS = [
+    pytest.param(
+        'def main(pat: str = typer.Option("<KEY>", "--pat")):\n', id="typer's Option, given it"
+    ),
+    pytest.param(
+        'def main(pat: Annotated[str, typer.Option("--pat")] = "<KEY>"):\n',
+        id="typer's Option in `Annotated`",
+    ),
+]
+
+
+@pytest.mark.parametrize("signature", TYPER_OPTIONS)
+def test_a_typer_option_read_lazily_is_required_where_the_variable_is_unset(
+    signature: str, clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """typer takes a default of `...` for an option that must be given; None would reach the
+    client (see the argparse test above)."""
+    import typer
+    from typer.testing import CliRunner as TyperRunner
+
+    fixed = fix(
+        fill(
+            "# Clarifai\nfrom typing import Annotated\nimport typer\napp = typer.Typer()\n"
+            f"@app.command()\n{signature}    print(pat)\n"
+        )
+    )
+    assert 'os.environ.get("CLARIFAI_PAT", ...)' in fixed
+
+    def app() -> typer.Typer:
+        namespace: dict[str, object] = {}
+        exec(compile(fixed, "<fixed>", "exec"), namespace)
+        built = namespace["app"]
+        assert isinstance(built, typer.Typer)
+        return built
+
+    assert TyperRunner().invoke(app(), ["--pat", "given"]).output == "given\n"
+    missing = TyperRunner().invoke(app(), [])
+    assert missing.exit_code == 2 and "Missing option '--pat'" in missing.output
+    monkeypatch.setenv("CLARIFAI_PAT", KEY)
+    assert TyperRunner().invoke(app(), []).output == f"{KEY}\n"
+
+
+PYDANTIC_FIELDS = [
+    pytest.param(
+        "from pydantic import BaseModel, Field\nclass Creds(BaseModel):\n"
+        '    clarifai_pat: str = Field(default="<KEY>")\n',
+        id="pydantic's Field",
+    ),
+    pytest.param(
+        "from pydantic_settings import BaseSettings\nclass Creds(BaseSettings):\n"
+        '    clarifai_pat: str = "<KEY>"\n',
+        id="a pydantic-settings field",
+    ),
+]
+
+
+@pytest.mark.parametrize("model", PYDANTIC_FIELDS)
+def test_a_pydantic_field_read_lazily_is_required_where_the_variable_is_unset(
+    model: str, clean_environ: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pydantic takes a default of `...` for a field that must be given."""
+    import pydantic
+
+    fixed = fix(fill(f"# Clarifai\n{model}"))
+    assert 'os.environ.get("CLARIFAI_PAT", ...)' in fixed
+
+    def creds(**given: str) -> Any:
+        namespace: dict[str, Any] = {}
+        exec(compile(fixed, "<fixed>", "exec"), namespace)
+        return namespace["Creds"](**given)
+
+    assert creds(clarifai_pat="given").clarifai_pat == "given"
+    with pytest.raises(pydantic.ValidationError, match="clarifai_pat"):
+        creds()
+    monkeypatch.setenv("CLARIFAI_PAT", KEY)
+    assert creds().clarifai_pat == KEY
+
+
 @pytest.mark.parametrize(
     "group",
     ['g = p.add_mutually_exclusive_group()\ng.add_argument("--pat", default="<KEY>")\n'],

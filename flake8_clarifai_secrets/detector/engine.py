@@ -38,6 +38,7 @@ from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, d
 from flake8_clarifai_secrets.detector.values import (
     DECLARED,
     MAX_HOPS,
+    REQUIRED_BY_ELLIPSIS,
     Part,
     Template,
     binary_text,
@@ -79,6 +80,8 @@ class Detector:
         self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix], int]] = []
         # id() of the parameter defaults that typer or pydantic declare: they are read lazily.
         self._declared: set[int] = set()
+        # Of those, the ones whose declaration takes `...` where a value must be given.
+        self._required: set[int] = set()
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -98,9 +101,24 @@ class Detector:
                         None if key is None else string(key),
                     )
             elif isinstance(node, ast.arguments):
-                self._declared.update(map(id, declared_defaults(node)))
+                for default, declaring in declared_defaults(node):
+                    self._declared.add(id(default))
+                    if self._takes_ellipsis(declaring):
+                        self._required.add(id(default))
             elif isinstance(node, ast.ClassDef):
-                self._declared.update(map(id, settings_defaults(node)))
+                pydantic = any(
+                    (self.context.qualname(base) or "").startswith("pydantic")
+                    for base in node.bases
+                )
+                for default, value in settings_defaults(node):
+                    self._declared.add(id(default))
+                    if pydantic and (
+                        value is default
+                        or isinstance(value, ast.Call)
+                        and self._takes_ellipsis(value)
+                        and wrapped(value) is default
+                    ):
+                        self._required.add(id(default))
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):
@@ -363,12 +381,24 @@ class Detector:
                 and any(k.arg == "default" and k.value is origin for k in caller.keywords)
                 and not any(k.arg == "prompt" for k in caller.keywords)
             )
+            # typer and pydantic take `...` for a value that must be given.
+            required = (
+                lazy
+                and not factory
+                and (
+                    id(origin) in self._required
+                    or caller is not None
+                    and given is origin
+                    and self._takes_ellipsis(caller)
+                    and wrapped(caller) is origin
+                )
+            )
             # A key that the literal repeats: a field wherever it stands.
             repeated = secret in prefix or secret in suffix
             fix = (
                 Fix("placeholder", span)
                 if repeated
-                else Fix("literal", span, prefix, suffix, lazy, factory)
+                else Fix("literal", span, prefix, suffix, lazy, factory, required)
             )
             if lazy and binary_text(origin) is not None:
                 # `os.environ.get(VAR)` may be None, which has no `.encode()`.
@@ -393,6 +423,9 @@ class Detector:
             Fix("literal", span, prefix) if written else None,
         )
         self._findings[id(origin), secret, line, col] = (rank, finding)
+
+    def _takes_ellipsis(self, declaring: ast.Call) -> bool:
+        return self.context.qualname(declaring.func) in REQUIRED_BY_ELLIPSIS
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)

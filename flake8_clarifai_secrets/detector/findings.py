@@ -36,6 +36,9 @@ class Fix(NamedTuple):
     `factory`: a `lazy` literal that is click's `option(default=...)`, read as `lambda:
     os.environ[VAR]`, which click calls only where the option is not given; click takes a
     default of None as the option's value.
+    `required`: a `lazy` literal that typer's `Option` or `Argument`, or pydantic's `Field` or
+    settings field, declares, read as `os.environ.get(VAR, ...)`: they take `...` for a value
+    that must be given, so an unset variable asks for it instead of giving None.
     """
 
     kind: Literal["literal", "env_read", "drop", "name", "placeholder"]
@@ -44,6 +47,7 @@ class Fix(NamedTuple):
     suffix: str = ""
     lazy: bool = False
     factory: bool = False
+    required: bool = False
 
 
 @dataclass(frozen=True)

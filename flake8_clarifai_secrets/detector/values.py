@@ -683,6 +683,12 @@ def _keyed(node: ast.Dict) -> dict[Optional[str], ast.expr]:
 # line, the environment, a `.env` file): typer's options and pydantic's fields, whose default
 # they wrap; and `argparse`, `click` and pytest options, which take it as `default=`.
 DECLARED = frozenset({"Option", "Argument", "Field"})
+# Those that take `...` for a value that must be given: typer's, and pydantic's (so also
+# pydantic-settings' fields).
+REQUIRED_BY_ELLIPSIS = frozenset(
+    {"typer.Option", "typer.Argument", "typer.params.Option", "typer.params.Argument"}
+    | {"pydantic.Field", "pydantic.fields.Field", "sqlmodel.Field"}
+)
 OPTIONS = frozenset({"add_argument", "option", "Option", "argument", "addoption"})
 
 
@@ -706,14 +712,14 @@ def declared_defaults_of(call: ast.Call) -> list[ast.expr]:
     return [] if default is None else [default]
 
 
-def settings_defaults(definition: ast.ClassDef) -> list[ast.expr]:
+def settings_defaults(definition: ast.ClassDef) -> list[tuple[ast.expr, ast.expr]]:
     """The defaults of a pydantic-settings class's fields (`clarifai_pat: str = "<key>"` in a
     class derived from `BaseSettings`), which the settings read from the environment or `.env`
-    first."""
+    first: each with the value it stands in (`Field("<key>")`)."""
     if not is_settings_class(definition):
         return []
     return [
-        unwrapped(statement.value)
+        (unwrapped(statement.value), statement.value)
         for statement in definition.body
         if isinstance(statement, ast.AnnAssign) and statement.value is not None
     ]
@@ -734,20 +740,31 @@ def unwrapped(value: ast.expr) -> ast.expr:
     return value
 
 
-def declared_defaults(arguments: ast.arguments) -> list[ast.expr]:
-    """The defaults of parameters annotated `Annotated[str, typer.Option(...)]`: typer (or
-    pydantic) replaces them with what it reads, but Python evaluates them all the same."""
-    return [default for arg, default in parameter_defaults(arguments) if _declares(arg.annotation)]
+def declared_defaults(arguments: ast.arguments) -> list[tuple[ast.expr, ast.Call]]:
+    """The defaults of parameters annotated `Annotated[str, typer.Option(...)]`, each with the
+    call that declares it: typer (or pydantic) replaces them with what it reads, but Python
+    evaluates them all the same."""
+    declared = []
+    for arg, default in parameter_defaults(arguments):
+        call = _declaring(arg.annotation)
+        if call is not None:
+            declared.append((default, call))
+    return declared
 
 
-def _declares(annotation: Optional[ast.expr]) -> bool:
+def _declaring(annotation: Optional[ast.expr]) -> Optional[ast.Call]:
     if not isinstance(annotation, ast.Subscript) or leaf(dotted(annotation.value) or "") != (
         "Annotated"
     ):
-        return False
+        return None
     items = annotation.slice.elts if isinstance(annotation.slice, ast.Tuple) else []
-    return any(
-        isinstance(item, ast.Call) and leaf(dotted(item.func) or "") in DECLARED for item in items
+    return next(
+        (
+            item
+            for item in items
+            if isinstance(item, ast.Call) and leaf(dotted(item.func) or "") in DECLARED
+        ),
+        None,
     )
 
 
