@@ -74,8 +74,11 @@ def _insert(
         else:
             detached, attached = _split(following.leading_lines, keep_cookies=False)
             new = new.with_changes(leading_lines=detached)
-        blank = [cst.EmptyLine()] if separate else []
-        body[index] = following.with_changes(leading_lines=[*blank, *attached])
+        # The first statement's own lines: comments carried from a statement that was removed.
+        own = following.leading_lines if index == 0 and not heads else []
+        separated = attached or not own or own[0].comment is not None
+        blank = [cst.EmptyLine()] if separate and separated else []
+        body[index] = following.with_changes(leading_lines=[*blank, *attached, *own])
     elif index > 0 and separate:
         new = new.with_changes(leading_lines=[cst.EmptyLine()])
     body.insert(index, new)

@@ -749,6 +749,28 @@ def test_a_named_escape_keeps_its_braces_in_a_placeholder(monkeypatch: pytest.Mo
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
             id="at the top, above code that comes first",
         ),
+        pytest.param(
+            "get_ipython().run_line_magic('env', 'CLARIFAI_PAT=<KEY>')\n\n\n# In[2]:\n\n\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n\n# In[2]:\n\n\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="in place of a removed first line, below which the next cell's marker stays",
+        ),
+        pytest.param(
+            "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\n"
+            "get_ipython().run_line_magic('env', 'CLARIFAI_PAT=<KEY>')\n\n\n# In[2]:\n\n\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "#!/usr/bin/env python\n# coding: utf-8\n\n# In[1]:\n\n\nimport os\n\n\n# In[2]:\n\n\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="in the first cell of an exported notebook, whose only line was removed",
+        ),
+        pytest.param(
+            "get_ipython().run_line_magic('env', 'CLARIFAI_PAT=<KEY>')\n# Call it.\n"
+            "m = (('authorization', 'Key <KEY>'),)\n",
+            "import os\n\n# Call it.\n"
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="in place of a removed first line, above the next line's comment",
+        ),
     ),
 )
 def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -> None:
