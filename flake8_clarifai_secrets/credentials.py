@@ -76,9 +76,10 @@ _QUALIFIER_WORDS = frozenset(
     | _FORM_WORDS
 )  # fmt: skip
 # Words that make a name something else: a cache key, a key's name, an id or a digest.
+# (`MD5` and `SHA256` are words and digits: `md`, `5`.)
 _OTHER_WORDS = frozenset(
     {
-        "cache", "hash", "digest", "checksum", "sha", "md5", "uuid", "id", "ids", "idempotency",
+        "cache", "hash", "digest", "checksum", "sha", "md", "uuid", "id", "ids", "idempotency",
         "sort", "lookup", "primary", "foreign", "partition", "lock", "index", "cursor", "page",
         "public", "name", "names", "prefix", "suffix", "len",
         "length", "type", "format", "pattern", "regex", "file", "path", "url", "field", "expiry",
@@ -132,6 +133,12 @@ def entropy(text: str) -> float:
     return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
 
 
+def random_enough(text: str) -> bool:
+    """Whether `text` may be a key: its entropy is a key's, and it does not repeat a shorter
+    text (`"0123456789abcdef" * 2` written out scores as much as a key)."""
+    return entropy(text) >= MIN_ENTROPY and text not in (text + text)[1:-1]
+
+
 def is_placeholder(text: str) -> bool:
     lowered = text.lower()
     return (
@@ -143,25 +150,17 @@ def is_placeholder(text: str) -> bool:
 
 def is_clarifai_key(text: str, *, legacy: bool = True) -> bool:
     """A Clarifai API key or PAT, or, with `legacy`, a v1 client id, secret or access token."""
-    return (_KEY.fullmatch(text) is not None and entropy(text) >= MIN_ENTROPY) or (
+    return (_KEY.fullmatch(text) is not None and random_enough(text)) or (
         legacy and is_legacy_secret(text)
     )
 
 
 def is_legacy_secret(text: str) -> bool:
-    return (
-        _LEGACY.fullmatch(text) is not None
-        and entropy(text) >= MIN_ENTROPY
-        and not is_placeholder(text)
-    )
+    return _LEGACY.fullmatch(text) is not None and random_enough(text) and not is_placeholder(text)
 
 
 def is_generic_secret(text: str) -> bool:
-    return (
-        _GENERIC.fullmatch(text) is not None
-        and entropy(text) >= MIN_ENTROPY
-        and not is_placeholder(text)
-    )
+    return _GENERIC.fullmatch(text) is not None and random_enough(text) and not is_placeholder(text)
 
 
 def find_token(value: str, *, any_scheme: bool, legacy: bool = True) -> Token | None:
@@ -244,7 +243,7 @@ def find_embedded(text: str) -> list[Token]:
     return [
         Token(match.start(), match.end(), None, True)
         for match in KEY_IN_TEXT.finditer(text)
-        if entropy(match.group()) >= MIN_ENTROPY
+        if random_enough(match.group())
     ]
 
 
@@ -269,7 +268,7 @@ def _keys_at(pattern: re.Pattern[str], text: str) -> list[Token]:
     return [
         Token(match.start(1), match.end(1), None, True)
         for match in pattern.finditer(text)
-        if entropy(match.group(1)) >= MIN_ENTROPY
+        if random_enough(match.group(1))
     ]
 
 
@@ -350,7 +349,7 @@ def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tupl
         credential = is_credential_name(label, clarifai_file=clarifai_file) or (
             label == OPENAI_KEY_VARIABLE and _OPENAI_AT_CLARIFAI.search(text) is not None
         )
-        if credential and (key == "\x00" or entropy(key) >= MIN_ENTROPY):
+        if credential and (key == "\x00" or random_enough(key)):
             found.append((label, Token(match.start(group + 1), match.end(group + 1), None, True)))
     return found
 

@@ -1117,6 +1117,12 @@ POSITIVE += [
         'import os\nfrom litellm import completion\nr = completion(model="openai/https://clarifai.com/openai/chat-completion/models/o4-mini", api_key=os.environ["CLARIFAI_PAT"], base_url="https://api.clarifai.com/v2/ext/openai/v1", messages=[])\n',
     ),
     case(
+        "CLR003 a LiteLLM model string bound to a name that points at Clarifai",
+        'import litellm\nMODEL = "openai/https://clarifai.com/openai/chat-completion/models/o4-mini"\nr = litellm.completion(model=MODEL, api_key="<KEY>", messages=[])\n',
+        {"3:45 CLR003"},
+        'import os\n\nimport litellm\nMODEL = "openai/https://clarifai.com/openai/chat-completion/models/o4-mini"\nr = litellm.completion(model=MODEL, api_key=os.environ["CLARIFAI_PAT"], messages=[])\n',
+    ),
+    case(
         "CLR003 unlisted client pointed at Clarifai",
         'import os\nfrom somelib import Client\nc = Client(api_base="https://api.clarifai.com/v2/ext/openai/v1", token="<KEY>")\n',
         {"3:72 CLR003"},
@@ -4291,6 +4297,30 @@ NEGATIVE += [
     case(
         "a key set as an attribute of an object of another service's package, in a Clarifai file",
         'import clarifai\nimport openweather\ndef client():\n    weather = openweather.Client()\n    weather.api_key = "<KEY>"\n    return weather\n',
+        set(),
+        None,
+    ),
+    case(
+        "a LiteLLM call whose model string routes to another provider, in a Clarifai file",
+        'import clarifai\nimport litellm\nr = litellm.completion(model="openai/gpt-4o-mini", api_key="<KEY>", messages=[])\n',
+        set(),
+        None,
+    ),
+    case(
+        "LiteLLM given another provider's model by position, in a Clarifai file",
+        'import clarifai\nfrom litellm import acompletion\nasync def ask(messages):\n    return await acompletion("anthropic/claude-3-5-sonnet", messages, api_key="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a digest of the key, named so, beside a read of the key",
+        'import hashlib\nimport os\nCLARIFAI_PAT_MD5 = "<KEY>"\nassert hashlib.md5(os.environ["CLARIFAI_PAT"].encode()).hexdigest() == CLARIFAI_PAT_MD5\n',
+        set(),
+        None,
+    ),
+    case(
+        "a fake key that repeats a shorter text, written out",
+        'from clarifai.client.model import Model\nFAKE_PAT = "0123456789abcdef0123456789abcdef"\nm = Model(url="https://clarifai.com/u/a/models/m", pat=FAKE_PAT)\nheaders = {"Authorization": "Key deadbeefdeadbeefdeadbeefdeadbeef"}\n',
         set(),
         None,
     ),

@@ -32,6 +32,7 @@ from flake8_clarifai_secrets.detector.scopes import (
     takes,
 )
 from flake8_clarifai_secrets.detector.services import of_another_service
+from flake8_clarifai_secrets.detector.sinks.integration_table import ROUTED
 from flake8_clarifai_secrets.detector.text import AUTHORIZATION, CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
@@ -367,6 +368,10 @@ class Context:
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
         if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
+            return True
+        if qualname in ROUTED and any(
+            text for a in _models(call) for text in self._texts(a, where)
+        ):
             return True
         # Past the package, which may be spelt in capitals (`PIL`).
         parts = qualname.split(".")
@@ -946,6 +951,11 @@ def _endpoints(call: ast.Call) -> list[ast.expr]:
         *call.args[: 2 if method_first else 1],
         *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),
     ]
+
+
+def _models(call: ast.Call) -> list[ast.expr]:
+    """The model string of a call that LiteLLM routes: `model=`, or the first argument."""
+    return [k.value for k in call.keywords if k.arg in ("model", "model_id")] or call.args[:1]
 
 
 def _is_parameter(name: str, scope: Scope) -> bool:

@@ -22,6 +22,9 @@ class Integration(NamedTuple):
     environment: bool = False
     # Takes no endpoint at all: its credential is a PAT in a file that names Clarifai.
     clarifai_file: bool = False
+    # Goes where its model string says (`clarifai/...`, `openai/https://clarifai.com/...`), as
+    # LiteLLM routes: one that names no Clarifai (`openai/gpt-4o`) goes to another service.
+    routed: bool = False
 
 
 _PAT = frozenset({"pat", "token"})
@@ -136,14 +139,22 @@ INTEGRATIONS: tuple[Integration, ...] = (
          "litellm.embedding", "litellm.aembedding", "dspy.LM"),
         _API_KEY,
         always=False,
+        routed=True,
     ),
-    Integration("CrewAI", ("crewai.LLM",), _API_KEY, always=False),
-    Integration("Google ADK", ("google.adk.models.lite_llm.LiteLlm",), _API_KEY, always=False),
+    Integration("CrewAI", ("crewai.LLM",), _API_KEY, always=False, routed=True),
+    Integration(
+        "Google ADK",
+        ("google.adk.models.lite_llm.LiteLlm",),
+        _API_KEY,
+        always=False,
+        routed=True,
+    ),
     Integration(
         "OpenAI Agents SDK",
         ("agents.extensions.models.litellm_model.LitellmModel",),
         _API_KEY,
         always=False,
+        routed=True,
     ),
     Integration(
         "Agno",
@@ -182,3 +193,5 @@ INTEGRATIONS: tuple[Integration, ...] = (
         always=False,
     ),
 )  # fmt: skip
+
+ROUTED = frozenset(c for row in INTEGRATIONS if row.routed for c in row.callees)
