@@ -1117,6 +1117,12 @@ POSITIVE += [
         'import os\nfrom litellm import completion\nr = completion(model="openai/https://clarifai.com/openai/chat-completion/models/o4-mini", api_key=os.environ["CLARIFAI_PAT"], base_url="https://api.clarifai.com/v2/ext/openai/v1", messages=[])\n',
     ),
     case(
+        "CLR005 a variable of a Postman environment, named by its key",
+        'import json\nenv = {"name": "Clarifai", "values": [\n    {"key": "base_url", "value": "https://api.clarifai.com"},\n    {"key": "PAT", "value": "<KEY>", "type": "secret"},\n]}\njson.dump(env, open("clarifai.postman_environment.json", "w"))\n',
+        {"4:29 CLR005"},
+        'import json\nimport os\nenv = {"name": "Clarifai", "values": [\n    {"key": "base_url", "value": "https://api.clarifai.com"},\n    {"key": "PAT", "value": os.environ["CLARIFAI_PAT"], "type": "secret"},\n]}\njson.dump(env, open("clarifai.postman_environment.json", "w"))\n',
+    ),
+    case(
         "CLR003 a LiteLLM model string bound to a name that points at Clarifai",
         'import litellm\nMODEL = "openai/https://clarifai.com/openai/chat-completion/models/o4-mini"\nr = litellm.completion(model=MODEL, api_key="<KEY>", messages=[])\n',
         {"3:45 CLR003"},
@@ -4321,6 +4327,12 @@ NEGATIVE += [
     case(
         "a fake key that repeats a shorter text, written out",
         'from clarifai.client.model import Model\nFAKE_PAT = "0123456789abcdef0123456789abcdef"\nm = Model(url="https://clarifai.com/u/a/models/m", pat=FAKE_PAT)\nheaders = {"Authorization": "Key deadbeefdeadbeefdeadbeefdeadbeef"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Postman variable named generically, in a file that never names Clarifai",
+        'import json\nenv = {"values": [{"key": "api_key", "value": "<KEY>"}, {"key": "base_url", "value": "https://api.openweathermap.org"}]}\njson.dump(env, open("weather.json", "w"))\n',
         set(),
         None,
     ),

@@ -271,6 +271,18 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
 
+@sink(ast.Dict)
+def labelled_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """A variable of a Postman environment or collection, `{"key": "PAT", "value": "<key>"}`:
+    its `key` names the value."""
+    assert isinstance(node, ast.Dict)
+    entries = {string(key): value for key, value in zip(node.keys, node.values) if key is not None}
+    name, value = string(entries.get("key")), entries.get("value")
+    accept = None if name is None else _accept(name, context)
+    if name is not None and value is not None and accept is not None:
+        yield Hit("CLR005", value, f'"{name}"', accept)
+
+
 def _environment_at_clarifai(node: ast.Dict, context: Context) -> bool:
     """Whether an environment's dict points OpenAI's clients at Clarifai: `{"OPENAI_API_KEY":
     ..., "OPENAI_BASE_URL": "https://api.clarifai.com/..."}`, a container's or a Modal
