@@ -1117,6 +1117,12 @@ POSITIVE += [
         'import os\nfrom litellm import completion\nr = completion(model="openai/https://clarifai.com/openai/chat-completion/models/o4-mini", api_key=os.environ["CLARIFAI_PAT"], base_url="https://api.clarifai.com/v2/ext/openai/v1", messages=[])\n',
     ),
     case(
+        "CLR002 a header sent on an http.client connection to Clarifai's host",
+        'import http.client\nconn = http.client.HTTPSConnection("api.clarifai.com")\nheaders = {"Authorization": "Key <KEY>"}\ndef send():\n    conn.request("POST", "/v2/users/me/apps/a/inputs", "{}", headers)\n',
+        {"3:29 CLR002"},
+        'import http.client\nimport os\nconn = http.client.HTTPSConnection("api.clarifai.com")\nheaders = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\ndef send():\n    conn.request("POST", "/v2/users/me/apps/a/inputs", "{}", headers)\n',
+    ),
+    case(
         "CLR005 a variable of a Postman environment, named by its key",
         'import json\nenv = {"name": "Clarifai", "values": [\n    {"key": "base_url", "value": "https://api.clarifai.com"},\n    {"key": "PAT", "value": "<KEY>", "type": "secret"},\n]}\njson.dump(env, open("clarifai.postman_environment.json", "w"))\n',
         {"4:29 CLR005"},
@@ -4333,6 +4339,18 @@ NEGATIVE += [
     case(
         "a Postman variable named generically, in a file that never names Clarifai",
         'import json\nenv = {"values": [{"key": "api_key", "value": "<KEY>"}, {"key": "base_url", "value": "https://api.openweathermap.org"}]}\njson.dump(env, open("weather.json", "w"))\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Key header sent on an http.client connection made for another host",
+        'import http.client\nconn = http.client.HTTPSConnection("metrics.example.net")\nheaders = {"Authorization": "Key <KEY>"}\nconn.request("POST", "/api/v1/series", "{}", headers)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Key header sent through a client made with another base URL",
+        'import httpx\nclient = httpx.Client(base_url="https://metrics.example.net")\ndef send(body):\n    return client.post("/api/v1/series", json=body, headers={"Authorization": "Key <KEY>"})\n',
         set(),
         None,
     ),

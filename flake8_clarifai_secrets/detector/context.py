@@ -59,6 +59,12 @@ _CARRIERS = 64
 # The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
 _METHOD_FIRST = frozenset({"request", "stream"})
+# Connections made for a host, named without a scheme, which their requests go to.
+_CONNECTIONS = frozenset(
+    {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
+    | {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"}
+    | {"urllib3.connectionpool.HTTPSConnectionPool", "urllib3.connectionpool.HTTPConnectionPool"}
+)
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
@@ -367,7 +373,12 @@ class Context:
         where = self.scope if scope is None else scope
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
+        made_for = self._made_for(callee, where)
+        if any("clarifai" in text for text in made_for):
+            return False
         if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
+            return True
+        if any(_HOST.search(text) for text in made_for):
             return True
         if qualname in ROUTED and any(
             text for a in _models(call) for text in self._texts(a, where)
@@ -376,6 +387,27 @@ class Context:
         # Past the package, which may be spelt in capitals (`PIL`).
         parts = qualname.split(".")
         return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
+
+    def _made_for(self, callee: ast.expr, scope: Scope) -> list[str]:
+        """Where the object that a request is made on goes, as URLs: the host of a connection
+        (`conn = http.client.HTTPSConnection("api.example.com")`, then `conn.request(...)`), the
+        base URL of a client (`client = httpx.Client(base_url=...)`, then `client.post(...)`)."""
+        if not (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)):
+            return []
+        found = []
+        for value, where in self.bindings(callee.value.id, scope):
+            if not isinstance(value, ast.Call):
+                continue
+            if self.qualname(value.func) in _CONNECTIONS:
+                hosts = [*value.args[:1], *(k.value for k in value.keywords if k.arg == "host")]
+                found += [
+                    f"https://{text}" for a in hosts for text in self._texts(a, where) if text
+                ]
+            endpoints = [
+                k.value for k in value.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS
+            ]
+            found += [text for a in endpoints for text in self._texts(a, where)]
+        return found
 
     def _texts(self, argument: ast.expr, scope: Scope) -> list[str]:
         """What an argument may say, lowered: its values, its own text, and the value of the
