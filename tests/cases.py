@@ -1117,6 +1117,24 @@ POSITIVE += [
         'import os\nfrom litellm import completion\nr = completion(model="openai/https://clarifai.com/openai/chat-completion/models/o4-mini", api_key=os.environ["CLARIFAI_PAT"], base_url="https://api.clarifai.com/v2/ext/openai/v1", messages=[])\n',
     ),
     case(
+        "CLR003 a dataclass field whose default_factory lambda returns the key",
+        'from dataclasses import dataclass, field\nfrom clarifai.client.dataset import Dataset\n@dataclass\nclass Job:\n    pat: str = field(default_factory=lambda: "<KEY>", repr=False)\n    def dataset(self):\n        return Dataset(url="https://clarifai.com/u/a/datasets/d", pat=self.pat)\n',
+        {"5:46 CLR003"},
+        'import os\nfrom dataclasses import dataclass, field\nfrom clarifai.client.dataset import Dataset\n@dataclass\nclass Job:\n    pat: str = field(default_factory=lambda: os.environ["CLARIFAI_PAT"], repr=False)\n    def dataset(self):\n        return Dataset(url="https://clarifai.com/u/a/datasets/d", pat=self.pat)\n',
+    ),
+    case(
+        "CLR005 an attrs field whose Factory lambda returns the key",
+        'import attrs\nimport clarifai\n@attrs.define\nclass Settings:\n    clarifai_pat: str = attrs.Factory(lambda: "<KEY>")\n',
+        {"5:47 CLR005"},
+        'import os\n\nimport attrs\nimport clarifai\n@attrs.define\nclass Settings:\n    clarifai_pat: str = attrs.Factory(lambda: os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR005 a pydantic field whose default_factory lambda returns the key",
+        'from pydantic import BaseModel, Field\nclass Creds(BaseModel):\n    clarifai_pat: str = Field(default_factory=lambda: "<KEY>")\n',
+        {"3:55 CLR005"},
+        'import os\n\nfrom pydantic import BaseModel, Field\nclass Creds(BaseModel):\n    clarifai_pat: str = Field(default_factory=lambda: os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
         "CLR002 a header sent on an http.client connection to Clarifai's host",
         'import http.client\nconn = http.client.HTTPSConnection("api.clarifai.com")\nheaders = {"Authorization": "Key <KEY>"}\ndef send():\n    conn.request("POST", "/v2/users/me/apps/a/inputs", "{}", headers)\n',
         {"3:29 CLR002"},

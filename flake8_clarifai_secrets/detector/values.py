@@ -64,6 +64,7 @@ holds."""
 # `BearerAuth(token=...)`); and base64, as a Kubernetes Secret's `data` holds its values.
 _WRAPPERS = frozenset(
     {"Field", "field", "SecretStr", "Secret", "ib", "attrib", "from_token", "Option", "Argument"}
+    | {"Factory"}
     | {"BearerAuth"}
     | {"StringProperty", "parameter", "StringVar", "broadcast", "ContextVar"}
     | {"b64encode", "urlsafe_b64encode", "standard_b64encode"}
@@ -769,19 +770,32 @@ def _declaring(annotation: Optional[ast.expr]) -> Optional[ast.Call]:
 
 
 def wrapped(call: ast.Call) -> Optional[ast.expr]:
-    """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything."""
+    """What a wrapper call (`Field(default=x)`, `SecretStr(x)`) wraps, if it wraps anything;
+    or what the lambda it is given to make its default returns (`field(default_factory=lambda:
+    x)`, attrs' `Factory(lambda: x)`)."""
     callee = leaf(dotted(call.func) or "")
     if callee not in _WRAPPERS:
         return None
+    factory = next((k.value for k in call.keywords if k.arg in _FACTORY_KEYWORDS), None)
+    if callee == "Factory" and call.args:
+        factory = call.args[0]
+    if factory is not None:
+        return factory.body if isinstance(factory, ast.Lambda) and not _takes(factory) else None
     inner = next((k.value for k in call.keywords if k.arg in _DEFAULT_KEYWORDS), None)
     position = _DEFAULT_POSITIONS.get(callee, 0)
     return inner if inner is not None or len(call.args) <= position else call.args[position]
+
+
+def _takes(function: ast.Lambda) -> bool:
+    given = function.args
+    return bool(given.posonlyargs or given.args or given.vararg or given.kwonlyargs)
 
 
 # Dagster's `Field(StringSource, default_value=...)` names its default so; Tk, `value`;
 # `BearerAuth`, `token`.
 _DEFAULT_KEYWORDS = frozenset({"default", "default_value", "value", "token"})
 _DEFAULT_POSITIONS = {"StringVar": 1, "ContextVar": 1}
+_FACTORY_KEYWORDS = frozenset({"default_factory", "factory"})
 
 
 def _joined_items(call: ast.Call) -> Optional[list[ast.expr]]:
@@ -825,4 +839,7 @@ def carries(value: ast.expr) -> bool:
         ):
             # A list's or tuple's item is read through its name too (`KEYS[0]`).
             todo += [n for n in ast.iter_child_nodes(node) if isinstance(n, ast.expr)]
+        elif isinstance(node, ast.Lambda):
+            # What a wrapper's factory returns: `field(default_factory=lambda: "<key>")`.
+            todo.append(node.body)
     return False
