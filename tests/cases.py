@@ -1135,6 +1135,12 @@ POSITIVE += [
         'import os\n\nfrom pydantic import BaseModel, Field\nclass Creds(BaseModel):\n    clarifai_pat: str = Field(default_factory=lambda: os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR005 a generic field of a class named for LiteLLM whose own fields point at Clarifai",
+        'from dataclasses import dataclass\nimport litellm\n@dataclass\nclass LiteLLMParams:\n    api_base: str = "https://api.clarifai.com/v2/ext/openai/v1"\n    api_key: str = "<KEY>"\n',
+        {"6:20 CLR005"},
+        'import os\nfrom dataclasses import dataclass\nimport litellm\n@dataclass\nclass LiteLLMParams:\n    api_base: str = "https://api.clarifai.com/v2/ext/openai/v1"\n    api_key: str = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
         "CLR002 a header sent on an http.client connection to Clarifai's host",
         'import http.client\nconn = http.client.HTTPSConnection("api.clarifai.com")\nheaders = {"Authorization": "Key <KEY>"}\ndef send():\n    conn.request("POST", "/v2/users/me/apps/a/inputs", "{}", headers)\n',
         {"3:29 CLR002"},
@@ -4369,6 +4375,12 @@ NEGATIVE += [
     case(
         "a Key header sent through a client made with another base URL",
         'import httpx\nclient = httpx.Client(base_url="https://metrics.example.net")\ndef send(body):\n    return client.post("/api/v1/series", json=body, headers={"Authorization": "Key <KEY>"})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic field of a class named for OpenAI whose own fields point at OpenAI, in a Clarifai file",
+        'import clarifai\nclass OpenAIConfig:\n    base_url = "https://api.openai.com/v1"\n    api_key = "<KEY>"\n',
         set(),
         None,
     ),

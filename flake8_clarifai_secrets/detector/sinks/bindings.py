@@ -190,12 +190,24 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     # A class nested in another is a section of its settings, which says whose key it holds
     # as a dict's section does (`class Twilio:` in `class Settings:`).
     nested = len(classes) > 1 and names_another_service(definition.name)
-    return (
+    return not _points_at_clarifai(definition) and (
         nested
         and not any("clarifai" in name_words(c.name) for c in classes)
         or holds_another_service(definition.name)
         or _beside_clarifai_class(definition, context)
     )
+
+
+def _points_at_clarifai(definition: ast.ClassDef) -> bool:
+    """Whether a class's own fields name Clarifai (`api_base = "https://api.clarifai.com/..."`,
+    `model = "openai/https://clarifai.com/..."`): the generic credential beside them is
+    Clarifai's, whichever client the class's name says it configures (`class LiteLLMParams`)."""
+    for statement in definition.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+            text = string(unwrapped(statement.value))
+            if text is not None and "clarifai" in text.lower():
+                return True
+    return False
 
 
 def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
