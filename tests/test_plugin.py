@@ -169,6 +169,12 @@ def test_key_split_in_three() -> None:
             id="CLR005 the variable that the binding's name reads",
         ),
         pytest.param(
+            "import clarifai\nconfiguration.api_key['Authorization'] = '<KEY>'\n",
+            "2:42: CLR005 hard-coded Clarifai key (...{tail}) bound to "
+            "`configuration.api_key['Authorization']` - read it from `os.environ[\"CLARIFAI_PAT\"]`",
+            id="CLR005 an entry named as the code spells it",
+        ),
+        pytest.param(
             "import os\nfrom clarifai.client.user import User\n"
             "User(pat=os.environ['CLARIFAI_PAT'])\nUser(pat='<KEY>')\n",
             "4:10: CLR003 hard-coded Clarifai key (...{tail}) passed to `User(pat=...)`"

@@ -87,7 +87,8 @@ class Finding:
         text = CODES[self.code].template.format(
             credential=credential,
             tail=mask(self.secret),
-            target=variable if pasted else self.target,
+            # `config.['pat']` is how names are kept: shown as the code spells it.
+            target=variable if pasted else self.target.replace(".[", "["),
             variable=variable,
             source=source,
         )
