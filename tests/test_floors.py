@@ -23,7 +23,14 @@ TESTS = [
     "tests/test_flake8_config.py",
     "tests/test_env_file.py",
 ]
-TEST_PACKAGES = ["pytest", "Flake8-pyproject", "clarifai-grpc", "click"]
+TEST_PACKAGES = [
+    "pytest",
+    "Flake8-pyproject",
+    "clarifai-grpc",
+    "click",
+    "typer",
+    "pydantic-settings",
+]
 
 
 def floors() -> list[str]:
