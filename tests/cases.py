@@ -3310,6 +3310,42 @@ POSITIVE += [
         {"4:13 CLR005"},
         'import os\n\nfrom clarifai.client.model import Model\ndef model():\n    m = Model(url="https://clarifai.com/a/b/models/c")\n    m.pat = os.environ["CLARIFAI_PAT"]\n    return m\n',
     ),
+    case(
+        "CLR003 a key of a per-environment dict read where it is written",
+        'import os\nfrom clarifai.client.user import User\nENV = os.getenv("ENV", "dev")\nPAT = {"dev": "<KEY>", "prod": "<KEY2>"}[ENV]\nUser(user_id="me", pat=PAT)\n',
+        {"4:15 CLR003", "4:59 CLR003"},
+        'import os\nfrom clarifai.client.user import User\nENV = os.getenv("ENV", "dev")\nPAT = {"dev": os.environ["CLARIFAI_PAT"], "prod": os.environ["CLARIFAI_PAT_2"]}[ENV]\nUser(user_id="me", pat=PAT)\n',
+    ),
+    case(
+        "CLR004 a key of a per-stage dict written into the variable",
+        'import os\nSTAGE = os.getenv("STAGE", "dev")\nos.environ.setdefault("CLARIFAI_PAT", {"dev": "<KEY>", "prod": "<KEY2>"}[STAGE])\n',
+        {"3:91 CLR004", "3:47 CLR004"},
+        'import os\nSTAGE = os.getenv("STAGE", "dev")\nos.environ.setdefault("CLARIFAI_PAT", {"dev": os.environ["CLARIFAI_PAT_2"], "prod": os.environ["CLARIFAI_PAT_3"]}[STAGE])\n',
+    ),
+    case(
+        "CLR003 a key rotated with itertools.cycle and next",
+        'import itertools\nfrom clarifai.client.user import User\nKEYS = ["<KEY>", "<KEY2>"]\ndef users(n):\n    keys = itertools.cycle(KEYS)\n    return [User(user_id="me", pat=next(keys)) for _ in range(n)]\n',
+        {"3:9 CLR003", "3:45 CLR003"},
+        'import itertools\nimport os\nfrom clarifai.client.user import User\nKEYS = [os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"]]\ndef users(n):\n    keys = itertools.cycle(KEYS)\n    return [User(user_id="me", pat=next(keys)) for _ in range(n)]\n',
+    ),
+    case(
+        "CLR002 a key of a dict looped over by its items",
+        'import requests\nKEYS = {"ci": "<KEY>", "batch": "<KEY2>"}\ndef check():\n    for name, key in KEYS.items():\n        requests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Key " + key})\n',
+        {"2:60 CLR002", "2:15 CLR002"},
+        'import os\n\nimport requests\nKEYS = {"ci": os.environ["CLARIFAI_PAT"], "batch": os.environ["CLARIFAI_PAT_2"]}\ndef check():\n    for name, key in KEYS.items():\n        requests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Key " + key})\n',
+    ),
+    case(
+        "CLR002 a key of a dict looped over by its values",
+        'import requests\nKEYS = {"ci": "<KEY>"}\ndef check():\n    for key in KEYS.values():\n        requests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Key " + key})\n',
+        {"2:15 CLR002"},
+        'import os\n\nimport requests\nKEYS = {"ci": os.environ["CLARIFAI_PAT"]}\ndef check():\n    for key in KEYS.values():\n        requests.get("https://api.clarifai.com/v2/users/me", headers={"Authorization": "Key " + key})\n',
+    ),
+    case(
+        "CLR004 one of several keys written into the variable, as the code picks it",
+        'import os\nSTAGE = os.getenv("STAGE", "dev")\nKEYS = {"dev": "<KEY>", "prod": "<KEY2>"}\nos.environ.setdefault("CLARIFAI_PAT", KEYS[STAGE])\n',
+        {"3:60 CLR004", "3:16 CLR004"},
+        'import os\nSTAGE = os.getenv("STAGE", "dev")\nKEYS = {"dev": os.environ["CLARIFAI_PAT_2"], "prod": os.environ["CLARIFAI_PAT_3"]}\nos.environ.setdefault("CLARIFAI_PAT", KEYS[STAGE])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4381,6 +4417,18 @@ NEGATIVE += [
     case(
         "a generic field of a class named for OpenAI whose own fields point at OpenAI, in a Clarifai file",
         'import clarifai\nclass OpenAIConfig:\n    base_url = "https://api.openai.com/v1"\n    api_key = "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "ids of a per-environment dict read where they are written, given as model ids",
+        'import os\nfrom clarifai.client.model import Model\nENV = os.getenv("ENV", "dev")\nMODEL_ID = {"dev": "<KEY>", "prod": "<KEY2>"}[ENV]\nModel(model_id=MODEL_ID, user_id="me", app_id="a")\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's keys rotated with itertools.cycle, in a file that never names Clarifai",
+        'import itertools\nimport requests\nKEYS = ["<KEY>", "<KEY2>"]\n_cycle = itertools.cycle(KEYS)\ndef news():\n    return requests.get("https://newsapi.org/v2/top-headlines", params={"apiKey": next(_cycle)})\n',
         set(),
         None,
     ),

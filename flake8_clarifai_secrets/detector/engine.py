@@ -199,7 +199,12 @@ class Detector:
 
     def _check(self, hit: Hit, scope: Scope) -> None:
         """Report every credential literal that `hit.value` can carry into its sink."""
-        for template in self.context.values.of(hit.value, scope):
+        templates = self.context.values.of(hit.value, scope)
+        if hit.writes and len(self._keys(templates, hit)) > 1:
+            # One of several keys is written, as the code picks it (`{"dev": "<key>", "prod":
+            # "<key>"}[STAGE]`): the variable is none of theirs to read.
+            hit = hit._replace(writes=False, whole=None)
+        for template in templates:
             text = joined(template)
             for token in self._tokens(text, hit.accept, hit.target):
                 located = _part_at(template, token)
@@ -239,6 +244,13 @@ class Detector:
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 self._report(hit, part, start, token, secret, binding, fix, rewritable, nth)
+
+    def _keys(self, templates: list[Template], hit: Hit) -> set[str]:
+        return {
+            text[token.start : token.end]
+            for text in map(joined, templates)
+            for token in self._tokens(text, hit.accept, hit.target)
+        }
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
         """The name a lookup reads, which says what its default is where the sink's own name

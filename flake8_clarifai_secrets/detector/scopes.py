@@ -26,7 +26,7 @@ from flake8_clarifai_secrets.detector.tree import (
     parameter_defaults,
     string,
 )
-from flake8_clarifai_secrets.detector.values import ANY_ITEM, Extended
+from flake8_clarifai_secrets.detector.values import ANY_ITEM, ANY_VALUE, Extended
 
 BINDERS = frozenset(
     {
@@ -87,13 +87,24 @@ def bound_pairs(node: ast.AST) -> list[tuple[ast.expr, ast.expr]]:
 def _looped(target: ast.expr, iterable: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
     """What a loop binds: over a display, each item in turn, to a target named for a credential
     only (`value`, `item` and `x` are reused everywhere, and a name's bindings are weighed
-    whatever their order); over a name (`for k in KEYS`), any item of the lists bound to it."""
+    whatever their order); over a name (`for k in KEYS`), any item of the lists bound to it;
+    over a dict's values (`for k in KEYS.values()`, `for name, k in KEYS.items()`), any value of
+    the dicts bound to it."""
     if isinstance(iterable, (ast.List, ast.Tuple, ast.Set)):
         looped = [pair for item in iterable.elts for pair in _unpack(target, item)]
         return [(name, value) for name, value in looped if _names_credential(name)]
     if isinstance(target, ast.Name) and dotted(iterable) is not None:
         item = ast.Call(ast.Name(ANY_ITEM, ast.Load()), [iterable], [])
         return [(target, ast.copy_location(item, iterable))]
+    method = iterable.func if isinstance(iterable, ast.Call) and not iterable.args else None
+    if isinstance(method, ast.Attribute) and dotted(method.value) is not None:
+        value = ast.copy_location(
+            ast.Call(ast.Name(ANY_VALUE, ast.Load()), [method.value], []), iterable
+        )
+        if method.attr == "values" and isinstance(target, ast.Name):
+            return [(target, value)]
+        if method.attr == "items" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+            return [(target.elts[1], value)]
     return []
 
 

@@ -43,6 +43,11 @@ _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
 _DEPENDENCIES = frozenset({"Depends", "Security"})
 # What a loop over a name binds its target to (`for k in KEYS`): a call no code can make.
 ANY_ITEM = "<any item of>"
+# What a loop over a dict's `.values()` or `.items()` gives: any value of the dicts (or item).
+ANY_VALUE = "<any value of>"
+# Calls that give the items of what they are given one at a time (`itertools.cycle(KEYS)`,
+# then `next(...)`), as code that rotates keys does.
+_ITERATORS = frozenset({"cycle", "iter"})
 
 
 class Extended(ast.BinOp):
@@ -146,7 +151,9 @@ _PASS_THROUGH = (
     | _WRAPPERS
     | _UNOWNED
     | _SUBSTITUTES
-    | {"format", "format_map", "str", "dict", "Template", "choice", ANY_ITEM}
+    | {"format", "format_map", "str", "dict", "Template", "choice", ANY_ITEM, ANY_VALUE}
+    | _ITERATORS
+    | {"next"}
     | _DEPENDENCIES
 )
 
@@ -349,10 +356,19 @@ class Values:
         `KEYS`, as which one is not known here; `KEYS[0]`: that item; with `items` (`for k in
         KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only."""
         holder = dotted(mapping)
-        if holder is None:
+        if isinstance(mapping, (ast.Dict, ast.List, ast.Tuple)):
+            # `{"dev": "<key>", "prod": "<key>"}[ENV]`, read where it is written.
+            displays: Sequence[tuple[ast.expr, Scope]] = [(mapping, scope)]
+        elif holder is not None:
+            displays = self._bindings(holder, scope)
+        else:
             return _UNKNOWN
         found: list[Template] = []
-        for display, where in self._bindings(holder, scope):
+        for display, where in displays:
+            if isinstance(display, ast.Call) and leaf(dotted(display.func) or "") in _ITERATORS:
+                # `_cycle = itertools.cycle(KEYS)`, then `next(_cycle)`.
+                found += [t for t in self.of(display, where) if t != (UNKNOWN_PART,)]
+                continue
             if isinstance(display, ast.Dict) and not items:
                 entries = list(display.values)
             elif isinstance(display, (ast.List, ast.Tuple)):
@@ -532,6 +548,12 @@ class Values:
                 else _UNKNOWN
             )
         if isinstance(func, ast.Name) and func.id == ANY_ITEM and len(node.args) == 1:
+            return self._any_entry(node.args[0], scope, items=True)
+        if isinstance(func, ast.Name) and func.id == ANY_VALUE and len(node.args) == 1:
+            return self._any_entry(node.args[0], scope)
+        if isinstance(func, ast.Name) and func.id == "next" and node.args:
+            return self._any_entry(node.args[0], scope, items=True)
+        if leaf(dotted(func) or "") in _ITERATORS and len(node.args) == 1:
             return self._any_entry(node.args[0], scope, items=True)
         if isinstance(func, ast.Name):
             # A getter of the file's own: `def get_pat(): return "<key>"` binds `get_pat()`,
