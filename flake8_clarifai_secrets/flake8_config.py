@@ -38,6 +38,8 @@ class Flake8:
             raise ConfigError("") from None  # flake8's parser has printed the error
         except Flake8Exception as error:  # a plugin that does not load, for one
             raise ConfigError(f"flake8: {error}") from None
+        except ValueError as error:  # `max-line-length = abc`, which flake8 does not catch
+            raise ConfigError(f"flake8: a configuration value is not valid: {error}") from None
         self.options: argparse.Namespace = application.options
         self._guide: Any = application.guide
 

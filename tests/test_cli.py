@@ -944,3 +944,17 @@ def test_a_plugin_flake8_cannot_load_is_a_configuration_error(
     assert code == cli.EXIT_USAGE
     assert err.startswith("clarifai-secrets-fix: error: flake8: Flake8 failed to load plugin")
     assert (tree / "bad.py").read_text() == fill(BAD)
+
+
+def test_a_configuration_value_flake8_cannot_read_is_a_configuration_error(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """flake8 itself fails with a traceback there (trial 72)."""
+    (tree / "setup.cfg").write_text("[flake8]\nmax-line-length = abc\n")
+    code, _, err = run(tree, capsys=capsys)
+    assert code == cli.EXIT_USAGE
+    assert err == (
+        "clarifai-secrets-fix: error: flake8: a configuration value is not valid: "
+        "invalid literal for int() with base 10: 'abc'\n"
+    )
+    assert (tree / "bad.py").read_text() == fill(BAD)
