@@ -638,10 +638,25 @@ def _carrying_comments(
             continue
         new = next(kept)
         if carried and isinstance(new, (cst.SimpleStatementLine, cst.BaseCompoundStatement)):
-            new = new.with_changes(leading_lines=[*carried, *new.leading_lines])
+            new = new.with_changes(leading_lines=_joined_lines(carried, new.leading_lines))
             carried = []
         body.append(new)
     return body, carried
+
+
+def _joined_lines(
+    carried: Sequence[cst.EmptyLine], own: Sequence[cst.EmptyLine]
+) -> list[cst.EmptyLine]:
+    """The lines above a removed statement, then those below it, where the blank lines that
+    met at the statement are one run, as long as the longer: pycodestyle counted each apart."""
+    before = len(carried)
+    while before and carried[before - 1].comment is None:
+        before -= 1
+    after = 0
+    while after < len(own) and own[after].comment is None:
+        after += 1
+    blank = own[:after] if after >= len(carried) - before else carried[before:]
+    return [*carried[:before], *blank, *own[after:]]
 
 
 def _block_keeping_comments(

@@ -820,6 +820,23 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
             id="a blank line the file started with stays, and a comment",
         ),
         pytest.param(
+            "import os\nimport sys\n\n\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n\nprint(sys.argv)\n",
+            "import sys\n\n\nprint(sys.argv)\n",
+            id="two blank lines above the removed line and one below leave two (E303)",
+        ),
+        pytest.param(
+            "import os\ndef f():\n    x = 1\n\n    os.environ['CLARIFAI_PAT'] = '<KEY>'\n\n"
+            "    return x\n",
+            "def f():\n    x = 1\n\n    return x\n",
+            id="one above and one below, in a function, leave one",
+        ),
+        pytest.param(
+            "import os\nimport sys\n\n# Keys.\nos.environ['CLARIFAI_PAT'] = '<KEY>'\n\n\n"
+            "print(sys.argv)\n",
+            "import sys\n\n# Keys.\n\n\nprint(sys.argv)\n",
+            id="a comment above keeps its lines, and the blank lines below",
+        ),
+        pytest.param(
             "import os\nimport sys\nos.putenv('CLARIFAI_PAT', '<KEY>')\nprint(sys.argv)\n",
             "import sys\nprint(sys.argv)\n",
             id="others stay",
