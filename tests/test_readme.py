@@ -27,7 +27,13 @@ EXAMPLES = [
     pytest.param(code, python, diff, id=f"{code} example {n}")
     for code in CODES
     for n, (python, diff) in enumerate(
-        re.findall(r"```python\n(.*?)```\s*```diff\n(.*?)```", SECTIONS.get(code, ""), re.S), 1
+        re.findall(
+            # A line may say who makes the edit: `By hand (the fixer leaves it):`.
+            r"```python\n(.*?)```\s*(?:[^`\n][^\n]*\n\s*)?```diff\n(.*?)```",
+            SECTIONS.get(code, ""),
+            re.S,
+        ),
+        1,
     )
 ]
 
