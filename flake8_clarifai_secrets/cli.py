@@ -356,6 +356,12 @@ def _parser() -> argparse.ArgumentParser:
         help="files and directories (default: .); `-` reads standard input and writes the "
         "result to standard output",
     )
+    parser.add_argument(
+        "--stdin-display-name",
+        metavar="NAME",
+        help="the name of the file that `-` reads, as in flake8: its per-file-ignores apply, "
+        "and messages name it (default: stdin)",
+    )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a diff and write nothing")
     mode.add_argument("--check", action="store_true", help="write nothing; exit 1 if work is left")
@@ -449,7 +455,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         _parser().error("`-` (standard input) cannot be mixed with other paths")
     if args.paths == [STDIN] and args.format != "text" and not (args.diff or args.check):
         _parser().error(f"--format {args.format} needs --check or --diff with `-`")
-    flake8 = Flake8()
+    name = args.stdin_display_name
+    flake8 = Flake8([] if name is None else ["--stdin-display-name", name])
     settings = Settings(
         args.env_var or flake8.env_var,
         tuple(args.env_var_for),

@@ -30,10 +30,11 @@ class ConfigError(Exception):
 
 
 class Flake8:
-    def __init__(self) -> None:
+    def __init__(self, arguments: Sequence[str] = ()) -> None:
+        """`arguments`: flake8's own command-line options (`--stdin-display-name`)."""
         application = Application()
         try:
-            application.initialize(_QUIET)
+            application.initialize([*_QUIET, *arguments])
         except SystemExit:
             raise ConfigError("") from None  # flake8's parser has printed the error
         except Flake8Exception as error:  # a plugin that does not load, for one

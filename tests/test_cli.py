@@ -958,3 +958,23 @@ def test_a_configuration_value_flake8_cannot_read_is_a_configuration_error(
         "invalid literal for int() with base 10: 'abc'\n"
     )
     assert (tree / "bad.py").read_text() == fill(BAD)
+
+
+def test_stdin_display_name_lets_per_file_ignores_apply(tmp_path: Path) -> None:
+    """An editor passes the file's name, as it does to flake8 (trial 72)."""
+    (tmp_path / "setup.cfg").write_text("[flake8]\nper-file-ignores =\n    tests/*: CLR\n")
+
+    def fixed(name: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flake8_clarifai_secrets", "--stdin-display-name", name, "-"],
+            cwd=tmp_path,
+            input=fill(BAD),
+            capture_output=True,
+            text=True,
+        )
+
+    ignored = fixed("tests/test_client.py")
+    assert (ignored.returncode, ignored.stdout, ignored.stderr) == (0, fill(BAD), "")
+    checked = fixed("app/client.py")
+    assert (checked.returncode, checked.stdout) == (0, GOOD)
+    assert checked.stderr.startswith(f"app/client.py:2:31: CLR001 key (...{KEY[-4:]})")
