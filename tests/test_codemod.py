@@ -10,7 +10,7 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 import pytest
@@ -273,11 +273,7 @@ def test_an_option_read_lazily_is_required_where_the_variable_is_unset(
     fixed = fix(fill('import argparse\nparser = argparse.ArgumentParser("clarifai")\n' + option))
 
     def parser() -> argparse.ArgumentParser:
-        namespace: dict[str, object] = {}
-        exec(compile(fixed, "<fixed>", "exec"), namespace)
-        built = namespace["parser"]
-        assert isinstance(built, argparse.ArgumentParser)
-        return built
+        return _built(fixed, "parser", argparse.ArgumentParser)
 
     given = ["--pat", "given"] if optional else ["given"]
     assert parser().parse_args(given).pat == "given"
@@ -316,6 +312,18 @@ def test_required_is_laid_out_as_the_arguments_before_it(source: str, fixed: str
     assert fix(fill(head + source)) == head + fixed
 
 
+B = TypeVar("B")
+
+
+def _built(fixed: str, name: str, kind: type[B]) -> B:
+    """What the fixed module binds to `name`, run afresh, as it reads the environment then."""
+    namespace: dict[str, object] = {}
+    exec(compile(fixed, "<fixed>", "exec"), namespace)
+    built = namespace[name]
+    assert isinstance(built, kind)
+    return built
+
+
 TYPER_OPTIONS = [
     pytest.param(
         'def main(pat: str = typer.Option("<KEY>", "--pat")):\n', id="typer's Option, given it"
@@ -345,11 +353,7 @@ def test_a_typer_option_read_lazily_is_required_where_the_variable_is_unset(
     assert 'os.environ.get("CLARIFAI_PAT", ...)' in fixed
 
     def app() -> typer.Typer:
-        namespace: dict[str, object] = {}
-        exec(compile(fixed, "<fixed>", "exec"), namespace)
-        built = namespace["app"]
-        assert isinstance(built, typer.Typer)
-        return built
+        return _built(fixed, "app", typer.Typer)
 
     assert TyperRunner().invoke(app(), ["--pat", "given"]).output == "given\n"
     missing = TyperRunner().invoke(app(), [])
@@ -383,9 +387,8 @@ def test_a_pydantic_field_read_lazily_is_required_where_the_variable_is_unset(
     assert 'os.environ.get("CLARIFAI_PAT", ...)' in fixed
 
     def creds(**given: str) -> Any:
-        namespace: dict[str, Any] = {}
-        exec(compile(fixed, "<fixed>", "exec"), namespace)
-        return namespace["Creds"](**given)
+        model: Any = _built(fixed, "Creds", type)
+        return model(**given)
 
     assert creds(clarifai_pat="given").clarifai_pat == "given"
     with pytest.raises(pydantic.ValidationError, match="clarifai_pat"):
@@ -416,10 +419,7 @@ def test_a_click_option_that_prompts_keeps_a_default_of_none(
         '@click.option("--pat", default="<KEY>", prompt=True, hide_input=True)\n'
         "def main(pat):\n    click.echo(len(pat))\n"
     )
-    namespace: dict[str, object] = {}
-    exec(compile(fix(fill(source)), "<fixed>", "exec"), namespace)
-    command = namespace["main"]
-    assert isinstance(command, click.Command)
+    command = _built(fix(fill(source)), "main", click.Command)
     result = CliRunner().invoke(command, [], input="typed\n")
     assert (result.exit_code, result.output.splitlines()[-1]) == (0, "5")
 
@@ -436,10 +436,7 @@ def test_a_click_option_read_lazily_fails_where_the_variable_is_unset(
     fixed = fix(fill(source))
 
     def invoke(*args: str) -> tuple[int, str, object]:
-        namespace: dict[str, object] = {}
-        exec(compile(fixed, "<fixed>", "exec"), namespace)
-        command = namespace["main"]
-        assert isinstance(command, click.Command)
+        command = _built(fixed, "main", click.Command)
         result = CliRunner().invoke(command, list(args))
         return result.exit_code, result.output, repr(result.exception)
 

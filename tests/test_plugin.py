@@ -171,7 +171,8 @@ def test_key_split_in_three() -> None:
         pytest.param(
             "import clarifai\nconfiguration.api_key['Authorization'] = '<KEY>'\n",
             "2:42: CLR005 hard-coded Clarifai key (...{tail}) bound to "
-            "`configuration.api_key['Authorization']` - read it from `os.environ[\"CLARIFAI_PAT\"]`",
+            "`configuration.api_key['Authorization']`"
+            ' - read it from `os.environ["CLARIFAI_PAT"]`',
             id="CLR005 an entry named as the code spells it",
         ),
         pytest.param(
