@@ -3346,6 +3346,18 @@ POSITIVE += [
         {"3:60 CLR004", "3:16 CLR004"},
         'import os\nSTAGE = os.getenv("STAGE", "dev")\nKEYS = {"dev": os.environ["CLARIFAI_PAT_2"], "prod": os.environ["CLARIFAI_PAT_3"]}\nos.environ.setdefault("CLARIFAI_PAT", KEYS[STAGE])\n',
     ),
+    case(
+        "CLR005 a generic credential in a config section named for Clarifai by a subscript",
+        'import configparser\ncfg = configparser.ConfigParser()\ncfg["lastfm"] = {"api_key": "<KEY>"}\ncfg["clarifai"] = {"api_key": "<KEY2>"}\n',
+        {"4:31 CLR005"},
+        'import configparser\nimport os\ncfg = configparser.ConfigParser()\ncfg["lastfm"] = {"api_key": "<KEY>"}\ncfg["clarifai"] = {"api_key": os.environ["CLARIFAI_PAT"]}\n',
+    ),
+    case(
+        "CLR002 a key sent to its own class's base URL, beside another class's",
+        'import requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key="<KEY>"):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
+        {"4:32 CLR002"},
+        'import os\n\nimport requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key=os.environ["CLARIFAI_PAT"]):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4429,6 +4441,12 @@ NEGATIVE += [
     case(
         "another service's keys rotated with itertools.cycle, in a file that never names Clarifai",
         'import itertools\nimport requests\nKEYS = ["<KEY>", "<KEY2>"]\n_cycle = itertools.cycle(KEYS)\ndef news():\n    return requests.get("https://newsapi.org/v2/top-headlines", params={"apiKey": next(_cycle)})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a key sent to its own class's base URL at another service, beside a Clarifai class's",
+        'import requests\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n    def __init__(self, api_key="<KEY>"):\n        self.api_key = api_key\n    def current(self, city):\n        return requests.get(f"{self.BASE}/weather", params={"q": city, "appid": self.api_key})\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n',
         set(),
         None,
     ),

@@ -588,6 +588,24 @@ class Context:
                 spans.append(min(holding, key=lambda span: span[1] - span[0]))
         return spans
 
+    def classes_at(self, line: int) -> list[ast.ClassDef]:
+        """The classes that `line` stands in (in their bodies or methods), from the top-level
+        one to the innermost: `[Settings, Twilio]` for `class Settings:` holding `class Twilio:`."""
+        found = []
+        statement = self.top_level_at(line)
+        while isinstance(statement, ast.ClassDef):
+            found.append(statement)
+            statement = next(
+                (
+                    inner
+                    for inner in statement.body
+                    if isinstance(inner, ast.ClassDef)
+                    and inner.lineno <= line <= (inner.end_lineno or inner.lineno)
+                ),
+                None,
+            )
+        return found
+
     def top_level_at(self, line: int) -> Optional[ast.stmt]:
         """The module's own statement that spans `line`, if any."""
         statements, starts = self._top_level
@@ -630,17 +648,32 @@ class Context:
 
         A name bound in a function is that function's; otherwise the module's bindings count,
         or, failing those, any. Attributes are the same object everywhere: `self.x` finds every
-        `self.x`, or else a class field `x`, as code reads class fields through `self`.
+        `self.x`, or else a class field `x`, as code reads class fields through `self`: its own
+        class's, where that class has one (another class's `BASE` is another URL).
         """
         if "." in name:
             self._index(leaf(name), None, everywhere=True)
             found = self._bindings.get(name)
             if found is None and not name.endswith("]"):
                 found = self._bindings.get(leaf(name))
+                if found and name.count(".") == 1 and name.startswith(("self.", "cls.")):
+                    found = self._of_own_class(found, scope) or found
         else:
             found = self._resolve(name, scope)
         # In source order, whichever order the walk met them in.
         return sorted(found or [], key=lambda pair: (pair[0].lineno, pair[0].col_offset))
+
+    def _of_own_class(
+        self, found: Sequence[tuple[ast.expr, Scope]], scope: Scope
+    ) -> list[tuple[ast.expr, Scope]]:
+        """The bindings in `found` that stand in the body of the class whose method `scope` is."""
+        classes = self.classes_at(getattr(scope, "lineno", 0))
+        if not classes:
+            return []
+        own = classes[-1]
+        return [
+            pair for pair in found if own.lineno <= pair[0].lineno <= (own.end_lineno or own.lineno)
+        ]
 
     def reach(self, name: str, scope: Scope, *, everywhere: bool, exact: bool = False) -> list[int]:
         """The sorted lines where a value bound to the dotted `name` in `scope` may be read: all

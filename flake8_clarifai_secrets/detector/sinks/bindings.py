@@ -175,7 +175,7 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     qualname = context.resolved(name) if "." in name else None
     if qualname is not None and of_another_service(qualname):
         return True
-    classes = _enclosing_classes(node, context)
+    classes = context.classes_at(getattr(node, "lineno", 0))
     if not classes:
         return False
     definition = classes[-1]
@@ -227,26 +227,6 @@ def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
         bases |= names
         todo = [classes[n] for n in names if n in classes]
     return definition.name not in bases
-
-
-def _enclosing_classes(node: ast.AST, context: Context) -> list[ast.ClassDef]:
-    """The classes that `node` stands in (in their bodies or methods), from the top-level one
-    to the innermost: `[Settings, Twilio]` for `class Settings:` holding `class Twilio:`."""
-    line = getattr(node, "lineno", 0)
-    found = []
-    statement = context.top_level_at(line)
-    while isinstance(statement, ast.ClassDef):
-        found.append(statement)
-        statement = next(
-            (
-                inner
-                for inner in statement.body
-                if isinstance(inner, ast.ClassDef)
-                and inner.lineno <= line <= (inner.end_lineno or inner.lineno)
-            ),
-            None,
-        )
-    return found
 
 
 @sink(ast.Return, ast.Yield)
@@ -599,11 +579,14 @@ _COORDINATES = frozenset({"user_id", "app_id"})
 
 def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
     """Whether a dict named `holder`, on the `path` of sections to it, says that its generic
-    `credential` is another service's: the name names one, the credential does not say PAT,
-    and no section on the way names Clarifai."""
+    `credential` is another service's: the name (or the section it is stored under,
+    `cfg["lastfm"] = {...}`) names one, the credential does not say PAT, and no section on the
+    way names Clarifai."""
+    cut = holder.rfind(".[")
+    section = holder[cut + 2 : -1].strip("'\"") if cut != -1 and holder.endswith("]") else ""
     return (
         not _says_pat(credential)
-        and names_another_service(leaf(holder))
+        and names_another_service(section or leaf(holder))
         and "clarifai" not in name_words(path)
     )
 
