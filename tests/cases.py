@@ -3358,6 +3358,30 @@ POSITIVE += [
         {"4:32 CLR002"},
         'import os\n\nimport requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key=os.environ["CLARIFAI_PAT"]):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
     ),
+    case(
+        "CLR005 .env text made with % from a key",
+        'from pathlib import Path\ndef save():\n    Path(".env").write_text("CLARIFAI_PAT=%s\\nUSER_ID=%s\\n" % ("<KEY>", "me"))\n',
+        {"3:64 CLR005"},
+        'import os\nfrom pathlib import Path\ndef save():\n    Path(".env").write_text("CLARIFAI_PAT=%s\\nUSER_ID=%s\\n" % (os.environ["CLARIFAI_PAT"], "me"))\n',
+    ),
+    case(
+        "CLR005 .env text made with .format from a key",
+        'from pathlib import Path\ndef save():\n    Path(".env").write_text("CLARIFAI_PAT={}\\n".format("<KEY>"))\n',
+        {"3:56 CLR005"},
+        'import os\nfrom pathlib import Path\ndef save():\n    Path(".env").write_text("CLARIFAI_PAT={}\\n".format(os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR005 .env text made with string.Template from a key",
+        'import string\nfrom pathlib import Path\ndef save():\n    Path(".env").write_text(string.Template("CLARIFAI_PAT=$pat\\n").substitute(pat="<KEY>"))\n',
+        {"4:83 CLR005"},
+        'import os\nimport string\nfrom pathlib import Path\ndef save():\n    Path(".env").write_text(string.Template("CLARIFAI_PAT=$pat\\n").substitute(pat=os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR005 YAML text made with % and a named field, the key in a dict",
+        'CONFIG = "clarifai:\\n  pat: %(pat)s\\n" % {"pat": "<KEY>"}\n',
+        {"1:50 CLR005"},
+        'import os\n\nCONFIG = "clarifai:\\n  pat: %(pat)s\\n" % {"pat": os.environ["CLARIFAI_PAT"]}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4447,6 +4471,18 @@ NEGATIVE += [
     case(
         "a key sent to its own class's base URL at another service, beside a Clarifai class's",
         'import requests\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n    def __init__(self, api_key="<KEY>"):\n        self.api_key = api_key\n    def current(self, city):\n        return requests.get(f"{self.BASE}/weather", params={"q": city, "appid": self.api_key})\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a model id in text made with %, under an id's label",
+        'import clarifai\nCONFIG = "model_id: %s\\n" % ("<KEY>",)\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key in .env text made with .format, in a file that never names Clarifai",
+        'from pathlib import Path\ndef save():\n    Path(".env").write_text("OPENWEATHER_API_KEY={}\\n".format("<KEY>"))\n',
         set(),
         None,
     ),

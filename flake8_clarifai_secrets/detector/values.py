@@ -38,6 +38,7 @@ BUDGET = 20_000
 UNKNOWN = "\x00"
 _PERCENT_SPEC = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*[0-9*]*(?:\.[0-9*]+)?[a-zA-Z%]")
 _FORMAT_FIELD = re.compile(r"\{([^{}]*)\}")
+_FORMAT_PART = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _TEMPLATE_FIELD = re.compile(r"\$(?:\$|([_a-zA-Z][_a-zA-Z0-9]*)|\{([_a-zA-Z][_a-zA-Z0-9]*)\})")
 _SUBSTITUTES = frozenset({"substitute", "safe_substitute"})
 _DEPENDENCIES = frozenset({"Depends", "Security"})
@@ -180,7 +181,7 @@ def joined(template: Template) -> str:
 
 
 # What a text may be written as: a string, an f-string, a `+` chain.
-_TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp})
+_TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call})
 
 
 def written_texts(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
@@ -200,12 +201,31 @@ def written_texts(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
 
 
 def written_text(value: ast.expr) -> Optional[str]:
-    """The text written in a string, f-string or `+` chain itself, `\\0` standing for each
-    part it reads: what a node says without evaluating names, which would spend the file's
-    evaluation budget where every call or assignment is asked."""
+    """The text written in a string, f-string or `+` chain itself, or in the format string of
+    `%`, `.format(...)` or `Template(...).substitute(...)`, `\\0` standing for each part it
+    reads: what a node says without evaluating names, which would spend the file's evaluation
+    budget where every call or assignment is asked."""
     text = literal_text(value)
     if text is not None:
         return text
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        text = literal_text(value.left)
+        return None if text is None else _PERCENT_SPEC.sub(_marked_field, text)
+    if isinstance(value, ast.Call):
+        func = value.func
+        if not isinstance(func, ast.Attribute):
+            return None
+        if func.attr == "format":
+            text = literal_text(func.value)
+            return None if text is None else _FORMAT_PART.sub(_marked_field, text)
+        made = func.value
+        if func.attr in _SUBSTITUTES and isinstance(made, ast.Call) and made.args:
+            # `string.Template("CLARIFAI_PAT=$pat").substitute(pat=...)`
+            text = (
+                literal_text(made.args[0]) if leaf(dotted(made.func) or "") == "Template" else None
+            )
+            return None if text is None else _TEMPLATE_FIELD.sub(_marked_field, text)
+        return None
     if isinstance(value, ast.JoinedStr):
         parts = value.values
     else:
@@ -218,6 +238,14 @@ def written_text(value: ast.expr) -> Optional[str]:
             return None
         parts[:0] = [value]
     return "\0".join(string(part) or "" for part in parts)
+
+
+def _marked_field(match: re.Match[str]) -> str:
+    """`\\0` for a format field; the character for an escape (`%%`, `{{`)."""
+    return _ESCAPES.get(match[0], "\0")
+
+
+_ESCAPES = {"%%": "%", "{{": "{", "}}": "}", "$$": "$"}
 
 
 def literal_text(node: ast.expr) -> Optional[str]:
