@@ -259,10 +259,26 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         fix, variable = step.finding.fix, step.variable
         assert fix is not None and variable is not None
         avoid, in_fstring = self._enclosing_quotes(original)
-        if not binary and (
-            fix.kind == "placeholder"
-            or (fix.kind == "literal" and not fix.lazy and _laid_out(original, span))
+        laid_out = fix.kind == "literal" and not fix.lazy and _laid_out(original, span)
+        if (
+            not binary
+            and laid_out
+            and isinstance(updated, cst.SimpleString)
+            and "{" in updated.value
         ):
+            # A block with braces of its own (a Jinja template) is split at its key: a field
+            # would double each of them.
+            name_only = string_literal(variable, avoid, in_fstring)
+            parts = _split_at(updated, step.finding.secret)
+            if parts is not None and name_only is not None:
+                head, tail = parts
+                split: cst.BaseExpression = self._environ(cst.SimpleString(name_only))
+                if head is not None:
+                    split = cst.BinaryOperation(head, cst.Add(), split)
+                if tail is not None:
+                    split = cst.BinaryOperation(split, cst.Add(), tail)
+                return self._parenthesized(original, updated, split)
+        if not binary and (fix.kind == "placeholder" or laid_out):
             # An f-string with fields of its own; or a triple-quoted block, or parts with
             # comments between them, where a `+` chain would put it all on one line.
             placed = self._placeholder(updated, step.finding.secret, variable, avoid)
@@ -302,6 +318,12 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             expression = cst.BinaryOperation(cst.SimpleString(prefix), cst.Add(), expression)
         if fix.suffix:
             expression = cst.BinaryOperation(expression, cst.Add(), cst.SimpleString(suffix))
+        return self._parenthesized(original, updated, expression)
+
+    def _parenthesized(
+        self, original: _String, updated: _String, expression: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        """`expression` in the literal's place, in parentheses where a `+` chain needs them."""
         if isinstance(expression, cst.BinaryOperation) and not updated.lpar:
             parent = self.get_metadata(ParentNodeProvider, original)
             if m.matches(parent, _BINDS_TIGHTER) or m.matches(parent, m.BinaryOperation()):
@@ -763,6 +785,32 @@ def _binary(node: _String) -> bool:
     while isinstance(node, (cst.ConcatenatedString, cst.BinaryOperation)):
         node = node.left  # type: ignore[assignment]
     return isinstance(node, cst.SimpleString) and "b" in node.prefix.lower()
+
+
+def _split_at(
+    string: cst.SimpleString, secret: str
+) -> Optional[tuple[Optional[cst.SimpleString], Optional[cst.SimpleString]]]:
+    """The literals before and after the key in `string`'s own source, each with its prefix
+    and quotes (None where nothing stands there), or None if they would not read as the text
+    did: a block `a {{ x }} <key> b` in triple quotes is `a {{ x }} ` and ` b` in them."""
+    source, opening = string.value, len(string.prefix) + len(string.quote)
+    at = source.find(secret, opening)
+    if at == -1:
+        return None
+    head = cst.SimpleString(source[:at] + string.quote)
+    tail = cst.SimpleString(string.prefix + string.quote + source[at + len(secret) :])
+    try:
+        before, after, whole = head.evaluated_value, tail.evaluated_value, string.evaluated_value
+    except (SyntaxError, ValueError):  # an escape cut in two
+        return None
+    if not (
+        isinstance(before, str) and isinstance(after, str) and before + secret + after == whole
+    ):
+        return None
+    return (
+        head if at > opening else None,
+        tail if at + len(secret) < len(source) - len(string.quote) else None,
+    )
 
 
 def _laid_out(node: _String, span: Span) -> bool:

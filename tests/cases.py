@@ -1539,10 +1539,10 @@ POSITIVE += [
         'import os\nimport clarifai\nENV = "CLARIFAI_USER_ID=" + os.name + ("\\nCLARIFAI_PAT=" + os.environ["CLARIFAI_PAT"] + "\\n")\n',
     ),
     case(
-        "CLR005 a triple-quoted YAML block keeps its lines: the key takes a field",
+        "CLR005 a triple-quoted YAML block with braces keeps its lines: split at the key",
         'import os\nimport clarifai\nCONFIG = """\nclarifai:\n  pat: <KEY>\n  user_id: {me}\n"""\n',
         {"5:8 CLR005"},
-        'import os\nimport clarifai\nCONFIG = f"""\nclarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}\n  user_id: {{me}}\n"""\n',
+        'import os\nimport clarifai\nCONFIG = """\nclarifai:\n  pat: """ + os.environ["CLARIFAI_PAT"] + """\n  user_id: {me}\n"""\n',
     ),
     case(
         "CLR005 YAML text: a clarifai section says whose a generic key is, whatever URL is beside it",
@@ -2019,8 +2019,8 @@ POSITIVE += [
         'import os\nPAGE = """<script>\nfetch(url, {headers: {"Authorization": "Key <KEY>"}});\n'
         '</script>"""\nHEADERS = \'{"Authorization": "Key <KEY>"}\'\n',
         {"3:45 CLR002", "5:11 CLR002"},
-        'import os\nPAGE = f"""<script>\nfetch(url, {{headers: {{"Authorization": '
-        '"Key {os.environ[\'CLARIFAI_PAT\']}"}}}});\n</script>"""\n'
+        'import os\nPAGE = """<script>\nfetch(url, {headers: {"Authorization": "Key """ + '
+        'os.environ["CLARIFAI_PAT"] + """"}});\n</script>"""\n'
         'HEADERS = \'{"Authorization": "Key \' + os.environ["CLARIFAI_PAT"] + \'"}\'\n',
     ),
     case(
@@ -2678,7 +2678,7 @@ POSITIVE += [
         "CLR005 raw text with a named escape's letters keeps them as text",
         'import clarifai\nCFG = r"""clarifai:\n  pat: <KEY>  \\N{BULLET}\n"""\n',
         {"3:8 CLR005"},
-        'import os\n\nimport clarifai\nCFG = fr"""clarifai:\n  pat: {os.environ[\'CLARIFAI_PAT\']}  \\N{{BULLET}}\n"""\n',
+        'import os\n\nimport clarifai\nCFG = r"""clarifai:\n  pat: """ + os.environ["CLARIFAI_PAT"] + r"""  \\N{BULLET}\n"""\n',
     ),
     case(
         "CLR003 a getter that takes an argument and returns a key written in each branch",
@@ -3381,6 +3381,12 @@ POSITIVE += [
         'CONFIG = "clarifai:\\n  pat: %(pat)s\\n" % {"pat": "<KEY>"}\n',
         {"1:50 CLR005"},
         'import os\n\nCONFIG = "clarifai:\\n  pat: %(pat)s\\n" % {"pat": os.environ["CLARIFAI_PAT"]}\n',
+    ),
+    case(
+        "CLR005 a Jinja template in triple quotes keeps its braces: split at the key",
+        'from jinja2 import Template\nCFG = Template("""current_context: {{ ctx }}\ncontexts:\n  {{ ctx }}:\n    CLARIFAI_PAT: <KEY>\n    CLARIFAI_USER_ID: {{ user_id }}\n""")\n',
+        {"5:19 CLR005"},
+        'import os\n\nfrom jinja2 import Template\nCFG = Template("""current_context: {{ ctx }}\ncontexts:\n  {{ ctx }}:\n    CLARIFAI_PAT: """ + os.environ["CLARIFAI_PAT"] + """\n    CLARIFAI_USER_ID: {{ user_id }}\n""")\n',
     ),
 ]
 
