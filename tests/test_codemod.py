@@ -768,6 +768,12 @@ def test_a_named_escape_keeps_its_braces_in_a_placeholder(monkeypatch: pytest.Mo
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
             id="in place of a removed first line, above the next line's comment",
         ),
+        pytest.param(
+            '"""Doc."""\n\n\ndef main():\n    return (("authorization", "Key <KEY>"),)\n',
+            '"""Doc."""\n\nimport os\n\n\ndef main():\n'
+            '    return (("authorization", "Key " + os.environ["CLARIFAI_PAT"]),)\n',
+            id="one blank line below the docstring, and a def keeps its two (E302)",
+        ),
     ),
 )
 def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -> None:
