@@ -3388,6 +3388,12 @@ POSITIVE += [
         {"5:19 CLR005"},
         'import os\n\nfrom jinja2 import Template\nCFG = Template("""current_context: {{ ctx }}\ncontexts:\n  {{ ctx }}:\n    CLARIFAI_PAT: """ + os.environ["CLARIFAI_PAT"] + """\n    CLARIFAI_USER_ID: {{ user_id }}\n""")\n',
     ),
+    case(
+        "CLR005 the members of an Enum named for Clarifai's keys",
+        'import enum\nclass ClarifaiKey(str, enum.Enum):\n    PROD = "<KEY>"\n    STAGING = "<KEY2>"\n',
+        {"3:12 CLR005", "4:15 CLR005"},
+        'import enum\nimport os\nclass ClarifaiKey(str, enum.Enum):\n    PROD = os.environ["CLARIFAI_PAT"]\n    STAGING = os.environ["CLARIFAI_PAT_2"]\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4489,6 +4495,18 @@ NEGATIVE += [
     case(
         "another service's key in .env text made with .format, in a file that never names Clarifai",
         'from pathlib import Path\ndef save():\n    Path(".env").write_text("OPENWEATHER_API_KEY={}\\n".format("<KEY>"))\n',
+        set(),
+        None,
+    ),
+    case(
+        "ids as the members of an Enum named for Clarifai's models",
+        'import enum\nclass ClarifaiModel(str, enum.Enum):\n    GENERAL = "<KEY>"\n    FACES = "<KEY2>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id beside keys in a class named for Clarifai's keys",
+        'class ClarifaiKeys:\n    MODEL_VERSION_ID = "<KEY>"\n',
         set(),
         None,
     ),

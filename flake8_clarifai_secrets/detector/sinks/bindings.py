@@ -151,6 +151,8 @@ def _bound(
     for target, value in pairs:
         name = dotted(target)
         accept = None if name is None else _accept(name, context)
+        if name is not None and accept is None and _field_of_keys(node, name, context):
+            accept = Accept.KEY
         if name is None or accept is None:
             continue
         items = list(_values(value, dicts=accept is Accept.KEY or _says_pat(name)))
@@ -160,6 +162,18 @@ def _bound(
         if _generic(accept, name) and weighed and _elsewhere_bound(name, node, context):
             continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
+
+
+def _field_of_keys(node: ast.AST, name: str, context: Context) -> bool:
+    """A field of a class named for Clarifai's keys, under a name that does not say what else
+    it is: `class ClarifaiKey(Enum): PROD = "<key>"`, as `CLARIFAI_API_KEYS = {"prod": ...}`."""
+    classes = context.classes_at(getattr(node, "lineno", 0))
+    return (
+        bool(classes)
+        and node in classes[-1].body
+        and is_credential_name(classes[-1].name, clarifai_file=False)
+        and not names_something_else(name)
+    )
 
 
 def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
