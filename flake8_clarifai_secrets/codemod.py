@@ -797,7 +797,13 @@ def _split_at(
     at = source.find(secret, opening)
     if at == -1:
         return None
-    head = cst.SimpleString(source[:at] + string.quote)
+    written = source[:at]
+    if "r" not in string.prefix.lower():
+        # A quote right before the cut would close the head early: `"pat": "` + `"""`.
+        quotes = len(written) - len(written.rstrip(string.quote[0]))
+        if quotes and at - quotes >= opening:
+            written = written[: at - quotes] + ("\\" + string.quote[0]) * quotes
+    head = cst.SimpleString(written + string.quote)
     tail = cst.SimpleString(string.prefix + string.quote + source[at + len(secret) :])
     try:
         before, after, whole = head.evaluated_value, tail.evaluated_value, string.evaluated_value

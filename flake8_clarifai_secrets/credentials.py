@@ -389,7 +389,7 @@ def mask(secret: str) -> str:
 # Words that, nearest before a 32-hex value in prose, make it an id rather than a key.
 ID_WORDS = frozenset(
     {"id", "ids", "model", "version", "input", "app", "user", "workflow", "request", "hash"}
-    | {"dataset", "concept", "task", "md5", "sha", "commit", "uuid", "url", "digest"}
+    | {"dataset", "concept", "task", "md", "sha", "commit", "uuid", "url", "digest"}
 )
 _OWNERS = frozenset({"model", "input", "app", "user", "workflow", "dataset", "concept", "task"})
 # How far before a value in prose its label may stand.

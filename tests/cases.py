@@ -2666,7 +2666,7 @@ POSITIVE += [
         "CLR005 YAML text with a named escape keeps its lines, the escape and its braces",
         'import clarifai\nCFG = """clarifai:\n  pat: "<KEY>"  \\N{BULLET} {x}\n"""\n',
         {"3:9 CLR005"},
-        'import os\n\nimport clarifai\nCFG = f"""clarifai:\n  pat: "{os.environ[\'CLARIFAI_PAT\']}"  \\N{BULLET} {{x}}\n"""\n',
+        'import os\n\nimport clarifai\nCFG = """clarifai:\n  pat: \\"""" + os.environ["CLARIFAI_PAT"] + """"  \\N{BULLET} {x}\n"""\n',
     ),
     case(
         "CLR005 text with a unicode escape keeps it escaped",
@@ -3393,6 +3393,42 @@ POSITIVE += [
         'import enum\nclass ClarifaiKey(str, enum.Enum):\n    PROD = "<KEY>"\n    STAGING = "<KEY2>"\n',
         {"3:12 CLR005", "4:15 CLR005"},
         'import enum\nimport os\nclass ClarifaiKey(str, enum.Enum):\n    PROD = os.environ["CLARIFAI_PAT"]\n    STAGING = os.environ["CLARIFAI_PAT_2"]\n',
+    ),
+    case(
+        "CLR005 a settings field's default factory and a ClassVar read the variable as it is",
+        'from typing import ClassVar\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default_factory=lambda: "<KEY>")\n    CLARIFAI_KEY: ClassVar[str] = "<KEY2>"\n',
+        {"6:35 CLR005", "5:55 CLR005"},
+        'import os\nfrom typing import ClassVar\nfrom pydantic import Field\nfrom pydantic_settings import BaseSettings\nclass Settings(BaseSettings):\n    clarifai_pat: str = Field(default_factory=lambda: os.environ["CLARIFAI_PAT"])\n    CLARIFAI_KEY: ClassVar[str] = os.environ["CLARIFAI_KEY"]\n',
+    ),
+    case(
+        "CLR002 two pasted http.client snippets, each conn to its own host",
+        'import http.client\ndef send():\n    conn = http.client.HTTPSConnection("api.clarifai.com")\n    headers = {"Authorization": "Key <KEY>"}\n    conn.request("POST", "/v2/models/m/outputs", "{}", headers)\n    conn = http.client.HTTPSConnection("metrics.example.net")\n    headers = {"Authorization": "Key <KEY2>"}\n    conn.request("POST", "/ingest", "{}", headers)\n',
+        {"4:33 CLR002"},
+        'import http.client\nimport os\ndef send():\n    conn = http.client.HTTPSConnection("api.clarifai.com")\n    headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    conn.request("POST", "/v2/models/m/outputs", "{}", headers)\n    conn = http.client.HTTPSConnection("metrics.example.net")\n    headers = {"Authorization": "Key <KEY2>"}\n    conn.request("POST", "/ingest", "{}", headers)\n',
+    ),
+    case(
+        "CLR002 headers bound again for another host, after a request to Clarifai",
+        'import http.client\nimport requests\ndef send():\n    headers = {"Authorization": "Key <KEY>"}\n    requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers, json={})\n    conn = http.client.HTTPSConnection("metrics.example.net")\n    headers = {"Authorization": "Bearer <KEY2>"}\n    conn.request("POST", "/ingest", "{}", headers)\n',
+        {"4:33 CLR002"},
+        'import http.client\nimport os\nimport requests\ndef send():\n    headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers, json={})\n    conn = http.client.HTTPSConnection("metrics.example.net")\n    headers = {"Authorization": "Bearer <KEY2>"}\n    conn.request("POST", "/ingest", "{}", headers)\n',
+    ),
+    case(
+        "CLR005 LiteLLM given another provider's model and an endpoint from a Clarifai variable",
+        'import os\nimport litellm\ndef ask():\n    return litellm.completion(model="openai/gpt-oss-120b", api_base=os.environ["CLARIFAI_API_BASE"], api_key="<KEY>", messages=[])\n',
+        {"4:110 CLR005"},
+        'import os\nimport litellm\ndef ask():\n    return litellm.completion(model="openai/gpt-oss-120b", api_base=os.environ["CLARIFAI_API_BASE"], api_key=os.environ["CLARIFAI_PAT"], messages=[])\n',
+    ),
+    case(
+        "CLR002 a subclass's field read through self in its base's method",
+        'import requests\nclass Client:\n    BASE = "https://api.example.com"\n    KEY = ""\n    def post(self, path):\n        return requests.post(f"{self.BASE}/{path}", headers={"Authorization": f"Key {self.KEY}"}, json={})\nclass ClarifaiClient(Client):\n    BASE = "https://api.clarifai.com/v2"\n    KEY = "<KEY>"\n',
+        {"9:11 CLR002"},
+        'import os\n\nimport requests\nclass Client:\n    BASE = "https://api.example.com"\n    KEY = ""\n    def post(self, path):\n        return requests.post(f"{self.BASE}/{path}", headers={"Authorization": f"Key {self.KEY}"}, json={})\nclass ClarifaiClient(Client):\n    BASE = "https://api.clarifai.com/v2"\n    KEY = os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
+        "CLR005 JSON in triple quotes with braces, a quote right before the key",
+        'CONFIG_JSON = """{\n  "clarifai": {"pat": "<KEY>", "user_id": "{{ user }}"}\n}"""\n',
+        {"2:24 CLR005"},
+        'import os\n\nCONFIG_JSON = """{\n  "clarifai": {"pat": \\"""" + os.environ["CLARIFAI_PAT"] + """", "user_id": "{{ user }}"}\n}"""\n',
     ),
 ]
 
@@ -4507,6 +4543,24 @@ NEGATIVE += [
     case(
         "an id beside keys in a class named for Clarifai's keys",
         'class ClarifaiKeys:\n    MODEL_VERSION_ID = "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a class named for another service whose text only mentions Clarifai",
+        'from clarifai.client.model import Model\nclass SendGridConfig:\n    api_key = "<KEY>"\n    subject = "Weekly Clarifai tagging report"\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Postman variable with a generic name, held for another service",
+        '# Clarifai tagging and Last.fm scrobbling\nCLARIFAI_USER_ID = "me"\nlastfm_env = {"values": [{"key": "api_key", "value": "<KEY>"}]}\n',
+        set(),
+        None,
+    ),
+    case(
+        "an MD5 of the key in a comment",
+        'import os\nfrom clarifai.client.model import Model\n# CLARIFAI_PAT md5: <KEY>\nmodel = Model("u", pat=os.environ["CLARIFAI_PAT"])\n',
         set(),
         None,
     ),

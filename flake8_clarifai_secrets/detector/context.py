@@ -107,7 +107,7 @@ class Context:
         self._named_tuples: Optional[dict[str, list[str]]] = None
         self._sends_clarifai: dict[tuple[str, str], bool] = {}
         self._sends_other: dict[tuple[str, str], bool] = {}
-        self._sent: dict[tuple[str, Optional[int], bool], bool] = {}
+        self._sent: dict[tuple[str, Optional[int], bool, Optional[tuple[int, int]]], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
         # id(function) -> the names it declares `global`.
         self._globals: dict[int, frozenset[str]] = {}
@@ -193,26 +193,38 @@ class Context:
         qualname = self.qualname(node)
         return qualname is not None and _in_clarifai(qualname)
 
-    def sent_elsewhere(self, name: str, scope: Scope, *, by_url: bool = False) -> bool:
+    def sent_elsewhere(
+        self,
+        name: str,
+        scope: Scope,
+        *,
+        by_url: bool = False,
+        until: Optional[tuple[int, int]] = None,
+    ) -> bool:
         """Whether a value bound to `name` is passed to a call that goes to another service
         (`api_key = "..."`, then `flickrapi.FlickrAPI(api_key, secret)`), or written into a
         value bound to a name that is (`url = f"...&appid={api_key}"`, then
         `requests.get(url)`): breadth-first over at most `_CARRIERS` such names, so that the
         answer does not depend on which sink asked first. With `by_url`, and for a value
         carried inside another (`auth=(user, api_key)`), only a call given another service's
-        URL counts (see `foreign`)."""
-        key = (name, None if "." in name else id(scope), by_url)
+        URL counts (see `foreign`). With `until` (the lines from a binding to the next one
+        of the name), only what that binding reaches is asked of the name itself."""
+        key = (name, None if "." in name else id(scope), by_url, until)
         found = self._sent.get(key)
         if found is None:
-            found = self._sent[key] = self._sends(name, scope, by_url)
+            found = self._sent[key] = self._sends(name, scope, by_url, until)
         return found
 
-    def _sends(self, name: str, scope: Scope, by_url: bool) -> bool:
+    def _sends(
+        self, name: str, scope: Scope, by_url: bool, until: Optional[tuple[int, int]]
+    ) -> bool:
         queue = [(name, scope)]
         seen = {(name, id(scope))}
-        for name, scope in queue:
+        for index, (name, scope) in enumerate(queue):
             # Not a function's own binding of the name: `headers` there is another value.
             lines = self.reach(name, scope, everywhere="." in name, exact=True)
+            if index == 0 and until is not None:
+                lines = [line for line in lines if until[0] <= line < until[1]]
             nodes = self.walker.near(lines)
             on_lines = set(lines)
             for call, line, inner, direct in _passed_in(nodes).get(name, ()):
@@ -237,7 +249,19 @@ class Context:
         name = self.bound_to(node)
         if name is None or id(node) in self._entries:
             return False
-        return self.sent_elsewhere(name, self.scope, by_url=by_url)
+        return self.sent_elsewhere(name, self.scope, by_url=by_url, until=self._until(name, node))
+
+    def _until(self, name: str, value: ast.expr) -> Optional[tuple[int, int]]:
+        """The lines from where a plain name is bound to `value` to where it is bound next in
+        its scope, as pasted snippets each bind `headers`; None where no later binding is."""
+        if "." in name:
+            return None
+        later = [
+            bound.lineno
+            for bound, _ in self.bindings(name, self.scope)
+            if bound.lineno > value.lineno
+        ]
+        return (value.lineno, min(later)) if later else None
 
     def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
         """Whether an object's requests go to another service, and none to Clarifai: it is
@@ -373,29 +397,35 @@ class Context:
         where = self.scope if scope is None else scope
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
-        made_for = self._made_for(callee, where)
+        made_for = self._made_for(call, callee, where)
         if any("clarifai" in text for text in made_for):
             return False
         if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
             return True
         if any(_HOST.search(text) for text in made_for):
             return True
-        if qualname in ROUTED and any(
-            text for a in _models(call) for text in self._texts(a, where)
+        if (
+            qualname in ROUTED
+            and not any(map(_reads_clarifai_variable, arguments(call)))
+            and any(text for a in _models(call) for text in self._texts(a, where))
         ):
             return True
         # Past the package, which may be spelt in capitals (`PIL`).
         parts = qualname.split(".")
         return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
 
-    def _made_for(self, callee: ast.expr, scope: Scope) -> list[str]:
+    def _made_for(self, call: ast.Call, callee: ast.expr, scope: Scope) -> list[str]:
         """Where the object that a request is made on goes, as URLs: the host of a connection
         (`conn = http.client.HTTPSConnection("api.example.com")`, then `conn.request(...)`), the
-        base URL of a client (`client = httpx.Client(base_url=...)`, then `client.post(...)`)."""
+        base URL of a client (`client = httpx.Client(base_url=...)`, then `client.post(...)`).
+        Of a name bound more than once (pasted snippets each open `conn`), the binding last
+        before the request."""
         if not (isinstance(callee, ast.Attribute) and isinstance(callee.value, ast.Name)):
             return []
         found = []
-        for value, where in self.bindings(callee.value.id, scope):
+        bindings = self.bindings(callee.value.id, scope)
+        before = [pair for pair in bindings if pair[0].lineno <= call.lineno]
+        for value, where in before[-1:] or bindings:
             if not isinstance(value, ast.Call):
                 continue
             if self.qualname(value.func) in _CONNECTIONS:
@@ -666,13 +696,24 @@ class Context:
     def _of_own_class(
         self, found: Sequence[tuple[ast.expr, Scope]], scope: Scope
     ) -> list[tuple[ast.expr, Scope]]:
-        """The bindings in `found` that stand in the body of the class whose method `scope` is."""
+        """The bindings in `found` that stand in the body of the class whose method `scope` is,
+        or of a class of the file derived from it, which may override them."""
         classes = self.classes_at(getattr(scope, "lineno", 0))
         if not classes:
             return []
         own = classes[-1]
+        derived = [
+            statement
+            for statement in self.walker.top_level()
+            if isinstance(statement, ast.ClassDef)
+            and any(leaf(dotted(base) or "") == own.name for base in statement.bases)
+        ]
         return [
-            pair for pair in found if own.lineno <= pair[0].lineno <= (own.end_lineno or own.lineno)
+            pair
+            for pair in found
+            if any(
+                c.lineno <= pair[0].lineno <= (c.end_lineno or c.lineno) for c in [own, *derived]
+            )
         ]
 
     def reach(self, name: str, scope: Scope, *, everywhere: bool, exact: bool = False) -> list[int]:
@@ -1016,6 +1057,16 @@ def _endpoints(call: ast.Call) -> list[ast.expr]:
         *call.args[: 2 if method_first else 1],
         *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),
     ]
+
+
+def _reads_clarifai_variable(argument: ast.expr) -> bool:
+    """`os.environ["CLARIFAI_API_BASE"]`, `os.getenv("CLARIFAI_BASE_URL")`: a value the code
+    does not show, from a variable named for Clarifai."""
+    if isinstance(argument, ast.Call) and argument.args:
+        argument = argument.args[0]
+    elif isinstance(argument, ast.Subscript):
+        argument = argument.slice
+    return "clarifai" in (string(argument) or "").lower()
 
 
 def _models(call: ast.Call) -> list[ast.expr]:

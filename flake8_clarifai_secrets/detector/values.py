@@ -766,14 +766,30 @@ def declared_defaults_of(call: ast.Call) -> list[ast.expr]:
 def settings_defaults(definition: ast.ClassDef) -> list[tuple[ast.expr, ast.expr]]:
     """The defaults of a pydantic-settings class's fields (`clarifai_pat: str = "<key>"` in a
     class derived from `BaseSettings`), which the settings read from the environment or `.env`
-    first: each with the value it stands in (`Field("<key>")`)."""
+    first: each with the value it stands in (`Field("<key>")`). Not a `ClassVar`, which is no
+    field, nor what a factory makes (`Field(default_factory=lambda: "<key>")`), which the
+    settings call only where they read nothing."""
     if not is_settings_class(definition):
         return []
     return [
         (unwrapped(statement.value), statement.value)
         for statement in definition.body
-        if isinstance(statement, ast.AnnAssign) and statement.value is not None
+        if isinstance(statement, ast.AnnAssign)
+        and statement.value is not None
+        and not _class_variable(statement.annotation)
+        and not (isinstance(statement.value, ast.Call) and _made_by_factory(statement.value))
     ]
+
+
+def _class_variable(annotation: ast.expr) -> bool:
+    held = annotation.value if isinstance(annotation, ast.Subscript) else annotation
+    return leaf(dotted(held) or "") == "ClassVar"
+
+
+def _made_by_factory(call: ast.Call) -> bool:
+    return leaf(dotted(call.func) or "") == "Factory" or any(
+        k.arg in _FACTORY_KEYWORDS for k in call.keywords
+    )
 
 
 def is_settings_class(definition: ast.ClassDef) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
+    ENDPOINT_WORDS,
     URL_HOST,
     holds_another_service,
     is_credential_name,
@@ -213,15 +214,20 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
 
 
 def _points_at_clarifai(definition: ast.ClassDef) -> bool:
-    """Whether a class's own fields name Clarifai (`api_base = "https://api.clarifai.com/..."`,
-    `model = "openai/https://clarifai.com/..."`): the generic credential beside them is
-    Clarifai's, whichever client the class's name says it configures (`class LiteLLMParams`)."""
-    for statement in definition.body:
-        if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-            text = string(unwrapped(statement.value))
-            if text is not None and "clarifai" in text.lower():
+    """Whether a class's own endpoint or model fields point at Clarifai (`api_base =
+    "https://api.clarifai.com/..."`, `model = "openai/https://clarifai.com/..."`): the generic
+    credential beside them is Clarifai's, whichever client the class's name says it configures
+    (`class LiteLLMParams`)."""
+    for target, value in (pair for s in definition.body for pair in bound_pairs(s)):
+        name = dotted(target) or ""
+        if name_words(name) & (ENDPOINT_WORDS | _MODEL_WORDS):
+            text = (string(unwrapped(value)) or "").lower()
+            if "clarifai.com" in text or text.startswith("clarifai/") or text == "clarifai":
                 return True
     return False
+
+
+_MODEL_WORDS = frozenset({"model", "provider"})
 
 
 def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
@@ -280,12 +286,15 @@ def dict_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Dict)
 def labelled_entry(node: ast.AST, context: Context) -> Iterator[Hit]:
     """A variable of a Postman environment or collection, `{"key": "PAT", "value": "<key>"}`:
-    its `key` names the value."""
+    its `key` names the value. A generic name (`api_key`) is not weighed: what holds the
+    variables (`lastfm_env = {"values": [...]}`) is not known here."""
     assert isinstance(node, ast.Dict)
     entries = {string(key): value for key, value in zip(node.keys, node.values) if key is not None}
     name, value = string(entries.get("key")), entries.get("value")
     accept = None if name is None else _accept(name, context)
-    if name is not None and value is not None and accept is not None:
+    if name is None or value is None or accept is None:
+        return
+    if not _generic(accept, name) or _says_pat(name):
         yield Hit("CLR005", value, f'"{name}"', accept)
 
 
