@@ -298,14 +298,16 @@ URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
 
 
 # A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":
-# "<key>"` (JSON), `CLARIFAI_PAT := <key>` (a Makefile), and a Dockerfile's `ENV CLARIFAI_PAT
-# <key>` without `=`.
+# "<key>"` (JSON), `CLARIFAI_PAT := <key>` (a Makefile), a Dockerfile's `ENV CLARIFAI_PAT
+# <key>` without `=`, and an XML element's `<apiKey><key></apiKey>`.
 def _labelling(value: str) -> re.Pattern[str]:
     """A credential's name, then `=` or `:`, then `value`: `.env`, YAML and Dockerfile text."""
     return re.compile(
         r"(?<![\w.-])([A-Za-z_][\w.-]*)['\"]?[ \t]*(?:[:?]?=|:)[ \t]*['\"]?"
         + value
         + r"|^[ \t]*ENV[ \t]+([A-Za-z_]\w*)[ \t]+['\"]?"
+        + value
+        + r"|<([A-Za-z_][\w.-]*)(?:[ \t][^<>]*)?>[ \t]*"
         + value,
         re.MULTILINE,
     )
@@ -339,8 +341,8 @@ def labels(text: str, *, clarifai_file: bool, fields: bool = False) -> list[tupl
         _LABELLED.finditer(text), _LABELLED_FIELD.finditer(text) if fields else ()
     )
     for match in matches:
-        # The `ENV` form's groups come after the others'.
-        group = 1 if match[1] is not None else 3
+        # The `ENV` form's groups come after the others', and the XML form's last.
+        group = next(g for g in (1, 3, 5) if match[g] is not None)
         label, key = match[group], match[group + 1]
         if label.lower() == "value":
             start = match.start(group)

@@ -3430,6 +3430,12 @@ POSITIVE += [
         {"2:24 CLR005"},
         'import os\n\nCONFIG_JSON = """{\n  "clarifai": {"pat": \\"""" + os.environ["CLARIFAI_PAT"] + """", "user_id": "{{ user }}"}\n}"""\n',
     ),
+    case(
+        "CLR005 an XML element named for the credential, in text a Clarifai file writes",
+        'from pathlib import Path\ndef save():\n    Path("connector.xml").write_text("<connector type=\\"clarifai\\">\\n  <apiKey><KEY></apiKey>\\n</connector>\\n")\n',
+        {"3:38 CLR005"},
+        'import os\nfrom pathlib import Path\ndef save():\n    Path("connector.xml").write_text(\'<connector type="clarifai">\\n  <apiKey>\' + os.environ["CLARIFAI_PAT"] + "</apiKey>\\n</connector>\\n")\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4561,6 +4567,18 @@ NEGATIVE += [
     case(
         "an MD5 of the key in a comment",
         'import os\nfrom clarifai.client.model import Model\n# CLARIFAI_PAT md5: <KEY>\nmodel = Model("u", pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "an XML element that holds a model id, in a Clarifai file",
+        'import clarifai\nCONFIG = "<model><modelId><KEY></modelId></model>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "an XML apiKey element of another service, in a file that never names Clarifai",
+        'from pathlib import Path\ndef save():\n    Path("weather.xml").write_text("<weather><apiKey><KEY></apiKey></weather>")\n',
         set(),
         None,
     ),
