@@ -3436,6 +3436,18 @@ POSITIVE += [
         {"3:38 CLR005"},
         'import os\nfrom pathlib import Path\ndef save():\n    Path("connector.xml").write_text(\'<connector type="clarifai">\\n  <apiKey>\' + os.environ["CLARIFAI_PAT"] + "</apiKey>\\n</connector>\\n")\n',
     ),
+    case(
+        "CLR005 YAML providers: Clarifai's key, not the one of a local server's section beside it",
+        'PROVIDERS = """\nproviders:\n  clarifai:\n    base_url: https://api.clarifai.com/v2/ext/openai/v1\n    api_key: <KEY>\n  local:\n    base_url: http://localhost:8000/v1\n    api_key: <KEY2>\n"""\n',
+        {"5:14 CLR005"},
+        'import os\n\nPROVIDERS = f"""\nproviders:\n  clarifai:\n    base_url: https://api.clarifai.com/v2/ext/openai/v1\n    api_key: {os.environ[\'CLARIFAI_PAT\']}\n  local:\n    base_url: http://localhost:8000/v1\n    api_key: <KEY2>\n"""\n',
+    ),
+    case(
+        "CLR005 INI sections: Clarifai's key, not the one of a local server's section beside it",
+        'INI = """\n[clarifai]\nbase_url = https://api.clarifai.com/v2/ext/openai/v1\npat = <KEY>\n\n[local]\nbase_url = http://localhost:8000/v1\napi_key = <KEY2>\n"""\n',
+        {"4:7 CLR005"},
+        'import os\n\nINI = f"""\n[clarifai]\nbase_url = https://api.clarifai.com/v2/ext/openai/v1\npat = {os.environ[\'CLARIFAI_PAT\']}\n\n[local]\nbase_url = http://localhost:8000/v1\napi_key = <KEY2>\n"""\n',
+    ),
 ]
 
 NEGATIVE += [

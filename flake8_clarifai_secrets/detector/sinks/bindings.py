@@ -712,16 +712,20 @@ def label_says(label: str, text: str, at: int) -> Optional[bool]:
 
 def _sections_say(label: str, text: str, at: int) -> Optional[bool]:
     """Whether the sections that hold a generic label make its key Clarifai's, as a dict's
-    do: the nearest one's endpoint entries, then a section that names Clarifai, then the
-    nearest one's name; None where they say nothing."""
+    do: the nearest one's endpoint entries, then a section that names Clarifai, then an
+    endpoint that says nothing (a local address) in a section beside one named for Clarifai
+    (`local:` beside `clarifai:`), then the nearest one's name; None where they say nothing."""
     sections = _sections(text, at)
     if not sections:
         return None
-    pointed = _body_points(sections[0][1])
+    endpoints = _endpoint_values(sections[0][1])
+    pointed = points_elsewhere(endpoints)
     if pointed is not None:
         return not pointed
     if any("clarifai" in name_words(name) for name, _ in sections):
         return True
+    if endpoints and _CLARIFAI_SECTION.search(text):
+        return False
     if not _says_pat(label) and names_another_service(sections[0][0]):
         return False
     return None
@@ -772,16 +776,25 @@ def _body(text: str, start: int) -> list[str]:
     return body
 
 
-def _body_points(body: list[str]) -> Optional[bool]:
-    """Where a section's endpoint entries say it goes, as `pointed_elsewhere` reads a dict's:
-    `api_base: https://api.clarifai.com/...` or LiteLLM's `model: clarifai/...` say Clarifai,
-    `url: https://api.openweathermap.org/...` another host."""
+def _endpoint_values(body: list[str]) -> list[str]:
+    """What a section's endpoint entries give, for `points_elsewhere` to read as it reads a
+    dict's: `api_base: https://api.clarifai.com/...` or LiteLLM's `model: clarifai/...` say
+    Clarifai, `url: https://api.openweathermap.org/...` another host."""
     values = []
     for line in body:
         key = _KEY.match(line.lstrip())
         if key is not None and (names_endpoint(key[1]) or name_words(key[1]) == {"model"}):
             values.append(line[line.index(key[0]) + len(key[0]) :])
-    return points_elsewhere(values)
+    return values
+
+
+# A section named for Clarifai in YAML, JSON, INI or TOML text: `clarifai:`, `"clarifai": {`,
+# `[clarifai]`.
+_CLARIFAI_SECTION = re.compile(
+    r"^[ \t]*(?:\[[^\]\n]*clarifai[^\]\n]*\]"
+    r"|['\"]?[\w.-]*clarifai[\w.-]*['\"]?[ \t]*:[ \t]*\{?[ \t]*$)",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _indent(line: str) -> int:
