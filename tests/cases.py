@@ -3448,6 +3448,12 @@ POSITIVE += [
         {"4:7 CLR005"},
         'import os\n\nINI = f"""\n[clarifai]\nbase_url = https://api.clarifai.com/v2/ext/openai/v1\npat = {os.environ[\'CLARIFAI_PAT\']}\n\n[local]\nbase_url = http://localhost:8000/v1\napi_key = <KEY2>\n"""\n',
     ),
+    case(
+        "CLR003 a key of a list of pairs, looped over into two names",
+        'from openai import OpenAI\nKEYS = [("prod", "<KEY>"), ("dev", "<KEY2>")]\ndef clients():\n    for env, key in KEYS:\n        yield OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=key)\n',
+        {"2:63 CLR003", "2:18 CLR003"},
+        'import os\n\nfrom openai import OpenAI\nKEYS = [("prod", os.environ["CLARIFAI_PAT"]), ("dev", os.environ["CLARIFAI_PAT_2"])]\ndef clients():\n    for env, key in KEYS:\n        yield OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=key)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4591,6 +4597,12 @@ NEGATIVE += [
     case(
         "an XML apiKey element of another service, in a file that never names Clarifai",
         'from pathlib import Path\ndef save():\n    Path("weather.xml").write_text("<weather><apiKey><KEY></apiKey></weather>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "ids of a list of pairs, looped over into two names, given as model ids",
+        'from clarifai.client.model import Model\nMODELS = [("general", "<KEY>"), ("faces", "<KEY2>")]\ndef models():\n    for name, model_id in MODELS:\n        yield Model(model_id=model_id, user_id="clarifai", app_id="main")\n',
         set(),
         None,
     ),

@@ -96,6 +96,20 @@ def _looped(target: ast.expr, iterable: ast.expr) -> list[tuple[ast.expr, ast.ex
     if isinstance(target, ast.Name) and dotted(iterable) is not None:
         item = ast.Call(ast.Name(ANY_ITEM, ast.Load()), [iterable], [])
         return [(target, ast.copy_location(item, iterable))]
+    if isinstance(target, ast.Tuple) and dotted(iterable) is not None:
+        # `for env, key in KEYS` over `KEYS = [("prod", "<key>"), ...]`: each name the item's
+        # element in its place.
+        return [
+            (
+                name,
+                ast.copy_location(
+                    ast.Call(ast.Name(ANY_ITEM, ast.Load()), [iterable, ast.Constant(n)], []),
+                    iterable,
+                ),
+            )
+            for n, name in enumerate(target.elts)
+            if isinstance(name, ast.Name)
+        ]
     method = iterable.func if isinstance(iterable, ast.Call) and not iterable.args else None
     if isinstance(method, ast.Attribute) and dotted(method.value) is not None:
         value = ast.copy_location(

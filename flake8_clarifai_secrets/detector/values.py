@@ -378,11 +378,18 @@ class Values:
         return _UNKNOWN
 
     def _any_entry(
-        self, mapping: ast.expr, scope: Scope, index: Optional[int] = None, *, items: bool = False
+        self,
+        mapping: ast.expr,
+        scope: Scope,
+        index: Optional[int] = None,
+        *,
+        items: bool = False,
+        element: Optional[int] = None,
     ) -> list[Template]:
         """`KEYS[env]`: any value of the dicts, or item of the lists and tuples, written for
         `KEYS`, as which one is not known here; `KEYS[0]`: that item; with `items` (`for k in
-        KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only."""
+        KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only; with `element`
+        (`for env, k in KEYS`), that element of each item that is a tuple or list."""
         holder = dotted(mapping)
         if isinstance(mapping, (ast.Dict, ast.List, ast.Tuple)):
             # `{"dev": "<key>", "prod": "<key>"}[ENV]`, read where it is written.
@@ -409,6 +416,12 @@ class Values:
                     )
             else:
                 continue
+            if element is not None:
+                entries = [
+                    e.elts[element]
+                    for e in entries
+                    if isinstance(e, (ast.Tuple, ast.List)) and element < len(e.elts)
+                ]
             for entry in entries:
                 found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
@@ -575,8 +588,11 @@ class Values:
                 if isinstance(provider, ast.Name)
                 else _UNKNOWN
             )
-        if isinstance(func, ast.Name) and func.id == ANY_ITEM and len(node.args) == 1:
-            return self._any_entry(node.args[0], scope, items=True)
+        if isinstance(func, ast.Name) and func.id == ANY_ITEM and node.args:
+            marked = node.args[1] if len(node.args) > 1 else None
+            element = marked.value if isinstance(marked, ast.Constant) else None
+            assert element is None or isinstance(element, int)
+            return self._any_entry(node.args[0], scope, items=True, element=element)
         if isinstance(func, ast.Name) and func.id == ANY_VALUE and len(node.args) == 1:
             return self._any_entry(node.args[0], scope)
         if isinstance(func, ast.Name) and func.id == "next" and node.args:
