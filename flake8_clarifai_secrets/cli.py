@@ -4,6 +4,7 @@ check, diff or write. LibCST is imported only when a file is rewritten."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import ast
 import difflib
 import functools
@@ -15,7 +16,7 @@ import stat
 import sys
 import tempfile
 import tokenize
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Callable, NoReturn, Optional, TypeVar
 
@@ -23,6 +24,7 @@ from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.comments import COMMENTED, commented_keys, commented_message
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
+from flake8_clarifai_secrets.env_readers import EnvFileReader, env_file_readers
 from flake8_clarifai_secrets.detector import (
     Finding,
     Span,
@@ -89,6 +91,8 @@ class Scanned:
     may_copy: bool = False
     """A file without findings holds a run of 32 hex digits, which may be a copy of a key that
     the run moves."""
+    env_readers: tuple[EnvFileReader, ...] = ()
+    """Its settings classes that read an env file and refuse entries they have no field for."""
 
 
 @dataclass
@@ -132,6 +136,11 @@ def scan(path: str, settings: Settings) -> Scanned:
         read.append(data)
         if path.endswith(NOTEBOOK) or path == STDIN and _is_notebook(data):
             return _scan_notebook(path, data, settings)
+        scanned = python(data)
+        readers = env_file_readers(data)
+        return dataclasses.replace(scanned, env_readers=readers) if readers else scanned
+
+    def python(data: bytes) -> Scanned:
         kept = data if path == STDIN else b""
         candidate = might_hold_credentials(data, settings.env_var)
         reads = any(base in data for base in settings.bases)
@@ -568,6 +577,23 @@ def _moved_keys(results: list[Rewritten]) -> dict[str, str]:
     return variables
 
 
+def _refused_entries(env_file: str, names: Sequence[str], scanned: Iterable[Scanned]) -> list[str]:
+    """A warning for each settings class that reads a file of this name and would refuse the
+    entries it has no field for."""
+    base = env_file.replace("\\", "/").rpartition("/")[2]
+    warnings = []
+    for item in scanned:
+        for reader in item.env_readers:
+            refused = sorted(n for n in set(names) if n.lower() not in reader.variables)
+            if base in reader.env_files and refused:
+                warnings.append(
+                    f"{item.path}:{reader.line}: this settings class reads {base} and refuses "
+                    f"entries it has no field for ({', '.join(refused)}): name a field for "
+                    'each, set extra="ignore", or give --env-file another file.'
+                )
+    return warnings
+
+
 def _finish(
     run: _Run, results: list[Rewritten], scanned: dict[str, Scanned], stored: dict[str, str]
 ) -> int:
@@ -589,6 +615,7 @@ def _finish(
         gitignore = envfile.ignore_in_git(run.args.env_file)
         if gitignore is not None:
             notes.append(f"Added {run.args.env_file} to {gitignore}: git did not ignore it.")
+        notes += _refused_entries(run.args.env_file, [*stored, *new], scanned.values())
     written = 0
     # A file may hold a copy of a key that the run moves out of another, or that an earlier
     # run moved into the env file: a copy left then is still a leak on every later run.

@@ -15,6 +15,7 @@ from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.detector.tree import environ_read, parameter_defaults
 from flake8_clarifai_secrets.detector.scopes import takes
 from flake8_clarifai_secrets.detector.values import is_settings_class, unwrapped
+from flake8_clarifai_secrets.env_readers import setting
 
 _ENV_VAR = re.compile(r"[A-Z_][A-Z0-9_]*")
 CREDENTIAL_VARIABLE_PREFIX = "CLARIFAI_"
@@ -160,28 +161,8 @@ _ALIASES = frozenset({"alias", "validation_alias", "env"})
 
 
 def _env_prefix(definition: ast.ClassDef) -> str:
-    """`model_config = SettingsConfigDict(env_prefix="X_")` (or a dict), or pydantic 1's
-    `class Config: env_prefix = "X_"`."""
-    for statement in definition.body:
-        if isinstance(statement, ast.ClassDef) and statement.name == "Config":
-            for inner in statement.body:
-                if isinstance(inner, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "env_prefix" for t in inner.targets
-                ):
-                    return next(_strings(inner.value), "")
-        if isinstance(statement, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == "model_config" for t in statement.targets
-        ):
-            config = statement.value
-            if isinstance(config, ast.Call):
-                for keyword in config.keywords:
-                    if keyword.arg == "env_prefix":
-                        return next(_strings(keyword.value), "")
-            if isinstance(config, ast.Dict):
-                for key, value in zip(config.keys, config.values):
-                    if key is not None and next(_strings(key), None) == "env_prefix":
-                        return next(_strings(value), "")
-    return ""
+    prefix = setting(definition, "env_prefix")
+    return next(_strings(prefix), "") if prefix is not None else ""
 
 
 def named_facts(tree: ast.AST, findings: Sequence[Finding], lines: Sequence[str]) -> Facts:

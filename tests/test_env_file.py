@@ -132,3 +132,37 @@ def test_an_unwritable_env_file_stops_every_rewrite(
         "No file was rewritten, so that no key is lost.\n"
     )
     assert (repo / "bad.py").read_text() == fill(BAD)
+
+
+SETTINGS = (
+    "from pydantic_settings import BaseSettings, SettingsConfigDict\n"
+    "class Settings(BaseSettings):\n"
+    "    model_config = SettingsConfigDict(env_file={env_file}{extra})\n"
+    "    clarifai_pat: str = '<KEY2>'\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("env_file", "extra", "warned"),
+    [
+        pytest.param('".env"', "", True, id="reads .env, refuses other entries"),
+        pytest.param('(".env", ".env.prod")', "", True, id="reads it among others"),
+        pytest.param('".env"', ', extra="ignore"', False, id="ignores other entries"),
+        pytest.param('"prod.env"', "", False, id="reads another file"),
+    ],
+)
+def test_a_settings_class_that_would_refuse_the_env_file_is_named(
+    repo: Path, capsys: pytest.CaptureFixture[str], env_file: str, extra: str, warned: bool
+) -> None:
+    """pydantic-settings fails at start on an entry it has no field for (`extra_forbidden`),
+    and its error shows the value: the run says so where it writes one (trial 76)."""
+    (repo / "config.py").write_text(fill(SETTINGS.format(env_file=env_file, extra=extra)))
+    code, out, _ = run(repo, "--env-file", ".env", capsys=capsys)
+    assert code == 0
+    assert set(dotenv_values(repo / ".env")) == {"CLARIFAI_PAT", "CLARIFAI_PAT_2"}
+    warning = (
+        "./config.py:2: this settings class reads .env and refuses entries it has no field for "
+        '(CLARIFAI_PAT_2): name a field for each, set extra="ignore", or give --env-file '
+        "another file.\n"
+    )
+    assert (warning in out) is warned
