@@ -4,8 +4,8 @@ check, diff or write. LibCST is imported only when a file is rewritten."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import ast
+import dataclasses
 import difflib
 import functools
 import io
@@ -24,7 +24,6 @@ from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.comments import COMMENTED, commented_keys, commented_message
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
-from flake8_clarifai_secrets.env_readers import EnvFileReader, env_file_readers
 from flake8_clarifai_secrets.detector import (
     Finding,
     Span,
@@ -32,6 +31,7 @@ from flake8_clarifai_secrets.detector import (
     might_hold_credentials,
     source_lines,
 )
+from flake8_clarifai_secrets.env_readers import EnvFileReader, env_file_readers
 from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
 from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
 from flake8_clarifai_secrets.options import add_variable_arguments

@@ -272,11 +272,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             parts = _split_at(updated, step.finding.secret)
             if parts is not None and name_only is not None:
                 head, tail = parts
-                split: cst.BaseExpression = self._environ(cst.SimpleString(name_only))
-                if head is not None:
-                    split = cst.BinaryOperation(head, cst.Add(), split)
-                if tail is not None:
-                    split = cst.BinaryOperation(split, cst.Add(), tail)
+                split = _chained(head, self._environ(cst.SimpleString(name_only)), tail)
                 return self._parenthesized(original, updated, split)
         if not binary and (fix.kind == "placeholder" or laid_out):
             # An f-string with fields of its own; or a triple-quoted block, or parts with
@@ -314,10 +310,11 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
                 return updated
             prefix, suffix = "b" + prefix, "b" + suffix if suffix else ""
             expression = cst.Call(cst.Attribute(expression, cst.Name("encode")))
-        if fix.prefix:
-            expression = cst.BinaryOperation(cst.SimpleString(prefix), cst.Add(), expression)
-        if fix.suffix:
-            expression = cst.BinaryOperation(expression, cst.Add(), cst.SimpleString(suffix))
+        expression = _chained(
+            cst.SimpleString(prefix) if fix.prefix else None,
+            expression,
+            cst.SimpleString(suffix) if fix.suffix else None,
+        )
         return self._parenthesized(original, updated, expression)
 
     def _parenthesized(
@@ -785,6 +782,19 @@ def _binary(node: _String) -> bool:
     while isinstance(node, (cst.ConcatenatedString, cst.BinaryOperation)):
         node = node.left  # type: ignore[assignment]
     return isinstance(node, cst.SimpleString) and "b" in node.prefix.lower()
+
+
+def _chained(
+    head: Optional[cst.BaseExpression],
+    expression: cst.BaseExpression,
+    tail: Optional[cst.BaseExpression],
+) -> cst.BaseExpression:
+    """`head + expression + tail`, without the parts that are None."""
+    if head is not None:
+        expression = cst.BinaryOperation(head, cst.Add(), expression)
+    if tail is not None:
+        expression = cst.BinaryOperation(expression, cst.Add(), tail)
+    return expression
 
 
 def _split_at(

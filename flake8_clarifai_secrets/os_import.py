@@ -66,24 +66,24 @@ def _insert(
     header = list(module.header)
     if index < len(body):
         following = body[index]
-        detached: list[cst.EmptyLine] = []
+        own: Sequence[cst.EmptyLine] = []
         if heads:
             new = new.with_changes(leading_lines=following.leading_lines)
             attached: list[cst.EmptyLine] = []
         elif index == 0:
             header, attached = _split(header, keep_cookies=True)
+            # The statement's own lines: comments carried from a statement that was removed.
+            own = following.leading_lines
         else:
             detached, attached = _split(following.leading_lines, keep_cookies=False)
             new = new.with_changes(leading_lines=detached)
-        # The first statement's own lines: comments carried from a statement that was removed.
-        own = following.leading_lines if index == 0 and not heads else []
+            if separate and len(detached) > 1 and all(line.comment is None for line in detached):
+                # Below a docstring, one blank line, as isort leaves; the statement keeps its
+                # own (two above a `def`).
+                new = new.with_changes(leading_lines=detached[:1])
+                attached = [*detached[1:], *attached]
         separated = attached or not own or own[0].comment is not None
         blank = [cst.EmptyLine()] if separate and separated else []
-        if separate and len(detached) > 1 and all(line.comment is None for line in detached):
-            # Below a docstring, one blank line, as isort leaves; the statement keeps its own
-            # (two above a `def`).
-            new = new.with_changes(leading_lines=detached[:1])
-            blank = list(detached)
         body[index] = following.with_changes(leading_lines=[*blank, *attached, *own])
     elif index > 0 and separate:
         new = new.with_changes(leading_lines=[cst.EmptyLine()])

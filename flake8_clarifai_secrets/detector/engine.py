@@ -78,10 +78,9 @@ class Detector:
         # Hits whose literal is bound to another service's credential name (`openai.api_key`):
         # reported only if the same key is a Clarifai key elsewhere in the file.
         self._copies: list[tuple[Hit, Part, int, Token, str, Optional[Fix], int]] = []
-        # id() of the parameter defaults that typer or pydantic declare: they are read lazily.
-        self._declared: set[int] = set()
-        # Of those, the ones whose declaration takes `...` where a value must be given.
-        self._required: set[int] = set()
+        # id() of the parameter defaults that typer or pydantic declare, which are read lazily
+        # -> whether their declaration takes `...` where a value must be given.
+        self._declared: dict[int, bool] = {}
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -93,7 +92,7 @@ class Detector:
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
                 # A test module is imported to collect every test: a row's key is read lazily.
-                self._declared.update(id(value) for _, value in parametrized(node))
+                self._declared.update((id(value), False) for _, value in parametrized(node))
             elif isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values):
                     self.context.containers[id(value)] = (
@@ -102,23 +101,20 @@ class Detector:
                     )
             elif isinstance(node, ast.arguments):
                 for default, declaring in declared_defaults(node):
-                    self._declared.add(id(default))
-                    if self._takes_ellipsis(declaring):
-                        self._required.add(id(default))
+                    self._declared[id(default)] = self._takes_ellipsis(declaring)
             elif isinstance(node, ast.ClassDef):
-                pydantic = any(
+                defaults = settings_defaults(node)
+                pydantic = defaults and any(
                     (self.context.qualname(base) or "").startswith("pydantic")
                     for base in node.bases
                 )
-                for default, value in settings_defaults(node):
-                    self._declared.add(id(default))
-                    if pydantic and (
+                for default, value in defaults:
+                    self._declared[id(default)] = bool(pydantic) and (
                         value is default
                         or isinstance(value, ast.Call)
                         and self._takes_ellipsis(value)
                         and wrapped(value) is default
-                    ):
-                        self._required.add(id(default))
+                    )
         for node, scope in nodes:
             self.context.scope = scope
             for function in SINKS.get(type(node), ()):
@@ -199,14 +195,17 @@ class Detector:
 
     def _check(self, hit: Hit, scope: Scope) -> None:
         """Report every credential literal that `hit.value` can carry into its sink."""
-        templates = self.context.values.of(hit.value, scope)
-        if hit.writes and len(self._keys(templates, hit)) > 1:
+        read = [
+            (template, text, list(self._tokens(text, hit.accept, hit.target)))
+            for template in self.context.values.of(hit.value, scope)
+            for text in [joined(template)]
+        ]
+        if hit.writes and len({t[k.start : k.end] for _, t, tokens in read for k in tokens}) > 1:
             # One of several keys is written, as the code picks it (`{"dev": "<key>", "prod":
             # "<key>"}[STAGE]`): the variable is none of theirs to read.
             hit = hit._replace(writes=False, whole=None)
-        for template in templates:
-            text = joined(template)
-            for token in self._tokens(text, hit.accept, hit.target):
+        for template, text, tokens in read:
+            for token in tokens:
                 located = _part_at(template, token)
                 if located is None:
                     continue
@@ -244,13 +243,6 @@ class Detector:
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 self._report(hit, part, start, token, secret, binding, fix, rewritable, nth)
-
-    def _keys(self, templates: list[Template], hit: Hit) -> set[str]:
-        return {
-            text[token.start : token.end]
-            for text in map(joined, templates)
-            for token in self._tokens(text, hit.accept, hit.target)
-        }
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
         """The name a lookup reads, which says what its default is where the sink's own name
@@ -398,7 +390,7 @@ class Detector:
                 lazy
                 and not factory
                 and (
-                    id(origin) in self._required
+                    self._declared.get(id(origin), False)
                     or caller is not None
                     and given is origin
                     and self._takes_ellipsis(caller)
@@ -450,7 +442,6 @@ def _names_something_else(binding: str) -> bool:
     holder, _, last = binding.rpartition(".")
     key = last.strip("[]'\"")
     if holder and is_credential_name(key, clarifai_file=True):
-        # Or an attribute so named, whatever holds it (`model.pat`).
         return names_something_else(key)
     return names_something_else(binding)
 

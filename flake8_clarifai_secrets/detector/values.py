@@ -793,7 +793,7 @@ def settings_defaults(definition: ast.ClassDef) -> list[tuple[ast.expr, ast.expr
         if isinstance(statement, ast.AnnAssign)
         and statement.value is not None
         and not _class_variable(statement.annotation)
-        and not (isinstance(statement.value, ast.Call) and _made_by_factory(statement.value))
+        and not (isinstance(statement.value, ast.Call) and _factory(statement.value))
     ]
 
 
@@ -802,10 +802,12 @@ def _class_variable(annotation: ast.expr) -> bool:
     return leaf(dotted(held) or "") == "ClassVar"
 
 
-def _made_by_factory(call: ast.Call) -> bool:
-    return leaf(dotted(call.func) or "") == "Factory" or any(
-        k.arg in _FACTORY_KEYWORDS for k in call.keywords
-    )
+def _factory(call: ast.Call) -> Optional[ast.expr]:
+    """What a call is given to make its default: `field(default_factory=...)`, attrs'
+    `field(factory=...)` and `Factory(...)`."""
+    if leaf(dotted(call.func) or "") == "Factory" and call.args:
+        return call.args[0]
+    return next((k.value for k in call.keywords if k.arg in _FACTORY_KEYWORDS), None)
 
 
 def is_settings_class(definition: ast.ClassDef) -> bool:
@@ -858,9 +860,7 @@ def wrapped(call: ast.Call) -> Optional[ast.expr]:
     callee = leaf(dotted(call.func) or "")
     if callee not in _WRAPPERS:
         return None
-    factory = next((k.value for k in call.keywords if k.arg in _FACTORY_KEYWORDS), None)
-    if callee == "Factory" and call.args:
-        factory = call.args[0]
+    factory = _factory(call)
     if factory is not None:
         return factory.body if isinstance(factory, ast.Lambda) and not _takes(factory) else None
     inner = next((k.value for k in call.keywords if k.arg in _DEFAULT_KEYWORDS), None)
