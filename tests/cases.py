@@ -3454,6 +3454,18 @@ POSITIVE += [
         {"2:63 CLR003", "2:18 CLR003"},
         'import os\n\nfrom openai import OpenAI\nKEYS = [("prod", os.environ["CLARIFAI_PAT"]), ("dev", os.environ["CLARIFAI_PAT_2"])]\ndef clients():\n    for env, key in KEYS:\n        yield OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=key)\n',
     ),
+    case(
+        "CLR003 CrewAI LLM given an OpenAI model while the file points OPENAI_API_BASE at Clarifai",
+        'import os\nfrom crewai import LLM\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\nllm = LLM(model="openai/gpt-4o", api_key="<KEY>")\n',
+        {"4:42 CLR003"},
+        'import os\nfrom crewai import LLM\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\nllm = LLM(model="openai/gpt-4o", api_key=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 dspy.LM given a model with no provider by position while OPENAI_BASE_URL points at Clarifai",
+        'import os\nimport dspy\nos.environ.setdefault("OPENAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1")\nlm = dspy.LM("gpt-4o", api_key="<KEY>")\n',
+        {"4:32 CLR003"},
+        'import os\nimport dspy\nos.environ.setdefault("OPENAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1")\nlm = dspy.LM("gpt-4o", api_key=os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4603,6 +4615,18 @@ NEGATIVE += [
     case(
         "ids of a list of pairs, looped over into two names, given as model ids",
         'from clarifai.client.model import Model\nMODELS = [("general", "<KEY>"), ("faces", "<KEY2>")]\ndef models():\n    for name, model_id in MODELS:\n        yield Model(model_id=model_id, user_id="clarifai", app_id="main")\n',
+        set(),
+        None,
+    ),
+    case(
+        "an OpenAI-routed LiteLLM call with its own endpoint on another host, while OPENAI_API_BASE points at Clarifai",
+        'import os\nimport litellm\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\ndef ask():\n    return litellm.completion(model="openai/llama3", api_base="http://vllm.internal:8000/v1", api_key="<KEY>", messages=[])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a LiteLLM call routed to another provider, while OPENAI_API_BASE points at Clarifai",
+        'import os\nimport litellm\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\ndef ask():\n    return litellm.completion(model="groq/llama-3.1-8b-instant", api_key="<KEY>", messages=[])\n',
         set(),
         None,
     ),

@@ -408,11 +408,25 @@ class Context:
             qualname in ROUTED
             and not any(map(_reads_clarifai_variable, arguments(call)))
             and any(text for a in _models(call) for text in self._texts(a, where))
+            and not self.routed_by_environment(call, where)
         ):
             return True
         # Past the package, which may be spelt in capitals (`PIL`).
         parts = qualname.split(".")
         return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
+
+    def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
+        """Whether a call that LiteLLM routes goes where the file points OpenAI's clients:
+        its model is OpenAI's (`openai/gpt-4o`, `gpt-4o`), whose endpoint LiteLLM reads from
+        `OPENAI_API_BASE` or `OPENAI_BASE_URL` when the call gives none, and the file points
+        those at Clarifai."""
+        if not self.openai_endpoint or any(
+            k.arg and name_words(k.arg) & ENDPOINT_WORDS for k in call.keywords
+        ):
+            return False
+        where = self.scope if scope is None else scope
+        models = {text for a in _models(call) for text in self._texts(a, where)} - {""}
+        return bool(models) and all(_openai_model(model) for model in models)
 
     def _made_for(self, call: ast.Call, callee: ast.expr, scope: Scope) -> list[str]:
         """Where the object that a request is made on goes, as URLs: the host of a connection
@@ -1072,6 +1086,12 @@ def _reads_clarifai_variable(argument: ast.expr) -> bool:
 def _models(call: ast.Call) -> list[ast.expr]:
     """The model string of a call that LiteLLM routes: `model=`, or the first argument."""
     return [k.value for k in call.keywords if k.arg in ("model", "model_id")] or call.args[:1]
+
+
+def _openai_model(model: str) -> bool:
+    """A LiteLLM model string of OpenAI's provider: `openai/<model>`, or no provider at all."""
+    provider, slash, name = model.partition("/")
+    return not slash or provider == "openai" and "://" not in name
 
 
 def _is_parameter(name: str, scope: Scope) -> bool:

@@ -88,6 +88,8 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             and not _endpoint(node)
             or row.clarifai_file
             and context.clarifai_file
+            or row.routed
+            and context.routed_by_environment(node)
         )
     ):
         return
