@@ -82,6 +82,8 @@ class _Allocator:
     def __init__(self, reserved: frozenset[str], stored: Mapping[str, str]) -> None:
         self.reserved = reserved
         self.owner = dict(stored)
+        # Where the code gave a variable its key, for a refusal to point at: (path, line).
+        self.claimed_at: dict[str, tuple[str, int]] = {}
         self.variable_of: dict[str, str] = {}
         self.searched: dict[str, int] = {}
         for name, value in stored.items():
@@ -97,12 +99,24 @@ class _Allocator:
         self.owner[variable] = key
         self.variable_of.setdefault(key, variable)
 
-    def claim(self, variable: str, key: str) -> Optional[str]:
-        """Give `variable` to `key` because the code says so; the refusal if another holds it."""
+    def claim(self, variable: str, key: str, path: str, line: int) -> Optional[str]:
+        """Give `variable` to `key` because the code at `path`, `line` says so; the refusal if
+        another holds it, naming where that one came from."""
         holder = self.owner.get(variable)
         if holder is not None and holder != key:
-            return f"`{variable}` already holds another key ({mask(holder)}); fix it by hand"
+            at = self.claimed_at.get(variable)
+            if at is None:
+                source = "the env file"
+            elif at[0] == path:
+                source = f"line {at[1]} of this file"
+            else:
+                source = f"{at[0]}:{at[1]}"
+            return (
+                f"`{variable}` already holds another key ({mask(holder)}, from {source}); "
+                "fix it by hand"
+            )
         self.take(variable, key)
+        self.claimed_at.setdefault(variable, (path, line))
         return None
 
     def variable_for(self, base: str, key: str) -> str:
@@ -139,7 +153,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             binding = file.facts.bindings.get(index)
             claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
-                reason = allocator.claim(claimed, finding.secret)
+                reason = allocator.claim(claimed, finding.secret, file.path, finding.line)
                 if reason is not None and finding.fallback is not None:
                     # Another key holds the variable the code writes: the write stays, and
                     # reads the key's own variable.

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from flake8_clarifai_secrets import cli
+from flake8_clarifai_secrets.credentials import mask
 from flake8_clarifai_secrets.detector import find_credentials, source_lines
 from flake8_clarifai_secrets.fixes import Config, FileFindings, plan
 from flake8_clarifai_secrets.scan import facts
@@ -276,6 +277,41 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
     got = planned(*sources)
     assert [[step.split(" (")[0] for step in steps] for steps in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("sources", "stored", "refusal"),
+    [
+        (
+            [
+                'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n',
+                'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n',
+            ],
+            {},
+            f"({mask(KEY)}, from f0.py:2)",
+        ),
+        (
+            [
+                'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n'
+                'j = os.getenv("CLARIFAI_PAT", "<KEY2>")\n',
+            ],
+            {},
+            f"({mask(KEY)}, from line 2 of this file)",
+        ),
+        (
+            ['import os\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n'],
+            {"CLARIFAI_PAT": KEY},
+            f"({mask(KEY)}, from the env file)",
+        ),
+    ],
+    ids=["another file", "this file", "the env file"],
+)
+def test_a_refused_claim_names_where_the_variable_got_its_key(
+    sources: list[str], stored: dict[str, str], refusal: str
+) -> None:
+    """Trial 78: in a run over many unrelated scripts, the file that took the variable first."""
+    last = planned(*sources, stored=stored)[-1][-1]
+    assert last == f"left: `CLARIFAI_PAT` already holds another key {refusal}; fix it by hand"
 
 
 @pytest.mark.parametrize(
