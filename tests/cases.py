@@ -3466,6 +3466,18 @@ POSITIVE += [
         {"4:32 CLR003"},
         'import os\nimport dspy\nos.environ.setdefault("OPENAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1")\nlm = dspy.LM("gpt-4o", api_key=os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a generic key added to an f-string URL on Clarifai's host with fields of its own",
+        'import requests\napi_key = "<KEY>"\ndef outputs(model):\n    return requests.get(f"https://api.clarifai.com/v2/models/{model}/outputs?key=" + api_key)\n',
+        {"2:11 CLR005"},
+        'import os\n\nimport requests\napi_key = os.environ["CLARIFAI_PAT"]\ndef outputs(model):\n    return requests.get(f"https://api.clarifai.com/v2/models/{model}/outputs?key=" + api_key)\n',
+    ),
+    case(
+        "CLR002 only the Clarifai key, beside another service's generic key added to its f-string URL with fields",
+        'import requests\napi_key = "<KEY>"\nclarapi_key = "<KEY2>"\ndef recipes(n):\n    return requests.get(f"https://api.spoonacular.com/recipes?number={n}&apiKey=" + api_key).json()\ndef tags(b64):\n    return requests.post("https://api.clarifai.com/v2/models/food-item-v1-recognition/outputs", headers={"Authorization": "Key " + clarapi_key}, json={"inputs": [{"data": {"image": {"base64": b64}}}]})\n',
+        {"3:15 CLR002"},
+        'import os\n\nimport requests\napi_key = "<KEY>"\nclarapi_key = os.environ["CLARIFAI_PAT"]\ndef recipes(n):\n    return requests.get(f"https://api.spoonacular.com/recipes?number={n}&apiKey=" + api_key).json()\ndef tags(b64):\n    return requests.post("https://api.clarifai.com/v2/models/food-item-v1-recognition/outputs", headers={"Authorization": "Key " + clarapi_key}, json={"inputs": [{"data": {"image": {"base64": b64}}}]})\n',
+    ),
 ]
 
 NEGATIVE += [

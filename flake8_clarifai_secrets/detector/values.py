@@ -237,6 +237,10 @@ def written_text(value: ast.expr) -> Optional[str]:
         if not parts:
             return None
         parts[:0] = [value]
+        # An f-string in the chain is written out too: `f"https://host/?q={q}&key=" + key`.
+        parts = [
+            p for part in parts for p in (part.values if type(part) is ast.JoinedStr else [part])
+        ]
     return "\0".join(string(part) or "" for part in parts)
 
 
