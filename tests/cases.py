@@ -3478,6 +3478,18 @@ POSITIVE += [
         {"3:15 CLR002"},
         'import os\n\nimport requests\napi_key = "<KEY>"\nclarapi_key = os.environ["CLARIFAI_PAT"]\ndef recipes(n):\n    return requests.get(f"https://api.spoonacular.com/recipes?number={n}&apiKey=" + api_key).json()\ndef tags(b64):\n    return requests.post("https://api.clarifai.com/v2/models/food-item-v1-recognition/outputs", headers={"Authorization": "Key " + clarapi_key}, json={"inputs": [{"data": {"image": {"base64": b64}}}]})\n',
     ),
+    case(
+        "CLR005 a v1 id and secret given to the file's own class that passes them on to ClarifaiApp by position",
+        'from clarifai.rest import ClarifaiApp\n\n\nclass Tagger:\n    def __init__(self, api_id, api_secret):\n        self.api_id = api_id\n        self.api_secret = api_secret\n        self.app = ClarifaiApp(self.api_id, self.api_secret)\n\n\ndef main():\n    return Tagger("<LEGACY>", "<LEGACY2>")\n',
+        {"12:19 CLR005", "12:63 CLR005"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\n\n\nclass Tagger:\n    def __init__(self, api_id, api_secret):\n        self.api_id = api_id\n        self.api_secret = api_secret\n        self.app = ClarifaiApp(self.api_id, self.api_secret)\n\n\ndef main():\n    return Tagger(os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"])\n',
+    ),
+    case(
+        "CLR005 a key given to the file's own function that passes it to User's pat slot",
+        'from clarifai.client.user import User\n\n\ndef connect(uid, k):\n    return User(uid, "https://api.clarifai.com", k)\n\n\ndef main():\n    return connect("me", "<KEY>")\n',
+        {"9:26 CLR005"},
+        'import os\n\nfrom clarifai.client.user import User\n\n\ndef connect(uid, k):\n    return User(uid, "https://api.clarifai.com", k)\n\n\ndef main():\n    return connect("me", os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4639,6 +4651,12 @@ NEGATIVE += [
     case(
         "a LiteLLM call routed to another provider, while OPENAI_API_BASE points at Clarifai",
         'import os\nimport litellm\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\ndef ask():\n    return litellm.completion(model="groq/llama-3.1-8b-instant", api_key="<KEY>", messages=[])\n',
+        set(),
+        None,
+    ),
+    case(
+        "an id given to the file's own function that passes it to a Clarifai client's id slot",
+        'from clarifai.client.model import Model\n\n\ndef load(a, b):\n    return Model(a, b)\n\n\ndef main():\n    return load("https://clarifai.com/me/app/models/m", "<KEY>")\n',
         set(),
         None,
     ),

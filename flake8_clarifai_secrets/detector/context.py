@@ -109,6 +109,7 @@ class Context:
         self._sends_other: dict[tuple[str, str], bool] = {}
         self._sent: dict[tuple[str, Optional[int], bool, Optional[tuple[int, int]]], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
+        self._placed: dict[tuple[str, str], list[tuple[ast.Call, int]]] = {}
         # id(function) -> the names it declares `global`.
         self._globals: dict[int, frozenset[str]] = {}
         if full:
@@ -594,6 +595,27 @@ class Context:
         ) or any(
             self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
         )
+
+    def placed(self, name: str, parameter: str) -> list[tuple[ast.Call, int]]:
+        """The calls in the function or class that this file defines as `name` at its top
+        level that pass its `parameter` by position, as it is or as the attribute of `self` it
+        is kept as (`ClarifaiApp(self.api_id, self.api_secret)`), each with the position."""
+        found = self._placed.get((name, parameter))
+        if found is None:
+            definition = self._definition(name)
+            function = _taking(definition, parameter)
+            found = self._placed[name, parameter] = []
+            if definition is not None and function is not None:
+                kept = {f"self.{attribute}" for attribute in _kept_as(function, parameter)}
+                for node, names in ((function, {parameter}), (definition, kept)):
+                    found += [
+                        (call, index)
+                        for call in ast.walk(node)
+                        if isinstance(call, ast.Call)
+                        for index, argument in enumerate(call.args)
+                        if dotted(argument) in names
+                    ]
+        return found
 
     def _writes_key_scheme(self, first: int, last: int) -> bool:
         """Whether a string on lines `first` to `last` starts with Clarifai's scheme:

@@ -44,6 +44,7 @@ from flake8_clarifai_secrets.detector.endpoints import (
 from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.sinks.clarifai import placed_in_slot
 from flake8_clarifai_secrets.detector.tree import arguments, called, dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
@@ -97,6 +98,10 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
     accept = _accept(parameter, context)
     if not isinstance(func, ast.Name):
         return accept, False
+    # A slot says more than a generic name (`api_secret`, which takes a 32-hex key only).
+    slot = placed_in_slot(func.id, parameter, context) if accept in (None, Accept.HEX) else None
+    if slot is not None:
+        return slot, True
     by_use = accept is None and context.gives_as_credential(func.id, parameter)
     if accept is None and not by_use:
         return None, False

@@ -120,6 +120,19 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
             yield from _unpacked(keyword.value, callee, context)
 
 
+def placed_in_slot(name: str, parameter: str, context: Context) -> Optional[Accept]:
+    """What the slot of a callee in the Clarifai packages accepts where the file's own function
+    or class `name` passes its `parameter` by position (`Tagger(api_id, api_secret)` that makes
+    `ClarifaiApp(self.api_id, self.api_secret)`), if it does."""
+    for call, index in context.placed(name, parameter):
+        func = call.func
+        if context.in_clarifai(func):
+            accept = SIGNATURES.get(leaf(dotted(func) or ""), _NONE).positions.get(index)
+            if accept is not None:
+                return accept
+    return None
+
+
 def _names_a_client(callee: str) -> bool:
     """`ClarifaiClient`, `ClarifaiAPI`, `MyClarifaiSession`: not `ClarifaiModel`, nor
     `ClarifaiAPIError`."""
