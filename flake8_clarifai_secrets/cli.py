@@ -32,7 +32,7 @@ from flake8_clarifai_secrets.detector import (
     source_lines,
 )
 from flake8_clarifai_secrets.env_readers import EnvFileReader, env_file_readers
-from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, plan
+from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, line_place, plan
 from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
 from flake8_clarifai_secrets.options import add_variable_arguments
 from flake8_clarifai_secrets.output import Output, diff, safe
@@ -516,7 +516,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             # Planned as left alone, so that its keys take no variable; reported as an error.
             refusal = _READ_ONLY
             read_only.add(item.path)
-        files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal))
+        place = line_place if item.notebook is None else item.notebook.line_place
+        files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal, place))
     stored = envfile.read(args.env_file) if args.env_file else {}
     the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
     by_path = {item.path: item for item in scanned}

@@ -12,7 +12,7 @@ the key is bound to (`pat = os.getenv("X")`, then `pat = "<key>"`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -31,16 +31,22 @@ class Config:
     stored: Mapping[str, str] = field(default_factory=dict)
 
 
+def line_place(line: int) -> str:
+    return f"line {line}"
+
+
 @dataclass(frozen=True)
 class FileFindings:
     """One file's findings, flake8's decision to report each, and the file's facts.
-    `refusal` leaves every finding of the file alone, for that reason."""
+    `refusal` leaves every finding of the file alone, for that reason. `place` names a line of
+    the file in a refusal: `line 5`, or a notebook's `cell_2:3`."""
 
     path: str
     findings: Sequence[Finding]
     reported: Sequence[bool]
     facts: Facts
     refusal: Optional[str] = None
+    place: Callable[[int], str] = line_place
 
 
 @dataclass(frozen=True)
@@ -82,8 +88,8 @@ class _Allocator:
     def __init__(self, reserved: frozenset[str], stored: Mapping[str, str]) -> None:
         self.reserved = reserved
         self.owner = dict(stored)
-        # Where the code gave a variable its key, for a refusal to point at: (path, line).
-        self.claimed_at: dict[str, tuple[str, int]] = {}
+        # Where the code gave a variable its key, for a refusal to point at: (path, place).
+        self.claimed_at: dict[str, tuple[str, str]] = {}
         self.variable_of: dict[str, str] = {}
         self.searched: dict[str, int] = {}
         for name, value in stored.items():
@@ -99,24 +105,22 @@ class _Allocator:
         self.owner[variable] = key
         self.variable_of.setdefault(key, variable)
 
-    def claim(self, variable: str, key: str, path: str, line: int) -> Optional[str]:
-        """Give `variable` to `key` because the code at `path`, `line` says so; the refusal if
-        another holds it, naming where that one came from."""
+    def claim(self, variable: str, key: str, path: str, place: str) -> Optional[str]:
+        """Give `variable` to `key` because the code at `place` in `path` says so; the refusal
+        if another holds it, naming where that one came from."""
         holder = self.owner.get(variable)
         if holder is not None and holder != key:
             at = self.claimed_at.get(variable)
             if at is None:
                 source = "the env file"
-            elif at[0] == path:
-                source = f"line {at[1]} of this file"
             else:
-                source = f"{at[0]}:{at[1]}"
+                source = f"{at[1]} of {'this file' if at[0] == path else at[0]}"
             return (
                 f"`{variable}` already holds another key ({mask(holder)}, from {source}); "
                 "fix it by hand"
             )
         self.take(variable, key)
-        self.claimed_at.setdefault(variable, (path, line))
+        self.claimed_at.setdefault(variable, (path, place))
         return None
 
     def variable_for(self, base: str, key: str) -> str:
@@ -153,7 +157,8 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             binding = file.facts.bindings.get(index)
             claimed = None if reason else _claimed(finding, index, file.facts)
             if claimed is not None:
-                reason = allocator.claim(claimed, finding.secret, file.path, finding.line)
+                place = file.place(finding.line)
+                reason = allocator.claim(claimed, finding.secret, file.path, place)
                 if reason is not None and finding.fallback is not None:
                     # Another key holds the variable the code writes: the write stays, and
                     # reads the key's own variable.
@@ -201,7 +206,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     for (n, index), step in decided.items():
         line = kept.get((n, step.finding.secret))
         if step.refusal is None and line is not None:
-            reason = f"line {line} of this file keeps the key: move both by hand"
+            reason = f"{files[n].place(line)} of this file keeps the key: move both by hand"
             decided[n, index] = Step(step.finding, refusal=reason)
     steps: dict[str, list[Step]] = {file.path: [] for file in files}
     variables: dict[str, str] = {}

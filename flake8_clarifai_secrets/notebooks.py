@@ -174,6 +174,11 @@ class Notebook:
         cell, row, col = self._in_cell(line, col)
         return f"cell_{cell.number}:{row}:{col + 1}"
 
+    def line_place(self, line: int) -> str:
+        """`cell_N:LINE` for `line` (1-based) of `code`."""
+        cell, row, _ = self._in_cell(line, 0)
+        return f"cell_{cell.number}:{row}"
+
     def _in_cell(self, line: int, col: int) -> tuple[_Cell, int, int]:
         """The cell, its 1-based line and its 0-based column for a position in `code`."""
         cell = [c for c in self._python if c.first_line <= line][-1]

@@ -288,7 +288,7 @@ def test_plan(sources: list[str], expected: list[list[str]]) -> None:
                 'import os\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n',
             ],
             {},
-            f"({mask(KEY)}, from f0.py:2)",
+            f"({mask(KEY)}, from line 2 of f0.py)",
         ),
         (
             [

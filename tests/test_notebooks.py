@@ -1244,3 +1244,26 @@ def test_a_notebook_on_standard_input_is_fixed_as_a_notebook(tmp_path: Path) -> 
         "User(user_id='me', pat=os.environ[\"CLARIFAI_PAT\"])"
     )
     assert f"stdin:cell_1:2:24: CLR003 key (...{KEY[-4:]})" in result.stderr
+
+
+def test_a_refusal_names_a_notebook_line_by_its_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 80: a claim refused in a run over notebooks pointed at the line of the cells
+    joined together, which no editor shows."""
+    save(
+        tmp_path,
+        notebook(code("x = 1"), code('import os\nk = os.getenv("CLARIFAI_PAT", "<KEY>")')),
+        "a.ipynb",
+    )
+    save(
+        tmp_path,
+        notebook(code("y = 2"), code('import os\nj = os.getenv("CLARIFAI_PAT", "<KEY2>")')),
+        "b.ipynb",
+    )
+    code_, out, _ = _main(tmp_path, "--check", capsys=capsys)
+    assert code_ == 1
+    assert (
+        f"./b.ipynb:cell_2:2:31: CLR004 left alone: `CLARIFAI_PAT` already holds another key "
+        f"(...{KEY[-4:]}, from cell_2:2 of ./a.ipynb); fix it by hand\n"
+    ) in out
