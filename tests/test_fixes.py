@@ -101,6 +101,24 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
         ),
         pytest.param(
             [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                'get_ipython().run_line_magic("env", "CLARIFAI_PAT <KEY2>")\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR004 -> CLARIFAI_PAT_2"]],
+            id="2: `%env NAME <key>` into a variable another key holds stays, reading its own"
+            " (trial 80)",
+        ),
+        pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                'get_ipython().system("export CLARIFAI_PAT=<KEY2>")\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR004 -> CLARIFAI_PAT_2"]],
+            id="2: `!export NAME=<key>` alone sets nothing that stays: removed, its key takes a"
+            " variable of its own (trial 80)",
+        ),
+        pytest.param(
+            [
                 'import subprocess\nsubprocess.run(["w"], env={"CLARIFAI_PAT": "<KEY>"})\n',
                 'import os\nprint(os.environ["CLARIFAI_PAT"])\n',
                 'def test_it(monkeypatch):\n    monkeypatch.setenv("CLARIFAI_API_KEY", "<KEY2>")\n',

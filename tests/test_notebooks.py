@@ -1267,3 +1267,28 @@ def test_a_refusal_names_a_notebook_line_by_its_cell(
         f"./b.ipynb:cell_2:2:31: CLR004 left alone: `CLARIFAI_PAT` already holds another key "
         f"(...{KEY[-4:]}, from cell_2:2 of ./a.ipynb); fix it by hand\n"
     ) in out
+
+
+def test_env_writes_into_a_variable_another_notebook_claimed_are_fixed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 80: `%env NAME <key>` (the space form) stays a write that reads the key's own
+    variable, as `%env NAME=<key>` did; a lone `!export`, which sets nothing in the kernel, goes.
+    Both were left alone on every run, so that a pre-commit hook never passed."""
+    save(tmp_path, notebook(code('import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"')), "a.ipynb")
+    save(tmp_path, notebook(code("%env CLARIFAI_PAT <KEY2>"), code("x = 1")), "b.ipynb")
+    save(tmp_path, notebook(code("!export CLARIFAI_PAT=<KEY2>"), code("x = 1")), "c.ipynb")
+    status, out, _ = _main(tmp_path, capsys=capsys)
+    assert status == 0
+    assert "left alone" not in out
+    sources = {
+        name: [cell.source for cell in reads((tmp_path / name).read_text(), as_version=4).cells]
+        for name in ("b.ipynb", "c.ipynb")
+    }
+    assert sources == {
+        "b.ipynb": [
+            'import os\n\nos.environ["CLARIFAI_PAT"] = os.environ["CLARIFAI_PAT_2"]',
+            "x = 1",
+        ],
+        "c.ipynb": ["", "x = 1"],
+    }

@@ -10,6 +10,7 @@ those pairs, if a literal holds a token of any shape.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterable
 from typing import Optional
 
@@ -60,6 +61,9 @@ _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Ca
 
 # Fixes that put the variable's value where the whole literal was.
 _WHOLE_VALUE = frozenset({"drop", "env_read"})
+# What stands before the key in `%env NAME=<key>`, `%env NAME <key>`, `%env NAME = <key>`.
+_ENV_MAGIC_PREFIX = re.compile(r"\s*(?P<name>\S+)(?:\s*=\s*|\s+)")
+_EXPORT = re.compile(r"\s*export\s")
 # The lowest code, then the first sink in the source, whichever order the walk met them.
 _Rank = tuple[str, int, int, str, str]
 _WRITTEN = (Accept.HEADER_TEXT, Accept.COMMANDED)
@@ -409,10 +413,22 @@ class Detector:
                 fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):
             fix = Fix("placeholder", span)
-        # A write of the key as it is, or as `%env NAME=<key>` writes it.
+        # A write of the key as it is, or as `%env NAME=<key>` (or `NAME <key>`) writes it.
         text = literal_text(origin) if fix is not None and fix.kind == "drop" else None
         prefix = "" if text is None else text.removesuffix(secret)
-        written = text is not None and text.endswith(secret) and prefix in ("", f"{hit.target}=")
+        written = (
+            text is not None
+            and text.endswith(secret)
+            and (prefix == "" or _names_variable(prefix, hit.target))
+        )
+        if written:
+            fallback: Optional[Fix] = Fix("literal", span, prefix)
+        elif fix is not None and fix.kind == "drop" and _EXPORT.match(text or ""):
+            # `!export NAME=<key>` alone sets NAME in a shell that ends with it: removed, it
+            # changes nothing, whichever variable the key is given.
+            fallback = fix
+        else:
+            fallback = None
         finding = Finding(
             hit.code,
             line,
@@ -424,7 +440,7 @@ class Detector:
             secret,
             binding,
             hit.writes,
-            Fix("literal", span, prefix) if written else None,
+            fallback,
         )
         self._findings[id(origin), secret, line, col] = (rank, finding)
 
@@ -433,6 +449,12 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+def _names_variable(prefix: str, variable: str) -> bool:
+    """Whether `prefix` is what `%env` takes before a value for `variable`."""
+    match = _ENV_MAGIC_PREFIX.fullmatch(prefix)
+    return match is not None and match["name"] == variable
 
 
 def _names_something_else(binding: str) -> bool:
