@@ -3505,6 +3505,24 @@ POSITIVE += [
         {"9:26 CLR005"},
         'import os\n\nfrom clarifai.client.user import User\n\n\ndef connect(uid, k):\n    return User(uid, "https://api.clarifai.com", k)\n\n\ndef main():\n    return connect("me", os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a generic dict entry read back into a request to Clarifai, beside another entry sent elsewhere",
+        'import requests\nCONFIG = {"api_key": "<KEY>", "city": "Oslo"}\ndef tags(url):\n    requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": CONFIG["city"]})\n    return requests.post("https://api.clarifai.com/v2/models/general-image-recognition/outputs", headers={"Authorization": "Key " + CONFIG["api_key"]}, json={"inputs": [{"data": {"image": {"url": url}}}]})\n',
+        {"2:22 CLR002"},
+        'import os\n\nimport requests\nCONFIG = {"api_key": os.environ["CLARIFAI_PAT"], "city": "Oslo"}\ndef tags(url):\n    requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": CONFIG["city"]})\n    return requests.post("https://api.clarifai.com/v2/models/general-image-recognition/outputs", headers={"Authorization": "Key " + CONFIG["api_key"]}, json={"inputs": [{"data": {"image": {"url": url}}}]})\n',
+    ),
+    case(
+        "CLR003 a getter of the file's own that returns the user id and the key, unpacked into two names",
+        'from clarifai.client.model import Model\ndef creds():\n    return "me", "<KEY>"\nUSER_ID, PAT = creds()\nmodel = Model(user_id=USER_ID, app_id="main", model_id="m", pat=PAT)\n',
+        {"3:18 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\ndef creds():\n    return "me", os.environ["CLARIFAI_PAT"]\nUSER_ID, PAT = creds()\nmodel = Model(user_id=USER_ID, app_id="main", model_id="m", pat=PAT)\n',
+    ),
+    case(
+        "CLR005 a tuple of the user id and the key bound to a name, unpacked into two names",
+        'import clarifai\nCREDS = ("me", "<KEY>")\ndef connect():\n    user_id, pat = CREDS\n    return user_id, pat\n',
+        {"2:16 CLR005"},
+        'import os\n\nimport clarifai\nCREDS = ("me", os.environ["CLARIFAI_PAT"])\ndef connect():\n    user_id, pat = CREDS\n    return user_id, pat\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4672,6 +4690,24 @@ NEGATIVE += [
     case(
         "an id given to the file's own function that passes it to a Clarifai client's id slot",
         'from clarifai.client.model import Model\n\n\ndef load(a, b):\n    return Model(a, b)\n\n\ndef main():\n    return load("https://clarifai.com/me/app/models/m", "<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's generic dict entry read back into its request, in a file that calls Clarifai",
+        'import os\nimport requests\nfrom clarifai.client.model import Model\nCONFIG = {"api_key": "<KEY>", "city": "Stockholm"}\ndef weather():\n    return requests.get("http://api.openweathermap.org/data/2.5/weather", params={"q": CONFIG["city"], "appid": CONFIG["api_key"]}).json()\nmodel = Model(url="https://clarifai.com/clarifai/main/models/general-image-recognition", pat=os.environ["CLARIFAI_PAT"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key as the default of an option schema, read back into its request, in a file that names Clarifai",
+        '"""Tags from the Google Vision API. See also the Clarifai processor."""\nimport requests\nOPTIONS = {"api_key": {"help": "Google Vision API key", "default": "<KEY>"}}\ndef annotate(image_b64):\n    return requests.post("https://vision.googleapis.com/v1/images:annotate", params={"key": OPTIONS["api_key"]["default"]}, json={}).json()\n',
+        set(),
+        None,
+    ),
+    case(
+        "a getter that returns a model id and a version id, unpacked into two names",
+        'from clarifai.client.model import Model\ndef ids():\n    return "general-image-recognition", "<KEY>"\nMODEL_ID, MODEL_VERSION_ID = ids()\nm = Model(user_id="clarifai", app_id="main", model_id=MODEL_ID, model_version={"id": MODEL_VERSION_ID})\n',
         set(),
         None,
     ),

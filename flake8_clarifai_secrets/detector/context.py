@@ -228,7 +228,14 @@ class Context:
                 lines = [line for line in lines if until[0] <= line < until[1]]
             nodes = self.walker.near(lines)
             on_lines = set(lines)
-            for call, line, inner, direct in _passed_in(nodes).get(name, ()):
+            passed = _passed_in(nodes)
+            calls = list(passed.get(name, ()))
+            if ".[" in name:
+                # An entry's own entries are its value: `OPTIONS["api_key"]["default"]`.
+                calls += [
+                    c for n, found in passed.items() if n.startswith(name + ".[") for c in found
+                ]
+            for call, line, inner, direct in calls:
                 if line in on_lines and (
                     self.foreign(call, inner, by_url=by_url or not direct)
                     or not direct

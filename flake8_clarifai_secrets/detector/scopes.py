@@ -276,12 +276,29 @@ def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:
 
 def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:
     if isinstance(target, (ast.Tuple, ast.List)):
+        if any(isinstance(e, ast.Starred) for e in target.elts):
+            return []
+        if _unpacked_whole(value):
+            # `USER_ID, PAT = creds()`, `USER_ID, PAT = CREDS`: each name the item in its place.
+            return [
+                (t, ast.copy_location(ast.Subscript(value, ast.Constant(n), ast.Load()), value))
+                for n, t in enumerate(target.elts)
+                if isinstance(t, (ast.Name, ast.Attribute))
+            ]
         if not isinstance(value, (ast.Tuple, ast.List)) or len(value.elts) != len(target.elts):
             return []
-        if any(isinstance(e, ast.Starred) for e in [*target.elts, *value.elts]):
+        if any(isinstance(e, ast.Starred) for e in value.elts):
             return []
         return [pair for t, v in zip(target.elts, value.elts) for pair in _unpack(t, v)]
     return [(target, value)]
+
+
+def _unpacked_whole(value: ast.expr) -> bool:
+    """A name, or a call of the file's own getter, unpacked into names: what it holds or returns
+    is looked up where it is bound."""
+    return isinstance(value, ast.Name) or (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+    )
 
 
 class Uses(NamedTuple):

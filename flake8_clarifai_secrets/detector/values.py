@@ -395,6 +395,10 @@ class Values:
         KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only; with `element`
         (`for env, k in KEYS`), that element of each item that is a tuple or list."""
         holder = dotted(mapping)
+        if isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name):
+            # What a getter of the file's own returns: `creds()[1]`, as `USER_ID, PAT =
+            # creds()` unpacks it.
+            holder = mapping.func.id + "()"
         if isinstance(mapping, (ast.Dict, ast.List, ast.Tuple)):
             # `{"dev": "<key>", "prod": "<key>"}[ENV]`, read where it is written.
             displays: Sequence[tuple[ast.expr, Scope]] = [(mapping, scope)]

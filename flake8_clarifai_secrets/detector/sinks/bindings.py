@@ -599,6 +599,9 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     name = context.bound_to(holder)
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
+    # The entry read back where it goes: `CONFIG["api_key"]` in another service's request.
+    if name is not None and context.sent_elsewhere(f"{name}.[{credential!r}]", None):
+        return True
     return context.goes_elsewhere(holder)
 
 
