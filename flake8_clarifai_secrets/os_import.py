@@ -5,7 +5,7 @@ library's `import x` lines in name order, else before its `from x import y` line
 section of its own before the other imports (or the code), followed by a blank line. Comments
 directly above a statement stay with it: the import never lands between them, but for the
 comments above the first import, which isort keeps above the import block, and a cell's marker
-(`# %%`), below which the import goes, into the cell.
+(`# %%`, Colab's `#@title`), below which the import goes, into the cell.
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ import libcst as cst
 import libcst.matchers as m
 
 _COOKIE = re.compile(r"^[ \t\f]*#(!|.*?coding[:=])")
-_CELL_MARKER = re.compile(r"#\s*(?:%%|In\[[\d ]*\]:)")
+# Colab's form lines (`#@title`, `#@markdown`) head a cell too: Colab reads `#@title` only
+# from a cell's first line.
+_CELL_MARKER = re.compile(r"#\s*(?:%%|In\[[\d ]*\]:|@title\b|@markdown\b)")
 _STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
 _IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
 

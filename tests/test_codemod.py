@@ -741,6 +741,14 @@ def test_a_named_escape_keeps_its_braces_in_a_placeholder(monkeypatch: pytest.Mo
             id="into the code cell of a Jupytext percent script, below its marker",
         ),
         pytest.param(
+            '#@title Credentials { display-mode: "form" }\n#@markdown Your PAT:\n'
+            "m = (('authorization', 'Key <KEY>'),)  #@param\n",
+            '#@title Credentials { display-mode: "form" }\n#@markdown Your PAT:\nimport os\n\n'
+            'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)  #@param\n',
+            id="below the title and text of a Colab form, which Colab reads from the cell's top"
+            " (trial 80)",
+        ),
+        pytest.param(
             "x = 1\n# In[2]:\nm = (('authorization', 'Key <KEY>'),)\n",
             "import os\n\nx = 1\n# In[2]:\n"
             'm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n',
@@ -881,3 +889,4 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
 )
 def test_item_9_imports_the_fix_made_unused_are_removed(source: str, expected: str) -> None:
     assert fix(fill(source)) == fill(expected)
+
