@@ -160,6 +160,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if not result.body and not result.header and not result.footer:
             result = result.with_changes(has_trailing_newline=False)
         if result is not tree:
+            result = _footer_without_blanks_on_blank_lines(result)
             try:
                 # A notebook's cells may `await` at the top level, as IPython allows.
                 compile(
@@ -839,6 +840,20 @@ def _laid_out(node: _String, span: Span) -> bool:
         return True
     parts = [p for p in m.findall(node, m.SimpleString()) if isinstance(p, cst.SimpleString)]
     return any("\n" in str(part.evaluated_value) for part in parts)
+
+
+def _footer_without_blanks_on_blank_lines(module: cst.Module) -> cst.Module:
+    """`module` whose last lines, once a removal made them its end, start with no spaces where
+    LibCST would not read them back: it drops the blank lines above an indented line at the end
+    (`pass\\n\\n \\n` and `pass\\n\\n #\\n` come back as `pass\\n \\n`, `pass\\n #\\n`), so that
+    the next run would change the file again."""
+    if not any(line.whitespace.value for line in module.footer[1:]):
+        return module
+    code = module.code
+    if cst.parse_module(code).code == code:
+        return module
+    footer = [line.with_changes(whitespace=cst.SimpleWhitespace("")) for line in module.footer]
+    return module.with_changes(footer=footer)
 
 
 def _without_new_leading_blanks(original: cst.Module, result: cst.Module) -> cst.Module:

@@ -890,3 +890,33 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
 def test_item_9_imports_the_fix_made_unused_are_removed(source: str, expected: str) -> None:
     assert fix(fill(source)) == fill(expected)
 
+
+@pytest.mark.parametrize(
+    ("source", "fixed"),
+    [
+        (
+            'pass\n\n \nimport os\nos.putenv("CLARIFAI_API_KEY", "<KEY>")\n',
+            "pass\n\n\n",
+        ),
+        (
+            'pass\n \nimport os\nos.putenv("CLARIFAI_API_KEY", "<KEY>")\n',
+            "pass\n \n",
+        ),
+        (
+            'A\n\n #\nimport os\nos.putenv("CLARIFAI_API_KEY", "<KEY>")\n',
+            "A\n\n#\n",
+        ),
+    ],
+    ids=[
+        "a line of spaces below a blank one",
+        "a line of spaces right below the code",
+        "an indented comment below a blank line",
+    ],
+)
+def test_a_removal_leaves_an_end_that_libcst_reads_back(source: str, fixed: str) -> None:
+    """Found by hypothesis: LibCST reads `pass\\n\\n \\n` back as `pass\\n \\n`, so a second run
+    changed what the first wrote; the spaces of such a line go."""
+    once = fix(fill(source))
+    assert once == fixed
+    assert cst.parse_module(once).code == once
+    assert fix(once) == once
