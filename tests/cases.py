@@ -3523,6 +3523,18 @@ POSITIVE += [
         {"2:16 CLR005"},
         'import os\n\nimport clarifai\nCREDS = ("me", os.environ["CLARIFAI_PAT"])\ndef connect():\n    user_id, pat = CREDS\n    return user_id, pat\n',
     ),
+    case(
+        "CLR005 a generic key in the option schema a module-level getter returns, in a Clarifai file",
+        'from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\ndef get_options():\n    return {"api_key": {"help": "API Key", "default": "<KEY>"}}\n',
+        {"3:55 CLR005"},
+        'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\ndef get_options():\n    return {"api_key": {"help": "API Key", "default": os.environ.get("CLARIFAI_PAT")}}\n',
+    ),
+    case(
+        "CLR005 a generic key in the dict a getter named for loading options returns, in a Clarifai file",
+        'import clarifai\ndef load_options():\n    return {"api_key": "<KEY>"}\n',
+        {"3:24 CLR005"},
+        'import os\n\nimport clarifai\ndef load_options():\n    return {"api_key": os.environ["CLARIFAI_PAT"]}\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4708,6 +4720,12 @@ NEGATIVE += [
     case(
         "a getter that returns a model id and a version id, unpacked into two names",
         'from clarifai.client.model import Model\ndef ids():\n    return "general-image-recognition", "<KEY>"\nMODEL_ID, MODEL_VERSION_ID = ids()\nm = Model(user_id="clarifai", app_id="main", model_id=MODEL_ID, model_version={"id": MODEL_VERSION_ID})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key in the dict a getter named for another service returns, in a Clarifai file",
+        'import clarifai\ndef get_weather_options():\n    return {"api_key": "<KEY>"}\n',
         set(),
         None,
     ),

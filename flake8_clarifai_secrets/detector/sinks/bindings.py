@@ -617,9 +617,13 @@ def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
     section = holder[cut + 2 : -1].strip("'\"") if cut != -1 and holder.endswith("]") else ""
     return (
         not _says_pat(credential)
-        and names_another_service(section or leaf(holder))
+        and names_another_service(section or _GETTER_VERB.sub("", leaf(holder)))
         and "clarifai" not in name_words(path)
     )
+
+
+# A getter's verb says what it does, not whose the dict it returns is: `get_options()`.
+_GETTER_VERB = re.compile(r"^(?:get|load|make|build|read|create|fetch|default)_?(?=\w+\(\)$)", re.I)
 
 
 def _says_pat(name: str) -> bool:
