@@ -1258,16 +1258,13 @@ def test_a_refusal_names_a_notebook_line_by_its_cell(
     )
     save(
         tmp_path,
-        notebook(
-            code("y = 2"),
-            code('import os\npat = os.getenv("CLARIFAI_PAT")\nif not pat:\n    pat = "<KEY2>"'),
-        ),
+        notebook(code("y = 2"), code('import os\nj = os.getenv("CLARIFAI_PAT", "<KEY2>")')),
         "b.ipynb",
     )
     code_, out, _ = _main(tmp_path, "--check", capsys=capsys)
     assert code_ == 1
     assert (
-        f"./b.ipynb:cell_2:4:11: CLR005 left alone: `CLARIFAI_PAT` already holds another key "
+        f"./b.ipynb:cell_2:2:31: CLR004 left alone: `CLARIFAI_PAT` already holds another key "
         f"(...{KEY[-4:]}, from cell_2:2 of ./a.ipynb); fix it by hand\n"
     ) in out
 

@@ -427,14 +427,6 @@ class Detector:
             # `!export NAME=<key>` alone sets NAME in a shell that ends with it: removed, it
             # changes nothing, whichever variable the key is given.
             fallback = fix
-        elif fix is not None and fix.kind == "env_read" and literal_text(origin) == secret:
-            # `os.getenv("CLARIFAI_PAT", "<key>")` where the run gives the variable to another
-            # key: the read stays, and its fallback reads the key's own variable (lazily where
-            # a call evaluates it, as a default).
-            fallback = Fix("literal", span, lazy=id(origin) in self.context.callers)
-        elif fix is not None and fix.lazy and hit.code == "CLR004" and not hit.writes:
-            # A settings reader's fallback (`env.str("CLARIFAI_PAT", "<key>")`), so too.
-            fallback = fix
         else:
             fallback = None
         finding = Finding(
