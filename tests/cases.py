@@ -3535,6 +3535,18 @@ POSITIVE += [
         {"3:24 CLR005"},
         'import os\n\nimport clarifai\ndef load_options():\n    return {"api_key": os.environ["CLARIFAI_PAT"]}\n',
     ),
+    case(
+        "CLR005 a Clarifai dict entry in one function beside another function's dict of the same name whose entry goes elsewhere",
+        'import requests\nfrom clarifai.client.model import Model\ndef weather(city):\n    cfg = {"api_key": "<KEY2>"}\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": cfg["api_key"]})\ndef settings():\n    cfg = {"api_key": "<KEY>", "user_id": "me"}\n    return cfg\ndef predict(url):\n    return Model(url, **settings())\n',
+        {"7:23 CLR005"},
+        'import os\n\nimport requests\nfrom clarifai.client.model import Model\ndef weather(city):\n    cfg = {"api_key": "<KEY2>"}\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": cfg["api_key"]})\ndef settings():\n    cfg = {"api_key": os.environ["CLARIFAI_PAT"], "user_id": "me"}\n    return cfg\ndef predict(url):\n    return Model(url, **settings())\n',
+    ),
+    case(
+        "CLR005 a key given to the file's own function by a credential's name that passes it to ClarifaiApp's first slot",
+        'from clarifai.rest import ClarifaiApp\ndef connect(api_key):\n    return ClarifaiApp(api_key)\napp = connect("<KEY>")\n',
+        {"4:15 CLR005"},
+        'import os\n\nfrom clarifai.rest import ClarifaiApp\ndef connect(api_key):\n    return ClarifaiApp(api_key)\napp = connect(os.environ["CLARIFAI_PAT"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4726,6 +4738,24 @@ NEGATIVE += [
     case(
         "a generic key in the dict a getter named for another service returns, in a Clarifai file",
         'import clarifai\ndef get_weather_options():\n    return {"api_key": "<KEY>"}\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key unpacked from a getter and sent to it, in a Clarifai file",
+        'import requests\nfrom clarifai.client.model import Model\ndef load():\n    return "<KEY>", "s"\napi_key, secret = load()\ndef weather(city):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": api_key})\nm = Model("https://clarifai.com/a/b/models/c", pat="x")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a pair unpacked from a getter named for another service, in a Clarifai file",
+        'import clarifai\ndef twitter_creds():\n    return "<KEY>", "<KEY2>"\napi_key, api_secret = twitter_creds()\n',
+        set(),
+        None,
+    ),
+    case(
+        "a model that LiteLLM takes for another provider by its name alone, while OPENAI_API_BASE points at Clarifai",
+        'import os\nfrom crewai import LLM\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclaude = LLM(model="claude-3-5-sonnet-20240620", api_key="<KEY>")\n',
         set(),
         None,
     ),

@@ -12,6 +12,7 @@ import ast
 import bisect
 import functools
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Optional, Union
@@ -258,6 +259,18 @@ class Context:
         if name is None or id(node) in self._entries:
             return False
         return self.sent_elsewhere(name, self.scope, by_url=by_url, until=self._until(name, node))
+
+    def entry_sent_elsewhere(self, name: str, credential: str, value: ast.expr) -> bool:
+        """Whether the `credential` entry of the dict that the plain `name` is bound to here,
+        `value`, is read back into a call to another service (`cfg["api_key"]` in another
+        host's request): in this binding's scope, before the name is bound again."""
+        if "." in name:
+            return False
+        until = self._until(name, value)
+        end = getattr(self.scope, "end_lineno", None)
+        last = until[1] if until is not None else (end + 1 if end else sys.maxsize)
+        entry = f"{name}.[{credential!r}]"
+        return self.sent_elsewhere(entry, self.scope, until=(value.lineno, last))
 
     def _until(self, name: str, value: ast.expr) -> Optional[tuple[int, int]]:
         """The lines from where a plain name is bound to `value` to where it is bound next in
@@ -1118,9 +1131,16 @@ def _models(call: ast.Call) -> list[ast.expr]:
 
 
 def _openai_model(model: str) -> bool:
-    """A LiteLLM model string of OpenAI's provider: `openai/<model>`, or no provider at all."""
+    """A LiteLLM model string of OpenAI's provider: `openai/<model>`, or one of OpenAI's models
+    named alone (`gpt-4o`; LiteLLM takes `claude-3-5-sonnet` or `command-r` for other providers').
+    """
     provider, slash, name = model.partition("/")
-    return not slash or provider == "openai" and "://" not in name
+    if slash:
+        return provider == "openai" and "://" not in name
+    return _OPENAI_MODEL.match(model) is not None
+
+
+_OPENAI_MODEL = re.compile(r"(?:gpt-|chatgpt-|o\d(?:-|$)|text-embedding-|dall-e-|whisper-|tts-)")
 
 
 def _is_parameter(name: str, scope: Scope) -> bool:

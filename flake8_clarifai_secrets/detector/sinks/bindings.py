@@ -98,9 +98,10 @@ def _parameter(func: ast.expr, parameter: str, context: Context) -> tuple[Option
     accept = _accept(parameter, context)
     if not isinstance(func, ast.Name):
         return accept, False
-    # A slot says more than a generic name (`api_secret`, which takes a 32-hex key only).
+    # A slot says more than a generic name (`api_secret`, which takes a 32-hex key only), but
+    # for a v1 id's slot, which takes no 32-hex key (`def connect(api_key): ClarifaiApp(api_key)`).
     slot = placed_in_slot(func.id, parameter, context) if accept in (None, Accept.HEX) else None
-    if slot is not None:
+    if slot is not None and not (accept is Accept.HEX and slot is Accept.LEGACY):
         return slot, True
     by_use = accept is None and context.gives_as_credential(func.id, parameter)
     if accept is None and not by_use:
@@ -162,12 +163,30 @@ def _bound(
         if name is None or accept is None:
             continue
         items = list(_values(value, dicts=accept is Accept.KEY or _says_pat(name)))
-        # A value written here, or a name's (`self.api_key = api_key`), is weighed; one
-        # computed here (`getpass(...) or "<key>"`) is judged where it goes.
-        weighed = any(literal_text(item) is not None for item in items) or all(map(dotted, items))
-        if _generic(accept, name) and weighed and _elsewhere_bound(name, node, context):
-            continue
+        # A value written here, or a name's (`self.api_key = api_key`, `api_key, secret =
+        # load()`), is weighed; one computed here (`getpass(...) or "<key>"`) is judged where
+        # it goes.
+        weighed = any(literal_text(item) is not None for item in items) or all(
+            dotted(item) or _item_of(item) for item in items
+        )
+        if _generic(accept, name) and weighed:
+            if _elsewhere_bound(name, node, context) or any(
+                names_another_service(_GETTER_VERB.sub("", _item_of(item) or "")) for item in items
+            ):
+                # `api_key, secret = twitter_creds()`: what holds the pair says whose it is.
+                continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
+
+
+def _item_of(value: ast.expr) -> Optional[str]:
+    """What an item is taken from by position: `CREDS` of `CREDS[1]`, `creds()` of `creds()[1]`,
+    as names unpacked from them read it."""
+    if not isinstance(value, ast.Subscript) or not isinstance(value.slice, ast.Constant):
+        return None
+    holder = value.value
+    if isinstance(holder, ast.Call) and isinstance(holder.func, ast.Name):
+        return holder.func.id + "()"
+    return dotted(holder)
 
 
 def _field_of_keys(node: ast.AST, name: str, context: Context) -> bool:
@@ -600,7 +619,7 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
     # The entry read back where it goes: `CONFIG["api_key"]` in another service's request.
-    if name is not None and context.sent_elsewhere(f"{name}.[{credential!r}]", None):
+    if name is not None and context.entry_sent_elsewhere(name, credential, holder):
         return True
     return context.goes_elsewhere(holder)
 
@@ -623,7 +642,7 @@ def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
 
 
 # A getter's verb says what it does, not whose the dict it returns is: `get_options()`.
-_GETTER_VERB = re.compile(r"^(?:get|load|make|build|read|create|fetch|default)_?(?=\w+\(\)$)", re.I)
+_GETTER_VERB = re.compile(r"^(?:get|load|make|build|read|create|fetch|default)_?(?=\w*\(\)$)", re.I)
 
 
 def _says_pat(name: str) -> bool:
