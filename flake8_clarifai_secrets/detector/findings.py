@@ -58,7 +58,9 @@ class Finding:
     key is written into the variable `target` (`monkeypatch.setenv(target, "<key>")`).
     `fallback`: for a `drop` fix of a write of the key as it is, a `literal` fix of that value:
     where the run gives the written variable to another key, the write stays and reads the
-    key's own (`os.environ["CLARIFAI_PAT"] = os.environ["CLARIFAI_PAT_2"]`).
+    key's own (`os.environ["CLARIFAI_PAT"] = os.environ["CLARIFAI_PAT_2"]`); for a lone
+    `export NAME=<key>`, which sets nothing that outlives its shell, the same `drop`, the key
+    taking a variable of its own.
     """
 
     code: str

@@ -43,6 +43,14 @@ def called(func: ast.expr) -> Optional[str]:
     return func.attr if isinstance(func, ast.Attribute) else dotted(func)
 
 
+def holder_name(node: ast.expr) -> Optional[str]:
+    """What a value is read from: a dotted name, or `creds()` for a call of a plain name, as a
+    getter of the file's own binds what it returns."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        return node.func.id + "()"
+    return dotted(node)
+
+
 def leaf(name: str) -> str:
     """The last identifier of a dotted name: `pat` for `self.pat`, `config` for `config.['pat']`
     and for `config.['a.b']`."""

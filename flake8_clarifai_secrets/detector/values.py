@@ -19,6 +19,7 @@ from flake8_clarifai_secrets.detector.tree import (
     called,
     dotted,
     environ_read,
+    holder_name,
     leaf,
     parameter_defaults,
     string,
@@ -394,11 +395,9 @@ class Values:
         `KEYS`, as which one is not known here; `KEYS[0]`: that item; with `items` (`for k in
         KEYS`, `random.choice(KEYS)`), any item of the lists and tuples only; with `element`
         (`for env, k in KEYS`), that element of each item that is a tuple or list."""
-        holder = dotted(mapping)
-        if isinstance(mapping, ast.Call) and isinstance(mapping.func, ast.Name):
-            # What a getter of the file's own returns: `creds()[1]`, as `USER_ID, PAT =
-            # creds()` unpacks it.
-            holder = mapping.func.id + "()"
+        # Also what a getter of the file's own returns: `creds()[1]`, as `USER_ID, PAT =
+        # creds()` unpacks it.
+        holder = holder_name(mapping)
         if isinstance(mapping, (ast.Dict, ast.List, ast.Tuple)):
             # `{"dev": "<key>", "prod": "<key>"}[ENV]`, read where it is written.
             displays: Sequence[tuple[ast.expr, Scope]] = [(mapping, scope)]

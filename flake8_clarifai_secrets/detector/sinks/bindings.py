@@ -45,7 +45,14 @@ from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, s
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.sinks.clarifai import placed_in_slot
-from flake8_clarifai_secrets.detector.tree import arguments, called, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import (
+    arguments,
+    called,
+    dotted,
+    holder_name,
+    leaf,
+    string,
+)
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
@@ -183,10 +190,7 @@ def _item_of(value: ast.expr) -> Optional[str]:
     as names unpacked from them read it."""
     if not isinstance(value, ast.Subscript) or not isinstance(value.slice, ast.Constant):
         return None
-    holder = value.value
-    if isinstance(holder, ast.Call) and isinstance(holder.func, ast.Name):
-        return holder.func.id + "()"
-    return dotted(holder)
+    return holder_name(value.value)
 
 
 def _field_of_keys(node: ast.AST, name: str, context: Context) -> bool:
