@@ -3547,6 +3547,12 @@ POSITIVE += [
         {"4:15 CLR005"},
         'import os\n\nfrom clarifai.rest import ClarifaiApp\ndef connect(api_key):\n    return ClarifaiApp(api_key)\napp = connect(os.environ["CLARIFAI_PAT"])\n',
     ),
+    case(
+        "CLR005 a generic option's default whose value goes to Clarifai, in a Clarifai file",
+        'import argparse\nimport requests\nparser = argparse.ArgumentParser()\nparser.add_argument("--api-key", default="<KEY>")\ndef tags(url):\n    args = parser.parse_args([])\n    return requests.post("https://api.clarifai.com/v2/models/general-image-recognition/outputs", headers={"Authorization": "Key " + args.api_key}, json={"inputs": [{"data": {"image": {"url": url}}}]})\n',
+        {"4:42 CLR002"},
+        'import argparse\nimport os\nimport requests\nparser = argparse.ArgumentParser()\nparser.add_argument("--api-key", required="CLARIFAI_PAT" not in os.environ, default=os.environ.get("CLARIFAI_PAT"))\ndef tags(url):\n    args = parser.parse_args([])\n    return requests.post("https://api.clarifai.com/v2/models/general-image-recognition/outputs", headers={"Authorization": "Key " + args.api_key}, json={"inputs": [{"data": {"image": {"url": url}}}]})\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4756,6 +4762,12 @@ NEGATIVE += [
     case(
         "a model that LiteLLM takes for another provider by its name alone, while OPENAI_API_BASE points at Clarifai",
         'import os\nfrom crewai import LLM\nos.environ["OPENAI_API_BASE"] = "https://api.clarifai.com/v2/ext/openai/v1"\nclaude = LLM(model="claude-3-5-sonnet-20240620", api_key="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "another service's key as a generic option's default, read back into its request, in a Clarifai file",
+        'import argparse\nimport requests\nimport clarifai\nparser = argparse.ArgumentParser()\nparser.add_argument("--api-key", default="<KEY>", help="OpenWeatherMap API key")\nargs = parser.parse_args()\ndef weather(city):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": args.api_key})\n',
         set(),
         None,
     ),

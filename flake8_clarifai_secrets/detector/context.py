@@ -260,6 +260,16 @@ class Context:
             return False
         return self.sent_elsewhere(name, self.scope, by_url=by_url, until=self._until(name, node))
 
+    def option_sent_elsewhere(self, dest: str) -> bool:
+        """Whether an option's value, read as an attribute named for its `dest` (`args.api_key`,
+        whatever the parsed namespace is called), is sent to another service."""
+        read = {
+            dotted(node)
+            for node, _ in self.walker.near(self.lines_naming(dest))
+            if isinstance(node, ast.Attribute) and node.attr == dest
+        }
+        return any(self.sent_elsewhere(name, None) for name in read if name)
+
     def entry_sent_elsewhere(self, name: str, credential: str, value: ast.expr) -> bool:
         """Whether the `credential` entry of the dict that the plain `name` is bound to here,
         `value`, is read back into a call to another service (`cfg["api_key"]` in another

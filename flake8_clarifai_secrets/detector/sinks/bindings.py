@@ -669,8 +669,11 @@ def keyword_or_option(node: ast.AST, context: Context) -> Iterator[Hit]:
         names += [string(k.value) or "" for k in node.keywords if k.arg == "dest"]
         default = declared_default(node)
         for name in names:
-            if default is not None and _accept(name, context) is not None:
-                yield Hit("CLR005", default, f"--{name.replace('_', '-')}")
+            accept = _accept(name, context)
+            if default is not None and accept is not None:
+                # `--api-key` whose `args.api_key` goes to another service is that service's.
+                if not (_generic(accept, name) and context.option_sent_elsewhere(name)):
+                    yield Hit("CLR005", default, f"--{name.replace('_', '-')}")
                 return
         return
     for keyword in node.keywords:
