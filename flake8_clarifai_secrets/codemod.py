@@ -836,7 +836,7 @@ def _laid_out(node: _String, span: Span) -> bool:
     line per part)."""
     if span.line == span.end_line or isinstance(node, cst.BinaryOperation):
         return False
-    if isinstance(node, cst.SimpleString) or m.findall(node, m.Comment()):
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)) or m.findall(node, m.Comment()):
         return True
     parts = [p for p in m.findall(node, m.SimpleString()) if isinstance(p, cst.SimpleString)]
     return any("\n" in str(part.evaluated_value) for part in parts)

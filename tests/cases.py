@@ -3553,6 +3553,12 @@ POSITIVE += [
         {"4:42 CLR002"},
         'import argparse\nimport os\nimport requests\nparser = argparse.ArgumentParser()\nparser.add_argument("--api-key", required="CLARIFAI_PAT" not in os.environ, default=os.environ.get("CLARIFAI_PAT"))\ndef tags(url):\n    args = parser.parse_args([])\n    return requests.post("https://api.clarifai.com/v2/models/general-image-recognition/outputs", headers={"Authorization": "Key " + args.api_key}, json={"inputs": [{"data": {"image": {"url": url}}}]})\n',
     ),
+    case(
+        "CLR005 a key in a triple-quoted f-string with no fields of its own keeps the text's layout",
+        'import clarifai\nDOCKERFILE = f"""FROM python:3.11\nENV CLARIFAI_PAT=<KEY>\nCMD python app.py\n"""\n',
+        {"3:18 CLR005"},
+        'import os\n\nimport clarifai\nDOCKERFILE = f"""FROM python:3.11\nENV CLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\nCMD python app.py\n"""\n',
+    ),
 ]
 
 NEGATIVE += [
