@@ -10,7 +10,6 @@ those pairs, if a literal holds a token of any shape.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterable
 from typing import Optional
 
@@ -33,6 +32,7 @@ from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
 from flake8_clarifai_secrets.detector.sinks.bindings import label_says
+from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, dotted, leaf, string
@@ -61,9 +61,6 @@ _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Ca
 
 # Fixes that put the variable's value where the whole literal was.
 _WHOLE_VALUE = frozenset({"drop", "env_read"})
-# What stands before the key in `%env NAME=<key>`, `%env NAME <key>`, `%env NAME = <key>`.
-_ENV_MAGIC_PREFIX = re.compile(r"\s*(?P<name>\S+)(?:\s*=\s*|\s+)")
-_EXPORT = re.compile(r"\s*export\s")
 # The lowest code, then the first sink in the source, whichever order the walk met them.
 _Rank = tuple[str, int, int, str, str]
 _WRITTEN = (Accept.HEADER_TEXT, Accept.COMMANDED)
@@ -415,15 +412,17 @@ class Detector:
             fix = Fix("placeholder", span)
         # A write of the key as it is, or as `%env NAME=<key>` (or `NAME <key>`) writes it.
         text = literal_text(origin) if fix is not None and fix.kind == "drop" else None
-        prefix = "" if text is None else text.removesuffix(secret)
-        written = (
-            text is not None
-            and text.endswith(secret)
-            and (prefix == "" or _names_variable(prefix, hit.target))
+        magic = ENV_MAGIC.fullmatch(text) if text is not None else None
+        written = text == secret or (
+            magic is not None
+            and magic["name"] == hit.target
+            and magic["value"] == secret
+            and magic.end("value") == len(magic.string)
         )
         if written:
-            fallback: Optional[Fix] = Fix("literal", span, prefix)
-        elif fix is not None and fix.kind == "drop" and _EXPORT.match(text or ""):
+            assert text is not None
+            fallback: Optional[Fix] = Fix("literal", span, text.removesuffix(secret))
+        elif fix is not None and fix.kind == "drop" and ONE_EXPORT.fullmatch(text or ""):
             # `!export NAME=<key>` alone sets NAME in a shell that ends with it: removed, it
             # changes nothing, whichever variable the key is given.
             fallback = fix
@@ -449,12 +448,6 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
-
-
-def _names_variable(prefix: str, variable: str) -> bool:
-    """Whether `prefix` is what `%env` takes before a value for `variable`."""
-    match = _ENV_MAGIC_PREFIX.fullmatch(prefix)
-    return match is not None and match["name"] == variable
 
 
 def _names_something_else(binding: str) -> bool:

@@ -125,9 +125,8 @@ def placed_in_slot(name: str, parameter: str, context: Context) -> Optional[Acce
     or class `name` passes its `parameter` by position (`Tagger(api_id, api_secret)` that makes
     `ClarifaiApp(self.api_id, self.api_secret)`), if it does."""
     for call, index in context.placed(name, parameter):
-        func = call.func
-        if context.in_clarifai(func):
-            accept = SIGNATURES.get(leaf(dotted(func) or ""), _NONE).positions.get(index)
+        if context.in_clarifai(call.func):
+            accept = SIGNATURES.get(leaf(dotted(call.func) or ""), _NONE).positions.get(index)
             if accept is not None:
                 return accept
     return None

@@ -31,7 +31,7 @@ _FALLBACK_KEYWORDS = ("default", "fallback")
 _POSITIONAL_FALLBACK = frozenset({"str", "config"})
 # `export NAME=value` and nothing else but a comment: one word, or one quoted string, as the
 # value.
-_ONE_EXPORT = re.compile(r"\s*export\s+\w+=(?:\"[^\"]*\"|'[^']*'|[^\s;&|<>()`$#]+)\s*(?:#.*)?")
+ONE_EXPORT = re.compile(r"\s*export\s+\w+=(?:\"[^\"]*\"|'[^']*'|[^\s;&|<>()`$#]+)\s*(?:#.*)?")
 
 
 @sink(ast.Assign)
@@ -357,7 +357,7 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
                 # Only a command that does nothing else goes: `export X=<key> && python app.py`
                 # keeps its command, reading the variable.
                 statement = context.statements.get(id(node))
-                alone = statement is not None and _ONE_EXPORT.fullmatch(text) is not None
+                alone = statement is not None and ONE_EXPORT.fullmatch(text) is not None
                 drop = Fix("drop", context.span(statement)) if alone and statement else None
                 yield Hit("CLR004", node.args[0], name, Accept.EMBEDDED, drop, writes=True)
                 return
