@@ -149,39 +149,49 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     decided: dict[tuple[int, int], Step] = {}
     named: list[tuple[int, int, Finding, str]] = []
     unnamed: list[tuple[int, int, Finding]] = []
-    for n, file in enumerate(files):
-        for index, (finding, reported) in enumerate(zip(file.findings, file.reported)):
-            if not reported:
-                continue
-            reason = file.refusal or refusal(finding, file.facts, config)
-            binding = file.facts.bindings.get(index)
-            claimed = None if reason else _claimed(finding, index, file.facts)
-            if claimed is not None:
-                place = file.place(finding.line)
-                reason = allocator.claim(claimed, finding.secret, file.path, place)
-                if reason is not None and finding.fallback is not None:
-                    # Another key holds the variable the code writes: the write stays, and
-                    # reads the key's own variable.
-                    finding = dataclasses.replace(finding, fix=finding.fallback, writes=False)
-                    reason = claimed = None
-            # A write that stays (`subprocess.run(env={"X": ...})`) names its variable, as
-            # flake8's message does; a binding named for a variable names that one.
-            if finding.writes:
-                named_variable: Optional[str] = finding.target
-            elif binding is not None:
-                named_variable = credential_variable(
-                    binding, legacy=is_legacy_secret(finding.secret)
-                )
-            else:
-                named_variable = None
-            if reason is not None:
-                decided[n, index] = Step(finding, refusal=reason)
-            elif claimed is not None:
-                decided[n, index] = Step(finding, claimed)
-            elif named_variable is not None:
-                named.append((n, index, finding, named_variable))
-            else:
-                unnamed.append((n, index, finding))
+    # A write that can stay and read the key's own variable claims its variable last: a
+    # fallback or a write made only where the variable is unset (`os.environ.setdefault`)
+    # gives the code that key whenever the variable is set, so it must own it.
+    order = sorted(
+        (
+            finding.fallback is not None and index not in file.facts.conditional,
+            n,
+            index,
+        )
+        for n, file in enumerate(files)
+        for index, (finding, shown) in enumerate(zip(file.findings, file.reported))
+        if shown
+    )
+    for stays, n, index in order:
+        file = files[n]
+        finding = file.findings[index]
+        reason = file.refusal or refusal(finding, file.facts, config)
+        binding = file.facts.bindings.get(index)
+        claimed = None if reason else _claimed(finding, index, file.facts)
+        if claimed is not None:
+            place = file.place(finding.line)
+            reason = allocator.claim(claimed, finding.secret, file.path, place)
+            if reason is not None and stays:
+                # Another key holds the variable the code writes: the write stays, and
+                # reads the key's own variable.
+                finding = dataclasses.replace(finding, fix=finding.fallback, writes=False)
+                reason = claimed = None
+        # A write that stays (`subprocess.run(env={"X": ...})`) names its variable, as
+        # flake8's message does; a binding named for a variable names that one.
+        if finding.writes:
+            named_variable: Optional[str] = finding.target
+        elif binding is not None:
+            named_variable = credential_variable(binding, legacy=is_legacy_secret(finding.secret))
+        else:
+            named_variable = None
+        if reason is not None:
+            decided[n, index] = Step(finding, refusal=reason)
+        elif claimed is not None:
+            decided[n, index] = Step(finding, claimed)
+        elif named_variable is not None:
+            named.append((n, index, finding, named_variable))
+        else:
+            unnamed.append((n, index, finding))
     # A name whose variable is taken reads the variable its key has elsewhere in the run, if
     # any: one key, one variable, where the code allows it.
     taken = []

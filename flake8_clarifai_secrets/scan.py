@@ -35,6 +35,9 @@ class Facts:
     PAT else "<key>"`). A plain name is the same binding only in the same function or class
     body; an attribute (`self.pat`) is the same anywhere.
     `unset`: the variables the file deletes, with `ALL_VARIABLES` where it clears them all.
+    `conditional`: finding indexes of writes made only where their variable is unset
+    (`os.environ.setdefault("X", "<key>")`, `if "X" not in os.environ: os.environ["X"] = ...`):
+    fallbacks, as a read's default is.
     """
 
     reads: frozenset[str] = frozenset()
@@ -42,6 +45,7 @@ class Facts:
     fallbacks: dict[int, str] = field(default_factory=dict)
     os_taken: bool = False
     unset: frozenset[str] = frozenset()
+    conditional: frozenset[int] = frozenset()
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -124,7 +128,40 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         fallbacks,
         binds_os_elsewhere(every),
         frozenset(variables_unset(every)),
+        frozenset(_conditional_writes(every, findings)),
     )
+
+
+def _conditional_writes(nodes: Iterable[ast.AST], findings: Sequence[Finding]) -> Iterator[int]:
+    """The indexes of the findings that write their variable only where it is unset: in an
+    `environ.setdefault` call, or in a block of an `if` whose test names the variable."""
+    spans: list[tuple[int, int, str]] = []
+    for node in nodes:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "setdefault"
+            and _ends_with(node.func.value, "environ")
+            and node.args
+        ):
+            last = node.end_lineno or node.lineno
+            spans += [(node.lineno, last, variable) for variable in _strings(node.args[0])]
+        elif isinstance(node, ast.If):
+            tested = {
+                part.value
+                for part in ast.walk(node.test)
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            }
+            for block in (node.body, node.orelse):
+                if block:
+                    last = block[-1].end_lineno or block[-1].lineno
+                    spans += [(block[0].lineno, last, variable) for variable in tested]
+    for index, finding in enumerate(findings):
+        if finding.writes and any(
+            first <= finding.line <= last and variable == finding.target
+            for first, last, variable in spans
+        ):
+            yield index
 
 
 def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:
@@ -349,8 +386,19 @@ def _fallback_operands(node: ast.AST) -> Iterator[tuple[ast.expr, ast.expr]]:
 
 def _tests(test: ast.expr, value: ast.expr) -> bool:
     """Whether `test` asks whether `value` is empty: `value`, `not value`, `value is None`,
-    `value != ""`."""
-    return ast.dump(_tested(test)) == ast.dump(value)
+    `value != ""`; or, for a read of a variable, whether the variable is set (`"X" in
+    os.environ`)."""
+    if ast.dump(_tested(test)) == ast.dump(value):
+        return True
+    variable = environ_read(value)
+    return (
+        variable is not None
+        and isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.In, ast.NotIn))
+        and _ends_with(test.comparators[0], "environ")
+        and variable in _strings(test.left)
+    )
 
 
 def _tested(test: ast.expr) -> ast.expr:

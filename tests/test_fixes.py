@@ -333,22 +333,36 @@ def test_a_refused_claim_names_where_the_variable_got_its_key(
 
 
 @pytest.mark.parametrize(
-    "second",
+    "second, variables",
     [
-        'os.environ["CLARIFAI_PAT"] = "<KEY2>"\n',
-        'os.environ.setdefault("CLARIFAI_PAT", "<KEY2>")\n',
-        'get_ipython().run_line_magic("env", "CLARIFAI_PAT=<KEY2>")\n',
+        ('os.environ["CLARIFAI_PAT"] = "<KEY2>"\n', {"CLARIFAI_PAT": KEY, "CLARIFAI_PAT_2": KEY2}),
+        (
+            'get_ipython().run_line_magic("env", "CLARIFAI_PAT=<KEY2>")\n',
+            {"CLARIFAI_PAT": KEY, "CLARIFAI_PAT_2": KEY2},
+        ),
+        # Trials 85-87: made only where the variable is unset, this write is a fallback, which
+        # must own the variable; the unconditional write stays and reads the other one.
+        (
+            'os.environ.setdefault("CLARIFAI_PAT", "<KEY2>")\n',
+            {"CLARIFAI_PAT": KEY2, "CLARIFAI_PAT_2": KEY},
+        ),
+        (
+            'if "CLARIFAI_PAT" not in os.environ:\n    os.environ["CLARIFAI_PAT"] = "<KEY2>"\n',
+            {"CLARIFAI_PAT": KEY2, "CLARIFAI_PAT_2": KEY},
+        ),
     ],
+    ids=["write", "env magic", "setdefault", "guarded write"],
 )
 def test_a_write_of_a_key_into_a_variable_another_key_holds_keeps_what_the_code_reads(
     second: str,
+    variables: dict[str, str],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Snippets copied into one repository each write their own key into `CLARIFAI_PAT`; a
-    notebook exported as a script writes it with `%env`. Each file reads what it read before,
-    in an environment that holds what the fix wrote to `.env`."""
+    notebook exported as a script writes it with `%env`. Each file reads in an environment that
+    holds what the fix wrote to `.env` what it read before in an empty one."""
     read = 'PAT = os.environ["CLARIFAI_PAT"]\n'
     first = 'os.environ["CLARIFAI_PAT"] = "<KEY>"\n'
     sources = {
@@ -359,7 +373,7 @@ def test_a_write_of_a_key_into_a_variable_another_key_holds_keeps_what_the_code_
         (tmp_path / path).write_text(source)
     assert run_cli(tmp_path, "--env-file", ".env", ".", capsys=capsys)[0] == 0
     stored = dict(line.split("=", 1) for line in (tmp_path / ".env").read_text().splitlines())
-    assert stored == {"CLARIFAI_PAT": KEY, "CLARIFAI_PAT_2": KEY2}
+    assert stored == variables
 
     def env_magic(magic: str, line: str) -> None:
         os.environ.__setitem__(*line.split("=", 1))
@@ -367,12 +381,40 @@ def test_a_write_of_a_key_into_a_variable_another_key_holds_keeps_what_the_code_
     ipython = types.SimpleNamespace(run_line_magic=env_magic)
     for path, source in sources.items():
         pats = []
-        for code in (source, (tmp_path / path).read_text()):
-            monkeypatch.setattr(os, "environ", dict(stored))
+        for code, environment in ((source, {}), ((tmp_path / path).read_text(), stored)):
+            monkeypatch.setattr(os, "environ", dict(environment))
             namespace: dict[str, object] = {"get_ipython": lambda: ipython}
             exec(compile(code, path, "exec"), namespace)
             pats.append(namespace["PAT"])
         assert pats[0] == pats[1]
+
+
+def test_fallbacks_own_their_variable_before_writes_do() -> None:
+    """Trial 85: a write that sorts first no longer takes the variable that a later file's
+    fallback reads; the write reads a variable of its own."""
+    write = 'import os  # clarifai\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n'
+    fallback = 'import os  # clarifai\nk = os.getenv("CLARIFAI_PAT", "<KEY2>")\n'
+    assert planned(write, fallback) == [["CLR004 -> CLARIFAI_PAT_2"], ["CLR004 -> CLARIFAI_PAT"]]
+
+
+@pytest.mark.parametrize(
+    "fallback",
+    [
+        'os.environ.setdefault("CLARIFAI_PAT", "<KEY2>")\n',
+        'if "CLARIFAI_PAT" not in os.environ:\n    os.environ["CLARIFAI_PAT"] = "<KEY2>"\n',
+        'PAT = os.environ["CLARIFAI_PAT"] if "CLARIFAI_PAT" in os.environ else "<KEY2>"\n',
+    ],
+    ids=["setdefault", "guarded write", "conditional expression"],
+)
+def test_a_second_fallback_of_a_variable_is_left_alone(fallback: str) -> None:
+    """Trial 86: once the variable holds the first key, a second fallback would give its code
+    that key, whatever variable the fix reads."""
+    first = 'import os  # clarifai\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n'
+    last = planned(first, "import os  # clarifai\n" + fallback)[-1][-1]
+    assert last == (
+        f"left: `CLARIFAI_PAT` already holds another key ({mask(KEY)}, from line 2 of f0.py); "
+        "fix it by hand"
+    )
 
 
 def test_env_file_names_are_taken() -> None:
