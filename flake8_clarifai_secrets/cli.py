@@ -66,6 +66,9 @@ class Settings:
     env_var_for: tuple[tuple[str, str], ...] = ()
     display_name: str = "stdin"
     clear_leaking_outputs: bool = False
+    keys: tuple[str, ...] = ()
+    """The keys that the run moves and that the env file holds under a credential's name: a
+    notebook's output that shows one still leaks it."""
 
     @property
     def bases(self) -> tuple[bytes, ...]:
@@ -276,7 +279,7 @@ def _rebuilt(
 ) -> Rewritten:
     """A notebook with the fixed `code` in its cells, and its stored outputs checked."""
     assert scanned.notebook is not None
-    keys = [finding.secret for finding in scanned.findings]
+    keys = list(dict.fromkeys([*(finding.secret for finding in scanned.findings), *settings.keys]))
     try:
         new, cleared, shown = scanned.notebook.rebuild(code, keys, settings.clear_leaking_outputs)
     except notebooks.NotReadable as error:
@@ -520,6 +523,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
         files.append(FileFindings(item.path, item.findings, reported, item.facts, refusal, place))
     stored = envfile.read(args.env_file) if args.env_file else {}
     the_plan = plan(files, Config(settings.env_var, dict(settings.env_var_for), stored))
+    keys = _run_keys(list(the_plan.variables.values()), stored, settings.env_var)
+    settings = dataclasses.replace(settings, keys=tuple(keys))
     by_path = {item.path: item for item in scanned}
     jobs = [
         (by_path[path], steps)
@@ -620,14 +625,7 @@ def _finish(
     written = 0
     # A file may hold a copy of a key that the run moves out of another, or that an earlier
     # run moved into the env file: a copy left then is still a leak on every later run.
-    run_keys = list(variables.values())
-    run_keys += [
-        key
-        for name, key in stored.items()
-        if (name == run.settings.env_var or is_credential_name(name, clarifai_file=True))
-        and is_clarifai_key(key)
-        and key not in run_keys
-    ]
+    run_keys = _run_keys(list(variables.values()), stored, run.settings.env_var)
     for result in results:
         name = run.settings.display_name if result.path == STDIN else result.path
         if result.error is None and result.new is not None and run.writing and not run.stdin:
@@ -724,6 +722,18 @@ def _finish(
     if run.errors:
         return 2
     return 1 if run.left or (written and not run.writing) else 0
+
+
+def _run_keys(moved: list[str], stored: dict[str, str], env_var: str) -> list[str]:
+    """The keys that `moved` holds, then those that an earlier run stored in the env file under
+    a credential's name: a copy of any of them left in a file is still a leak."""
+    return moved + [
+        key
+        for name, key in stored.items()
+        if (name == env_var or is_credential_name(name, clarifai_file=True))
+        and is_clarifai_key(key)
+        and key not in moved
+    ]
 
 
 def _copies_elsewhere(

@@ -521,6 +521,29 @@ def test_a_labelled_key_in_an_output_is_reported_after_the_fix_moved_the_code(
     assert reads(path.read_text(), 4).cells[0].outputs == []
 
 
+@pytest.mark.parametrize("clear", [False, True], ids=["reported", "cleared"])
+def test_an_output_that_shows_a_key_the_env_file_holds_leaks_on_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], clear: bool
+) -> None:
+    """Trial 87: once the first run moved the code's key, the output that printed it (with no
+    label that says what it is) was reported no more, though `.env` says which key it is."""
+    shown = new_output("stream", name="stdout", text=fill("key set: <KEY>\n"))
+    source = 'import os  # clarifai\nprint("key set:", os.environ["CLARIFAI_PAT"])'
+    path = save(tmp_path, notebook(code(source, shown)))
+    (tmp_path / ".env").write_text(f"CLARIFAI_PAT={KEY}\n")
+    options = ["--clear-leaking-outputs"] * clear
+    status, out, _ = run_cli(tmp_path, "--env-file", ".env", *options, "nb.ipynb", capsys=capsys)
+    leak = f"nb.ipynb:cell_1: output 1 shows a Clarifai key (...{KEY[-4:]})"
+    if clear:
+        assert (status, out.splitlines()[0]) == (0, f"{leak}: cleared")
+        assert reads(path.read_text(), 4).cells[0].outputs == []
+    else:
+        assert (status, out.splitlines()) == (
+            1,
+            [f"{leak} - clear it, or rerun with " "--clear-leaking-outputs"],
+        )
+
+
 def _widget_state(*, colab: bool = False, **fields: str) -> dict[str, Any]:
     """ipywidgets' saved state as JupyterLab wraps it, or as Colab saves it: the models right
     under the MIME type."""
