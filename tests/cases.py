@@ -3559,6 +3559,42 @@ POSITIVE += [
         {"3:18 CLR005"},
         'import os\n\nimport clarifai\nDOCKERFILE = f"""FROM python:3.11\nENV CLARIFAI_PAT={os.environ[\'CLARIFAI_PAT\']}\nCMD python app.py\n"""\n',
     ),
+    case(
+        "CLR003 a registry keyed by provider read with the provider chosen at run time: only the Clarifai entry",
+        'import os\n\nfrom openai import OpenAI\n\nAPI_KEYS = {\n    "clarifai": "<KEY>",\n    "together": "<KEY2>",\n}\nBASE_URLS = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n}\nPROVIDER = os.getenv("LLM_PROVIDER", "clarifai")\nclient = OpenAI(base_url=BASE_URLS[PROVIDER], api_key=API_KEYS[PROVIDER])\n',
+        {"6:17 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\nAPI_KEYS = {\n    "clarifai": os.environ["CLARIFAI_PAT"],\n    "together": "<KEY2>",\n}\nBASE_URLS = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n}\nPROVIDER = os.getenv("LLM_PROVIDER", "clarifai")\nclient = OpenAI(base_url=BASE_URLS[PROVIDER], api_key=API_KEYS[PROVIDER])\n',
+    ),
+    case(
+        "CLR003 rows unpacked in a loop over hosts: only the row that names Clarifai",
+        'from openai import OpenAI\n\nENDPOINTS = [\n    ("clarifai", "https://api.clarifai.com/v2/ext/openai/v1", "<KEY>"),\n    ("together", "https://api.together.xyz/v1", "<KEY2>"),\n]\n\n\ndef bench():\n    for name, base, key in ENDPOINTS:\n        OpenAI(base_url=base, api_key=key).models.list()\n',
+        {"4:63 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\nENDPOINTS = [\n    ("clarifai", "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"]),\n    ("together", "https://api.together.xyz/v1", "<KEY2>"),\n]\n\n\ndef bench():\n    for name, base, key in ENDPOINTS:\n        OpenAI(base_url=base, api_key=key).models.list()\n',
+    ),
+    case(
+        "CLR003 a conditional expression between options, one named for another provider",
+        'import argparse\n\nfrom openai import OpenAI\n\nBASES = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n}\n\n\ndef main():\n    ap = argparse.ArgumentParser()\n    ap.add_argument("--provider", default="clarifai")\n    ap.add_argument("--clarifai-pat", default="<KEY>")\n    ap.add_argument("--together-key", default="<KEY2>")\n    args = ap.parse_args()\n    key = args.clarifai_pat if args.provider == "clarifai" else args.together_key\n    return OpenAI(base_url=BASES[args.provider], api_key=key)\n',
+        {"14:47 CLR003"},
+        'import argparse\nimport os\n\nfrom openai import OpenAI\n\nBASES = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n}\n\n\ndef main():\n    ap = argparse.ArgumentParser()\n    ap.add_argument("--provider", default="clarifai")\n    ap.add_argument("--clarifai-pat", required="CLARIFAI_PAT" not in os.environ, default=os.environ.get("CLARIFAI_PAT"))\n    ap.add_argument("--together-key", default="<KEY2>")\n    args = ap.parse_args()\n    key = args.clarifai_pat if args.provider == "clarifai" else args.together_key\n    return OpenAI(base_url=BASES[args.provider], api_key=key)\n',
+    ),
+    case(
+        "CLR003 a getter that returns a key in one branch and reads the environment in another",
+        'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom clarifai_grpc.grpc.api import service_pb2, service_pb2_grpc\n\n\ndef pat_for(stage):\n    if stage == "prod":\n        return "<KEY>"\n    return os.environ["CLARIFAI_PAT"]\n\n\ndef list_models():\n    stub = service_pb2_grpc.V2Stub(ClarifaiChannel.get_grpc_channel())\n    return stub.ListModels(service_pb2.ListModelsRequest(), metadata=(("authorization", "Key " + pat_for("prod")),))\n',
+        {"9:16 CLR001"},
+        'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom clarifai_grpc.grpc.api import service_pb2, service_pb2_grpc\n\n\ndef pat_for(stage):\n    if stage == "prod":\n        return os.environ["CLARIFAI_PAT_2"]\n    return os.environ["CLARIFAI_PAT"]\n\n\ndef list_models():\n    stub = service_pb2_grpc.V2Stub(ClarifaiChannel.get_grpc_channel())\n    return stub.ListModels(service_pb2.ListModelsRequest(), metadata=(("authorization", "Key " + pat_for("prod")),))\n',
+    ),
+    case(
+        "CLR004 parametrize rows for several providers: only the row that names Clarifai",
+        'import pytest\n\n\n@pytest.mark.parametrize(\n    "provider,env_var,key",\n    [\n        ("clarifai", "CLARIFAI_PAT", "<KEY>"),\n        ("mistral", "MISTRAL_API_KEY", "<KEY2>"),\n    ],\n)\ndef test_resolve(monkeypatch, provider, env_var, key):\n    monkeypatch.setenv(env_var, key)\n',
+        {"7:38 CLR004"},
+        'import os\n\nimport pytest\n\n\n@pytest.mark.parametrize(\n    "provider,env_var,key",\n    [\n        ("clarifai", "CLARIFAI_PAT", os.environ.get("CLARIFAI_PAT")),\n        ("mistral", "MISTRAL_API_KEY", "<KEY2>"),\n    ],\n)\ndef test_resolve(monkeypatch, provider, env_var, key):\n    monkeypatch.setenv(env_var, key)\n',
+    ),
+    case(
+        "CLR004 defaults for each provider set where unset: only the Clarifai entry",
+        'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": "<KEY>", "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
+        {"4:29 CLR004"},
+        'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": os.environ["CLARIFAI_PAT"], "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4774,6 +4810,24 @@ NEGATIVE += [
     case(
         "another service's key as a generic option's default, read back into its request, in a Clarifai file",
         'import argparse\nimport requests\nimport clarifai\nparser = argparse.ArgumentParser()\nparser.add_argument("--api-key", default="<KEY>", help="OpenWeatherMap API key")\nargs = parser.parse_args()\ndef weather(city):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": args.api_key})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a LiteLLM Router's entries for other providers in a file that also routes to Clarifai",
+        'import os\n\nfrom litellm import Router\n\nmodel_list = [\n    {"model_name": "a", "litellm_params": {"model": "clarifai/openai.chat-completion.gpt-4o", "api_key": os.environ["CLARIFAI_PAT"]}},\n    {"model_name": "b", "litellm_params": {"model": "together_ai/meta-llama/Llama-3-70b", "api_key": "<KEY>"}},\n    {"model_name": "c", "litellm_params": {"model": "mistral/mistral-large-latest", "api_key": "<KEY2>"}},\n]\nrouter = Router(model_list=model_list)\n',
+        set(),
+        None,
+    ),
+    case(
+        "LangChain's init_chat_model for another provider in a file that names Clarifai",
+        '# clarifai is our default provider; this one is the fallback\nfrom langchain.chat_models import init_chat_model\n\nllm = init_chat_model("meta-llama/Llama-3-70b", model_provider="together", api_key="<KEY>")\nalt = init_chat_model("mistralai:mistral-large-latest", api_key="<KEY2>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a registry of other providers' keys whose Clarifai entry reads the environment",
+        'import os\n\nfrom openai import OpenAI\n\nAPI_KEYS = {\n    "clarifai": os.environ["CLARIFAI_PAT"],\n    "together": "<KEY>",\n    "mistral": "<KEY2>",\n}\nBASE_URLS = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n    "mistral": "https://api.mistral.ai/v1",\n}\n\n\ndef client(provider):\n    return OpenAI(base_url=BASE_URLS[provider], api_key=API_KEYS[provider])\n',
         set(),
         None,
     ),

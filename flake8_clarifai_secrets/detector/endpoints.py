@@ -13,6 +13,7 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words, points_elsewhere
 from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.providers import model_provider
 from flake8_clarifai_secrets.detector.tree import string
 
 
@@ -30,7 +31,17 @@ def pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
     else:
         return None
     endpoints = [value for key, value in pairs if key and names_endpoint(key)]
-    return points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
+    pointed = points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
+    if pointed is not None:
+        return pointed
+    # With no endpoint, a model or provider of another host says where the call goes:
+    # LiteLLM's `{"model": "together_ai/...", "api_key": ...}`, LangChain's
+    # `init_chat_model("together:...", api_key=...)` or `model_provider="together"`.
+    models = [value for key, value in pairs if key in _MODEL_KEYS]
+    if isinstance(holder, ast.Call):
+        models += holder.args[:1]
+    texts = (text for entry in models for text in context.strings(entry))
+    return True if any(model_provider(text) for text in texts) else None
 
 
 def names_endpoint(key: str) -> bool:
@@ -79,5 +90,6 @@ def _names_endpoint_entry(section: ast.Dict) -> bool:
 
 # How many dicts up a config's sections are looked for.
 _DEPTH = 3
+_MODEL_KEYS = frozenset({"model", "provider", "model_provider", "custom_llm_provider"})
 _ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
 _STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})

@@ -15,6 +15,7 @@ import ast
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.detector.providers import row_elsewhere
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
@@ -132,10 +133,9 @@ def _names_credential(target: ast.expr) -> bool:
 
 def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     """`def get_pat(): return "<key>"` binds `get_pat()`, what a call reads: a function that
-    takes nothing and only returns (after its docstring); or one whose every `return` gives a
-    string written there, whatever it takes (`def pat_for(env): if env == "prod": return
-    "<key>"`, then `return "<key>"`), or a name, or a name's fallback (`if pat: return pat`,
-    `return pat or "<key>"`), which binds those strings."""
+    takes nothing and only returns (after its docstring); or any function, whatever it takes,
+    binds the strings its returns write (`def pat_for(env): if env == "prod": return "<key>"`),
+    also as a name's fallback (`return pat or "<key>"`, `return pat if pat else "<key>"`)."""
     arguments = function.args
     body = function.body
     if len(body) == 2 and isinstance(body[0], ast.Expr) and string(body[0].value) is not None:
@@ -148,12 +148,11 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     if not parameters and len(body) == 1 and isinstance(body[0], ast.Return):
         returned = body[0].value
         return [] if returned is None else [(target, returned)]
-    returned_strings = []
-    for node in _own_returns(function):
-        strings = _fallback_strings(node.value)
-        if strings is None:
-            return []
-        returned_strings += strings
+    # A `return` of anything else (`os.environ["CLARIFAI_PAT"]`, `None`, `KEYS[stage]`) does
+    # not hide the strings written in the others (`case "prod": return "<key>"`).
+    returned_strings = [
+        value for node in _own_returns(function) for value in _fallback_strings(node.value) or ()
+    ]
     return [(target, value) for value in returned_strings]
 
 
@@ -270,7 +269,11 @@ def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:
         else:
             continue
         if len(values) == len(names) and not any(isinstance(v, ast.Starred) for v in values):
-            pairs += zip(names, values)
+            pairs += [
+                (n, v)
+                for i, (n, v) in enumerate(zip(names, values))
+                if not row_elsewhere(values, i)
+            ]
     return pairs
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_legacy_name
+from flake8_clarifai_secrets.detector.providers import names_provider, row_elsewhere
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
     called,
@@ -358,7 +359,14 @@ class Values:
         if isinstance(node, ast.Call):
             return self._call(node, scope)
         if isinstance(node, ast.IfExp):
-            return self._either([node.body, node.orelse], scope)
+            # Which one is not known: a name that says another provider holds its key
+            # (`args.clarifai_pat if ... else args.together_key`).
+            chosen = [
+                value
+                for value in (node.body, node.orelse)
+                if not names_provider(leaf(dotted(value) or ""))
+            ]
+            return self._either(chosen, scope) or _UNKNOWN
         if isinstance(node, ast.BoolOp):
             # `os.getenv("CLARIFAI_PAT") or "<key>"` is the variable's fallback, which CLR004
             # reports and rewrites as a whole.
@@ -412,7 +420,12 @@ class Values:
                 found += [t for t in self.of(display, where) if t != (UNKNOWN_PART,)]
                 continue
             if isinstance(display, ast.Dict) and not items:
-                entries = list(display.values)
+                # Which entry is not known: one named for another provider holds its key.
+                entries = [
+                    value
+                    for key, value in zip(display.keys, display.values)
+                    if not names_provider(string(key) or "")
+                ]
             elif isinstance(display, (ast.List, ast.Tuple)):
                 entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
                 if index is not None:
@@ -427,7 +440,9 @@ class Values:
                 entries = [
                     e.elts[element]
                     for e in entries
-                    if isinstance(e, (ast.Tuple, ast.List)) and element < len(e.elts)
+                    if isinstance(e, (ast.Tuple, ast.List))
+                    and element < len(e.elts)
+                    and not row_elsewhere(e.elts, element)
                 ]
             for entry in entries:
                 found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
