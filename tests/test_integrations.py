@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flake8_clarifai_secrets.detector.providers import model_provider, names_provider
 from flake8_clarifai_secrets.detector.services import OTHER_SERVICES
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from tests.helpers import results
@@ -116,3 +117,43 @@ def test_other_services_keep_their_keys(package: str, use: str) -> None:
     source = "import {package}\nfrom clarifai.client.model import Model\n" + use
     assert results(fill(source.format(package=package))) == set()
     assert results(fill(source.format(package="settings")))
+
+
+@pytest.mark.parametrize(
+    ("model", "provider"),
+    [
+        ("together_ai/meta-llama/Llama-3-70b", "together_ai"),
+        ("mistral/mistral-large-latest", "mistral"),
+        ("together:meta-llama/Llama-3-70b", "together"),
+        ("mistralai:mistral-large-latest", "mistralai"),
+        ("groq", "groq"),
+        # OpenAI's provider and Clarifai's go wherever the endpoint says.
+        ("openai/gpt-4o", None),
+        ("openai/https://clarifai.com/openai/chat-completion/models/gpt-4o", None),
+        ("clarifai/openai.chat-completion.gpt-4o", None),
+        # Hugging Face organisations, URLs and bare models name no provider.
+        ("meta-llama/Llama-3-70b", None),
+        ("mistralai/Mistral-7B-Instruct", None),
+        ("https://api.together.xyz/v1", None),
+        ("gpt-4o", None),
+    ],
+)
+def test_a_model_string_names_its_provider(model: str, provider: str | None) -> None:
+    assert model_provider(model) == provider
+
+
+@pytest.mark.parametrize(
+    ("key", "names"),
+    [
+        ("together", True),
+        ("TOGETHER_API_KEY", True),
+        ("mistral-large", True),
+        ("clarifai", False),
+        ("clarifai_together", False),
+        ("prod", False),
+        ("team-a", False),
+        ("OPENAI_API_KEY", False),
+    ],
+)
+def test_a_registry_key_names_a_provider(key: str, names: bool) -> None:
+    assert names_provider(key) is names
