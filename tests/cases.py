@@ -3595,6 +3595,18 @@ POSITIVE += [
         {"4:29 CLR004"},
         'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": os.environ["CLARIFAI_PAT"], "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
     ),
+    case(
+        "CLR001 a key split over a string's parts with comments between them is left alone",
+        'from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nPAT = ("<KEY_A>"  # first half\n       "<KEY_B>")  # second half\nmetadata = (("authorization", "Key " + PAT),)\n',
+        {"3:8 CLR001"},
+        None,
+    ),
+    case(
+        "CLR001 a key split over a string's parts without a comment reads its variable whole",
+        'from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nPAT = ("<KEY_A>"\n       "<KEY_B>")\nmetadata = (("authorization", "Key " + PAT),)\n',
+        {"3:8 CLR001"},
+        'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nPAT = (os.environ["CLARIFAI_PAT"])\nmetadata = (("authorization", "Key " + PAT),)\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -920,3 +920,13 @@ def test_a_removal_leaves_an_end_that_libcst_reads_back(source: str, fixed: str)
     assert once == fixed
     assert cst.parse_module(once).code == once
     assert fix(once) == once
+
+
+@pytest.mark.parametrize("case", POSITIVE)
+def test_every_step_the_plan_fixes_is_rewritten(case: Case) -> None:
+    """`--check` and flake8's messages come from the plan, without LibCST: a rewrite that
+    fails where the plan fixed (a key split over a string's parts between comments, trial 87)
+    would make them disagree with the fix."""
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    codemod.transform_module(cst.parse_module(fill(case.source)))
+    assert codemod.moved == [step for step in codemod.steps if step.variable is not None]

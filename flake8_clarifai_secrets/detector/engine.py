@@ -349,7 +349,7 @@ class Detector:
         if existing is not None and existing[0] <= rank:
             return
         span = self._positions.span(origin)
-        if not rewritable:
+        if not rewritable or self._positions.split_over_laid_out_parts(origin, secret):
             fix = None
         elif fix is None and part.offset is not None:
             literal = literal_text(origin) or binary_text(origin) or ""

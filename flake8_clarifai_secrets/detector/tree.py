@@ -318,6 +318,15 @@ def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
     return end - start < len(lines) - first and lines[first + end - start] == end
 
 
+def _text_of(token: str) -> str:
+    """The text a string token writes; an f-string's or a bytes' as it is spelt."""
+    try:
+        value = ast.literal_eval(token)
+    except (ValueError, SyntaxError):
+        return token
+    return value if isinstance(value, str) else token
+
+
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
 _FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
@@ -402,6 +411,32 @@ class Positions:
         except (tokenize.TokenError, SyntaxError):
             pass
         return span.line, span.col
+
+    def split_over_laid_out_parts(self, node: ast.expr, secret: str) -> bool:
+        """Whether `secret` stands split over the parts of a string concatenated over lines
+        that has a layout the fix keeps (comments between its parts, or parts that are lines
+        of a text), or also in a comment between them: no part can take a field for the split
+        key, and replacing the whole would drop the comments."""
+        span = self.span(node)
+        if span.line == span.end_line or not isinstance(node, ast.Constant):
+            return False
+        rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
+        rows[-1] = rows[-1][: span.end_col]
+        rows[0] = "(" + rows[0][span.col :]
+        texts, comments = [], []
+        try:
+            for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
+                if token.type == tokenize.COMMENT:
+                    comments.append(token.string)
+                elif token.type == tokenize.STRING:
+                    texts.append(_text_of(token.string))
+        except (tokenize.TokenError, SyntaxError):
+            return False
+        if any(secret in comment for comment in comments):
+            return True
+        laid_out = bool(comments) or any("\n" in text for text in texts)
+        whole = sum(text.count(secret) for text in texts)
+        return laid_out and "".join(texts).count(secret) > whole
 
     def _chars(self, line: int, byte_col: int) -> int:
         text = self.line(line)
