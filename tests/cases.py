@@ -3607,6 +3607,24 @@ POSITIVE += [
         {"3:8 CLR001"},
         'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nPAT = (os.environ["CLARIFAI_PAT"])\nmetadata = (("authorization", "Key " + PAT),)\n',
     ),
+    case(
+        "CLR002 an entry of the dicts a loop takes from a dict's values",
+        'import requests\n\nAPPS = {"catalog": {"user_id": "shopco", "key": "<KEY>"}}\n\n\ndef sync():\n    for app_id, cfg in APPS.items():\n        headers = {"Authorization": "Key " + cfg["key"]}\n        requests.get("https://api.clarifai.com/v2/users/shopco/apps/" + app_id + "/inputs", headers=headers)\n',
+        {"3:49 CLR002"},
+        'import os\n\nimport requests\n\nAPPS = {"catalog": {"user_id": "shopco", "key": os.environ["CLARIFAI_PAT"]}}\n\n\ndef sync():\n    for app_id, cfg in APPS.items():\n        headers = {"Authorization": "Key " + cfg["key"]}\n        requests.get("https://api.clarifai.com/v2/users/shopco/apps/" + app_id + "/inputs", headers=headers)\n',
+    ),
+    case(
+        "CLR002 an entry of a dict taken from a dict by its key",
+        'import requests\n\nAPPS = {"catalog": {"user_id": "shopco", "key": "<KEY>"}}\ncfg = APPS["catalog"]\n\n\ndef sync():\n    return requests.get("https://api.clarifai.com/v2/inputs", headers={"Authorization": "Key " + cfg["key"]})\n',
+        {"3:49 CLR002"},
+        'import os\n\nimport requests\n\nAPPS = {"catalog": {"user_id": "shopco", "key": os.environ["CLARIFAI_PAT"]}}\ncfg = APPS["catalog"]\n\n\ndef sync():\n    return requests.get("https://api.clarifai.com/v2/inputs", headers={"Authorization": "Key " + cfg["key"]})\n',
+    ),
+    case(
+        "CLR002 an entry of the dicts a loop takes from a list",
+        'import requests\n\nAPPS = [{"app": "catalog", "key": "<KEY>"}]\n\n\ndef sync():\n    for cfg in APPS:\n        requests.get("https://api.clarifai.com/v2/inputs", headers={"Authorization": "Key " + cfg["key"]})\n',
+        {"3:35 CLR002"},
+        'import os\n\nimport requests\n\nAPPS = [{"app": "catalog", "key": os.environ["CLARIFAI_PAT"]}]\n\n\ndef sync():\n    for cfg in APPS:\n        requests.get("https://api.clarifai.com/v2/inputs", headers={"Authorization": "Key " + cfg["key"]})\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4840,6 +4858,12 @@ NEGATIVE += [
     case(
         "a registry of other providers' keys whose Clarifai entry reads the environment",
         'import os\n\nfrom openai import OpenAI\n\nAPI_KEYS = {\n    "clarifai": os.environ["CLARIFAI_PAT"],\n    "together": "<KEY>",\n    "mistral": "<KEY2>",\n}\nBASE_URLS = {\n    "clarifai": "https://api.clarifai.com/v2/ext/openai/v1",\n    "together": "https://api.together.xyz/v1",\n    "mistral": "https://api.mistral.ai/v1",\n}\n\n\ndef client(provider):\n    return OpenAI(base_url=BASE_URLS[provider], api_key=API_KEYS[provider])\n',
+        set(),
+        None,
+    ),
+    case(
+        "clients made in a loop over a registry of providers' sections: the other sections' keys",
+        'import os\n\nfrom openai import OpenAI\n\nPROVIDERS = {\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ["CLARIFAI_PAT"]},\n    "together": {"base_url": "https://api.together.xyz/v1", "api_key": "<KEY>"},\n    "hosted": {"base_url": "https://api.deepinfra.com/v1/openai", "api_key": "<KEY2>"},\n}\nclients = {name: OpenAI(base_url=cfg["base_url"], api_key=cfg["api_key"]) for name, cfg in PROVIDERS.items()}\n',
         set(),
         None,
     ),

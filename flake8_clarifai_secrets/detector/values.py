@@ -161,6 +161,10 @@ _PASS_THROUGH = (
 )
 
 
+# A dict entry's dotted name: `cfg.['key']`.
+_ENTRY = re.compile(r"(?P<holder>.+)\.(?P<entry>\[[^][]*\])")
+
+
 class Part(NamedTuple):
     """A piece of a string value: its text, the literal it was written in, and where in it.
 
@@ -469,6 +473,12 @@ class Values:
                 found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
                 if len(found) >= MAX_ALTERNATIVES:
                     break
+            entry = _ENTRY.fullmatch(name)
+            if not found and entry is not None:
+                # `cfg["key"]` where `cfg` holds a dict that the file writes elsewhere:
+                # `for app, cfg in APPS.items()`, `cfg = APPS["catalog"]`.
+                for value, where in self._bindings(entry["holder"], scope):
+                    found += self._entry_of(value, entry["entry"], where)
         finally:
             self._active.discard(key)
             self._hops -= 1
@@ -476,6 +486,53 @@ class Values:
         if cuts == self._cuts:
             self._names[key] = found
         return found
+
+    def _entry_of(
+        self, holder: ast.expr, entry: str, scope: Scope, *, chosen: bool = False
+    ) -> list[Template]:
+        """What the entry `entry` (as `dotted` spells it: `['key']`) of the dicts that `holder`
+        may be holds: a dict display, any value or item of a name's (a loop's), or a name's
+        entry. Of a dict `chosen` at run time among several, not one whose other entries say
+        that it goes to another provider (`{"base_url": "https://api.together.xyz/v1", ...}`)."""
+        if isinstance(holder, ast.Dict):
+            found: list[Template] = []
+            for index, (key, value) in enumerate(zip(holder.keys, holder.values)):
+                if key is None or f"[{string(key)!r}]" != entry:
+                    continue
+                if not (chosen and row_elsewhere(holder.values, index)):
+                    found += [t for t in self.of(value, scope) if t != (UNKNOWN_PART,)]
+            return found
+        if (
+            isinstance(holder, ast.Call)
+            and isinstance(holder.func, ast.Name)
+            and holder.func.id in (ANY_VALUE, ANY_ITEM)
+            and holder.args
+            and (holder.func.id == ANY_VALUE or len(holder.args) == 1)
+        ):
+            mapping = holder.args[0]
+            displays = (
+                [(mapping, scope)]
+                if isinstance(mapping, ast.Dict)
+                else self._bindings(dotted(mapping) or "", scope)
+            )
+            found = []
+            for display, where in displays:
+                if isinstance(display, ast.Dict) and holder.func.id == ANY_VALUE:
+                    # A section named for another provider holds its key.
+                    items = [
+                        value
+                        for key, value in zip(display.keys, display.values)
+                        if not names_provider(string(key) or "")
+                    ]
+                else:
+                    items = display.elts if isinstance(display, (ast.List, ast.Tuple)) else []
+                for item in items:
+                    found += self._entry_of(item, entry, where, chosen=True)
+            return found
+        name = dotted(holder)
+        if name is None:
+            return []
+        return [t for t in self._name(f"{name}.{entry}", scope) if t != (UNKNOWN_PART,)]
 
     def _extended(self, node: Extended, scope: Scope) -> list[Template]:
         name = dotted(node.left)
