@@ -647,6 +647,8 @@ def _finish(
                 read = f"lambda: {read}"
             elif finding.fix is not None and finding.fix.required:
                 read = f"os.environ.get({variable}, ...)"
+            elif finding.fix is not None and finding.fix.blank:
+                read = f'os.environ.get({variable}, "")'
             elif finding.fix is not None and finding.fix.lazy:
                 read = f"os.environ.get({variable})"
             where = _where(name, item, finding)

@@ -224,12 +224,23 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return frozenset(quotes), bool(quotes)
 
     def _environ(
-        self, name: cst.BaseExpression, *, lazy: bool = False, required: bool = False
+        self,
+        name: cst.BaseExpression,
+        *,
+        lazy: bool = False,
+        required: bool = False,
+        blank: bool = False,
     ) -> cst.BaseExpression:
         environ = cst.Attribute(cst.Name("os"), cst.Name("environ"))
         if lazy:
             given = [cst.Arg(name, comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))]
-            arguments = [*given, cst.Arg(cst.Ellipsis())] if required else [cst.Arg(name)]
+            if required:
+                arguments = [*given, cst.Arg(cst.Ellipsis())]
+            elif blank and isinstance(name, cst.SimpleString):
+                # An empty string in the quotes the name was written with.
+                arguments = [*given, cst.Arg(cst.SimpleString(name.value[-1] * 2))]
+            else:
+                arguments = [cst.Arg(name)]
             return cst.Call(cst.Attribute(environ, cst.Name("get")), arguments)
         return cst.Subscript(value=environ, slice=[cst.SubscriptElement(cst.Index(name))])
 
@@ -300,7 +311,10 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             self._failed[span] = NO_QUOTE_FITS
             return updated
         expression = self._environ(
-            cst.SimpleString(name), lazy=fix.lazy and not fix.factory, required=fix.required
+            cst.SimpleString(name),
+            lazy=fix.lazy and not fix.factory,
+            required=fix.required,
+            blank=fix.blank,
         )
         if fix.factory:
             expression = cst.Lambda(cst.Parameters(), expression)

@@ -1710,7 +1710,7 @@ POSITIVE += [
         "PAT = st.sidebar.text_input('Clarifai PAT', value='<KEY>', type='password')\n",
         {"4:51 CLR005"},
         "import os\nimport streamlit as st\nfrom clarifai.client.user import User\n"
-        "PAT = st.sidebar.text_input('Clarifai PAT', value=os.environ.get(\"CLARIFAI_PAT\"), "
+        'PAT = st.sidebar.text_input(\'Clarifai PAT\', value=os.environ.get("CLARIFAI_PAT", ""), '
         "type='password')\n",
     ),
     case(
@@ -2051,7 +2051,7 @@ POSITIVE += [
         'widgets.text("clarifai_pat", "<KEY>", "Clarifai PAT")\n',
         {"4:30 CLR005"},
         "import os\nfrom clarifai.client.model import Model\nwidgets = get_ipython()\n"
-        'widgets.text("clarifai_pat", os.environ.get("CLARIFAI_PAT"), "Clarifai PAT")\n',
+        'widgets.text("clarifai_pat", os.environ.get("CLARIFAI_PAT", ""), "Clarifai PAT")\n',
     ),
     case(
         "CLR002 a tab after the scheme",
@@ -2093,7 +2093,7 @@ POSITIVE += [
         '    parser.addoption("--clarifai-pat", default="<KEY>")\n',
         {"3:63 CLR005", "5:48 CLR005"},
         'import os\nimport gradio as gr\nbox = gr.Textbox(label="Clarifai PAT", type="password", '
-        'value=os.environ.get("CLARIFAI_PAT"))\ndef pytest_addoption(parser):\n'
+        'value=os.environ.get("CLARIFAI_PAT", ""))\ndef pytest_addoption(parser):\n'
         '    parser.addoption("--clarifai-pat", default=os.environ.get("CLARIFAI_PAT"))\n',
     ),
     case(
@@ -2216,7 +2216,7 @@ POSITIVE += [
         "import voluptuous as vol\n"
         "from homeassistant.const import CONF_ACCESS_TOKEN, CONF_NAME\n"
         "from clarifai.client.model import Model\n"
-        'SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN, default=os.environ.get("CLARIFAI_PAT")): str, vol.Optional(CONF_NAME, default="clarifai"): str})\n',
+        'SCHEMA = vol.Schema({vol.Required(CONF_ACCESS_TOKEN, default=os.environ.get("CLARIFAI_PAT", "")): str, vol.Optional(CONF_NAME, default="clarifai"): str})\n',
     ),
     case(
         "CLR005 form fields' initial values: Django's initial=, WTForms' default=",
@@ -2234,9 +2234,9 @@ POSITIVE += [
         "from wtforms import PasswordField\n"
         "from clarifai.client.model import Model\n"
         "class TagForm(Form):\n"
-        '    clarifai_pat = CharField(label="Clarifai PAT", initial=os.environ.get("CLARIFAI_PAT"), widget=PasswordInput)\n'
+        '    clarifai_pat = CharField(label="Clarifai PAT", initial=os.environ.get("CLARIFAI_PAT", ""), widget=PasswordInput)\n'
         "class PredictForm:\n"
-        '    pat = PasswordField("Clarifai PAT", default=os.environ.get("CLARIFAI_PAT"))\n',
+        '    pat = PasswordField("Clarifai PAT", default=os.environ.get("CLARIFAI_PAT", ""))\n',
     ),
     case(
         "CLR002 a header formatted from a dict unpacked with **",
@@ -2453,13 +2453,13 @@ POSITIVE += [
         "CLR005 an ipywidgets password field filled with the key",
         'import ipywidgets as widgets\nfrom clarifai.client.model import Model\npat_box = widgets.Password(description="PAT:", value="<KEY>")\ndef run(_):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat_box.value)\n',
         {"3:54 CLR005"},
-        'import os\n\nimport ipywidgets as widgets\nfrom clarifai.client.model import Model\npat_box = widgets.Password(description="PAT:", value=os.environ.get("CLARIFAI_PAT"))\ndef run(_):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat_box.value)\n',
+        'import os\n\nimport ipywidgets as widgets\nfrom clarifai.client.model import Model\npat_box = widgets.Password(description="PAT:", value=os.environ.get("CLARIFAI_PAT", ""))\ndef run(_):\n    return Model(url="https://clarifai.com/a/b/models/c", pat=pat_box.value)\n',
     ),
     case(
         "CLR005 an ipywidgets text field labelled Clarifai PAT",
         'from ipywidgets import Text\nbox = Text(value="<KEY>", description="Clarifai PAT")\n',
         {"2:18 CLR005"},
-        'import os\n\nfrom ipywidgets import Text\nbox = Text(value=os.environ.get("CLARIFAI_PAT"), description="Clarifai PAT")\n',
+        'import os\n\nfrom ipywidgets import Text\nbox = Text(value=os.environ.get("CLARIFAI_PAT", ""), description="Clarifai PAT")\n',
     ),
     case(
         "CLR005 a Kubernetes Secret's data holds the key in base64",

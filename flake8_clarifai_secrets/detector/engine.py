@@ -46,6 +46,7 @@ from flake8_clarifai_secrets.detector.values import (
     carries,
     declared_defaults,
     declared_defaults_of,
+    declares,
     settings_defaults,
     joined,
     literal_text,
@@ -398,12 +399,21 @@ class Detector:
                     and wrapped(caller) is origin
                 )
             )
+            # A form field shows its default: empty where the variable is unset.
+            blank = (
+                lazy
+                and not factory
+                and not required
+                and caller is not None
+                and declares(caller)
+                and given is self.context.values.default_of(caller)
+            )
             # A key that the literal repeats: a field wherever it stands.
             repeated = secret in prefix or secret in suffix
             fix = (
                 Fix("placeholder", span)
                 if repeated
-                else Fix("literal", span, prefix, suffix, lazy, factory, required)
+                else Fix("literal", span, prefix, suffix, lazy, factory, required, blank)
             )
             if lazy and binary_text(origin) is not None:
                 # `os.environ.get(VAR)` may be None, which has no `.encode()`.
