@@ -3625,6 +3625,24 @@ POSITIVE += [
         {"3:35 CLR002"},
         'import os\n\nimport requests\n\nAPPS = [{"app": "catalog", "key": os.environ["CLARIFAI_PAT"]}]\n\n\ndef sync():\n    for cfg in APPS:\n        requests.get("https://api.clarifai.com/v2/inputs", headers={"Authorization": "Key " + cfg["key"]})\n',
     ),
+    case(
+        "CLR005 a credential entry set where missing with setdefault, read lazily",
+        'from clarifai.client.model import Model\n\n\ndef get_model(url, **kwargs):\n    kwargs.setdefault("pat", "<KEY>")\n    return Model(url=url, **kwargs)\n',
+        {"5:30 CLR005"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_model(url, **kwargs):\n    kwargs.setdefault("pat", os.environ.get("CLARIFAI_PAT"))\n    return Model(url=url, **kwargs)\n',
+    ),
+    case(
+        "CLR003 a key bound with := inside the call that takes it",
+        'from clarifai.client.model import Model\n\n\ndef get_model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=(pat := "<KEY>"))\n',
+        {"5:71 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef get_model():\n    return Model(url="https://clarifai.com/a/b/models/c", pat=(pat := os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR001 a key bound with := inside a metadata pair",
+        'from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nmetadata = (("authorization", "Key " + (pat := "<KEY>")),)\n',
+        {"3:48 CLR001"},
+        'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nmetadata = (("authorization", "Key " + (pat := os.environ["CLARIFAI_PAT"])),)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4864,6 +4882,12 @@ NEGATIVE += [
     case(
         "clients made in a loop over a registry of providers' sections: the other sections' keys",
         'import os\n\nfrom openai import OpenAI\n\nPROVIDERS = {\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ["CLARIFAI_PAT"]},\n    "together": {"base_url": "https://api.together.xyz/v1", "api_key": "<KEY>"},\n    "hosted": {"base_url": "https://api.deepinfra.com/v1/openai", "api_key": "<KEY2>"},\n}\nclients = {name: OpenAI(base_url=cfg["base_url"], api_key=cfg["api_key"]) for name, cfg in PROVIDERS.items()}\n',
+        set(),
+        None,
+    ),
+    case(
+        "setdefault of a cache or counter entry named key or token",
+        'import hashlib\nfrom clarifai.client.model import Model\n\ncache = {}\ncache.setdefault("key", hashlib.md5(b"x").hexdigest())\ncache.setdefault("etag", "<KEY>")\ncounts = {}\ncounts.setdefault("token", 0)\n',
         set(),
         None,
     ),

@@ -362,6 +362,8 @@ class Values:
             return self._percent(node, scope)
         if isinstance(node, ast.Call):
             return self._call(node, scope)
+        if isinstance(node, ast.NamedExpr):
+            return self.of(node.value, scope)
         if isinstance(node, ast.IfExp):
             # Which one is not known: a name that says another provider holds its key
             # (`args.clarifai_pat if ... else args.together_key`).

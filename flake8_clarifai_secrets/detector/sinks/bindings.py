@@ -368,20 +368,42 @@ def item_store(node: ast.AST, context: Context) -> Iterator[Hit]:
     dict display's is bound, unless what holds it goes to another service."""
     assert isinstance(node, ast.Assign)
     for target in node.targets:
-        if not isinstance(target, ast.Subscript):
-            continue
-        name = next(iter(context.strings(target.slice)), None)
-        accept = None if name is None else _accept(name, context)
-        if name is None or accept is None:
-            continue
-        holder = dotted(target.value)
-        if _generic(accept, name) and (
-            holder is None
-            or context.sent_elsewhere(holder, context.scope)
-            or _named_elsewhere(holder, name, "")
-        ):
-            continue
-        yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(node.value))
+        if isinstance(target, ast.Subscript):
+            yield from _stored(target.value, target.slice, node.value, context)
+
+
+@sink(ast.Call)
+def item_default(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`kwargs.setdefault("pat", "<key>")`, stored as `kwargs["pat"] = ...` is where the entry
+    is missing: read lazily, as Python evaluates the default either way. (An imported store's,
+    Airflow's `Variable.setdefault`, is `stored_pair`'s.)"""
+    assert isinstance(node, ast.Call)
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and func.attr == "setdefault"
+        and len(node.args) == 2
+        and not node.keywords
+        and leaf(dotted(func.value) or "environ") != "environ"
+        and context.qualname(func.value) is None
+    ):
+        for hit in _stored(func.value, node.args[0], node.args[1], context):
+            yield hit._replace(lazy=True)
+
+
+def _stored(holder: ast.expr, key: ast.expr, value: ast.expr, context: Context) -> Iterator[Hit]:
+    name = next(iter(context.strings(key)), None)
+    accept = None if name is None else _accept(name, context)
+    if name is None or accept is None:
+        return
+    holder_name = dotted(holder)
+    if _generic(accept, name) and (
+        holder_name is None
+        or context.sent_elsewhere(holder_name, context.scope)
+        or _named_elsewhere(holder_name, name, "")
+    ):
+        return
+    yield from (Hit("CLR005", item, f'"{name}"', accept) for item in _values(value))
 
 
 # Keywords that give a stored entry's name: Airflow's `Variable.set(key="clarifai_pat",
