@@ -424,6 +424,20 @@ def labels_a_key(before: str) -> bool:
     return False
 
 
+def names_endpoint(key: str) -> bool:
+    """`url`, `base_url`, `api_base`, `host`, `server_url`, and any name with a base, an
+    endpoint or a host (mem0's `openai_base_url`, `azure_endpoint`): where a client goes, not
+    `image_url`."""
+    words = name_words(key)
+    return bool(words & _STRONG_ENDPOINT_WORDS) or (
+        bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
+    )
+
+
+_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
+_STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})
+
+
 def points_elsewhere(endpoints: list[str]) -> Optional[bool]:
     """What endpoint texts say: True for another host, False for Clarifai, None where they
     name no host. A local address (a proxy, a runner) says nothing about whose key it is."""

@@ -3643,6 +3643,30 @@ POSITIVE += [
         {"3:48 CLR001"},
         'import os\n\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\n\nmetadata = (("authorization", "Key " + (pat := os.environ["CLARIFAI_PAT"])),)\n',
     ),
+    case(
+        "CLR003 a registry of apps' keys made with dict(), read with the app chosen at run time",
+        'from clarifai.client.dataset import Dataset\n\nPATS = dict(vision="<KEY>", nlp="<KEY2>")\n\n\ndef dataset(app):\n    return Dataset(user_id="me", app_id=app, dataset_id="d", pat=PATS[app])\n',
+        {"3:20 CLR003", "3:60 CLR003"},
+        'import os\n\nfrom clarifai.client.dataset import Dataset\n\nPATS = dict(vision=os.environ["CLARIFAI_PAT"], nlp=os.environ["CLARIFAI_PAT_2"])\n\n\ndef dataset(app):\n    return Dataset(user_id="me", app_id=app, dataset_id="d", pat=PATS[app])\n',
+    ),
+    case(
+        "CLR005 a dict() of keys under a name that says Clarifai",
+        'CLARIFAI_PATS = dict(prod="<KEY>")\n',
+        {"1:27 CLR005"},
+        'import os\n\nCLARIFAI_PATS = dict(prod=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 a key two entries down in a section chosen at run time",
+        'import os\n\nfrom openai import OpenAI\n\nSERVICES = {\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "keys": {"prod": "<KEY>"}},\n    "together": {"base_url": "https://api.together.xyz/v1", "keys": {"prod": "<KEY2>"}},\n}\n\n\ndef get_client(provider="clarifai", env=os.getenv("ENV", "prod")):\n    svc = SERVICES[provider]\n    return OpenAI(base_url=svc["base_url"], api_key=svc["keys"][env])\n',
+        {"6:92 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\nSERVICES = {\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "keys": {"prod": os.environ["CLARIFAI_PAT"]}},\n    "together": {"base_url": "https://api.together.xyz/v1", "keys": {"prod": "<KEY2>"}},\n}\n\n\ndef get_client(provider="clarifai", env=os.getenv("ENV", "prod")):\n    svc = SERVICES[provider]\n    return OpenAI(base_url=svc["base_url"], api_key=svc["keys"][env])\n',
+    ),
+    case(
+        "CLR002 a name bound to an entry of its own earlier value",
+        'import requests\n\ncfg = {"x": {"key": "<KEY>"}}\ncfg = cfg["x"]\n\n\ndef models():\n    return requests.get("https://api.clarifai.com/v2/models", headers={"Authorization": "Key " + cfg["key"]})\n',
+        {"3:21 CLR002"},
+        'import os\n\nimport requests\n\ncfg = {"x": {"key": os.environ["CLARIFAI_PAT"]}}\ncfg = cfg["x"]\n\n\ndef models():\n    return requests.get("https://api.clarifai.com/v2/models", headers={"Authorization": "Key " + cfg["key"]})\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4888,6 +4912,12 @@ NEGATIVE += [
     case(
         "setdefault of a cache or counter entry named key or token",
         'import hashlib\nfrom clarifai.client.model import Model\n\ncache = {}\ncache.setdefault("key", hashlib.md5(b"x").hexdigest())\ncache.setdefault("etag", "<KEY>")\ncounts = {}\ncounts.setdefault("token", 0)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a local server's section beside Clarifai's, read where the section is chosen at run time",
+        'import os\n\nfrom openai import OpenAI\n\nBACKENDS = {\n    "local": {"base_url": "http://localhost:8000/v1", "api_key": "<KEY>"},\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ.get("CLARIFAI_PAT", "")},\n}\n\n\ndef make_client(name):\n    cfg = BACKENDS[name]\n    return OpenAI(base_url=cfg["base_url"], api_key=cfg["api_key"])\n',
         set(),
         None,
     ),

@@ -22,6 +22,7 @@ from flake8_clarifai_secrets.credentials import (
     OPENAI_KEY_VARIABLE,
     is_credential_name,
     name_words,
+    names_endpoint,
     points_elsewhere,
 )
 from flake8_clarifai_secrets.detector.findings import Span
@@ -451,9 +452,7 @@ class Context:
         its model is OpenAI's (`openai/gpt-4o`, `gpt-4o`), whose endpoint LiteLLM reads from
         `OPENAI_API_BASE` or `OPENAI_BASE_URL` when the call gives none, and the file points
         those at Clarifai."""
-        if not self.openai_endpoint or any(
-            k.arg and name_words(k.arg) & ENDPOINT_WORDS for k in call.keywords
-        ):
+        if not self.openai_endpoint or any(k.arg and names_endpoint(k.arg) for k in call.keywords):
             return False
         where = self.scope if scope is None else scope
         models = {text for a in _models(call) for text in self._texts(a, where)} - {""}

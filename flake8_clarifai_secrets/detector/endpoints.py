@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words, points_elsewhere
+from flake8_clarifai_secrets.credentials import name_words, names_endpoint, points_elsewhere
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.providers import model_provider
 from flake8_clarifai_secrets.detector.tree import string
@@ -42,16 +42,6 @@ def pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
         models += holder.args[:1]
     texts = (text for entry in models for text in context.strings(entry))
     return True if any(model_provider(text) for text in texts) else None
-
-
-def names_endpoint(key: str) -> bool:
-    """`url`, `base_url`, `api_base`, `host`, `server_url`, and any name with a base, an
-    endpoint or a host (mem0's `openai_base_url`, `azure_endpoint`): where a client goes, not
-    `image_url`."""
-    words = name_words(key)
-    return bool(words & _STRONG_ENDPOINT_WORDS) or (
-        bool(words & ENDPOINT_WORDS) and words <= _ENDPOINT_KEY_WORDS
-    )
 
 
 def section_elsewhere(node: ast.Dict, context: Context) -> bool:
@@ -91,5 +81,3 @@ def _names_endpoint_entry(section: ast.Dict) -> bool:
 # How many dicts up a config's sections are looked for.
 _DEPTH = 3
 _MODEL_KEYS = frozenset({"model", "provider", "model_provider", "custom_llm_provider"})
-_ENDPOINT_KEY_WORDS = ENDPOINT_WORDS | {"api", "server", "service"}
-_STRONG_ENDPOINT_WORDS = frozenset({"base", "endpoint", "host"})

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.credentials import is_legacy_name
+from flake8_clarifai_secrets.credentials import is_legacy_name, name_words, names_endpoint
 from flake8_clarifai_secrets.detector.providers import names_provider, row_elsewhere
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
@@ -161,6 +161,32 @@ _PASS_THROUGH = (
 )
 
 
+def dict_entries(node: ast.AST) -> Optional[list[tuple[Optional[str], ast.expr]]]:
+    """The (key, value) entries of a dict display, or of `dict(a=..., b=...)`; None for
+    anything else. A key that is not a string is None."""
+    if isinstance(node, ast.Dict):
+        return [(None if k is None else string(k), v) for k, v in zip(node.keys, node.values)]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and not node.args
+        and node.keywords
+    ):
+        return [(k.arg, k.value) for k in node.keywords]
+    return None
+
+
+def _own_endpoint(pairs: list[tuple[Optional[str], ast.expr]]) -> bool:
+    """Whether a section names an endpoint of its own that is not Clarifai's."""
+    return any(
+        key is not None
+        and names_endpoint(key)
+        and "clarifai" not in (string(value) or "clarifai").lower()
+        for key, value in pairs
+    )
+
+
 # A dict entry's dotted name: `cfg.['key']`.
 _ENTRY = re.compile(r"(?P<holder>.+)\.(?P<entry>\[[^][]*\])")
 
@@ -306,6 +332,8 @@ class Values:
         self._nodes: dict[int, list[Template]] = {}
         self._names: dict[tuple[str, int], list[Template]] = {}
         self._active: set[tuple[str, int]] = set()
+        # Entry names whose holders are being looked through: `cfg = cfg["x"]` loops.
+        self._looking: set[tuple[str, int]] = set()
         self._steps = 0
         self._depth = 0
         self._hops = 0
@@ -416,7 +444,7 @@ class Values:
             # `{"dev": "<key>", "prod": "<key>"}[ENV]`, read where it is written.
             displays: Sequence[tuple[ast.expr, Scope]] = [(mapping, scope)]
         elif holder is not None:
-            displays = self._bindings(holder, scope)
+            displays = self._displays(holder, scope)
         else:
             return _UNKNOWN
         found: list[Template] = []
@@ -425,13 +453,10 @@ class Values:
                 # `_cycle = itertools.cycle(KEYS)`, then `next(_cycle)`.
                 found += [t for t in self.of(display, where) if t != (UNKNOWN_PART,)]
                 continue
-            if isinstance(display, ast.Dict) and not items:
+            pairs = dict_entries(display)
+            if pairs is not None and not items:
                 # Which entry is not known: one named for another provider holds its key.
-                entries = [
-                    value
-                    for key, value in zip(display.keys, display.values)
-                    if not names_provider(string(key) or "")
-                ]
+                entries = [value for key, value in pairs if not names_provider(key or "")]
             elif isinstance(display, (ast.List, ast.Tuple)):
                 entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
                 if index is not None:
@@ -475,12 +500,11 @@ class Values:
                 found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
                 if len(found) >= MAX_ALTERNATIVES:
                     break
-            entry = _ENTRY.fullmatch(name)
-            if not found and entry is not None:
+            if not found and _ENTRY.fullmatch(name):
                 # `cfg["key"]` where `cfg` holds a dict that the file writes elsewhere:
-                # `for app, cfg in APPS.items()`, `cfg = APPS["catalog"]`.
-                for value, where in self._bindings(entry["holder"], scope):
-                    found += self._entry_of(value, entry["entry"], where)
+                # `for app, cfg in APPS.items()`, `cfg = APPS["catalog"]`, `cfg["keys"]["prod"]`.
+                for value, where in self._displays(name, scope):
+                    found += [t for t in self.of(value, where) if t != (UNKNOWN_PART,)]
         finally:
             self._active.discard(key)
             self._hops -= 1
@@ -489,52 +513,86 @@ class Values:
             self._names[key] = found
         return found
 
-    def _entry_of(
-        self, holder: ast.expr, entry: str, scope: Scope, *, chosen: bool = False
-    ) -> list[Template]:
-        """What the entry `entry` (as `dotted` spells it: `['key']`) of the dicts that `holder`
-        may be holds: a dict display, any value or item of a name's (a loop's), or a name's
-        entry. Of a dict `chosen` at run time among several, not one whose other entries say
-        that it goes to another provider (`{"base_url": "https://api.together.xyz/v1", ...}`)."""
-        if isinstance(holder, ast.Dict):
-            found: list[Template] = []
-            for index, (key, value) in enumerate(zip(holder.keys, holder.values)):
-                if key is None or f"[{string(key)!r}]" != entry:
-                    continue
-                if not (chosen and row_elsewhere(holder.values, index)):
-                    found += [t for t in self.of(value, scope) if t != (UNKNOWN_PART,)]
-            return found
-        if (
+    def _displays(self, name: str, scope: Scope) -> list[tuple[ast.expr, Scope]]:
+        """What a dotted name is bound to; for a dict's entry that none binds (`cfg.['key']`),
+        that entry of the dicts its holder may be (see `_entry_values`)."""
+        bound = list(self._bindings(name, scope))
+        entry = _ENTRY.fullmatch(name)
+        if bound or entry is None or (name, id(scope)) in self._looking:
+            return bound
+        self._looking.add((name, id(scope)))
+        try:
+            return [
+                pair
+                for value, where in self._displays(entry["holder"], scope)
+                for pair in self._entry_values(value, entry["entry"], where)
+            ][:MAX_ALTERNATIVES]
+        finally:
+            self._looking.discard((name, id(scope)))
+
+    def _entry_values(
+        self,
+        holder: ast.expr,
+        entry: str,
+        scope: Scope,
+        *,
+        chosen: bool = False,
+        beside_clarifai: bool = False,
+    ) -> list[tuple[ast.expr, Scope]]:
+        """The values of the entry `entry` (as `dotted` spells it: `['key']`) of the dicts that
+        `holder` may be: a dict display or `dict(...)`, any value or item of a name's (a loop's),
+        or a name's entry. Of a dict `chosen` at run time among several, not one whose other
+        entries say that it goes to another provider (`{"base_url":
+        "https://api.together.xyz/v1", ...}`), nor, `beside_clarifai` (a section named for
+        Clarifai), one with an endpoint of its own that is not Clarifai's (a local server's)."""
+        pairs = dict_entries(holder)
+        if pairs is not None:
+            values = [value for _, value in pairs]
+            if chosen and beside_clarifai and _own_endpoint(pairs):
+                return []
+            return [
+                (value, scope)
+                for index, (key, value) in enumerate(pairs)
+                if key is not None
+                and f"[{key!r}]" == entry
+                and not (chosen and row_elsewhere(values, index))
+            ]
+        mapping: Optional[ast.expr] = None
+        # Any value of a dict or item of a list: a loop's (`for cfg in APPS.values()`), or a
+        # lookup's that is not known here (`svc = SERVICES[provider]`).
+        items_only = False
+        if isinstance(holder, ast.Subscript) and string(holder.slice) is None:
+            mapping = holder.value
+        elif (
             isinstance(holder, ast.Call)
             and isinstance(holder.func, ast.Name)
             and holder.func.id in (ANY_VALUE, ANY_ITEM)
             and holder.args
             and (holder.func.id == ANY_VALUE or len(holder.args) == 1)
         ):
-            mapping = holder.args[0]
-            displays = (
-                [(mapping, scope)]
-                if isinstance(mapping, ast.Dict)
-                else self._bindings(dotted(mapping) or "", scope)
-            )
+            mapping, items_only = holder.args[0], holder.func.id == ANY_ITEM
+        if mapping is not None:
+            name = dotted(mapping)
+            displays = [(mapping, scope)] if name is None else self._displays(name, scope)
             found = []
             for display, where in displays:
-                if isinstance(display, ast.Dict) and holder.func.id == ANY_VALUE:
+                section = dict_entries(display)
+                beside = False
+                if section is not None and not items_only:
                     # A section named for another provider holds its key.
-                    items = [
-                        value
-                        for key, value in zip(display.keys, display.values)
-                        if not names_provider(string(key) or "")
-                    ]
+                    items = [value for key, value in section if not names_provider(key or "")]
+                    beside = any("clarifai" in name_words(key or "") for key, _ in section)
+                elif isinstance(display, (ast.List, ast.Tuple)):
+                    items = list(display.elts)
                 else:
-                    items = display.elts if isinstance(display, (ast.List, ast.Tuple)) else []
+                    items = []
                 for item in items:
-                    found += self._entry_of(item, entry, where, chosen=True)
+                    found += self._entry_values(
+                        item, entry, where, chosen=True, beside_clarifai=beside
+                    )
             return found
         name = dotted(holder)
-        if name is None:
-            return []
-        return [t for t in self._name(f"{name}.{entry}", scope) if t != (UNKNOWN_PART,)]
+        return [] if name is None else self._displays(f"{name}.{entry}", scope)
 
     def _extended(self, node: Extended, scope: Scope) -> list[Template]:
         name = dotted(node.left)

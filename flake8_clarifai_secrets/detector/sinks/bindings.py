@@ -27,6 +27,7 @@ from flake8_clarifai_secrets.credentials import (
     name_words,
     names_another_credential,
     names_another_service,
+    names_endpoint,
     names_something_else,
     points_elsewhere,
 )
@@ -36,11 +37,7 @@ from flake8_clarifai_secrets.detector.context import (
     Context,
     written_to,
 )
-from flake8_clarifai_secrets.detector.endpoints import (
-    names_endpoint,
-    pointed_elsewhere,
-    section_elsewhere,
-)
+from flake8_clarifai_secrets.detector.endpoints import pointed_elsewhere, section_elsewhere
 from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
@@ -57,6 +54,7 @@ from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
     declared_default,
     declares,
+    dict_entries,
     is_lookup,
     literal_text,
     unwrapped,
@@ -126,8 +124,8 @@ def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
     ["<key>", "<key>"]`, but not a pair that its label gives to another credential
     (`("DATADOG_API_KEY", "<key>")`); with `dicts` (a name that says Clarifai), also each value
     of a dict of them under a name that does not say what else it is: `{"ingest": "<key>",
-    ...}`, not `{"app_id": ...}`. (Under a generic name, `{"openweathermap": ...}` is another
-    service's.)"""
+    ...}` or `dict(ingest="<key>")`, not `{"app_id": ...}`. (Under a generic name,
+    `{"openweathermap": ...}` is another service's.)"""
     if isinstance(value, (ast.List, ast.Tuple, ast.Set)):
         label = string(value.elts[0]) if len(value.elts) == 2 else None
         if label is not None and names_another_credential(label):
@@ -135,9 +133,8 @@ def _values(value: ast.expr, *, dicts: bool = False) -> Iterator[ast.expr]:
             return
         for item in value.elts:
             yield from _values(item, dicts=dicts)
-    elif isinstance(value, ast.Dict) and dicts:
-        for key, item in zip(value.keys, value.values):
-            name = string(key)
+    elif dicts and dict_entries(value) is not None:
+        for name, item in dict_entries(value) or ():
             if name is not None and not names_something_else(name):
                 yield from _values(item, dicts=dicts)
     else:

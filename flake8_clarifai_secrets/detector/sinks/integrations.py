@@ -12,9 +12,8 @@ import ast
 from collections.abc import Iterable, Iterator
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words, names_endpoint
 from flake8_clarifai_secrets.detector.context import Context
-from flake8_clarifai_secrets.detector.endpoints import names_endpoint
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
