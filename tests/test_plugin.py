@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import ast
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -270,3 +271,23 @@ def test_key_of_a_local_server_in_a_branch_that_sets_its_own_endpoint() -> None:
         "    return OpenAI(base_url=base_url, api_key=api_key)\n"
     )
     assert results(source) == set()
+
+
+def _timed_out(signum: int, frame: object) -> None:
+    raise TimeoutError("the plugin did not return")
+
+
+def test_an_empty_dict_key_names_nothing() -> None:
+    """Review: a dict keyed by `""` made the text test look for an empty name, which `find`
+    never moves past: flake8 and the fixer hung."""
+    source = fill(
+        "import os\n"
+        "CFG = {'a': {'': {'': {'c': {'key': '<KEY>'}}, 'pat': os.environ['CLARIFAI_PAT']}}}\n"
+    )
+    previous = signal.signal(signal.SIGALRM, _timed_out)
+    signal.alarm(30)
+    try:
+        assert results(source) == set()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -227,7 +227,8 @@ class Scan:
         cost more to compile than most files take to search.)"""
         text = self.lowered if lowered else self.data
         size = len(word)
-        at = text.find(word, start)
+        # An empty name (`{"": ...}`) names nothing, and `find` would not move past it.
+        at = text.find(word, start) if size else -1
         while at != -1:
             end = at + size
             if (at == 0 or text[at - 1] not in _IDENTIFIER_BYTES) and (
