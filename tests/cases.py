@@ -3667,6 +3667,48 @@ POSITIVE += [
         {"3:21 CLR002"},
         'import os\n\nimport requests\n\ncfg = {"x": {"key": os.environ["CLARIFAI_PAT"]}}\ncfg = cfg["x"]\n\n\ndef models():\n    return requests.get("https://api.clarifai.com/v2/models", headers={"Authorization": "Key " + cfg["key"]})\n',
     ),
+    case(
+        "CLR003 a registry of teams' keys, one named like a provider, read with the team chosen at run time",
+        'from clarifai.client.model import Model\n\nKEYS = {"vision": "<KEY>", "azure": "<KEY2>"}\n\n\ndef predict(team, url):\n    return Model(url, pat=KEYS[team])\n',
+        {"3:64 CLR003", "3:19 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nKEYS = {"vision": os.environ["CLARIFAI_PAT"], "azure": os.environ["CLARIFAI_PAT_2"]}\n\n\ndef predict(team, url):\n    return Model(url, pat=KEYS[team])\n',
+    ),
+    case(
+        "CLR003 rows of model ids and their keys, one model named for a provider",
+        'from clarifai.client.model import Model\n\nMODELS = [("mistral-7b-instruct", "<KEY>"), ("llama-3-8b", "<KEY2>")]\n\n\ndef run():\n    for model_id, pat in MODELS:\n        Model(user_id="me", app_id="a", model_id=model_id, pat=pat)\n',
+        {"3:35 CLR003", "3:87 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nMODELS = [("mistral-7b-instruct", os.environ["CLARIFAI_PAT"]), ("llama-3-8b", os.environ["CLARIFAI_PAT_2"])]\n\n\ndef run():\n    for model_id, pat in MODELS:\n        Model(user_id="me", app_id="a", model_id=model_id, pat=pat)\n',
+    ),
+    case(
+        "CLR003 rows of images on other hosts and the keys to tag them with",
+        'from clarifai.client.model import Model\n\nJOBS = [("https://images.unsplash.com/photo-1.jpg", "<KEY>")]\n\n\ndef run():\n    for image, pat in JOBS:\n        Model("https://clarifai.com/clarifai/main/models/general-image-recognition", pat=pat).predict_by_url(image)\n',
+        {"3:53 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nJOBS = [("https://images.unsplash.com/photo-1.jpg", os.environ["CLARIFAI_PAT"])]\n\n\ndef run():\n    for image, pat in JOBS:\n        Model("https://clarifai.com/clarifai/main/models/general-image-recognition", pat=pat).predict_by_url(image)\n',
+    ),
+    case(
+        "CLR005 a Clarifai config whose provider entry names a cloud, beside the app's coordinates",
+        'import clarifai\n\nCLARIFAI_CONFIG = {"provider": "azure", "region": "eastus", "user_id": "me", "app_id": "vision", "pat": "<KEY>"}\n',
+        {"3:105 CLR005"},
+        'import os\n\nimport clarifai\n\nCLARIFAI_CONFIG = {"provider": "azure", "region": "eastus", "user_id": "me", "app_id": "vision", "pat": os.environ["CLARIFAI_PAT"]}\n',
+    ),
+    case(
+        "CLR005 a section named for Clarifai in a config whose model is another provider's",
+        'import clarifai\n\nCONFIG = {"model": "anthropic/claude-3-5-sonnet-20240620", "clarifai": {"api_key": "<KEY>"}}\n',
+        {"3:84 CLR005"},
+        'import os\n\nimport clarifai\n\nCONFIG = {"model": "anthropic/claude-3-5-sonnet-20240620", "clarifai": {"api_key": os.environ["CLARIFAI_PAT"]}}\n',
+    ),
+    case(
+        "CLR005 a key split over a string's parts between comments, one of them an f-string, left alone",
+        'import clarifai\n\nCLARIFAI_PAT = ("<KEY_A>"  # first half\n                f"<KEY_B>")\n',
+        {"3:17 CLR005"},
+        None,
+    ),
+    case(
+        "CLR002 a key split over bytes parts between comments, left alone",
+        'import requests\n\nheaders = {"Authorization": (b"Key <KEY_A>"  # first half\n                             b"<KEY_B>")}\nrequests.get("https://api.clarifai.com/v2/models", headers=headers)\n',
+        {"3:30 CLR002"},
+        None,
+    ),
 ]
 
 NEGATIVE += [
@@ -4918,6 +4960,12 @@ NEGATIVE += [
     case(
         "a local server's section beside Clarifai's, read where the section is chosen at run time",
         'import os\n\nfrom openai import OpenAI\n\nBACKENDS = {\n    "local": {"base_url": "http://localhost:8000/v1", "api_key": "<KEY>"},\n    "clarifai": {"base_url": "https://api.clarifai.com/v2/ext/openai/v1", "api_key": os.environ.get("CLARIFAI_PAT", "")},\n}\n\n\ndef make_client(name):\n    cfg = BACKENDS[name]\n    return OpenAI(base_url=cfg["base_url"], api_key=cfg["api_key"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "a getter that returns another provider's key under a test that names it",
+        'import os\n\nfrom clarifai.client.model import Model\n\n\ndef api_key(provider):\n    if provider == "together":\n        return "<KEY>"\n    return os.environ["CLARIFAI_PAT"]\n\n\nmodel = Model("https://clarifai.com/clarifai/main/models/general-image-recognition", pat=api_key("clarifai"))\n',
         set(),
         None,
     ),

@@ -17,31 +17,41 @@ from flake8_clarifai_secrets.detector.providers import model_provider
 from flake8_clarifai_secrets.detector.tree import string
 
 
-def pointed_elsewhere(holder: ast.expr, context: Context) -> Optional[bool]:
+def pointed_elsewhere(holder: ast.expr, context: Context, *, models: bool = True) -> Optional[bool]:
     """Where the endpoint entries of a dict display or a call say that it goes: True for
     another host, False for Clarifai, None where they name no host. A call's arguments count
     by keyword, and by position where this file defines the callee (`ProviderConfig(base_url,
-    api_key)`)."""
-    if isinstance(holder, ast.Dict):
-        pairs = [(string(key), value) for key, value in zip(holder.keys, holder.values)]
-    elif isinstance(holder, ast.Call):
-        pairs = [(keyword.arg, keyword.value) for keyword in holder.keywords]
-        if isinstance(holder.func, ast.Name):
-            pairs += zip(context.parameters(holder.func.id), holder.args)
-    else:
-        return None
+    api_key)`). With `models`, and no endpoint, a model or provider of another host says it
+    too (see `models_elsewhere`)."""
+    pairs = _pairs(holder, context)
     endpoints = [value for key, value in pairs if key and names_endpoint(key)]
     pointed = points_elsewhere([text for entry in endpoints for text in context.strings(entry)])
-    if pointed is not None:
-        return pointed
-    # With no endpoint, a model or provider of another host says where the call goes:
-    # LiteLLM's `{"model": "together_ai/...", "api_key": ...}`, LangChain's
-    # `init_chat_model("together:...", api_key=...)` or `model_provider="together"`.
-    models = [value for key, value in pairs if key in _MODEL_KEYS]
+    if pointed is None and models and models_elsewhere(holder, context):
+        return True
+    return pointed
+
+
+def models_elsewhere(holder: ast.expr, context: Context) -> bool:
+    """Whether a dict display or a call names a model or provider of another host: LiteLLM's
+    `{"model": "together_ai/...", "api_key": ...}`, LangChain's `init_chat_model("together:...",
+    api_key=...)` or `model_provider="together"`."""
+    models = [value for key, value in _pairs(holder, context) if key in _MODEL_KEYS]
     if isinstance(holder, ast.Call):
         models += holder.args[:1]
-    texts = (text for entry in models for text in context.strings(entry))
-    return True if any(model_provider(text) for text in texts) else None
+    return any(model_provider(text) for entry in models for text in context.strings(entry))
+
+
+def _pairs(holder: ast.expr, context: Context) -> list[tuple[Optional[str], ast.expr]]:
+    if isinstance(holder, ast.Dict):
+        return [(string(key), value) for key, value in zip(holder.keys, holder.values)]
+    if isinstance(holder, ast.Call):
+        pairs: list[tuple[Optional[str], ast.expr]] = [
+            (keyword.arg, keyword.value) for keyword in holder.keywords
+        ]
+        if isinstance(holder.func, ast.Name):
+            pairs += zip(context.parameters(holder.func.id), holder.args)
+        return pairs
+    return []
 
 
 def section_elsewhere(node: ast.Dict, context: Context) -> bool:
@@ -56,7 +66,7 @@ def section_elsewhere(node: ast.Dict, context: Context) -> bool:
         if holder is None:
             return False
         outer, name = holder
-        pointed = pointed_elsewhere(outer, context)
+        pointed = pointed_elsewhere(outer, context, models=False)
         if pointed is not None:
             return pointed
         if name is not None and "clarifai" in name_words(name):

@@ -73,11 +73,25 @@ def names_provider(name: str) -> bool:
     return "clarifai" not in words and bool(words & _NAMES)
 
 
-def row_elsewhere(row: Sequence[ast.expr], element: int) -> bool:
-    """Whether the other items of a row (a loop's, a `parametrize` table's) say that its
-    `element` goes to another provider: `("together", "https://api.together.xyz/v1", "<key>")`,
-    `("mistral", "MISTRAL_API_KEY", "<key>")`."""
-    texts = [text for i, item in enumerate(row) if i != element for text in [string(item)] if text]
-    if any("clarifai" in text.lower() for text in texts):
-        return False
-    return any(names_provider(text) for text in texts) or bool(points_elsewhere(texts))
+def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[bool]:
+    """For each row of a table that a loop unpacks or `parametrize` gives, whether its
+    `element` goes to another provider: another row names Clarifai in one of its items
+    (`"clarifai"`, a `clarifai.com` URL), and this row has there another provider's name or
+    another host (`("together", "https://api.together.xyz/v1", "<key>")` beside `("clarifai",
+    ...)`). A table with no Clarifai row (models and their keys, images to tag) says nothing."""
+    texts = [[string(item) or "" for item in row] for row in rows]
+    columns = {
+        column
+        for row in texts
+        for column, text in enumerate(row)
+        if column != element and "clarifai" in text.lower()
+    }
+    return [
+        any(
+            column < len(row)
+            and "clarifai" not in row[column].lower()
+            and (names_provider(row[column]) or bool(points_elsewhere([row[column]])))
+            for column in columns
+        )
+        for row in texts
+    ]

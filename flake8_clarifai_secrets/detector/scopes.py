@@ -15,7 +15,7 @@ import ast
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
-from flake8_clarifai_secrets.detector.providers import row_elsewhere
+from flake8_clarifai_secrets.detector.providers import names_provider, rows_elsewhere
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
@@ -149,11 +149,47 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
         returned = body[0].value
         return [] if returned is None else [(target, returned)]
     # A `return` of anything else (`os.environ["CLARIFAI_PAT"]`, `None`, `KEYS[stage]`) does
-    # not hide the strings written in the others (`case "prod": return "<key>"`).
+    # not hide the strings written in the others (`case "prod": return "<key>"`); one under a
+    # test for another provider (`if provider == "together":`) returns that provider's key.
+    elsewhere = _provider_branches(function)
     returned_strings = [
-        value for node in _own_returns(function) for value in _fallback_strings(node.value) or ()
+        value
+        for node in _own_returns(function)
+        if id(node) not in elsewhere
+        for value in _fallback_strings(node.value) or ()
     ]
     return [(target, value) for value in returned_strings]
+
+
+def _provider_branches(function: ast.FunctionDef) -> set[int]:
+    """The `return` statements (by identity) in the body of an `if` or a `case` whose test
+    names another provider and not Clarifai."""
+    found: set[int] = set()
+    for node in ast.walk(function):
+        tests: list[ast.AST]
+        if isinstance(node, ast.If):
+            tests, body = [node.test], node.body
+        elif type(node).__name__ == "match_case":
+            # `ast.match_case` is new in Python 3.10.
+            tests, body = [getattr(node, "pattern")], getattr(node, "body")
+        else:
+            continue
+        texts = [
+            part.value
+            for test in tests
+            for part in ast.walk(test)
+            if isinstance(part, ast.Constant) and isinstance(part.value, str)
+        ]
+        if any(names_provider(text) for text in texts) and not any(
+            "clarifai" in text.lower() for text in texts
+        ):
+            found.update(
+                id(part)
+                for statement in body
+                for part in ast.walk(statement)
+                if isinstance(part, ast.Return)
+            )
+    return found
 
 
 _PROPERTIES = frozenset({"property", "cached_property"})
@@ -258,7 +294,7 @@ def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:
         return []
     if not names or not isinstance(rows, (ast.Tuple, ast.List)):
         return []
-    pairs: list[tuple[str, ast.expr]] = []
+    table: list[list[ast.expr]] = []
     for row in rows.elts:
         if isinstance(row, ast.Call) and dotted(row.func) in ("pytest.param", "param"):
             values = row.args
@@ -269,12 +305,14 @@ def parametrized(call: ast.Call) -> list[tuple[str, ast.expr]]:
         else:
             continue
         if len(values) == len(names) and not any(isinstance(v, ast.Starred) for v in values):
-            pairs += [
-                (n, v)
-                for i, (n, v) in enumerate(zip(names, values))
-                if not row_elsewhere(values, i)
-            ]
-    return pairs
+            table.append(values)
+    elsewhere = [rows_elsewhere(table, column) for column in range(len(names))]
+    return [
+        (name, value)
+        for n, values in enumerate(table)
+        for column, (name, value) in enumerate(zip(names, values))
+        if not elsewhere[column][n]
+    ]
 
 
 def _unpack(target: ast.expr, value: ast.expr) -> list[tuple[ast.expr, ast.expr]]:

@@ -319,12 +319,15 @@ def _cover(node: ast.AST, lines: Sequence[int]) -> Optional[bool]:
 
 
 def _text_of(token: str) -> str:
-    """The text a string token writes; an f-string's or a bytes' as it is spelt."""
+    """The text a string token writes: bytes as Latin-1, an f-string's as it is spelt between
+    its quotes."""
     try:
         value = ast.literal_eval(token)
     except (ValueError, SyntaxError):
-        return token
-    return value if isinstance(value, str) else token
+        body = token.lstrip("rRbBfFuU")
+        quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+        return body[len(quote) : len(body) - len(quote)]
+    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
@@ -418,7 +421,7 @@ class Positions:
         of a text), or also in a comment between them: no part can take a field for the split
         key, and replacing the whole would drop the comments."""
         span = self.span(node)
-        if span.line == span.end_line or not isinstance(node, ast.Constant):
+        if span.line == span.end_line or not isinstance(node, (ast.Constant, ast.JoinedStr)):
             return False
         rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
         rows[-1] = rows[-1][: span.end_col]

@@ -13,8 +13,17 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.credentials import is_legacy_name, name_words, names_endpoint
-from flake8_clarifai_secrets.detector.providers import names_provider, row_elsewhere
+from flake8_clarifai_secrets.credentials import (
+    is_legacy_name,
+    name_words,
+    names_endpoint,
+    points_elsewhere,
+)
+from flake8_clarifai_secrets.detector.providers import (
+    model_provider,
+    names_provider,
+    rows_elsewhere,
+)
 from flake8_clarifai_secrets.detector.tree import (
     Scope,
     called,
@@ -177,14 +186,37 @@ def dict_entries(node: ast.AST) -> Optional[list[tuple[Optional[str], ast.expr]]
     return None
 
 
-def _own_endpoint(pairs: list[tuple[Optional[str], ast.expr]]) -> bool:
-    """Whether a section names an endpoint of its own that is not Clarifai's."""
-    return any(
-        key is not None
-        and names_endpoint(key)
-        and "clarifai" not in (string(value) or "clarifai").lower()
-        for key, value in pairs
-    )
+_Entries = list[tuple[Optional[str], ast.expr]]
+
+
+def _names_clarifai(pairs: _Entries) -> bool:
+    return any("clarifai" in name_words(key or "") for key, _ in pairs)
+
+
+def _beside_clarifai(pairs: _Entries) -> _Entries:
+    """A dict's entries but, beside one named for Clarifai (a registry keyed by provider), those
+    named for another provider (`"together"`): where the code picks one at run time, theirs
+    are those providers' keys. (`{"vision": ..., "azure": ...}` names apps or teams.)"""
+    if not _names_clarifai(pairs):
+        return pairs
+    return [(key, value) for key, value in pairs if not names_provider(key or "")]
+
+
+# Entries that name a model or its provider (LiteLLM's, LangChain's).
+_MODEL_KEYS = frozenset({"model", "model_provider", "custom_llm_provider"})
+
+
+def _section_elsewhere(pairs: _Entries, beside_clarifai: bool) -> bool:
+    """Whether a section, one of several the code picks among at run time, goes to another
+    provider: its endpoint is another host's, or its model another provider's; or, beside a
+    section named for Clarifai, it has an endpoint of its own that is not Clarifai's (a local
+    server's)."""
+    endpoints = [string(v) or "" for k, v in pairs if k is not None and names_endpoint(k)]
+    if any("clarifai" in text.lower() for text in endpoints):
+        return False
+    if points_elsewhere(endpoints) or (beside_clarifai and any(endpoints)):
+        return True
+    return any(model_provider(string(value) or "") for key, value in pairs if key in _MODEL_KEYS)
 
 
 # A dict entry's dotted name: `cfg.['key']`.
@@ -395,10 +427,12 @@ class Values:
         if isinstance(node, ast.IfExp):
             # Which one is not known: a name that says another provider holds its key
             # (`args.clarifai_pat if ... else args.together_key`).
+            names = [leaf(dotted(value) or "") for value in (node.body, node.orelse)]
+            beside = any("clarifai" in name_words(name) for name in names)
             chosen = [
                 value
-                for value in (node.body, node.orelse)
-                if not names_provider(leaf(dotted(value) or ""))
+                for value, name in zip((node.body, node.orelse), names)
+                if not (beside and names_provider(name))
             ]
             return self._either(chosen, scope) or _UNKNOWN
         if isinstance(node, ast.BoolOp):
@@ -455,8 +489,9 @@ class Values:
                 continue
             pairs = dict_entries(display)
             if pairs is not None and not items:
-                # Which entry is not known: one named for another provider holds its key.
-                entries = [value for key, value in pairs if not names_provider(key or "")]
+                # Which entry is not known: beside one named for Clarifai, one named for another
+                # provider holds its key.
+                entries = [value for _, value in _beside_clarifai(pairs)]
             elif isinstance(display, (ast.List, ast.Tuple)):
                 entries = [item for item in display.elts if not isinstance(item, ast.Starred)]
                 if index is not None:
@@ -468,13 +503,13 @@ class Values:
             else:
                 continue
             if element is not None:
-                entries = [
-                    e.elts[element]
+                rows = [
+                    e.elts
                     for e in entries
-                    if isinstance(e, (ast.Tuple, ast.List))
-                    and element < len(e.elts)
-                    and not row_elsewhere(e.elts, element)
+                    if isinstance(e, (ast.Tuple, ast.List)) and element < len(e.elts)
                 ]
+                elsewhere = rows_elsewhere(rows, element)
+                entries = [row[element] for row, away in zip(rows, elsewhere) if not away]
             for entry in entries:
                 found += [t for t in self.of(entry, where) if t != (UNKNOWN_PART,)]
         return found[:MAX_ALTERNATIVES] or _UNKNOWN
@@ -551,15 +586,10 @@ class Values:
         Clarifai), one with an endpoint of its own that is not Clarifai's (a local server's)."""
         pairs = dict_entries(holder)
         if pairs is not None:
-            values = [value for _, value in pairs]
-            if chosen and beside_clarifai and _own_endpoint(pairs):
+            if chosen and _section_elsewhere(pairs, beside_clarifai):
                 return []
             return [
-                (value, scope)
-                for index, (key, value) in enumerate(pairs)
-                if key is not None
-                and f"[{key!r}]" == entry
-                and not (chosen and row_elsewhere(values, index))
+                (value, scope) for key, value in pairs if key is not None and f"[{key!r}]" == entry
             ]
         mapping: Optional[ast.expr] = None
         # Any value of a dict or item of a list: a loop's (`for cfg in APPS.values()`), or a
@@ -583,9 +613,8 @@ class Values:
                 section = dict_entries(display)
                 beside = False
                 if section is not None and not items_only:
-                    # A section named for another provider holds its key.
-                    items = [value for key, value in section if not names_provider(key or "")]
-                    beside = any("clarifai" in name_words(key or "") for key, _ in section)
+                    items = [value for _, value in _beside_clarifai(section)]
+                    beside = _names_clarifai(section)
                 elif isinstance(display, (ast.List, ast.Tuple)):
                     items = list(display.elts)
                 else:

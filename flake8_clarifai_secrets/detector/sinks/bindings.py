@@ -37,7 +37,11 @@ from flake8_clarifai_secrets.detector.context import (
     Context,
     written_to,
 )
-from flake8_clarifai_secrets.detector.endpoints import pointed_elsewhere, section_elsewhere
+from flake8_clarifai_secrets.detector.endpoints import (
+    models_elsewhere,
+    pointed_elsewhere,
+    section_elsewhere,
+)
 from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, set_attribute
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
@@ -626,7 +630,7 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
     An endpoint entry beside it says where it goes first: LiteLLM's `{"api_base":
     "https://contoso.openai.azure.com", "api_key": ...}`; then the config that holds it (a
     `"local"` section beside a `"clarifai"` one)."""
-    pointed = pointed_elsewhere(holder, context)
+    pointed = pointed_elsewhere(holder, context, models=False)
     if pointed is not None:
         return pointed
     if isinstance(holder, ast.Dict) and _says_pat(credential):
@@ -639,6 +643,9 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
         if section_elsewhere(holder, context):
             return True
     name = context.bound_to(holder)
+    # A model or provider of another host, unless the dict's name says Clarifai.
+    if "clarifai" not in name_words(name or "") and models_elsewhere(holder, context):
+        return True
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
     # The entry read back where it goes: `CONFIG["api_key"]` in another service's request.
