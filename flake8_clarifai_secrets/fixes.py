@@ -84,6 +84,10 @@ def refusal(finding: Finding, facts: Facts, config: Config) -> Optional[str]:
     return None
 
 
+# What a variable holds where a write made only where it is unset needs it to stay so.
+_UNSET = ""
+
+
 class _Allocator:
     def __init__(self, reserved: frozenset[str], stored: Mapping[str, str]) -> None:
         self.reserved = reserved
@@ -105,23 +109,45 @@ class _Allocator:
         self.owner[variable] = key
         self.variable_of.setdefault(key, variable)
 
-    def claim(self, variable: str, key: str, path: str, place: str) -> Optional[str]:
+    def keep_unset(self, variable: str, key: str, path: str, place: str) -> Optional[str]:
+        """Keep `variable` unset for the code at `place` in `path`, which writes `key` there
+        only where it is unset; the refusal if another key holds it."""
+        holder = self.owner.get(variable)
+        if holder:
+            return self._held(variable, holder, path, reads=True)
+        self.owner[variable] = _UNSET
+        self.claimed_at.setdefault(variable, (path, place))
+        return None
+
+    def claim(
+        self, variable: str, key: str, path: str, place: str, *, reads: bool = False
+    ) -> Optional[str]:
         """Give `variable` to `key` because the code at `place` in `path` says so; the refusal
-        if another holds it, naming where that one came from."""
+        if another holds it, naming where that one came from, and, where the code `reads` the
+        variable once it is set (a fallback), that it then gets the other key."""
         holder = self.owner.get(variable)
         if holder is not None and holder != key:
-            at = self.claimed_at.get(variable)
-            if at is None:
-                source = "the env file"
-            else:
-                source = f"{at[1]} of {'this file' if at[0] == path else at[0]}"
-            return (
-                f"`{variable}` already holds another key ({mask(holder)}, from {source}); "
-                "fix it by hand"
-            )
+            return self._held(variable, holder, path, reads=reads)
         self.take(variable, key)
         self.claimed_at.setdefault(variable, (path, place))
         return None
+
+    def _held(self, variable: str, holder: str, path: str, *, reads: bool) -> str:
+        at = self.claimed_at.get(variable)
+        if at is None:
+            source = "the env file"
+        else:
+            source = f"{at[1]} of {'this file' if at[0] == path else at[0]}"
+        if holder == _UNSET:
+            return (
+                f"`{variable}` must stay unset for {source}, which writes it only where it is "
+                "unset; fix it by hand"
+            )
+        then = ", which this code reads instead once it is set" if reads else ""
+        return (
+            f"`{variable}` already holds another key ({mask(holder)}, from {source}){then}; "
+            "fix it by hand"
+        )
 
     def variable_for(self, base: str, key: str) -> str:
         """`base` if it holds `key` (the variable flake8's message named), else the variable
@@ -168,9 +194,16 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         reason = file.refusal or refusal(finding, file.facts, config)
         binding = file.facts.bindings.get(index)
         claimed = None if reason else _claimed(finding, index, file.facts)
+        unset = file.facts.conditional.get(index)
+        if reason is None and claimed is None and unset is not None:
+            # A write made only where the variable is unset, which stays and reads the key's
+            # own variable: no other key may then be set there.
+            place = file.place(finding.line)
+            reason = allocator.keep_unset(unset, finding.secret, file.path, place)
         if claimed is not None:
             place = file.place(finding.line)
-            reason = allocator.claim(claimed, finding.secret, file.path, place)
+            read_once_set = not finding.writes or index in file.facts.conditional
+            reason = allocator.claim(claimed, finding.secret, file.path, place, reads=read_once_set)
             if reason is not None and stays:
                 # Another key holds the variable the code writes: the write stays, and
                 # reads the key's own variable.

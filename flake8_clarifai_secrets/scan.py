@@ -35,9 +35,9 @@ class Facts:
     PAT else "<key>"`). A plain name is the same binding only in the same function or class
     body; an attribute (`self.pat`) is the same anywhere.
     `unset`: the variables the file deletes, with `ALL_VARIABLES` where it clears them all.
-    `conditional`: finding indexes of writes made only where their variable is unset
-    (`os.environ.setdefault("X", "<key>")`, `if "X" not in os.environ: os.environ["X"] = ...`):
-    fallbacks, as a read's default is.
+    `conditional`: finding index -> the variable it is written to only where that is unset
+    (`os.environ.setdefault("X", "<key>")`, `if "X" not in os.environ: os.environ["X"] = ...`,
+    `env={"X": "<key>", **os.environ}`): fallbacks, as a read's default is.
     """
 
     reads: frozenset[str] = frozenset()
@@ -45,7 +45,7 @@ class Facts:
     fallbacks: dict[int, str] = field(default_factory=dict)
     os_taken: bool = False
     unset: frozenset[str] = frozenset()
-    conditional: frozenset[int] = frozenset()
+    conditional: dict[int, str] = field(default_factory=dict)
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -128,24 +128,38 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         fallbacks,
         binds_os_elsewhere(every),
         frozenset(variables_unset(every)),
-        frozenset(_conditional_writes(every, findings)),
+        dict(_conditional_writes(every, findings, bindings)),
     )
 
 
-def _conditional_writes(nodes: Iterable[ast.AST], findings: Sequence[Finding]) -> Iterator[int]:
-    """The indexes of the findings that write their variable only where it is unset: in an
-    `environ.setdefault` call, or in a block of an `if` whose test names the variable."""
+def _conditional_writes(
+    nodes: Iterable[ast.AST], findings: Sequence[Finding], bindings: dict[int, str]
+) -> Iterator[tuple[int, str]]:
+    """(index, variable) for the findings that write a variable only where it is unset: in a
+    `setdefault` call, in a block of an `if` whose test names the variable, or in a dict
+    entry that `**os.environ` later in the dict overrides; every write, where the file does so
+    for variables it does not name (`for name, value in DEFAULTS.items():
+    os.environ.setdefault(name, value)`, `if name not in os.environ:`, `{**DEFAULTS,
+    **os.environ}`)."""
     spans: list[tuple[int, int, str]] = []
+    # The values of entries that `**os.environ` overrides, each with its entry's variable.
+    overridden: list[tuple[int, int, str]] = []
+    everywhere = False
     for node in nodes:
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "setdefault"
-            and _ends_with(node.func.value, "environ")
             and node.args
         ):
             last = node.end_lineno or node.lineno
-            spans += [(node.lineno, last, variable) for variable in _strings(node.args[0])]
+            names = list(_strings(node.args[0]))
+            # A variable's name: any dict's `setdefault` may hold the environment's copy.
+            environ = _ends_with(node.func.value, "environ")
+            spans += [
+                (node.lineno, last, name) for name in names if environ or _ENV_VAR.fullmatch(name)
+            ]
+            everywhere = everywhere or not names and environ
         elif isinstance(node, ast.If):
             tested = {
                 part.value
@@ -156,12 +170,46 @@ def _conditional_writes(nodes: Iterable[ast.AST], findings: Sequence[Finding]) -
                 if block:
                     last = block[-1].end_lineno or block[-1].lineno
                     spans += [(block[0].lineno, last, variable) for variable in tested]
+            everywhere = everywhere or any(
+                isinstance(part, ast.Compare)
+                and any(_ends_with(c, "environ") for c in part.comparators)
+                and not isinstance(part.left, ast.Constant)
+                for part in ast.walk(node.test)
+            )
+        elif isinstance(node, ast.Dict):
+            merged = [
+                i
+                for i, (k, v) in enumerate(zip(node.keys, node.values))
+                if k is None and _ends_with(v, "environ")
+            ]
+            if merged:
+                before = list(zip(node.keys, node.values))[: merged[-1]]
+                everywhere = everywhere or any(key is None for key, _ in before)
+                overridden += [
+                    (value.lineno, value.end_lineno or value.lineno, variable)
+                    for key, value in before
+                    if key is not None
+                    for variable in _strings(key)
+                    if _ENV_VAR.fullmatch(variable)
+                ]
     for index, finding in enumerate(findings):
-        if finding.writes and any(
-            first <= finding.line <= last and variable == finding.target
+        written = finding.target if finding.writes else None
+        bound = bindings.get(index)
+        if bound is not None and written is None:
+            written = credential_variable(bound, legacy=False)
+        inside = [
+            variable
             for first, last, variable in spans
-        ):
-            yield index
+            if first <= finding.line <= last
+            and variable in (written, finding.target, finding.target.strip("\"'"))
+        ]
+        inside += [
+            variable for first, last, variable in overridden if first <= finding.line <= last
+        ]
+        if inside:
+            yield index, inside[0]
+        elif everywhere and written is not None:
+            yield index, written
 
 
 def _settings_fields(node: ast.AST) -> Iterator[tuple[int, int, str, str]]:

@@ -3593,7 +3593,7 @@ POSITIVE += [
         "CLR004 defaults for each provider set where unset: only the Clarifai entry",
         'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": "<KEY>", "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
         {"4:29 CLR004"},
-        'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": os.environ["CLARIFAI_PAT"], "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
+        'import os\n\nENV_VARS = {"clarifai": "CLARIFAI_PAT", "together": "TOGETHER_API_KEY"}\nDEFAULT_KEYS = {"clarifai": os.environ["CLARIFAI_PAT_2"], "together": "<KEY2>"}\n\n\ndef bootstrap():\n    for provider, var in ENV_VARS.items():\n        os.environ.setdefault(var, DEFAULT_KEYS[provider])\n',
     ),
     case(
         "CLR001 a key split over a string's parts with comments between them is left alone",

@@ -329,7 +329,10 @@ def test_a_refused_claim_names_where_the_variable_got_its_key(
 ) -> None:
     """Trial 78: in a run over many unrelated scripts, the file that took the variable first."""
     last = planned(*sources, stored=stored)[-1][-1]
-    assert last == f"left: `CLARIFAI_PAT` already holds another key {refusal}; fix it by hand"
+    assert last == (
+        f"left: `CLARIFAI_PAT` already holds another key {refusal}, which this code reads "
+        "instead once it is set; fix it by hand"
+    )
 
 
 @pytest.mark.parametrize(
@@ -403,8 +406,25 @@ def test_fallbacks_own_their_variable_before_writes_do() -> None:
         'os.environ.setdefault("CLARIFAI_PAT", "<KEY2>")\n',
         'if "CLARIFAI_PAT" not in os.environ:\n    os.environ["CLARIFAI_PAT"] = "<KEY2>"\n',
         'PAT = os.environ["CLARIFAI_PAT"] if "CLARIFAI_PAT" in os.environ else "<KEY2>"\n',
+        # Trial 91: the same, for variables the code does not name where it writes them.
+        'DEFAULTS = {"CLARIFAI_PAT": "<KEY2>"}\nfor name, value in DEFAULTS.items():\n'
+        "    os.environ.setdefault(name, value)\n",
+        'DEFAULTS = {"CLARIFAI_PAT": "<KEY2>"}\nfor name, value in DEFAULTS.items():\n'
+        "    if name not in os.environ:\n        os.environ[name] = value\n",
+        'import subprocess\nsubprocess.run(["clarifai", "model", "list"], '
+        'env={"CLARIFAI_PAT": "<KEY2>", **os.environ})\n',
+        'import subprocess\nenv = os.environ.copy()\nenv.setdefault("CLARIFAI_PAT", "<KEY2>")\n'
+        'subprocess.run(["clarifai", "model", "list"], env=env)\n',
     ],
-    ids=["setdefault", "guarded write", "conditional expression"],
+    ids=[
+        "setdefault",
+        "guarded write",
+        "conditional expression",
+        "setdefault in a loop",
+        "guarded write in a loop",
+        "an entry that the environment overrides",
+        "setdefault on a copy of the environment",
+    ],
 )
 def test_a_second_fallback_of_a_variable_is_left_alone(fallback: str) -> None:
     """Trial 86: once the variable holds the first key, a second fallback would give its code
@@ -412,8 +432,8 @@ def test_a_second_fallback_of_a_variable_is_left_alone(fallback: str) -> None:
     first = 'import os  # clarifai\nk = os.getenv("CLARIFAI_PAT", "<KEY>")\n'
     last = planned(first, "import os  # clarifai\n" + fallback)[-1][-1]
     assert last == (
-        f"left: `CLARIFAI_PAT` already holds another key ({mask(KEY)}, from line 2 of f0.py); "
-        "fix it by hand"
+        f"left: `CLARIFAI_PAT` already holds another key ({mask(KEY)}, from line 2 of f0.py), "
+        "which this code reads instead once it is set; fix it by hand"
     )
 
 

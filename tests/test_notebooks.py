@@ -1288,7 +1288,8 @@ def test_a_refusal_names_a_notebook_line_by_its_cell(
     assert code_ == 1
     assert (
         f"./b.ipynb:cell_2:2:31: CLR004 left alone: `CLARIFAI_PAT` already holds another key "
-        f"(...{KEY[-4:]}, from cell_2:2 of ./a.ipynb); fix it by hand\n"
+        f"(...{KEY[-4:]}, from cell_2:2 of ./a.ipynb), which this code reads instead once it "
+        "is set; fix it by hand\n"
     ) in out
 
 
