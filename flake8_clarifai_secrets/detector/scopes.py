@@ -18,6 +18,7 @@ from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.providers import names_provider, rows_elsewhere
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
+    MATCH,
     Scope,
     Walker,
     blocks,
@@ -149,47 +150,11 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
         returned = body[0].value
         return [] if returned is None else [(target, returned)]
     # A `return` of anything else (`os.environ["CLARIFAI_PAT"]`, `None`, `KEYS[stage]`) does
-    # not hide the strings written in the others (`case "prod": return "<key>"`); one under a
-    # test for another provider (`if provider == "together":`) returns that provider's key.
-    elsewhere = _provider_branches(function)
+    # not hide the strings written in the others (`case "prod": return "<key>"`).
     returned_strings = [
-        value
-        for node in _own_returns(function)
-        if id(node) not in elsewhere
-        for value in _fallback_strings(node.value) or ()
+        value for node in _own_returns(function) for value in _fallback_strings(node.value) or ()
     ]
     return [(target, value) for value in returned_strings]
-
-
-def _provider_branches(function: ast.FunctionDef) -> set[int]:
-    """The `return` statements (by identity) in the body of an `if` or a `case` whose test
-    names another provider and not Clarifai."""
-    found: set[int] = set()
-    for node in ast.walk(function):
-        tests: list[ast.AST]
-        if isinstance(node, ast.If):
-            tests, body = [node.test], node.body
-        elif type(node).__name__ == "match_case":
-            # `ast.match_case` is new in Python 3.10.
-            tests, body = [getattr(node, "pattern")], getattr(node, "body")
-        else:
-            continue
-        texts = [
-            part.value
-            for test in tests
-            for part in ast.walk(test)
-            if isinstance(part, ast.Constant) and isinstance(part.value, str)
-        ]
-        if any(names_provider(text) for text in texts) and not any(
-            "clarifai" in text.lower() for text in texts
-        ):
-            found.update(
-                id(part)
-                for statement in body
-                for part in ast.walk(statement)
-                if isinstance(part, ast.Return)
-            )
-    return found
 
 
 _PROPERTIES = frozenset({"property", "cached_property"})
@@ -228,18 +193,37 @@ def _fallback_strings(value: Optional[ast.expr]) -> Optional[list[ast.expr]]:
 
 
 def _own_returns(function: ast.FunctionDef) -> list[ast.Return]:
-    """The `return` statements of `function`'s body, not of the functions and classes in it:
-    only statement lists are searched, as no expression holds a `return`."""
+    """The `return` statements of `function`'s body, not of the functions and classes in it,
+    nor in the body of an `if` or a `case` whose test names another provider and not Clarifai
+    (`if provider == "together": return "<key>"`). Only statement lists are searched, as no
+    expression holds a `return`."""
     found: list[ast.Return] = []
     stack: list[ast.AST] = list(function.body)
     while stack:
         node = stack.pop()
         if isinstance(node, ast.Return):
             found.append(node)
+        elif isinstance(node, ast.If):
+            stack += node.orelse
+            if not _tests_another_provider(node.test):
+                stack += node.body
+        elif type(node) is MATCH:
+            for case in node.cases:  # type: ignore[attr-defined]
+                if not _tests_another_provider(case.pattern):
+                    stack += case.body
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for block in blocks(node):
                 stack.extend(block)
     return found
+
+
+def _tests_another_provider(test: ast.AST) -> bool:
+    texts = [
+        part.value
+        for part in ast.walk(test)
+        if isinstance(part, ast.Constant) and isinstance(part.value, str)
+    ]
+    return any(map(names_provider, texts)) and not any("clarifai" in t.lower() for t in texts)
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:

@@ -109,7 +109,7 @@ _DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Statement lists, searched by bisection. (`cases` are not: a `match_case` has no line.)
 _BLOCKS = frozenset({"body", "handlers", "orelse", "finalbody"})
 # `ast.Match` is new in Python 3.10.
-_MATCH = getattr(ast, "Match", None)
+MATCH = getattr(ast, "Match", None)
 # Contexts and operators hold nothing that a sink or a binding looks at.
 _INERT_FIELDS = frozenset({"ctx", "op", "ops"})
 UNWALKED = frozenset({ast.Name, ast.Constant})
@@ -139,7 +139,7 @@ def blocks(statement: ast.AST) -> list[list[ast.AST]]:
     """The statement lists that a statement (or an `except` handler) holds: its body, handlers,
     `else` and `finally`, or a `match` statement's cases' bodies."""
     found = [getattr(statement, name) for name, block in _fields(type(statement)) if block]
-    if type(statement) is _MATCH:
+    if type(statement) is MATCH:
         found += [case.body for case in statement.cases]  # type: ignore[attr-defined]
     return found
 
@@ -244,7 +244,7 @@ class Walker:
         """The block of `node` with a statement that spans `line`, that statement's index, and
         what heads the block on its first line, if anything may: `node` for its body, the
         pattern for a case's body."""
-        if type(node) is _MATCH:
+        if type(node) is MATCH:
             case = _case_of(node, line)
             index = None if case is None else self._index_at(case.body, line)
             return None if case is None or index is None else (case.body, index, case.pattern)
@@ -381,9 +381,7 @@ class Positions:
         span = self.span(node)
         if span.line == span.end_line:
             return span.line, span.col
-        rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
-        rows[-1] = rows[-1][: span.end_col]
-        rows[0] = "(" + rows[0][span.col :]
+        rows = self._rows(span)
         # From Python 3.12 an f-string is several tokens (PEP 701): its start holds its text.
         fstring: Optional[tuple[int, int]] = None
         # Occurrences are counted in the string tokens only, not in comments between them.
@@ -423,9 +421,7 @@ class Positions:
         span = self.span(node)
         if span.line == span.end_line or not isinstance(node, (ast.Constant, ast.JoinedStr)):
             return False
-        rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
-        rows[-1] = rows[-1][: span.end_col]
-        rows[0] = "(" + rows[0][span.col :]
+        rows = self._rows(span)
         texts, comments = [], []
         try:
             for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
@@ -440,6 +436,14 @@ class Positions:
         laid_out = bool(comments) or any("\n" in text for text in texts)
         whole = sum(text.count(secret) for text in texts)
         return laid_out and "".join(texts).count(secret) > whole
+
+    def _rows(self, span: Span) -> list[str]:
+        """The lines of a node over several lines, cut to it and opened with `(`: what the
+        tokenizer reads as one expression once `)` follows."""
+        rows = [self.line(n) for n in range(span.line, span.end_line + 1)]
+        rows[-1] = rows[-1][: span.end_col]
+        rows[0] = "(" + rows[0][span.col :]
+        return rows
 
     def _chars(self, line: int, byte_col: int) -> int:
         text = self.line(line)
