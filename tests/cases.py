@@ -3709,6 +3709,18 @@ POSITIVE += [
         {"3:30 CLR002"},
         None,
     ),
+    case(
+        "namedtuple-defaults-pat",
+        'from collections import namedtuple\n\nfrom clarifai.client.user import User\n\nAuth = namedtuple("Auth", ["user_id", "app_id", "pat"], defaults=["me", "my-app", "<KEY>"])\n\n\ndef main():\n    auth = Auth()\n    return User(user_id=auth.user_id, pat=auth.pat)\n',
+        {"5:83 CLR005"},
+        'import os\nfrom collections import namedtuple\n\nfrom clarifai.client.user import User\n\nAuth = namedtuple("Auth", ["user_id", "app_id", "pat"], defaults=["me", "my-app", os.environ["CLARIFAI_PAT"]])\n\n\ndef main():\n    auth = Auth()\n    return User(user_id=auth.user_id, pat=auth.pat)\n',
+    ),
+    case(
+        "namedtuple-defaults-string-fields",
+        'import collections\n\nimport clarifai\n\nConfig = collections.namedtuple("Config", "user_id pat", defaults=("<KEY>",))\n',
+        {"5:68 CLR005"},
+        'import collections\nimport os\n\nimport clarifai\n\nConfig = collections.namedtuple("Config", "user_id pat", defaults=(os.environ["CLARIFAI_PAT"],))\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4966,6 +4978,18 @@ NEGATIVE += [
     case(
         "a getter that returns another provider's key under a test that names it",
         'import os\n\nfrom clarifai.client.model import Model\n\n\ndef api_key(provider):\n    if provider == "together":\n        return "<KEY>"\n    return os.environ["CLARIFAI_PAT"]\n\n\nmodel = Model("https://clarifai.com/clarifai/main/models/general-image-recognition", pat=api_key("clarifai"))\n',
+        set(),
+        None,
+    ),
+    case(
+        "namedtuple-defaults-version-id",
+        'from collections import namedtuple\n\nimport clarifai\n\nModelRef = namedtuple("ModelRef", "model_id version_id", defaults=["<KEY>"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "namedtuple-defaults-not-aligned",
+        'from collections import namedtuple\n\nimport clarifai\n\nRef = namedtuple("Ref", "pat version_id", defaults=["<KEY>"])\n',
         set(),
         None,
     ),

@@ -31,6 +31,7 @@ from flake8_clarifai_secrets.detector.scopes import (
     Uses,
     bound_pairs,
     find_uses,
+    named_tuple_fields,
     takes,
 )
 from flake8_clarifai_secrets.detector.services import of_another_service
@@ -957,23 +958,15 @@ _ENV_SETTERS = frozenset({"setdefault", "putenv", "run_line_magic"})
 
 def _named_tuple(node: ast.stmt) -> Iterator[tuple[str, list[str]]]:
     """(name, fields) of `name = namedtuple("name", "a b")` (or `["a", "b"]`, `"a, b"`)."""
-    if not (
+    if (
         isinstance(node, ast.Assign)
         and len(node.targets) == 1
         and isinstance(node.targets[0], ast.Name)
         and isinstance(node.value, ast.Call)
-        and leaf(dotted(node.value.func) or "") == "namedtuple"
-        and len(node.value.args) == 2
     ):
-        return
-    fields = node.value.args[1]
-    text = string(fields)
-    if text is not None:
-        yield node.targets[0].id, text.replace(",", " ").split()
-    elif isinstance(fields, (ast.List, ast.Tuple)):
-        names = [string(item) for item in fields.elts]
-        if None not in names:
-            yield node.targets[0].id, [field for field in names if field is not None]
+        fields = named_tuple_fields(node.value)
+        if fields is not None:
+            yield node.targets[0].id, fields
 
 
 def _gives_credential(node: ast.AST, names: set[str]) -> bool:

@@ -245,6 +245,36 @@ def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
     return [(ast.Name(dest), default)]
 
 
+def named_tuple_fields(call: ast.Call) -> Optional[list[str]]:
+    """The fields of `namedtuple("name", "a b")` (or `["a", "b"]`, `"a, b"`)."""
+    if leaf(dotted(call.func) or "") != "namedtuple" or len(call.args) != 2:
+        return None
+    fields = call.args[1]
+    text = string(fields)
+    if text is not None:
+        return text.replace(",", " ").split()
+    if isinstance(fields, (ast.List, ast.Tuple)):
+        names = [string(item) for item in fields.elts]
+        return None if None in names else [name for name in names if name is not None]
+    return None
+
+
+def named_tuple_defaults(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
+    """`namedtuple("Auth", "user_id pat", defaults=["<key>"])` binds `pat`: defaults go to the
+    last fields."""
+    fields = named_tuple_fields(call)
+    defaults = next((k.value for k in call.keywords if k.arg == "defaults"), None)
+    if fields is None or not isinstance(defaults, (ast.List, ast.Tuple)):
+        return []
+    values = defaults.elts
+    if len(values) > len(fields) or any(isinstance(value, ast.Starred) for value in values):
+        return []
+    return [
+        (ast.Name(field), value)
+        for field, value in zip(fields[len(fields) - len(values) :], values)
+    ]
+
+
 def set_attribute(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:
     """`setattr(settings, "pat", x)` binds `settings.pat` to `x`, as `settings.pat = x` does."""
     if not (isinstance(call.func, ast.Name) and call.func.id == "setattr"):

@@ -42,7 +42,12 @@ from flake8_clarifai_secrets.detector.endpoints import (
     pointed_elsewhere,
     section_elsewhere,
 )
-from flake8_clarifai_secrets.detector.scopes import bound_pairs, parametrized, set_attribute
+from flake8_clarifai_secrets.detector.scopes import (
+    bound_pairs,
+    named_tuple_defaults,
+    parametrized,
+    set_attribute,
+)
 from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.sinks.clarifai import placed_in_slot
@@ -154,9 +159,14 @@ def binding(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 @sink(ast.Call)
 def call_binding(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`setattr(settings, "pat", "<key>")`, `@pytest.mark.parametrize("pat", ["<key>"])`."""
+    """`setattr(settings, "pat", "<key>")`, `@pytest.mark.parametrize("pat", ["<key>"])`,
+    `namedtuple("Auth", "user_id pat", defaults=["me", "<key>"])`."""
     assert isinstance(node, ast.Call)
-    pairs = set_attribute(node) or [(ast.Name(n), v) for n, v in parametrized(node)]
+    pairs = (
+        set_attribute(node)
+        or named_tuple_defaults(node)
+        or [(ast.Name(n), v) for n, v in parametrized(node)]
+    )
     return _bound(node, pairs, context)
 
 
