@@ -240,6 +240,24 @@ def test_a_copy_that_noqa_keeps_is_named_so(
     )
 
 
+def test_a_copy_that_noqa_keeps_in_another_file_is_named_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New-user trial: a file whose only finding `# noqa` keeps was not read for copies, and
+    the run said the rewritten files no longer hold the key, exiting 0."""
+    (tmp_path / "a.py").write_text(fill("import clarifai\nPAT = '<KEY>'\n"))
+    (tmp_path / "b.py").write_text(fill("import clarifai\nPAT = '<KEY>'  # noqa: CLR005\n"))
+    code, out, _ = run(tmp_path, "--check", capsys=capsys)
+    assert (code, out.splitlines()[:2]) == (
+        1,
+        [
+            './a.py:2:7: CLR005 key (...{}) -> os.environ["CLARIFAI_PAT"]'.format(KEY[-4:]),
+            f"./b.py:2:8: the key (...{KEY[-4:]}) is still here, where `# noqa` or flake8's "
+            "configuration keeps it unreported: remove it by hand",
+        ],
+    )
+
+
 def test_nothing_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "clean.py").write_text("x = 1\n")
     assert run(tmp_path, "--check", capsys=capsys) == (0, "", "")
