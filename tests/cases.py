@@ -3721,6 +3721,42 @@ POSITIVE += [
         {"5:68 CLR005"},
         'import collections\nimport os\n\nimport clarifai\n\nConfig = collections.namedtuple("Config", "user_id pat", defaults=(os.environ["CLARIFAI_PAT"],))\n',
     ),
+    case(
+        "branch-clarifai-key-beside-other-provider-branch",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    elif provider == "groq":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"9:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    elif provider == "groq":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch-clarifai-key-in-else-of-not-clarifai",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider != "clarifai":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY2>"\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"12:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider != "clarifai":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY2>"\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch-clarifai-key-in-else-of-another-provider",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "groq":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = os.environ["GROQ_API_KEY"]\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"12:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "groq":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = os.environ["GROQ_API_KEY"]\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch-same-key-in-both-branches",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    else:\n        base_url = "http://localhost:8000/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"12:19 CLR003", "9:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    else:\n        base_url = "http://localhost:8000/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch-clarifai-name-in-another-providers-branch",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "groq":\n        CLARIFAI_PAT = "<KEY>"\n        return CLARIFAI_PAT\n    return None\n',
+        {"8:24 CLR005"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "groq":\n        CLARIFAI_PAT = os.environ["CLARIFAI_PAT"]\n        return CLARIFAI_PAT\n    return None\n',
+    ),
+    case(
+        "branch-match-clarifai-case",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", "<KEY>"\n        case _:\n            base_url, api_key = "https://api.groq.com/openai/v1", "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"9:78 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"]\n        case _:\n            base_url, api_key = "https://api.groq.com/openai/v1", "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -4990,6 +5026,24 @@ NEGATIVE += [
     case(
         "namedtuple-defaults-not-aligned",
         'from collections import namedtuple\n\nimport clarifai\n\nRef = namedtuple("Ref", "pat version_id", defaults=["<KEY>"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch-local-server-key-in-else-of-clarifai",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    else:\n        base_url = "http://localhost:8000/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch-key-in-body-of-another-provider",
+        'import os\n\nfrom langchain.chat_models import init_chat_model\n\nprovider = os.environ.get("LLM_PROVIDER", "clarifai")\nbase_url = "https://api.clarifai.com/v2/ext/openai/v1"\napi_key = os.environ.get("CLARIFAI_PAT")\nif provider == "together":\n    base_url = "https://api.together.xyz/v1"\n    api_key = "<KEY>"\n\n\ndef main():\n    return init_chat_model("m", model_provider="openai", base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch-key-in-body-of-not-clarifai",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    api_key = os.environ["CLARIFAI_PAT"]\n    if provider not in ("clarifai",):\n        base_url = "http://localhost:8000/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
         set(),
         None,
     ),

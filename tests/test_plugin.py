@@ -254,25 +254,6 @@ def test_key_with_no_scheme_in_a_header_toward_clarifai() -> None:
     assert results(source) == {"2:29 CLR002"}
 
 
-@pytest.mark.xfail(
-    reason="a name's values are merged over branches: the local server's key meets Clarifai's "
-    "endpoint from the other branch (trial 75)",
-    strict=True,
-)
-def test_key_of_a_local_server_in_a_branch_that_sets_its_own_endpoint() -> None:
-    source = fill(
-        "import os\nfrom openai import OpenAI\ndef make(provider):\n"
-        '    if provider == "clarifai":\n'
-        '        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n'
-        '        api_key = os.environ["CLARIFAI_PAT"]\n'
-        "    else:\n"
-        '        base_url = "http://localhost:8000/v1"\n'
-        '        api_key = "<KEY>"\n'
-        "    return OpenAI(base_url=base_url, api_key=api_key)\n"
-    )
-    assert results(source) == set()
-
-
 def _timed_out(signum: int, frame: object) -> None:
     raise TimeoutError("the plugin did not return")
 

@@ -27,6 +27,7 @@ from flake8_clarifai_secrets.credentials import (
     names_another_service,
     names_something_else,
 )
+from flake8_clarifai_secrets.detector.branches import for_another_provider
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
@@ -240,11 +241,27 @@ class Detector:
                     if not _names_something_else(named):
                         self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
+                if (
+                    binding is not None
+                    and not written
+                    and self._for_another_provider(binding, origin)
+                ):
+                    # `else: api_key = "<key>"` after `if provider == "clarifai":`, whichever
+                    # client the branches' values meet in.
+                    self._copies.append((hit, part, start, token, secret, fix, nth))
+                    continue
                 if hit.code == "CLR005" and not hit.claims and self._another_holder(hit.target):
                     # `openai.api_key = key`: what the key is bound to says whose it is.
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 self._report(hit, part, start, token, secret, binding, fix, rewritable, nth)
+
+    def _for_another_provider(self, binding: str, literal: ast.expr) -> bool:
+        """A literal bound to a name that does not say Clarifai, in a branch taken for another
+        provider."""
+        return "clarifai" not in binding.lower() and for_another_provider(
+            self.context.walker.branches(literal.lineno)
+        )
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
         """The name a lookup reads, which says what its default is where the sink's own name

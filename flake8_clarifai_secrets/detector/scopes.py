@@ -15,7 +15,8 @@ import ast
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
-from flake8_clarifai_secrets.detector.providers import names_provider, rows_elsewhere
+from flake8_clarifai_secrets.detector.branches import tests_another_provider
+from flake8_clarifai_secrets.detector.providers import rows_elsewhere
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     MATCH,
@@ -205,25 +206,16 @@ def _own_returns(function: ast.FunctionDef) -> list[ast.Return]:
             found.append(node)
         elif isinstance(node, ast.If):
             stack += node.orelse
-            if not _tests_another_provider(node.test):
+            if not tests_another_provider(node.test):
                 stack += node.body
         elif type(node) is MATCH:
             for case in node.cases:  # type: ignore[attr-defined]
-                if not _tests_another_provider(case.pattern):
+                if not tests_another_provider(case.pattern):
                     stack += case.body
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for block in blocks(node):
                 stack.extend(block)
     return found
-
-
-def _tests_another_provider(test: ast.AST) -> bool:
-    texts = [
-        part.value
-        for part in ast.walk(test)
-        if isinstance(part, ast.Constant) and isinstance(part.value, str)
-    ]
-    return any(map(names_provider, texts)) and not any("clarifai" in t.lower() for t in texts)
 
 
 def _option_default(call: ast.Call) -> list[tuple[ast.expr, ast.expr]]:

@@ -238,6 +238,23 @@ class Walker:
                     first = min(first, start_line(header))
             node, scope = block[index], inner
 
+    def branches(self, line: int) -> list[tuple[ast.AST, Optional[ast.AST]]]:
+        """The `if` and `match` statements that hold `line` in one of their blocks, outermost
+        first, each with what heads that block: the `if` itself for its body, None for its
+        `else`, the case for a case's body."""
+        found: list[tuple[ast.AST, Optional[ast.AST]]] = []
+        node: ast.AST = self._tree
+        while True:
+            child = self._child_statement(node, line)
+            if child is None:
+                return found
+            block, index, header = child
+            if type(node) is ast.If:
+                found.append((node, header))
+            elif type(node) is MATCH:
+                found.append((node, _case_of(node, line)))
+            node = block[index]
+
     def _child_statement(
         self, node: ast.AST, line: int
     ) -> Optional[tuple[Sequence[ast.AST], int, Optional[ast.AST]]]:
