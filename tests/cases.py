@@ -1481,13 +1481,13 @@ POSITIVE += [
         "CLR003 parameter default reaching an SDK call",
         'import os\nfrom clarifai.client.model import Model\ndef predict(url, pat="<KEY>"):\n    return Model(url=url, pat=pat)\n',
         {"3:22 CLR003"},
-        'import os\nfrom clarifai.client.model import Model\ndef predict(url, pat=os.environ["CLARIFAI_PAT"]):\n    return Model(url=url, pat=pat)\n',
+        'import os\nfrom clarifai.client.model import Model\ndef predict(url, pat=os.environ.get("CLARIFAI_PAT", "")):\n    return Model(url=url, pat=pat)\n',
     ),
     case(
         "CLR005 annotated keyword-only default",
         'import os\ndef connect(*, clarifai_pat: str = "<KEY>"):\n    return clarifai_pat\n',
         {"2:36 CLR005"},
-        'import os\ndef connect(*, clarifai_pat: str = os.environ["CLARIFAI_PAT"]):\n    return clarifai_pat\n',
+        'import os\ndef connect(*, clarifai_pat: str = os.environ.get("CLARIFAI_PAT", "")):\n    return clarifai_pat\n',
     ),
     case(
         "CLR005 dataclass field",
@@ -3371,7 +3371,7 @@ POSITIVE += [
         "CLR002 a key sent to its own class's base URL, beside another class's",
         'import requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key="<KEY>"):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
         {"4:32 CLR002"},
-        'import os\n\nimport requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key=os.environ["CLARIFAI_PAT"]):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
+        'import os\n\nimport requests\nclass Vision:\n    BASE = "https://api.clarifai.com/v2"\n    def __init__(self, api_key=os.environ.get("CLARIFAI_PAT", "")):\n        self.api_key = api_key\n    def tags(self, url):\n        return requests.post(f"{self.BASE}/models/general/outputs", headers={"Authorization": f"Key {self.api_key}"})\nclass Weather:\n    BASE = "https://api.openweathermap.org/data/2.5"\n',
     ),
     case(
         "CLR005 .env text made with % from a key",

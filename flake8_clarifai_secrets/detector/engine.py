@@ -36,7 +36,15 @@ from flake8_clarifai_secrets.detector.sinks.bindings import label_says
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.text import Scan
-from flake8_clarifai_secrets.detector.tree import Positions, Scope, arguments, dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import (
+    Positions,
+    Scope,
+    arguments,
+    dotted,
+    leaf,
+    parameter_defaults,
+    string,
+)
 from flake8_clarifai_secrets.detector.values import (
     DECLARED,
     MAX_HOPS,
@@ -84,6 +92,10 @@ class Detector:
         # id() of the parameter defaults that typer or pydantic declare, which are read lazily
         # -> whether their declaration takes `...` where a value must be given.
         self._declared: dict[int, bool] = {}
+        # id() of the parameters' own defaults: a caller may give the value instead, so the
+        # definition reads the variable with a blank where it is unset (not None, which a
+        # client may read as "use my own variable").
+        self._parameter_defaults: set[int] = set()
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -103,6 +115,7 @@ class Detector:
                         None if key is None else string(key),
                     )
             elif isinstance(node, ast.arguments):
+                self._parameter_defaults.update(id(d) for _, d in parameter_defaults(node))
                 for default, declaring in declared_defaults(node):
                     self._declared[id(default)] = self._takes_ellipsis(declaring)
             elif isinstance(node, ast.ClassDef):
@@ -388,6 +401,7 @@ class Detector:
                     hit.lazy
                     and origin is hit.value
                     or id(origin) in self._declared
+                    or id(origin) in self._parameter_defaults
                     or caller is not None
                     and (
                         given is self.context.values.default_of(caller)
@@ -421,9 +435,13 @@ class Detector:
                 lazy
                 and not factory
                 and not required
-                and caller is not None
-                and declares(caller)
-                and given is self.context.values.default_of(caller)
+                and (
+                    caller is not None
+                    and declares(caller)
+                    and given is self.context.values.default_of(caller)
+                    or id(origin) in self._parameter_defaults
+                    and id(origin) not in self._declared
+                )
             )
             # A key that the literal repeats: a field wherever it stands.
             repeated = secret in prefix or secret in suffix
