@@ -3428,9 +3428,9 @@ POSITIVE += [
         'import http.client\nimport os\nimport requests\ndef send():\n    headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    requests.post("https://api.clarifai.com/v2/models/x/outputs", headers=headers, json={})\n    conn = http.client.HTTPSConnection("metrics.example.net")\n    headers = {"Authorization": "Bearer <KEY2>"}\n    conn.request("POST", "/ingest", "{}", headers)\n',
     ),
     case(
-        "CLR005 LiteLLM given another provider's model and an endpoint from a Clarifai variable",
+        "CLR003 LiteLLM given another provider's model and an endpoint from a Clarifai variable",
         'import os\nimport litellm\ndef ask():\n    return litellm.completion(model="openai/gpt-oss-120b", api_base=os.environ["CLARIFAI_API_BASE"], api_key="<KEY>", messages=[])\n',
-        {"4:110 CLR005"},
+        {"4:110 CLR003"},
         'import os\nimport litellm\ndef ask():\n    return litellm.completion(model="openai/gpt-oss-120b", api_base=os.environ["CLARIFAI_API_BASE"], api_key=os.environ["CLARIFAI_PAT"], messages=[])\n',
     ),
     case(
@@ -3756,6 +3756,30 @@ POSITIVE += [
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", "<KEY>"\n        case _:\n            base_url, api_key = "https://api.groq.com/openai/v1", "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
         {"9:78 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"]\n        case _:\n            base_url, api_key = "https://api.groq.com/openai/v1", "<KEY2>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "CLR003 resources_pb2.Key(id=...), the id that authorizes",
+        'from clarifai_grpc.grpc.api import resources_pb2\n\n\ndef cluster():\n    return resources_pb2.ComputeCluster(id="cc", key=resources_pb2.Key(id="<KEY>"))\n',
+        {"5:75 CLR003"},
+        'import os\n\nfrom clarifai_grpc.grpc.api import resources_pb2\n\n\ndef cluster():\n    return resources_pb2.ComputeCluster(id="cc", key=resources_pb2.Key(id=os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
+        "CLR003 clarifai_grpc GRPCJSONChannel(key=...)",
+        'from clarifai_grpc.channel.grpc_json_channel import GRPCJSONChannel\n\n\ndef channel():\n    return GRPCJSONChannel(key="<KEY>")\n',
+        {"5:32 CLR003"},
+        'import os\n\nfrom clarifai_grpc.channel.grpc_json_channel import GRPCJSONChannel\n\n\ndef channel():\n    return GRPCJSONChannel(key=os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR003 endpoint read from a variable named for Clarifai's",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef channel():\n    return OpenAI(api_key="<KEY>", base_url=os.environ["CLARIFAI_API_BASE"])\n',
+        {"7:27 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef channel():\n    return OpenAI(api_key=os.environ["CLARIFAI_PAT"], base_url=os.environ["CLARIFAI_API_BASE"])\n',
+    ),
+    case(
+        "CLR003 endpoint looked up by a name for Clarifai's",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef client():\n    return OpenAI(api_key="<KEY>", base_url=os.getenv("CLARIFAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1"))\n',
+        {"7:27 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef client():\n    return OpenAI(api_key=os.environ["CLARIFAI_PAT"], base_url=os.getenv("CLARIFAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1"))\n',
     ),
 ]
 
@@ -5044,6 +5068,18 @@ NEGATIVE += [
     case(
         "branch-key-in-body-of-not-clarifai",
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    api_key = os.environ["CLARIFAI_PAT"]\n    if provider not in ("clarifai",):\n        base_url = "http://localhost:8000/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "resources_pb2.App(id=...) is an app id",
+        'from clarifai_grpc.grpc.api import resources_pb2\n\n\ndef app():\n    return resources_pb2.App(id="<KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "endpoint read from another service's variable",
+        'import os\n\nimport clarifai\nfrom openai import OpenAI\n\n\ndef client():\n    return OpenAI(api_key="<KEY>", base_url=os.environ["TOGETHER_API_BASE"])\n',
         set(),
         None,
     ),

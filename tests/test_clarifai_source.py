@@ -76,7 +76,23 @@ def test_the_positions_of_the_sdks_clients_are_where_its_source_takes_pat_and_to
                 positions = {i: Accept.KEY for i, name in enumerate(names) if name in credentials}
                 if positions:  # Not another class of the name (a pipeline's config).
                     taken[node.name] = positions
-    legacy = {"ClarifaiApp", "ClarifaiApi"}
-    assert {name: taken.get(name) for name in SIGNATURES if name not in legacy} == {
-        name: signature.positions for name, signature in SIGNATURES.items() if name not in legacy
+    others = {"ClarifaiApp", "ClarifaiApi", *_GRPC}
+    assert {name: taken.get(name) for name in SIGNATURES if name not in others} == {
+        name: signature.positions for name, signature in SIGNATURES.items() if name not in others
     }
+
+
+_GRPC = {"Key": "id", "GRPCJSONChannel": "key"}
+
+
+def test_the_rows_of_clarifai_grpc_are_where_its_source_takes_a_key() -> None:
+    """`resources_pb2.Key`'s `id` is the key; `GRPCJSONChannel`'s docstring passes `key=`."""
+    from clarifai_grpc.channel import grpc_json_channel
+    from clarifai_grpc.grpc.api import resources_pb2
+
+    assert {name: list(SIGNATURES[name].keywords) for name in _GRPC} == {
+        name: [keyword] for name, keyword in _GRPC.items()
+    }
+    stubs = Path(resources_pb2.__file__).with_suffix(".pyi").read_text("utf-8")
+    assert '"""The id of this key, it is used for authorization."""' in stubs
+    assert 'GRPCJSONChannel(key="api key"' in Path(grpc_json_channel.__file__).read_text("utf-8")

@@ -67,6 +67,10 @@ SIGNATURES: dict[str, Signature] = {
         {0: Accept.LEGACY, 1: Accept.KEY, 3: Accept.KEY},
         {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY, "client_secret": Accept.KEY},
     ),
+    # clarifai_grpc's `resources_pb2.Key`: "The id of this key, it is used for authorization."
+    "Key": Signature({}, {"id": Accept.KEY}),
+    # clarifai_grpc's JSON channel, as its docstring writes it: `GRPCJSONChannel(key="api key")`.
+    "GRPCJSONChannel": Signature({}, {"key": Accept.KEY}),
     # clarifai 0.x: clarifai.client.ClarifaiApi(app_id, app_secret, ...)
     "ClarifaiApi": Signature(
         {0: Accept.LEGACY, 1: Accept.KEY}, {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY}

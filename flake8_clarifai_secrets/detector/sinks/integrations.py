@@ -17,6 +17,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+from flake8_clarifai_secrets.detector.values import looked_up
 
 # `password`: an HTTP connection's (Airflow's `Connection(host=..., password=...)`).
 CREDENTIAL_KEYWORDS = frozenset(
@@ -127,13 +128,22 @@ def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
         else:
             texts = list(context.strings(value))
             found |= {_clarifai_evidence(text) for text in texts}
-            name = dotted(value)
+            name = _read_name(value) or dotted(value)
             words = name_words(leaf(name)) if name is not None and not texts else frozenset()
             if "clarifai" in words and words & ENDPOINT_WORDS:
                 # An endpoint whose value the file does not show, named for Clarifai's:
-                # `base_url=CLARIFAI_OPENAI_BASE`, imported from the project's settings.
+                # `base_url=CLARIFAI_OPENAI_BASE`, imported from the project's settings, or
+                # `base_url=os.environ["CLARIFAI_API_BASE"]`.
                 found.add("clarifai.com")
     return found
+
+
+def _read_name(value: ast.expr) -> Optional[str]:
+    """The variable or setting that a value is read from: `os.environ["NAME"]`,
+    `os.getenv("NAME")`, `settings.get("NAME")`."""
+    if isinstance(value, ast.Subscript) and dotted(value.value) in ("os.environ", "environ"):
+        return string(value.slice)
+    return looked_up(value) if isinstance(value, ast.Call) else None
 
 
 def _endpoint(node: ast.Call) -> bool:
