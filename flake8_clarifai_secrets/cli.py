@@ -96,6 +96,9 @@ class Scanned:
     the run moves."""
     env_readers: tuple[EnvFileReader, ...] = ()
     """Its settings classes that read an env file and refuse entries they have no field for."""
+    outputs_checked: bool = True
+    """A notebook's outputs and markdown are checked for keys: flake8's configuration reports
+    some CLR code in the file (`per-file-ignores = notebooks/*: CLR` says not)."""
 
 
 @dataclass
@@ -280,10 +283,14 @@ def _rebuilt(
     """A notebook with the fixed `code` in its cells, and its stored outputs checked."""
     assert scanned.notebook is not None
     keys = list(dict.fromkeys([*(finding.secret for finding in scanned.findings), *settings.keys]))
+    checked = scanned.outputs_checked
     try:
-        new, cleared, shown = scanned.notebook.rebuild(code, keys, settings.clear_leaking_outputs)
+        new, cleared, shown = scanned.notebook.rebuild(
+            code, keys, settings.clear_leaking_outputs and checked
+        )
     except notebooks.NotReadable as error:
         raise _NotProcessed(str(error)) from None
+    shown = shown if checked else []
     shown = sorted([*scanned.notebook.unchecked, *shown], key=lambda note: note.order)
     return Rewritten(
         scanned.path, new, moved, left, None, list(map(str, cleared)), list(map(str, shown))
@@ -510,6 +517,10 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             ]
             kept = flake8.reported(name, source_lines(item.code), commented, settings.env_var)
             item.commented = [key for key, keep in zip(item.commented, kept) if keep]
+        if item.notebook is not None:
+            anywhere = [Finding(code, 1, 0, "an output", None, True, None, "") for code in CODES]
+            lines = source_lines(item.code)
+            item.outputs_checked = any(flake8.reported(name, lines, anywhere, settings.env_var))
         refusal = (
             "a symlink: fix the file it points to"
             if item.path in links

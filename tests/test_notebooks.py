@@ -1150,6 +1150,27 @@ def test_flake8s_configuration_decides_in_notebooks_too(
     assert len(out.splitlines()) == 6
 
 
+@pytest.mark.parametrize(
+    ("setup", "expected"),
+    [
+        ("", 1),
+        ("[flake8]\nper-file-ignores =\n    ignored.ipynb: CLR001\n", 1),
+        ("[flake8]\nper-file-ignores =\n    ignored.ipynb: CLR\n", 0),
+        ("[flake8]\nexclude = ignored.ipynb\n", 0),
+    ],
+)
+def test_outputs_are_checked_where_flake8_reports_some_clr_code(
+    setup: str, expected: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New-user trial: `per-file-ignores = notebooks/*: CLR` silenced the code cells, not the
+    outputs, so `--check` still failed on a notebook the configuration ignores."""
+    leak = new_output("stream", name="stdout", text=fill("Key <KEY>\n"))
+    save(tmp_path, notebook(code("import clarifai\nprint(1)", leak)), "ignored.ipynb")
+    (tmp_path / "setup.cfg").write_text(setup)
+    code_, out, _ = _main(tmp_path, "--check", capsys=capsys)
+    assert (code_, len(out.splitlines())) == (expected, expected)
+
+
 def test_raw_cells_are_not_counted_and_compact_json_stays_compact(tmp_path: Path) -> None:
     nb = notebook(
         new_raw_cell("raw"),
