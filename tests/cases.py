@@ -3781,6 +3781,18 @@ POSITIVE += [
         {"7:27 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\n\ndef client():\n    return OpenAI(api_key=os.environ["CLARIFAI_PAT"], base_url=os.getenv("CLARIFAI_BASE_URL", "https://api.clarifai.com/v2/ext/openai/v1"))\n',
     ),
+    case(
+        "CLR003 clarifai.rest ApiClient(client_id=..., client_secret=...)",
+        'from clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(client_id="<LEGACY>", client_secret="<LEGACY2>")\n',
+        {"5:32 CLR003", "5:90 CLR003"},
+        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(client_id=os.environ["CLARIFAI_PAT"], client_secret=os.environ["CLARIFAI_PAT_2"])\n',
+    ),
+    case(
+        "CLR003 clarifai.rest ApiClient(app_id, app_secret) by position",
+        'from clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient("<LEGACY>", "<LEGACY2>")\n',
+        {"5:22 CLR003", "5:66 CLR003"},
+        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -5080,6 +5092,12 @@ NEGATIVE += [
     case(
         "endpoint read from another service's variable",
         'import os\n\nimport clarifai\nfrom openai import OpenAI\n\n\ndef client():\n    return OpenAI(api_key="<KEY>", base_url=os.environ["TOGETHER_API_BASE"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "clarifai.rest file's app id is a name",
+        'from clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = "my-first-app"\nCLARIFAI_MODEL_ID = "<KEY>"\n',
         set(),
         None,
     ),

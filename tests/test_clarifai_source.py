@@ -76,7 +76,7 @@ def test_the_positions_of_the_sdks_clients_are_where_its_source_takes_pat_and_to
                 positions = {i: Accept.KEY for i, name in enumerate(names) if name in credentials}
                 if positions:  # Not another class of the name (a pipeline's config).
                     taken[node.name] = positions
-    others = {"ClarifaiApp", "ClarifaiApi", *_GRPC}
+    others = {"ClarifaiApp", "ClarifaiApi", "ApiClient", *_GRPC}
     assert {name: taken.get(name) for name in SIGNATURES if name not in others} == {
         name: signature.positions for name, signature in SIGNATURES.items() if name not in others
     }

@@ -64,11 +64,11 @@ _SPLIT_REACH = 256
 # scheme word and spaces. A pair's key ends with a quote, and a comma comes next.
 _SCHEME_RUN = re.compile(rb"q(?:[hw]*s+)?([hwp]{16,})")
 _PAIR_KEY_END = re.compile(rb"\\?['\"](?:[\s\\]|#[^\n]*)*,")
-# The v1 API's clients, credential names and endpoints; only a file that names them holds v1
-# credentials (`ClarifaiAuthHelper` is not v1).
+# The v1 API's clients (and `clarifai.rest`, the 2.x client's module), credential names and
+# endpoints; only a file that names them holds v1 credentials (`ClarifaiAuthHelper` is not v1).
 _V1_NAMES = re.compile(
     rb"clarifai(?:ap[ip]\b|_?(?:app_?)?(?:id|client|secret)|_?auth(?!helper)"
-    rb"|\.com/v(?:1\b|2/token\b))"
+    rb"|\.com/v(?:1\b|2/token\b)|\.rest\b)"
 )
 # The early v2 API's OAuth flow, which swapped those credentials for a token.
 _V1_GRANT = b"client_credentials"

@@ -71,6 +71,12 @@ SIGNATURES: dict[str, Signature] = {
     "Key": Signature({}, {"id": Accept.KEY}),
     # clarifai_grpc's JSON channel, as its docstring writes it: `GRPCJSONChannel(key="api key")`.
     "GRPCJSONChannel": Signature({}, {"key": Accept.KEY}),
+    # clarifai 2.0: clarifai.rest.ApiClient(app_id, app_secret, base_url, ...), the client that
+    # ClarifaiApp wraps.
+    "ApiClient": Signature(
+        {0: Accept.LEGACY, 1: Accept.KEY},
+        {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY, "client_secret": Accept.KEY},
+    ),
     # clarifai 0.x: clarifai.client.ClarifaiApi(app_id, app_secret, ...)
     "ClarifaiApi": Signature(
         {0: Accept.LEGACY, 1: Accept.KEY}, {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY}
