@@ -526,7 +526,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             if item.path in links
             else _VIRTUAL if item.findings and in_virtualenv(item.path, args.paths) else None
         )
-        if item.findings and run.writing and not run.stdin and _read_only(item.path):
+        # `--check` and `--diff` say what the run would do, which refuses such a file.
+        if item.findings and not run.stdin and _read_only(item.path):
             # Planned as left alone, so that its keys take no variable; reported as an error.
             refusal = _READ_ONLY
             read_only.add(item.path)

@@ -592,6 +592,21 @@ def test_item_6_read_only_files_are_not_written(
     assert (tree / "other.py").read_text() == GOOD
 
 
+@pytest.mark.parametrize("option", ["--check", "--diff"])
+def test_check_says_a_read_only_file_is_not_written(
+    option: str, tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """New-user trial: `--check` counted a read-only file among those it would fix."""
+    (tree / "bad.py").chmod(0o444)
+    (tree / "other.py").write_text(fill(BAD))
+    code, out, err = run(tree, "-j", "1", option, capsys=capsys)
+    assert code == 2
+    assert "Would fix 1 file(s): 1 finding(s) of 1 key(s) moved into the environment.\n" in out
+    assert err == (
+        "./bad.py: not processed: is read-only (no write permission bits); not written\n"
+    )
+
+
 def test_a_read_only_files_key_is_not_written_to_the_env_file(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
