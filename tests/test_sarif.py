@@ -232,7 +232,8 @@ def test_fix_json_is_the_findings_and_the_summary(tree: Path) -> None:
             "files": 1,
             "findings_moved": 2,
             "keys_moved": 2,
-            "findings_left": 1,
+            # taken.py's finding, and the copy of the key that settings.py's `# noqa` keeps.
+            "findings_left": 2,
             "errors": 0,
             # clean.py reads CLARIFAI_PAT for a key that is not in the code: it is not reused.
             "variables": {
@@ -252,7 +253,8 @@ def test_fix_sarif_carries_fixes_that_make_the_written_file(tree: Path, mode: st
     old = path.read_text()
     args = ["--format=sarif", "."] if mode == "--write" else [mode, "--format=sarif", "."]
     result = fix(*args, cwd=tree)
-    assert result.returncode == (0 if mode == "--write" else 1)
+    # settings.py keeps a copy of the moved key under `# noqa`: every mode exits 1.
+    assert result.returncode == 1
     log = json.loads(result.stdout)
     validate(log)
     lint = json.loads(flake8("--isolated", "--select=CLR", "--format=sarif", cwd=tree).stdout)
