@@ -527,7 +527,7 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             else _VIRTUAL if item.findings and in_virtualenv(item.path, args.paths) else None
         )
         # `--check` and `--diff` say what the run would do, which refuses such a file.
-        if item.findings and not run.stdin and _read_only(item.path):
+        if any(reported) and not run.stdin and _read_only(item.path):
             # Planned as left alone, so that its keys take no variable; reported as an error.
             refusal = _READ_ONLY
             read_only.add(item.path)

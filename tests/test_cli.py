@@ -607,6 +607,15 @@ def test_check_says_a_read_only_file_is_not_written(
     )
 
 
+def test_a_read_only_file_with_nothing_to_write_is_not_refused(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review: a read-only file whose every finding `# noqa` keeps has nothing to write."""
+    (tree / "bad.py").write_text(fill(BAD.rstrip("\n") + "  # noqa: CLR001\n"))
+    (tree / "bad.py").chmod(0o444)
+    assert run(tree, "--check", capsys=capsys) == (0, "", "")
+
+
 def test_a_read_only_files_key_is_not_written_to_the_env_file(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
