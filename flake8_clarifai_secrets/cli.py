@@ -518,9 +518,8 @@ def _main(argv: Optional[Sequence[str]], output: Output) -> int:
             kept = flake8.reported(name, source_lines(item.code), commented, settings.env_var)
             item.commented = [key for key, keep in zip(item.commented, kept) if keep]
         if item.notebook is not None:
-            anywhere = [Finding(code, 1, 0, "an output", None, True, None, "") for code in CODES]
             lines = source_lines(item.code)
-            item.outputs_checked = any(flake8.reported(name, lines, anywhere, settings.env_var))
+            item.outputs_checked = flake8.reports_in_file(name, lines, list(CODES))
         refusal = (
             "a symlink: fix the file it points to"
             if item.path in links

@@ -70,6 +70,14 @@ class Flake8:
             )
         )
 
+    def reports_in_file(self, path: str, lines: list[str], codes: Sequence[str]) -> bool:
+        """Whether flake8 reports any of `codes` in the file `path` by its configuration for the
+        file (`select`, `per-file-ignores`, `# flake8: noqa`), whatever a line's `# noqa` says."""
+        if FileProcessor(path, self.options, lines=list(lines)).should_ignore_file():
+            return False
+        # An empty physical line holds no `# noqa`.
+        return any(bool(self._guide.handle_error(code, path, 1, 0, "", "")) for code in codes)
+
     def reported(
         self, path: str, lines: list[str], findings: Sequence[Finding], env_var: str
     ) -> list[bool]:

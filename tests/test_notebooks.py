@@ -1171,6 +1171,17 @@ def test_outputs_are_checked_where_flake8_reports_some_clr_code(
     assert (code_, len(out.splitlines())) == (expected, expected)
 
 
+def test_a_noqa_on_the_first_line_does_not_hide_the_outputs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Review: outputs were decided as a finding on line 1, which that line's `# noqa` hid."""
+    leak = new_output("stream", name="stdout", text=fill("Key <KEY>\n"))
+    cells = notebook(code("from helpers import *  # noqa\nimport clarifai\nprint(1)", leak))
+    save(tmp_path, cells, "first.ipynb")
+    code_, out, _ = _main(tmp_path, "--check", capsys=capsys)
+    assert (code_, len(out.splitlines())) == (1, 1)
+
+
 def test_raw_cells_are_not_counted_and_compact_json_stays_compact(tmp_path: Path) -> None:
     nb = notebook(
         new_raw_cell("raw"),
