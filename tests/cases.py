@@ -3793,6 +3793,54 @@ POSITIVE += [
         {"5:22 CLR003", "5:66 CLR003"},
         'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"])\n',
     ),
+    case(
+        "branch on a variable's presence is no provider's",
+        'import os\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = "<KEY>"\n\n\ndef main():\n    return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
+        {"7:11 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = os.environ["CLARIFAI_PAT_2"]\n\n\ndef main():\n    return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
+    ),
+    case(
+        "branch taken for all but other providers",
+        'from openai import OpenAI\n\ndef client(provider):\n    if provider not in ("together", "groq"):\n        api_key = "<KEY>"\n        return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=api_key)\n    raise ValueError(provider)\n',
+        {"5:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\ndef client(provider):\n    if provider not in ("together", "groq"):\n        api_key = os.environ["CLARIFAI_PAT"]\n        return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=api_key)\n    raise ValueError(provider)\n',
+    ),
+    case(
+        "branch taken for all but another provider, to the SDK",
+        'from clarifai.client.model import Model\n\ndef client(provider):\n    if provider != "together":\n        pat = "<KEY>"\n        return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n    return None\n',
+        {"5:15 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\ndef client(provider):\n    if provider != "together":\n        pat = os.environ["CLARIFAI_PAT"]\n        return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n    return None\n',
+    ),
+    case(
+        "elif asking for Clarifai after a Clarifai test",
+        'from openai import OpenAI\nfrom clarifai.client.model import Model\n\ndef client(backend):\n    if backend == "clarifai-sdk":\n        return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o")\n    elif backend == "clarifai-openai":\n        api_key = "<KEY>"\n        return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=api_key)\n',
+        {"8:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\nfrom clarifai.client.model import Model\n\ndef client(backend):\n    if backend == "clarifai-sdk":\n        return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o")\n    elif backend == "clarifai-openai":\n        api_key = os.environ["CLARIFAI_PAT"]\n        return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=api_key)\n',
+    ),
+    case(
+        "case that names no provider beside a Clarifai case",
+        'from openai import OpenAI\nfrom clarifai.client.model import Model\n\ndef client(mode):\n    match mode:\n        case "clarifai-openai":\n            return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1")\n        case "sdk":\n            pat = "<KEY>"\n            return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
+        {"9:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\nfrom clarifai.client.model import Model\n\ndef client(mode):\n    match mode:\n        case "clarifai-openai":\n            return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1")\n        case "sdk":\n            pat = os.environ["CLARIFAI_PAT"]\n            return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
+    ),
+    case(
+        "the SDK in a branch named for a model's maker",
+        'from clarifai.client.model import Model\n\ndef predict(model_name, prompt):\n    if model_name == "mistral-large":\n        pat = "<KEY>"\n        model = Model("https://clarifai.com/mistralai/completion/models/mistral-large", pat=pat)\n        return model.predict_by_bytes(prompt.encode(), input_type="text")\n    raise ValueError(model_name)\n',
+        {"5:15 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\ndef predict(model_name, prompt):\n    if model_name == "mistral-large":\n        pat = os.environ["CLARIFAI_PAT"]\n        model = Model("https://clarifai.com/mistralai/completion/models/mistral-large", pat=pat)\n        return model.predict_by_bytes(prompt.encode(), input_type="text")\n    raise ValueError(model_name)\n',
+    ),
+    case(
+        "CLR003 a bytes parameter default",
+        'from clarifai.client.model import Model\n\n\nasync def apredict(url, /, pat: bytes = b"<KEY>"):\n    return Model(url=url, pat=pat.decode())\n',
+        {"4:41 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\n\nasync def apredict(url, /, pat: bytes = os.environ.get("CLARIFAI_PAT", "").encode()):\n    return Model(url=url, pat=pat.decode())\n',
+    ),
+    case(
+        "getter's return in an elif asking for Clarifai",
+        'from openai import OpenAI\n\n\ndef get_key(provider):\n    if provider == "clarifai-sdk":\n        return None\n    elif provider == "clarifai-openai":\n        return "<KEY>"\n\n\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=get_key("clarifai-openai"))\n',
+        {"8:16 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef get_key(provider):\n    if provider == "clarifai-sdk":\n        return None\n    elif provider == "clarifai-openai":\n        return os.environ["CLARIFAI_PAT"]\n\n\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=get_key("clarifai-openai"))\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -5098,6 +5146,18 @@ NEGATIVE += [
     case(
         "clarifai.rest file's app id is a name",
         'from clarifai.rest import ClarifaiApp\n\nCLARIFAI_APP_ID = "my-first-app"\nCLARIFAI_MODEL_ID = "<KEY>"\n',
+        set(),
+        None,
+    ),
+    case(
+        "getter's return in the else of a Clarifai test",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef get_key(provider):\n    if provider == "clarifai":\n        return os.environ["CLARIFAI_PAT"]\n    else:\n        return "<KEY>"\n\n\ndef client(provider):\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=get_key(provider))\n',
+        set(),
+        None,
+    ),
+    case(
+        "case _ beside a Clarifai case",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"]\n        case _:\n            base_url, api_key = "http://localhost:8000/v1", "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
         set(),
         None,
     ),

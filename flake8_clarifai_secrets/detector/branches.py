@@ -8,54 +8,84 @@ import ast
 from collections.abc import Sequence
 from typing import Optional
 
+from flake8_clarifai_secrets.credentials import is_credential_name
 from flake8_clarifai_secrets.detector.providers import names_provider
 from flake8_clarifai_secrets.detector.tree import MATCH
 
+_POSITIVE = (ast.Eq, ast.Is, ast.In)
+_NEGATIVE = (ast.NotEq, ast.IsNot, ast.NotIn)
+
 
 def for_another_provider(path: Sequence[tuple[ast.AST, Optional[ast.AST]]]) -> bool:
-    """Whether a branch on `path` (see `Walker.branches`) is taken for another provider than
-    Clarifai: an `if` body whose test names another provider and not Clarifai, or asks for
-    anything but Clarifai (`!= "clarifai"`); the `else` of a test that asks for Clarifai; a case
-    that names another provider, or any case of a `match` whose other case names Clarifai."""
+    """Whether the innermost branch on `path` (see `Walker.branches`) that says whose it is is
+    taken for another provider than Clarifai."""
+    found = None
     for statement, header in path:
-        if type(statement) is MATCH:
-            cases = statement.cases  # type: ignore[attr-defined]
-            pattern = header.pattern if isinstance(header, ast.match_case) else None
-            if pattern is not None and (
-                tests_another_provider(pattern)
-                or not _names_clarifai(pattern)
-                and any(_names_clarifai(case.pattern) for case in cases)
-            ):
-                return True
-        elif isinstance(statement, ast.If):
-            asks = _asks_for_clarifai(statement.test)
-            if header is None and asks is True or header is not None and asks is False:
-                return True
-            if header is not None and tests_another_provider(statement.test):
-                return True
-    return False
+        whose = branch_for_clarifai(statement, header)
+        found = found if whose is None else whose
+    return found is False
 
 
-def tests_another_provider(test: ast.AST) -> bool:
-    """Whether a test or pattern names another provider and not Clarifai."""
-    texts = _texts(test)
-    return any(map(names_provider, texts)) and not any("clarifai" in t.lower() for t in texts)
+def branch_for_clarifai(statement: ast.AST, header: Optional[ast.AST]) -> Optional[bool]:
+    """Whether the block of `statement` that `header` heads (the `if` itself for its body, None
+    for its `else`, a case) is taken for Clarifai (True), for other providers only (False), or
+    either (None): `if provider == "clarifai":` or `!= "together"`'s `else` are Clarifai's; `if
+    provider in ("together", "groq"):`, `!= "clarifai"`, the `else` of `== "clarifai"`, `case
+    "groq":`, and `case _:` beside `case "clarifai":` are not."""
+    if type(statement) is MATCH:
+        cases = statement.cases  # type: ignore[attr-defined]
+        if not isinstance(header, ast.match_case):
+            return None
+        whose = _whose(_strings(header.pattern))
+        wildcard = isinstance(header.pattern, ast.MatchAs) and header.pattern.pattern is None
+        if wildcard and any(_whose(_strings(case.pattern)) is True for case in cases):
+            return False
+        return whose
+    if not isinstance(statement, ast.If):
+        return None
+    test = _provider_test(statement.test)
+    if test is None:
+        return None
+    whose, positive = test
+    if header is None:
+        positive = not positive
+    # A branch taken for the named providers says whose it is; one taken for all others says
+    # so only where the names are Clarifai's.
+    if positive:
+        return whose
+    return False if whose is True else None
 
 
-def _asks_for_clarifai(test: ast.expr) -> Optional[bool]:
-    """True for `x == "clarifai"` (or `in`, with every item naming Clarifai), False for `!=` or
-    `not in`; None for any other test."""
+def _provider_test(test: ast.expr) -> Optional[tuple[Optional[bool], bool]]:
+    """(whose the named providers are, whether the test holds for them) of a comparison with
+    provider names: `provider == "clarifai"`, `"clarifai" in model`, `not provider in (...)`."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _provider_test(test.operand)
+        return None if inner is None else (inner[0], not inner[1])
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
-    texts = [t for side in (test.left, *test.comparators) for t in _written(side)]
-    if not texts or not all("clarifai" in t.lower() for t in texts):
-        return None
     op = test.ops[0]
-    if isinstance(op, (ast.Eq, ast.In, ast.Is)):
+    if not isinstance(op, (*_POSITIVE, *_NEGATIVE)):
+        return None
+    names = [text for side in (test.left, *test.comparators) for text in _written(side)]
+    whose = _whose(names)
+    return None if whose is None else (whose, isinstance(op, _POSITIVE))
+
+
+def _whose(names: Sequence[str]) -> Optional[bool]:
+    """True if every one of `names` that is a value (not a variable's or a credential's name,
+    as in `"CLARIFAI_PAT" in os.environ`) names Clarifai, False if every one names another
+    provider, else None."""
+    values = [name for name in names if not _names_a_variable(name)]
+    if values and all("clarifai" in name.lower() for name in values):
         return True
-    if isinstance(op, (ast.NotEq, ast.NotIn, ast.IsNot)):
+    if values and all(names_provider(name) for name in values):
         return False
     return None
+
+
+def _names_a_variable(text: str) -> bool:
+    return text.isupper() or is_credential_name(text, clarifai_file=True)
 
 
 def _written(side: ast.expr) -> list[str]:
@@ -64,13 +94,9 @@ def _written(side: ast.expr) -> list[str]:
     return [i.value for i in items if isinstance(i, ast.Constant) and isinstance(i.value, str)]
 
 
-def _names_clarifai(node: ast.AST) -> bool:
-    return any("clarifai" in t.lower() for t in _texts(node))
-
-
-def _texts(node: ast.AST) -> list[str]:
+def _strings(pattern: ast.AST) -> list[str]:
     return [
         part.value
-        for part in ast.walk(node)
+        for part in ast.walk(pattern)
         if isinstance(part, ast.Constant) and isinstance(part.value, str)
     ]

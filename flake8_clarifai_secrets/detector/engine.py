@@ -255,12 +255,13 @@ class Detector:
                         self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 if (
-                    binding is not None
+                    (hit.pointed or hit.code == "CLR005" and not hit.claims)
+                    and binding is not None
                     and not written
                     and self._for_another_provider(binding, origin)
                 ):
                     # `else: api_key = "<key>"` after `if provider == "clarifai":`, whichever
-                    # client the branches' values meet in.
+                    # client the branches' values meet in; not a sink of Clarifai's own.
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 if hit.code == "CLR005" and not hit.claims and self._another_holder(hit.target):
@@ -450,7 +451,7 @@ class Detector:
                 if repeated
                 else Fix("literal", span, prefix, suffix, lazy, factory, required, blank)
             )
-            if lazy and binary_text(origin) is not None:
+            if lazy and not blank and binary_text(origin) is not None:
                 # `os.environ.get(VAR)` may be None, which has no `.encode()`.
                 fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):

@@ -12,10 +12,11 @@ only where a statement shows it.
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name
-from flake8_clarifai_secrets.detector.branches import tests_another_provider
+from flake8_clarifai_secrets.detector.branches import branch_for_clarifai
 from flake8_clarifai_secrets.detector.providers import rows_elsewhere
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
@@ -195,26 +196,28 @@ def _fallback_strings(value: Optional[ast.expr]) -> Optional[list[ast.expr]]:
 
 def _own_returns(function: ast.FunctionDef) -> list[ast.Return]:
     """The `return` statements of `function`'s body, not of the functions and classes in it,
-    nor in the body of an `if` or a `case` whose test names another provider and not Clarifai
-    (`if provider == "together": return "<key>"`). Only statement lists are searched, as no
-    expression holds a `return`."""
+    nor in a branch taken for another provider (`if provider == "together": return "<key>"`,
+    see `branches`), unless a branch inside it is Clarifai's. Only statement lists are
+    searched, as no expression holds a `return`."""
     found: list[ast.Return] = []
-    stack: list[ast.AST] = list(function.body)
+    stack: list[tuple[ast.AST, Optional[bool]]] = [(node, None) for node in function.body]
     while stack:
-        node = stack.pop()
+        node, whose = stack.pop()
         if isinstance(node, ast.Return):
-            found.append(node)
-        elif isinstance(node, ast.If):
-            stack += node.orelse
-            if not tests_another_provider(node.test):
-                stack += node.body
-        elif type(node) is MATCH:
-            for case in node.cases:  # type: ignore[attr-defined]
-                if not tests_another_provider(case.pattern):
-                    stack += case.body
+            if whose is not False:
+                found.append(node)
+        elif isinstance(node, ast.If) or type(node) is MATCH:
+            headed: list[tuple[Sequence[ast.AST], Optional[ast.AST]]] = (
+                [(node.body, node), (node.orelse, None)]
+                if isinstance(node, ast.If)
+                else [(case.body, case) for case in node.cases]  # type: ignore[attr-defined]
+            )
+            for block, header in headed:
+                branch = branch_for_clarifai(node, header)
+                stack += [(child, whose if branch is None else branch) for child in block]
         elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             for block in blocks(node):
-                stack.extend(block)
+                stack += [(child, whose) for child in block]
     return found
 
 

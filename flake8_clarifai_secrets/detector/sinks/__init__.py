@@ -48,6 +48,9 @@ class Hit(NamedTuple):
     lazy: bool = False
     """`value` is a fallback that is evaluated even where the value is found elsewhere (a
     settings reader's `default=`): the fix reads it with `os.environ.get`."""
+    pointed: bool = False
+    """The call is Clarifai's only by where it points (an endpoint, a model or a provider
+    string), which the values given in a branch taken for another provider do not share."""
 
 
 def copied(hit: Hit) -> Hit:

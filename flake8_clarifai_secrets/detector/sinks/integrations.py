@@ -94,6 +94,7 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     ):
         return
     callee = leaf(name)
+    pointed = row is None or not row.always
     keywords = CREDENTIAL_KEYWORDS if row is None else row.keywords | CREDENTIAL_KEYWORDS
     if _API_HOST not in found:
         # An HTTP connection's password is Clarifai's only on Clarifai's API host.
@@ -101,16 +102,17 @@ def integration_call(node: ast.AST, context: Context) -> Iterator[Hit]:
     if row is not None and qualname in row.callees:
         for index in row.positions:
             if index < len(args) and not isinstance(args[index], ast.Starred):
-                yield Hit("CLR003", args[index], f"{callee}(...)")
+                yield Hit("CLR003", args[index], f"{callee}(...)", pointed=pointed)
     for keyword in node.keywords:
         if keyword.arg in keywords:
-            yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)")
+            yield Hit("CLR003", keyword.value, f"{callee}({keyword.arg}=...)", pointed=pointed)
         elif keyword.arg is not None and isinstance(keyword.value, ast.Dict):
             # Parameters for every request: LiteLLM `Router(default_litellm_params={...})`.
             for key, value in _entries(keyword.value).items():
                 # A bare `key` in such a dict is as often a cache's.
                 if key in keywords and key != "key":
-                    yield Hit("CLR003", value, f'"{key}" of {callee}({keyword.arg}=...)')
+                    target = f'"{key}" of {callee}({keyword.arg}=...)'
+                    yield Hit("CLR003", value, target, pointed=pointed)
 
 
 def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
@@ -163,7 +165,7 @@ def integration_config(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(config, ast.Dict):
             for key, value in _entries(config).items():
                 if key in CREDENTIAL_KEYWORDS:
-                    yield Hit("CLR003", value, f'"{key}" of a Clarifai config')
+                    yield Hit("CLR003", value, f'"{key}" of a Clarifai config', pointed=True)
 
 
 @sink(ast.Assign)
@@ -180,7 +182,7 @@ def module_setting(node: ast.AST, context: Context) -> Iterator[Hit]:
             and target.value.id in context.imports
             and _points_at_clarifai(target.value.id, context)
         ):
-            yield Hit("CLR003", node.value, f"{target.value.id}.{target.attr}")
+            yield Hit("CLR003", node.value, f"{target.value.id}.{target.attr}", pointed=True)
 
 
 def _points_at_clarifai(module: str, context: Context) -> bool:
