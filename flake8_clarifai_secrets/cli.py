@@ -290,8 +290,9 @@ def _rebuilt(
         )
     except notebooks.NotReadable as error:
         raise _NotProcessed(str(error)) from None
-    shown = shown if checked else []
-    shown = sorted([*scanned.notebook.unchecked, *shown], key=lambda note: note.order)
+    shown = sorted(
+        [*scanned.notebook.unchecked, *(shown if checked else [])], key=lambda note: note.order
+    )
     return Rewritten(
         scanned.path, new, moved, left, None, list(map(str, cleared)), list(map(str, shown))
     )

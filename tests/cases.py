@@ -3841,6 +3841,18 @@ POSITIVE += [
         {"8:16 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\n\ndef get_key(provider):\n    if provider == "clarifai-sdk":\n        return None\n    elif provider == "clarifai-openai":\n        return os.environ["CLARIFAI_PAT"]\n\n\ndef client():\n    return OpenAI(base_url="https://api.clarifai.com/v2/ext/openai/v1", api_key=get_key("clarifai-openai"))\n',
     ),
+    case(
+        "branch: not == clarifai's else is Clarifai's",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    if not provider == "clarifai":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = os.environ["GROQ_API_KEY"]\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"12:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    if not provider == "clarifai":\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = os.environ["GROQ_API_KEY"]\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch: and with a Clarifai test",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    base_url, api_key = None, None\n    if provider == "clarifai" and stream:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"10:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    base_url, api_key = None, None\n    if provider == "clarifai" and stream:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -5158,6 +5170,18 @@ NEGATIVE += [
     case(
         "case _ beside a Clarifai case",
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    match provider:\n        case "clarifai":\n            base_url, api_key = "https://api.clarifai.com/v2/ext/openai/v1", os.environ["CLARIFAI_PAT"]\n        case _:\n            base_url, api_key = "http://localhost:8000/v1", "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch: and with another provider's test",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    api_key = os.environ["CLARIFAI_PAT"]\n    if provider == "groq" and stream:\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch: else of an or of Clarifai tests",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    if provider == "clarifai" or provider == "clarifai-openai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    else:\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
         set(),
         None,
     ),

@@ -43,33 +43,32 @@ def branch_for_clarifai(statement: ast.AST, header: Optional[ast.AST]) -> Option
         return whose
     if not isinstance(statement, ast.If):
         return None
-    test = _provider_test(statement.test)
-    if test is None:
-        return None
-    whose, positive = test
-    if header is None:
-        positive = not positive
-    # A branch taken for the named providers says whose it is; one taken for all others says
-    # so only where the names are Clarifai's.
-    if positive:
-        return whose
-    return False if whose is True else None
+    return _verdict(statement.test, header is not None)
 
 
-def _provider_test(test: ast.expr) -> Optional[tuple[Optional[bool], bool]]:
-    """(whose the named providers are, whether the test holds for them) of a comparison with
-    provider names: `provider == "clarifai"`, `"clarifai" in model`, `not provider in (...)`."""
+def _verdict(test: ast.expr, holds: bool) -> Optional[bool]:
+    """Whose the branch is that runs where `test` holds (or, without `holds`, where it does
+    not): a comparison with provider names (`provider == "clarifai"`, `"clarifai" in model`,
+    `provider not in ("together", "groq")`), also under `not`, `and` and `or`."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _provider_test(test.operand)
-        return None if inner is None else (inner[0], not inner[1])
+        return _verdict(test.operand, not holds)
+    if isinstance(test, ast.BoolOp):
+        # Where `a and b` holds, each holds; where `a or b` fails, each fails.
+        verdicts = [_verdict(value, holds) for value in test.values]
+        if isinstance(test.op, ast.And) == holds:
+            return next((v for v in verdicts if v is not None), None)
+        return verdicts[0] if len(set(verdicts)) == 1 else None
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     op = test.ops[0]
     if not isinstance(op, (*_POSITIVE, *_NEGATIVE)):
         return None
-    names = [text for side in (test.left, *test.comparators) for text in _written(side)]
-    whose = _whose(names)
-    return None if whose is None else (whose, isinstance(op, _POSITIVE))
+    whose = _whose([text for side in (test.left, *test.comparators) for text in _written(side)])
+    # A branch taken for the named providers says whose it is; one taken for all others says
+    # so only where the names are Clarifai's.
+    if isinstance(op, _POSITIVE) == holds:
+        return whose
+    return False if whose is True else None
 
 
 def _whose(names: Sequence[str]) -> Optional[bool]:
