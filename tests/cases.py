@@ -2162,14 +2162,14 @@ POSITIVE += [
         "import requests\n"
         "import pytest\n"
         "from clarifai.client.model import Model\n"
-        '@pytest.mark.parametrize("pat", [os.environ.get("CLARIFAI_PAT")])\n'
+        '@pytest.mark.parametrize("pat", [os.environ.get("CLARIFAI_PAT", "")])\n'
         "def test_predict(pat):\n"
         '    Model("https://clarifai.com/a/b/models/c", pat=pat)\n'
         "@pytest.mark.parametrize(\n"
         '    ("scheme", "token"),\n'
         "    [\n"
-        '        pytest.param("Key", os.environ.get("CLARIFAI_PAT"), id="key"),\n'
-        '        ("Bearer", os.environ.get("CLARIFAI_PAT")),\n'
+        '        pytest.param("Key", os.environ.get("CLARIFAI_PAT", ""), id="key"),\n'
+        '        ("Bearer", os.environ.get("CLARIFAI_PAT", "")),\n'
         "    ],\n"
         ")\n"
         "def test_http(scheme, token):\n"
@@ -3053,7 +3053,7 @@ POSITIVE += [
         "CLR005 a test's parametrize row bound to a parameter named for the credential",
         'import pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        ("<KEY>", True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
         {"9:10 CLR005"},
-        'import os\n\nimport pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        (os.environ.get("CLARIFAI_PAT"), True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
+        'import os\n\nimport pytest\n\nfrom clarifai_tools.auth import looks_like_pat\n\n\n@pytest.mark.parametrize(\n    "pat, expected",\n    [\n        (os.environ.get("CLARIFAI_PAT", ""), True),\n        ("0" * 32, True),\n        ("YOUR_PAT_HERE", False),\n    ],\n)\ndef test_looks_like_pat(pat, expected):\n    assert looks_like_pat(pat) is expected\n',
     ),
     case(
         "CLR005 a Spark broadcast of the key bound to a name that says so",
@@ -3587,7 +3587,7 @@ POSITIVE += [
         "CLR004 parametrize rows for several providers: only the row that names Clarifai",
         'import pytest\n\n\n@pytest.mark.parametrize(\n    "provider,env_var,key",\n    [\n        ("clarifai", "CLARIFAI_PAT", "<KEY>"),\n        ("mistral", "MISTRAL_API_KEY", "<KEY2>"),\n    ],\n)\ndef test_resolve(monkeypatch, provider, env_var, key):\n    monkeypatch.setenv(env_var, key)\n',
         {"7:38 CLR004"},
-        'import os\n\nimport pytest\n\n\n@pytest.mark.parametrize(\n    "provider,env_var,key",\n    [\n        ("clarifai", "CLARIFAI_PAT", os.environ.get("CLARIFAI_PAT")),\n        ("mistral", "MISTRAL_API_KEY", "<KEY2>"),\n    ],\n)\ndef test_resolve(monkeypatch, provider, env_var, key):\n    monkeypatch.setenv(env_var, key)\n',
+        'import os\n\nimport pytest\n\n\n@pytest.mark.parametrize(\n    "provider,env_var,key",\n    [\n        ("clarifai", "CLARIFAI_PAT", os.environ.get("CLARIFAI_PAT", "")),\n        ("mistral", "MISTRAL_API_KEY", "<KEY2>"),\n    ],\n)\ndef test_resolve(monkeypatch, provider, env_var, key):\n    monkeypatch.setenv(env_var, key)\n',
     ),
     case(
         "CLR004 defaults for each provider set where unset: only the Clarifai entry",
@@ -3852,6 +3852,36 @@ POSITIVE += [
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    base_url, api_key = None, None\n    if provider == "clarifai" and stream:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
         {"10:19 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    base_url, api_key = None, None\n    if provider == "clarifai" and stream:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch: else of one Clarifai test that points at Clarifai too",
+        'from clarifai.client.model import Model\nfrom openai import OpenAI\n\nMODEL_URL = "https://clarifai.com/qwen/qwenLM/models/Qwen3-30B-A3B-GPTQ"\n\n\ndef chat(prompt, provider="clarifai_native"):\n    if provider == "clarifai_native":\n        pat = "<KEY>"\n        return Model(url=MODEL_URL, pat=pat).predict(prompt=prompt)\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = "<KEY2>"\n        return OpenAI(base_url=base_url, api_key=api_key)\n',
+        {"9:15 CLR003", "13:19 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\nfrom openai import OpenAI\n\nMODEL_URL = "https://clarifai.com/qwen/qwenLM/models/Qwen3-30B-A3B-GPTQ"\n\n\ndef chat(prompt, provider="clarifai_native"):\n    if provider == "clarifai_native":\n        pat = os.environ["CLARIFAI_PAT"]\n        return Model(url=MODEL_URL, pat=pat).predict(prompt=prompt)\n    else:\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT_2"]\n        return OpenAI(base_url=base_url, api_key=api_key)\n',
+    ),
+    case(
+        "branch: a second if for openai",
+        'from openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        api_key = "<KEY>"\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    if provider == "openai":\n        api_key = "<KEY2>"\n        base_url = None\n    return OpenAI(api_key=api_key, base_url=base_url)\n',
+        {"6:19 CLR003"},
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider):\n    if provider == "clarifai":\n        api_key = os.environ["CLARIFAI_PAT"]\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    if provider == "openai":\n        api_key = "<KEY2>"\n        base_url = None\n    return OpenAI(api_key=api_key, base_url=base_url)\n',
+    ),
+    case(
+        "branch: OPENAI_API_KEY written under a flag's else",
+        'import os\n\n\ndef setup(use_clarifai):\n    if use_clarifai:\n        os.environ["OPENAI_API_KEY"] = "<KEY>"\n        os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\n    else:\n        os.environ["OPENAI_API_KEY"] = "<KEY2>"\n',
+        {"6:40 CLR004"},
+        'import os\n\n\ndef setup(use_clarifai):\n    if use_clarifai:\n        os.environ["OPENAI_API_KEY"] = os.environ["CLARIFAI_PAT"]\n        os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\n    else:\n        os.environ["OPENAI_API_KEY"] = "<KEY2>"\n',
+    ),
+    case(
+        "branch: a form field in another provider's branch",
+        'import streamlit as st\nfrom openai import OpenAI\n\n\ndef page(provider):\n    if provider == "Clarifai":\n        api_key = st.sidebar.text_input("Clarifai PAT", value="<KEY>", type="password")\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    else:\n        api_key = st.sidebar.text_input("OpenAI API key", value="<KEY2>", type="password")\n        base_url = None\n    return OpenAI(api_key=api_key, base_url=base_url)\n',
+        {"7:63 CLR003"},
+        'import os\n\nimport streamlit as st\nfrom openai import OpenAI\n\n\ndef page(provider):\n    if provider == "Clarifai":\n        api_key = st.sidebar.text_input("Clarifai PAT", value=os.environ.get("CLARIFAI_PAT", ""), type="password")\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n    else:\n        api_key = st.sidebar.text_input("OpenAI API key", value="<KEY2>", type="password")\n        base_url = None\n    return OpenAI(api_key=api_key, base_url=base_url)\n',
+    ),
+    case(
+        "branch: a Bearer header in another provider's branch",
+        'import requests\n\n\ndef classify(provider, image_url):\n    if provider == "clarifai":\n        url = "https://api.clarifai.com/v2/users/clarifai/apps/main/models/general-image-recognition/outputs"\n        headers = {"Authorization": "Key <KEY>"}\n    elif provider == "huggingface":\n        url = "https://api-inference.huggingface.co/models/google/vit-base-patch16-224"\n        headers = {"Authorization": "Bearer <KEY2>"}\n    else:\n        return None\n    return requests.post(url, headers=headers, json={"url": image_url}, timeout=30)\n',
+        {"7:37 CLR002"},
+        'import os\n\nimport requests\n\n\ndef classify(provider, image_url):\n    if provider == "clarifai":\n        url = "https://api.clarifai.com/v2/users/clarifai/apps/main/models/general-image-recognition/outputs"\n        headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    elif provider == "huggingface":\n        url = "https://api-inference.huggingface.co/models/google/vit-base-patch16-224"\n        headers = {"Authorization": "Bearer <KEY2>"}\n    else:\n        return None\n    return requests.post(url, headers=headers, json={"url": image_url}, timeout=30)\n',
     ),
 ]
 
@@ -5182,6 +5212,12 @@ NEGATIVE += [
     case(
         "branch: else of an or of Clarifai tests",
         'import os\n\nfrom openai import OpenAI\n\n\ndef make(provider, stream):\n    if provider == "clarifai" or provider == "clarifai-openai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    else:\n        base_url = "https://api.groq.com/openai/v1"\n        api_key = "<KEY>"\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "branch: a flag named for another provider",
+        'import os\n\nfrom openai import OpenAI\n\n\ndef make(use_openai):\n    if use_openai:\n        key = "<KEY>"\n        url = None\n    else:\n        key = os.environ["CLARIFAI_PAT"]\n        url = "https://api.clarifai.com/v2/ext/openai/v1"\n    return OpenAI(api_key=key, base_url=url)\n',
         set(),
         None,
     ),

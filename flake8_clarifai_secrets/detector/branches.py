@@ -8,9 +8,9 @@ import ast
 from collections.abc import Sequence
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name
+from flake8_clarifai_secrets.credentials import is_credential_name, name_words
 from flake8_clarifai_secrets.detector.providers import names_provider
-from flake8_clarifai_secrets.detector.tree import MATCH
+from flake8_clarifai_secrets.detector.tree import MATCH, dotted, leaf
 
 _POSITIVE = (ast.Eq, ast.Is, ast.In)
 _NEGATIVE = (ast.NotEq, ast.IsNot, ast.NotIn)
@@ -39,11 +39,17 @@ def branch_for_clarifai(statement: ast.AST, header: Optional[ast.AST]) -> Option
         whose = _whose(_strings(header.pattern))
         wildcard = isinstance(header.pattern, ast.MatchAs) and header.pattern.pattern is None
         if wildcard and any(_whose(_strings(case.pattern)) is True for case in cases):
-            return False
+            return None if _mentions_clarifai(header.body) else False
         return whose
     if not isinstance(statement, ast.If):
         return None
-    return _verdict(statement.test, header is not None)
+    whose = _verdict(statement.test, header is not None)
+    block = statement.body if header is not None else statement.orelse
+    if whose is False and _mentions_clarifai([statement.test]) and _mentions_clarifai(block):
+        # Not the Clarifai the test asks for, but Clarifai all the same: `else:` after `if
+        # provider == "clarifai_native":` that sets Clarifai's OpenAI-compatible endpoint.
+        return None
+    return whose
 
 
 def _verdict(test: ast.expr, holds: bool) -> Optional[bool]:
@@ -58,6 +64,11 @@ def _verdict(test: ast.expr, holds: bool) -> Optional[bool]:
         if isinstance(test.op, ast.And) == holds:
             return next((v for v in verdicts if v is not None), None)
         return verdicts[0] if len(set(verdicts)) == 1 else None
+    name = dotted(test)
+    if name is not None:
+        # A flag named for a provider: `if use_openai:`, `if settings.USE_CLARIFAI:`.
+        whose = _whose([leaf(name)], flag=True)
+        return whose if holds else (False if whose is True else None)
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     op = test.ops[0]
@@ -71,20 +82,38 @@ def _verdict(test: ast.expr, holds: bool) -> Optional[bool]:
     return False if whose is True else None
 
 
-def _whose(names: Sequence[str]) -> Optional[bool]:
-    """True if every one of `names` that is a value (not a variable's or a credential's name,
-    as in `"CLARIFAI_PAT" in os.environ`) names Clarifai, False if every one names another
-    provider, else None."""
-    values = [name for name in names if not _names_a_variable(name)]
+def _whose(names: Sequence[str], *, flag: bool = False) -> Optional[bool]:
+    """True if every one of `names` that is a value (not a credential's name, nor a variable's
+    as in `"CLARIFAI_PAT" in os.environ`, unless it names a `flag`) names Clarifai, False if every
+    one names another provider (OpenAI too, as the value a test compares with), else None."""
+    values = [
+        name
+        for name in names
+        if not is_credential_name(name, clarifai_file=True) and (flag or not name.isupper())
+    ]
     if values and all("clarifai" in name.lower() for name in values):
         return True
-    if values and all(names_provider(name) for name in values):
+    if values and all(names_provider(name) or "openai" in name_words(name) for name in values):
         return False
     return None
 
 
-def _names_a_variable(text: str) -> bool:
-    return text.isupper() or is_credential_name(text, clarifai_file=True)
+def _mentions_clarifai(block: Sequence[ast.AST]) -> bool:
+    """Whether a string or a name in `block` says Clarifai."""
+    return any(
+        "clarifai" in text.lower()
+        for statement in block
+        for node in ast.walk(statement)
+        for text in _texts_of(node)
+    )
+
+
+def _texts_of(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Name):
+        return [node.id]
+    return [node.attr] if isinstance(node, ast.Attribute) else []
 
 
 def _written(side: ast.expr) -> list[str]:

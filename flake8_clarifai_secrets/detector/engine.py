@@ -28,7 +28,7 @@ from flake8_clarifai_secrets.credentials import (
     names_something_else,
 )
 from flake8_clarifai_secrets.detector.branches import for_another_provider
-from flake8_clarifai_secrets.detector.context import Context
+from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
@@ -92,10 +92,10 @@ class Detector:
         # id() of the parameter defaults that typer or pydantic declare, which are read lazily
         # -> whether their declaration takes `...` where a value must be given.
         self._declared: dict[int, bool] = {}
-        # id() of the parameters' own defaults: a caller may give the value instead, so the
-        # definition reads the variable with a blank where it is unset (not None, which a
-        # client may read as "use my own variable").
-        self._parameter_defaults: set[int] = set()
+        # id() of the values read with a blank where the variable is unset (not None, which a
+        # client may read as "use my own variable"): parameters' own defaults, which a caller
+        # may give instead, and `parametrize` rows, evaluated when the tests are collected.
+        self._blank: set[int] = set()
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
@@ -107,7 +107,9 @@ class Detector:
                     if type(argument) in _LOOKED_UP:
                         self.context.callers[id(argument)] = node
                 # A test module is imported to collect every test: a row's key is read lazily.
-                self._declared.update((id(value), False) for _, value in parametrized(node))
+                rows = [id(value) for _, value in parametrized(node)]
+                self._declared.update((row, False) for row in rows)
+                self._blank.update(rows)
             elif isinstance(node, ast.Dict):
                 for key, value in zip(node.keys, node.values):
                     self.context.containers[id(value)] = (
@@ -115,9 +117,10 @@ class Detector:
                         None if key is None else string(key),
                     )
             elif isinstance(node, ast.arguments):
-                self._parameter_defaults.update(id(d) for _, d in parameter_defaults(node))
+                self._blank.update(id(d) for _, d in parameter_defaults(node))
                 for default, declaring in declared_defaults(node):
                     self._declared[id(default)] = self._takes_ellipsis(declaring)
+                    self._blank.discard(id(default))
             elif isinstance(node, ast.ClassDef):
                 defaults = settings_defaults(node)
                 pydantic = defaults and any(
@@ -255,10 +258,9 @@ class Detector:
                         self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 if (
-                    (hit.pointed or hit.code == "CLR005" and not hit.claims)
-                    and binding is not None
+                    self._pointed(hit, token)
                     and not written
-                    and self._for_another_provider(binding, origin)
+                    and self._for_another_provider(binding or hit.target, origin)
                 ):
                     # `else: api_key = "<key>"` after `if provider == "clarifai":`, whichever
                     # client the branches' values meet in; not a sink of Clarifai's own.
@@ -269,6 +271,21 @@ class Detector:
                     self._copies.append((hit, part, start, token, secret, fix, nth))
                     continue
                 self._report(hit, part, start, token, secret, binding, fix, rewritable, nth)
+
+    @staticmethod
+    def _pointed(hit: Hit, token: Token) -> bool:
+        """Whether the sink is Clarifai's only by where the code points it, as a branch taken
+        for another provider may not: a client's endpoint or model (`Hit.pointed`), a generic
+        binding, `OPENAI_API_KEY`, a header without Clarifai's `Key` scheme."""
+        return (
+            hit.pointed
+            or hit.code == "CLR005"
+            and not hit.claims
+            or hit.code == "CLR004"
+            and hit.target in ALIAS_VARIABLES
+            or hit.accept is Accept.HEADER
+            and (token.scheme or "").lower() != "key"
+        )
 
     def _for_another_provider(self, binding: str, literal: ast.expr) -> bool:
         """A literal bound to a name that does not say Clarifai, in a branch taken for another
@@ -402,7 +419,7 @@ class Detector:
                     hit.lazy
                     and origin is hit.value
                     or id(origin) in self._declared
-                    or id(origin) in self._parameter_defaults
+                    or id(origin) in self._blank
                     or caller is not None
                     and (
                         given is self.context.values.default_of(caller)
@@ -440,8 +457,7 @@ class Detector:
                     caller is not None
                     and declares(caller)
                     and given is self.context.values.default_of(caller)
-                    or id(origin) in self._parameter_defaults
-                    and id(origin) not in self._declared
+                    or id(origin) in self._blank
                 )
             )
             # A key that the literal repeats: a field wherever it stands.
