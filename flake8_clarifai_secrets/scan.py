@@ -590,16 +590,34 @@ def _guarded_values(
     picked: set[int] = set()
     for node, _ in nodes:
         if isinstance(node, ast.If):
-            tested: Optional[set[str]] = {
+            names = {
                 name
                 for part in ast.walk(node.test)
                 for name in [_dotted(part) if isinstance(part, ast.expr) else None]
                 + [part.value if isinstance(part, ast.Constant) else None]
                 if isinstance(name, str)
             }
+            tested: Optional[set[str]] = names
             # An `elif` is an `if` of its own, with its own test.
             elif_ = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
             blocks: list[ast.stmt] = [*node.body, *([] if elif_ else node.orelse)]
+            # `if "X" in os.environ: pat = os.environ["X"]` then `else: pat = "<key>"`: what
+            # one block gives the name that the other reads from a tested variable.
+            for one, other in ((node.body, node.orelse), (node.orelse, node.body)):
+                reading = {
+                    target
+                    for _, target, value in _assignments(
+                        (n, None) for s in one for n in ast.walk(s)
+                    )
+                    if _variable_read(value) in names
+                }
+                guarded.update(
+                    id(value)
+                    for _, target, value in _assignments(
+                        (n, None) for s in other for n in ast.walk(s)
+                    )
+                    if target in reading
+                )
         elif isinstance(node, ast.Try):
             tested = None
             blocks = [statement for handler in node.handlers for statement in handler.body]
@@ -609,7 +627,7 @@ def _guarded_values(
             for _, target, value in _assignments((n, None) for n in ast.walk(block)):
                 if tested is None or target in tested or _variable_read(value) in tested:
                     guarded.add(id(value))
-                else:
+                elif id(value) not in guarded:
                     picked.add(id(value))
     return guarded, picked
 

@@ -3797,7 +3797,7 @@ POSITIVE += [
         "branch on a variable's presence is no provider's",
         'import os\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = "<KEY>"\n\n\ndef main():\n    return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
         {"7:11 CLR003"},
-        'import os\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = os.environ["CLARIFAI_PAT_2"]\n\n\ndef main():\n    return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
+        'import os\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = os.environ["CLARIFAI_PAT"]\n\n\ndef main():\n    return Model("https://clarifai.com/openai/chat-completion/models/gpt-4o", pat=pat)\n',
     ),
     case(
         "branch taken for all but other providers",
@@ -3882,6 +3882,12 @@ POSITIVE += [
         'import requests\n\n\ndef classify(provider, image_url):\n    if provider == "clarifai":\n        url = "https://api.clarifai.com/v2/users/clarifai/apps/main/models/general-image-recognition/outputs"\n        headers = {"Authorization": "Key <KEY>"}\n    elif provider == "huggingface":\n        url = "https://api-inference.huggingface.co/models/google/vit-base-patch16-224"\n        headers = {"Authorization": "Bearer <KEY2>"}\n    else:\n        return None\n    return requests.post(url, headers=headers, json={"url": image_url}, timeout=30)\n',
         {"7:37 CLR002"},
         'import os\n\nimport requests\n\n\ndef classify(provider, image_url):\n    if provider == "clarifai":\n        url = "https://api.clarifai.com/v2/users/clarifai/apps/main/models/general-image-recognition/outputs"\n        headers = {"Authorization": "Key " + os.environ["CLARIFAI_PAT"]}\n    elif provider == "huggingface":\n        url = "https://api-inference.huggingface.co/models/google/vit-base-patch16-224"\n        headers = {"Authorization": "Bearer <KEY2>"}\n    else:\n        return None\n    return requests.post(url, headers=headers, json={"url": image_url}, timeout=30)\n',
+    ),
+    case(
+        "fallback written as an if statement on the variable",
+        'import os\n\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = "<KEY>"\n\n\ndef main():\n    return Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
+        {"8:11 CLR003"},
+        'import os\n\nfrom clarifai.client.model import Model\n\nif "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\nelse:\n    pat = os.environ["CLARIFAI_PAT"]\n\n\ndef main():\n    return Model("https://clarifai.com/a/b/models/c", pat=pat)\n',
     ),
 ]
 

@@ -258,6 +258,36 @@ def test_a_copy_that_noqa_keeps_in_another_file_is_named_so(
     )
 
 
+def test_a_fallback_written_as_an_if_statement_is_a_fallback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Trial 94: `if "X" in os.environ: pat = os.environ["X"]` then `else: pat = "<key>"` took
+    `CLARIFAI_PAT_2`; once another file's fallback put its key into `CLARIFAI_PAT`, this code
+    read that key."""
+    model = 'Model("https://clarifai.com/a/b/models/c", pat=%s)'
+    (tmp_path / "a.py").write_text(
+        fill("import os\nfrom clarifai.client.model import Model\n")
+        + model % fill('os.getenv("CLARIFAI_PAT", "<KEY>")')
+        + "\n"
+    )
+    (tmp_path / "b.py").write_text(
+        fill(
+            "import os\nfrom clarifai.client.model import Model\n"
+            'if "CLARIFAI_PAT" in os.environ:\n    pat = os.environ["CLARIFAI_PAT"]\n'
+            'else:\n    pat = "<KEY2>"\n'
+        )
+        + model % "pat"
+        + "\n"
+    )
+    code, out, _ = run(tmp_path, "--check", capsys=capsys)
+    assert (code, out.splitlines()[1]) == (
+        1,
+        f"./b.py:6:11: CLR003 left alone: `CLARIFAI_PAT` already holds another key "
+        f"(...{KEY[-4:]}, from line 3 of ./a.py), which this code reads instead once it is set; "
+        "fix it by hand",
+    )
+
+
 def test_nothing_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "clean.py").write_text("x = 1\n")
     assert run(tmp_path, "--check", capsys=capsys) == (0, "", "")
