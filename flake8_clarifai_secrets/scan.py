@@ -588,6 +588,12 @@ def _guarded_values(
     picks (`if args.demo: pat = ...`, also an `elif` after `if not pat:`)."""
     guarded: set[int] = set()
     picked: set[int] = set()
+    nodes = list(nodes)
+    elifs = {
+        id(node.orelse[0])
+        for node, _ in nodes
+        if isinstance(node, ast.If) and len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
+    }
     for node, _ in nodes:
         if isinstance(node, ast.If):
             names = {
@@ -602,14 +608,17 @@ def _guarded_values(
             elif_ = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
             blocks: list[ast.stmt] = [*node.body, *([] if elif_ else node.orelse)]
             # `if "X" in os.environ: pat = os.environ["X"]` then `else: pat = "<key>"`: what
-            # one block gives the name that the other reads from a tested variable.
-            for one, other in ((node.body, node.orelse), (node.orelse, node.body)):
+            # one block gives the name that the other reads from a tested Clarifai variable
+            # (not in a chain of `elif`s, which test several).
+            pairs = [(node.body, node.orelse), (node.orelse, node.body)]
+            for one, other in [] if elif_ or id(node) in elifs else pairs:
                 reading = {
                     target
                     for _, target, value in _assignments(
                         (n, None) for s in one for n in ast.walk(s)
                     )
                     if _variable_read(value) in names
+                    and "CLARIFAI" in (_variable_read(value) or "").upper()
                 }
                 guarded.update(
                     id(value)

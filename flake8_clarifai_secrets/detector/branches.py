@@ -8,7 +8,7 @@ import ast
 from collections.abc import Sequence
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import is_credential_name, name_words
+from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, is_credential_name, name_words
 from flake8_clarifai_secrets.detector.providers import names_provider
 from flake8_clarifai_secrets.detector.tree import MATCH, dotted, leaf
 
@@ -39,15 +39,16 @@ def branch_for_clarifai(statement: ast.AST, header: Optional[ast.AST]) -> Option
         whose = _whose(_strings(header.pattern))
         wildcard = isinstance(header.pattern, ast.MatchAs) and header.pattern.pattern is None
         if wildcard and any(_whose(_strings(case.pattern)) is True for case in cases):
-            return None if _mentions_clarifai(header.body) else False
-        return whose
-    if not isinstance(statement, ast.If):
+            whose = False
+        block: Sequence[ast.AST] = header.body
+    elif isinstance(statement, ast.If):
+        whose = _verdict(statement.test, header is not None)
+        block = statement.body if header is not None else statement.orelse
+    else:
         return None
-    whose = _verdict(statement.test, header is not None)
-    block = statement.body if header is not None else statement.orelse
-    if whose is False and _mentions_clarifai([statement.test]) and _mentions_clarifai(block):
-        # Not the Clarifai the test asks for, but Clarifai all the same: `else:` after `if
-        # provider == "clarifai_native":` that sets Clarifai's OpenAI-compatible endpoint.
+    if whose is False and _points_at_clarifai(block):
+        # Another provider by its test, Clarifai by what it sets: `else:` after `if provider
+        # == "clarifai_native":`, or `if api == "openai":`, that gives Clarifai's endpoint.
         return None
     return whose
 
@@ -62,13 +63,14 @@ def _verdict(test: ast.expr, holds: bool) -> Optional[bool]:
         # Where `a and b` holds, each holds; where `a or b` fails, each fails.
         verdicts = [_verdict(value, holds) for value in test.values]
         if isinstance(test.op, ast.And) == holds:
-            return next((v for v in verdicts if v is not None), None)
+            said = {verdict for verdict in verdicts if verdict is not None}
+            return said.pop() if len(said) == 1 else None
         return verdicts[0] if len(set(verdicts)) == 1 else None
     name = dotted(test)
     if name is not None:
-        # A flag named for a provider: `if use_openai:`, `if settings.USE_CLARIFAI:`.
-        whose = _whose([leaf(name)], flag=True)
-        return whose if holds else (False if whose is True else None)
+        # A flag named for a provider: `if use_openai:`, `if settings.USE_CLARIFAI:`; where it
+        # is off, another way to the same provider may be taken (`use_clarifai_sdk`).
+        return _whose([leaf(name)], flag=True) if holds else None
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     op = test.ops[0]
@@ -98,22 +100,19 @@ def _whose(names: Sequence[str], *, flag: bool = False) -> Optional[bool]:
     return None
 
 
-def _mentions_clarifai(block: Sequence[ast.AST]) -> bool:
-    """Whether a string or a name in `block` says Clarifai."""
-    return any(
-        "clarifai" in text.lower()
-        for statement in block
-        for node in ast.walk(statement)
-        for text in _texts_of(node)
-    )
-
-
-def _texts_of(node: ast.AST) -> list[str]:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return [node.value]
-    if isinstance(node, ast.Name):
-        return [node.id]
-    return [node.attr] if isinstance(node, ast.Attribute) else []
+def _points_at_clarifai(block: Sequence[ast.AST]) -> bool:
+    """Whether `block` writes Clarifai's endpoint or a model on it (`clarifai.com`,
+    `clarifai/...`), or names one (`CLARIFAI_BASE_URL`); not a message that names Clarifai."""
+    for node in (node for statement in block for node in ast.walk(statement)):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value.lower()
+            if "clarifai.com" in text or text.startswith("clarifai/"):
+                return True
+        elif isinstance(node, (ast.Name, ast.Attribute)):
+            words = name_words(node.id if isinstance(node, ast.Name) else node.attr)
+            if "clarifai" in words and words & ENDPOINT_WORDS:
+                return True
+    return False
 
 
 def _written(side: ast.expr) -> list[str]:
