@@ -607,26 +607,9 @@ def _guarded_values(
             # An `elif` is an `if` of its own, with its own test.
             elif_ = len(node.orelse) == 1 and isinstance(node.orelse[0], ast.If)
             blocks: list[ast.stmt] = [*node.body, *([] if elif_ else node.orelse)]
-            # `if "X" in os.environ: pat = os.environ["X"]` then `else: pat = "<key>"`: what
-            # one block gives the name that the other reads from a tested Clarifai variable
-            # (not in a chain of `elif`s, which test several).
-            pairs = [(node.body, node.orelse), (node.orelse, node.body)]
-            for one, other in [] if elif_ or id(node) in elifs else pairs:
-                reading = {
-                    target
-                    for _, target, value in _assignments(
-                        (n, None) for s in one for n in ast.walk(s)
-                    )
-                    if _variable_read(value) in names
-                    and "CLARIFAI" in (_variable_read(value) or "").upper()
-                }
-                guarded.update(
-                    id(value)
-                    for _, target, value in _assignments(
-                        (n, None) for s in other for n in ast.walk(s)
-                    )
-                    if target in reading
-                )
+            # Not in a chain of `elif`s, which test several variables.
+            if not (elif_ or id(node) in elifs):
+                guarded |= _given_where_unset(node, names)
         elif isinstance(node, ast.Try):
             tested = None
             blocks = [statement for handler in node.handlers for statement in handler.body]
@@ -639,6 +622,25 @@ def _guarded_values(
                 elif id(value) not in guarded:
                     picked.add(id(value))
     return guarded, picked
+
+
+def _given_where_unset(node: ast.If, tested: set[str]) -> set[int]:
+    """`if "X" in os.environ: pat = os.environ["X"]` then `else: pat = "<key>"`: the values that
+    one block of `node` gives a name that the other reads from a tested Clarifai variable."""
+    body, orelse = (
+        list(_assignments((n, None) for s in block for n in ast.walk(s)))
+        for block in (node.body, node.orelse)
+    )
+    found: set[int] = set()
+    for one, other in ((body, orelse), (orelse, body)):
+        reading = {
+            target
+            for _, target, value in one
+            for variable in [_variable_read(value)]
+            if variable in tested and "CLARIFAI" in (variable or "").upper()
+        }
+        found.update(id(value) for _, target, value in other if target in reading)
+    return found
 
 
 def _default_read(node: ast.AST) -> Optional[tuple[str, str]]:

@@ -16,7 +16,7 @@ from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, name_words, name
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
-from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
+from flake8_clarifai_secrets.detector.tree import dotted, environ_read, leaf, string
 from flake8_clarifai_secrets.detector.values import looked_up
 
 # `password`: an HTTP connection's (Airflow's `Connection(host=..., password=...)`).
@@ -143,9 +143,7 @@ def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
 def _read_name(value: ast.expr) -> Optional[str]:
     """The variable or setting that a value is read from: `os.environ["NAME"]`,
     `os.getenv("NAME")`, `settings.get("NAME")`."""
-    if isinstance(value, ast.Subscript) and dotted(value.value) in ("os.environ", "environ"):
-        return string(value.slice)
-    return looked_up(value) if isinstance(value, ast.Call) else None
+    return environ_read(value) or (looked_up(value) if isinstance(value, ast.Call) else None)
 
 
 def _endpoint(node: ast.Call) -> bool:
