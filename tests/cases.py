@@ -3917,6 +3917,18 @@ POSITIVE += [
         {"10:19 CLR003"},
         'import os\n\nfrom openai import OpenAI\n\nBASE = "https://api.clarifai.com/v2/ext/openai/v1"\n\n\ndef make(use_clarifai_sdk):\n    if use_clarifai_sdk:\n        raise NotImplementedError\n    else:\n        api_key = os.environ["CLARIFAI_PAT"]\n        return OpenAI(base_url=BASE, api_key=api_key)\n',
     ),
+    case(
+        "CLR005 a getter or a property with a generic name returns a key, in a Clarifai file",
+        "import os\nfrom clarifai.client.model import Model\n\n\nclass Settings:\n    @property\n    def pat(self):\n        return '<KEY>'\n\n\ndef api_key():\n    return '<KEY2>'\n",
+        {"12:12 CLR005", "8:16 CLR005"},
+        'import os\nfrom clarifai.client.model import Model\n\n\nclass Settings:\n    @property\n    def pat(self):\n        return os.environ["CLARIFAI_PAT"]\n\n\ndef api_key():\n    return os.environ["CLARIFAI_PAT_2"]\n',
+    ),
+    case(
+        "CLR005 a property with a generic name returns a key per provider, in the branch for Clarifai",
+        "import os\nfrom openai import OpenAI\n\n\nclass LLMConfig:\n    provider = 'clarifai'\n\n    @property\n    def api_key(self):\n        if self.provider == 'clarifai':\n            return '<KEY>'\n        if self.provider == 'groq':\n            return '<KEY2>'\n        raise ValueError(self.provider)\n\n    @property\n    def base_url(self):\n        if self.provider == 'clarifai':\n            return 'https://api.clarifai.com/v2/ext/openai/v1'\n        return 'https://api.groq.com/openai/v1'\n\n\ndef make():\n    cfg = LLMConfig()\n    return OpenAI(base_url=cfg.base_url, api_key=cfg.api_key)\n",
+        {"11:20 CLR005"},
+        "import os\nfrom openai import OpenAI\n\n\nclass LLMConfig:\n    provider = 'clarifai'\n\n    @property\n    def api_key(self):\n        if self.provider == 'clarifai':\n            return os.environ[\"CLARIFAI_PAT\"]\n        if self.provider == 'groq':\n            return '<KEY2>'\n        raise ValueError(self.provider)\n\n    @property\n    def base_url(self):\n        if self.provider == 'clarifai':\n            return 'https://api.clarifai.com/v2/ext/openai/v1'\n        return 'https://api.groq.com/openai/v1'\n\n\ndef make():\n    cfg = LLMConfig()\n    return OpenAI(base_url=cfg.base_url, api_key=cfg.api_key)\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5258,6 +5270,24 @@ NEGATIVE += [
     case(
         "branch: a message that names Clarifai in another provider's branch",
         'import os\nfrom openai import OpenAI\n\ndef make(provider):\n    if provider == "clarifai":\n        base_url = "https://api.clarifai.com/v2/ext/openai/v1"\n        api_key = os.environ["CLARIFAI_PAT"]\n    else:\n        base_url = "https://api.together.xyz/v1"\n        api_key = "<KEY>"\n        print("Clarifai not selected, using Together")\n    return OpenAI(base_url=base_url, api_key=api_key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a method with a generic name returns a key that its class sends to another host, in a Clarifai file",
+        "import requests\nfrom clarifai.client.model import Model\n\n\nclass Weather:\n    def api_key(self):\n        return '<KEY>'\n\n    def fetch(self, city):\n        url = 'https://api.openweathermap.org/data/2.5/weather'\n        return requests.get(url, params={'appid': self.api_key(), 'q': city})\n",
+        set(),
+        None,
+    ),
+    case(
+        "a property with a generic name in a class named for another provider, in a Clarifai file",
+        "from clarifai.client.model import Model\n\n\nclass OpenAIProvider:\n    @property\n    def api_key(self):\n        return '<KEY>'\n",
+        set(),
+        None,
+    ),
+    case(
+        "a getter with a generic name whose calls go into another host's header, in a Clarifai file",
+        "import requests\nfrom clarifai.client.model import Model\n\n\ndef token():\n    return '<KEY>'\n\n\ndef fetch():\n    return requests.get('https://api.example.com/v1/items', headers={'X-Token': token()})\n",
         set(),
         None,
     ),

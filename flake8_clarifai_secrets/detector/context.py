@@ -1059,6 +1059,9 @@ def _passed_in(
             for argument in arguments(node):
                 for carried in _carried(argument):
                     name = dotted(carried)
+                    if isinstance(carried, ast.Call) and (called := dotted(carried.func)):
+                        # What a getter returns: `api_key()`, `self.api_key()`.
+                        name = called + "()"
                     if name is not None:
                         passed[name].append((node, carried.lineno, scope, carried is argument))
     return passed

@@ -145,7 +145,7 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
         body = body[1:]
     parameters = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
     target: ast.expr = ast.Name(function.name + "()")
-    if decorated(function, _PROPERTIES):
+    if decorated(function, PROPERTIES):
         # A property binds what `self.<name>` reads, and takes only `self`.
         target, parameters = ast.Attribute(ast.Name("self"), function.name), parameters[1:]
     if not parameters and len(body) == 1 and isinstance(body[0], ast.Return):
@@ -159,7 +159,7 @@ def _getter(function: ast.FunctionDef) -> list[tuple[ast.expr, ast.expr]]:
     return [(target, value) for value in returned_strings]
 
 
-_PROPERTIES = frozenset({"property", "cached_property"})
+PROPERTIES = frozenset({"property", "cached_property"})
 
 
 def _lambda_getter(target: ast.expr, assignment: ast.Assign) -> list[tuple[ast.expr, ast.expr]]:

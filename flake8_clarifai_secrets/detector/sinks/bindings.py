@@ -43,6 +43,7 @@ from flake8_clarifai_secrets.detector.endpoints import (
     section_elsewhere,
 )
 from flake8_clarifai_secrets.detector.scopes import (
+    PROPERTIES,
     bound_pairs,
     named_tuple_defaults,
     parametrized,
@@ -54,6 +55,7 @@ from flake8_clarifai_secrets.detector.sinks.clarifai import placed_in_slot
 from flake8_clarifai_secrets.detector.tree import (
     arguments,
     called,
+    decorated,
     dotted,
     holder_name,
     leaf,
@@ -290,16 +292,31 @@ def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
 
 @sink(ast.Return, ast.Yield)
 def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key. A
-    generic name (`api_key()`, `token()`) does not say whose key it returns, and where its
-    calls go is not followed, so only a name that says Clarifai counts."""
+    """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key;
+    in a file that names Clarifai, also one with a generic name (`def api_key(self): return
+    "<key>"`, a property), as a binding to that name is, unless it is another service's."""
     assert isinstance(node, (ast.Return, ast.Yield))
     function = context.scope
     if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return
-    if is_credential_name(function.name, clarifai_file=False):
-        target = f"{function.name}()"
-        yield from (Hit("CLR005", item, target) for item in _values(node.value))
+    accept = _accept(function.name, context)
+    if accept is None or (_generic(accept, function.name) and _getter_elsewhere(function, context)):
+        return
+    # A property is read as a field: `cfg.pat`.
+    target = function.name if decorated(function, PROPERTIES) else f"{function.name}()"
+    yield from (Hit("CLR005", item, target, accept) for item in _values(node.value))
+
+
+def _getter_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, context: Context) -> bool:
+    """Whether a getter with a generic name returns another service's key: its calls
+    (`api_key()`, `self.api_key()`, or `self.api_key` for a property) are sent to another
+    service, or its class holds that service's settings (see `_elsewhere_bound`)."""
+    name = function.name
+    classes = context.classes_at(function.lineno)
+    reads = [f"self.{name}", f"self.{name}()"] if classes and function in classes[-1].body else []
+    return any(
+        context.sent_elsewhere(read, None) for read in reads or [f"{name}()"]
+    ) or _elsewhere_bound(name, function, context)
 
 
 @sink(ast.Dict)
