@@ -3929,6 +3929,12 @@ POSITIVE += [
         {"11:20 CLR005"},
         "import os\nfrom openai import OpenAI\n\n\nclass LLMConfig:\n    provider = 'clarifai'\n\n    @property\n    def api_key(self):\n        if self.provider == 'clarifai':\n            return os.environ[\"CLARIFAI_PAT\"]\n        if self.provider == 'groq':\n            return '<KEY2>'\n        raise ValueError(self.provider)\n\n    @property\n    def base_url(self):\n        if self.provider == 'clarifai':\n            return 'https://api.clarifai.com/v2/ext/openai/v1'\n        return 'https://api.groq.com/openai/v1'\n\n\ndef make():\n    cfg = LLMConfig()\n    return OpenAI(base_url=cfg.base_url, api_key=cfg.api_key)\n",
     ),
+    case(
+        "CLR002 an Authorization header set on a holder whose name says something else (request, model_headers)",
+        "import os\nimport httpx\n\n\ndef add_auth(request):\n    request.headers['Authorization'] = 'Key <KEY>'\n\n\nmodel_headers = {}\nmodel_headers['Authorization'] = 'Key <KEY>'\nclient = httpx.Client(base_url='https://api.clarifai.com/v2', event_hooks={'request': [add_auth]})\n",
+        {"6:40 CLR002", "10:34 CLR002"},
+        "import os\nimport httpx\n\n\ndef add_auth(request):\n    request.headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\n\n\nmodel_headers = {}\nmodel_headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\nclient = httpx.Client(base_url='https://api.clarifai.com/v2', event_hooks={'request': [add_auth]})\n",
+    ),
 ]
 
 NEGATIVE += [

@@ -35,6 +35,7 @@ from flake8_clarifai_secrets.detector.scopes import parametrized
 from flake8_clarifai_secrets.detector.sinks.bindings import label_says
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
+from flake8_clarifai_secrets.detector.sinks.http import HEADER
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
@@ -514,11 +515,11 @@ class Detector:
 
 def _names_something_else(binding: str) -> bool:
     """`MODEL_ID`, `MODEL_IDS.['general']`; but an entry or attribute that is a credential's
-    name is named so, whatever holds it (`env.['CLARIFAI_PAT']`, `cache.['pat']`,
-    `model.pat`)."""
+    name, or the `Authorization` header, is named so, whatever holds it (`env.['CLARIFAI_PAT']`,
+    `cache.['pat']`, `model.pat`, `request.headers.['Authorization']`)."""
     holder, _, last = binding.rpartition(".")
     key = last.strip("[]'\"")
-    if holder and is_credential_name(key, clarifai_file=True):
+    if holder and (key.lower() == HEADER or is_credential_name(key, clarifai_file=True)):
         return names_something_else(key)
     return names_something_else(binding)
 
