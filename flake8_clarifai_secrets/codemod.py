@@ -335,10 +335,18 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
     def _parenthesized(
         self, original: _String, updated: _String, expression: cst.BaseExpression
     ) -> cst.BaseExpression:
-        """`expression` in the literal's place, in parentheses where a `+` chain needs them."""
+        """`expression` in the literal's place, in parentheses where a `+` chain needs them:
+        not as the left operand of a `+`, which `+` groups from the left."""
         if isinstance(expression, cst.BinaryOperation) and not updated.lpar:
             parent = self.get_metadata(ParentNodeProvider, original)
-            if m.matches(parent, _BINDS_TIGHTER) or m.matches(parent, m.BinaryOperation()):
+            leftmost = (
+                isinstance(parent, cst.BinaryOperation)
+                and isinstance(parent.operator, cst.Add)
+                and parent.left is original
+            )
+            if m.matches(parent, _BINDS_TIGHTER) or (
+                m.matches(parent, m.BinaryOperation()) and not leftmost
+            ):
                 return expression.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
         return expression.with_changes(lpar=updated.lpar, rpar=updated.rpar)
 

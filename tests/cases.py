@@ -3935,6 +3935,12 @@ POSITIVE += [
         {"6:40 CLR002", "10:34 CLR002"},
         "import os\nimport httpx\n\n\ndef add_auth(request):\n    request.headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\n\n\nmodel_headers = {}\nmodel_headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\nclient = httpx.Client(base_url='https://api.clarifai.com/v2', event_hooks={'request': [add_auth]})\n",
     ),
+    case(
+        "CLR002 a key in a command's text, the left operand of +, needs no parentheses; a right one keeps them",
+        "import os\nURL = 'https://api.clarifai.com/v2/users/me/apps'\n\n\ndef main():\n    os.system('curl -s -H \"Authorization: Key <KEY>\" ' + URL)\n    os.system(URL + ' -H \"Authorization: Key <KEY>\" -s')\n",
+        {"6:15 CLR002", "7:21 CLR002"},
+        "import os\nURL = 'https://api.clarifai.com/v2/users/me/apps'\n\n\ndef main():\n    os.system('curl -s -H \"Authorization: Key ' + os.environ[\"CLARIFAI_PAT\"] + '\" ' + URL)\n    os.system(URL + (' -H \"Authorization: Key ' + os.environ[\"CLARIFAI_PAT\"] + '\" -s'))\n",
+    ),
 ]
 
 NEGATIVE += [
