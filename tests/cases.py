@@ -3941,6 +3941,12 @@ POSITIVE += [
         {"6:15 CLR002", "7:21 CLR002"},
         "import os\nURL = 'https://api.clarifai.com/v2/users/me/apps'\n\n\ndef main():\n    os.system('curl -s -H \"Authorization: Key ' + os.environ[\"CLARIFAI_PAT\"] + '\" ' + URL)\n    os.system(URL + (' -H \"Authorization: Key ' + os.environ[\"CLARIFAI_PAT\"] + '\" -s'))\n",
     ),
+    case(
+        "CLR004 a write into os.environ in a snippet that uses os without importing it: the write goes",
+        "from clarifai.rest import ClarifaiApp\n\n\ndef main():\n    os.environ['CLARIFAI_API_KEY'] = '<KEY>'\n    return ClarifaiApp()\n",
+        {"5:38 CLR004"},
+        "from clarifai.rest import ClarifaiApp\n\n\ndef main():\n    return ClarifaiApp()\n",
+    ),
 ]
 
 NEGATIVE += [

@@ -504,14 +504,16 @@ class Context:
 
     @property
     def imports(self) -> dict[str, str]:
-        """Local name -> what it imports."""
+        """Local name -> what it imports; `os` is the module unless an import says otherwise,
+        as in a snippet or a notebook's later cell that uses it without importing it (the fix
+        imports it)."""
         if self._imports is None:
             nodes = (
                 self.walker.everything()
                 if self._full
                 else self.walker.near(self.scan.lines_naming(b"import"))
             )
-            self._imports = _imports(node for node, _ in nodes)
+            self._imports = {"os": "os", **_imports(node for node, _ in nodes)}
         return self._imports
 
     def parameters(self, name: str) -> list[str]:
