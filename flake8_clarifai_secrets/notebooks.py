@@ -110,6 +110,7 @@ class Notebook:
         self.cells = list(self._cells(top.members["cells"]))
         # ipywidgets' saved state (a widget's `value`), which the notebook publishes.
         self._widgets = _widget_values(metadata.get("widgets"))
+        self._parameters = _papermill_parameters(metadata.get("papermill"))
         self._token = self._unused_hex()
         self._placeholders = 0
         self.separator = self._placeholder() + "\n"
@@ -248,6 +249,22 @@ class Notebook:
             )
             for key in self._widgets
             if key in found or (is_clarifai_key(key) and self._names_clarifai)
+        ]
+        shown += [
+            Note(
+                "metadata",
+                0,
+                0,
+                0,
+                f"papermill's saved parameters show a Clarifai key ({mask(value)}) in `{name}` - "
+                "remove it by hand (metadata.papermill.parameters)",
+            )
+            for name, value in self._parameters
+            if value in found
+            or (
+                is_clarifai_key(value)
+                and is_credential_name(name, clarifai_file=self._names_clarifai)
+            )
         ]
         spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
         new = None if spliced == self.text else spliced.encode("utf-8")
@@ -408,10 +425,23 @@ def _widget_values(widgets: Any) -> list[str]:
 _WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 
+def _papermill_parameters(papermill: Any) -> list[tuple[str, str]]:
+    """The text parameters that papermill gave the notebook when it ran it, which it saves in
+    the notebook's metadata as well as in the cell it injects."""
+    parameters = papermill.get("parameters") if isinstance(papermill, dict) else None
+    if not isinstance(parameters, dict):
+        return []
+    return [(str(name), value) for name, value in parameters.items() if isinstance(value, str)]
+
+
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def _strings(value: Any) -> str:
-    """The text of an output: every string in it except base64 images."""
+    """The text of an output: every string in it except base64 images, without the terminal's
+    colour codes (IPython colours a saved traceback, which splits `pat="<key>"`)."""
     if isinstance(value, str):
-        return value
+        return _COLOUR.sub("", value)
     if isinstance(value, list):
         return "".join(_strings(item) for item in value)
     if isinstance(value, dict):

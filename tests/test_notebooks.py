@@ -589,6 +589,50 @@ def test_saved_widget_state_that_shows_a_key_is_reported_on_every_run(
     assert fix(path).left == ([note] if reported else [])
 
 
+@pytest.mark.parametrize(
+    ("parameters", "reported"),
+    (
+        pytest.param({"CLARIFAI_PAT": "<KEY>", "MODEL_ID": "gpt-4"}, True, id="CLARIFAI_PAT"),
+        pytest.param({"pat": "<KEY>"}, True, id="a generic name in a Clarifai notebook"),
+        pytest.param({"model_version_id": "<KEY>"}, False, id="a model version"),
+        pytest.param({"NEWSAPI_KEY": "<KEY>"}, False, id="another service's key"),
+    ),
+)
+def test_papermills_saved_parameters_that_show_a_key_are_reported_on_every_run(
+    tmp_path: Path, parameters: dict[str, str], reported: bool
+) -> None:
+    """Trial 96: papermill saves the values it injects in the notebook's metadata as well as in
+    the injected cell; the fix moved the cell's key and said nothing of the metadata's."""
+    injected = "".join(f"{name} = {value!r}\n" for name, value in parameters.items())
+    saved = {"parameters": {name: fill(value) for name, value in parameters.items()}}
+    nb = notebook(code("import clarifai"), code(injected), **PYTHON, papermill=saved)
+    path = save(tmp_path, nb)
+    note = (
+        f"metadata: papermill's saved parameters show a Clarifai key (...{KEY[-4:]}) in "
+        f"`{next(iter(parameters))}` - remove it by hand (metadata.papermill.parameters)"
+    )
+    assert fix(path).left == ([note] if reported else [])
+    assert fix(path).left == ([note] if reported else [])
+
+
+def test_a_coloured_traceback_that_shows_a_key_is_reported_after_the_fix_moved_the_code(
+    tmp_path: Path,
+) -> None:
+    """Trial 96: IPython saves a traceback with its colour codes, which split `pat="<key>"`;
+    once the fix had moved the code's copy, the traceback's was no longer seen."""
+    traceback = [
+        "\x1b[0;31mValueError\x1b[0m: bad model",
+        fill(
+            "model \x1b[38;5;241m=\x1b[39m Model(pat\x1b[38;5;241m=\x1b[39m\x1b[38;5;124m"
+            '"\x1b[39m\x1b[38;5;124m<KEY>\x1b[39m\x1b[38;5;124m"\x1b[39m)'
+        ),
+    ]
+    error = new_output("error", ename="ValueError", evalue="bad model", traceback=traceback)
+    path = save(tmp_path, notebook(code("import clarifai"), code("x = 1", error)))
+    leak = f"cell_2: output 1 shows a Clarifai key (...{KEY[-4:]})"
+    assert fix(path).left == [f"{leak} - clear it, or rerun with --clear-leaking-outputs"]
+
+
 def test_outputs_that_label_other_hex_values_are_left(tmp_path: Path) -> None:
     text = fill("cache key: <KEY>\nidempotency key <KEY>\ncsrf token: <KEY>\n")
     path = save(tmp_path, notebook(code("import clarifai", new_output("stream", text=text))))
