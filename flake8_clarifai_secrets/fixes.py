@@ -11,6 +11,8 @@ the key is bound to (`pat = os.getenv("X")`, then `pat = "<key>"`).
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -215,6 +217,9 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             named_variable: Optional[str] = finding.target
         elif binding is not None:
             named_variable = credential_variable(binding, legacy=is_legacy_secret(finding.secret))
+        elif is_legacy_secret(finding.secret) and (slot := _SLOT.search(finding.target)):
+            # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place.
+            named_variable = credential_variable(slot[1], legacy=True)
         else:
             named_variable = None
         if reason is not None:
@@ -282,6 +287,8 @@ def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     return facts.fallbacks.get(index)
 
 
+# The parameter a message names for a call's argument: `ClarifaiApp(app_secret=...)`.
+_SLOT = re.compile(r"\((\w+)=\.\.\.\)$")
 # Fixes that keep the variable the code names: a written or read variable.
 KEEPS_VARIABLE = frozenset({"env_read", "drop"})
 

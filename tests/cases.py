@@ -407,7 +407,7 @@ POSITIVE = [
         "CLR003 legacy ClarifaiApp positional client secret",
         'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp("my-app", "<LEGACY>")\n',
         {"3:29 CLR003"},
-        'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp("my-app", os.environ["CLARIFAI_PAT"])\n',
+        'import os\nfrom clarifai.rest import ClarifaiApp\napp = ClarifaiApp("my-app", os.environ["CLARIFAI_APP_SECRET"])\n',
     ),
     case(
         "CLR003 ClarifaiAuthHelper positional pat",
@@ -982,10 +982,10 @@ POSITIVE += [
         'import os\nimport clarifai.client\nc = clarifai.client.App(app_id="a", session_token=os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
-        "CLR003 legacy ClarifaiApi id and secret",
+        "CLR003 legacy ClarifaiApi id and secret, each into the variable the v1 clients read",
         'import os\nfrom clarifai.client import ClarifaiApi\napi = ClarifaiApi("<LEGACY2>", "<LEGACY>")\n',
         {"3:19 CLR003", "3:63 CLR003"},
-        'import os\nfrom clarifai.client import ClarifaiApi\napi = ClarifaiApi(os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"])\n',
+        'import os\nfrom clarifai.client import ClarifaiApi\napi = ClarifaiApi(os.environ["CLARIFAI_APP_ID"], os.environ["CLARIFAI_APP_SECRET"])\n',
     ),
     case(
         "CLR003 own wrapper named for Clarifai",
@@ -3795,13 +3795,13 @@ POSITIVE += [
         "CLR003 clarifai.rest ApiClient(client_id=..., client_secret=...)",
         'from clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(client_id="<LEGACY>", client_secret="<LEGACY2>")\n',
         {"5:32 CLR003", "5:90 CLR003"},
-        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(client_id=os.environ["CLARIFAI_PAT"], client_secret=os.environ["CLARIFAI_PAT_2"])\n',
+        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(client_id=os.environ["CLARIFAI_CLIENT_ID"], client_secret=os.environ["CLARIFAI_CLIENT_SECRET"])\n',
     ),
     case(
         "CLR003 clarifai.rest ApiClient(app_id, app_secret) by position",
         'from clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient("<LEGACY>", "<LEGACY2>")\n',
         {"5:22 CLR003", "5:66 CLR003"},
-        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(os.environ["CLARIFAI_PAT"], os.environ["CLARIFAI_PAT_2"])\n',
+        'import os\n\nfrom clarifai.rest import ApiClient\n\n\ndef client():\n    return ApiClient(os.environ["CLARIFAI_APP_ID"], os.environ["CLARIFAI_APP_SECRET"])\n',
     ),
     case(
         "branch on a variable's presence is no provider's",

@@ -29,15 +29,23 @@ CREDENTIAL_KEYWORDS = frozenset(
 
 
 class Signature(NamedTuple):
-    """Where a callee takes credentials besides `CREDENTIAL_KEYWORDS`."""
+    """Where a callee takes credentials besides `CREDENTIAL_KEYWORDS`, and the names of those
+    positions' parameters, which messages show and the fix names a v1 credential's variable
+    after (`ClarifaiApp("<id>", "<secret>")` reads `CLARIFAI_APP_ID` and `CLARIFAI_APP_SECRET`,
+    as the v1 clients do)."""
 
     positions: dict[int, Accept]
     keywords: dict[str, Accept]
+    names: dict[int, str]
 
 
 def _pat_at(index: int, *, token: bool = True) -> Signature:
     """A client of the SDK that takes `pat` at `index`, then `token` (a session token)."""
-    return Signature({index: Accept.KEY, **({index + 1: Accept.KEY} if token else {})}, {})
+    return Signature(
+        {index: Accept.KEY, **({index + 1: Accept.KEY} if token else {})},
+        {},
+        {index: "pat", **({index + 1: "token"} if token else {})},
+    )
 
 
 # The callee's last name -> its signature, for callees in the Clarifai packages. The SDK's
@@ -66,23 +74,27 @@ SIGNATURES: dict[str, Signature] = {
     "ClarifaiApp": Signature(
         {0: Accept.LEGACY, 1: Accept.KEY, 3: Accept.KEY},
         {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY, "client_secret": Accept.KEY},
+        {0: "app_id", 1: "app_secret", 3: "api_key"},
     ),
     # clarifai_grpc's `resources_pb2.Key`: "The id of this key, it is used for authorization."
-    "Key": Signature({}, {"id": Accept.KEY}),
+    "Key": Signature({}, {"id": Accept.KEY}, {}),
     # clarifai_grpc's JSON channel, as its docstring writes it: `GRPCJSONChannel(key="api key")`.
-    "GRPCJSONChannel": Signature({}, {"key": Accept.KEY}),
+    "GRPCJSONChannel": Signature({}, {"key": Accept.KEY}, {}),
     # clarifai 2.0: clarifai.rest.ApiClient(app_id, app_secret, base_url, ...), the client that
     # ClarifaiApp wraps.
     "ApiClient": Signature(
         {0: Accept.LEGACY, 1: Accept.KEY},
         {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY, "client_secret": Accept.KEY},
+        {0: "app_id", 1: "app_secret"},
     ),
     # clarifai 0.x: clarifai.client.ClarifaiApi(app_id, app_secret, ...)
     "ClarifaiApi": Signature(
-        {0: Accept.LEGACY, 1: Accept.KEY}, {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY}
+        {0: Accept.LEGACY, 1: Accept.KEY},
+        {"app_id": Accept.LEGACY, "client_id": Accept.LEGACY},
+        {0: "app_id", 1: "app_secret"},
     ),
 }
-_NONE = Signature({}, {})
+_NONE = Signature({}, {}, {})
 
 
 @sink(ast.Call)
@@ -121,7 +133,10 @@ def clarifai_call(node: ast.AST, context: Context) -> Iterator[Hit]:
         return
     for index, accept in positions.items():
         if index < len(args) and not isinstance(args[index], ast.Starred):
-            yield Hit("CLR003", args[index], f"{callee}(...)", accept)
+            name = signature.names.get(index)
+            yield Hit(
+                "CLR003", args[index], f"{callee}({name}=...)" if name else f"{callee}(...)", accept
+            )
     for keyword in node.keywords:
         if keyword.arg in CREDENTIAL_KEYWORDS or keyword.arg in signature.keywords:
             accept = signature.keywords.get(keyword.arg, Accept.KEY)
