@@ -3947,6 +3947,18 @@ POSITIVE += [
         {"5:38 CLR004"},
         "from clarifai.rest import ClarifaiApp\n\n\ndef main():\n    return ClarifaiApp()\n",
     ),
+    case(
+        "CLR004 a key written in a %%capture cell's code, as nbconvert writes the cell",
+        "def setup():\n    get_ipython().run_cell_magic('capture', '', '!pip install -U clarifai\\nimport os\\nos.environ[\"CLARIFAI_PAT\"] = \"<KEY>\"\\n')\n",
+        {"2:49 CLR004"},
+        "import os\n\ndef setup():\n    get_ipython().run_cell_magic('capture', '', '!pip install -U clarifai\\nimport os\\nos.environ[\"CLARIFAI_PAT\"] = \"' + os.environ[\"CLARIFAI_PAT\"] + '\"\\n')\n",
+    ),
+    case(
+        "CLR003 a key given to the SDK in a %%time cell's code, as nbconvert writes the cell",
+        "from clarifai.client.model import Model\n\n\ndef predict():\n    get_ipython().run_cell_magic(\n        'time',\n        '',\n        'model = Model(\"https://clarifai.com/a/b/models/c\", pat=\"<KEY>\")\\nmodel.predict_by_url(\"https://samples.clarifai.com/metro-north.jpg\")\\n',\n    )\n",
+        {"8:9 CLR003"},
+        "import os\n\nfrom clarifai.client.model import Model\n\n\ndef predict():\n    get_ipython().run_cell_magic(\n        'time',\n        '',\n        'model = Model(\"https://clarifai.com/a/b/models/c\", pat=\"' + os.environ[\"CLARIFAI_PAT\"] + '\")\\nmodel.predict_by_url(\"https://samples.clarifai.com/metro-north.jpg\")\\n',\n    )\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5306,6 +5318,12 @@ NEGATIVE += [
     case(
         "a getter with a generic name whose calls go into another host's header, in a Clarifai file",
         "import requests\nfrom clarifai.client.model import Model\n\n\ndef token():\n    return '<KEY>'\n\n\ndef fetch():\n    return requests.get('https://api.example.com/v1/items', headers={'X-Token': token()})\n",
+        set(),
+        None,
+    ),
+    case(
+        "ids in a %%capture cell's code, and a key in a cell magic that runs no Python",
+        "def setup():\n    get_ipython().run_cell_magic('capture', '', 'MODEL_VERSION_ID = \"<KEY>\"\\nimport clarifai\\n')\n    get_ipython().run_cell_magic('html', '', '<p>clarifai model <KEY></p>\\n')\n",
         set(),
         None,
     ),

@@ -7,7 +7,6 @@ Positions are 1-based lines and 0-based *character* columns (ast's columns are U
 from __future__ import annotations
 
 import ast
-import io
 from collections.abc import Sequence
 from typing import Optional
 
@@ -16,13 +15,14 @@ from flake8_clarifai_secrets.detector.engine import ALLOWLIST_PRAGMA, Detector
 from flake8_clarifai_secrets.detector.findings import Finding, Fix, Span
 from flake8_clarifai_secrets.detector.sinks import (  # noqa: F401 - each registers its sinks
     bindings,
+    cell_magics,
     clarifai,
     environ,
     grpc,
     http,
     integrations,
 )
-from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.text import Scan, source_lines
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 
 __all__ = [
@@ -62,8 +62,3 @@ def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> boo
     """The cheap test on a file's bytes: False means `find_credentials` would find nothing."""
     scan = Scan(source_lines(source.decode("utf-8", "surrogateescape")), env_var)
     return scan.may_hold
-
-
-def source_lines(code: str) -> list[str]:
-    """Split lines as `ast` counts them: at `\\n`, `\\r\\n` and `\\r` only."""
-    return io.StringIO(code, newline="").readlines()

@@ -10,6 +10,8 @@ those pairs, if a literal holds a token of any shape.
 from __future__ import annotations
 
 import ast
+import functools
+import itertools
 from collections.abc import Iterable
 from typing import Optional
 
@@ -36,7 +38,7 @@ from flake8_clarifai_secrets.detector.sinks.bindings import label_says
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.sinks.http import HEADER
-from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.detector.text import Scan, source_lines
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
     Scope,
@@ -63,6 +65,7 @@ from flake8_clarifai_secrets.detector.values import (
     looked_up,
     wrapped,
 )
+from flake8_clarifai_secrets.magics import mask
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
@@ -338,6 +341,9 @@ class Detector:
         )
 
     def _tokens(self, text: str, accept: Accept, target: str) -> Iterable[Token]:
+        if accept is Accept.CODE:
+            found = code_findings(text, self.context.env_var)
+            return [token for finding, token in found if finding.target == target]
         if accept is Accept.COMMANDED:
             return find_commanded(text)
         if accept is Accept.EMBEDDED:
@@ -511,6 +517,32 @@ class Detector:
 
     def _allowlisted(self, finding: Finding) -> bool:
         return ALLOWLIST_PRAGMA in self._positions.line(finding.line)
+
+
+@functools.lru_cache(maxsize=64)
+def code_findings(code: str, env_var: str) -> tuple[tuple[Finding, Token], ...]:
+    """The findings in Python code that a file holds as text (the body of a `%%capture` cell
+    as nbconvert writes it, IPython's syntax masked as in a notebook's cell), each with where
+    its key stands in that text."""
+    placeholders = itertools.count()
+    masked = mask(code, lambda: f"hash({next(placeholders)})")
+    if masked is None:
+        return ()
+    lines = source_lines(masked.source)
+    scan = Scan(lines, env_var)
+    if not scan.may_hold:
+        return ()
+    starts = [0, *itertools.accumulate(map(len, source_lines(code)))]
+    found = []
+    for finding in Detector(ast.parse(masked.source), scan, env_var, prefilter=True).run():
+        # A masked line keeps its number, not its columns.
+        line = lines[finding.line - 1].rstrip("\r\n")
+        col = 0 if line in masked.lines else finding.col
+        start = code.find(finding.secret, starts[finding.line - 1] + col)
+        if start != -1:
+            end = start + len(finding.secret)
+            found.append((finding, Token(start, end, finding.scheme, finding.clarifai)))
+    return tuple(found)
 
 
 def _names_something_else(binding: str) -> bool:

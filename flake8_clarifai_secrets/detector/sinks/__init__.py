@@ -31,6 +31,7 @@ class Accept(enum.Enum):
     HEADER_TEXT = "a Clarifai key after an `Authorization` header in text"  # a page's JavaScript
     LABELLED = "a Clarifai key after a credential's name and `=` or `:`"  # `.env` or YAML text
     COMMANDED = "a Clarifai key after a `clarifai` command's credential flag"  # a CI workflow
+    CODE = "a key that Python code in text holds, where its own sink takes it"  # `%%capture`
 
 
 class Hit(NamedTuple):
