@@ -3959,6 +3959,30 @@ POSITIVE += [
         {"8:9 CLR003"},
         "import os\n\nfrom clarifai.client.model import Model\n\n\ndef predict():\n    get_ipython().run_cell_magic(\n        'time',\n        '',\n        'model = Model(\"https://clarifai.com/a/b/models/c\", pat=\"' + os.environ[\"CLARIFAI_PAT\"] + '\")\\nmodel.predict_by_url(\"https://samples.clarifai.com/metro-north.jpg\")\\n',\n    )\n",
     ),
+    case(
+        "CLR005 a getter named get_ plus a generic name returns a key, in a Clarifai file",
+        "import os\nimport litellm\n\n\nclass LiteLLMConfig:\n    model = 'clarifai/openai.chat-completion.gpt-oss-120b'\n\n    def get_api_key(self):\n        return '<KEY>'\n\n\ndef get_pat():\n    return '<KEY2>'\n",
+        {"9:16 CLR005", "13:12 CLR005"},
+        'import os\nimport litellm\n\n\nclass LiteLLMConfig:\n    model = \'clarifai/openai.chat-completion.gpt-oss-120b\'\n\n    def get_api_key(self):\n        return os.environ["CLARIFAI_PAT"]\n\n\ndef get_pat():\n    return os.environ["CLARIFAI_PAT_2"]\n',
+    ),
+    case(
+        "CLR005 a key given by position to cls() in a class method, which the class sends to Clarifai",
+        "import os\nfrom clarifai.client.workflow import Workflow\n\n\nclass Runner:\n    def __init__(self, url, pat):\n        self.workflow = Workflow(url=url, pat=pat)\n\n    @classmethod\n    def from_defaults(cls):\n        return cls('https://clarifai.com/clarifai/main/workflows/Face-Sentiment', '<KEY>')\n",
+        {"11:83 CLR005"},
+        "import os\nfrom clarifai.client.workflow import Workflow\n\n\nclass Runner:\n    def __init__(self, url, pat):\n        self.workflow = Workflow(url=url, pat=pat)\n\n    @classmethod\n    def from_defaults(cls):\n        return cls('https://clarifai.com/clarifai/main/workflows/Face-Sentiment', os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
+        "CLR005 a generic key in a settings class whose database and webhook URLs point elsewhere, in a Clarifai file",
+        "import os\nfrom clarifai.client.model import Model\n\n\nclass Config:\n    SQLALCHEMY_DATABASE_URI = 'postgresql://app@db.example.com/app'\n    WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/XXXX'\n    API_KEY = '<KEY>'\n",
+        {"8:15 CLR005"},
+        "import os\nfrom clarifai.client.model import Model\n\n\nclass Config:\n    SQLALCHEMY_DATABASE_URI = 'postgresql://app@db.example.com/app'\n    WEBHOOK_URL = 'https://hooks.slack.com/services/T000/B000/XXXX'\n    API_KEY = os.environ[\"CLARIFAI_PAT\"]\n",
+    ),
+    case(
+        "CLR003 provider classes: the one whose endpoint is Clarifai's, not the one whose endpoint is another host's",
+        "import os\nfrom openai import OpenAI\n\n\nclass ClarifaiProvider:\n    base_url = 'https://api.clarifai.com/v2/ext/openai/v1'\n    api_key = '<KEY>'\n\n\nclass AzureProvider:\n    base_url = 'https://contoso-ml.openai.azure.com/openai/v1'\n    api_key = '<KEY2>'\n\n\ndef make_client(p):\n    return OpenAI(base_url=p.base_url, api_key=p.api_key)\n",
+        {"7:15 CLR003"},
+        "import os\nfrom openai import OpenAI\n\n\nclass ClarifaiProvider:\n    base_url = 'https://api.clarifai.com/v2/ext/openai/v1'\n    api_key = os.environ[\"CLARIFAI_PAT\"]\n\n\nclass AzureProvider:\n    base_url = 'https://contoso-ml.openai.azure.com/openai/v1'\n    api_key = '<KEY2>'\n\n\ndef make_client(p):\n    return OpenAI(base_url=p.base_url, api_key=p.api_key)\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5324,6 +5348,12 @@ NEGATIVE += [
     case(
         "ids in a %%capture cell's code, and a key in a cell magic that runs no Python",
         "def setup():\n    get_ipython().run_cell_magic('capture', '', 'MODEL_VERSION_ID = \"<KEY>\"\\nimport clarifai\\n')\n    get_ipython().run_cell_magic('html', '', '<p>clarifai model <KEY></p>\\n')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a getter named get_ returns another provider's key, in a class whose endpoint and model are that provider's",
+        "import litellm\nfrom clarifai.client.model import Model\n\n\nclass AzureDeployment:\n    model = 'azure/gpt-4o-mini'\n    api_base = 'https://contoso-ml.openai.azure.com'\n\n    def get_api_key(self):\n        return '<KEY>'\n\n\ndef summarize(text):\n    dep = AzureDeployment()\n    return litellm.completion(model=dep.model, api_base=dep.api_base, api_key=dep.get_api_key(), messages=[])\n",
         set(),
         None,
     ),

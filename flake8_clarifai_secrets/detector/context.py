@@ -369,12 +369,18 @@ class Context:
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
-        passes its arguments on to `Model`, and Ray's `Tagger.remote(...)` (also after
-        `.options(...)`) to the file's own `Tagger`."""
+        passes its arguments on to `Model`, Ray's `Tagger.remote(...)` (also after
+        `.options(...)`) to the file's own `Tagger`, and `cls(...)` in a class method to its
+        class."""
         if call.args and self.qualname(call.func) == "functools.partial":
             return call.args[0], call.args[1:]
         func = call.func
         method = dotted(func)
+        if isinstance(func, ast.Name) and func.id == "cls":
+            # `cls("<url>", "<key>")` in a class method makes the class it is defined in.
+            classes = self.classes_at(call.lineno)
+            if classes and self._definition(classes[-1].name) is not None:
+                return ast.copy_location(ast.Name(classes[-1].name, ast.Load()), func), call.args
         if isinstance(func, ast.Attribute) and method and self._definition(method) is not None:
             # `Client.from_key("<key>")`, a class or static method of the file's own class.
             return ast.copy_location(ast.Name(method, ast.Load()), func), call.args

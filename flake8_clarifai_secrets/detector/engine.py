@@ -34,7 +34,7 @@ from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Finding, Fix
 from flake8_clarifai_secrets.detector.sinks import SINKS, Accept, Hit, SinkFunction, copied
 from flake8_clarifai_secrets.detector.scopes import parametrized
-from flake8_clarifai_secrets.detector.sinks.bindings import label_says
+from flake8_clarifai_secrets.detector.sinks.bindings import GETTER_VERB, class_points, label_says
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.sinks.http import HEADER
@@ -293,9 +293,13 @@ class Detector:
 
     def _for_another_provider(self, binding: str, literal: ast.expr) -> bool:
         """A literal bound to a name that does not say Clarifai, in a branch taken for another
-        provider."""
-        return "clarifai" not in binding.lower() and for_another_provider(
-            self.context.walker.branches(literal.lineno)
+        provider, or in a class whose endpoint or model fields point at another provider
+        (`class AzureProvider: base_url = "https://contoso.openai.azure.com"`)."""
+        if "clarifai" in binding.lower():
+            return False
+        classes = self.context.classes_at(literal.lineno)
+        return for_another_provider(self.context.walker.branches(literal.lineno)) or (
+            bool(classes) and class_points(classes[-1]) is False
         )
 
     def _looked_up(self, hit: Hit, literal: ast.expr) -> Optional[str]:
@@ -320,9 +324,9 @@ class Detector:
             return True
         if _names_something_else(binding):
             return is_legacy_secret(secret)
-        another = names_another_credential(binding.rpartition(".")[2]) or self._another_holder(
-            binding
-        )
+        # `get_pat()` names a getter of `pat`, not a service called `get`.
+        last = GETTER_VERB.sub("", binding.rpartition(".")[2])
+        another = names_another_credential(last) or self._another_holder(binding)
         return hit.claims or not (hit.code == "CLR005" and another)
 
     def _another_holder(self, name: str) -> bool:

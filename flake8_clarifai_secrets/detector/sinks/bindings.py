@@ -42,6 +42,7 @@ from flake8_clarifai_secrets.detector.endpoints import (
     pointed_elsewhere,
     section_elsewhere,
 )
+from flake8_clarifai_secrets.detector.providers import model_provider
 from flake8_clarifai_secrets.detector.scopes import (
     PROPERTIES,
     bound_pairs,
@@ -191,7 +192,7 @@ def _bound(
         )
         if _generic(accept, name) and weighed:
             if _elsewhere_bound(name, node, context) or any(
-                names_another_service(_GETTER_VERB.sub("", _item_of(item) or "")) for item in items
+                names_another_service(GETTER_VERB.sub("", _item_of(item) or "")) for item in items
             ):
                 # `api_key, secret = twitter_creds()`: what holds the pair says whose it is.
                 continue
@@ -246,26 +247,37 @@ def _elsewhere_bound(name: str, node: ast.AST, context: Context) -> bool:
     # A class nested in another is a section of its settings, which says whose key it holds
     # as a dict's section does (`class Twilio:` in `class Settings:`).
     nested = len(classes) > 1 and names_another_service(definition.name)
-    return not _points_at_clarifai(definition) and (
-        nested
+    pointed = class_points(definition)
+    return pointed is not True and (
+        pointed is False
+        or nested
         and not any("clarifai" in name_words(c.name) for c in classes)
         or holds_another_service(definition.name)
         or _beside_clarifai_class(definition, context)
     )
 
 
-def _points_at_clarifai(definition: ast.ClassDef) -> bool:
-    """Whether a class's own endpoint or model fields point at Clarifai (`api_base =
-    "https://api.clarifai.com/..."`, `model = "openai/https://clarifai.com/..."`): the generic
-    credential beside them is Clarifai's, whichever client the class's name says it configures
-    (`class LiteLLMParams`)."""
+def class_points(definition: ast.ClassDef) -> Optional[bool]:
+    """Where a class's own endpoint or model fields point: True at Clarifai (`api_base =
+    "https://api.clarifai.com/..."`, `model = "openai/https://clarifai.com/..."`), False at
+    another host or provider (`api_base = "https://contoso.openai.azure.com"`, `model =
+    "azure/gpt-4o"`), None where they name neither. The generic credential beside them goes
+    there, whichever client the class's name says it configures (`class LiteLLMParams`)."""
+    elsewhere = False
     for target, value in (pair for s in definition.body for pair in bound_pairs(s)):
         name = dotted(target) or ""
-        if name_words(name) & (ENDPOINT_WORDS | _MODEL_WORDS):
-            text = (string(unwrapped(value)) or "").lower()
-            if "clarifai.com" in text or text.startswith("clarifai/") or text == "clarifai":
-                return True
-    return False
+        words = name_words(name)
+        text = (string(unwrapped(value)) or "").lower()
+        if not words & (ENDPOINT_WORDS | _MODEL_WORDS):
+            continue
+        if "clarifai.com" in text or text.startswith("clarifai/") or text == "clarifai":
+            return True
+        if names_endpoint(name):
+            # Where a client goes: not a `DATABASE_URL` or `WEBHOOK_URL` beside the key.
+            elsewhere = elsewhere or points_elsewhere([text]) is True
+        elif words & _MODEL_WORDS:
+            elsewhere = elsewhere or model_provider(text) is not None
+    return False if elsewhere else None
 
 
 _MODEL_WORDS = frozenset({"model", "provider"})
@@ -294,13 +306,16 @@ def _beside_clarifai_class(definition: ast.ClassDef, context: Context) -> bool:
 def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`def clarifai_pat(): return "<key>"`: a pytest fixture or a getter named for the key;
     in a file that names Clarifai, also one with a generic name (`def api_key(self): return
-    "<key>"`, a property), as a binding to that name is, unless it is another service's."""
+    "<key>"`, `get_pat()`, a property), as a binding to that name is, unless it is another
+    service's."""
     assert isinstance(node, (ast.Return, ast.Yield))
     function = context.scope
     if node.value is None or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return
-    accept = _accept(function.name, context)
-    if accept is None or (_generic(accept, function.name) and _getter_elsewhere(function, context)):
+    # `get_api_key()` is a getter of `api_key`.
+    name = GETTER_VERB.sub("", f"{function.name}()")[:-2] or function.name
+    accept = _accept(name, context)
+    if accept is None or (_generic(accept, name) and _getter_elsewhere(function, context)):
         return
     # A property is read as a field: `cfg.pat`.
     target = function.name if decorated(function, PROPERTIES) else f"{function.name}()"
@@ -693,13 +708,13 @@ def _named_elsewhere(holder: str, credential: str, path: str) -> bool:
     section = holder[cut + 2 : -1].strip("'\"") if cut != -1 and holder.endswith("]") else ""
     return (
         not _says_pat(credential)
-        and names_another_service(section or _GETTER_VERB.sub("", leaf(holder)))
+        and names_another_service(section or GETTER_VERB.sub("", leaf(holder)))
         and "clarifai" not in name_words(path)
     )
 
 
 # A getter's verb says what it does, not whose the dict it returns is: `get_options()`.
-_GETTER_VERB = re.compile(r"^(?:get|load|make|build|read|create|fetch|default)_?(?=\w*\(\)$)", re.I)
+GETTER_VERB = re.compile(r"^(?:get|load|make|build|read|create|fetch|default)_?(?=\w*\(\)$)", re.I)
 
 
 def _says_pat(name: str) -> bool:
