@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple, Optional
 
-from flake8_clarifai_secrets.detector.text import source_lines
+from flake8_clarifai_secrets.lines import source_lines
 
 # Cell magics whose body is Python that runs in the notebook (nbqa checks the same ones).
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "python3"})
@@ -158,6 +158,7 @@ def unmask(source: str, masked: Masked) -> str:
 def _parses(source: str) -> bool:
     try:
         ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError):
+        # Nesting deeper than the parser takes (`1+1+...`) does not parse either.
         return False
     return True

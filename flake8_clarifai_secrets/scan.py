@@ -12,7 +12,11 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import is_credential_name, is_legacy_name, snake_case
 from flake8_clarifai_secrets.detector import Finding
-from flake8_clarifai_secrets.detector.tree import environ_read, parameter_defaults
+from flake8_clarifai_secrets.detector.tree import (
+    binds_os_elsewhere,
+    environ_read,
+    parameter_defaults,
+)
 from flake8_clarifai_secrets.detector.scopes import takes
 from flake8_clarifai_secrets.detector.values import is_settings_class, unwrapped
 from flake8_clarifai_secrets.env_readers import setting
@@ -348,26 +352,6 @@ def _clears_environ(call: ast.Call) -> bool:
             for k in call.keywords
         )
     )
-
-
-def binds_os_elsewhere(nodes: Iterable[ast.AST]) -> bool:
-    """Whether the name `os` means anything but the `os` module somewhere among a file's
-    `nodes`."""
-    for node in nodes:
-        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if node.name == "os":
-                return True
-        if isinstance(node, ast.arg) and node.arg == "os":
-            return True
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                binds = alias.asname or alias.name.partition(".")[0]
-                is_module = isinstance(node, ast.Import) and alias.name.partition(".")[0] == "os"
-                if binds == "os" and not (is_module and alias.asname in (None, "os")):
-                    return True
-    return False
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -3983,6 +3983,12 @@ POSITIVE += [
         {"7:15 CLR003"},
         "import os\nfrom openai import OpenAI\n\n\nclass ClarifaiProvider:\n    base_url = 'https://api.clarifai.com/v2/ext/openai/v1'\n    api_key = os.environ[\"CLARIFAI_PAT\"]\n\n\nclass AzureProvider:\n    base_url = 'https://contoso-ml.openai.azure.com/openai/v1'\n    api_key = '<KEY2>'\n\n\ndef make_client(p):\n    return OpenAI(base_url=p.base_url, api_key=p.api_key)\n",
     ),
+    case(
+        "CLR005 two classes' getters of one name: the one whose calls go to Clarifai, not the one whose calls go elsewhere",
+        "import os\nimport requests\nfrom clarifai.client.model import Model\n\n\nclass Vision:\n    def api_key(self):\n        return '<KEY>'\n\n    def model(self):\n        return Model(url='https://clarifai.com/a/b/models/c', pat=self.api_key())\n\n\nclass Weather:\n    def api_key(self):\n        return '<KEY2>'\n\n    def fetch(self, city):\n        return requests.get('https://api.openweathermap.org/data/2.5/weather', params={'appid': self.api_key(), 'q': city})\n",
+        {"8:16 CLR005"},
+        "import os\nimport requests\nfrom clarifai.client.model import Model\n\n\nclass Vision:\n    def api_key(self):\n        return os.environ[\"CLARIFAI_PAT\"]\n\n    def model(self):\n        return Model(url='https://clarifai.com/a/b/models/c', pat=self.api_key())\n\n\nclass Weather:\n    def api_key(self):\n        return '<KEY2>'\n\n    def fetch(self, city):\n        return requests.get('https://api.openweathermap.org/data/2.5/weather', params={'appid': self.api_key(), 'q': city})\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5354,6 +5360,18 @@ NEGATIVE += [
     case(
         "a getter named get_ returns another provider's key, in a class whose endpoint and model are that provider's",
         "import litellm\nfrom clarifai.client.model import Model\n\n\nclass AzureDeployment:\n    model = 'azure/gpt-4o-mini'\n    api_base = 'https://contoso-ml.openai.azure.com'\n\n    def get_api_key(self):\n        return '<KEY>'\n\n\ndef summarize(text):\n    dep = AzureDeployment()\n    return litellm.completion(model=dep.model, api_base=dep.api_base, api_key=dep.get_api_key(), messages=[])\n",
+        set(),
+        None,
+    ),
+    case(
+        "a getter with a generic name whose value goes to another host through a variable or a dict, in a Clarifai file",
+        "import requests\nfrom clarifai.client.model import Model\n\n\nclass Weather:\n    def api_key(self):\n        return '<KEY>'\n\n    def fetch(self, city):\n        key = self.api_key()\n        return requests.get('https://api.openweathermap.org/data/2.5/weather', params={'appid': key, 'q': city})\n\n\ndef token():\n    return '<KEY2>'\n\n\ndef news():\n    params = {'apiKey': token()}\n    return requests.get('https://newsapi.org/v2/top-headlines', params=params)\n",
+        set(),
+        None,
+    ),
+    case(
+        "a static getter with a generic name called through its class by OpenAI's own client, in a Clarifai file",
+        "from openai import OpenAI\nfrom clarifai.client.model import Model\n\n\nclass Keys:\n    @staticmethod\n    def api_key():\n        return '<KEY>'\n\n\ndef client():\n    return OpenAI(api_key=Keys.api_key())\n",
         set(),
         None,
     ),

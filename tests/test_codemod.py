@@ -551,6 +551,34 @@ def test_os_bound_to_something_else_is_left_alone(source: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "source",
+    (
+        pytest.param(
+            "import types\nos = types.SimpleNamespace(environ={})\n"
+            "os.environ['CLARIFAI_PAT'] = '<KEY>'\n",
+            id="assigned, never imported",
+        ),
+        pytest.param(
+            "def configure(os):\n    os.environ['CLARIFAI_PAT'] = '<KEY>'\n", id="a parameter"
+        ),
+    ),
+)
+def test_a_write_into_an_os_that_is_not_the_module_stays(source: str) -> None:
+    """A review: once an unimported `os` was read as the module, these writes were removed,
+    though they write into another object."""
+    from libcst.codemod import CodemodContext
+    import libcst as cst
+
+    from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
+
+    codemod = ReadKeyFromEnviron(CodemodContext())
+    assert codemod.transform_module(cst.parse_module(fill(source))).code == fill(source)
+    assert [w.split(": ", 1)[1] for w in codemod.context.warnings] == [
+        "CLR004 left alone: `os` is bound to something else in this file"
+    ]
+
+
+@pytest.mark.parametrize(
     ("source", "reason"),
     (
         pytest.param(

@@ -118,6 +118,17 @@ def test_bad_option_is_a_clear_error(tmp_path: Path, args: list[str], config: st
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    "module",
+    ["magics", "lines", "detector.text", "detector.sinks.cell_magics", "plugin", "scan", "cli"],
+)
+def test_each_module_imports_first_in_a_fresh_interpreter(module: str) -> None:
+    """A review: `import flake8_clarifai_secrets.magics` first went round an import cycle."""
+    code = f"import flake8_clarifai_secrets.{module}"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def test_plugin_import_path_does_not_import_libcst() -> None:
     code = "import sys, flake8_clarifai_secrets.plugin; print('libcst' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -127,6 +127,13 @@ def test_deep_concatenation(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
     assert path.read_text() == source
 
 
+def test_a_cell_magic_body_nested_deeper_than_the_parser_takes_is_skipped() -> None:
+    """A review: `1+1+...` in a `%%capture` body overflowed `ast.parse` and crashed flake8."""
+    body = 'm = (("authorization", "Key <KEY>"),)\\nx = ' + "+".join(["1"] * 3000) + "\\n"
+    source = fill(f"get_ipython().run_cell_magic('capture', '', '{body}')\n")
+    assert find_credentials(ast.parse(source), source_lines(source)) == []
+
+
 def test_pydoc_topics_with_a_finding(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """LibCST's visitors overflow the stack on this file: fixed, or reported with exit 2."""
     topics = Path(sysconfig.get_paths()["stdlib"], "pydoc_data", "topics.py")

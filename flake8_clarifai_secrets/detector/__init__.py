@@ -22,7 +22,8 @@ from flake8_clarifai_secrets.detector.sinks import (  # noqa: F401 - each regist
     http,
     integrations,
 )
-from flake8_clarifai_secrets.detector.text import Scan, source_lines
+from flake8_clarifai_secrets.detector.text import Scan
+from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
 
 __all__ = [

@@ -38,6 +38,7 @@ from flake8_clarifai_secrets.detector.services import of_another_service
 from flake8_clarifai_secrets.detector.sinks.integration_table import ROUTED
 from flake8_clarifai_secrets.detector.text import AUTHORIZATION, CLARIFAI, Scan
 from flake8_clarifai_secrets.detector.tree import (
+    binds_os_elsewhere,
     Positions,
     Scope,
     Walker,
@@ -70,6 +71,12 @@ _CONNECTIONS = frozenset(
 )
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
+
+
+# Statements that bind the names they hold as targets (`os = Env()`, `for os in ...`).
+_BINDERS = frozenset(
+    {ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith}
+)
 
 
 class Context:
@@ -519,8 +526,17 @@ class Context:
                 if self._full
                 else self.walker.near(self.scan.lines_naming(b"import"))
             )
-            self._imports = {"os": "os", **_imports(node for node, _ in nodes)}
+            self._imports = _imports(node for node, _ in nodes)
+            if "os" not in self._imports and not self._binds_os():
+                self._imports["os"] = "os"
         return self._imports
+
+    def _binds_os(self) -> bool:
+        """Whether the file binds `os` to anything but the module (`os = Env()`, `def
+        configure(os)`), looking only at the statements on the lines that name it."""
+        nodes = [node for node, _ in self.walker.near(self.scan.lines_naming(b"os"))]
+        names = [child for node in nodes if type(node) in _BINDERS for child in ast.walk(node)]
+        return binds_os_elsewhere(nodes + names)
 
     def parameters(self, name: str) -> list[str]:
         """The positional parameters of the function or class that this file defines as `name`
@@ -1066,10 +1082,7 @@ def _passed_in(
         if isinstance(node, ast.Call):
             for argument in arguments(node):
                 for carried in _carried(argument):
-                    name = dotted(carried)
-                    if isinstance(carried, ast.Call) and (called := dotted(carried.func)):
-                        # What a getter returns: `api_key()`, `self.api_key()`.
-                        name = called + "()"
+                    name = _read_name(carried)
                     if name is not None:
                         passed[name].append((node, carried.lineno, scope, carried is argument))
     return passed
@@ -1173,12 +1186,20 @@ def _head(text: ast.expr) -> ast.expr:
     return text
 
 
+def _read_name(node: ast.expr) -> Optional[str]:
+    """What a value is read from, as a name: `api_key`, `self.api_key`, or a getter's call,
+    `api_key()`, `self.api_key()`."""
+    if isinstance(node, ast.Call) and (called := dotted(node.func)):
+        return called + "()"
+    return dotted(node)
+
+
 def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tuple[str, Scope]]:
     """The names, with their scopes, that assignments among `nodes` bind to a value carrying
     `name`: `url` for `url = f"...&appid={api_key}"` or `url += "&appid=" + api_key`."""
     for node, scope in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            if any(dotted(carried) == name for carried in _carried(node.value)):
+            if any(_read_name(carried) == name for carried in _carried(node.value)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     carrier = dotted(target)

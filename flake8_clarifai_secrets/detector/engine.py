@@ -38,7 +38,7 @@ from flake8_clarifai_secrets.detector.sinks.bindings import GETTER_VERB, class_p
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.sinks.http import HEADER
-from flake8_clarifai_secrets.detector.text import Scan, source_lines
+from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     Positions,
     Scope,
@@ -65,6 +65,7 @@ from flake8_clarifai_secrets.detector.values import (
     looked_up,
     wrapped,
 )
+from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.magics import mask
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import io
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -318,11 +317,6 @@ class Scan:
             ):
                 found.append(self.line_of(at))
         return found
-
-
-def source_lines(code: str) -> list[str]:
-    """Split lines as `ast` counts them: at `\\n`, `\\r\\n` and `\\r` only."""
-    return io.StringIO(code, newline="").readlines()
 
 
 def _clarifai_context(data: bytes, lowered: bytes) -> bool:

@@ -6,7 +6,7 @@ import ast
 import bisect
 import re
 import tokenize
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterable, Collection, Iterator, Sequence
 from typing import Optional, Union
 
 from flake8_clarifai_secrets.detector.findings import Span
@@ -27,6 +27,26 @@ def dotted(node: ast.AST) -> Optional[str]:
     if not isinstance(node, ast.Name):
         return None
     return ".".join([node.id, *reversed(parts)])
+
+
+def binds_os_elsewhere(nodes: Iterable[ast.AST]) -> bool:
+    """Whether the name `os` means anything but the `os` module somewhere among a file's
+    `nodes`."""
+    for node in nodes:
+        if isinstance(node, ast.Name) and node.id == "os" and not isinstance(node.ctx, ast.Load):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if node.name == "os":
+                return True
+        if isinstance(node, ast.arg) and node.arg == "os":
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                binds = alias.asname or alias.name.partition(".")[0]
+                is_module = isinstance(node, ast.Import) and alias.name.partition(".")[0] == "os"
+                if binds == "os" and not (is_module and alias.asname in (None, "os")):
+                    return True
+    return False
 
 
 def parameter_defaults(arguments: ast.arguments) -> list[tuple[ast.arg, ast.expr]]:

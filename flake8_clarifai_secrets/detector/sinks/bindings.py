@@ -324,14 +324,22 @@ def returned(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 def _getter_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, context: Context) -> bool:
     """Whether a getter with a generic name returns another service's key: its calls
-    (`api_key()`, `self.api_key()`, or `self.api_key` for a property) are sent to another
-    service, or its class holds that service's settings (see `_elsewhere_bound`)."""
+    (`api_key()`; a method's `self.api_key()` in its class, or `Keys.api_key()`; a property's
+    `self.api_key`) are sent to another service, or its class holds that service's settings
+    (see `_elsewhere_bound`)."""
     name = function.name
     classes = context.classes_at(function.lineno)
-    reads = [f"self.{name}", f"self.{name}()"] if classes and function in classes[-1].body else []
-    return any(
-        context.sent_elsewhere(read, None) for read in reads or [f"{name}()"]
-    ) or _elsewhere_bound(name, function, context)
+    if not classes or function not in classes[-1].body:
+        sent = context.sent_elsewhere(f"{name}()", None)
+    else:
+        definition = classes[-1]
+        own = (definition.lineno, (definition.end_lineno or definition.lineno) + 1)
+        sent = any(
+            context.sent_elsewhere(f"{owner}.{name}{call}", None, until=until)
+            for owner, until in (("self", own), (definition.name, None))
+            for call in ("", "()")
+        )
+    return sent or _elsewhere_bound(name, function, context)
 
 
 @sink(ast.Dict)
