@@ -3989,6 +3989,12 @@ POSITIVE += [
         {"8:16 CLR005"},
         "import os\nimport requests\nfrom clarifai.client.model import Model\n\n\nclass Vision:\n    def api_key(self):\n        return os.environ[\"CLARIFAI_PAT\"]\n\n    def model(self):\n        return Model(url='https://clarifai.com/a/b/models/c', pat=self.api_key())\n\n\nclass Weather:\n    def api_key(self):\n        return '<KEY2>'\n\n    def fetch(self, city):\n        return requests.get('https://api.openweathermap.org/data/2.5/weather', params={'appid': self.api_key(), 'q': city})\n",
     ),
+    case(
+        "CLR005 a key in a decorator's arguments, evaluated when a test module is collected, is read with a blank where unset",
+        "import os\nfrom django.test import TestCase, override_settings\nfrom clarifai.client.model import Model\n\n\n@override_settings(CLARIFAI_PAT='<KEY>')\nclass TaggingTest(TestCase):\n    def test_model(self):\n        return Model('https://clarifai.com/a/b/models/c')\n",
+        {"6:33 CLR005"},
+        'import os\nfrom django.test import TestCase, override_settings\nfrom clarifai.client.model import Model\n\n\n@override_settings(CLARIFAI_PAT=os.environ.get("CLARIFAI_PAT", ""))\nclass TaggingTest(TestCase):\n    def test_model(self):\n        return Model(\'https://clarifai.com/a/b/models/c\')\n',
+    ),
 ]
 
 NEGATIVE += [

@@ -69,6 +69,7 @@ from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.magics import mask
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
+_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
 # dict display or `dict(...)` that may go to another service.
 _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
@@ -99,12 +100,24 @@ class Detector:
         self._declared: dict[int, bool] = {}
         # id() of the values read with a blank where the variable is unset (not None, which a
         # client may read as "use my own variable"): parameters' own defaults, which a caller
-        # may give instead, and `parametrize` rows, evaluated when the tests are collected.
+        # may give instead, and `parametrize` rows and other decorators' arguments, evaluated
+        # when the tests are collected.
         self._blank: set[int] = set()
 
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
         for node, _ in nodes:
+            if type(node) in _DEFINITIONS:
+                # A decorator is called when the module is imported, as a row is:
+                # `@override_settings(CLARIFAI_PAT="<key>")` on a test's class.
+                given = [
+                    id(argument)
+                    for decorator in node.decorator_list  # type: ignore[attr-defined]
+                    if isinstance(decorator, ast.Call)
+                    for argument in arguments(decorator)
+                ]
+                self._declared.update((argument, False) for argument in given)
+                self._blank.update(given)
             if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
                 self.context.statements[id(node.value)] = node
             elif isinstance(node, ast.Call):
