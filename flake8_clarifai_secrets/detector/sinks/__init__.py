@@ -11,11 +11,12 @@ from __future__ import annotations
 import ast
 import enum
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from typing import NamedTuple, Optional, TypeVar
 
 from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Fix
+from flake8_clarifai_secrets.detector.tree import string
 
 
 class Accept(enum.Enum):
@@ -93,6 +94,16 @@ SHELL_CALLS = frozenset(
         "subprocess.getstatusoutput",
     }
 )
+
+
+def magic_arguments(node: ast.Call, method: str, magics: Collection[str]) -> list[ast.expr]:
+    """The arguments of a magic in `magics` as nbconvert writes it (`get_ipython().
+    run_line_magic("env", "NAME=<key>")`, `run_cell_magic("capture", "", "<code>")`), the
+    magic's name first; none for any other call."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr == method and node.args:
+        return node.args if string(node.args[0]) in magics else []
+    return []
 
 
 def is_shell_call(node: ast.Call, context: Context) -> bool:

@@ -9,22 +9,20 @@ from collections.abc import Iterator
 
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.engine import code_findings
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
+from flake8_clarifai_secrets.detector.sinks import Accept, Hit, magic_arguments, sink
 from flake8_clarifai_secrets.detector.tree import string
 from flake8_clarifai_secrets.magics import PYTHON_CELL_MAGICS
 
 
 @sink(ast.Call)
 def cell_code(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`get_ipython().run_cell_magic("time", "", "<code>")`: each sink that the code's own
+    findings reach."""
     assert isinstance(node, ast.Call)
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "run_cell_magic"):
-        return
-    if len(node.args) != 3 or string(node.args[0]) not in PYTHON_CELL_MAGICS:
-        return
-    code = string(node.args[2])
+    args = magic_arguments(node, "run_cell_magic", PYTHON_CELL_MAGICS)
+    code = string(args[2]) if len(args) == 3 else None
     if code is None:
         return
     sinks = {(f.code, f.target) for f, _ in code_findings(code, context.env_var)}
     for found, target in sorted(sinks):
-        yield Hit(found, node.args[2], target, Accept.CODE)
+        yield Hit(found, args[2], target, Accept.CODE)

@@ -14,7 +14,13 @@ from typing import Optional, Union
 from flake8_clarifai_secrets.credentials import is_clarifai_key, is_legacy_name, name_words
 from flake8_clarifai_secrets.detector.context import ALIAS_VARIABLES, Context
 from flake8_clarifai_secrets.detector.findings import Fix, Span
-from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
+from flake8_clarifai_secrets.detector.sinks import (
+    Accept,
+    Hit,
+    is_shell_call,
+    magic_arguments,
+    sink,
+)
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import literal_text
 
@@ -373,15 +379,13 @@ def shell_export(node: ast.AST, context: Context) -> Iterator[Hit]:
 def env_magic(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`get_ipython().run_line_magic("env", "CLARIFAI_PAT=<key>")`: the fix removes the line."""
     assert isinstance(node, ast.Call)
-    func = node.func
-    if not (isinstance(func, ast.Attribute) and func.attr == "run_line_magic"):
+    args = magic_arguments(node, "run_line_magic", _MAGICS)
+    if len(args) < 2:
         return
-    if len(node.args) < 2 or string(node.args[0]) not in _MAGICS:
-        return
-    for text in context.strings(node.args[1]):
+    for text in context.strings(args[1]):
         match = ENV_MAGIC.fullmatch(text)
         if match is not None and context.is_credential_var(match["name"]):
             statement = context.statements.get(id(node))
             drop = Fix("drop", context.span(statement)) if statement is not None else None
-            yield Hit("CLR004", node.args[1], match["name"], Accept.EMBEDDED, drop, writes=True)
+            yield Hit("CLR004", args[1], match["name"], Accept.EMBEDDED, drop, writes=True)
             return
