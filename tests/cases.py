@@ -3995,6 +3995,12 @@ POSITIVE += [
         {"6:33 CLR005"},
         'import os\nfrom django.test import TestCase, override_settings\nfrom clarifai.client.model import Model\n\n\n@override_settings(CLARIFAI_PAT=os.environ.get("CLARIFAI_PAT", ""))\nclass TaggingTest(TestCase):\n    def test_model(self):\n        return Model(\'https://clarifai.com/a/b/models/c\')\n',
     ),
+    case(
+        "CLR002 a session class of the file's own that sets its Authorization header and requests Clarifai",
+        "import os\nimport requests\n\n\nclass ClarifaiSession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = 'Key <KEY>'\n\n    def apps(self):\n        return self.get('https://api.clarifai.com/v2/users/me/apps').json()\n",
+        {"8:41 CLR002"},
+        "import os\nimport requests\n\n\nclass ClarifaiSession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\n\n    def apps(self):\n        return self.get('https://api.clarifai.com/v2/users/me/apps').json()\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5378,6 +5384,12 @@ NEGATIVE += [
     case(
         "a static getter with a generic name called through its class by OpenAI's own client, in a Clarifai file",
         "from openai import OpenAI\nfrom clarifai.client.model import Model\n\n\nclass Keys:\n    @staticmethod\n    def api_key():\n        return '<KEY>'\n\n\ndef client():\n    return OpenAI(api_key=Keys.api_key())\n",
+        set(),
+        None,
+    ),
+    case(
+        "a session class of the file's own whose requests go to another host, in a Clarifai file",
+        "import requests\nfrom clarifai.client.model import Model\n\n\nclass SentrySession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = 'Bearer <KEY>'\n\n    def issues(self, org, project):\n        return self.get(f'https://sentry.io/api/0/projects/{org}/{project}/issues/').json()\n",
         set(),
         None,
     ),

@@ -306,12 +306,17 @@ class Context:
     def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
         """Whether an object's requests go to another service, and none to Clarifai: it is
         made by a call given that service's URL (`request = Request("https://api.github.com/
-        user")`), or its methods are called with one (`session.get("https://...")`)."""
+        user")`), or its methods are called with one (`session.get("https://...")`); for
+        `self` in a session or client class of the file's own (`class SentrySession(
+        requests.Session)`), anywhere in that class."""
         elsewhere = any(
             isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
             for value, where in self.bindings(owner, scope)
         )
         lines = self.reach(owner, scope, everywhere="." in owner, exact=True)
+        client = self._client_class(scope) if owner == "self" else None
+        if client is not None:
+            lines = list(range(client.lineno, (client.end_lineno or client.lineno) + 1))
         for node, inner in self.walker.near(lines):
             if (
                 isinstance(node, ast.Call)
@@ -323,6 +328,15 @@ class Context:
                     return False
                 elsewhere = elsewhere or any(_HOST.search(text) for text in texts)
         return elsewhere
+
+    def _client_class(self, scope: Scope) -> Optional[ast.ClassDef]:
+        """The class that the method `scope` belongs to, where it subclasses a session or a
+        client (`requests.Session`, `httpx.Client`), whose requests it makes itself."""
+        classes = self.classes_at(getattr(scope, "lineno", 0)) if scope is not None else []
+        if not classes or scope not in classes[-1].body:
+            return None
+        bases = [leaf(dotted(base) or "") for base in classes[-1].bases]
+        return classes[-1] if any(b.endswith(("Session", "Client")) for b in bases) else None
 
     def only_compared(self, name: str, scope: Scope) -> bool:
         """Whether every read of the plain `name` compares it (`if key != API_KEY`,
