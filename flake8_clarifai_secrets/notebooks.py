@@ -238,34 +238,20 @@ class Notebook:
                 for _, note in leaks
             ]
         shown += self._unread(found)
-        shown += [
-            Note(
-                "metadata",
-                0,
-                0,
-                0,
-                f"saved widget state shows a Clarifai key ({mask(key)}) - remove it by hand "
-                "(Widgets > Clear Saved Widget State in Jupyter, or nbstripout)",
-            )
+        metadata = [
+            f"saved widget state shows a Clarifai key ({mask(key)}) - remove it by hand "
+            "(Widgets > Clear Saved Widget State in Jupyter, or nbstripout)"
             for key in self._widgets
             if key in found or (is_clarifai_key(key) and self._names_clarifai)
-        ]
-        shown += [
-            Note(
-                "metadata",
-                0,
-                0,
-                0,
-                f"papermill's saved parameters show a Clarifai key ({mask(value)}) in `{name}` - "
-                "remove it by hand (metadata.papermill.parameters)",
-            )
+        ] + [
+            f"papermill's saved parameters show a Clarifai key ({mask(value)}) in `{name}` - "
+            "remove it by hand (metadata.papermill.parameters)"
             for name, value in self._parameters
             if value in found
-            or (
-                is_clarifai_key(value)
-                and is_credential_name(name, clarifai_file=self._names_clarifai)
-            )
+            or is_clarifai_key(value)
+            and is_credential_name(name, clarifai_file=self._names_clarifai)
         ]
+        shown += [Note("metadata", 0, 0, 0, text) for text in metadata]
         spliced = self._splice(sources, {output for output, _ in leaks} if clear else set())
         new = None if spliced == self.text else spliced.encode("utf-8")
         return new, cleared, shown

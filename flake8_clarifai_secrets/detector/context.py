@@ -332,11 +332,16 @@ class Context:
     def _client_class(self, scope: Scope) -> Optional[ast.ClassDef]:
         """The class that the method `scope` belongs to, where it subclasses a session or a
         client (`requests.Session`, `httpx.Client`), whose requests it makes itself."""
-        classes = self.classes_at(getattr(scope, "lineno", 0)) if scope is not None else []
-        if not classes or scope not in classes[-1].body:
+        definition = self.class_of(scope) if scope is not None else None
+        if definition is None:
             return None
-        bases = [leaf(dotted(base) or "") for base in classes[-1].bases]
-        return classes[-1] if any(b.endswith(("Session", "Client")) for b in bases) else None
+        bases = [leaf(dotted(base) or "") for base in definition.bases]
+        return definition if any(b.endswith(("Session", "Client")) for b in bases) else None
+
+    def class_of(self, statement: ast.AST) -> Optional[ast.ClassDef]:
+        """The class whose own body holds `statement` (a method, a field), if any."""
+        classes = self.classes_at(getattr(statement, "lineno", 0))
+        return classes[-1] if classes and statement in classes[-1].body else None
 
     def only_compared(self, name: str, scope: Scope) -> bool:
         """Whether every read of the plain `name` compares it (`if key != API_KEY`,
@@ -1096,7 +1101,7 @@ def _passed_in(
         if isinstance(node, ast.Call):
             for argument in arguments(node):
                 for carried in _carried(argument):
-                    name = _read_name(carried)
+                    name = _value_name(carried)
                     if name is not None:
                         passed[name].append((node, carried.lineno, scope, carried is argument))
     return passed
@@ -1200,7 +1205,7 @@ def _head(text: ast.expr) -> ast.expr:
     return text
 
 
-def _read_name(node: ast.expr) -> Optional[str]:
+def _value_name(node: ast.expr) -> Optional[str]:
     """What a value is read from, as a name: `api_key`, `self.api_key`, or a getter's call,
     `api_key()`, `self.api_key()`."""
     if isinstance(node, ast.Call) and (called := dotted(node.func)):
@@ -1213,7 +1218,7 @@ def _carriers(nodes: Iterable[tuple[ast.AST, Scope]], name: str) -> Iterator[tup
     `name`: `url` for `url = f"...&appid={api_key}"` or `url += "&appid=" + api_key`."""
     for node, scope in nodes:
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and node.value is not None:
-            if any(_read_name(carried) == name for carried in _carried(node.value)):
+            if any(_value_name(carried) == name for carried in _carried(node.value)):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     carrier = dotted(target)

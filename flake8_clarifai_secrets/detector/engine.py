@@ -40,6 +40,7 @@ from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.sinks.http import HEADER
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
+    DECORATED,
     Positions,
     Scope,
     arguments,
@@ -69,7 +70,6 @@ from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.magics import mask
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
-_DEFINITIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
 # dict display or `dict(...)` that may go to another service.
 _LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
@@ -107,7 +107,7 @@ class Detector:
     def run(self) -> list[Finding]:
         nodes, only = self._nodes()
         for node, _ in nodes:
-            if type(node) in _DEFINITIONS:
+            if type(node) in DECORATED:
                 # A decorator is called when the module is imported, as a row is:
                 # `@override_settings(CLARIFAI_PAT="<key>")` on a test's class.
                 given = [

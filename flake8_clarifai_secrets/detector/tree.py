@@ -125,7 +125,7 @@ Scope = Optional[ast.AST]
 """The innermost function or lambda around a node; None at module and class level."""
 Walk = list[tuple[ast.AST, Scope]]
 _FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
-_DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
+DECORATED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Statement lists, searched by bisection. (`cases` are not: a `match_case` has no line.)
 _BLOCKS = frozenset({"body", "handlers", "orelse", "finalbody"})
 # `ast.Match` is new in Python 3.10.
@@ -336,7 +336,7 @@ def _end_line(statement: ast.AST, start: int) -> int:
 
 def start_line(node: ast.AST) -> int:
     """The first line of a statement, its decorators' included."""
-    if type(node) in _DECORATED:
+    if type(node) in DECORATED:
         decorators = node.decorator_list  # type: ignore[attr-defined]
         if decorators:
             return int(decorators[0].lineno)

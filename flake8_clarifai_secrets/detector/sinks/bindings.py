@@ -328,11 +328,10 @@ def _getter_elsewhere(function: ast.FunctionDef | ast.AsyncFunctionDef, context:
     `self.api_key`) are sent to another service, or its class holds that service's settings
     (see `_elsewhere_bound`)."""
     name = function.name
-    classes = context.classes_at(function.lineno)
-    if not classes or function not in classes[-1].body:
+    definition = context.class_of(function)
+    if definition is None:
         sent = context.sent_elsewhere(f"{name}()", None)
     else:
-        definition = classes[-1]
         own = (definition.lineno, (definition.end_lineno or definition.lineno) + 1)
         sent = any(
             context.sent_elsewhere(f"{owner}.{name}{call}", None, until=until)
