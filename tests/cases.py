@@ -47,9 +47,9 @@ POSITIVE = [
         "stub.PostModelOutputs(req, metadata=(('authorization', f'Key {PAT}'),))\n",
     ),
     case(
-        "CLR001 append to a list, upper case key",
+        "CLR002 append to a list, upper case key: gRPC refuses it, so an HTTP header's pair",
         "import os\nmetadata = []\nmetadata.append(('Authorization', 'Key <KEY>'))\n",
-        {"3:35 CLR001"},
+        {"3:35 CLR002"},
         'import os\nmetadata = []\nmetadata.append((\'Authorization\', "Key " + os.environ["CLARIFAI_PAT"]))\n',
     ),
     case(
@@ -4001,6 +4001,12 @@ POSITIVE += [
         {"8:41 CLR002"},
         "import os\nimport requests\n\n\nclass ClarifaiSession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\n\n    def apps(self):\n        return self.get('https://api.clarifai.com/v2/users/me/apps').json()\n",
     ),
+    case(
+        "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
+        "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
+        {"8:44 CLR002", "9:87 CLR002"},
+        'import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [(\'Authorization\', "Key " + os.environ["CLARIFAI_PAT"])]\n    return httpx.get(\'https://api.clarifai.com/v2/models\', headers=[(\'Authorization\', "Bearer " + os.environ["CLARIFAI_PAT_2"])])\n',
+    ),
 ]
 
 NEGATIVE += [
@@ -5390,6 +5396,12 @@ NEGATIVE += [
     case(
         "a session class of the file's own whose requests go to another host, in a Clarifai file",
         "import requests\nfrom clarifai.client.model import Model\n\n\nclass SentrySession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = 'Bearer <KEY>'\n\n    def issues(self, org, project):\n        return self.get(f'https://sentry.io/api/0/projects/{org}/{project}/issues/').json()\n",
+        set(),
+        None,
+    ),
+    case(
+        "HTTP header pairs to another host, or with another scheme, in a Clarifai file",
+        "import httpx\nfrom clarifai.client.model import Model\n\n\ndef fetch():\n    hdrs = [('Authorization', 'Bearer <KEY>')]\n    httpx.get('https://api.openai.com/v1/models', headers=hdrs)\n    with httpx.Client(base_url='https://api.github.com', headers=[('Authorization', 'Bearer <KEY2>')]) as gh:\n        gh.get('/user')\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Token abcDEF123456ghiJKL7890mnoPQR')])\n",
         set(),
         None,
     ),

@@ -108,6 +108,9 @@ class Context:
         self._entries: dict[int, str] = {}
         # id() of a dict's value -> the dict and its key, for the dicts the engine walks.
         self.containers: dict[int, tuple[ast.Dict, Optional[str]]] = {}
+        # id() of a tuple that is an item of a list or tuple -> that list or tuple (a header
+        # pair's list), for the ones the engine walks.
+        self.sequences: dict[int, Union[ast.List, ast.Tuple]] = {}
         self._seen: set[int] = set()
         self._full = full
         self._naming: dict[str, list[int]] = {}

@@ -72,7 +72,9 @@ from flake8_clarifai_secrets.magics import mask
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
 # dict display or `dict(...)` that may go to another service.
-_LOOKED_UP = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call})
+_LOOKED_UP = frozenset(
+    {ast.Constant, ast.JoinedStr, ast.BinOp, ast.Dict, ast.Call, ast.List, ast.Tuple}
+)
 
 
 # Fixes that put the variable's value where the whole literal was.
@@ -134,6 +136,10 @@ class Detector:
                         node,
                         None if key is None else string(key),
                     )
+            elif isinstance(node, (ast.List, ast.Tuple)):
+                for item in node.elts:
+                    if type(item) is ast.Tuple:
+                        self.context.sequences[id(item)] = node
             elif isinstance(node, ast.arguments):
                 self._blank.update(id(d) for _, d in parameter_defaults(node))
                 for default, declaring in declared_defaults(node):

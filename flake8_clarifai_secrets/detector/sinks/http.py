@@ -48,6 +48,31 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR002", value, name, Accept.HEADER)
 
 
+@sink(ast.Tuple, ast.List)
+def header_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`[("Authorization", "Key <key>")]`: httpx's and aiohttp's `headers=`, urllib's
+    `opener.addheaders`."""
+    assert isinstance(node, (ast.Tuple, ast.List))
+    if len(node.elts) == 2:
+        name = string(node.elts[0])
+        if name is not None and is_header_pair(name):
+            pairs = context.sequences.get(id(node), node)
+            caller = context.callers.get(id(pairs))
+            if not (
+                context.goes_elsewhere(pairs, by_url=True)
+                or caller is not None
+                and context.client_elsewhere(caller, context.scope)
+                or _set_elsewhere(context.bound_to(pairs), context)
+            ):
+                yield Hit("CLR002", node.elts[1], name, Accept.HEADER)
+
+
+def is_header_pair(name: str) -> bool:
+    """Whether a pair named `name` is an HTTP header's: gRPC refuses a metadata key with a
+    capital ("Illegal header key"), so `("Authorization", ...)` is no gRPC metadata."""
+    return name.lower() == HEADER and not name.islower()
+
+
 def _set_elsewhere(holder: Optional[str], context: Context) -> bool:
     """`gh.headers = {...}` on a client whose requests go to another service (`gh.get(
     "https://api.github.com/user")`); not `self.headers`, which every `self.x(url)` would
