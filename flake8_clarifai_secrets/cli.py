@@ -249,13 +249,15 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
 
         from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
 
+        # LibCST drops the blank lines before a last line of only spaces: it is set aside.
+        code, tail = _blank_tail(scanned.data)
         try:
-            module = cst.parse_module(scanned.data)
+            module = cst.parse_module(code)
         except cst.ParserSyntaxError as error:
             raise _NotProcessed(f"LibCST cannot parse it (line {error.raw_line})") from None
-        if module.bytes != scanned.data:
-            # LibCST drops a form feed or spaces before a statement at the margin, and blank
-            # lines before a last line of only spaces: a rewrite would change other bytes.
+        if module.bytes != code:
+            # LibCST drops a form feed or spaces before a statement at the margin: a rewrite
+            # would change other bytes.
             raise _NotProcessed("LibCST would not write its other bytes back unchanged")
         codemod = ReadKeyFromEnviron(
             CodemodContext(filename=scanned.path),
@@ -265,7 +267,7 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
             None if scanned.notebook is None else scanned.notebook.separator.strip(),
         )
         try:
-            new = codemod.transform_module(module).bytes
+            new = codemod.transform_module(module).bytes + tail
         except SkipFile as error:
             raise _NotProcessed(str(error)) from None
         if scanned.notebook is not None:
@@ -275,6 +277,14 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
         )
 
     return _guarded(scanned.path, work, lambda error: Rewritten(scanned.path, error=error))
+
+
+def _blank_tail(data: bytes) -> tuple[bytes, bytes]:
+    """`data` split before a last line of only spaces and tabs with no line break after it,
+    which is no code: `x = 1\n\n  ` gives `x = 1\n\n` and `  `."""
+    cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+    tail = data[cut:]
+    return (data[:cut], tail) if cut and tail and not tail.strip(b" \t") else (data, b"")
 
 
 def _rebuilt(
