@@ -216,7 +216,12 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         if finding.writes:
             named_variable: Optional[str] = finding.target
         elif binding is not None:
-            named_variable = credential_variable(binding, legacy=is_legacy_secret(finding.secret))
+            legacy = is_legacy_secret(finding.secret)
+            # `PAT = "<key>"`, then `os.environ["CLARIFAI_PAT"] = PAT`: the variable it fills.
+            copy = file.facts.copies.get(index)
+            named_variable = credential_variable(binding, legacy=legacy) or (
+                copy if copy is not None and credential_variable(copy, legacy=legacy) else None
+            )
         elif is_legacy_secret(finding.secret) and (slot := _SLOT.search(finding.target)):
             # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place.
             named_variable = credential_variable(slot[1], legacy=True)
@@ -234,7 +239,8 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     # any: one key, one variable, where the code allows it.
     taken = []
     for n, index, finding, variable in named:
-        if allocator.free_for(variable, finding.secret, written=finding.writes):
+        written = finding.writes or files[n].facts.copies.get(index) == variable
+        if allocator.free_for(variable, finding.secret, written=written):
             allocator.take(variable, finding.secret)
             decided[n, index] = Step(finding, variable)
         else:

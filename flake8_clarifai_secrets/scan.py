@@ -42,6 +42,8 @@ class Facts:
     `conditional`: finding index -> the variable it is written to only where that is unset
     (`os.environ.setdefault("X", "<key>")`, `if "X" not in os.environ: os.environ["X"] = ...`,
     `env={"X": "<key>", **os.environ}`): fallbacks, as a read's default is.
+    `copies`: finding index -> the variable that the file writes its binding into
+    (`os.environ["X"] = pat`): the binding may read that variable, which then holds its key.
     """
 
     reads: frozenset[str] = frozenset()
@@ -50,6 +52,7 @@ class Facts:
     os_taken: bool = False
     unset: frozenset[str] = frozenset()
     conditional: dict[int, str] = field(default_factory=dict)
+    copies: dict[int, str] = field(default_factory=dict)
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -72,7 +75,10 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
     # fallback, in the function of the read or, where that function binds no `PAT`, the
     # module's.
+    copied: dict[tuple[Optional[ast.AST], str], str] = {}
     for node, scope in nodes:
+        for name, variable in _environ_copies(node):
+            copied.setdefault((_reading_owner(scope, name), name), variable)
         default = _default_read(node)
         if default is not None:
             name, variable = default
@@ -98,6 +104,7 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     starts = [scope.lineno for scope in scopes]
     bindings = {}
     fallbacks = {}
+    copies = {}
     for index, finding in enumerate(findings):
         fix = finding.fix
         # A fallback read into text around it (`AUTH or "Key <key>"`) would hold the text too.
@@ -112,6 +119,8 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             continue
         bindings[index] = binding
         pair = (_owner(_scope_at(scopes, starts, finding.line), binding), binding)
+        if pair in copied:
+            copies[index] = copied[pair]
         assigned = None if bound is None else id(bound[1])
         if pair in reads and (
             assigned in guarded or pair in fallback_reads and assigned not in picked
@@ -133,7 +142,19 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         binds_os_elsewhere(every),
         frozenset(variables_unset(every)),
         dict(_conditional_writes(every, findings, bindings)),
+        copies,
     )
+
+
+def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str]]:
+    """(name, variable) for `os.environ["X"] = name`."""
+    name = _dotted(node.value) if isinstance(node, ast.Assign) else None
+    if name is not None:
+        assert isinstance(node, ast.Assign)
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
+                for variable in _strings(target.slice):
+                    yield name, variable
 
 
 def _conditional_writes(

@@ -4007,6 +4007,18 @@ POSITIVE += [
         {"8:44 CLR002", "9:87 CLR002"},
         'import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [(\'Authorization\', "Key " + os.environ["CLARIFAI_PAT"])]\n    return httpx.get(\'https://api.clarifai.com/v2/models\', headers=[(\'Authorization\', "Bearer " + os.environ["CLARIFAI_PAT_2"])])\n',
     ),
+    case(
+        "a key's name copied into the SDK's variable reads that variable",
+        "import os\nfrom clarifai.client.model import Model\n\nPAT = '<KEY>'\nos.environ['CLARIFAI_PAT'] = PAT\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
+        {"4:7 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n\nPAT = os.environ[\"CLARIFAI_PAT\"]\nos.environ['CLARIFAI_PAT'] = PAT\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
+    ),
+    case(
+        "a credential variable's name copied into its own variable reads it; a second key copied there takes another",
+        "import os\n\nCLARIFAI_API_KEY = '<KEY>'\nos.environ['CLARIFAI_API_KEY'] = CLARIFAI_API_KEY\nheaders = {'Authorization': f'Key {CLARIFAI_API_KEY}'}\nOTHER = '<KEY2>'\nos.environ['CLARIFAI_API_KEY'] = OTHER\nos.environ['OPENAI_API_KEY'] = CLARIFAI_API_KEY\n",
+        {"3:20 CLR002", "6:9 CLR004"},
+        "import os\n\nCLARIFAI_API_KEY = os.environ[\"CLARIFAI_API_KEY\"]\nos.environ['CLARIFAI_API_KEY'] = CLARIFAI_API_KEY\nheaders = {'Authorization': f'Key {CLARIFAI_API_KEY}'}\nOTHER = os.environ[\"CLARIFAI_API_KEY_2\"]\nos.environ['CLARIFAI_API_KEY'] = OTHER\nos.environ['OPENAI_API_KEY'] = CLARIFAI_API_KEY\n",
+    ),
 ]
 
 NEGATIVE += [
