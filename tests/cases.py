@@ -4019,6 +4019,12 @@ POSITIVE += [
         {"3:20 CLR002", "6:9 CLR004"},
         "import os\n\nCLARIFAI_API_KEY = os.environ[\"CLARIFAI_API_KEY\"]\nos.environ['CLARIFAI_API_KEY'] = CLARIFAI_API_KEY\nheaders = {'Authorization': f'Key {CLARIFAI_API_KEY}'}\nOTHER = os.environ[\"CLARIFAI_API_KEY_2\"]\nos.environ['CLARIFAI_API_KEY'] = OTHER\nos.environ['OPENAI_API_KEY'] = CLARIFAI_API_KEY\n",
     ),
+    case(
+        "CLR001 an f-string with no fields, then .format(...) (a docs snippet's slip)",
+        "import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\n\ndef run(args):\n    return (('authorization', f'Key <KEY>'.format(args.api_key)),)\n",
+        {"6:31 CLR001"},
+        'import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\n\ndef run(args):\n    return ((\'authorization\', ("Key " + os.environ["CLARIFAI_PAT"]).format(args.api_key)),)\n',
+    ),
 ]
 
 NEGATIVE += [

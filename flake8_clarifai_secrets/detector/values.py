@@ -706,9 +706,10 @@ class Values:
         text = string(node)
         if text is not None:
             return [Part(text, node, 0)]
-        if dotted(node) is None:
+        if dotted(node) is None and type(node) is not ast.JoinedStr:
             return []
         parts = []
+        # A name's literals, or an f-string's with no fields (`f"Key <key>".format(...)`).
         for template in self.of(node, scope):
             part = template[0]
             if len(template) > 1 or part.origin is None or part.offset is None:
