@@ -4025,6 +4025,12 @@ POSITIVE += [
         {"6:31 CLR001"},
         'import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\n\ndef run(args):\n    return ((\'authorization\', ("Key " + os.environ["CLARIFAI_PAT"]).format(args.api_key)),)\n',
     ),
+    case(
+        "CLR003 the OpenAI client given Clarifai's OpenAI-compatible path on a host the code works out",
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client():\n    channel = ClarifaiChannel.get_grpc_channel()\n    return OpenAI(api_key='<KEY>', base_url=f'https://{channel._target}/v2/ext/openai/v1')\n",
+        {"8:27 CLR003"},
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client():\n    channel = ClarifaiChannel.get_grpc_channel()\n    return OpenAI(api_key=os.environ[\"CLARIFAI_PAT\"], base_url=f'https://{channel._target}/v2/ext/openai/v1')\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5420,6 +5426,12 @@ NEGATIVE += [
     case(
         "HTTP header pairs to another host, or with another scheme, in a Clarifai file",
         "import httpx\nfrom clarifai.client.model import Model\n\n\ndef fetch():\n    hdrs = [('Authorization', 'Bearer <KEY>')]\n    httpx.get('https://api.openai.com/v1/models', headers=hdrs)\n    with httpx.Client(base_url='https://api.github.com', headers=[('Authorization', 'Bearer <KEY2>')]) as gh:\n        gh.get('/user')\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Token abcDEF123456ghiJKL7890mnoPQR')])\n",
+        set(),
+        None,
+    ),
+    case(
+        "the OpenAI client given a host the code works out and another path, in a Clarifai file",
+        "from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client(host):\n    return OpenAI(api_key='<KEY>', base_url=f'https://{host}/v1')\n",
         set(),
         None,
     ),

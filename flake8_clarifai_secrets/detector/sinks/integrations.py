@@ -17,7 +17,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Hit, sink
 from flake8_clarifai_secrets.detector.sinks.integration_table import INTEGRATIONS, Integration
 from flake8_clarifai_secrets.detector.tree import dotted, environ_read, leaf, string
-from flake8_clarifai_secrets.detector.values import looked_up
+from flake8_clarifai_secrets.detector.values import UNKNOWN, looked_up
 
 # `password`: an HTTP connection's (Airflow's `Connection(host=..., password=...)`).
 CREDENTIAL_KEYWORDS = frozenset(
@@ -55,13 +55,21 @@ def _names_clarifai(texts: Iterable[str]) -> bool:
 
 def _clarifai_evidence(text: str) -> Optional[str]:
     """What in `text` points at Clarifai: a host on `clarifai.com` (not a path on another
-    host), a LiteLLM model `clarifai/...`, or the provider `clarifai`."""
+    host), the path of Clarifai's OpenAI-compatible API on a host the code works out
+    (`f"https://{channel._target}/v2/ext/openai/v1"`), a LiteLLM model `clarifai/...`, or the
+    provider `clarifai`."""
     lowered = text.lower().strip()
     if lowered.startswith("clarifai/") or lowered == "clarifai" or lowered.endswith("::clarifai"):
         return lowered  # llama-stack's provider_type is `remote::clarifai`
     host = lowered.partition("://")[2] if "://" in lowered else lowered
-    host = host.split("/", 1)[0].rpartition("@")[2].partition(":")[0]
-    return host if host == "clarifai.com" or host.endswith(".clarifai.com") else None
+    host, _, path = host.partition("/")
+    host = host.rpartition("@")[2].partition(":")[0]
+    if host == "clarifai.com" or host.endswith(".clarifai.com"):
+        return host
+    return "clarifai.com" if host == UNKNOWN and f"/{path}/".startswith(_OPENAI_PATH) else None
+
+
+_OPENAI_PATH = "/v2/ext/openai/"
 
 
 @sink(ast.Call)
@@ -129,7 +137,8 @@ def _evidence(values: list[ast.expr], context: Context) -> set[Optional[str]]:
             todo += [v for k, v in entries if _is_evidence_key(k) or k in _NESTED_CONFIGS]
         else:
             texts = list(context.strings(value))
-            found |= {_clarifai_evidence(text) for text in texts}
+            # An endpoint on a host the code works out: `f"https://{host}/v2/ext/openai/v1"`.
+            found |= {_clarifai_evidence(text) for text in texts or context.texts(value)}
             name = _read_name(value) or dotted(value)
             words = name_words(leaf(name)) if name is not None and not texts else frozenset()
             if "clarifai" in words and words & ENDPOINT_WORDS:
