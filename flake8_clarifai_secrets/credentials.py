@@ -295,6 +295,27 @@ def find_flagged(
 
 # The host of each URL in a text.
 URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
+# A URL toward Clarifai and its query: `https://api.clarifai.com/v1/tag?url=...&access_token=...`.
+_CLARIFAI_QUERY = re.compile(
+    r"://(?:[\w-]+\.)*clarifai\.com(?:[:/][^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
+)
+_PARAMETER = re.compile(r"([^=&]+)=([^&]*)")
+
+
+def find_in_query(text: str, *, legacy: bool) -> list[tuple[str, Token]]:
+    """(name, token) for each Clarifai key that a URL toward Clarifai gives a credential
+    parameter in its query, and with `legacy`, each v1 credential: the v1 API's
+    `?access_token=<token>`, its OAuth `?client_id=<id>&client_secret=<secret>`."""
+    found = []
+    for url in _CLARIFAI_QUERY.finditer(text):
+        for parameter in _PARAMETER.finditer(url[1]):
+            name, value = parameter[1], parameter[2]
+            if (
+                is_v1_parameter(name) or is_credential_name(name, clarifai_file=True)
+            ) and is_clarifai_key(value, legacy=legacy):
+                start = url.start(1) + parameter.start(2)
+                found.append((name, Token(start, start + len(value), None, True)))
+    return found
 
 
 # A name labelling a key in text: `CLARIFAI_PAT=<key>` (.env), `pat: <key>` (YAML), `"api_key":

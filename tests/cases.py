@@ -1552,9 +1552,9 @@ POSITIVE += [
         'import os\nimport clarifai\nCONFIG = (\n    "user_id: me\\n"\n    f"pat: {os.environ[\'CLARIFAI_PAT\']}\\n"\n)\n',
     ),
     case(
-        "CLR005 a generic credential name in a Clarifai URL's query",
+        "CLR003 a generic credential name in a Clarifai URL's query",
         'import os\nimport requests\nr = requests.get("https://api.clarifai.com/v2/models?token=<KEY>")\n',
-        {"3:18 CLR005"},
+        {"3:18 CLR003"},
         'import os\nimport requests\nr = requests.get("https://api.clarifai.com/v2/models?token=" + os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
@@ -4031,6 +4031,18 @@ POSITIVE += [
         {"8:27 CLR003"},
         "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client():\n    channel = ClarifaiChannel.get_grpc_channel()\n    return OpenAI(api_key=os.environ[\"CLARIFAI_PAT\"], base_url=f'https://{channel._target}/v2/ext/openai/v1')\n",
     ),
+    case(
+        "CLR003 v1 credentials in a Clarifai URL's query: an access token, an OAuth client's id and secret",
+        "import requests\n\n\ndef tag(imageurl):\n    apiurl = 'https://api.clarifai.com/v1/tag?url={imageurl}&access_token=<ACCESS>'\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n\n\ndef token():\n    return requests.post('https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id=<LEGACY>&client_secret=<LEGACY2>')\n",
+        {"5:14 CLR003", "10:26 CLR003"},
+        'import os\n\nimport requests\n\n\ndef tag(imageurl):\n    apiurl = "https://api.clarifai.com/v1/tag?url={imageurl}&access_token=" + os.environ["CLARIFAI_PAT"]\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n\n\ndef token():\n    return requests.post(f\'https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id={os.environ["CLARIFAI_CLIENT_ID"]}&client_secret={os.environ["CLARIFAI_CLIENT_SECRET"]}\')\n',
+    ),
+    case(
+        "CLR003 a key in a Clarifai URL's query, in an f-string",
+        "import requests\n\n\ndef models(page):\n    return requests.get(f'https://api.clarifai.com/v2/models?page={page}&pat=<KEY>')\n",
+        {"5:25 CLR003"},
+        "import os\n\nimport requests\n\n\ndef models(page):\n    return requests.get(f'https://api.clarifai.com/v2/models?page={page}&pat={os.environ[\"CLARIFAI_PAT\"]}')\n",
+    ),
 ]
 
 NEGATIVE += [
@@ -5432,6 +5444,12 @@ NEGATIVE += [
     case(
         "the OpenAI client given a host the code works out and another path, in a Clarifai file",
         "from clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client(host):\n    return OpenAI(api_key='<KEY>', base_url=f'https://{host}/v1')\n",
+        set(),
+        None,
+    ),
+    case(
+        "ids in a Clarifai URL's query, a token in another host's, a v1-shaped token where the file names no v1 API",
+        "import requests\n\n\ndef fetch(app):\n    requests.get('https://api.clarifai.com/v2/models/general?model_version_id=<KEY>&key=<KEY2>')\n    requests.get('https://graph.facebook.com/me?access_token=<ACCESS>&appsecret=<KEY>')\n    return requests.get('https://api.clarifai.com/v2/apps?user_app_id=<ACCESS>')\n",
         set(),
         None,
     ),

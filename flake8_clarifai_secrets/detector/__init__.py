@@ -21,6 +21,7 @@ from flake8_clarifai_secrets.detector.sinks import (  # noqa: F401 - each regist
     grpc,
     http,
     integrations,
+    urls,
 )
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.lines import source_lines

@@ -20,6 +20,7 @@ from flake8_clarifai_secrets.credentials import (
     find_embedded,
     find_commanded,
     find_flagged,
+    find_in_query,
     find_token,
     labels,
     is_clarifai_key,
@@ -38,6 +39,7 @@ from flake8_clarifai_secrets.detector.sinks.bindings import GETTER_VERB, class_p
 from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC, ONE_EXPORT
 from flake8_clarifai_secrets.detector.sinks.grpc import metadata_pair
 from flake8_clarifai_secrets.detector.sinks.http import HEADER
+from flake8_clarifai_secrets.detector.sinks.urls import query_target
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.detector.tree import (
     DECORATED,
@@ -370,6 +372,9 @@ class Detector:
             return [token for finding, token in found if finding.target == target]
         if accept is Accept.COMMANDED:
             return find_commanded(text)
+        if accept is Accept.QUERY:
+            queried = find_in_query(text, legacy=self.context.legacy_file)
+            return [token for name, token in queried if query_target(name) == target]
         if accept is Accept.EMBEDDED:
             # The key written into the variable comes first; ids may follow (`--model_url`).
             return find_embedded(text)[:1]

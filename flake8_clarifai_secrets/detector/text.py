@@ -75,6 +75,10 @@ _V1_GRANT = b"client_credentials"
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
+# A v1 credential in a URL's query (`?access_token=<token>`) follows the parameter's `=`; only
+# a file that names such a parameter is searched.
+_QUERY_RUN = re.compile(rb"p([hw]{28,})")
+_QUERY_NAMES = (b"access_token=", b"client_id=", b"client_secret=")
 # Where a header's text holds a v1 token: after a blank, not only a quote.
 _ANYWHERE = re.compile(rb"(?<![hw])([hw]{28,})")
 _LEGACY_MAX = 44
@@ -246,6 +250,8 @@ class Scan:
             # A v1-shaped literal is rarer than a file that names `clarifai_grpc` many times,
             # where the v1 names cost more to rule out.
             legacy = self._legacy_runs(_LEGACY_RUN)
+            if any(name in self.lowered for name in _QUERY_NAMES):
+                legacy += self._legacy_runs(_QUERY_RUN)
             if legacy and self.legacy_context:
                 found += legacy
         return sorted(set(found)) if found else ()

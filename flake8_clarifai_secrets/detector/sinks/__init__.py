@@ -33,6 +33,7 @@ class Accept(enum.Enum):
     LABELLED = "a Clarifai key after a credential's name and `=` or `:`"  # `.env` or YAML text
     COMMANDED = "a Clarifai key after a `clarifai` command's credential flag"  # a CI workflow
     CODE = "a key that Python code in text holds, where its own sink takes it"  # `%%capture`
+    QUERY = "a Clarifai key in a URL's query toward Clarifai"  # `?access_token=<token>`
 
 
 class Hit(NamedTuple):
