@@ -4,7 +4,6 @@ check, diff or write. LibCST is imported only when a file is rewritten."""
 from __future__ import annotations
 
 import argparse
-import ast
 import dataclasses
 import difflib
 import functools
@@ -37,6 +36,7 @@ from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
 from flake8_clarifai_secrets.options import add_variable_arguments
 from flake8_clarifai_secrets.output import Output, diff, safe
 from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
+from flake8_clarifai_secrets.parsing import parse
 
 REVOKE_REMINDER = (
     "A key that was committed or shared stays in version control history and in copies: "
@@ -154,7 +154,7 @@ def scan(path: str, settings: Settings) -> Scanned:
             return Scanned(path, data=kept, may_copy=_hex_run(data))
         try:
             code = _decode(data)
-            tree = ast.parse(code)
+            tree = parse(code)
         except SyntaxError as error:
             if candidate:
                 raise _NotProcessed(f"does not parse (line {error.lineno})") from None
@@ -191,7 +191,7 @@ def _scan_notebook(path: str, data: bytes, settings: Settings) -> Scanned:
     except notebooks.NotReadable as error:
         raise _NotProcessed(str(error)) from None
     code = notebook.code
-    tree = ast.parse(code)
+    tree = parse(code)
     findings = find_credentials(tree, source_lines(code), settings.env_var)
     found = facts(tree, findings) if findings else Facts(reads=reads_of(tree))
     data = code.encode("utf-8")

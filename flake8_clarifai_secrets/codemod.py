@@ -33,6 +33,7 @@ from flake8_clarifai_secrets.os_import import (
 )
 from flake8_clarifai_secrets.placeholders import with_placeholders
 from flake8_clarifai_secrets.scan import facts
+from flake8_clarifai_secrets.parsing import parse, silenced
 
 _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
 # Parents in which `a + b` needs parentheses to stay one operand.
@@ -48,7 +49,7 @@ KEY_LEFT = (
 
 def plan_alone(code: str, filename: str, config: Config) -> list[Step]:
     """The plan for one file on its own, deciding what to touch as flake8 does."""
-    tree = ast.parse(code)
+    tree = parse(code)
     lines = source_lines(code)
     findings = find_credentials(tree, lines, config.env_var)
     if not findings:
@@ -163,13 +164,14 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             result = _footer_without_blanks_on_blank_lines(result)
             try:
                 # A notebook's cells may `await` at the top level, as IPython allows.
-                compile(
-                    result.code,
-                    self.context.filename or "<fixed>",
-                    "exec",
-                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
-                    dont_inherit=True,
-                )
+                with silenced():
+                    compile(
+                        result.code,
+                        self.context.filename or "<fixed>",
+                        "exec",
+                        flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                        dont_inherit=True,
+                    )
             except SyntaxError as error:
                 raise SkipFile(f"the rewrite does not compile (line {error.lineno})") from None
         return result

@@ -11,6 +11,7 @@ from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import is_settings_class
+from flake8_clarifai_secrets.parsing import parse
 
 # What pydantic-settings lets through besides the fields (its default is "forbid").
 _LENIENT = frozenset({"allow", "ignore"})
@@ -30,7 +31,7 @@ def env_file_readers(data: bytes) -> tuple[EnvFileReader, ...]:
     if b"env_file" not in data or b"BaseSettings" not in data:
         return ()
     try:
-        tree = ast.parse(data)
+        tree = parse(data)
     except (SyntaxError, ValueError):
         return ()
     return tuple(

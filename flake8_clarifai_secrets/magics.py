@@ -19,12 +19,12 @@ the detector reads `%env` and `!export NAME=VALUE` (CLR004), which the fixer rem
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Callable
 from typing import NamedTuple, Optional
 
 from flake8_clarifai_secrets.lines import source_lines
+from flake8_clarifai_secrets.parsing import parse
 
 # Cell magics whose body is Python that runs in the notebook (nbqa checks the same ones).
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "capture", "pypy", "python", "python3"})
@@ -157,7 +157,7 @@ def unmask(source: str, masked: Masked) -> str:
 
 def _parses(source: str) -> bool:
     try:
-        ast.parse(source)
+        parse(source)
     except (SyntaxError, ValueError, RecursionError):
         # Nesting deeper than the parser takes (`1+1+...`) does not parse either.
         return False

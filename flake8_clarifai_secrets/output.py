@@ -15,6 +15,7 @@ from typing import TextIO
 
 from flake8_clarifai_secrets.credentials import entropy, mask, redact
 from flake8_clarifai_secrets.detector import Finding, find_credentials, source_lines
+from flake8_clarifai_secrets.parsing import parse
 
 # Shorter runs of a key's characters are left: they occur by chance in ordinary text.
 _SHORTEST_PIECE = 3
@@ -77,7 +78,7 @@ def diff(path: str, old: str, new: str, old_findings: Sequence[Finding], env_var
     """A unified diff of `old` to `new` that shows no more of any key than its last 4."""
     secrets = {f.secret for f in old_findings}
     try:
-        new_findings = find_credentials(ast.parse(new), source_lines(new), env_var, prefilter=False)
+        new_findings = find_credentials(parse(new), source_lines(new), env_var, prefilter=False)
     except SyntaxError:
         new_findings = []
     lines = difflib.unified_diff(
@@ -170,7 +171,7 @@ def _literal_spans(code: str, lines: Sequence[str], starts: Sequence[int]) -> li
             starts[node.lineno - 1] + _chars(lines, node.lineno, node.col_offset),
             starts[node.end_lineno - 1] + _chars(lines, node.end_lineno, node.end_col_offset or 0),
         )
-        for node in ast.walk(ast.parse(code))
+        for node in ast.walk(parse(code))
         if isinstance(node, (ast.Constant, ast.JoinedStr)) and node.end_lineno is not None
     )
 

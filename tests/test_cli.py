@@ -573,6 +573,43 @@ def test_entry_points(tree: Path, command: list[str]) -> None:
     assert "Would fix 1 file(s)" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("command", "warned"),
+    (
+        pytest.param(["clarifai-secrets-fix", "--diff"], "Warning", id="fixer"),
+        pytest.param(["clarifai-secrets-fix"], "Warning", id="fixer, writing"),
+        # flake8 itself parses the file as `<unknown>`, with no line to show.
+        pytest.param(
+            [sys.executable, "-m", "flake8", "--isolated", "--select=CLR"], "t.py:", id="flake8"
+        ),
+    ),
+)
+def test_no_warning_shows_a_line_of_the_code(
+    tmp_path: Path, command: list[str], warned: str
+) -> None:
+    """Python warns of an invalid escape in code it parses or compiles (a `SyntaxWarning` from
+    3.12 on, shown by default) with the line of the file the warning names: the rewrite,
+    compiled under the file's name, showed the file's line at that number, here the key's."""
+    (tmp_path / "t.py").write_text(
+        fill('from clarifai.client import User\nR = "\\d+"\nx = 1\nPAT = "<KEY>"\n')
+    )
+    bin_dir = Path(sys.executable).parent
+    result = subprocess.run(
+        [*command, "t.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "PYTHONWARNINGS": "always",
+        },
+    )
+    assert "CLR005" in result.stdout
+    assert warned not in result.stderr
+    assert KEY not in result.stdout + result.stderr
+
+
 def test_libcst_tool_route(tree: Path) -> None:
     """The README's `.libcst.codemod.yaml` and command rewrite the file as the fixer does."""
     (tree / ".libcst.codemod.yaml").write_text(

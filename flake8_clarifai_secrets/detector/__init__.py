@@ -26,6 +26,7 @@ from flake8_clarifai_secrets.detector.sinks import (  # noqa: F401 - each regist
 from flake8_clarifai_secrets.detector.text import Scan
 from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
+from flake8_clarifai_secrets.parsing import silenced
 
 __all__ = [
     "ALLOWLIST_PRAGMA",
@@ -57,7 +58,9 @@ def find_credentials(
     scan = Scan(lines, env_var) if scan is None else scan
     if prefilter and not scan.may_hold:
         return []
-    return Detector(tree, scan, env_var, prefilter=prefilter).run()
+    with silenced():
+        # `ast.literal_eval` of a literal's token may warn of its escapes.
+        return Detector(tree, scan, env_var, prefilter=prefilter).run()
 
 
 def might_hold_credentials(source: bytes, env_var: str = DEFAULT_ENV_VAR) -> bool:

@@ -70,6 +70,7 @@ from flake8_clarifai_secrets.detector.values import (
 )
 from flake8_clarifai_secrets.lines import source_lines
 from flake8_clarifai_secrets.magics import mask
+from flake8_clarifai_secrets.parsing import parse
 
 ALLOWLIST_PRAGMA = "pragma: allowlist secret"
 # Arguments whose call the sinks and fixes ask for: a literal that may be the call's default, a
@@ -563,7 +564,7 @@ def code_findings(code: str, env_var: str) -> tuple[tuple[Finding, Token], ...]:
         return ()
     starts = [0, *itertools.accumulate(map(len, source_lines(code)))]
     found = []
-    for finding in Detector(ast.parse(masked.source), scan, env_var, prefilter=True).run():
+    for finding in Detector(parse(masked.source), scan, env_var, prefilter=True).run():
         # A masked line keeps its number, not its columns.
         line = lines[finding.line - 1].rstrip("\r\n")
         col = 0 if line in masked.lines else finding.col
