@@ -798,16 +798,23 @@ def _occurrences(lines: Sequence[str], secrets: Sequence[str]) -> Iterator[tuple
 
 def _readers(changed: Sequence[Rewritten], run: _Run) -> dict[str, str]:
     """`, read in a.py, b.py`: where each variable is read after the fix, for a run that sets
-    several, so that `CLARIFAI_PAT_2` says which job's key it is (at most 3 files named)."""
+    several, so that `CLARIFAI_PAT_2` says which job's key it is (at most 3 files named); or,
+    for a key whose write was removed with nothing left to read it (`!export CLARIFAI_PAT=<key>`,
+    which set it in a shell that ended, where another key holds `CLARIFAI_PAT`), where it came
+    from."""
     files: dict[str, list[str]] = {}
+    sources: dict[str, list[str]] = {}
     for result in changed:
         name = run.settings.display_name if result.path == STDIN else result.path
         for step in result.moved:
-            assert step.variable is not None
-            named = files.setdefault(step.variable, [])
+            assert step.variable is not None and step.finding.fix is not None
+            unread = step.finding.fix.kind == "drop" and step.variable != step.finding.target
+            named = (sources if unread else files).setdefault(step.variable, [])
             if name not in named:
                 named.append(name)
     readers = {}
+    for variable, named in sources.items():
+        readers[variable] = f", from {', '.join(named[:3])}, read by no code"
     for variable, named in files.items():
         more = f" and {len(named) - 3} more" if len(named) > 3 else ""
         readers[variable] = f", read in {', '.join(named[:3])}{more}"

@@ -465,6 +465,27 @@ def test_item_2_summary_names_at_most_three_files_per_variable(
     ) in out
 
 
+def test_summary_says_a_removed_shell_export_leaves_its_variable_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`!export CLARIFAI_PAT=<key>` sets the variable in a shell that ends: removed, it changes
+    nothing. Where another key holds `CLARIFAI_PAT`, its key keeps a variable of its own, which
+    no code reads."""
+    (tmp_path / "a.py").write_text(
+        fill(CLIENT + 'a = App(pat=os.getenv("CLARIFAI_PAT", "<KEY>"))\n')
+    )
+    (tmp_path / "b.py").write_text(
+        fill("import os\nget_ipython().system('export CLARIFAI_PAT=<KEY2>')\nx = 1\n")
+    )
+    code, out, _ = run_cli(tmp_path, "-j", "1", capsys=capsys)
+    assert code == 0
+    assert (
+        f"Set before running: CLARIFAI_PAT (...{KEY[-4:]}, read in ./a.py), "
+        f"CLARIFAI_PAT_2 (...{KEY2[-4:]}, from ./b.py, read by no code).\n"
+    ) in out
+    assert (tmp_path / "b.py").read_text() == "import os\nx = 1\n"
+
+
 def test_item_2_summary_lists_every_variable_with_its_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
