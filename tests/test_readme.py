@@ -1,4 +1,5 @@
-"""The README's codes table is the package's table, and every example does what it says."""
+"""The README's codes table is the package's table, every example does what it says, and CI runs
+the README's two commands."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import pytest
 from flake8_clarifai_secrets.codes import CODES, markdown_table
 from tests.helpers import fix, results
 
-README = (Path(__file__).parent.parent / "README.md").read_text()
+ROOT = Path(__file__).parent.parent
+README = (ROOT / "README.md").read_text()
 SECTIONS = dict(re.findall(r"^### (CLR\d{3})\n(.*?)(?=^##)", README, re.M | re.S))
 
 
@@ -54,3 +56,11 @@ def test_section_examples(code: str, python: str, diff: str) -> None:
     else:
         # The fixer leaves it, reporting it until someone removes it: the diff is that edit.
         assert (fix(old), results(new)) == (old, set())
+
+
+def test_ci_runs_the_two_commands() -> None:
+    section = README.split("## The two commands\n", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```console\n(.*?)\n```", section, re.S)
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert len(commands) == 2
+    assert all(command in ci for command in commands)
