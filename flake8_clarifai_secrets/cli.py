@@ -35,8 +35,8 @@ from flake8_clarifai_secrets.fixes import Config, FileFindings, Step, line_place
 from flake8_clarifai_secrets.flake8_config import ConfigError, Flake8
 from flake8_clarifai_secrets.options import add_variable_arguments
 from flake8_clarifai_secrets.output import Output, diff, safe
-from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
 from flake8_clarifai_secrets.parsing import parse
+from flake8_clarifai_secrets.scan import CREDENTIAL_VARIABLE_PREFIX, Facts, facts, reads_of
 
 REVOKE_REMINDER = (
     "A key that was committed or shared stays in version control history and in copies: "

@@ -31,9 +31,9 @@ from flake8_clarifai_secrets.os_import import (
     separates,
     with_os_import,
 )
+from flake8_clarifai_secrets.parsing import parse, silenced
 from flake8_clarifai_secrets.placeholders import with_placeholders
 from flake8_clarifai_secrets.scan import facts
-from flake8_clarifai_secrets.parsing import parse, silenced
 
 _String = Union[cst.SimpleString, cst.ConcatenatedString, cst.FormattedString, cst.BinaryOperation]
 # Parents in which `a + b` needs parentheses to stay one operand.
