@@ -146,7 +146,7 @@ def _run(source: str) -> dict[str, object]:
         if not isinstance(v, (types.ModuleType, type))
         and v is not os.environ
         and k not in given
-        and k != "__builtins__"
+        and k not in ("__builtins__", "__warningregistry__")
     }
 
 

@@ -367,6 +367,14 @@ def _text_of(token: str) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else str(value)
 
 
+def _source_between(rows: Sequence[str], start: tuple[int, int], end: tuple[int, int]) -> str:
+    """The source from `start` to `end`, tokenize's (row, column) positions in `rows`."""
+    (first, col), (last, end_col) = start, end
+    if first == last:
+        return rows[first - 1][col:end_col]
+    return rows[first - 1][col:] + "".join(rows[first : last - 1]) + rows[last - 1][:end_col]
+
+
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
 _FSTRING_MIDDLE = getattr(tokenize, "FSTRING_MIDDLE", -1)
 _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
@@ -460,12 +468,21 @@ class Positions:
             return False
         rows = self._rows(span)
         texts, comments = [], []
+        # From Python 3.12 on, an f-string is tokens from FSTRING_START to FSTRING_END.
+        depth, start = 0, (0, 0)
         try:
             for token in tokenize.generate_tokens(iter([*rows, ")"]).__next__):
-                if token.type == tokenize.COMMENT:
+                if token.type == tokenize.COMMENT and not depth:
                     comments.append(token.string)
-                elif token.type == tokenize.STRING:
+                elif token.type == tokenize.STRING and not depth:
                     texts.append(_text_of(token.string))
+                elif token.type == _FSTRING_START:
+                    start = start if depth else token.start
+                    depth += 1
+                elif token.type == _FSTRING_END:
+                    depth -= 1
+                    if not depth:
+                        texts.append(_text_of(_source_between(rows, start, token.end)))
         except (tokenize.TokenError, SyntaxError):
             return False
         if any(secret in comment for comment in comments):
