@@ -76,9 +76,10 @@ _V1_GRANT = b"client_credentials"
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
 # A v1 credential in a URL's query (`?access_token=<token>`) follows the parameter's `=`; only
-# a file that names such a parameter is searched.
+# a file that names the v1 API's endpoints or the early v2 API's token endpoint is searched
+# (each `find` over a file costs about 0.6% of parsing it).
 _QUERY_RUN = re.compile(rb"p([hw]{28,})")
-_QUERY_NAMES = (b"access_token=", b"client_id=", b"client_secret=")
+_ENDPOINT = b"clarifai.com/v"
 # Where a header's text holds a v1 token: after a blank, not only a quote.
 _ANYWHERE = re.compile(rb"(?<![hw])([hw]{28,})")
 _LEGACY_MAX = 44
@@ -250,11 +251,22 @@ class Scan:
             # A v1-shaped literal is rarer than a file that names `clarifai_grpc` many times,
             # where the v1 names cost more to rule out.
             legacy = self._legacy_runs(_LEGACY_RUN)
-            if any(name in self.lowered for name in _QUERY_NAMES):
+            if self._names_v1_endpoint():
                 legacy += self._legacy_runs(_QUERY_RUN)
             if legacy and self.legacy_context:
                 found += legacy
         return sorted(set(found)) if found else ()
+
+    def _names_v1_endpoint(self) -> bool:
+        """`clarifai.com/v1`, `clarifai.com/v2/token`."""
+        lowered = self.lowered
+        at = lowered.find(_ENDPOINT)
+        while at != -1:
+            end = at + len(_ENDPOINT)
+            if lowered.startswith((b"1", b"2/token"), end):
+                return True
+            at = lowered.find(_ENDPOINT, end)
+        return False
 
     def _metadata_lines(self) -> list[int]:
         """The sorted lines where `authorization` is a pair's first item: `("authorization", x)`."""
