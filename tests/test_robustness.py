@@ -128,10 +128,18 @@ def test_deep_concatenation(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 
 
 def test_a_cell_magic_body_nested_deeper_than_the_parser_takes_is_skipped() -> None:
-    """A review: `1+1+...` in a `%%capture` body overflowed `ast.parse` and crashed flake8."""
+    """A review: `1+1+...` in a `%%capture` body overflowed `ast.parse` and crashed flake8.
+    (Python 3.13's parser takes it, and the body's key is found.)"""
     body = 'm = (("authorization", "Key <KEY>"),)\\nx = ' + "+".join(["1"] * 3000) + "\\n"
     source = fill(f"get_ipython().run_cell_magic('capture', '', '{body}')\n")
-    assert find_credentials(ast.parse(source), source_lines(source)) == []
+    try:
+        ast.parse(fill(body.replace("\\n", "\n")))
+    except RecursionError:
+        expected = []
+    else:
+        expected = ["1:45 CLR001"]
+    found = find_credentials(ast.parse(source), source_lines(source))
+    assert [f"{f.line}:{f.col + 1} {f.code}" for f in found] == expected
 
 
 def test_pydoc_topics_with_a_finding(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -49,7 +49,11 @@ SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, *
 
 def test_no_sink_looks_at_the_nodes_that_walks_leave_out() -> None:
     assert set(SINKS).isdisjoint(UNWALKED)
-    assert all(not list(ast.iter_child_nodes(node_type())) for node_type in UNWALKED)
+    # Python 3.13 gives a `Name()` its `Load()` context, which walks leave out too.
+    assert all(
+        all(isinstance(child, ast.expr_context) for child in ast.iter_child_nodes(node_type()))
+        for node_type in UNWALKED
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES.values(), ids=SOURCES.keys())
