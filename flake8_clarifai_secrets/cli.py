@@ -22,7 +22,12 @@ from typing import Callable, NoReturn, Optional, TypeVar
 from flake8_clarifai_secrets import __version__, envfile, notebooks, report
 from flake8_clarifai_secrets.codes import CODES
 from flake8_clarifai_secrets.comments import COMMENTED, commented_keys, commented_message
-from flake8_clarifai_secrets.credentials import is_clarifai_key, is_credential_name, mask
+from flake8_clarifai_secrets.credentials import (
+    is_clarifai_key,
+    is_credential_name,
+    is_legacy_secret,
+    mask,
+)
 from flake8_clarifai_secrets.detector import (
     Finding,
     Span,
@@ -768,9 +773,11 @@ def _copies_elsewhere(
     """Report each copy of a key that the run moves in a file with no finding (a fixture, a
     script the detector does not understand), which the fix leaves as it is; how many."""
     done = {result.path for result in results}
+    # A v1 credential holds no run of hex digits that a file's scan could have marked.
+    legacy = any(is_legacy_secret(secret) for secret in run_keys)
     count = 0
     for item in scanned.values():
-        if item.path in done or item.path == STDIN or not item.may_copy:
+        if item.path in done or item.path == STDIN or not (item.may_copy or legacy):
             continue
         try:
             data = _read(item.path)

@@ -90,6 +90,25 @@ def test_a_copy_of_a_stored_key_is_reported_on_every_run(
     assert (code, out) == (0, "")
 
 
+def test_a_copy_of_a_stored_v1_secret_is_reported_on_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A v1 secret holds no run of hex digits, by which a file with no finding is picked to
+    look for copies in (trial 103)."""
+    (tmp_path / "app.py").write_text(
+        fill(
+            "from clarifai.rest import ClarifaiApp\n# backup: <LEGACY2>\n"
+            "app = ClarifaiApp(app_id='<LEGACY>', app_secret='<LEGACY2>')\n"
+        )
+    )
+    copy = "./app.py:{}:11: the key (...{}) is still here".format
+    # The first run reports where the copy was; the fix then adds `import os` above it.
+    for line in (2, 4):
+        code, out, _ = run(tmp_path, "--env-file", ".env", ".", capsys=capsys)
+        assert copy(line, fill("<LEGACY2>")[-4:]) in out
+    assert code == 1
+
+
 def test_an_id_stored_in_the_env_file_is_no_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
