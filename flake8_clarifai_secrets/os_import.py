@@ -10,9 +10,11 @@ comments above the first import, which isort keeps above the import block, and a
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Union
 
 import libcst as cst
@@ -22,7 +24,22 @@ _COOKIE = re.compile(r"^[ \t\f]*#(!|.*?coding[:=])")
 # Colab's form lines (`#@title`, `#@markdown`) head a cell too: Colab reads `#@title` only
 # from a cell's first line.
 _CELL_MARKER = re.compile(r"#\s*(?:%%|In\[[\d ]*\]:|@title\b|@markdown\b)")
-_STDLIB: frozenset[str] = getattr(sys, "stdlib_module_names", frozenset())
+
+
+def _stdlib() -> frozenset[str]:
+    """The standard library's top-level modules; before Python 3.10, which lists them, the
+    built-in ones and those that stand beside `os`."""
+    names = getattr(sys, "stdlib_module_names", None)
+    if names is not None:
+        return frozenset(names)
+    lib = Path(os.__file__).parent
+    found = {path.name.partition(".")[0] for path in (lib / "lib-dynload").glob("*.so")}
+    found |= {path.stem for path in lib.glob("*.py")}
+    found |= {path.parent.name for path in lib.glob("*/__init__.py")}
+    return frozenset(sys.builtin_module_names) | found
+
+
+_STDLIB = _stdlib()
 _IMPORT_OS = cst.SimpleStatementLine([cst.Import([cst.ImportAlias(cst.Name("os"))])])
 
 

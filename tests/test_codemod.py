@@ -816,6 +816,19 @@ def test_item_9_import_os_goes_where_isort_puts_it(source: str, expected: str) -
     assert fix(fill(source)) == fill(expected)
 
 
+def test_standard_library_is_known_before_python_3_10(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.9 has no `sys.stdlib_module_names`: `import os` went above `import threading`
+    as a section of its own."""
+    from flake8_clarifai_secrets import os_import
+
+    names = frozenset(sys.stdlib_module_names)
+    monkeypatch.delattr(sys, "stdlib_module_names")
+    found = os_import._stdlib()
+    assert {"os", "sys", "threading", "json", "collections", "_ssl", "math"} <= found
+    assert found & {"clarifai", "libcst", "pytest", "site-packages"} == set()
+    assert len(names - found) < 20
+
+
 @pytest.mark.parametrize(
     ("source", "expected"),
     (
