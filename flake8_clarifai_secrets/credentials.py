@@ -295,26 +295,31 @@ def find_flagged(
 
 # The host of each URL in a text.
 URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
-# A URL toward Clarifai and its query: `https://api.clarifai.com/v1/tag?url=...&access_token=...`.
+# A URL toward Clarifai, its path and its query: `https://api.clarifai.com/v1/tag?url=...`.
 _CLARIFAI_QUERY = re.compile(
-    r"://(?:[\w-]+\.)*clarifai\.com(?:[:/][^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
+    r"://(?:[\w-]+\.)*clarifai\.com(?::\d+)?(/[^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
 )
-_PARAMETER = re.compile(r"([^=&]+)=([^&]*)")
+# The paths of the v1 API and of the early v2 API's token flow, where v1 credentials went.
+V1_PATH = re.compile(r"/v(?:1|2/token)\b", re.I)
 
 
 def find_in_query(text: str, *, legacy: bool) -> list[tuple[str, Token]]:
     """(name, token) for each Clarifai key that a URL toward Clarifai gives a credential
-    parameter in its query, and with `legacy`, each v1 credential: the v1 API's
-    `?access_token=<token>`, its OAuth `?client_id=<id>&client_secret=<secret>`."""
+    parameter in its query; and with `legacy`, toward the v1 API, each v1 credential given a
+    v1 parameter: `?access_token=<token>`, `?client_id=<id>&client_secret=<secret>`."""
     found = []
     for url in _CLARIFAI_QUERY.finditer(text):
-        for parameter in _PARAMETER.finditer(url[1]):
-            name, value = parameter[1], parameter[2]
-            if (
-                is_v1_parameter(name) or is_credential_name(name, clarifai_file=True)
-            ) and is_clarifai_key(value, legacy=legacy):
-                start = url.start(1) + parameter.start(2)
-                found.append((name, Token(start, start + len(value), None, True)))
+        v1 = legacy and V1_PATH.match(url[1] or "") is not None
+        at = url.start(2)
+        for parameter in url[2].split("&"):
+            name, equals, value = parameter.partition("=")
+            if equals and (
+                is_credential_name(name, clarifai_file=True) or v1 and is_v1_parameter(name)
+            ):
+                if is_clarifai_key(value, legacy=v1):
+                    start = at + len(name) + 1
+                    found.append((name, Token(start, start + len(value), None, True)))
+            at += len(parameter) + 1
     return found
 
 

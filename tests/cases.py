@@ -4038,6 +4038,12 @@ POSITIVE += [
         'import os\n\nimport requests\n\n\ndef tag(imageurl):\n    apiurl = "https://api.clarifai.com/v1/tag?url={imageurl}&access_token=" + os.environ["CLARIFAI_PAT"]\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n\n\ndef token():\n    return requests.post(f\'https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id={os.environ["CLARIFAI_CLIENT_ID"]}&client_secret={os.environ["CLARIFAI_CLIENT_SECRET"]}\')\n',
     ),
     case(
+        "CLR003 a key in a Clarifai URL's query, bound to a name that says URL",
+        "import requests\n\nAPI_URL = 'https://api.clarifai.com/v2/models?pat=<KEY>'\n\n\ndef models():\n    return requests.get(API_URL)\n",
+        {"3:11 CLR003"},
+        'import os\n\nimport requests\n\nAPI_URL = "https://api.clarifai.com/v2/models?pat=" + os.environ["CLARIFAI_PAT"]\n\n\ndef models():\n    return requests.get(API_URL)\n',
+    ),
+    case(
         "CLR003 a key in a Clarifai URL's query, in an f-string",
         "import requests\n\n\ndef models(page):\n    return requests.get(f'https://api.clarifai.com/v2/models?page={page}&pat=<KEY>')\n",
         {"5:25 CLR003"},
@@ -5449,7 +5455,7 @@ NEGATIVE += [
     ),
     case(
         "ids in a Clarifai URL's query, a token in another host's, a v1-shaped token where the file names no v1 API",
-        "import requests\n\n\ndef fetch(app):\n    requests.get('https://api.clarifai.com/v2/models/general?model_version_id=<KEY>&key=<KEY2>')\n    requests.get('https://graph.facebook.com/me?access_token=<ACCESS>&appsecret=<KEY>')\n    return requests.get('https://api.clarifai.com/v2/apps?user_app_id=<ACCESS>')\n",
+        "import requests\n\n\ndef fetch(app):\n    requests.get('https://api.clarifai.com/v2/models/general?model_version_id=<KEY>&key=<KEY2>')\n    requests.get('https://graph.facebook.com/me?access_token=<ACCESS>&appsecret=<KEY>')\n    requests.get('https://api.clarifai.com/v2/users/me/apps?app_id=<KEY>&client_id=<LEGACY>')\n    return requests.get('https://api.clarifai.com/v2/apps?user_app_id=<ACCESS>')\n",
         set(),
         None,
     ),

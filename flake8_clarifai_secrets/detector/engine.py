@@ -84,7 +84,7 @@ _LOOKED_UP = frozenset(
 _WHOLE_VALUE = frozenset({"drop", "env_read"})
 # The lowest code, then the first sink in the source, whichever order the walk met them.
 _Rank = tuple[str, int, int, str, str]
-_WRITTEN = (Accept.HEADER_TEXT, Accept.COMMANDED)
+_WRITTEN = (Accept.HEADER_TEXT, Accept.COMMANDED, Accept.QUERY)
 
 
 class Detector:
@@ -272,9 +272,9 @@ class Detector:
                     and hit.accept is not Accept.EMBEDDED
                     and literal_text(origin) != secret
                 )
-                # A header with Clarifai's scheme or a `clarifai` command written in text says
-                # whose the key is, whatever the text is bound to (`PAGE`, `WORKFLOW`); one read
-                # through a name is judged by that name.
+                # A header with Clarifai's scheme, a `clarifai` command or a Clarifai URL's query
+                # written in text says whose the key is, whatever the text is bound to (`PAGE`,
+                # `WORKFLOW`, `API_URL`); one read through a name is judged by that name.
                 written = hit.accept in _WRITTEN and origin is hit.value
                 if (
                     named is not None

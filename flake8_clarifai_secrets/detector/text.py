@@ -76,10 +76,11 @@ _V1_GRANT = b"client_credentials"
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
 # A v1 credential in a URL's query (`?access_token=<token>`) follows the parameter's `=`; only
-# a file that names the v1 API's endpoints or the early v2 API's token endpoint is searched
-# (each `find` over a file costs about 0.6% of parsing it).
+# a file with a URL of the v1 API or of the early v2 API's token flow is searched (each `find`
+# over a file costs about 0.6% of parsing it).
 _QUERY_RUN = re.compile(rb"p([hw]{28,})")
-_ENDPOINT = b"clarifai.com/v"
+_HOST = b"clarifai.com"
+_V1_PATH = re.compile(rb"(?::\d+)?/v(?:1|2/token)\b")
 # Where a header's text holds a v1 token: after a blank, not only a quote.
 _ANYWHERE = re.compile(rb"(?<![hw])([hw]{28,})")
 _LEGACY_MAX = 44
@@ -258,14 +259,14 @@ class Scan:
         return sorted(set(found)) if found else ()
 
     def _names_v1_endpoint(self) -> bool:
-        """`clarifai.com/v1`, `clarifai.com/v2/token`."""
+        """`clarifai.com/v1`, `clarifai.com:443/v2/token`: as `find_in_query` reads a URL."""
         lowered = self.lowered
-        at = lowered.find(_ENDPOINT)
+        at = lowered.find(_HOST)
         while at != -1:
-            end = at + len(_ENDPOINT)
-            if lowered.startswith((b"1", b"2/token"), end):
+            end = at + len(_HOST)
+            if _V1_PATH.match(lowered, end):
                 return True
-            at = lowered.find(_ENDPOINT, end)
+            at = lowered.find(_HOST, end)
         return False
 
     def _metadata_lines(self) -> list[int]:
