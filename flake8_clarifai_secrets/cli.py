@@ -254,7 +254,6 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
 
         from flake8_clarifai_secrets.codemod import ReadKeyFromEnviron
 
-        # LibCST drops the blank lines before a last line of only spaces: it is set aside.
         code, tail = _blank_tail(scanned.data)
         try:
             module = cst.parse_module(code)
@@ -285,11 +284,17 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
 
 
 def _blank_tail(data: bytes) -> tuple[bytes, bytes]:
-    """`data` split before a last line of only spaces and tabs with no line break after it,
-    which is no code: `x = 1\n\n  ` gives `x = 1\n\n` and `  `."""
-    cut = max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
-    tail = data[cut:]
-    return (data[:cut], tail) if cut and tail and not tail.strip(b" \t") else (data, b"")
+    """`data` split before its last lines that hold only blanks and comments, which are no
+    code and which LibCST may not write back (`x = 1\\n\\n   `, `x = 1\\n\\n  # end\\n`
+    come back without their blank lines); not after a backslash, which joins a line to them."""
+    lines = data.splitlines(keepends=True)
+    kept = len(lines)
+    while kept and (not lines[kept - 1].strip() or lines[kept - 1].lstrip().startswith(b"#")):
+        kept -= 1
+    if not kept or kept == len(lines) or lines[kept - 1].rstrip(b"\r\n").endswith(b"\\"):
+        return data, b""
+    cut = sum(map(len, lines[:kept]))
+    return data[:cut], data[cut:]
 
 
 def _rebuilt(

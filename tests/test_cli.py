@@ -361,6 +361,24 @@ def test_untouched_files_keep_bytes_and_mtime(
             b'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n\n\n \t',
             id="blank lines before a last line of spaces, which LibCST would drop",
         ),
+        pytest.param(
+            b"import os\nm = (('authorization', 'Key <KEY>'),)\n\n    \n    ",
+            b'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+            b"\n    \n    ",
+            id="lines of spaces at the end, which LibCST would drop a blank line of",
+        ),
+        pytest.param(
+            b"import os\nm = (('authorization', 'Key <KEY>'),)\n\n  # end\n",
+            b'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+            b"\n  # end\n",
+            id="an indented comment at the end, which LibCST would drop a blank line before",
+        ),
+        pytest.param(
+            b"import os\nm = (('authorization', 'Key <KEY>'),)\nx = 1 \\\n   ",
+            b'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+            b"x = 1 \\\n   ",
+            id="a backslash that joins a line of spaces at the end",
+        ),
     ),
 )
 def test_bytes_are_kept(
