@@ -157,7 +157,9 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return step.finding.fix is None or step.finding.fix.span not in self._failed
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
-        result = _without_new_leading_blanks(tree, super().transform_module(tree))
+        # LibCST's `evaluated_value` parses a string's token, and may warn of its escapes.
+        with silenced():
+            result = _without_new_leading_blanks(tree, super().transform_module(tree))
         if not result.body and not result.header and not result.footer:
             result = result.with_changes(has_trailing_newline=False)
         if result is not tree:
