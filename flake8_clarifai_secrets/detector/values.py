@@ -789,6 +789,11 @@ class Values:
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
+            if type(func.value) is ast.JoinedStr and not any(
+                "{" in text or "}" in text for text in map(string, func.value.values) if text
+            ):
+                # `f"Key {PAT}".format(...)`: the f-string leaves no field to fill.
+                return self.of(func.value, scope)
             keywords: _Fields = {}
             for keyword in node.keywords:
                 if keyword.arg is None:
