@@ -5448,6 +5448,12 @@ NEGATIVE += [
         None,
     ),
     case(
+        "HTTP header pairs added to headers, a dict, a session or an opener that go to another host, in a Clarifai file",
+        "import urllib.request\n\nimport httpx\nimport requests\nfrom clarifai.client.model import Model\n\nSERVERS = {'github': {'url': 'https://api.githubcopilot.com/mcp/', 'headers': [('Authorization', 'Bearer <KEY>')]}}\n\n\ndef fetch():\n    headers = []\n    headers.append(('Authorization', 'Bearer <KEY>'))\n    httpx.get('https://api.openai.com/v1/models', headers=headers)\n    httpx.get('https://api.openai.com/v1/models', headers=dict([('Authorization', 'Bearer <KEY>')]))\n    gh = requests.Session()\n    gh.headers.update([('Authorization', 'Bearer <KEY2>')])\n    gh.get('https://api.github.com/user')\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Bearer <KEY2>')]\n    return opener.open('https://api.github.com/user').read()\n",
+        set(),
+        None,
+    ),
+    case(
         "HTTP header pairs to another host, or with another scheme, in a Clarifai file",
         "import httpx\nfrom clarifai.client.model import Model\n\n\ndef fetch():\n    hdrs = [('Authorization', 'Bearer <KEY>')]\n    httpx.get('https://api.openai.com/v1/models', headers=hdrs)\n    with httpx.Client(base_url='https://api.github.com', headers=[('Authorization', 'Bearer <KEY2>')]) as gh:\n        gh.get('/user')\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Token abcDEF123456ghiJKL7890mnoPQR')])\n",
         set(),

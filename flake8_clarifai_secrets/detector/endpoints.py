@@ -54,9 +54,10 @@ def _pairs(holder: ast.expr, context: Context) -> list[tuple[Optional[str], ast.
     return []
 
 
-def section_elsewhere(node: ast.Dict, context: Context) -> bool:
-    """Whether the dict `node` goes to another service by where a config holds it: a dict on
-    the way up points elsewhere (`{"url": "https://mcp.example.com/mcp", "headers": node}`), or
+def section_elsewhere(node: ast.expr, context: Context) -> bool:
+    """Whether the dict (or list of header pairs) `node` goes to another service by where a
+    config holds it: a dict on the way up points elsewhere (`{"url":
+    "https://mcp.example.com/mcp", "headers": node}`), or
     a section on the way that names its own endpoint, one that says nothing (a local address),
     is not named for Clarifai while a sibling section is (`{"clarifai": {...}, "local":
     {"base_url": "http://localhost:8000/v1", ...}}`)."""
@@ -76,7 +77,7 @@ def section_elsewhere(node: ast.Dict, context: Context) -> bool:
             for key, value in zip(outer.keys, outer.values)
             if key is not None and isinstance(value, ast.Dict)
         ]
-        if _names_endpoint_entry(section) and any(
+        if isinstance(section, ast.Dict) and _names_endpoint_entry(section) and any(
             "clarifai" in name_words(sibling) for sibling in sections
         ):
             return True

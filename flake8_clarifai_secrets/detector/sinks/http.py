@@ -51,20 +51,37 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
 @sink(ast.Tuple, ast.List)
 def header_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`[("Authorization", "Key <key>")]`: httpx's and aiohttp's `headers=`, urllib's
-    `opener.addheaders`."""
+    `opener.addheaders`; judged as a dict of headers is, by where its list goes."""
     assert isinstance(node, (ast.Tuple, ast.List))
     if len(node.elts) == 2:
         name = string(node.elts[0])
         if name is not None and is_header_pair(name):
             pairs = context.sequences.get(id(node), node)
             caller = context.callers.get(id(pairs))
+            # `headers.append(("Authorization", ...))`, `session.headers.update([...])`
+            added = (
+                caller is not None
+                and isinstance(caller.func, ast.Attribute)
+                and caller.func.attr in _ADDS
+                and _held_elsewhere(dotted(caller.func.value), context)
+            )
+            # `dict([("Authorization", ...)])` goes where the dict goes.
+            made = caller is not None and dotted(caller.func) == "dict"
             if not (
-                context.goes_elsewhere(pairs, by_url=True)
+                added
+                or section_elsewhere(pairs, context)
+                or context.goes_elsewhere(pairs, by_url=True)
+                or made
+                and caller is not None
+                and context.goes_elsewhere(caller, by_url=True)
                 or caller is not None
                 and context.client_elsewhere(caller, context.scope)
                 or _set_elsewhere(context.bound_to(pairs), context)
             ):
                 yield Hit("CLR002", node.elts[1], name, Accept.HEADER)
+
+
+_ADDS = frozenset({"append", "extend", "insert", "update"})
 
 
 def is_header_pair(name: str) -> bool:
@@ -79,7 +96,7 @@ def _set_elsewhere(holder: Optional[str], context: Context) -> bool:
     judge."""
     owner, _, attribute = (holder or "").rpartition(".")
     return (
-        attribute == "headers"
+        attribute in ("headers", "addheaders")
         and owner.isidentifier()
         and owner not in ("self", "cls")
         and context.requests_elsewhere(owner, context.scope)
