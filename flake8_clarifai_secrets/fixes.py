@@ -218,10 +218,10 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         elif binding is not None:
             legacy = is_legacy_secret(finding.secret)
             # `PAT = "<key>"`, then `os.environ["CLARIFAI_PAT"] = PAT`: the variable it fills.
-            copy = file.facts.copies.get(index)
-            named_variable = credential_variable(binding, legacy=legacy) or (
-                copy if copy is not None and credential_variable(copy, legacy=legacy) else None
+            copies = (
+                v for v in file.facts.copies.get(index, ()) if credential_variable(v, legacy=legacy)
             )
+            named_variable = credential_variable(binding, legacy=legacy) or next(copies, None)
         elif is_legacy_secret(finding.secret) and (slot := _SLOT.search(finding.target)):
             # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place,
             # or to a v1 URL's `?client_secret=`.
@@ -240,7 +240,7 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     # any: one key, one variable, where the code allows it.
     taken = []
     for n, index, finding, variable in named:
-        written = finding.writes or files[n].facts.copies.get(index) == variable
+        written = finding.writes or variable in files[n].facts.copies.get(index, ())
         if allocator.free_for(variable, finding.secret, written=written):
             allocator.take(variable, finding.secret)
             decided[n, index] = Step(finding, variable)

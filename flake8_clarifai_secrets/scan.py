@@ -42,8 +42,9 @@ class Facts:
     `conditional`: finding index -> the variable it is written to only where that is unset
     (`os.environ.setdefault("X", "<key>")`, `if "X" not in os.environ: os.environ["X"] = ...`,
     `env={"X": "<key>", **os.environ}`): fallbacks, as a read's default is.
-    `copies`: finding index -> the variable that the file writes its binding into
-    (`os.environ["X"] = pat`): the binding may read that variable, which then holds its key.
+    `copies`: finding index -> the variables that the file writes its binding into
+    (`os.environ["X"] = pat`, `os.environ.setdefault("X", pat)`): the binding may read one of
+    them, which then holds its key.
     """
 
     reads: frozenset[str] = frozenset()
@@ -52,7 +53,7 @@ class Facts:
     os_taken: bool = False
     unset: frozenset[str] = frozenset()
     conditional: dict[int, str] = field(default_factory=dict)
-    copies: dict[int, str] = field(default_factory=dict)
+    copies: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -75,10 +76,11 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
     # fallback, in the function of the read or, where that function binds no `PAT`, the
     # module's.
-    copied: dict[tuple[Optional[ast.AST], str], str] = {}
+    copied: dict[tuple[Optional[ast.AST], str], tuple[str, ...]] = {}
     for node, scope in nodes:
         for name, variable in _environ_copies(node):
-            copied.setdefault((_reading_owner(scope, name), name), variable)
+            pair = (_reading_owner(scope, name), name)
+            copied[pair] = (*copied.get(pair, ()), variable)
         default = _default_read(node)
         if default is not None:
             name, variable = default
@@ -147,14 +149,26 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
 
 
 def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str]]:
-    """(name, variable) for `os.environ["X"] = name`."""
-    name = _dotted(node.value) if isinstance(node, ast.Assign) else None
-    if name is not None:
-        assert isinstance(node, ast.Assign)
+    """(name, variable) for `os.environ["X"] = name`, `os.environ.setdefault("X", name)`."""
+    if isinstance(node, ast.Assign):
+        name = _dotted(node.value)
         for target in node.targets:
-            if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
-                for variable in _strings(target.slice):
-                    yield name, variable
+            if (
+                name is not None
+                and isinstance(target, ast.Subscript)
+                and _ends_with(target.value, "environ")
+            ):
+                yield from ((name, variable) for variable in _strings(target.slice))
+    elif (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "setdefault"
+        and _ends_with(node.func.value, "environ")
+        and len(node.args) == 2
+    ):
+        name = _dotted(node.args[1])
+        if name is not None:
+            yield from ((name, variable) for variable in _strings(node.args[0]))
 
 
 def _conditional_writes(

@@ -4014,6 +4014,12 @@ POSITIVE += [
         "import os\nfrom clarifai.client.model import Model\n\nPAT = os.environ[\"CLARIFAI_PAT\"]\nos.environ['CLARIFAI_PAT'] = PAT\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
     ),
     case(
+        "a key's name copied into another service's variable and, with setdefault, into the SDK's reads the SDK's",
+        "import os\nfrom clarifai.client.model import Model\n\nPAT = '<KEY>'\nos.environ['OPENAI_API_KEY'] = PAT\nos.environ.setdefault('CLARIFAI_PAT', PAT)\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
+        {"4:7 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n\nPAT = os.environ[\"CLARIFAI_PAT\"]\nos.environ['OPENAI_API_KEY'] = PAT\nos.environ.setdefault('CLARIFAI_PAT', PAT)\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
+    ),
+    case(
         "a credential variable's name copied into its own variable reads it; a second key copied there takes another",
         "import os\n\nCLARIFAI_API_KEY = '<KEY>'\nos.environ['CLARIFAI_API_KEY'] = CLARIFAI_API_KEY\nheaders = {'Authorization': f'Key {CLARIFAI_API_KEY}'}\nOTHER = '<KEY2>'\nos.environ['CLARIFAI_API_KEY'] = OTHER\nos.environ['OPENAI_API_KEY'] = CLARIFAI_API_KEY\n",
         {"3:20 CLR002", "6:9 CLR004"},

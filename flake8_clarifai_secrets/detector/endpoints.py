@@ -77,8 +77,10 @@ def section_elsewhere(node: ast.expr, context: Context) -> bool:
             for key, value in zip(outer.keys, outer.values)
             if key is not None and isinstance(value, ast.Dict)
         ]
-        if isinstance(section, ast.Dict) and _names_endpoint_entry(section) and any(
-            "clarifai" in name_words(sibling) for sibling in sections
+        if (
+            isinstance(section, ast.Dict)
+            and _names_endpoint_entry(section)
+            and any("clarifai" in name_words(sibling) for sibling in sections)
         ):
             return True
         section = outer
