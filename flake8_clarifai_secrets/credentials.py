@@ -300,25 +300,29 @@ _CLARIFAI_QUERY = re.compile(
     r"://(?:[\w-]+\.)*clarifai\.com(?::\d+)?(/[^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
 )
 # The paths of the v1 API and of the early v2 API's token flow, where v1 credentials went.
-V1_PATH = re.compile(r"/v(?:1|2/token)\b", re.I)
+_V1_PATH = re.compile(r"/v(?:1|2/token)\b", re.I)
+# The v1 API's credential in a query; the text tests look for it as written.
+V1_QUERY_PARAMETER = "access_token"
 
 
 def find_in_query(text: str, *, legacy: bool) -> list[tuple[str, Token]]:
     """(name, token) for each Clarifai key that a URL toward Clarifai gives a credential
-    parameter in its query; and with `legacy`, toward the v1 API, each v1 credential given a
-    v1 parameter: `?access_token=<token>`, `?client_id=<id>&client_secret=<secret>`."""
+    parameter in its query; and with `legacy`, toward the v1 API, each v1 access token
+    (`?access_token=<token>`)."""
     found = []
     for url in _CLARIFAI_QUERY.finditer(text):
-        v1 = legacy and V1_PATH.match(url[1] or "") is not None
+        v1 = legacy and _V1_PATH.match(url[1] or "") is not None
         at = url.start(2)
         for parameter in url[2].split("&"):
             name, equals, value = parameter.partition("=")
-            if equals and (
-                is_credential_name(name, clarifai_file=True) or v1 and is_v1_parameter(name)
+            legacy_value = v1 and name == V1_QUERY_PARAMETER
+            if (
+                equals
+                and (legacy_value or is_credential_name(name, clarifai_file=True))
+                and is_clarifai_key(value, legacy=legacy_value)
             ):
-                if is_clarifai_key(value, legacy=v1):
-                    start = at + len(name) + 1
-                    found.append((name, Token(start, start + len(value), None, True)))
+                start = at + len(name) + 1
+                found.append((name, Token(start, start + len(value), None, True)))
             at += len(parameter) + 1
     return found
 

@@ -223,9 +223,8 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             )
             named_variable = credential_variable(binding, legacy=legacy) or next(copies, None)
         elif is_legacy_secret(finding.secret) and (slot := _SLOT.search(finding.target)):
-            # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place,
-            # or to a v1 URL's `?client_secret=`.
-            named_variable = credential_variable(slot[1] or slot[2], legacy=True)
+            # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place.
+            named_variable = credential_variable(slot[1], legacy=True)
         else:
             named_variable = None
         if reason is not None:
@@ -294,9 +293,8 @@ def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:
     return facts.fallbacks.get(index)
 
 
-# The parameter a message names for a call's argument or a URL's query:
-# `ClarifaiApp(app_secret=...)`, `a Clarifai URL's ?client_secret=`.
-_SLOT = re.compile(r"\((\w+)=\.\.\.\)$|\?(\w+)=$")
+# The parameter a message names for a call's argument: `ClarifaiApp(app_secret=...)`.
+_SLOT = re.compile(r"\((\w+)=\.\.\.\)$")
 # Fixes that keep the variable the code names: a written or read variable.
 KEEPS_VARIABLE = frozenset({"env_read", "drop"})
 

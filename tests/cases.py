@@ -529,6 +529,17 @@ POSITIVE = [
 # Known gaps: tests that read findings or rewrites run these too, expecting them to fail.
 GAPS = [
     case(
+        "v1 OAuth client credentials in the token URL's query",
+        "import requests\nfrom clarifai.rest import ClarifaiApp\n\n\ndef token():\n    return requests.post('https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id=<LEGACY>&client_secret=<LEGACY2>')\n",
+        {"6:26 CLR003"},
+        None,
+        marks=pytest.mark.xfail(
+            reason="a v1 credential in a URL's query is looked for after `access_token=` only: "
+            "another `find` on every Clarifai file costs about 0.5% of its parse, for "
+            "credentials of an API retired years ago"
+        ),
+    ),
+    case(
         "branch: OPENAI_API_KEY written under a flag's else",
         'import os\n\n\ndef setup(use_clarifai):\n    if use_clarifai:\n        os.environ["OPENAI_API_KEY"] = "<KEY>"\n        os.environ["OPENAI_BASE_URL"] = "https://api.clarifai.com/v2/ext/openai/v1"\n    else:\n        os.environ["OPENAI_API_KEY"] = "<KEY2>"\n',
         {"6:40 CLR004"},
@@ -4044,10 +4055,16 @@ POSITIVE += [
         "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client():\n    channel = ClarifaiChannel.get_grpc_channel()\n    return OpenAI(api_key=os.environ[\"CLARIFAI_PAT\"], base_url=f'https://{channel._target}/v2/ext/openai/v1')\n",
     ),
     case(
-        "CLR003 v1 credentials in a Clarifai URL's query: an access token, an OAuth client's id and secret",
-        "import requests\n\n\ndef tag(imageurl):\n    apiurl = 'https://api.clarifai.com/v1/tag?url={imageurl}&access_token=<ACCESS>'\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n\n\ndef token():\n    return requests.post('https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id=<LEGACY>&client_secret=<LEGACY2>')\n",
-        {"5:14 CLR003", "10:26 CLR003"},
-        'import os\n\nimport requests\n\n\ndef tag(imageurl):\n    apiurl = "https://api.clarifai.com/v1/tag?url={imageurl}&access_token=" + os.environ["CLARIFAI_PAT"]\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n\n\ndef token():\n    return requests.post(f\'https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id={os.environ["CLARIFAI_CLIENT_ID"]}&client_secret={os.environ["CLARIFAI_CLIENT_SECRET"]}\')\n',
+        "CLR003 a v1 access token in a Clarifai URL's query, the URL then formatted",
+        "import requests\n\n\ndef tag(imageurl):\n    apiurl = 'https://api.clarifai.com/v1/tag?url={imageurl}&access_token=<ACCESS>'\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n",
+        {"5:14 CLR003"},
+        'import os\n\nimport requests\n\n\ndef tag(imageurl):\n    apiurl = "https://api.clarifai.com/v1/tag?url={imageurl}&access_token=" + os.environ["CLARIFAI_PAT"]\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n',
+    ),
+    case(
+        "CLR003 a v1 access token in a query after a base URL the code joins",
+        "import requests\nfrom clarifai.rest import ClarifaiApp\n\nBASE = 'https://api.clarifai.com'\n\n\ndef tag(url):\n    return requests.get(BASE + '/v1/tag?access_token=<ACCESS>&url=' + url)\n",
+        {"8:32 CLR003"},
+        'import os\n\nimport requests\nfrom clarifai.rest import ClarifaiApp\n\nBASE = \'https://api.clarifai.com\'\n\n\ndef tag(url):\n    return requests.get(BASE + ("/v1/tag?access_token=" + os.environ["CLARIFAI_PAT"] + "&url=") + url)\n',
     ),
     case(
         "CLR003 a key in a Clarifai URL's query, bound to a name that says URL",

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from flake8_clarifai_secrets.credentials import find_in_query
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
-from flake8_clarifai_secrets.detector.values import written_texts
+from flake8_clarifai_secrets.detector.values import UNKNOWN, written_texts
 
 
 @sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
@@ -18,10 +18,15 @@ def query_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     """A URL written in text that the code passes, binds or returns."""
     for value, text in written_texts(node):
         if "clarifai" in text.lower():
-            for name in dict.fromkeys(
-                name for name, _ in find_in_query(text, legacy=context.legacy_file)
-            ):
-                yield Hit("CLR003", value, query_target(name), Accept.QUERY)
+            texts = [text]
+        elif UNKNOWN in text and "?" in text:
+            # A host the text does not write: `BASE + "/v1/tag?access_token=<token>"`.
+            texts = context.texts(value)
+        else:
+            continue
+        found = (find_in_query(t, legacy=context.legacy_file) for t in texts)
+        for name in dict.fromkeys(name for pairs in found for name, _ in pairs):
+            yield Hit("CLR003", value, query_target(name), Accept.QUERY)
 
 
 def query_target(name: str) -> str:
