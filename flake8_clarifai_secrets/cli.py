@@ -286,12 +286,20 @@ def rewrite(job: tuple[Scanned, list[Step]], settings: Settings) -> Rewritten:
 def _blank_tail(data: bytes) -> tuple[bytes, bytes]:
     """`data` split before its last lines that hold only blanks and comments, which are no
     code and which LibCST may not write back (`x = 1\\n\\n   `, `x = 1\\n\\n  # end\\n`
-    come back without their blank lines); not after a backslash, which joins a line to them."""
+    come back without their blank lines); not inside the last statement (a string that ends on
+    a line that starts with `#`), nor after a backslash, which joins a line to them."""
     lines = data.splitlines(keepends=True)
     kept = len(lines)
     while kept and (not lines[kept - 1].strip() or lines[kept - 1].lstrip().startswith(b"#")):
         kept -= 1
-    if not kept or kept == len(lines) or lines[kept - 1].rstrip(b"\r\n").endswith(b"\\"):
+    if not kept or kept == len(lines):
+        return data, b""
+    try:
+        body = parse(data).body
+    except SyntaxError:
+        return data, b""
+    kept = max(kept, body[-1].end_lineno or kept) if body else kept
+    if kept == len(lines) or lines[kept - 1].rstrip(b"\r\n").endswith(b"\\"):
         return data, b""
     cut = sum(map(len, lines[:kept]))
     return data[:cut], data[cut:]

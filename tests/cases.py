@@ -4049,6 +4049,12 @@ POSITIVE += [
         "import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\nYOUR_API_KEY = os.environ[\"CLARIFAI_PAT\"]\n\n\ndef run(args):\n    return (('authorization', f'Key {YOUR_API_KEY}'.format(args.api_key)),)\n",
     ),
     case(
+        "CLR001 an f-string whose field writes the format string, then .format(key)",
+        "import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\nAUTH = 'Key {}'\nK_D = '<KEY>'\n\n\ndef run():\n    return (('authorization', f'{AUTH}'.format(K_D)),)\n",
+        {"5:7 CLR001"},
+        "import os\nfrom clarifai_grpc.grpc.api import service_pb2_grpc\n\nAUTH = 'Key {}'\nK_D = os.environ[\"CLARIFAI_PAT\"]\n\n\ndef run():\n    return (('authorization', f'{AUTH}'.format(K_D)),)\n",
+    ),
+    case(
         "CLR003 the OpenAI client given Clarifai's OpenAI-compatible path on a host the code works out",
         "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom openai import OpenAI\n\n\ndef client():\n    channel = ClarifaiChannel.get_grpc_channel()\n    return OpenAI(api_key='<KEY>', base_url=f'https://{channel._target}/v2/ext/openai/v1')\n",
         {"8:27 CLR003"},

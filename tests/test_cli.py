@@ -379,6 +379,12 @@ def test_untouched_files_keep_bytes_and_mtime(
             b"x = 1 \\\n   ",
             id="a backslash that joins a line of spaces at the end",
         ),
+        pytest.param(
+            b"import os\nm = (('authorization', 'Key <KEY>'),)\nDOC = '''text\n# end'''\n\n ",
+            b'import os\nm = ((\'authorization\', "Key " + os.environ["CLARIFAI_PAT"]),)\n'
+            b"DOC = '''text\n# end'''\n\n ",
+            id="a string that ends on a line that starts with #, then a line of spaces",
+        ),
     ),
 )
 def test_bytes_are_kept(

@@ -789,11 +789,12 @@ class Values:
         if func.attr == "join":
             return self._join(func.value, node, scope)
         if func.attr == "format":
-            if type(func.value) is ast.JoinedStr and not any(
-                "{" in text or "}" in text for text in map(string, func.value.values) if text
-            ):
-                # `f"Key {PAT}".format(...)`: the f-string leaves no field to fill.
-                return self.of(func.value, scope)
+            if type(func.value) is ast.JoinedStr:
+                # `f"Key {PAT}".format(...)`: where the f-string's value writes no brace,
+                # `.format` leaves it as it is.
+                values = self.of(func.value, scope)
+                if not any("{" in joined(t) or "}" in joined(t) for t in values):
+                    return values
             keywords: _Fields = {}
             for keyword in node.keywords:
                 if keyword.arg is None:
