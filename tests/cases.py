@@ -4013,6 +4013,12 @@ POSITIVE += [
         "import os\nimport requests\n\n\nclass ClarifaiSession(requests.Session):\n    def __init__(self):\n        super().__init__()\n        self.headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT\"]\n\n    def apps(self):\n        return self.get('https://api.clarifai.com/v2/users/me/apps').json()\n",
     ),
     case(
+        "CLR002 headers set for Clarifai, the name then bound again for another host (pasted snippets)",
+        "import requests\nfrom clarifai.client.model import Model\n\n\ndef f():\n    hdrs = []\n    hdrs.append(('Authorization', 'Key <KEY>'))\n    requests.post('https://api.clarifai.com/v2/inputs', headers=hdrs)\n    hdrs = []\n    requests.get('https://api.github.com/user', headers=hdrs)\n    headers = {}\n    headers['Authorization'] = 'Key <KEY2>'\n    requests.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    headers = {}\n    return requests.get('https://api.github.com/user', headers=headers)\n",
+        {"7:35 CLR002", "12:32 CLR002"},
+        "import os\n\nimport requests\nfrom clarifai.client.model import Model\n\n\ndef f():\n    hdrs = []\n    hdrs.append(('Authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]))\n    requests.post('https://api.clarifai.com/v2/inputs', headers=hdrs)\n    hdrs = []\n    requests.get('https://api.github.com/user', headers=hdrs)\n    headers = {}\n    headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT_2\"]\n    requests.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    headers = {}\n    return requests.get('https://api.github.com/user', headers=headers)\n",
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

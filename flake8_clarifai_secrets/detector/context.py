@@ -270,7 +270,7 @@ class Context:
         name = self.bound_to(node)
         if name is None or id(node) in self._entries:
             return False
-        return self.sent_elsewhere(name, self.scope, by_url=by_url, until=self._until(name, node))
+        return self.sent_elsewhere(name, self.scope, by_url=by_url, until=self.until(name, node))
 
     def option_sent_elsewhere(self, dest: str) -> bool:
         """Whether an option's value, read as an attribute named for its `dest` (`args.api_key`,
@@ -288,13 +288,13 @@ class Context:
         host's request): in this binding's scope, before the name is bound again."""
         if "." in name:
             return False
-        until = self._until(name, value)
+        until = self.until(name, value)
         end = getattr(self.scope, "end_lineno", None)
         last = until[1] if until is not None else (end + 1 if end else sys.maxsize)
         entry = f"{name}.[{credential!r}]"
         return self.sent_elsewhere(entry, self.scope, until=(value.lineno, last))
 
-    def _until(self, name: str, value: ast.expr) -> Optional[tuple[int, int]]:
+    def until(self, name: str, value: ast.expr) -> Optional[tuple[int, int]]:
         """The lines from where a plain name is bound to `value` to where it is bound next in
         its scope, as pasted snippets each bind `headers`; None where no later binding is."""
         if "." in name:

@@ -35,7 +35,7 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
                 caller is not None
                 and isinstance(caller.func, ast.Attribute)
                 and caller.func.attr == "update"
-                and _held_elsewhere(dotted(caller.func.value), context)
+                and _held_elsewhere(dotted(caller.func.value), context, node)
             )
             if not (
                 updated
@@ -63,7 +63,7 @@ def header_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
                 caller is not None
                 and isinstance(caller.func, ast.Attribute)
                 and caller.func.attr in _ADDS
-                and _held_elsewhere(dotted(caller.func.value), context)
+                and _held_elsewhere(dotted(caller.func.value), context, node)
             )
             # `dict([("Authorization", ...)])` goes where the dict goes.
             made = caller is not None and dotted(caller.func) == "dict"
@@ -110,7 +110,7 @@ def header_keyword(node: ast.AST, context: Context) -> Iterator[Hit]:
     for keyword in node.keywords:
         if keyword.arg is not None and keyword.arg.lower() == HEADER:
             if isinstance(node.func, ast.Attribute):
-                elsewhere = _held_elsewhere(dotted(node.func.value), context)
+                elsewhere = _held_elsewhere(dotted(node.func.value), context, node)
             else:
                 elsewhere = context.goes_elsewhere(node, by_url=True)
             if not elsewhere:
@@ -126,7 +126,7 @@ def header_argument(node: ast.AST, context: Context) -> Iterator[Hit]:
         name = string(node.args[0])
         if name is not None and name.lower() == HEADER:
             holder = dotted(node.func.value) if isinstance(node.func, ast.Attribute) else None
-            if not _held_elsewhere(holder, context):
+            if not _held_elsewhere(holder, context, node.args[1]):
                 yield Hit("CLR002", node.args[1], name, Accept.HEADER)
 
 
@@ -138,19 +138,20 @@ def header_item(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(target, ast.Subscript):
             name = string(target.slice)
             if name is not None and name.lower() == HEADER:
-                if not _held_elsewhere(dotted(target.value), context):
+                if not _held_elsewhere(dotted(target.value), context, node.value):
                     yield Hit("CLR002", node.value, name, Accept.HEADER)
 
 
-def _held_elsewhere(holder: Optional[str], context: Context) -> bool:
-    """Whether headers that `holder` holds go to a URL of another service: a mapping passed to
-    such a call (`headers`), or an object whose requests go there (`session.headers`, the
-    `request` of `request.add_header(...)`)."""
+def _held_elsewhere(holder: Optional[str], context: Context, at: ast.expr) -> bool:
+    """Whether headers that `holder` holds at `at` go to a URL of another service: a mapping
+    passed to such a call (`headers`) before the name is bound again, or an object whose
+    requests go there (`session.headers`, the `request` of `request.add_header(...)`)."""
     if holder is None:
         return False
-    if context.sent_elsewhere(holder, context.scope, by_url=True):
+    until = context.until(holder, at)
+    if context.sent_elsewhere(holder, context.scope, by_url=True, until=until):
         return True
-    owner = holder.removesuffix(".headers")
+    owner = holder.removesuffix(".headers").removesuffix(".addheaders")
     return context.requests_elsewhere(owner, context.scope)
 
 
