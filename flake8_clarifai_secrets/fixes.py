@@ -239,7 +239,11 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
     # any: one key, one variable, where the code allows it.
     taken = []
     for n, index, finding, variable in named:
-        written = finding.writes or variable in files[n].facts.copies.get(index, ())
+        # A copy of the binding fills the variable, where no other file names it.
+        copy = variable in files[n].facts.copies.get(index, ()) and not any(
+            variable in other.facts.reads for m, other in enumerate(files) if m != n
+        )
+        written = finding.writes or copy
         if allocator.free_for(variable, finding.secret, written=written):
             allocator.take(variable, finding.secret)
             decided[n, index] = Step(finding, variable)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 import bisect
 import re
+import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Optional
@@ -73,14 +75,19 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             reads.setdefault(pair, variable)
             if id(value) in guarded:
                 fallback_reads.add(pair)
+    # `os.environ["CLARIFAI_PAT"] = PAT`: the lines where each binding is copied, and where.
+    copied: dict[tuple[Optional[ast.AST], str], list[tuple[int, str]]] = {}
+    # The variables that a copy made only where the variable is unset fills, by binding.
+    defaulted: dict[str, set[tuple[Optional[ast.AST], str]]] = {}
     # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
     # fallback, in the function of the read or, where that function binds no `PAT`, the
     # module's.
-    copied: dict[tuple[Optional[ast.AST], str], tuple[str, ...]] = {}
     for node, scope in nodes:
-        for name, variable in _environ_copies(node):
+        for name, variable, line, unset in _environ_copies(node):
             pair = (_reading_owner(scope, name), name)
-            copied[pair] = (*copied.get(pair, ()), variable)
+            copied.setdefault(pair, []).append((line, variable))
+            if unset:
+                defaulted.setdefault(variable, set()).add(pair)
         default = _default_read(node)
         if default is not None:
             name, variable = default
@@ -107,6 +114,16 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     bindings = {}
     fallbacks = {}
     copies = {}
+    # A copy fills its variable only where every other naming of it is a copy too, and no
+    # other binding's copy is made only where it is unset (which the preset variable would
+    # skip).
+    named = Counter(variables_named(node for node, _ in nodes)) if copied else Counter()
+    copies_of = Counter(variable for made in copied.values() for _, variable in made)
+    filled = {
+        variable
+        for variable, count in copies_of.items()
+        if count == named[variable] and len(defaulted.get(variable, ())) <= 1
+    }
     for index, finding in enumerate(findings):
         fix = finding.fix
         # A fallback read into text around it (`AUTH or "Key <key>"`) would hold the text too.
@@ -122,7 +139,11 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         bindings[index] = binding
         pair = (_owner(_scope_at(scopes, starts, finding.line), binding), binding)
         if pair in copied:
-            copies[index] = copied[pair]
+            copies[index] = tuple(
+                variable
+                for variable in _copies_of(finding.line, pair, copied[pair], statements)
+                if variable in filled and defaulted.get(variable, {pair}) == {pair}
+            )
         assigned = None if bound is None else id(bound[1])
         if pair in reads and (
             assigned in guarded or pair in fallback_reads and assigned not in picked
@@ -148,8 +169,26 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     )
 
 
-def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str]]:
-    """(name, variable) for `os.environ["X"] = name`, `os.environ.setdefault("X", name)`."""
+def _copies_of(
+    line: int,
+    pair: tuple[Optional[ast.AST], str],
+    copied: list[tuple[int, str]],
+    statements: Sequence[tuple[Optional[ast.AST], str, ast.expr]],
+) -> tuple[str, ...]:
+    """The variables that the binding of `pair` on `line` is copied into before the name is
+    bound again."""
+    later = [
+        value.lineno
+        for scope, target, value in statements
+        if target == pair[1] and _owner(scope, target) is pair[0] and value.lineno > line
+    ]
+    until = min(later, default=sys.maxsize)
+    return tuple(dict.fromkeys(variable for at, variable in copied if line <= at < until))
+
+
+def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str, int, bool]]:
+    """(name, variable, line, only where unset) for `os.environ["X"] = name`,
+    `os.environ.setdefault("X", name)`."""
     if isinstance(node, ast.Assign):
         name = _dotted(node.value)
         for target in node.targets:
@@ -158,7 +197,7 @@ def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str]]:
                 and isinstance(target, ast.Subscript)
                 and _ends_with(target.value, "environ")
             ):
-                yield from ((name, variable) for variable in _strings(target.slice))
+                yield from ((name, v, node.lineno, False) for v in _strings(target.slice))
     elif (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)
@@ -168,7 +207,7 @@ def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str]]:
     ):
         name = _dotted(node.args[1])
         if name is not None:
-            yield from ((name, variable) for variable in _strings(node.args[0]))
+            yield from ((name, v, node.lineno, True) for v in _strings(node.args[0]))
 
 
 def _conditional_writes(

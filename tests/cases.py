@@ -4037,6 +4037,18 @@ POSITIVE += [
         "import os\nfrom clarifai.client.model import Model\n\nPAT = os.environ[\"CLARIFAI_PAT\"]\nos.environ['OPENAI_API_KEY'] = PAT\nos.environ.setdefault('CLARIFAI_PAT', PAT)\n\n\ndef model():\n    return Model('https://clarifai.com/openai/chat-completion/models/gpt-4o', pat=PAT)\n",
     ),
     case(
+        "a name bound to one key, then to another that is copied into the SDK's variable: only the copied one reads it",
+        "import os\nfrom clarifai.client.model import Model\n\n\ndef predict(url):\n    key = '<KEY>'\n    Model(url='https://clarifai.com/a/b/models/first', pat=key)\n    key = '<KEY2>'\n    os.environ['CLARIFAI_PAT'] = key\n    return Model(url=url, pat=key)\n",
+        {"6:11 CLR003", "8:11 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n\n\ndef predict(url):\n    key = os.environ[\"CLARIFAI_PAT_2\"]\n    Model(url='https://clarifai.com/a/b/models/first', pat=key)\n    key = os.environ[\"CLARIFAI_PAT\"]\n    os.environ['CLARIFAI_PAT'] = key\n    return Model(url=url, pat=key)\n",
+    ),
+    case(
+        "a key copied into the SDK's variable where another is set only if it is unset: it takes a variable of its own",
+        "import os\nfrom clarifai.client.model import Model\n\nkey = '<KEY>'\n\n\ndef use_a():\n    token = '<KEY2>'\n    os.environ['CLARIFAI_PAT'] = token\n    return Model(url='https://clarifai.com/a/b/models/a', pat=token)\n\n\ndef use_b():\n    os.environ['CLARIFAI_API_KEY'] = key\n    os.environ.setdefault('CLARIFAI_PAT', key)\n    return Model(url='https://clarifai.com/a/b/models/b')\n",
+        {"4:7 CLR004", "8:13 CLR003"},
+        "import os\nfrom clarifai.client.model import Model\n\nkey = os.environ[\"CLARIFAI_API_KEY\"]\n\n\ndef use_a():\n    token = os.environ[\"CLARIFAI_PAT_2\"]\n    os.environ['CLARIFAI_PAT'] = token\n    return Model(url='https://clarifai.com/a/b/models/a', pat=token)\n\n\ndef use_b():\n    os.environ['CLARIFAI_API_KEY'] = key\n    os.environ.setdefault('CLARIFAI_PAT', key)\n    return Model(url='https://clarifai.com/a/b/models/b')\n",
+    ),
+    case(
         "a credential variable's name copied into its own variable reads it; a second key copied there takes another",
         "import os\n\nCLARIFAI_API_KEY = '<KEY>'\nos.environ['CLARIFAI_API_KEY'] = CLARIFAI_API_KEY\nheaders = {'Authorization': f'Key {CLARIFAI_API_KEY}'}\nOTHER = '<KEY2>'\nos.environ['CLARIFAI_API_KEY'] = OTHER\nos.environ['OPENAI_API_KEY'] = CLARIFAI_API_KEY\n",
         {"3:20 CLR002", "6:9 CLR004"},
