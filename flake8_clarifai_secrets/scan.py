@@ -75,19 +75,19 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
             reads.setdefault(pair, variable)
             if id(value) in guarded:
                 fallback_reads.add(pair)
-    # `os.environ["CLARIFAI_PAT"] = PAT`: the lines where each binding is copied, and where.
+    # `os.environ["CLARIFAI_PAT"] = PAT`: the lines where each binding is copied, and where;
+    # and the bindings copied into each variable only where it is unset (`setdefault`).
     copied: dict[tuple[Optional[ast.AST], str], list[tuple[int, str]]] = {}
-    # The variables that a copy made only where the variable is unset fills, by binding.
     defaulted: dict[str, set[tuple[Optional[ast.AST], str]]] = {}
-    # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
-    # fallback, in the function of the read or, where that function binds no `PAT`, the
-    # module's.
     for node, scope in nodes:
         for name, variable, line, unset in _environ_copies(node):
             pair = (_reading_owner(scope, name), name)
             copied.setdefault(pair, []).append((line, variable))
             if unset:
                 defaulted.setdefault(variable, set()).add(pair)
+        # `os.environ.get("JOB_CLARIFAI_PAT", PAT)`: `PAT` is that credential variable's
+        # fallback, in the function of the read or, where that function binds no `PAT`, the
+        # module's.
         default = _default_read(node)
         if default is not None:
             name, variable = default
@@ -119,11 +119,7 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
     # skip).
     named = Counter(variables_named(node for node, _ in nodes)) if copied else Counter()
     copies_of = Counter(variable for made in copied.values() for _, variable in made)
-    filled = {
-        variable
-        for variable, count in copies_of.items()
-        if count == named[variable] and len(defaulted.get(variable, ())) <= 1
-    }
+    filled = {variable for variable, count in copies_of.items() if count == named[variable]}
     for index, finding in enumerate(findings):
         fix = finding.fix
         # A fallback read into text around it (`AUTH or "Key <key>"`) would hold the text too.

@@ -1,6 +1,6 @@
-"""CLR003: a credential in the query of a URL toward Clarifai, as the v1 API took its access
-token (`https://api.clarifai.com/v1/tag?url=...&access_token=<token>`) and its OAuth client's
-id and secret (`.../v1/token/?grant_type=client_credentials&client_id=...&client_secret=...`)."""
+"""CLR003: a credential in the query of a URL toward Clarifai: a key after a credential's name
+(`?pat=<key>`), and the v1 API's access token (`https://api.clarifai.com/v1/tag?url=...&
+access_token=<token>`)."""
 
 from __future__ import annotations
 
