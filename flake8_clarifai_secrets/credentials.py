@@ -295,31 +295,25 @@ def find_flagged(
 
 # The host of each URL in a text.
 URL_HOST = re.compile(r"://([^/\s?#'\"]+)")
-# A URL toward Clarifai, its path and its query: `https://api.clarifai.com/v1/tag?url=...`.
+# A URL toward Clarifai and its query: `https://api.clarifai.com/v2/models?pat=...`.
 _CLARIFAI_QUERY = re.compile(
-    r"://(?:[\w-]+\.)*clarifai\.com(?::\d+)?(/[^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
+    r"://(?:[\w-]+\.)*clarifai\.com(?::\d+)?(?:/[^\s?#'\"]*)?\?([^\s#'\"]*)", re.I
 )
-# The paths of the v1 API and of the early v2 API's token flow, where v1 credentials went.
-_V1_PATH = re.compile(r"/v(?:1|2/token)\b", re.I)
-# The v1 API's credential in a query; the text tests look for it as written.
-V1_QUERY_PARAMETER = "access_token"
 
 
-def find_in_query(text: str, *, legacy: bool) -> list[tuple[str, Token]]:
+def find_in_query(text: str) -> list[tuple[str, Token]]:
     """(name, token) for each Clarifai key that a URL toward Clarifai gives a credential
-    parameter in its query; and with `legacy`, toward the v1 API, each v1 access token
-    (`?access_token=<token>`)."""
+    parameter in its query (`?pat=<key>`). (Not the v1 API's `?access_token=<token>`: another
+    pass over every Clarifai file for credentials of an API retired years ago.)"""
     found = []
     for url in _CLARIFAI_QUERY.finditer(text):
-        v1 = legacy and _V1_PATH.match(url[1] or "") is not None
-        at = url.start(2)
-        for parameter in url[2].split("&"):
+        at = url.start(1)
+        for parameter in url[1].split("&"):
             name, equals, value = parameter.partition("=")
-            legacy_value = v1 and name == V1_QUERY_PARAMETER
             if (
                 equals
-                and (legacy_value or is_credential_name(name, clarifai_file=True))
-                and is_clarifai_key(value, legacy=legacy_value)
+                and is_credential_name(name, clarifai_file=True)
+                and is_clarifai_key(value, legacy=False)
             ):
                 start = at + len(name) + 1
                 found.append((name, Token(start, start + len(value), None, True)))

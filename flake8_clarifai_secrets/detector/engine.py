@@ -374,7 +374,7 @@ class Detector:
         if accept is Accept.COMMANDED:
             return find_commanded(text)
         if accept is Accept.QUERY:
-            queried = find_in_query(text, legacy=self.context.legacy_file)
+            queried = find_in_query(text)
             return [token for name, token in queried if query_target(name) == target]
         if accept is Accept.EMBEDDED:
             # The key written into the variable comes first; ids may follow (`--model_url`).

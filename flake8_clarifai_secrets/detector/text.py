@@ -21,7 +21,6 @@ from typing import Optional
 
 from flake8_clarifai_secrets.credentials import (
     MIN_ENTROPY,
-    V1_QUERY_PARAMETER,
     entropy,
     is_generic_secret,
     is_legacy_secret,
@@ -76,11 +75,6 @@ _V1_GRANT = b"client_credentials"
 # A legacy token is a literal of its own: long identifiers are runs too, but never after a quote.
 # (A pattern that starts with a literal character is searched fast.)
 _LEGACY_RUN = re.compile(rb"q([hw]{28,})")
-# A v1 access token in a URL's query (`?access_token=<token>`) follows the parameter's `=`;
-# only a file that names the parameter is searched (a `find` over a file costs about 0.5% of
-# parsing it, and one for a short word such as `/v1` twice that).
-_QUERY_RUN = re.compile(rb"p([hw]{28,})")
-_QUERY_PARAMETER = V1_QUERY_PARAMETER.encode() + b"="
 # Where a header's text holds a v1 token: after a blank, not only a quote.
 _ANYWHERE = re.compile(rb"(?<![hw])([hw]{28,})")
 _LEGACY_MAX = 44
@@ -252,8 +246,6 @@ class Scan:
             # A v1-shaped literal is rarer than a file that names `clarifai_grpc` many times,
             # where the v1 names cost more to rule out.
             legacy = self._legacy_runs(_LEGACY_RUN)
-            if _QUERY_PARAMETER in self.lowered:
-                legacy += self._legacy_runs(_QUERY_RUN)
             if legacy and self.legacy_context:
                 found += legacy
         return sorted(set(found)) if found else ()

@@ -1,6 +1,5 @@
-"""CLR003: a credential in the query of a URL toward Clarifai: a key after a credential's name
-(`?pat=<key>`), and the v1 API's access token (`https://api.clarifai.com/v1/tag?url=...&
-access_token=<token>`)."""
+"""CLR003: a key in the query of a URL toward Clarifai, after a credential's name
+(`https://api.clarifai.com/v2/models?pat=<key>`)."""
 
 from __future__ import annotations
 
@@ -20,11 +19,11 @@ def query_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if "clarifai" in text.lower():
             texts = [text]
         elif UNKNOWN in text and "?" in text:
-            # A host the text does not write: `BASE + "/v1/tag?access_token=<token>"`.
+            # A host the text does not write: `BASE + "/v2/models?pat=<key>"`.
             texts = context.texts(value)
         else:
             continue
-        found = (find_in_query(t, legacy=context.legacy_file) for t in texts)
+        found = (find_in_query(t) for t in texts)
         for name in dict.fromkeys(name for pairs in found for name, _ in pairs):
             yield Hit("CLR003", value, query_target(name), Accept.QUERY)
 
