@@ -4041,6 +4041,12 @@ POSITIVE += [
         "import os\n\nimport requests\nfrom clarifai.client.model import Model\n\n\ndef f():\n    hdrs = []\n    hdrs.append(('Authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"]))\n    requests.post('https://api.clarifai.com/v2/inputs', headers=hdrs)\n    hdrs = []\n    requests.get('https://api.github.com/user', headers=hdrs)\n    headers = {}\n    headers['Authorization'] = \"Key \" + os.environ[\"CLARIFAI_PAT_2\"]\n    requests.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    headers = {}\n    return requests.get('https://api.github.com/user', headers=headers)\n",
     ),
     case(
+        "CLR002 headers in a header mapping to Clarifai, and headers given to Clarifai and to a backup host",
+        "import httpx\n\n\ndef send():\n    httpx.get('https://api.clarifai.com/v2/models', headers=httpx.Headers([('Authorization', 'Key <KEY>')]))\n    headers = {'Authorization': 'Key <KEY2>'}\n    httpx.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    return httpx.post('https://backup.example.org/store', headers=headers)\n",
+        {"5:94 CLR002", "6:33 CLR002"},
+        "import os\n\nimport httpx\n\n\ndef send():\n    httpx.get('https://api.clarifai.com/v2/models', headers=httpx.Headers([('Authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"])]))\n    headers = {'Authorization': \"Key \" + os.environ[\"CLARIFAI_PAT_2\"]}\n    httpx.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    return httpx.post('https://backup.example.org/store', headers=headers)\n",
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -5507,6 +5513,12 @@ NEGATIVE += [
     case(
         "HTTP header pairs added to headers, a dict, a session or an opener that go to another host, in a Clarifai file",
         "import urllib.request\n\nimport httpx\nimport requests\nfrom clarifai.client.model import Model\n\nSERVERS = {'github': {'url': 'https://api.githubcopilot.com/mcp/', 'headers': [('Authorization', 'Bearer <KEY>')]}}\n\n\ndef fetch():\n    headers = []\n    headers.append(('Authorization', 'Bearer <KEY>'))\n    httpx.get('https://api.openai.com/v1/models', headers=headers)\n    httpx.get('https://api.openai.com/v1/models', headers=dict([('Authorization', 'Bearer <KEY>')]))\n    gh = requests.Session()\n    gh.headers.update([('Authorization', 'Bearer <KEY2>')])\n    gh.get('https://api.github.com/user')\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Bearer <KEY2>')]\n    return opener.open('https://api.github.com/user').read()\n",
+        set(),
+        None,
+    ),
+    case(
+        "header mappings (httpx.Headers, aiohttp's CIMultiDict) given to another host, in a Clarifai file",
+        "import httpx\nfrom multidict import CIMultiDict\nfrom clarifai.client.model import Model\n\n\ndef send(session):\n    httpx.get('https://api.github.com/user', headers=httpx.Headers([('Authorization', 'Bearer <KEY>')]))\n    return session.post('https://api.stripe.com/v1/charges', headers=CIMultiDict({'Authorization': 'Bearer <KEY2>'}))\n",
         set(),
         None,
     ),

@@ -248,6 +248,18 @@ class Context:
                 calls += [
                     c for n, found in passed.items() if n.startswith(name + ".[") for c in found
                 ]
+            # Given to a request to Clarifai too (`headers` for `api.clarifai.com` and a backup
+            # host), what the binding holds is Clarifai's: where the lines are this binding's.
+            own = until is not None or len(self.bindings(name, scope)) <= 1
+            if (
+                index == 0
+                and own
+                and any(
+                    line in on_lines and direct and self._toward_clarifai(call, inner)
+                    for call, line, inner, direct in calls
+                )
+            ):
+                return False
             for call, line, inner, direct in calls:
                 if line in on_lines and (
                     self.foreign(call, inner, by_url=by_url or not direct)
@@ -518,6 +530,15 @@ class Context:
             ]
             found += [text for a in endpoints for text in self._texts(a, where)]
         return found
+
+    def _toward_clarifai(self, call: ast.Call, scope: Scope) -> bool:
+        """Whether a request names a Clarifai URL: `requests.post("https://api.clarifai.com/
+        v2/...", headers=headers)`."""
+        return any(
+            _HOST.search(text) is not None and "clarifai.com" in text
+            for argument in arguments(call)
+            for text in self._texts(argument, scope)
+        )
 
     def _texts(self, argument: ast.expr, scope: Scope) -> list[str]:
         """What an argument may say, lowered: its values, its own text, and the value of the

@@ -16,7 +16,7 @@ from flake8_clarifai_secrets.credentials import ENDPOINT_WORDS, URL_HOST, name_w
 from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.endpoints import section_elsewhere
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
-from flake8_clarifai_secrets.detector.tree import dotted, string
+from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
 from flake8_clarifai_secrets.detector.values import written_texts
 
 HEADER = "authorization"
@@ -41,11 +41,28 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
                 updated
                 or section_elsewhere(node, context)
                 or context.goes_elsewhere(node, by_url=True)
+                or _wrapped_elsewhere(caller, context)
                 or caller is not None
                 and context.client_elsewhere(caller, context.scope)
                 or _set_elsewhere(context.bound_to(node), context)
             ):
                 yield Hit("CLR002", value, name, Accept.HEADER)
+
+
+# Mappings that hold headers, made from a dict or from pairs: they go where they are given.
+_HEADER_MAPPINGS = frozenset(
+    {"dict", "Headers", "CIMultiDict", "MultiDict", "CaseInsensitiveDict", "HTTPHeaderDict"}
+)
+
+
+def _wrapped_elsewhere(caller: Optional[ast.Call], context: Context) -> bool:
+    """`httpx.Headers([...])`, aiohttp's `CIMultiDict({...})`, `dict([...])` given to a
+    request to another host."""
+    return (
+        caller is not None
+        and leaf(dotted(caller.func) or "") in _HEADER_MAPPINGS
+        and context.goes_elsewhere(caller, by_url=True)
+    )
 
 
 @sink(ast.Tuple, ast.List)
@@ -65,15 +82,11 @@ def header_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
                 and caller.func.attr in _ADDS
                 and _held_elsewhere(dotted(caller.func.value), context, node)
             )
-            # `dict([("Authorization", ...)])` goes where the dict goes.
-            made = caller is not None and dotted(caller.func) == "dict"
             if not (
                 added
                 or section_elsewhere(pairs, context)
                 or context.goes_elsewhere(pairs, by_url=True)
-                or made
-                and caller is not None
-                and context.goes_elsewhere(caller, by_url=True)
+                or _wrapped_elsewhere(caller, context)
                 or caller is not None
                 and context.client_elsewhere(caller, context.scope)
                 or _set_elsewhere(context.bound_to(pairs), context)
