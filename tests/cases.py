@@ -527,39 +527,32 @@ POSITIVE = [
 ]
 
 # Known gaps: tests that read findings or rewrites run these too, expecting them to fail.
+V1_QUERY = pytest.mark.xfail(
+    reason="v1 credentials in a URL's query are not looked for: finding them takes another "
+    "pass over every Clarifai file's text (0.3-0.5% of its parse) for credentials of an API "
+    "retired years ago"
+)
 GAPS = [
     case(
         "v1 OAuth client credentials in the token URL's query",
         "import requests\nfrom clarifai.rest import ClarifaiApp\n\n\ndef token():\n    return requests.post('https://api.clarifai.com/v1/token/?grant_type=client_credentials&client_id=<LEGACY>&client_secret=<LEGACY2>')\n",
         {"6:26 CLR003"},
         None,
-        marks=pytest.mark.xfail(
-            reason="v1 credentials in a URL's query are not looked for: finding them takes "
-            "another pass over every Clarifai file's text (0.3-0.5% of its parse) for "
-            "credentials of an API retired years ago"
-        ),
+        marks=V1_QUERY,
     ),
     case(
         "v1 access token in a Clarifai URL's query, the URL then formatted",
         "import requests\n\n\ndef tag(imageurl):\n    apiurl = 'https://api.clarifai.com/v1/tag?url={imageurl}&access_token=<ACCESS>'\n    return requests.get(apiurl.format(imageurl=imageurl)).json()\n",
         {"5:14 CLR003"},
         None,
-        marks=pytest.mark.xfail(
-            reason="v1 credentials in a URL's query are not looked for: finding them takes "
-            "another pass over every Clarifai file's text (0.3-0.5% of its parse) for "
-            "credentials of an API retired years ago"
-        ),
+        marks=V1_QUERY,
     ),
     case(
         "v1 access token in a query after a base URL the code joins",
         "import requests\nfrom clarifai.rest import ClarifaiApp\n\nBASE = 'https://api.clarifai.com'\n\n\ndef tag(url):\n    return requests.get(BASE + '/v1/tag?access_token=<ACCESS>&url=' + url)\n",
         {"8:32 CLR003"},
         None,
-        marks=pytest.mark.xfail(
-            reason="v1 credentials in a URL's query are not looked for: finding them takes "
-            "another pass over every Clarifai file's text (0.3-0.5% of its parse) for "
-            "credentials of an API retired years ago"
-        ),
+        marks=V1_QUERY,
     ),
     case(
         "branch: OPENAI_API_KEY written under a flag's else",

@@ -29,23 +29,7 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
     for key, value in zip(node.keys, node.values):
         name = string(key)
         if name is not None and name.lower() == HEADER:
-            caller = context.callers.get(id(node))
-            # `session.headers.update({...})`
-            updated = (
-                caller is not None
-                and isinstance(caller.func, ast.Attribute)
-                and caller.func.attr == "update"
-                and _held_elsewhere(dotted(caller.func.value), context, node)
-            )
-            if not (
-                updated
-                or section_elsewhere(node, context)
-                or context.goes_elsewhere(node, by_url=True)
-                or _wrapped_elsewhere(caller, context)
-                or caller is not None
-                and context.client_elsewhere(caller, context.scope)
-                or _set_elsewhere(context.bound_to(node), context)
-            ):
+            if not _headers_elsewhere(node, node, context, frozenset({"update"})):
                 yield Hit("CLR002", value, name, Accept.HEADER)
 
 
@@ -74,27 +58,36 @@ def header_pair(node: ast.AST, context: Context) -> Iterator[Hit]:
         name = string(node.elts[0])
         if name is not None and is_header_pair(name):
             pairs = context.sequences.get(id(node), node)
-            caller = context.callers.get(id(pairs))
-            # `headers.append(("Authorization", ...))`, `session.headers.update([...])`
-            added = (
-                caller is not None
-                and isinstance(caller.func, ast.Attribute)
-                and caller.func.attr in _ADDS
-                and _held_elsewhere(dotted(caller.func.value), context, node)
-            )
-            if not (
-                added
-                or section_elsewhere(pairs, context)
-                or context.goes_elsewhere(pairs, by_url=True)
-                or _wrapped_elsewhere(caller, context)
-                or caller is not None
-                and context.client_elsewhere(caller, context.scope)
-                or _set_elsewhere(context.bound_to(pairs), context)
-            ):
+            if not _headers_elsewhere(pairs, node, context, _ADDS):
                 yield Hit("CLR002", node.elts[1], name, Accept.HEADER)
 
 
 _ADDS = frozenset({"append", "extend", "insert", "update"})
+
+
+def _headers_elsewhere(
+    headers: ast.expr, at: ast.expr, context: Context, adds: frozenset[str]
+) -> bool:
+    """Whether `headers` (a dict, or a list of pairs) go to another service: added to headers
+    held for one (`session.headers.update(...)`, `headers.append(pair)`), beside its URL in a
+    config, given to a call, client or header mapping for one, or set on a client whose
+    requests go there."""
+    caller = context.callers.get(id(headers))
+    added = (
+        caller is not None
+        and isinstance(caller.func, ast.Attribute)
+        and caller.func.attr in adds
+        and _held_elsewhere(dotted(caller.func.value), context, at)
+    )
+    return (
+        added
+        or section_elsewhere(headers, context)
+        or context.goes_elsewhere(headers, by_url=True)
+        or _wrapped_elsewhere(caller, context)
+        or caller is not None
+        and context.client_elsewhere(caller, context.scope)
+        or _set_elsewhere(context.bound_to(headers), context)
+    )
 
 
 def is_header_pair(name: str) -> bool:
