@@ -157,23 +157,26 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         return step.finding.fix is None or step.finding.fix.span not in self._failed
 
     def transform_module(self, tree: cst.Module) -> cst.Module:
-        # LibCST's `evaluated_value` parses a string's token, and may warn of its escapes.
+        # LibCST's `evaluated_value` and the compile below parse the code: no warning of its
+        # escapes may show a line of the file.
         with silenced():
-            result = _without_new_leading_blanks(tree, super().transform_module(tree))
+            return self._transformed(tree)
+
+    def _transformed(self, tree: cst.Module) -> cst.Module:
+        result = _without_new_leading_blanks(tree, super().transform_module(tree))
         if not result.body and not result.header and not result.footer:
             result = result.with_changes(has_trailing_newline=False)
         if result is not tree:
             result = _footer_without_blanks_on_blank_lines(result)
             try:
                 # A notebook's cells may `await` at the top level, as IPython allows.
-                with silenced():
-                    compile(
-                        result.code,
-                        self.context.filename or "<fixed>",
-                        "exec",
-                        flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
-                        dont_inherit=True,
-                    )
+                compile(
+                    result.code,
+                    self.context.filename or "<fixed>",
+                    "exec",
+                    flags=ast.PyCF_ALLOW_TOP_LEVEL_AWAIT,
+                    dont_inherit=True,
+                )
             except SyntaxError as error:
                 raise SkipFile(f"the rewrite does not compile (line {error.lineno})") from None
         return result

@@ -250,10 +250,9 @@ class Context:
                 ]
             # Given to a request to Clarifai too (`headers` for `api.clarifai.com` and a backup
             # host), what the binding holds is Clarifai's: where the lines are this binding's.
-            own = until is not None or len(self.bindings(name, scope)) <= 1
             if (
                 index == 0
-                and own
+                and (until is not None or len(self.bindings(name, scope)) <= 1)
                 and any(
                     line in on_lines and direct and self._toward_clarifai(call, inner)
                     for call, line, inner, direct in calls

@@ -6,7 +6,7 @@ import ast
 import bisect
 import re
 import tokenize
-from collections.abc import Iterable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Optional, Union
 
 from flake8_clarifai_secrets.detector.findings import Span

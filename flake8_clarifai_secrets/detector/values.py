@@ -709,7 +709,7 @@ class Values:
         if dotted(node) is None and type(node) is not ast.JoinedStr:
             return []
         parts = []
-        # A name's literals, or an f-string's with no fields (`f"Key <key>".format(...)`).
+        # A name's literals, or those an f-string's value is (`f"{AUTH}".format(key)`).
         for template in self.of(node, scope):
             part = template[0]
             if len(template) > 1 or part.origin is None or part.offset is None:
