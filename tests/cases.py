@@ -1584,6 +1584,24 @@ POSITIVE += [
         'import os\nimport requests\nr = requests.get("https://api.clarifai.com/v2/models?token=" + os.environ["CLARIFAI_PAT"])\n',
     ),
     case(
+        "CLR003 a Clarifai URL's query as a dict's value",
+        'import os\nimport requests\nENDPOINTS = {\n    "predict": "https://api.clarifai.com/v2/models/x/outputs?token=<KEY>",\n    "health": "https://status.example.com/health",\n}\n',
+        {"4:16 CLR003"},
+        'import os\nimport requests\nENDPOINTS = {\n    "predict": "https://api.clarifai.com/v2/models/x/outputs?token=" + os.environ["CLARIFAI_PAT"],\n    "health": "https://status.example.com/health",\n}\n',
+    ),
+    case(
+        "CLR003 a Clarifai URL's query as a parameter's default, read with a blank where unset",
+        'import os\nimport requests\ndef predict(endpoint="https://api.clarifai.com/v2/models?pat=<KEY>"):\n    return requests.get(endpoint)\n',
+        {"3:22 CLR003"},
+        'import os\nimport requests\ndef predict(endpoint="https://api.clarifai.com/v2/models?pat=" + os.environ.get("CLARIFAI_PAT", "")):\n    return requests.get(endpoint)\n',
+    ),
+    case(
+        "CLR003 a Clarifai URL's query that a generator yields",
+        'import os\nimport requests\ndef urls():\n    yield "https://api.clarifai.com/v2/models?pat=<KEY>"\n',
+        {"4:11 CLR003"},
+        'import os\nimport requests\ndef urls():\n    yield "https://api.clarifai.com/v2/models?pat=" + os.environ["CLARIFAI_PAT"]\n',
+    ),
+    case(
         "CLR005 text built with + around what the code reads",
         'import os\nimport clarifai\nENV = "CLARIFAI_USER_ID=" + os.name + "\\nCLARIFAI_PAT=<KEY>\\n"\n',
         {"3:39 CLR005"},
@@ -4040,6 +4058,24 @@ POSITIVE += [
         "import os\n\nimport httpx\n\n\ndef send():\n    httpx.get('https://api.clarifai.com/v2/models', headers=httpx.Headers([('Authorization', \"Key \" + os.environ[\"CLARIFAI_PAT\"])]))\n    headers = {'Authorization': \"Key \" + os.environ[\"CLARIFAI_PAT_2\"]}\n    httpx.post('https://api.clarifai.com/v2/inputs', headers=headers)\n    return httpx.post('https://backup.example.org/store', headers=headers)\n",
     ),
     case(
+        "CLR002 Bearer pair on an installed urllib opener whose urlopen goes to Clarifai and elsewhere",
+        'import os\nimport urllib.request\nfrom clarifai.client.model import Model\nopener = urllib.request.build_opener()\nopener.addheaders = [("Authorization", "Bearer <KEY>")]\nurllib.request.install_opener(opener)\ndef alert():\n    urllib.request.urlopen("https://hooks.slack.com/services/T1/B1/x")\ndef models():\n    urllib.request.urlopen("https://api.clarifai.com/v2/models")\n',
+        {"5:40 CLR002"},
+        'import os\nimport urllib.request\nfrom clarifai.client.model import Model\nopener = urllib.request.build_opener()\nopener.addheaders = [("Authorization", "Bearer " + os.environ["CLARIFAI_PAT"])]\nurllib.request.install_opener(opener)\ndef alert():\n    urllib.request.urlopen("https://hooks.slack.com/services/T1/B1/x")\ndef models():\n    urllib.request.urlopen("https://api.clarifai.com/v2/models")\n',
+    ),
+    case(
+        "CLR002 a header put on an http.client connection to Clarifai",
+        'import http.client\nimport os\nconn = http.client.HTTPSConnection("api.clarifai.com")\nconn.putrequest("GET", "/v2/models")\nconn.putheader("Authorization", "Key <KEY>")\n',
+        {"5:33 CLR002"},
+        'import http.client\nimport os\nconn = http.client.HTTPSConnection("api.clarifai.com")\nconn.putrequest("GET", "/v2/models")\nconn.putheader("Authorization", "Key " + os.environ["CLARIFAI_PAT"])\n',
+    ),
+    case(
+        "CLR002 pycurl header lines on a handle whose URL is Clarifai's, beside one to another host",
+        'import os\nimport pycurl\ndef predict():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://api.clarifai.com/v2/models")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Key <KEY>"])\ndef slack():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://slack.com/api/chat.postMessage")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Bearer <KEY2>"])\n',
+        {"6:34 CLR002"},
+        'import os\nimport pycurl\ndef predict():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://api.clarifai.com/v2/models")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Key " + os.environ["CLARIFAI_PAT"]])\ndef slack():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://slack.com/api/chat.postMessage")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Bearer <KEY2>"])\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -4678,6 +4714,36 @@ NEGATIVE += [
     case(
         "Bearer header on an aiohttp session whose requests go to GitHub, token named generically",
         'import os\nimport aiohttp\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nasync def f():\n    async with aiohttp.ClientSession(headers={"Authorization": f"Bearer {TOKEN}"}) as s:\n        await s.get("https://api.github.com/user")\n',
+        set(),
+        None,
+    ),
+    case(
+        "Bearer header put on an http.client connection to another host, in a Clarifai file",
+        'import http.client\nimport os\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ndef refund():\n    conn = http.client.HTTPSConnection("api.stripe.com")\n    conn.putrequest("POST", "/v1/refunds")\n    conn.putheader("Authorization", "Bearer <KEY>")\n',
+        set(),
+        None,
+    ),
+    case(
+        "pycurl header lines on a handle whose URL is another host's, in a Clarifai file",
+        'import os\nimport pycurl\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ndef slack():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://slack.com/api/chat.postMessage")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Bearer <KEY>"])\n    c.perform()\n',
+        set(),
+        None,
+    ),
+    case(
+        "a curl command's header line whose URL is another host's, in a Clarifai file",
+        'import os\nimport subprocess\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nsubprocess.run(["curl", "-H", "Authorization: Bearer <KEY>", "https://api.github.com/user"])\n',
+        set(),
+        None,
+    ),
+    case(
+        "Bearer pair on an installed urllib opener whose urlopen calls go to another host",
+        'import os\nimport urllib.request\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nopener = urllib.request.build_opener()\nopener.addheaders = [("Authorization", "Bearer <KEY>")]\nurllib.request.install_opener(opener)\ndef alert(data):\n    urllib.request.urlopen("https://hooks.slack.com/services/T1/B1/x", data=data)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic loop variable over a list named for another service, in a Clarifai file",
+        'import os\nfrom clarifai.client.model import Model\nGITHUB_TOKENS = ["<KEY>", "<KEY2>"]\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nfor token in GITHUB_TOKENS:\n    print(len(token))\n',
         set(),
         None,
     ),

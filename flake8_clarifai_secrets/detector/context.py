@@ -322,7 +322,8 @@ class Context:
         made by a call given that service's URL (`request = Request("https://api.github.com/
         user")`), or its methods are called with one (`session.get("https://...")`); for
         `self` in a session or client class of the file's own (`class SentrySession(
-        requests.Session)`), anywhere in that class."""
+        requests.Session)`), anywhere in that class; for an opener that `urllib`'s
+        `install_opener(opener)` installs, also every `urlopen(...)`."""
         elsewhere = any(
             isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
             for value, where in self.bindings(owner, scope)
@@ -331,17 +332,30 @@ class Context:
         client = self._client_class(scope) if owner == "self" else None
         if client is not None:
             lines = list(range(client.lineno, (client.end_lineno or client.lineno) + 1))
+        installed = b"install_opener" in self.scan.data and self._installed(owner, lines)
+        if installed:
+            lines = sorted(set(lines).union(self.lines_naming("urlopen")))
         for node, inner in self.walker.near(lines):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
+            if isinstance(node, ast.Call) and (
+                isinstance(node.func, ast.Attribute)
                 and dotted(node.func.value) == owner
+                or installed
+                and self.qualname(node.func) == "urllib.request.urlopen"
             ):
                 texts = [text for a in _endpoints(node) for text in self._texts(a, inner)]
                 if any("clarifai" in text for text in texts):
                     return False
                 elsewhere = elsewhere or any(_HOST.search(text) for text in texts)
         return elsewhere
+
+    def _installed(self, owner: str, lines: list[int]) -> bool:
+        """Whether one of `lines` installs `owner` as `urllib`'s opener."""
+        return any(
+            isinstance(node, ast.Call)
+            and self.qualname(node.func) == "urllib.request.install_opener"
+            and [dotted(a) for a in node.args] == [owner]
+            for node, _ in self.walker.near(lines)
+        )
 
     def _client_class(self, scope: Scope) -> Optional[ast.ClassDef]:
         """The class that the method `scope` belongs to, where it subclasses a session or a
@@ -476,7 +490,7 @@ class Context:
         where = self.scope if scope is None else scope
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
-        made_for = self._made_for(call, callee, where)
+        made_for = self._made_for(call, callee, where) + self._connection_hosts(call, where)
         if any("clarifai" in text for text in made_for):
             return False
         if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
@@ -519,16 +533,20 @@ class Context:
         for value, where in before[-1:] or bindings:
             if not isinstance(value, ast.Call):
                 continue
-            if self.qualname(value.func) in _CONNECTIONS:
-                hosts = [*value.args[:1], *(k.value for k in value.keywords if k.arg == "host")]
-                found += [
-                    f"https://{text}" for a in hosts for text in self._texts(a, where) if text
-                ]
+            found += self._connection_hosts(value, where)
             endpoints = [
                 k.value for k in value.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS
             ]
             found += [text for a in endpoints for text in self._texts(a, where)]
         return found
+
+    def _connection_hosts(self, call: ast.Call, scope: Scope) -> list[str]:
+        """The host that a connection is made for, as a URL: `https://api.example.com` for
+        `http.client.HTTPSConnection("api.example.com")`."""
+        if self.qualname(call.func) not in _CONNECTIONS:
+            return []
+        hosts = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "host")]
+        return [f"https://{text}" for a in hosts for text in self._texts(a, scope) if text]
 
     def _toward_clarifai(self, call: ast.Call, scope: Scope) -> bool:
         """Whether a request names a Clarifai URL: `requests.post("https://api.clarifai.com/
@@ -1173,10 +1191,14 @@ def _template(value: ast.expr) -> Optional[str]:
 
 
 def _endpoints(call: ast.Call) -> list[ast.expr]:
-    """The arguments that say where a call goes: the first (the second after a method's name:
-    `client.request("POST", url)`), and endpoint keywords (`url`, `base_url`, `api_base`,
-    `host`), not a body that holds URLs of its own."""
+    """The arguments that say where a call goes: the first (the second after a method's name,
+    `client.request("POST", url)`, or after pycurl's option, `c.setopt(pycurl.URL, url)`), and
+    endpoint keywords (`url`, `base_url`, `api_base`, `host`), not a body that holds URLs of
+    its own."""
     method_first = isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_FIRST
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "setopt":
+        named_url = len(call.args) == 2 and leaf(dotted(call.args[0]) or "") == "URL"
+        return call.args[1:] if named_url else []
     return [
         *call.args[: 2 if method_first else 1],
         *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),

@@ -449,14 +449,15 @@ class Detector:
                 and leaf(dotted(caller.func) or "") not in DECLARED
             ):
                 given, caller = caller, self.context.callers.get(id(caller))
-            lazy = (
+            # A parameter's default or a decorator's argument is evaluated where the code is
+            # defined, also with the key around other text (`url="...?pat=<key>"`).
+            lazy = id(origin) in self._blank or (
                 not prefix
                 and not suffix
                 and (
                     hit.lazy
                     and origin is hit.value
                     or id(origin) in self._declared
-                    or id(origin) in self._blank
                     or caller is not None
                     and (
                         given is self.context.values.default_of(caller)

@@ -249,14 +249,19 @@ _TEXTS = frozenset({ast.Constant, ast.JoinedStr, ast.BinOp, ast.Call})
 
 
 def written_texts(node: ast.AST) -> Iterator[tuple[ast.expr, str]]:
-    """The texts that a call passes, a list or tuple holds, or an assignment or `return`
-    writes, each with its node: see `written_text`."""
+    """The texts that a call passes, a list, tuple or dict holds, a function's parameters
+    default to, or an assignment, `return` or `yield` writes, each with its node: see
+    `written_text`."""
     if isinstance(node, ast.Call):
         values = [*node.args, *(keyword.value for keyword in node.keywords)]
     elif isinstance(node, (ast.List, ast.Tuple)):
         values = node.elts
+    elif isinstance(node, ast.Dict):
+        values = node.values
+    elif isinstance(node, ast.arguments):
+        values = [*node.defaults, *(d for d in node.kw_defaults if d is not None)]
     else:
-        assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return))
+        assert isinstance(node, (ast.Assign, ast.AnnAssign, ast.Return, ast.Yield))
         values = [] if node.value is None else [node.value]
     for value in values:
         text = written_text(value) if type(value) in _TEXTS else None

@@ -188,20 +188,24 @@ def _bound(
         # load()`), is weighed; one computed here (`getpass(...) or "<key>"`) is judged where
         # it goes.
         weighed = any(literal_text(item) is not None for item in items) or all(
-            dotted(item) or _item_of(item) for item in items
+            dotted(item) or _item_of(node, item) for item in items
         )
         if _generic(accept, name) and weighed:
             if _elsewhere_bound(name, node, context) or any(
-                names_another_service(GETTER_VERB.sub("", _item_of(item) or "")) for item in items
+                names_another_service(GETTER_VERB.sub("", _item_of(node, item) or ""))
+                for item in items
             ):
                 # `api_key, secret = twitter_creds()`: what holds the pair says whose it is.
                 continue
         yield from (Hit("CLR005", item, name, accept) for item in items)
 
 
-def _item_of(value: ast.expr) -> Optional[str]:
-    """What an item is taken from by position: `CREDS` of `CREDS[1]`, `creds()` of `creds()[1]`,
-    as names unpacked from them read it."""
+def _item_of(node: ast.AST, value: ast.expr) -> Optional[str]:
+    """What an item is taken from: by position, `CREDS` of `CREDS[1]`, `creds()` of
+    `creds()[1]`, as names unpacked from them read it; what a loop goes over, `GITHUB_TOKENS` of
+    `for token in GITHUB_TOKENS`."""
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return holder_name(value)
     if not isinstance(value, ast.Subscript) or not isinstance(value.slice, ast.Constant):
         return None
     return holder_name(value.value)

@@ -201,7 +201,21 @@ def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     assert isinstance(node, (ast.List, ast.Tuple))
     for elt in node.elts:
         if any(_LINE.match(text) for text in context.texts(elt)):
-            yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
+            if not _lines_elsewhere(node, context):
+                yield Hit("CLR002", elt, "Authorization", Accept.FLAGGED)
+
+
+def _lines_elsewhere(node: ast.List | ast.Tuple, context: Context) -> bool:
+    """Whether header lines go to another service: set on a pycurl handle whose URL is that
+    service's (`c.setopt(pycurl.URL, "https://slack.com/...")`), or a command whose URLs all
+    name another host (`["curl", "-H", ..., "https://api.github.com/user"]`)."""
+    caller = context.callers.get(id(node))
+    if caller is not None and isinstance(caller.func, ast.Attribute):
+        holder = dotted(caller.func.value)
+        if caller.func.attr == "setopt" and holder is not None:
+            return context.requests_elsewhere(holder, context.scope)
+    hosts = [host for elt in node.elts for t in context.texts(elt) for host in URL_HOST.findall(t)]
+    return bool(hosts) and not any("clarifai" in host.lower() for host in hosts)
 
 
 @sink(ast.Compare)
@@ -240,6 +254,8 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 evaluated = [t.lower() for t in context.texts(value)]
                 if not any(map(_toward_clarifai, evaluated)):
                     continue
+            if isinstance(node, (ast.List, ast.Tuple)) and _lines_elsewhere(node, context):
+                continue
             yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
 
 

@@ -12,9 +12,20 @@ from flake8_clarifai_secrets.detector.sinks import Accept, Hit, sink
 from flake8_clarifai_secrets.detector.values import UNKNOWN, written_texts
 
 
-@sink(ast.Call, ast.Assign, ast.AnnAssign, ast.Return, ast.List, ast.Tuple)
+@sink(
+    ast.Call,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Return,
+    ast.Yield,
+    ast.List,
+    ast.Tuple,
+    ast.Dict,
+    ast.arguments,
+)
 def query_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """A URL written in text that the code passes, binds or returns."""
+    """A URL written in text that the code passes, binds, holds, gives as a default, returns
+    or yields."""
     for value, text in written_texts(node):
         if "clarifai" in text.lower():
             texts = [text]
