@@ -487,8 +487,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         return _main(argv, output)
     except (ConfigError, envfile.EnvFileError) as error:
-        if str(error):
-            output.err(f"clarifai-secrets-fix: error: {error}\n")
+        output.err(f"clarifai-secrets-fix: error: {error}\n")
         return EXIT_USAGE
     except Exception as error:  # noqa: B902 - a crash must not look like "work to do"
         output.err(

@@ -26,7 +26,7 @@ _QUIET = ["--quiet", "--quiet"]
 
 
 class ConfigError(Exception):
-    """flake8 rejected its configuration or plugins; an empty message: flake8 printed why."""
+    """flake8 rejected its configuration or plugins."""
 
 
 class Flake8:
@@ -36,7 +36,11 @@ class Flake8:
         try:
             application.initialize([*_QUIET, *arguments])
         except SystemExit:
-            raise ConfigError("") from None  # flake8's parser has printed the error
+            # flake8's parser has printed its usage and the error, under its own name.
+            raise ConfigError(
+                "flake8 refused its configuration (setup.cfg, tox.ini or .flake8), as it says "
+                "above; nothing was changed"
+            ) from None
         except Flake8Exception as error:  # a plugin that does not load, for one
             raise ConfigError(f"flake8: {error}") from None
         except ValueError as error:  # `max-line-length = abc`, which flake8 does not catch
