@@ -4076,6 +4076,18 @@ POSITIVE += [
         'import os\nimport pycurl\ndef predict():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://api.clarifai.com/v2/models")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Key " + os.environ["CLARIFAI_PAT"]])\ndef slack():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://slack.com/api/chat.postMessage")\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Bearer <KEY2>"])\n',
     ),
     case(
+        "CLR005 a generic key in a query that urlencode writes, for a Clarifai URL",
+        'import os\nimport urllib.parse\nimport requests\nfrom clarifai.client.model import Model\napi_key = "<KEY>"\ndef models():\n    query = urllib.parse.urlencode({"api_key": api_key})\n    return requests.get("https://api.clarifai.com/v2/models?" + query)\n',
+        {"5:11 CLR005"},
+        'import os\nimport urllib.parse\nimport requests\nfrom clarifai.client.model import Model\napi_key = os.environ["CLARIFAI_PAT"]\ndef models():\n    query = urllib.parse.urlencode({"api_key": api_key})\n    return requests.get("https://api.clarifai.com/v2/models?" + query)\n',
+    ),
+    case(
+        "CLR002 a header dict bound to a name, given to an aiohttp session whose requests go to Clarifai",
+        'import os\nimport aiohttp\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nasync def chat():\n    headers = {"Authorization": f"Bearer {TOKEN}"}\n    async with aiohttp.ClientSession(headers=headers) as session:\n        async with session.post("https://api.clarifai.com/v2/ext/openai/v1/chat/completions") as r:\n            return await r.json()\n',
+        {"4:9 CLR002"},
+        'import os\nimport aiohttp\nfrom clarifai.client.model import Model\nTOKEN = os.environ["CLARIFAI_PAT"]\nasync def chat():\n    headers = {"Authorization": f"Bearer {TOKEN}"}\n    async with aiohttp.ClientSession(headers=headers) as session:\n        async with session.post("https://api.clarifai.com/v2/ext/openai/v1/chat/completions") as r:\n            return await r.json()\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -4744,6 +4756,36 @@ NEGATIVE += [
     case(
         "a generic loop variable over a list named for another service, in a Clarifai file",
         'import os\nfrom clarifai.client.model import Model\nGITHUB_TOKENS = ["<KEY>", "<KEY2>"]\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\nfor token in GITHUB_TOKENS:\n    print(len(token))\n',
+        set(),
+        None,
+    ),
+    case(
+        "a header dict bound to a name, given to an aiohttp session whose requests go to Spotify",
+        'import aiohttp\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nasync def search(q):\n    headers = {"Authorization": f"Bearer {TOKEN}"}\n    async with aiohttp.ClientSession(headers=headers) as session:\n        async with session.get("https://api.spotify.com/v1/search") as r:\n            return await r.json()\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic name added to a session's headers, whose requests go to Spotify",
+        'import requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nsession = requests.Session()\nsession.headers.update({"Authorization": "Bearer " + TOKEN})\ndef search():\n    return session.get("https://api.spotify.com/v1/search")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key in the query of a request on an http.client connection to another host",
+        'import http.client\nfrom clarifai.client.model import Model\nkey = "<KEY>"\ndef news():\n    conn = http.client.HTTPSConnection("newsapi.org")\n    conn.request("GET", "/v2/everything?q=cats&apiKey=" + key)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key in a query that urlencode writes, for another host's URL",
+        'import urllib.parse\nimport urllib.request\nfrom clarifai.client.model import Model\napi_key = "<KEY>"\ndef similar():\n    query = urllib.parse.urlencode({"method": "artist.getsimilar", "api_key": api_key})\n    return urllib.request.urlopen("https://ws.audioscrobbler.com/2.0/?" + query)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key labelled in a query on a base URL of another host held by a name",
+        'import urllib.request\nfrom clarifai.client.model import Model\napi_key = "<KEY>"\nBASE = "https://ws.audioscrobbler.com/2.0/?"\ndef similar():\n    return urllib.request.urlopen(BASE + "method=artist.getsimilar&api_key=" + api_key)\n',
         set(),
         None,
     ),

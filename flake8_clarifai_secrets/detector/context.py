@@ -63,6 +63,8 @@ _CARRIERS = 64
 # The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
 _REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
 _METHOD_FIRST = frozenset({"request", "stream"})
+# What writes the values it is given into a URL's text.
+_URL_ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
 # Connections made for a host, named without a scheme, which their requests go to.
 _CONNECTIONS = frozenset(
     {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
@@ -262,7 +264,7 @@ class Context:
             for call, line, inner, direct in calls:
                 if line in on_lines and (
                     self.foreign(call, inner, by_url=by_url or not direct)
-                    or not direct
+                    or (by_url or not direct)
                     and self.client_elsewhere(call, inner)
                 ):
                     return True
@@ -274,8 +276,11 @@ class Context:
 
     def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
         """Whether a value written here goes to another service: given to such a call, or
-        bound to a name that is (not a dict's entry, whose key is no name)."""
+        bound to a name that is (not a dict's entry, whose key is no name); given to
+        `urlencode`, where its query goes."""
         caller = self.callers.get(id(node))
+        if caller is not None and leaf(dotted(caller.func) or "") in _URL_ENCODERS:
+            return self.goes_elsewhere(caller, by_url=True)
         if caller is not None and self.foreign(caller, by_url=by_url):
             return True
         name = self.bound_to(node)
@@ -402,7 +407,12 @@ class Context:
     def client_elsewhere(self, call: ast.Call, scope: Scope) -> bool:
         """Whether the client that `call` makes sends its requests to another service: it is
         bound to a plain name (`with httpx.Client(headers=...) as gh:`), and that name's
-        requests name another host and none Clarifai. A request's response is no client."""
+        requests name another host and none Clarifai. A request's response is no client.
+        Headers added to a client's own (`session.headers.update(...)`) go where it sends."""
+        holder = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
+        owner, _, attribute = (holder or "").rpartition(".")
+        if attribute in ("headers", "addheaders") and owner.isidentifier():
+            return owner not in ("self", "cls") and self.requests_elsewhere(owner, scope)
         callee = self.callee(call)[0]
         if isinstance(callee, ast.Attribute) and callee.attr in _REQUESTS:
             return False
@@ -1151,9 +1161,10 @@ def _passed_in(
 def _carried(argument: ast.expr) -> Iterator[ast.expr]:
     """The argument, and the values it carries into the text or mapping it builds: an
     f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict's
-    values, a tuple's or list's items, the string that `.encode()` and the like give back
-    (`f"...&appid={API_KEY}"`, `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`,
-    `dict(appid=API_KEY)`, `auth=(USER, API_KEY)`, `hmac.new(SECRET.encode(), ...)`)."""
+    values, a tuple's or list's items, the string that `.encode()` and the like give back, the
+    query that `urlencode` writes (`f"...&appid={API_KEY}"`, `"...?api_key={}".format(API_KEY)`,
+    `{"appid": API_KEY}`, `dict(appid=API_KEY)`, `auth=(USER, API_KEY)`,
+    `hmac.new(SECRET.encode(), ...)`, `urlencode({"api_key": API_KEY})`)."""
     stack = [argument]
     while stack:
         node = stack.pop()
@@ -1173,6 +1184,8 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
                 stack += arguments(node)
             elif isinstance(node.func, ast.Name) and node.func.id == "dict":
                 stack += [keyword.value for keyword in node.keywords]
+            elif leaf(dotted(node.func) or "") in _URL_ENCODERS:
+                stack += arguments(node)
 
 
 def _in_clarifai(qualname: str) -> bool:

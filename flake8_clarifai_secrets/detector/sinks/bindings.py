@@ -920,13 +920,17 @@ def _indent(line: str) -> int:
 
 def _elsewhere(node: ast.AST, text: str, context: Context) -> bool:
     """Whether the text goes to another service: its URLs, or those of the call it is given
-    to, name no Clarifai host; or it is bound to a name passed to another package's call."""
+    to, name no Clarifai host, or that call goes to another host's URL (`urlopen(BASE +
+    "?api_key=" + key)`, `conn.request("GET", "/v2/?apiKey=" + key)` on a connection to one);
+    or it is bound to a name passed to another package's call."""
     texts = [text]
     if isinstance(node, ast.Call):
         texts += [written_text(argument) or "" for argument in arguments(node)]
     hosts = [host for text in texts for host in URL_HOST.findall(text)]
     if hosts:
         return not any("clarifai" in host.lower() for host in hosts)
+    if isinstance(node, ast.Call) and context.foreign(node, by_url=True):
+        return True
     targets = node.targets if isinstance(node, ast.Assign) else []
     names = [name for name in map(dotted, targets) if name is not None]
     return any(context.sent_elsewhere(name, context.scope) for name in names)
