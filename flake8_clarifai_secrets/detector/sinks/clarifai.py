@@ -200,7 +200,17 @@ def command_line(node: ast.AST, context: Context) -> Iterator[Hit]:
     `sh(*args)`)."""
     assert isinstance(node, (ast.List, ast.Tuple, ast.Call))
     items = node.args if isinstance(node, ast.Call) else node.elts
-    words = [next(iter(context.strings(item)), None) for item in items[:3]]
+    if not items:
+        return
+    # The next words are evaluated only where the first may start a command: `clarifai`, or
+    # an interpreter for `python -m clarifai.cli`.
+    first = next(iter(context.strings(items[0])), None)
+    program = None if first is None else first.rsplit("/", 1)[-1]
+    if program != "clarifai" and (
+        len(items) < 3 or program is not None and not _PYTHON.fullmatch(program)
+    ):
+        return
+    words = [first, *(next(iter(context.strings(item)), None) for item in items[1:3])]
     start = _clarifai_at(words)
     if start is None:
         return

@@ -254,7 +254,11 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
                 evaluated = [t.lower() for t in context.texts(value)]
                 if not any(map(_toward_clarifai, evaluated)):
                     continue
-            if isinstance(node, (ast.List, ast.Tuple)) and _lines_elsewhere(node, context):
+            if (
+                isinstance(node, (ast.List, ast.Tuple))
+                and _LINE.match(text)
+                and _lines_elsewhere(node, context)
+            ):
                 continue
             yield Hit("CLR002", value, "Authorization", Accept.HEADER_TEXT)
 
