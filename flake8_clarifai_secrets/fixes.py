@@ -151,19 +151,23 @@ class _Allocator:
             "fix it by hand"
         )
 
-    def variable_for(self, base: str, key: str) -> str:
+    def variable_for(self, base: str, key: str, overwritten: frozenset[str]) -> str:
         """`base` if it holds `key` (the variable flake8's message named), else the variable
-        `key` has elsewhere in the run, else the first free one from `base` on."""
-        if self.owner.get(base) == key:
+        `key` has elsewhere in the run, else the first free one from `base` on; never one that
+        the file that reads it has `overwritten`."""
+        if self.owner.get(base) == key and base not in overwritten:
             return base
-        return self.variable_of.get(key) or self.allocate(base, key)
+        variable = self.variable_of.get(key)
+        if variable is not None and variable not in overwritten:
+            return variable
+        return self.allocate(base, key, overwritten)
 
-    def allocate(self, base: str, key: str) -> str:
+    def allocate(self, base: str, key: str, overwritten: frozenset[str]) -> str:
         """`base`, or `base_2`, `base_3`...: the first that holds nothing, for a key that holds
         none. Variables are never given back, so the search goes on from where it last ended."""
         n = self.searched.get(base, 1)
         variable = base if n == 1 else f"{base}_{n}"
-        while not self.free_for(variable, key):
+        while variable in overwritten or not self.free_for(variable, key):
             n += 1
             variable = f"{base}_{n}"
         self.searched[base] = n
@@ -196,6 +200,16 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
         reason = file.refusal or refusal(finding, file.facts, config)
         binding = file.facts.bindings.get(index)
         claimed = None if reason else _claimed(finding, index, file.facts)
+        if (
+            claimed in _overwritten_before(finding, file.facts)
+            and finding.fallback is not None
+            and finding.fix is not None
+            and finding.fix.kind == "drop"
+        ):
+            # The file also writes something else there, which this write replaces: the write
+            # stays, and reads the key's own variable.
+            finding = dataclasses.replace(finding, fix=finding.fallback, writes=False)
+            claimed = None
         unset = file.facts.conditional.get(index)
         if reason is None and claimed is None and unset is not None:
             # A write made only where the variable is unset, which stays and reads the key's
@@ -244,17 +258,20 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
             variable in other.facts.reads for m, other in enumerate(files) if m != n
         )
         written = finding.writes or copy
-        if allocator.free_for(variable, finding.secret, written=written):
+        free = allocator.free_for(variable, finding.secret, written=written)
+        if free and variable not in _overwritten_before(finding, files[n].facts):
             allocator.take(variable, finding.secret)
             decided[n, index] = Step(finding, variable)
         else:
             taken.append((n, index, finding, variable))
     for n, index, finding in unnamed:
+        avoid = _overwritten_before(finding, files[n].facts)
         decided[n, index] = Step(
-            finding, allocator.variable_for(_base(finding, config), finding.secret)
+            finding, allocator.variable_for(_base(finding, config), finding.secret, avoid)
         )
     for n, index, finding, variable in taken:
-        decided[n, index] = Step(finding, allocator.variable_for(variable, finding.secret))
+        avoid = _overwritten_before(finding, files[n].facts)
+        decided[n, index] = Step(finding, allocator.variable_for(variable, finding.secret, avoid))
     # A key that a file keeps on one line stays in the file whatever the fix does elsewhere in
     # it: moving its other copies would only make the code need a variable more for it.
     kept: dict[tuple[int, str], int] = {}
@@ -284,6 +301,12 @@ def file_variables(
     alone = FileFindings("", findings, reported, facts)
     variables = iter(step.variable for step in plan([alone], Config(env_var)).steps[""])
     return [next(variables) if shown else None for shown in reported]
+
+
+def _overwritten_before(finding: Finding, facts: Facts) -> frozenset[str]:
+    """The variables that the file writes something else into before the finding's place:
+    what it reads or writes there is that value's, not the key's."""
+    return frozenset(v for v, at in facts.overwritten.items() if at < (finding.line, finding.col))
 
 
 def _claimed(finding: Finding, index: int, facts: Facts) -> Optional[str]:

@@ -47,6 +47,9 @@ class Facts:
     `copies`: finding index -> the variables that the file writes its binding into
     (`os.environ["X"] = pat`, `os.environ.setdefault("X", pat)`): the binding may read one of
     them, which then holds its key.
+    `overwritten`: variable -> where (line, column) the file first writes something else into
+    it than its keys (`os.environ["CLARIFAI_PAT"] = "CLARIFAI_PAT_TOKEN"`, a docs notebook's
+    placeholder): what the file reads there after such a write is that value.
     """
 
     reads: frozenset[str] = frozenset()
@@ -56,6 +59,7 @@ class Facts:
     unset: frozenset[str] = frozenset()
     conditional: dict[int, str] = field(default_factory=dict)
     copies: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    overwritten: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
@@ -162,6 +166,7 @@ def facts(tree: ast.AST, findings: Sequence[Finding]) -> Facts:
         frozenset(variables_unset(every)),
         dict(_conditional_writes(every, findings, bindings)),
         copies,
+        _overwritten(every, findings, bindings),
     )
 
 
@@ -204,6 +209,47 @@ def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str, int, bool]]:
         name = _dotted(node.args[1])
         if name is not None:
             yield from ((name, v, node.lineno, True) for v in _strings(node.args[0]))
+
+
+def _overwritten(
+    nodes: Iterable[ast.AST], findings: Sequence[Finding], bindings: dict[int, str]
+) -> dict[str, tuple[int, int]]:
+    """Where each variable is first written with a value that is not one of the file's keys:
+    not a string that holds one, nor a name a key is bound to (`os.environ["X"] = PAT`)."""
+    secrets = [finding.secret for finding in findings]
+    bound = set(bindings.values())
+    found: dict[str, tuple[int, int]] = {}
+    for node in nodes:
+        for variable, value in _environ_writes(node):
+            text = value.value if isinstance(value, ast.Constant) else None
+            if isinstance(text, str) and any(secret in text for secret in secrets):
+                continue
+            if _dotted(value) not in bound:
+                at = (value.lineno, value.col_offset)
+                found[variable] = min(found.get(variable, at), at)
+    return found
+
+
+def _environ_writes(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """(variable, value) for `os.environ["X"] = value`, `os.environ.update({"X": value})`,
+    `os.environ.update(X=value)` and `os.putenv("X", value)`; not `setdefault`, which leaves
+    a variable that is set as it is."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
+                yield from ((variable, node.value) for variable in _strings(target.slice))
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "update" and _ends_with(node.func.value, "environ"):
+            for keyword in node.keywords:
+                if keyword.arg is not None:
+                    yield keyword.arg, keyword.value
+            for argument in node.args[:1]:
+                if isinstance(argument, ast.Dict):
+                    for key, value in zip(argument.keys, argument.values):
+                        if key is not None:
+                            yield from ((variable, value) for variable in _strings(key))
+        elif node.func.attr == "putenv" and len(node.args) == 2:
+            yield from ((variable, node.args[1]) for variable in _strings(node.args[0]))
 
 
 def _conditional_writes(

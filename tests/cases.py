@@ -339,6 +339,12 @@ POSITIVE = [
         "external=True)\n",
     ),
     case(
+        "CLR004 a key written over the file's own placeholder stays, reading the key's own variable",
+        'import os\nos.environ["CLARIFAI_PAT"] = "CLARIFAI_PAT_TOKEN"\nfrom clarifai.client.app import App\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+        {"4:30 CLR004"},
+        'import os\nos.environ["CLARIFAI_PAT"] = "CLARIFAI_PAT_TOKEN"\nfrom clarifai.client.app import App\nos.environ["CLARIFAI_PAT"] = os.environ["CLARIFAI_PAT_2"]\n',
+    ),
+    case(
         "CLR004 a key stored in an environment that a process is given",
         "import os\nimport subprocess\nenv = {'PATH': '/usr/bin'}\nenv['CLARIFAI_PAT'] = '<KEY>'\n"
         "subprocess.run(['python', 'app.py'], env=env)\n",

@@ -290,6 +290,35 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
             id="a write of another key into a variable the run gives to a key stays, and reads "
             "the key's own variable (trials 64 to 67)",
         ),
+        pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                'import os\nos.environ["CLARIFAI_PAT"] = "CLARIFAI_PAT_TOKEN"\n'
+                + CLIENT
+                + 'CLARIFAI_PAT = "<KEY>"\napp = App(pat=CLARIFAI_PAT)\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR003 -> CLARIFAI_PAT_2"]],
+            id="a file that writes a placeholder into the variable the run gives its key does not "
+            "read it (trial 109, LangChain's Clarifai notebook)",
+        ),
+        pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "CLARIFAI_PAT_TOKEN"\n'
+                + CLIENT
+                + 'os.environ["CLARIFAI_PAT"] = "<KEY>"\napp = App()\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT_2"]],
+            id="a write of the key over the file's own placeholder stays, and reads the key's own "
+            "variable: removed, the placeholder would be read",
+        ),
+        pytest.param(
+            [
+                'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
+                'import os\nPAT = "<KEY>"\nos.environ["CLARIFAI_PAT"] = PAT\n',
+            ],
+            [["CLR004 -> CLARIFAI_PAT"], ["CLR004 -> CLARIFAI_PAT"]],
+            id="a copy of the key's binding into the variable is no other value",
+        ),
     ),
 )
 def test_plan(sources: list[str], expected: list[list[str]]) -> None:
