@@ -296,7 +296,7 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
         if not binary and (fix.kind == "placeholder" or laid_out):
             # An f-string with fields of its own; or a triple-quoted block, or parts with
             # comments between them, where a `+` chain would put it all on one line.
-            placed = self._placeholder(updated, step.finding.secret, variable, avoid)
+            placed = self._placeholder(updated, step.finding.secret, variable, avoid, fix.blank)
             if placed is not None:
                 return placed
             if fix.kind == "placeholder":
@@ -375,20 +375,25 @@ class ReadKeyFromEnviron(VisitorBasedCodemodCommand):
             ):
                 placed = None
                 break
-            placed = self._placeholder(placed, step.finding.secret, step.variable, avoid)
+            assert step.finding.fix is not None
+            blank = step.finding.fix.blank
+            placed = self._placeholder(placed, step.finding.secret, step.variable, avoid, blank)
         if placed is None:
             self._failed[span] = NO_PLACEHOLDER
             return updated
         return placed
 
     def _placeholder(
-        self, updated: _String, secret: str, variable: str, avoid: frozenset[str]
+        self, updated: _String, secret: str, variable: str, avoid: frozenset[str], blank: bool
     ) -> Optional[cst.BaseExpression]:
-        """`f"pat: {os.environ['VAR']}"` for `f"pat: <key>"`, or None if no field fits."""
+        """`f"pat: {os.environ['VAR']}"` for `f"pat: <key>"` (with `blank`,
+        `os.environ.get('VAR', '')`), or None if no field fits."""
 
         def expression(quotes: frozenset[str]) -> Optional[cst.BaseExpression]:
             name = string_literal(variable, avoid | quotes, in_fstring=True)
-            return None if name is None else self._environ(cst.SimpleString(name))
+            if name is None:
+                return None
+            return self._environ(cst.SimpleString(name), lazy=blank, blank=blank)
 
         assert not isinstance(updated, cst.BinaryOperation)
         new = with_placeholders(updated, secret, expression)

@@ -38,8 +38,7 @@ class Flake8:
         except SystemExit:
             # flake8's parser has printed its usage and the error, under its own name.
             raise ConfigError(
-                "flake8 refused its configuration (setup.cfg, tox.ini or .flake8), as it says "
-                "above; nothing was changed"
+                "flake8 refused its configuration, as it says above; nothing was changed"
             ) from None
         except Flake8Exception as error:  # a plugin that does not load, for one
             raise ConfigError(f"flake8: {error}") from None

@@ -570,8 +570,8 @@ def test_bad_config_value_is_a_usage_error(tree: Path, capsys: pytest.CaptureFix
     assert code == cli.EXIT_USAGE == 3
     assert "argument --clarifai-env-var: '9lives' is not an environment variable name" in err
     assert err.endswith(
-        "clarifai-secrets-fix: error: flake8 refused its configuration (setup.cfg, tox.ini or "
-        ".flake8), as it says above; nothing was changed\n"
+        "clarifai-secrets-fix: error: flake8 refused its configuration, as it says above; "
+        "nothing was changed\n"
     )
     assert (tree / "bad.py").read_text() == fill(BAD)
 

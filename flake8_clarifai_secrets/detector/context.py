@@ -60,11 +60,17 @@ _FEW = 8
 _KEY_SCHEME = (b'"Key ', b"'Key ")
 # How many names a value is followed through when asking where it is sent.
 _CARRIERS = 64
-# The methods by which an HTTP client object (a session, `httpx.Client`) sends a request.
-_REQUESTS = frozenset({"get", "post", "put", "patch", "delete", "head", "request", "stream"})
+# The methods by which an HTTP client object sends a request: requests' and httpx's, tornado's
+# `fetch`, a socket.io or WebSocket client's `connect`, an OAuth session's `fetch_token`.
+_REQUESTS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "request", "stream"}
+    | {"fetch", "connect", "fetch_token"}
+)
 _METHOD_FIRST = frozenset({"request", "stream"})
+_HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
 # What writes the values it is given into a URL's text.
-_URL_ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
+_URL_ENCODERS = frozenset({"urlencode", "quote_plus", "parse.quote"})
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
 # Connections made for a host, named without a scheme, which their requests go to.
 _CONNECTIONS = frozenset(
     {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
@@ -251,21 +257,24 @@ class Context:
                     c for n, found in passed.items() if n.startswith(name + ".[") for c in found
                 ]
             # Given to a request to Clarifai too (`headers` for `api.clarifai.com` and a backup
-            # host), what the binding holds is Clarifai's: where the lines are this binding's.
-            if (
-                index == 0
-                and (until is not None or len(self.bindings(name, scope)) <= 1)
-                and any(
-                    line in on_lines and direct and self._toward_clarifai(call, inner)
-                    for call, line, inner, direct in calls
-                )
+            # host), what the binding holds is Clarifai's, also through a name that carries it
+            # (`query = urlencode(...)`): where the lines are this binding's.
+            if (index == 0 and until is not None or len(self.bindings(name, scope)) <= 1) and any(
+                line in on_lines and (direct or index > 0) and self._toward_clarifai(call, inner)
+                for call, line, inner, direct in calls
             ):
                 return False
             for call, line, inner, direct in calls:
                 if line in on_lines and (
                     self.foreign(call, inner, by_url=by_url or not direct)
-                    or (by_url or not direct)
+                    or not direct
                     and self.client_elsewhere(call, inner)
+                    or direct
+                    and (
+                        by_url
+                        and self.client_elsewhere(call, inner, every=True)
+                        or self._given_elsewhere(call, name)
+                    )
                 ):
                     return True
             for carrier, inner in _carriers(nodes, name):
@@ -274,12 +283,28 @@ class Context:
                     queue.append((carrier, inner))
         return False
 
+    def _given_elsewhere(self, call: ast.Call, name: str) -> bool:
+        """Whether `call`, of a function or class of the file's own, gives `name` to a
+        parameter that it sends to another service and not to Clarifai (`fetch_weather("Oslo",
+        api_key=API_KEY)`)."""
+        if not isinstance(call.func, ast.Name) or self._definition(call.func.id) is None:
+            return False
+        function = call.func.id
+        given = [k.arg for k in call.keywords if k.arg and dotted(k.value) == name]
+        positional = self.parameters(function)
+        given += [p for a, p in zip(call.args, positional) if dotted(a) == name]
+        return any(
+            self.sends_elsewhere(function, parameter)
+            and not self.sends_to_clarifai(function, parameter)
+            for parameter in given
+        )
+
     def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
         """Whether a value written here goes to another service: given to such a call, or
         bound to a name that is (not a dict's entry, whose key is no name); given to
         `urlencode`, where its query goes."""
         caller = self.callers.get(id(node))
-        if caller is not None and leaf(dotted(caller.func) or "") in _URL_ENCODERS:
+        if caller is not None and _encodes_url(caller):
             return self.goes_elsewhere(caller, by_url=True)
         if caller is not None and self.foreign(caller, by_url=by_url):
             return True
@@ -322,25 +347,38 @@ class Context:
         ]
         return (value.lineno, min(later)) if later else None
 
-    def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
+    def requests_elsewhere(self, owner: str, scope: Scope, *, every: bool = False) -> bool:
         """Whether an object's requests go to another service, and none to Clarifai: it is
         made by a call given that service's URL (`request = Request("https://api.github.com/
         user")`), or its methods are called with one (`session.get("https://...")`); for
         `self` in a session or client class of the file's own (`class SentrySession(
-        requests.Session)`), anywhere in that class; for an opener that `urllib`'s
-        `install_opener(opener)` installs, also every `urlopen(...)`."""
+        requests.Session)`), anywhere in that class. With `every`, each of its requests
+        anywhere in the file names another host, and it is not given to other code nor
+        returned; so are the `urlopen(...)` calls of an opener that `urllib`'s
+        `install_opener(opener)` installs."""
         elsewhere = any(
             isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
             for value, where in self.bindings(owner, scope)
         )
-        lines = self.reach(owner, scope, everywhere="." in owner, exact=True)
+        home = scope
+        if (
+            every
+            and "." not in owner
+            and all(w is not scope for _, w in self.bindings(owner, scope))
+        ):
+            # A module's object, which any function may send requests with.
+            home = None
+        lines = self.reach(owner, home, everywhere="." in owner, exact=True)
         client = self._client_class(scope) if owner == "self" else None
         if client is not None:
             lines = list(range(client.lineno, (client.end_lineno or client.lineno) + 1))
         installed = b"install_opener" in self.scan.data and self._installed(owner, lines)
+        every = every or installed
         if installed:
             lines = sorted(set(lines).union(self.lines_naming("urlopen")))
         for node, inner in self.walker.near(lines):
+            if every and _hands_on(node, owner):
+                return False
             if isinstance(node, ast.Call) and (
                 isinstance(node.func, ast.Attribute)
                 and dotted(node.func.value) == owner
@@ -350,7 +388,10 @@ class Context:
                 texts = [text for a in _endpoints(node) for text in self._texts(a, inner)]
                 if any("clarifai" in text for text in texts):
                     return False
-                elsewhere = elsewhere or any(_HOST.search(text) for text in texts)
+                hosts = any(_HOST.search(text) for text in texts)
+                if every and not hosts and _sends_request(node):
+                    return False
+                elsewhere = elsewhere or hosts
         return elsewhere
 
     def _installed(self, owner: str, lines: list[int]) -> bool:
@@ -404,15 +445,27 @@ class Context:
             )
         return bool(reads) and reads <= compared
 
-    def client_elsewhere(self, call: ast.Call, scope: Scope) -> bool:
+    def headers_elsewhere(self, holder: Optional[str], scope: Scope) -> bool:
+        """Whether `holder` is the headers of a client whose every request goes to another
+        service (`gh.headers`, `opener.addheaders`); not `self.headers`, which every
+        `self.x(url)` would judge."""
+        owner, _, attribute = (holder or "").rpartition(".")
+        return (
+            attribute in ("headers", "addheaders")
+            and owner.isidentifier()
+            and owner not in ("self", "cls")
+            and self.requests_elsewhere(owner, scope, every=True)
+        )
+
+    def client_elsewhere(self, call: ast.Call, scope: Scope, *, every: bool = False) -> bool:
         """Whether the client that `call` makes sends its requests to another service: it is
         bound to a plain name (`with httpx.Client(headers=...) as gh:`), and that name's
-        requests name another host and none Clarifai. A request's response is no client.
-        Headers added to a client's own (`session.headers.update(...)`) go where it sends."""
-        holder = dotted(call.func.value) if isinstance(call.func, ast.Attribute) else None
-        owner, _, attribute = (holder or "").rpartition(".")
-        if attribute in ("headers", "addheaders") and owner.isidentifier():
-            return owner not in ("self", "cls") and self.requests_elsewhere(owner, scope)
+        requests name another host and none Clarifai (with `every`, see
+        `requests_elsewhere`). A request's response is no client. Headers added to a client's
+        own (`session.headers.update(...)`) go where it sends."""
+        if isinstance(call.func, ast.Attribute):
+            if self.headers_elsewhere(dotted(call.func.value), scope):
+                return True
         callee = self.callee(call)[0]
         if isinstance(callee, ast.Attribute) and callee.attr in _REQUESTS:
             return False
@@ -429,7 +482,7 @@ class Context:
             for target, value in bound_pairs(node)
             if value is call and isinstance(target, ast.Name)
         ]
-        return bool(names) and self.requests_elsewhere(names[0], scope)
+        return bool(names) and self.requests_elsewhere(names[0], scope, every=every)
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
@@ -552,11 +605,17 @@ class Context:
 
     def _connection_hosts(self, call: ast.Call, scope: Scope) -> list[str]:
         """The host that a connection is made for, as a URL: `https://api.example.com` for
-        `http.client.HTTPSConnection("api.example.com")`."""
+        `http.client.HTTPSConnection("api.example.com")`; not a local one."""
         if self.qualname(call.func) not in _CONNECTIONS:
             return []
         hosts = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "host")]
-        return [f"https://{text}" for a in hosts for text in self._texts(a, scope) if text]
+        # A local server or proxy says nothing of where requests go.
+        return [
+            f"https://{text}"
+            for a in hosts
+            for text in self._texts(a, scope)
+            if text and text not in _LOCAL_HOSTS
+        ]
 
     def _toward_clarifai(self, call: ast.Call, scope: Scope) -> bool:
         """Whether a request names a Clarifai URL: `requests.post("https://api.clarifai.com/
@@ -1184,8 +1243,36 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
                 stack += arguments(node)
             elif isinstance(node.func, ast.Name) and node.func.id == "dict":
                 stack += [keyword.value for keyword in node.keywords]
-            elif leaf(dotted(node.func) or "") in _URL_ENCODERS:
+            elif _encodes_url(node):
                 stack += arguments(node)
+
+
+def _encodes_url(call: ast.Call) -> bool:
+    """`urlencode(...)`, `quote_plus(...)`, `urllib.parse.quote(...)` (not `shlex.quote`)."""
+    name = dotted(call.func) or ""
+    return leaf(name) in _URL_ENCODERS or name.endswith(tuple("." + n for n in _URL_ENCODERS))
+
+
+def _hands_on(node: ast.AST, owner: str) -> bool:
+    """Whether `node` gives the object `owner` to other code, or returns it: `send(session)`,
+    `return session`; not `install_opener(opener)`, whose `urlopen` calls are asked."""
+    if isinstance(node, ast.Call) and leaf(dotted(node.func) or "") != "install_opener":
+        return any(dotted(argument) == owner for argument in arguments(node))
+    return (
+        isinstance(node, (ast.Return, ast.Yield))
+        and node.value is not None
+        and dotted(node.value) == owner
+    )
+
+
+def _sends_request(call: ast.Call) -> bool:
+    """Whether a call on a client sends a request (`get`, `fetch`, `send`, `open`, `urlopen`)
+    or says where it goes (pycurl's `setopt(pycurl.URL, ...)`), not one that sets it up
+    otherwise (`headers.update`, `mount`)."""
+    name = leaf(dotted(call.func) or "")
+    if name == "setopt":
+        return bool(_endpoints(call))
+    return name in _REQUESTS or name in ("send", "open", "urlopen")
 
 
 def _in_clarifai(qualname: str) -> bool:
@@ -1205,10 +1292,15 @@ def _template(value: ast.expr) -> Optional[str]:
 
 def _endpoints(call: ast.Call) -> list[ast.expr]:
     """The arguments that say where a call goes: the first (the second after a method's name,
-    `client.request("POST", url)`, or after pycurl's option, `c.setopt(pycurl.URL, url)`), and
-    endpoint keywords (`url`, `base_url`, `api_base`, `host`), not a body that holds URLs of
-    its own."""
-    method_first = isinstance(call.func, ast.Attribute) and call.func.attr in _METHOD_FIRST
+    `client.request("POST", url)`, `requests.Request("POST", url)`, or after pycurl's option,
+    `c.setopt(pycurl.URL, url)`), and endpoint keywords (`url`, `base_url`, `api_base`,
+    `host`), not a body that holds URLs of its own."""
+    method_first = (
+        isinstance(call.func, ast.Attribute)
+        and call.func.attr in _METHOD_FIRST
+        or bool(call.args)
+        and (string(call.args[0]) or "").upper() in _HTTP_METHODS
+    )
     if isinstance(call.func, ast.Attribute) and call.func.attr == "setopt":
         named_url = len(call.args) == 2 and leaf(dotted(call.args[0]) or "") == "URL"
         return call.args[1:] if named_url else []

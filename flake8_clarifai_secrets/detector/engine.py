@@ -449,8 +449,9 @@ class Detector:
                 and leaf(dotted(caller.func) or "") not in DECLARED
             ):
                 given, caller = caller, self.context.callers.get(id(caller))
-            # A parameter's default or a decorator's argument is evaluated where the code is
-            # defined, also with the key around other text (`url="...?pat=<key>"`).
+            # A parameter's default, a decorator's argument or a `parametrize` row is evaluated
+            # where the code is defined or collected, also with the key around other text
+            # (`url="...?pat=<key>"`).
             lazy = id(origin) in self._blank or (
                 not prefix
                 and not suffix
@@ -501,7 +502,7 @@ class Detector:
             # A key that the literal repeats: a field wherever it stands.
             repeated = secret in prefix or secret in suffix
             fix = (
-                Fix("placeholder", span)
+                Fix("placeholder", span, lazy=blank, blank=blank)
                 if repeated
                 else Fix("literal", span, prefix, suffix, lazy, factory, required, blank)
             )
@@ -509,7 +510,8 @@ class Detector:
                 # `os.environ.get(VAR)` may be None, which has no `.encode()`.
                 fix = None
         elif fix is None and isinstance(origin, ast.JoinedStr):
-            fix = Fix("placeholder", span)
+            blank = id(origin) in self._blank
+            fix = Fix("placeholder", span, lazy=blank, blank=blank)
         # A write of the key as it is, or as `%env NAME=<key>` (or `NAME <key>`) writes it.
         text = literal_text(origin) if fix is not None and fix.kind == "drop" else None
         magic = ENV_MAGIC.fullmatch(text) if text is not None else None

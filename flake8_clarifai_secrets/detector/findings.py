@@ -39,8 +39,9 @@ class Fix(NamedTuple):
     `required`: a `lazy` literal that typer's `Option` or `Argument`, or pydantic's `Field` or
     settings field, declares, read as `os.environ.get(VAR, ...)`: they take `...` for a value
     that must be given, so an unset variable asks for it instead of giving None.
-    `blank`: a `lazy` literal that a form field shows until the user edits it (Streamlit's
-    `text_input(value=...)`, Gradio's `Textbox`, ipywidgets' `Password`), read as
+    `blank`: a `lazy` literal (or `placeholder`) that a form field shows until the user edits
+    it (Streamlit's `text_input(value=...)`, Gradio's `Textbox`, ipywidgets' `Password`), or
+    that a parameter's default or a decorator's argument holds, read as
     `os.environ.get(VAR, "")`: an empty field's value, where None would let a client given it
     read its own variable (`OPENAI_API_KEY`) and send that key to Clarifai.
     """

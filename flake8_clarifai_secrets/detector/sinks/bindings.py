@@ -64,6 +64,7 @@ from flake8_clarifai_secrets.detector.tree import (
 )
 from flake8_clarifai_secrets.detector.values import (
     OPTIONS,
+    binary_text,
     declared_default,
     declares,
     dict_entries,
@@ -187,9 +188,9 @@ def _bound(
         # A value written here, or a name's (`self.api_key = api_key`, `api_key, secret =
         # load()`), is weighed; one computed here (`getpass(...) or "<key>"`) is judged where
         # it goes.
-        weighed = any(literal_text(item) is not None for item in items) or all(
-            dotted(item) or _item_of(node, item) for item in items
-        )
+        weighed = any(
+            literal_text(item) is not None or binary_text(item) is not None for item in items
+        ) or all(dotted(item) or _item_of(node, item) for item in items)
         if _generic(accept, name) and weighed:
             if _elsewhere_bound(name, node, context) or any(
                 names_another_service(GETTER_VERB.sub("", _item_of(node, item) or ""))

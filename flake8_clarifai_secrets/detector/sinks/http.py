@@ -24,13 +24,17 @@ HEADER = "authorization"
 
 @sink(ast.Dict)
 def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
-    """`{"Authorization": "Key <key>"}`."""
+    """`{"Authorization": "Key <key>"}`, also with bytes; a header's values as a list (treq's
+    and Twisted's `{b"Authorization": [b"Key <key>"]}`)."""
     assert isinstance(node, ast.Dict)
     for key, value in zip(node.keys, node.values):
-        name = string(key)
+        name = string(key) if key is not None else None
+        if isinstance(key, ast.Constant) and isinstance(key.value, bytes):
+            name = key.value.decode("latin-1")
         if name is not None and name.lower() == HEADER:
             if not _headers_elsewhere(node, node, context, frozenset({"update"})):
-                yield Hit("CLR002", value, name, Accept.HEADER)
+                values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+                yield from (Hit("CLR002", item, name, Accept.HEADER) for item in values)
 
 
 # Mappings that hold headers, made from a dict or from pairs: they go where they are given.
@@ -86,7 +90,7 @@ def _headers_elsewhere(
         or _wrapped_elsewhere(caller, context)
         or caller is not None
         and context.client_elsewhere(caller, context.scope)
-        or _set_elsewhere(context.bound_to(headers), context)
+        or context.headers_elsewhere(context.bound_to(headers), context.scope)
     )
 
 
@@ -94,19 +98,6 @@ def is_header_pair(name: str) -> bool:
     """Whether a pair named `name` is an HTTP header's: gRPC refuses a metadata key with a
     capital ("Illegal header key"), so `("Authorization", ...)` is no gRPC metadata."""
     return name.lower() == HEADER and not name.islower()
-
-
-def _set_elsewhere(holder: Optional[str], context: Context) -> bool:
-    """`gh.headers = {...}` on a client whose requests go to another service (`gh.get(
-    "https://api.github.com/user")`); not `self.headers`, which every `self.x(url)` would
-    judge."""
-    owner, _, attribute = (holder or "").rpartition(".")
-    return (
-        attribute in ("headers", "addheaders")
-        and owner.isidentifier()
-        and owner not in ("self", "cls")
-        and context.requests_elsewhere(owner, context.scope)
-    )
 
 
 @sink(ast.Call)
@@ -207,15 +198,19 @@ def header_line(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 def _lines_elsewhere(node: ast.List | ast.Tuple, context: Context) -> bool:
     """Whether header lines go to another service: set on a pycurl handle whose URL is that
-    service's (`c.setopt(pycurl.URL, "https://slack.com/...")`), or a command whose URLs all
-    name another host (`["curl", "-H", ..., "https://api.github.com/user"]`)."""
+    service's (`c.setopt(pycurl.URL, "https://slack.com/...")`), given to a call for another
+    host (`websocket.create_connection(url, header=[...])`), or a command whose URLs all name
+    another host (`["curl", "-H", ..., "https://api.github.com/user"]`)."""
     caller = context.callers.get(id(node))
     if caller is not None and isinstance(caller.func, ast.Attribute):
         holder = dotted(caller.func.value)
         if caller.func.attr == "setopt" and holder is not None:
-            return context.requests_elsewhere(holder, context.scope)
-    hosts = [host for elt in node.elts for t in context.texts(elt) for host in URL_HOST.findall(t)]
-    return bool(hosts) and not any("clarifai" in host.lower() for host in hosts)
+            return context.requests_elsewhere(holder, context.scope, every=True)
+    if context.goes_elsewhere(node, by_url=True):
+        return True
+    # A URL of its own in the list, not one inside a header (`Referer: ...`) or a body.
+    urls = [t for elt in node.elts for t in context.texts(elt) if _URL.match(t)]
+    return bool(urls) and not any("clarifai" in url.lower() for url in urls)
 
 
 @sink(ast.Compare)
@@ -264,3 +259,4 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 _LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
+_URL = re.compile(r"(?:https?|wss?)://[^/\s?#'\"\0]+", re.IGNORECASE)
