@@ -220,36 +220,53 @@ def _overwritten(
     bound = set(bindings.values())
     found: dict[str, tuple[int, int]] = {}
     for node in nodes:
-        for variable, value in _environ_writes(node):
+        for variable, value, at in _environ_writes(node):
             text = value.value if isinstance(value, ast.Constant) else None
             if isinstance(text, str) and any(secret in text for secret in secrets):
                 continue
             if _dotted(value) not in bound:
-                at = (value.lineno, value.col_offset)
                 found[variable] = min(found.get(variable, at), at)
     return found
 
 
-def _environ_writes(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
-    """(variable, value) for `os.environ["X"] = value`, `os.environ.update({"X": value})`,
-    `os.environ.update(X=value)` and `os.putenv("X", value)`; not `setdefault`, which leaves
-    a variable that is set as it is."""
+def _environ_writes(node: ast.AST) -> Iterator[tuple[str, ast.expr, tuple[int, int]]]:
+    """(variable, value, where) for `os.environ["X"] = value`, `os.environ.update({"X":
+    value})`, `os.environ.update(X=value)`, `os.environ |= {"X": value}`, `os.putenv("X",
+    value)` and a notebook's `%env X=value` (`run_line_magic("env", "X=value")`); not
+    `setdefault`, which leaves a variable that is set as it is."""
+    entries: list[tuple[Optional[ast.expr], ast.expr]] = []
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
-                yield from ((variable, node.value) for variable in _strings(target.slice))
+                entries.append((target.slice, node.value))
+    elif isinstance(node, ast.AugAssign) and _ends_with(node.target, "environ"):
+        if isinstance(node.value, ast.Dict):
+            entries += zip(node.value.keys, node.value.values)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        if node.func.attr == "update" and _ends_with(node.func.value, "environ"):
+        method, arguments = node.func.attr, node.args
+        if method == "update" and _ends_with(node.func.value, "environ"):
             for keyword in node.keywords:
                 if keyword.arg is not None:
-                    yield keyword.arg, keyword.value
-            for argument in node.args[:1]:
-                if isinstance(argument, ast.Dict):
-                    for key, value in zip(argument.keys, argument.values):
-                        if key is not None:
-                            yield from ((variable, value) for variable in _strings(key))
-        elif node.func.attr == "putenv" and len(node.args) == 2:
-            yield from ((variable, node.args[1]) for variable in _strings(node.args[0]))
+                    yield keyword.arg, keyword.value, _at(keyword.value)
+            if arguments and isinstance(arguments[0], ast.Dict):
+                entries += zip(arguments[0].keys, arguments[0].values)
+        elif method == "putenv" and len(arguments) == 2:
+            entries.append((arguments[0], arguments[1]))
+        elif method == "run_line_magic" and len(arguments) == 2:
+            magic = _ENV_MAGIC.fullmatch(next(_strings(arguments[1]), ""))
+            if next(_strings(arguments[0]), None) in ("env", "set_env") and magic is not None:
+                yield magic["name"], ast.Constant(magic["value"]), _at(node)
+    for key, value in entries:
+        if key is not None:
+            yield from ((variable, value, _at(value)) for variable in _strings(key))
+
+
+# `%env NAME=value`, `%env NAME value`, `%set_env NAME=value`.
+_ENV_MAGIC = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?:=|\s)\s*(?P<value>.*?)\s*")
+
+
+def _at(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
 def _conditional_writes(

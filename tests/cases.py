@@ -4124,9 +4124,9 @@ POSITIVE += [
         'import os\nimport pycurl\nHEADERS = ["Authorization: Key " + os.environ["CLARIFAI_PAT"], "Referer: https://myapp.example.com/"]\ndef models():\n    c = pycurl.Curl()\n    c.setopt(pycurl.URL, "https://api.clarifai.com/v2/models")\n    c.setopt(pycurl.HTTPHEADER, HEADERS)\n    c.perform()\n',
     ),
     case(
-        "CLR005 a module's session whose headers one function sets before a status check, another posting to Clarifai",
+        "CLR002 a module's session whose headers one function sets before a status check, another posting to Clarifai",
         'import os\nimport requests\nfrom clarifai.client.model import Model\nTOKEN = "<KEY>"\nsession = requests.Session()\ndef login():\n    session.headers.update({"Authorization": "Bearer " + TOKEN})\n    session.get("https://status.example.com/health")\ndef predict():\n    return session.post("https://api.clarifai.com/v2/models/x/outputs", json={})\n',
-        {"4:9 CLR005"},
+        {"4:9 CLR002"},
         'import os\nimport requests\nfrom clarifai.client.model import Model\nTOKEN = os.environ["CLARIFAI_PAT"]\nsession = requests.Session()\ndef login():\n    session.headers.update({"Authorization": "Bearer " + TOKEN})\n    session.get("https://status.example.com/health")\ndef predict():\n    return session.post("https://api.clarifai.com/v2/models/x/outputs", json={})\n',
     ),
     case(
@@ -4882,6 +4882,24 @@ NEGATIVE += [
     case(
         "a generic name given to the file's own function that sends it to another host",
         'import requests\nimport clarifai\nAPI_KEY = "<KEY>"\ndef fetch_weather(city, api_key):\n    return requests.get("https://api.openweathermap.org/data/2.5/weather", params={"q": city, "appid": api_key})\ndef oslo():\n    return fetch_weather("Oslo", API_KEY)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a session given as a parameter, whose headers are set and whose requests go to GitHub",
+        'import clarifai\ndef stars(gh):\n    gh.headers = {"Authorization": "Bearer <KEY>"}\n    return gh.get("https://api.github.com/user/starred")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a session shown in a log line, whose requests go to GitHub",
+        'import logging\nimport requests\nimport clarifai\ndef stars():\n    gh = requests.Session()\n    gh.headers = {"Authorization": "Bearer <KEY>"}\n    logging.debug("%r", gh)\n    return gh.get("https://api.github.com/user/starred")\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key quoted into another host's URL",
+        'from urllib.parse import quote\nimport requests\nimport clarifai\napi_key = "<KEY>"\ndef weather():\n    return requests.get("https://api.openweathermap.org/data/2.5/weather?appid=" + quote(api_key))\n',
         set(),
         None,
     ),

@@ -313,6 +313,18 @@ def planned(*sources: str, stored: dict[str, str] | None = None) -> list[list[st
         ),
         pytest.param(
             [
+                'get_ipython().run_line_magic("env", "CLARIFAI_PAT=YOUR_PAT_HERE")\n'
+                + CLIENT
+                + 'app = App(pat="<KEY>")\n',
+                'import os\nos.environ |= {"CLARIFAI_PAT": "YOUR_PAT_HERE"}\n'
+                + CLIENT
+                + 'app = App(pat="<KEY>")\n',
+            ],
+            [["CLR003 -> CLARIFAI_PAT_2"], ["CLR003 -> CLARIFAI_PAT_2"]],
+            id="a placeholder that a notebook's %env or environ |= writes is another value",
+        ),
+        pytest.param(
+            [
                 'import os\nos.environ["CLARIFAI_PAT"] = "<KEY>"\n',
                 'import os\nPAT = "<KEY>"\nos.environ["CLARIFAI_PAT"] = PAT\n',
             ],

@@ -68,9 +68,15 @@ _REQUESTS = frozenset(
 )
 _METHOD_FIRST = frozenset({"request", "stream"})
 _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
-# What writes the values it is given into a URL's text.
-_URL_ENCODERS = frozenset({"urlencode", "quote_plus", "parse.quote"})
+# What writes the values it is given into text: a URL's query (`urlencode`, `urllib.parse.quote`),
+# a shell word (`shlex.quote`).
+_ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
+# Calls that show an object without handing it on: `print(session)`, `logger.debug("%r", s)`.
+_SHOWS = frozenset(
+    {"print", "repr", "str", "len", "id", "type", "isinstance"}
+    | {"debug", "info", "warning", "error", "exception", "critical", "log"}
+)
 # Connections made for a host, named without a scheme, which their requests go to.
 _CONNECTIONS = frozenset(
     {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
@@ -259,7 +265,7 @@ class Context:
             # Given to a request to Clarifai too (`headers` for `api.clarifai.com` and a backup
             # host), what the binding holds is Clarifai's, also through a name that carries it
             # (`query = urlencode(...)`): where the lines are this binding's.
-            if (index == 0 and until is not None or len(self.bindings(name, scope)) <= 1) and any(
+            if ((index == 0 and until is not None) or len(self.bindings(name, scope)) <= 1) and any(
                 line in on_lines and (direct or index > 0) and self._toward_clarifai(call, inner)
                 for call, line, inner, direct in calls
             ):
@@ -267,14 +273,10 @@ class Context:
             for call, line, inner, direct in calls:
                 if line in on_lines and (
                     self.foreign(call, inner, by_url=by_url or not direct)
-                    or not direct
+                    or (by_url or not direct)
                     and self.client_elsewhere(call, inner)
                     or direct
-                    and (
-                        by_url
-                        and self.client_elsewhere(call, inner, every=True)
-                        or self._given_elsewhere(call, name)
-                    )
+                    and self._given_elsewhere(call, name)
                 ):
                     return True
             for carrier, inner in _carriers(nodes, name):
@@ -304,7 +306,7 @@ class Context:
         bound to a name that is (not a dict's entry, whose key is no name); given to
         `urlencode`, where its query goes."""
         caller = self.callers.get(id(node))
-        if caller is not None and _encodes_url(caller):
+        if caller is not None and leaf(dotted(caller.func) or "") in _ENCODERS:
             return self.goes_elsewhere(caller, by_url=True)
         if caller is not None and self.foreign(caller, by_url=by_url):
             return True
@@ -347,25 +349,23 @@ class Context:
         ]
         return (value.lineno, min(later)) if later else None
 
-    def requests_elsewhere(self, owner: str, scope: Scope, *, every: bool = False) -> bool:
+    def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
         """Whether an object's requests go to another service, and none to Clarifai: it is
         made by a call given that service's URL (`request = Request("https://api.github.com/
-        user")`), or its methods are called with one (`session.get("https://...")`); for
-        `self` in a session or client class of the file's own (`class SentrySession(
-        requests.Session)`), anywhere in that class. With `every`, each of its requests
-        anywhere in the file names another host, and it is not given to other code nor
-        returned; so are the `urlopen(...)` calls of an opener that `urllib`'s
-        `install_opener(opener)` installs."""
+        user")`), or each of its requests where its binding is read (a module's object in every
+        function that reads it) names another host
+        (`session.get("https://...")`, a request whose URL the code does not spell may go to
+        Clarifai), and it is not given to other code nor returned; for `self` in a session or
+        client class of the file's own (`class SentrySession(requests.Session)`), anywhere in
+        that class; for an opener that `urllib`'s `install_opener(opener)` installs, also its
+        `urlopen(...)` calls."""
         elsewhere = any(
             isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
             for value, where in self.bindings(owner, scope)
         )
         home = scope
-        if (
-            every
-            and "." not in owner
-            and all(w is not scope for _, w in self.bindings(owner, scope))
-        ):
+        bound = self.bindings(owner, scope)
+        if "." not in owner and bound and all(w is not scope for _, w in bound):
             # A module's object, which any function may send requests with.
             home = None
         lines = self.reach(owner, home, everywhere="." in owner, exact=True)
@@ -373,11 +373,10 @@ class Context:
         if client is not None:
             lines = list(range(client.lineno, (client.end_lineno or client.lineno) + 1))
         installed = b"install_opener" in self.scan.data and self._installed(owner, lines)
-        every = every or installed
         if installed:
             lines = sorted(set(lines).union(self.lines_naming("urlopen")))
         for node, inner in self.walker.near(lines):
-            if every and _hands_on(node, owner):
+            if _hands_on(node, owner):
                 return False
             if isinstance(node, ast.Call) and (
                 isinstance(node.func, ast.Attribute)
@@ -389,7 +388,7 @@ class Context:
                 if any("clarifai" in text for text in texts):
                     return False
                 hosts = any(_HOST.search(text) for text in texts)
-                if every and not hosts and _sends_request(node):
+                if not hosts and _sends_request(node):
                     return False
                 elsewhere = elsewhere or hosts
         return elsewhere
@@ -454,15 +453,14 @@ class Context:
             attribute in ("headers", "addheaders")
             and owner.isidentifier()
             and owner not in ("self", "cls")
-            and self.requests_elsewhere(owner, scope, every=True)
+            and self.requests_elsewhere(owner, scope)
         )
 
-    def client_elsewhere(self, call: ast.Call, scope: Scope, *, every: bool = False) -> bool:
+    def client_elsewhere(self, call: ast.Call, scope: Scope) -> bool:
         """Whether the client that `call` makes sends its requests to another service: it is
         bound to a plain name (`with httpx.Client(headers=...) as gh:`), and that name's
-        requests name another host and none Clarifai (with `every`, see
-        `requests_elsewhere`). A request's response is no client. Headers added to a client's
-        own (`session.headers.update(...)`) go where it sends."""
+        requests go there (see `requests_elsewhere`). A request's response is no client.
+        Headers added to a client's own (`session.headers.update(...)`) go where it sends."""
         if isinstance(call.func, ast.Attribute):
             if self.headers_elsewhere(dotted(call.func.value), scope):
                 return True
@@ -482,7 +480,7 @@ class Context:
             for target, value in bound_pairs(node)
             if value is call and isinstance(target, ast.Name)
         ]
-        return bool(names) and self.requests_elsewhere(names[0], scope, every=every)
+        return bool(names) and self.requests_elsewhere(names[0], scope)
 
     def callee(self, call: ast.Call) -> tuple[ast.expr, list[ast.expr]]:
         """The function a call calls and its positional arguments; `partial(Model, pat=...)`
@@ -614,7 +612,7 @@ class Context:
             f"https://{text}"
             for a in hosts
             for text in self._texts(a, scope)
-            if text and text not in _LOCAL_HOSTS
+            if text and text not in _LOCAL_HOSTS and text.partition(":")[0] not in _LOCAL_HOSTS
         ]
 
     def _toward_clarifai(self, call: ast.Call, scope: Scope) -> bool:
@@ -1243,20 +1241,17 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
                 stack += arguments(node)
             elif isinstance(node.func, ast.Name) and node.func.id == "dict":
                 stack += [keyword.value for keyword in node.keywords]
-            elif _encodes_url(node):
+            elif leaf(dotted(node.func) or "") in _ENCODERS:
                 stack += arguments(node)
-
-
-def _encodes_url(call: ast.Call) -> bool:
-    """`urlencode(...)`, `quote_plus(...)`, `urllib.parse.quote(...)` (not `shlex.quote`)."""
-    name = dotted(call.func) or ""
-    return leaf(name) in _URL_ENCODERS or name.endswith(tuple("." + n for n in _URL_ENCODERS))
 
 
 def _hands_on(node: ast.AST, owner: str) -> bool:
     """Whether `node` gives the object `owner` to other code, or returns it: `send(session)`,
-    `return session`; not `install_opener(opener)`, whose `urlopen` calls are asked."""
-    if isinstance(node, ast.Call) and leaf(dotted(node.func) or "") != "install_opener":
+    `return session`; not `install_opener(opener)`, whose `urlopen` calls are asked, nor
+    `print(session)`."""
+    if isinstance(node, ast.Call):
+        if leaf(dotted(node.func) or "") in _SHOWS | {"install_opener"}:
+            return False
         return any(dotted(argument) == owner for argument in arguments(node))
     return (
         isinstance(node, (ast.Return, ast.Yield))
@@ -1345,7 +1340,10 @@ def _is_parameter(name: str, scope: Scope) -> bool:
 
 
 def _head(text: ast.expr) -> ast.expr:
-    """The part that text built with `+` or an f-string starts with."""
+    """The part that text built with `+` or an f-string starts with; the base URL that
+    `urljoin(BASE, path)` joins a path to."""
+    if isinstance(text, ast.Call) and leaf(dotted(text.func) or "") == "urljoin" and text.args:
+        return text.args[0]
     while isinstance(text, ast.BinOp) and isinstance(text.op, ast.Add):
         text = text.left
     if isinstance(text, ast.JoinedStr) and text.values:

@@ -205,7 +205,7 @@ def _lines_elsewhere(node: ast.List | ast.Tuple, context: Context) -> bool:
     if caller is not None and isinstance(caller.func, ast.Attribute):
         holder = dotted(caller.func.value)
         if caller.func.attr == "setopt" and holder is not None:
-            return context.requests_elsewhere(holder, context.scope, every=True)
+            return context.requests_elsewhere(holder, context.scope)
     if context.goes_elsewhere(node, by_url=True):
         return True
     # A URL of its own in the list, not one inside a header (`Referer: ...`) or a body.
@@ -259,4 +259,5 @@ def header_text(node: ast.AST, context: Context) -> Iterator[Hit]:
 
 
 _LINE = re.compile(r"\s*authorization\s*:", re.IGNORECASE)
-_URL = re.compile(r"(?:https?|wss?)://[^/\s?#'\"\0]+", re.IGNORECASE)
+# A command's URL argument: `https://...`, curl's `--url=https://...`.
+_URL = re.compile(r"(?:--url=)?(?:https?|wss?)://[^/\s?#'\"\0]+", re.IGNORECASE)
