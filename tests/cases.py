@@ -4142,6 +4142,12 @@ POSITIVE += [
         "import os\nimport requests\nBASE = \"https://api.clarifai.com/v2\"\ndef predict(endpoint=f\"{BASE}/models?pat={os.environ.get('CLARIFAI_PAT', '')}\"):\n    return requests.get(endpoint)\n",
     ),
     case(
+        "CLR005 a name given to the file's own function that sends it to a status page and, in a header, to Clarifai",
+        'import os\nimport requests\nfrom clarifai.client.model import Model\nBASE = "https://api.clarifai.com/v2/"\nAPI_KEY = "<KEY>"\ndef call(path, api_key):\n    requests.get("https://status.example.com/ping", params={"key": api_key})\n    return requests.get(BASE + path, headers={"Authorization": "Bearer " + api_key})\ndef main():\n    return call("models", API_KEY)\n',
+        {"5:11 CLR005"},
+        'import os\nimport requests\nfrom clarifai.client.model import Model\nBASE = "https://api.clarifai.com/v2/"\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef call(path, api_key):\n    requests.get("https://status.example.com/ping", params={"key": api_key})\n    return requests.get(BASE + path, headers={"Authorization": "Bearer " + api_key})\ndef main():\n    return call("models", API_KEY)\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

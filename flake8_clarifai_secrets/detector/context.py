@@ -263,11 +263,12 @@ class Context:
                     c for n, found in passed.items() if n.startswith(name + ".[") for c in found
                 ]
             # Given to a request to Clarifai too (`headers` for `api.clarifai.com` and a backup
-            # host), what the binding holds is Clarifai's, also through a name that carries it
-            # (`query = urlencode(...)`): where the lines are this binding's.
+            # host), also inside its headers or through a name that carries it (`query =
+            # urlencode(...)`), what the binding holds is Clarifai's: where the lines are this
+            # binding's.
             if ((index == 0 and until is not None) or len(self.bindings(name, scope)) <= 1) and any(
-                line in on_lines and (direct or index > 0) and self._toward_clarifai(call, inner)
-                for call, line, inner, direct in calls
+                line in on_lines and self._toward_clarifai(call, inner)
+                for call, line, inner, _ in calls
             ):
                 return False
             for call, line, inner, direct in calls:
