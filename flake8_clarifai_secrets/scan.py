@@ -20,6 +20,7 @@ from flake8_clarifai_secrets.detector.tree import (
     parameter_defaults,
 )
 from flake8_clarifai_secrets.detector.scopes import takes
+from flake8_clarifai_secrets.detector.sinks.environ import ENV_MAGIC
 from flake8_clarifai_secrets.detector.values import is_settings_class, unwrapped
 from flake8_clarifai_secrets.env_readers import setting
 
@@ -240,7 +241,7 @@ def _environ_writes(node: ast.AST) -> Iterator[tuple[str, ast.expr, tuple[int, i
             if isinstance(target, ast.Subscript) and _ends_with(target.value, "environ"):
                 entries.append((target.slice, node.value))
     elif isinstance(node, ast.AugAssign) and _ends_with(node.target, "environ"):
-        if isinstance(node.value, ast.Dict):
+        if isinstance(node.op, ast.BitOr) and isinstance(node.value, ast.Dict):
             entries += zip(node.value.keys, node.value.values)
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         method, arguments = node.func.attr, node.args
@@ -253,16 +254,12 @@ def _environ_writes(node: ast.AST) -> Iterator[tuple[str, ast.expr, tuple[int, i
         elif method == "putenv" and len(arguments) == 2:
             entries.append((arguments[0], arguments[1]))
         elif method == "run_line_magic" and len(arguments) == 2:
-            magic = _ENV_MAGIC.fullmatch(next(_strings(arguments[1]), ""))
+            magic = ENV_MAGIC.fullmatch(next(_strings(arguments[1]), ""))
             if next(_strings(arguments[0]), None) in ("env", "set_env") and magic is not None:
                 yield magic["name"], ast.Constant(magic["value"]), _at(node)
     for key, value in entries:
         if key is not None:
             yield from ((variable, value, _at(value)) for variable in _strings(key))
-
-
-# `%env NAME=value`, `%env NAME value`, `%set_env NAME=value`.
-_ENV_MAGIC = re.compile(r"\s*(?P<name>[A-Za-z_]\w*)\s*(?:=|\s)\s*(?P<value>.*?)\s*")
 
 
 def _at(node: ast.AST) -> tuple[int, int]:

@@ -4910,6 +4910,18 @@ NEGATIVE += [
         None,
     ),
     case(
+        "a Bearer session whose next pages' URLs come from GitHub's responses, in a Clarifai file",
+        'import requests\nimport clarifai\ndef starred():\n    s = requests.Session()\n    s.headers.update({"Authorization": "Bearer <KEY>"})\n    r = s.get("https://api.github.com/user/starred")\n    while "next" in r.links:\n        r = s.get(r.links["next"]["url"])\n    return r\n',
+        set(),
+        None,
+    ),
+    case(
+        "a Bearer session handed to a helper, whose requests go to GitHub, in a Clarifai file",
+        'import requests\nimport clarifai\ndef paginate(session, r):\n    return r\ndef starred():\n    s = requests.Session()\n    s.headers["Authorization"] = "Bearer <KEY>"\n    return paginate(s, s.get("https://api.github.com/user/starred"))\n',
+        set(),
+        None,
+    ),
+    case(
         "session headers set then requests to another host, in a Clarifai file",
         'import os\nimport requests\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ngh = requests.Session()\ngh.headers = {"Authorization": "Bearer <KEY>"}\ngh.get("https://api.github.com/user")\n',
         set(),

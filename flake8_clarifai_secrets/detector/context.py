@@ -72,9 +72,10 @@ _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPT
 # a shell word (`shlex.quote`).
 _ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
-# Calls that show an object without handing it on: `print(session)`, `logger.debug("%r", s)`.
+# Calls that look at an object without handing it on: `print(session)`, `logger.debug("%r",
+# s)`, `hasattr(s, ...)`, `contextlib.closing(s)`.
 _SHOWS = frozenset(
-    {"print", "repr", "str", "len", "id", "type", "isinstance"}
+    {"print", "repr", "str", "isinstance", "hasattr", "getattr", "setattr", "closing"}
     | {"debug", "info", "warning", "error", "exception", "critical", "log"}
 )
 # Connections made for a host, named without a scheme, which their requests go to.
@@ -135,6 +136,7 @@ class Context:
         self._sends_clarifai: dict[tuple[str, str], bool] = {}
         self._sends_other: dict[tuple[str, str], bool] = {}
         self._sent: dict[tuple[str, Optional[int], bool, Optional[tuple[int, int]]], bool] = {}
+        self._requested: dict[tuple[str, int], bool] = {}
         self._gives: dict[tuple[str, str], bool] = {}
         self._placed: dict[tuple[str, str], list[tuple[ast.Call, int]]] = {}
         # id(function) -> the names it declares `global`.
@@ -305,7 +307,7 @@ class Context:
     def goes_elsewhere(self, node: ast.expr, *, by_url: bool = False) -> bool:
         """Whether a value written here goes to another service: given to such a call, or
         bound to a name that is (not a dict's entry, whose key is no name); given to
-        `urlencode`, where its query goes."""
+        `urlencode` or `quote`, where the text it writes goes."""
         caller = self.callers.get(id(node))
         if caller is not None and leaf(dotted(caller.func) or "") in _ENCODERS:
             return self.goes_elsewhere(caller, by_url=True)
@@ -353,31 +355,48 @@ class Context:
     def requests_elsewhere(self, owner: str, scope: Scope) -> bool:
         """Whether an object's requests go to another service, and none to Clarifai: it is
         made by a call given that service's URL (`request = Request("https://api.github.com/
-        user")`), or each of its requests where its binding is read (a module's object in every
-        function that reads it) names another host
-        (`session.get("https://...")`, a request whose URL the code does not spell may go to
-        Clarifai), and it is not given to other code nor returned; for `self` in a session or
-        client class of the file's own (`class SentrySession(requests.Session)`), anywhere in
-        that class; for an opener that `urllib`'s `install_opener(opener)` installs, also its
-        `urlopen(...)` calls."""
+        user")`), or its requests, wherever its binding is read (every function that reads a
+        module's object), name another host (`session.get("https://...")`); for `self` in a
+        session or client class of the file's own (`class SentrySession(requests.Session)`),
+        anywhere in that class; for an opener that `urllib`'s `install_opener(opener)`
+        installs, also its `urlopen(...)` calls. In a file that writes Clarifai's `Key` scheme,
+        and for an installed opener, each request must name another host, and the object must
+        not be given to other code nor returned: a request whose URL the code does not spell
+        may go to Clarifai. (Else a `Bearer` token's client is judged by the URLs it spells, as
+        pagination reads the next page's URL from a response.)"""
+        bound = self.bindings(owner, scope)
+        homes = {id(where): where for _, where in bound}
+        # Where a plain name is bound once: a module's or an enclosing function's object.
+        home = next(iter(homes.values())) if "." not in owner and len(homes) == 1 else scope
+        key = (owner, id(home))
+        found = self._requested.get(key)
+        if found is None:
+            found = self._requested[key] = self._requests_elsewhere(owner, scope, home, bound)
+        return found
+
+    @functools.cached_property
+    def _writes_key(self) -> bool:
+        return any(scheme in self.scan.data for scheme in _KEY_SCHEME)
+
+    def _requests_elsewhere(
+        self, owner: str, scope: Scope, home: Scope, bound: Sequence[tuple[ast.expr, Scope]]
+    ) -> bool:
+        strict = self._writes_key
         elsewhere = any(
             isinstance(value, ast.Call) and self.foreign(value, where, by_url=True)
-            for value, where in self.bindings(owner, scope)
+            for value, where in bound
         )
-        home = scope
-        bound = self.bindings(owner, scope)
-        if "." not in owner and bound and all(w is not scope for _, w in bound):
-            # A module's object, which any function may send requests with.
-            home = None
         lines = self.reach(owner, home, everywhere="." in owner, exact=True)
         client = self._client_class(scope) if owner == "self" else None
         if client is not None:
             lines = list(range(client.lineno, (client.end_lineno or client.lineno) + 1))
         installed = b"install_opener" in self.scan.data and self._installed(owner, lines)
+        # Every `urlopen` in the file goes through an installed opener, with any URL.
+        strict = strict or installed
         if installed:
             lines = sorted(set(lines).union(self.lines_naming("urlopen")))
         for node, inner in self.walker.near(lines):
-            if _hands_on(node, owner):
+            if strict and _hands_on(node, owner):
                 return False
             if isinstance(node, ast.Call) and (
                 isinstance(node.func, ast.Attribute)
@@ -389,7 +408,7 @@ class Context:
                 if any("clarifai" in text for text in texts):
                     return False
                 hosts = any(_HOST.search(text) for text in texts)
-                if not hosts and _sends_request(node):
+                if strict and not hosts and _sends_request(node):
                     return False
                 elsewhere = elsewhere or hosts
         return elsewhere
@@ -1220,9 +1239,10 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
     """The argument, and the values it carries into the text or mapping it builds: an
     f-string's fields, the operands of `+` and `%`, the arguments of `.format()`, a dict's
     values, a tuple's or list's items, the string that `.encode()` and the like give back, the
-    query that `urlencode` writes (`f"...&appid={API_KEY}"`, `"...?api_key={}".format(API_KEY)`,
-    `{"appid": API_KEY}`, `dict(appid=API_KEY)`, `auth=(USER, API_KEY)`,
-    `hmac.new(SECRET.encode(), ...)`, `urlencode({"api_key": API_KEY})`)."""
+    text that `urlencode` or `quote` writes (`f"...&appid={API_KEY}"`,
+    `"...?api_key={}".format(API_KEY)`, `{"appid": API_KEY}`, `dict(appid=API_KEY)`,
+    `auth=(USER, API_KEY)`, `hmac.new(SECRET.encode(), ...)`, `urlencode({"api_key":
+    API_KEY})`)."""
     stack = [argument]
     while stack:
         node = stack.pop()
