@@ -4148,6 +4148,24 @@ POSITIVE += [
         'import os\nimport requests\nfrom clarifai.client.model import Model\nBASE = "https://api.clarifai.com/v2/"\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef call(path, api_key):\n    requests.get("https://status.example.com/ping", params={"key": api_key})\n    return requests.get(BASE + path, headers={"Authorization": "Bearer " + api_key})\ndef main():\n    return call("models", API_KEY)\n',
     ),
     case(
+        "CLR002 a pycurl Key header line on a handle that pings a status page, then posts to a URL it is given",
+        'import os\nimport pycurl\ndef predict(api_url):\n    c = pycurl.Curl()\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Key <KEY>", "Content-Type: application/json"])\n    c.setopt(pycurl.URL, "https://status.example.com/ping")\n    c.perform()\n    c.setopt(pycurl.URL, api_url)\n    c.perform()\n',
+        {"5:34 CLR002"},
+        'import os\nimport pycurl\ndef predict(api_url):\n    c = pycurl.Curl()\n    c.setopt(pycurl.HTTPHEADER, ["Authorization: Key " + os.environ["CLARIFAI_PAT"], "Content-Type: application/json"])\n    c.setopt(pycurl.URL, "https://status.example.com/ping")\n    c.perform()\n    c.setopt(pycurl.URL, api_url)\n    c.perform()\n',
+    ),
+    case(
+        "CLR002 a closure's session parameter, beside another function's own session for GitHub",
+        'import os\nimport requests\nimport clarifai\ndef github_user():\n    s = requests.Session()\n    s.get("https://api.github.com/user")\ndef chat(s, url):\n    def go():\n        s.headers["Authorization"] = "Bearer <KEY>"\n        return s.post(url, json={})\n    return go()\n',
+        {"9:38 CLR002"},
+        'import os\nimport requests\nimport clarifai\ndef github_user():\n    s = requests.Session()\n    s.get("https://api.github.com/user")\ndef chat(s, url):\n    def go():\n        s.headers["Authorization"] = "Bearer " + os.environ["CLARIFAI_PAT"]\n        return s.post(url, json={})\n    return go()\n',
+    ),
+    case(
+        "CLR002 a module session with a Key header whose requests a wrapper makes through getattr",
+        'import os\nimport requests\nBASE = os.environ.get("API_BASE", "")\ns = requests.Session()\ndef login():\n    s.headers["Authorization"] = "Key <KEY>"\ndef health():\n    return s.get("https://status.example.com/ping")\ndef call(method, path, **kw):\n    return getattr(s, method.lower())(BASE + path, **kw)\n',
+        {"6:34 CLR002"},
+        'import os\nimport requests\nBASE = os.environ.get("API_BASE", "")\ns = requests.Session()\ndef login():\n    s.headers["Authorization"] = "Key " + os.environ["CLARIFAI_PAT"]\ndef health():\n    return s.get("https://status.example.com/ping")\ndef call(method, path, **kw):\n    return getattr(s, method.lower())(BASE + path, **kw)\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -4918,6 +4936,12 @@ NEGATIVE += [
     case(
         "a Bearer session handed to a helper, whose requests go to GitHub, in a Clarifai file",
         'import requests\nimport clarifai\ndef paginate(session, r):\n    return r\ndef starred():\n    s = requests.Session()\n    s.headers["Authorization"] = "Bearer <KEY>"\n    return paginate(s, s.get("https://api.github.com/user/starred"))\n',
+        set(),
+        None,
+    ),
+    case(
+        "a GitHub session whose type and id a log line shows, in a file that writes the Key scheme",
+        'import logging\nimport requests\nimport clarifai\nlog = logging.getLogger(__name__)\nSCHEME = "Key"\ndef gh():\n    s = requests.Session()\n    s.headers["Authorization"] = "Bearer <KEY>"\n    log.debug("using %s id=%s", type(s).__name__, id(s))\n    return s.get("https://api.github.com/user")\n',
         set(),
         None,
     ),

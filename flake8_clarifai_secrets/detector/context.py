@@ -73,11 +73,12 @@ _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPT
 _ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
 # Calls that look at an object without handing it on: `print(session)`, `logger.debug("%r",
-# s)`, `hasattr(s, ...)`, `contextlib.closing(s)`.
+# s)`, `hasattr(s, ...)`.
 _SHOWS = frozenset(
-    {"print", "repr", "str", "isinstance", "hasattr", "getattr", "setattr", "closing"}
+    {"print", "repr", "str", "len", "id", "type", "isinstance", "hasattr"}
     | {"debug", "info", "warning", "error", "exception", "critical", "log"}
 )
+_KEY_WRITTEN = re.compile(rb"""["']Key\b|:[ \t]*Key[ \t]""")
 # Connections made for a host, named without a scheme, which their requests go to.
 _CONNECTIONS = frozenset(
     {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
@@ -366,8 +367,13 @@ class Context:
         pagination reads the next page's URL from a response.)"""
         bound = self.bindings(owner, scope)
         homes = {id(where): where for _, where in bound}
-        # Where a plain name is bound once: a module's or an enclosing function's object.
-        home = next(iter(homes.values())) if "." not in owner and len(homes) == 1 else scope
+        home = scope
+        if "." not in owner and owner not in ("self", "cls") and len(homes) == 1:
+            # A plain name bound once, in the module or a function around `scope`: that
+            # object, wherever it is read.
+            (where,) = homes.values()
+            if where is None or scope is not None and _encloses(where, scope):
+                home = where
         key = (owner, id(home))
         found = self._requested.get(key)
         if found is None:
@@ -376,7 +382,9 @@ class Context:
 
     @functools.cached_property
     def _writes_key(self) -> bool:
-        return any(scheme in self.scan.data for scheme in _KEY_SCHEME)
+        """Whether the file writes Clarifai's `Key` scheme: `"Key " + pat`, `SCHEME = "Key"`, a
+        header line `"Authorization: Key ..."`."""
+        return _KEY_WRITTEN.search(self.scan.data) is not None
 
     def _requests_elsewhere(
         self, owner: str, scope: Scope, home: Scope, bound: Sequence[tuple[ast.expr, Scope]]
@@ -1264,6 +1272,12 @@ def _carried(argument: ast.expr) -> Iterator[ast.expr]:
                 stack += [keyword.value for keyword in node.keywords]
             elif leaf(dotted(node.func) or "") in _ENCODERS:
                 stack += arguments(node)
+
+
+def _encloses(function: ast.AST, scope: ast.AST) -> bool:
+    """Whether `scope` stands inside `function`."""
+    first, last = getattr(function, "lineno", 0), getattr(function, "end_lineno", 0) or 0
+    return function is not scope and first <= getattr(scope, "lineno", -1) <= last
 
 
 def _hands_on(node: ast.AST, owner: str) -> bool:
