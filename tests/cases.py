@@ -4946,6 +4946,12 @@ NEGATIVE += [
         None,
     ),
     case(
+        "a Bearer session paginating GitHub in a Clarifai file whose log line says Key in prose",
+        'import logging\nimport requests\nimport clarifai\ndef starred():\n    logging.info("Key rotation is due")\n    s = requests.Session()\n    s.headers["Authorization"] = "Bearer <KEY>"\n    r = s.get("https://api.github.com/user/starred")\n    while "next" in r.links:\n        r = s.get(r.links["next"]["url"])\n    return r\n',
+        set(),
+        None,
+    ),
+    case(
         "session headers set then requests to another host, in a Clarifai file",
         'import os\nimport requests\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ngh = requests.Session()\ngh.headers = {"Authorization": "Bearer <KEY>"}\ngh.get("https://api.github.com/user")\n',
         set(),

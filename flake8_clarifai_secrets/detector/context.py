@@ -78,7 +78,10 @@ _SHOWS = frozenset(
     {"print", "repr", "str", "len", "id", "type", "isinstance", "hasattr"}
     | {"debug", "info", "warning", "error", "exception", "critical", "log"}
 )
-_KEY_WRITTEN = re.compile(rb"""["']Key\b|:[ \t]*Key[ \t]""")
+# Clarifai's scheme as code writes it: `"Key " + pat`, `f"Key {pat}"`, `"Key %s" % pat`, `"Key
+# <key>"`, `SCHEME = "Key"`, a header line `"Authorization: Key ..."`; not prose (`"Key rotation
+# failed"`).
+_KEY_WRITTEN = re.compile(rb"""["']Key ?(?:["'{%$]|[0-9a-f]{8})|:[ \t]*Key[ \t]""")
 # Connections made for a host, named without a scheme, which their requests go to.
 _CONNECTIONS = frozenset(
     {"http.client.HTTPSConnection", "http.client.HTTPConnection"}
