@@ -192,14 +192,10 @@ def _environ_copies(node: ast.AST) -> Iterator[tuple[str, str, int, bool]]:
     """(name, variable, line, only where unset) for `os.environ["X"] = name`,
     `os.environ.setdefault("X", name)`."""
     if isinstance(node, ast.Assign):
-        name = _dotted(node.value)
-        for target in node.targets:
-            if (
-                name is not None
-                and isinstance(target, ast.Subscript)
-                and _ends_with(target.value, "environ")
-            ):
-                yield from ((name, v, node.lineno, False) for v in _strings(target.slice))
+        for variable, value, _ in _environ_writes(node):
+            name = _dotted(value)
+            if name is not None:
+                yield name, variable, node.lineno, False
     elif (
         isinstance(node, ast.Call)
         and isinstance(node.func, ast.Attribute)

@@ -72,10 +72,11 @@ _HTTP_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPT
 # a shell word (`shlex.quote`).
 _ENCODERS = frozenset({"urlencode", "quote", "quote_plus"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "0.0.0.0", "::1"})
-# Calls that look at an object without handing it on: `print(session)`, `logger.debug("%r",
-# s)`, `hasattr(s, ...)`.
-_SHOWS = frozenset(
-    {"print", "repr", "str", "len", "id", "type", "isinstance", "hasattr"}
+# Calls that do not hand an object on to other code: those that look at it (`print(session)`,
+# `logger.debug("%r", s)`, `hasattr(s, ...)`), and `install_opener(opener)`, whose `urlopen`
+# calls are asked.
+_NOT_HANDING = frozenset(
+    {"print", "repr", "str", "len", "id", "type", "isinstance", "hasattr", "install_opener"}
     | {"debug", "info", "warning", "error", "exception", "critical", "log"}
 )
 # Clarifai's scheme as code writes it: `"Key " + pat`, `f"Key {pat}"`, `"Key %s" % pat`, `"Key
@@ -1288,7 +1289,7 @@ def _hands_on(node: ast.AST, owner: str) -> bool:
     `return session`; not `install_opener(opener)`, whose `urlopen` calls are asked, nor
     `print(session)`."""
     if isinstance(node, ast.Call):
-        if leaf(dotted(node.func) or "") in _SHOWS | {"install_opener"}:
+        if leaf(dotted(node.func) or "") in _NOT_HANDING:
             return False
         return any(dotted(argument) == owner for argument in arguments(node))
     return (

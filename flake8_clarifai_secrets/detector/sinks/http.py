@@ -17,7 +17,7 @@ from flake8_clarifai_secrets.detector.context import Context
 from flake8_clarifai_secrets.detector.endpoints import section_elsewhere
 from flake8_clarifai_secrets.detector.sinks import Accept, Hit, is_shell_call, sink
 from flake8_clarifai_secrets.detector.tree import dotted, leaf, string
-from flake8_clarifai_secrets.detector.values import written_texts
+from flake8_clarifai_secrets.detector.values import binary_text, written_texts
 
 HEADER = "authorization"
 
@@ -28,9 +28,7 @@ def header_dict(node: ast.AST, context: Context) -> Iterator[Hit]:
     and Twisted's `{b"Authorization": [b"Key <key>"]}`)."""
     assert isinstance(node, ast.Dict)
     for key, value in zip(node.keys, node.values):
-        name = string(key) if key is not None else None
-        if isinstance(key, ast.Constant) and isinstance(key.value, bytes):
-            name = key.value.decode("latin-1")
+        name = None if key is None else string(key) or binary_text(key)
         if name is not None and name.lower() == HEADER:
             if not _headers_elsewhere(node, node, context, frozenset({"update"})):
                 values = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
