@@ -4166,6 +4166,18 @@ POSITIVE += [
         'import os\nimport requests\nBASE = os.environ.get("API_BASE", "")\ns = requests.Session()\ndef login():\n    s.headers["Authorization"] = "Key " + os.environ["CLARIFAI_PAT"]\ndef health():\n    return s.get("https://status.example.com/ping")\ndef call(method, path, **kw):\n    return getattr(s, method.lower())(BASE + path, **kw)\n',
     ),
     case(
+        "CLR005 a generic key given to an auth class of the file's own, for a request to Clarifai",
+        'import os\nimport requests\nfrom requests.auth import AuthBase\nimport clarifai\nAPI_KEY = "<KEY>"\nclass KeyAuth(AuthBase):\n    def __init__(self, token):\n        self.token = token\n    def __call__(self, r):\n        r.headers["Authorization"] = "Key " + self.token\n        return r\ndef predict():\n    return requests.post("https://api.clarifai.com/v2/models/x/outputs", auth=KeyAuth(API_KEY))\n',
+        {'5:11 CLR005'},
+        'import os\nimport requests\nfrom requests.auth import AuthBase\nimport clarifai\nAPI_KEY = os.environ["CLARIFAI_PAT"]\nclass KeyAuth(AuthBase):\n    def __init__(self, token):\n        self.token = token\n    def __call__(self, r):\n        r.headers["Authorization"] = "Key " + self.token\n        return r\ndef predict():\n    return requests.post("https://api.clarifai.com/v2/models/x/outputs", auth=KeyAuth(API_KEY))\n',
+    ),
+    case(
+        "CLR005 a generic key in x-api-key metadata on a stub made on Clarifai's channel",
+        'import os\nimport grpc\nfrom clarifai_grpc.grpc.api import service_pb2_grpc, service_pb2\nAPI_KEY = "<KEY>"\ndef predict():\n    channel = grpc.secure_channel("api.clarifai.com:443", grpc.ssl_channel_credentials())\n    stub = service_pb2_grpc.V2Stub(channel)\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(("x-api-key", API_KEY),))\n',
+        {'4:11 CLR005'},
+        'import os\nimport grpc\nfrom clarifai_grpc.grpc.api import service_pb2_grpc, service_pb2\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef predict():\n    channel = grpc.secure_channel("api.clarifai.com:443", grpc.ssl_channel_credentials())\n    stub = service_pb2_grpc.V2Stub(channel)\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(("x-api-key", API_KEY),))\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -4948,6 +4960,30 @@ NEGATIVE += [
     case(
         "a Bearer session paginating GitHub in a Clarifai file whose log line says Key in prose",
         'import logging\nimport requests\nimport clarifai\ndef starred():\n    logging.info("Key rotation is due")\n    s = requests.Session()\n    s.headers["Authorization"] = "Bearer <KEY>"\n    r = s.get("https://api.github.com/user/starred")\n    while "next" in r.links:\n        r = s.get(r.links["next"]["url"])\n    return r\n',
+        set(),
+        None,
+    ),
+    case(
+        "another package's client given a generic key in a dict of options, in a Clarifai file",
+        'from google.cloud import vision\nimport clarifai\nAPI_KEY = "<KEY>"\ndef client():\n    return vision.ImageAnnotatorClient(client_options={"api_key": API_KEY})\n',
+        set(),
+        None,
+    ),
+    case(
+        "a client that botocore's session makes for another host, given a generic key, in a Clarifai file",
+        'from botocore.session import get_session\nimport clarifai\nACCESS_KEY = "<KEY>"\ndef spaces():\n    session = get_session()\n    return session.create_client("s3", endpoint_url="https://fra1.digitaloceanspaces.com", aws_access_key_id="id", aws_secret_access_key=ACCESS_KEY)\ndef spaces_chained():\n    return get_session().create_client("s3", endpoint_url="https://fra1.digitaloceanspaces.com", aws_secret_access_key=ACCESS_KEY)\n',
+        set(),
+        None,
+    ),
+    case(
+        "a generic key in gRPC metadata on a stub made on another host's channel, in a Clarifai file",
+        'import grpc\nimport clarifai\nimport geo_pb2\nimport geo_pb2_grpc\nAPI_KEY = "<KEY>"\ndef lookup():\n    channel = grpc.secure_channel("geo.api.example.com:443", grpc.ssl_channel_credentials())\n    geo = geo_pb2_grpc.GeoStub(channel)\n    return geo.Lookup(geo_pb2.LookupRequest(query="x"), metadata=(("x-api-key", API_KEY),))\n',
+        set(),
+        None,
+    ),
+    case(
+        "an auth class of the file's own given a generic key for a request to another host, in a Clarifai file",
+        'import requests\nfrom requests.auth import AuthBase\nimport clarifai\nAPI_KEY = "<KEY>"\nclass BearerAuth(AuthBase):\n    def __init__(self, token):\n        self.token = token\n    def __call__(self, r):\n        r.headers["Authorization"] = "Bearer " + self.token\n        return r\ndef pages():\n    return requests.get("https://api.statuspage.io/v1/pages", auth=BearerAuth(API_KEY))\n',
         set(),
         None,
     ),

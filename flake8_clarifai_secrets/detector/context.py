@@ -89,6 +89,11 @@ _CONNECTIONS = frozenset(
     | {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"}
     | {"urllib3.connectionpool.HTTPSConnectionPool", "urllib3.connectionpool.HTTPConnectionPool"}
 )
+_CHANNELS = frozenset({"grpc.secure_channel", "grpc.insecure_channel"}) | frozenset(
+    {"grpc.aio.secure_channel", "grpc.aio.insecure_channel"}
+)
+# Keywords that take headers or gRPC metadata: `headers`, `extra_headers`, `metadata`.
+_HEADERS = re.compile(r"header|metadata", re.IGNORECASE)
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
@@ -571,22 +576,33 @@ class Context:
         (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
         callee = self.callee(call)[0]
         qualname = self.qualname(callee)
+        where = self.scope if scope is None else scope
+        endpoints = _endpoints(call)
         if qualname is None:
-            if not (isinstance(callee, ast.Attribute) and callee.attr in _REQUESTS):
+            if not isinstance(callee, ast.Attribute):
                 return False
-            # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
-            qualname, by_url = callee.attr, True
+            if callee.attr in _REQUESTS:
+                # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
+                qualname = callee.attr
+            else:
+                # A method of an object that another package's function made
+                # (`get_session().create_client("s3", endpoint_url=...)`): its endpoint
+                # keywords say where; its first argument may be anything.
+                qualname = self._made_by(callee.value, where)
+                endpoints = _endpoint_keywords(call)
+            if qualname is None:
+                return False
+            by_url = True
         if of_another_service(qualname):
             return True
         if "clarifai" in qualname.lower():
             return False
-        where = self.scope if scope is None else scope
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, where)):
             return False
         made_for = self._made_for(call, callee, where) + self._connection_hosts(call, where)
         if any("clarifai" in text for text in made_for):
             return False
-        if any(_HOST.search(text) for a in _endpoints(call) for text in self._texts(a, where)):
+        if any(_HOST.search(text) for a in endpoints for text in self._texts(a, where)):
             return True
         if any(_HOST.search(text) for text in made_for):
             return True
@@ -600,6 +616,17 @@ class Context:
         # Past the package, which may be spelt in capitals (`PIL`).
         parts = qualname.split(".")
         return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
+
+    def _made_by(self, receiver: ast.expr, scope: Scope) -> Optional[str]:
+        """The imported callable whose call made the object that a method is called on:
+        `botocore.session.get_session` for `get_session().create_client`, and for
+        `session.create_client` where `session = get_session()` is the name's one binding."""
+        if isinstance(receiver, ast.Name):
+            bound = self.bindings(receiver.id, scope)
+            if len(bound) != 1:
+                return None
+            receiver = bound[0][0]
+        return self.qualname(receiver.func) if isinstance(receiver, ast.Call) else None
 
     def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
         """Whether a call that LiteLLM routes goes where the file points OpenAI's clients:
@@ -627,16 +654,21 @@ class Context:
             if not isinstance(value, ast.Call):
                 continue
             found += self._connection_hosts(value, where)
-            endpoints = [
-                k.value for k in value.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS
-            ]
-            found += [text for a in endpoints for text in self._texts(a, where)]
+            found += [text for a in _endpoint_keywords(value) for text in self._texts(a, where)]
         return found
 
     def _connection_hosts(self, call: ast.Call, scope: Scope) -> list[str]:
         """The host that a connection is made for, as a URL: `https://api.example.com` for
-        `http.client.HTTPSConnection("api.example.com")`; not a local one."""
-        if self.qualname(call.func) not in _CONNECTIONS:
+        `http.client.HTTPSConnection("api.example.com")`, or a gRPC channel's target, also for a
+        stub made on one (`GeoStub(grpc.secure_channel("geo.example.com:443", ...))`); not a
+        local one."""
+        if self.qualname(call.func) not in _CONNECTIONS | _CHANNELS:
+            channel = call.args[0] if call.args else None
+            if isinstance(channel, ast.Name):
+                bound = self.bindings(channel.id, scope)
+                channel, scope = bound[0] if len(bound) == 1 else (None, scope)
+            if isinstance(channel, ast.Call) and self.qualname(channel.func) in _CHANNELS:
+                return self._connection_hosts(channel, scope)
             return []
         hosts = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "host")]
         # A local server or proxy says nothing of where requests go.
@@ -1239,12 +1271,36 @@ def _passed_in(
     passed: dict[str, list[tuple[ast.Call, int, Scope, bool]]] = defaultdict(list)
     for node, scope in nodes:
         if isinstance(node, ast.Call):
-            for argument in arguments(node):
+            given: list[tuple[ast.expr, Optional[str], bool]] = [(a, None, True) for a in node.args]
+            for keyword in node.keywords:
+                given.append((keyword.value, keyword.arg, True))
+                if keyword.arg == "auth" and isinstance(keyword.value, ast.Call):
+                    # An auth object made for the request carries what it is given
+                    # (`auth=BearerAuth(API_KEY)`).
+                    given += [(a, None, False) for a in arguments(keyword.value)]
+            for argument, name_of, itself in given:
+                entries = _credential_entries(argument, name_of)
                 for carried in _carried(argument):
                     name = _value_name(carried)
                     if name is not None:
-                        passed[name].append((node, carried.lineno, scope, carried is argument))
+                        direct = itself and carried is argument or carried in entries
+                        passed[name].append((node, carried.lineno, scope, direct))
     return passed
+
+
+def _credential_entries(argument: ast.expr, keyword: Optional[str]) -> list[ast.expr]:
+    """The values of a dict argument's entries named as credentials, which the callee takes as
+    it takes a credential argument (`client_options={"api_key": API_KEY}`); not in headers or
+    metadata, whose entries go wherever the request goes."""
+    if not isinstance(argument, ast.Dict) or keyword and _HEADERS.search(keyword):
+        return []
+    return [
+        value
+        for key, value in zip(argument.keys, argument.values)
+        if (name := string(key))
+        and name.isidentifier()
+        and is_credential_name(name, clarifai_file=True)
+    ]
 
 
 def _carried(argument: ast.expr) -> Iterator[ast.expr]:
@@ -1338,10 +1394,12 @@ def _endpoints(call: ast.Call) -> list[ast.expr]:
     if isinstance(call.func, ast.Attribute) and call.func.attr == "setopt":
         named_url = len(call.args) == 2 and leaf(dotted(call.args[0]) or "") == "URL"
         return call.args[1:] if named_url else []
-    return [
-        *call.args[: 2 if method_first else 1],
-        *(k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS),
-    ]
+    return [*call.args[: 2 if method_first else 1], *_endpoint_keywords(call)]
+
+
+def _endpoint_keywords(call: ast.Call) -> list[ast.expr]:
+    """The values of a call's endpoint keywords: `url`, `base_url`, `api_base`, `host`."""
+    return [k.value for k in call.keywords if k.arg and name_words(k.arg) & ENDPOINT_WORDS]
 
 
 def _reads_clarifai_variable(argument: ast.expr) -> bool:

@@ -794,7 +794,13 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
-        if _generic(accept, parameter) and not claims and pointed_elsewhere(node, context):
+        # What the call makes goes where its endpoint says, or where it is given
+        # (`requests.get(url, auth=BearerAuth(API_KEY))`).
+        if (
+            _generic(accept, parameter)
+            and not claims
+            and (pointed_elsewhere(node, context) or context.goes_elsewhere(node, by_url=True))
+        ):
             continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
