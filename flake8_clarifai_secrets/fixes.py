@@ -21,7 +21,12 @@ from typing import Optional
 from flake8_clarifai_secrets.credentials import is_legacy_secret, mask
 from flake8_clarifai_secrets.detector import Finding
 from flake8_clarifai_secrets.options import DEFAULT_ENV_VAR
-from flake8_clarifai_secrets.scan import ALL_VARIABLES, Facts, credential_variable
+from flake8_clarifai_secrets.scan import (
+    ALL_VARIABLES,
+    CREDENTIAL_VARIABLE_PREFIX,
+    Facts,
+    credential_variable,
+)
 
 
 @dataclass(frozen=True)
@@ -227,18 +232,22 @@ def plan(files: Sequence[FileFindings], config: Config) -> Plan:
                 reason = claimed = None
         # A write that stays (`subprocess.run(env={"X": ...})`) names its variable, as
         # flake8's message does; a binding named for a variable names that one.
+        legacy = is_legacy_secret(finding.secret)
         if finding.writes:
             named_variable: Optional[str] = finding.target
         elif binding is not None:
-            legacy = is_legacy_secret(finding.secret)
             # `PAT = "<key>"`, then `os.environ["CLARIFAI_PAT"] = PAT`: the variable it fills.
             copies = (
                 v for v in file.facts.copies.get(index, ()) if credential_variable(v, legacy=legacy)
             )
             named_variable = credential_variable(binding, legacy=legacy) or next(copies, None)
-        elif is_legacy_secret(finding.secret) and (slot := _SLOT.search(finding.target)):
+        elif legacy and (slot := _SLOT.search(finding.target)):
             # A v1 credential given to a v1 client's `app_id` or `app_secret`, by name or place.
             named_variable = credential_variable(slot[1], legacy=True)
+        elif finding.target.startswith(CREDENTIAL_VARIABLE_PREFIX) and finding.target[-1] == "=":
+            # A keyword named for a variable, as a dict's key is: `config.from_mapping(
+            # CLARIFAI_API_KEY="<key>")`.
+            named_variable = credential_variable(finding.target[:-1], legacy=legacy)
         else:
             named_variable = None
         if reason is not None:

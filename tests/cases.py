@@ -4178,6 +4178,12 @@ POSITIVE += [
         'import os\nimport grpc\nfrom clarifai_grpc.grpc.api import service_pb2_grpc, service_pb2\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef predict():\n    channel = grpc.secure_channel("api.clarifai.com:443", grpc.ssl_channel_credentials())\n    stub = service_pb2_grpc.V2Stub(channel)\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(("x-api-key", API_KEY),))\n',
     ),
     case(
+        "CLR005 a keyword named for a Clarifai variable reads that variable, as a dict's key does",
+        'from flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    app.config.from_mapping(CLARIFAI_API_KEY="<KEY>", DEBUG=False)\n    return app\n',
+        {'4:46 CLR005'},
+        'import os\n\nfrom flask import Flask\ndef create_app():\n    app = Flask(__name__)\n    app.config.from_mapping(CLARIFAI_API_KEY=os.environ["CLARIFAI_API_KEY"], DEBUG=False)\n    return app\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
