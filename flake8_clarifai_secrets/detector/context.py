@@ -92,8 +92,11 @@ _CONNECTIONS = frozenset(
 _CHANNELS = frozenset({"grpc.secure_channel", "grpc.insecure_channel"}) | frozenset(
     {"grpc.aio.secure_channel", "grpc.aio.insecure_channel"}
 )
-# Keywords that take headers or gRPC metadata: `headers`, `extra_headers`, `metadata`.
-_HEADERS = re.compile(r"header|metadata", re.IGNORECASE)
+_HOSTED = _CONNECTIONS | _CHANNELS
+# A connection's host, a channel's target.
+_HOST_KEYWORDS = frozenset({"host", "target"})
+# Keywords that name where a method of a client sends its request: `endpoint_url`, `base_url`.
+_OWN_ENDPOINT = re.compile(r"endpoint|base_?ur[il]|api_?base", re.IGNORECASE)
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
@@ -574,25 +577,16 @@ class Context:
         service's. With `by_url`, only the URL counts: a transport class
         given headers may be given a Clarifai URL that the code does not spell
         (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
-        callee = self.callee(call)[0]
+        callee, positional = self.callee(call)
         qualname = self.qualname(callee)
         where = self.scope if scope is None else scope
-        endpoints = _endpoints(call)
         if qualname is None:
             if not isinstance(callee, ast.Attribute):
                 return False
-            if callee.attr in _REQUESTS:
-                # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
-                qualname = callee.attr
-            else:
-                # A method of an object that another package's function made
-                # (`get_session().create_client("s3", endpoint_url=...)`): its endpoint
-                # keywords say where; its first argument may be anything.
-                qualname = self._made_by(callee.value, where)
-                endpoints = _endpoint_keywords(call)
-            if qualname is None:
-                return False
-            by_url = True
+            if callee.attr not in _REQUESTS:
+                return self._made_elsewhere(call, callee, where)
+            # An HTTP client's request (`session.get(url, params=...)`): its URL says where.
+            qualname, by_url = callee.attr, True
         if of_another_service(qualname):
             return True
         if "clarifai" in qualname.lower():
@@ -602,6 +596,8 @@ class Context:
         made_for = self._made_for(call, callee, where) + self._connection_hosts(call, where)
         if any("clarifai" in text for text in made_for):
             return False
+        # `partial(requests.post, url, auth=...)` calls `requests.post(url, auth=...)`.
+        endpoints = _endpoints(ast.Call(callee, positional, call.keywords))
         if any(_HOST.search(text) for a in endpoints for text in self._texts(a, where)):
             return True
         if any(_HOST.search(text) for text in made_for):
@@ -617,16 +613,26 @@ class Context:
         parts = qualname.split(".")
         return not by_url and any(part[:1].isupper() for part in parts[1:] or parts)
 
-    def _made_by(self, receiver: ast.expr, scope: Scope) -> Optional[str]:
-        """The imported callable whose call made the object that a method is called on:
-        `botocore.session.get_session` for `get_session().create_client`, and for
-        `session.create_client` where `session = get_session()` is the name's one binding."""
+    def _made_elsewhere(self, call: ast.Call, method: ast.Attribute, scope: Scope) -> bool:
+        """Whether a method of an object that another package made goes to another host by
+        an endpoint keyword of its own: `get_session().create_client("s3", endpoint_url=
+        "https://...")`, also where `session = get_session()` is the name's one binding. Not
+        by its other URLs, which may be an image's, nor by where the object itself goes, as a
+        vault's or a cache's `set(name, value)` stores a value there; a gRPC stub's calls go
+        where its channel does."""
+        receiver = method.value
         if isinstance(receiver, ast.Name):
             bound = self.bindings(receiver.id, scope)
-            if len(bound) != 1:
-                return None
-            receiver = bound[0][0]
-        return self.qualname(receiver.func) if isinstance(receiver, ast.Call) else None
+            receiver = bound[0][0] if len(bound) == 1 else receiver
+        made_by = self.qualname(receiver.func) if isinstance(receiver, ast.Call) else None
+        if made_by is None or "clarifai" in made_by.lower():
+            return False
+        if any("clarifai" in text for a in arguments(call) for text in self._texts(a, scope)):
+            return False
+        endpoints = [k.value for k in call.keywords if k.arg and _OWN_ENDPOINT.search(k.arg)]
+        texts = [text for a in endpoints for text in self._texts(a, scope)]
+        texts += self._connection_hosts(receiver, scope) if isinstance(receiver, ast.Call) else []
+        return any(_HOST.search(text) for text in texts)
 
     def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
         """Whether a call that LiteLLM routes goes where the file points OpenAI's clients:
@@ -662,15 +668,17 @@ class Context:
         `http.client.HTTPSConnection("api.example.com")`, or a gRPC channel's target, also for a
         stub made on one (`GeoStub(grpc.secure_channel("geo.example.com:443", ...))`); not a
         local one."""
-        if self.qualname(call.func) not in _CONNECTIONS | _CHANNELS:
-            channel = call.args[0] if call.args else None
-            if isinstance(channel, ast.Name):
-                bound = self.bindings(channel.id, scope)
-                channel, scope = bound[0] if len(bound) == 1 else (None, scope)
-            if isinstance(channel, ast.Call) and self.qualname(channel.func) in _CHANNELS:
-                return self._connection_hosts(channel, scope)
+        if self.qualname(call.func) not in _HOSTED:
+            given = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "channel")]
+            for channel in given:
+                where = scope
+                if isinstance(channel, ast.Name):
+                    bound = self.bindings(channel.id, scope)
+                    channel, where = bound[0] if len(bound) == 1 else (channel, scope)
+                if isinstance(channel, ast.Call) and self.qualname(channel.func) in _CHANNELS:
+                    return self._connection_hosts(channel, where)
             return []
-        hosts = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "host")]
+        hosts = [*call.args[:1], *(k.value for k in call.keywords if k.arg in _HOST_KEYWORDS)]
         # A local server or proxy says nothing of where requests go.
         return [
             f"https://{text}"
@@ -1279,27 +1287,32 @@ def _passed_in(
                     # (`auth=BearerAuth(API_KEY)`).
                     given += [(a, None, False) for a in arguments(keyword.value)]
             for argument, name_of, itself in given:
-                entries = _credential_entries(argument, name_of)
+                entries = _credential_entries(argument, name_of) if itself else []
                 for carried in _carried(argument):
                     name = _value_name(carried)
                     if name is not None:
-                        direct = itself and carried is argument or carried in entries
+                        direct = itself and (carried is argument or carried in entries)
                         passed[name].append((node, carried.lineno, scope, direct))
     return passed
 
 
 def _credential_entries(argument: ast.expr, keyword: Optional[str]) -> list[ast.expr]:
-    """The values of a dict argument's entries named as credentials, which the callee takes as
-    it takes a credential argument (`client_options={"api_key": API_KEY}`); not in headers or
-    metadata, whose entries go wherever the request goes."""
-    if not isinstance(argument, ast.Dict) or keyword and _HEADERS.search(keyword):
+    """The values of the credential entries of a client's options, which the client takes as
+    it takes a credential argument (`client_options={"api_key": API_KEY}`); not of another
+    dict, which may be headers, a child process's environment or a config that the code
+    hands on to Clarifai."""
+    if not (keyword and keyword.endswith("options")):
+        return []
+    if isinstance(argument, ast.Dict):
+        pairs = [(string(key), value) for key, value in zip(argument.keys, argument.values)]
+    elif isinstance(argument, ast.Call) and dotted(argument.func) == "dict":
+        pairs = [(k.arg, k.value) for k in argument.keywords]
+    else:
         return []
     return [
         value
-        for key, value in zip(argument.keys, argument.values)
-        if (name := string(key))
-        and name.isidentifier()
-        and is_credential_name(name, clarifai_file=True)
+        for name, value in pairs
+        if name and name.isidentifier() and is_credential_name(name, clarifai_file=True)
     ]
 
 

@@ -697,8 +697,12 @@ def _elsewhere_held(holder: ast.expr, credential: str, context: Context) -> bool
         if section_elsewhere(holder, context):
             return True
     name = context.bound_to(holder)
-    # A model or provider of another host, unless the dict's name says Clarifai.
+    # A model or provider of another host, unless the dict's name says Clarifai; also beside
+    # the `config` it heads (mem0's `{"provider": "together", "config": {"api_key": ...}}`).
     if "clarifai" not in name_words(name or "") and models_elsewhere(holder, context):
+        return True
+    headed = context.containers.get(id(holder))
+    if headed is not None and headed[1] == "config" and models_elsewhere(headed[0], context):
         return True
     if name is not None and _named_elsewhere(name, credential, context.path_to(holder) or ""):
         return True
@@ -790,18 +794,21 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
     func, arguments = context.callee(node)
     if not isinstance(func, ast.Name) or not arguments:
         return
+    elsewhere: Optional[bool] = None
     for argument, parameter in zip(arguments, context.parameters(func.id)):
         if isinstance(argument, ast.Starred):
             return
         accept, claims = _parameter(func, parameter, context)
-        # What the call makes goes where its endpoint says, or where it is given
-        # (`requests.get(url, auth=BearerAuth(API_KEY))`).
-        if (
-            _generic(accept, parameter)
-            and not claims
-            and (pointed_elsewhere(node, context) or context.goes_elsewhere(node, by_url=True))
-        ):
-            continue
+        if _generic(accept, parameter) and not claims:
+            if elsewhere is None:
+                # What the call makes goes where its endpoint says, or with the request that
+                # it is given to (`requests.get(url, auth=BearerAuth(API_KEY))`).
+                caller = context.callers.get(id(node))
+                elsewhere = bool(pointed_elsewhere(node, context)) or (
+                    caller is not None and context.foreign(caller, by_url=True)
+                )
+            if elsewhere:
+                continue
         if accept is not None:
             yield Hit("CLR005", argument, parameter, accept, claims=claims)
 

@@ -210,6 +210,18 @@ def environ_mapping(node: ast.AST, context: Context) -> Iterator[Hit]:
                 yield Hit("CLR004", value, name, writes=True)
 
 
+@sink(ast.Dict)
+def environ_copy(node: ast.AST, context: Context) -> Iterator[Hit]:
+    """`{**os.environ, "CLARIFAI_PAT": "<key>"}`: the environment of a child process, also
+    where a name holds it before `subprocess.run(..., env=env)`."""
+    assert isinstance(node, ast.Dict)
+    spread = (v for k, v in zip(node.keys, node.values) if k is None)
+    if any(context.qualname(value) == "os.environ" for value in spread):
+        for _, value, name in _entries(node, context):
+            if name is not None:
+                yield Hit("CLR004", value, name, writes=True)
+
+
 @sink(ast.AugAssign)
 def environ_merged(node: ast.AST, context: Context) -> Iterator[Hit]:
     """`os.environ |= {"CLARIFAI_PAT": "<key>"}`, as `os.environ.update(...)`."""
