@@ -4214,6 +4214,12 @@ POSITIVE += [
         'import os\nimport subprocess\nimport clarifai\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef serve():\n    return subprocess.Popen(["python", "predict.py"], env={**os.environ, "API_KEY": API_KEY})\n',
     ),
     case(
+        "CLR005 a keyring table's Clarifai row, not the row of another service beside it",
+        'import os\nimport keyring\nSERVICES = [\n    ("clarifai", "pat", "<KEY>"),\n    ("pinecone", "api_key", "<KEY2>"),\n]\ndef store():\n    for service, user, secret in SERVICES:\n        keyring.set_password(service, user, secret)\n',
+        {"4:25 CLR005"},
+        'import os\nimport keyring\nSERVICES = [\n    ("clarifai", "pat", os.environ["CLARIFAI_PAT"]),\n    ("pinecone", "api_key", "<KEY2>"),\n]\ndef store():\n    for service, user, secret in SERVICES:\n        keyring.set_password(service, user, secret)\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

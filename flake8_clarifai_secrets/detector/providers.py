@@ -78,7 +78,9 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
     `element` goes to another provider: another row names Clarifai in one of its items
     (`"clarifai"`, a `clarifai.com` URL), and this row has there another provider's name or
     another host (`("together", "https://api.together.xyz/v1", "<key>")` beside `("clarifai",
-    ...)`). A table with no Clarifai row (models and their keys, images to tag) says nothing."""
+    ...)`), or, where that item is the name `clarifai` alone, any other name (`("pinecone",
+    "api_key", "<key>")` beside `("clarifai", "pat", ...)`, as a keyring's services are). A
+    table with no Clarifai row (models and their keys, images to tag) says nothing."""
     texts = [[string(item) or "" for item in row] for row in rows]
     columns = {
         column
@@ -86,12 +88,27 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
         for column, text in enumerate(row)
         if column != element and "clarifai" in text.lower()
     }
+    named = {
+        column
+        for row in texts
+        for column in columns
+        if column < len(row) and row[column].lower() == "clarifai"
+    }
     return [
         any(
             column < len(row)
             and "clarifai" not in row[column].lower()
-            and (names_provider(row[column]) or bool(points_elsewhere([row[column]])))
+            and (
+                names_provider(row[column])
+                or bool(points_elsewhere([row[column]]))
+                or column in named
+                and _NAME.fullmatch(row[column]) is not None
+            )
             for column in columns
         )
         for row in texts
     ]
+
+
+# A service's name in a table: `pinecone`, `open-weather`.
+_NAME = re.compile(r"[A-Za-z][\w.-]*")
