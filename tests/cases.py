@@ -4220,6 +4220,30 @@ POSITIVE += [
         'import os\nimport keyring\nSERVICES = [\n    ("clarifai", "pat", os.environ["CLARIFAI_PAT"]),\n    ("pinecone", "api_key", "<KEY2>"),\n]\ndef store():\n    for service, user, secret in SERVICES:\n        keyring.set_password(service, user, secret)\n',
     ),
     case(
+        "CLR002 a Key header on a urllib3 pool opened to Clarifai's host",
+        'import os\nimport json\nimport urllib3\npool = urllib3.HTTPSConnectionPool("api.clarifai.com", port=443)\ndef handler(event, context):\n    resp = pool.urlopen("POST", "/v2/models/general-image-recognition/outputs", body=json.dumps(event), headers={"Authorization": "Key <KEY>"})\n    return json.loads(resp.data)\n',
+        {"6:131 CLR002"},
+        'import os\nimport json\nimport urllib3\npool = urllib3.HTTPSConnectionPool("api.clarifai.com", port=443)\ndef handler(event, context):\n    resp = pool.urlopen("POST", "/v2/models/general-image-recognition/outputs", body=json.dumps(event), headers={"Authorization": "Key " + os.environ["CLARIFAI_PAT"]})\n    return json.loads(resp.data)\n',
+    ),
+    case(
+        "CLR005 a generic key in x-api-key metadata on a locally compiled stub made on Clarifai's channel",
+        'import os\nimport grpc\nimport service_pb2\nimport service_pb2_grpc\nAPI_KEY = "<KEY>"\ndef predict():\n    channel = grpc.secure_channel("api.clarifai.com:443", grpc.ssl_channel_credentials())\n    stub = service_pb2_grpc.V2Stub(channel)\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(("x-api-key", API_KEY),))\n',
+        {"5:11 CLR005"},
+        'import os\nimport grpc\nimport service_pb2\nimport service_pb2_grpc\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef predict():\n    channel = grpc.secure_channel("api.clarifai.com:443", grpc.ssl_channel_credentials())\n    stub = service_pb2_grpc.V2Stub(channel)\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(("x-api-key", API_KEY),))\n',
+    ),
+    case(
+        "CLR003 a table of Clarifai models by owner, whose owners name other companies",
+        'import os\nfrom clarifai.client.model import Model\nBENCHMARK = [\n    ("clarifai", "main", "general-image-recognition", "<KEY>"),\n    ("openai", "chat-completion", "gpt-4o", "<KEY2>"),\n]\ndef run():\n    for user_id, app_id, model_id, pat in BENCHMARK:\n        Model(user_id=user_id, app_id=app_id, model_id=model_id, pat=pat)\n',
+        {"4:55 CLR003", "5:45 CLR003"},
+        'import os\nfrom clarifai.client.model import Model\nBENCHMARK = [\n    ("clarifai", "main", "general-image-recognition", os.environ["CLARIFAI_PAT"]),\n    ("openai", "chat-completion", "gpt-4o", os.environ["CLARIFAI_PAT_2"]),\n]\ndef run():\n    for user_id, app_id, model_id, pat in BENCHMARK:\n        Model(user_id=user_id, app_id=app_id, model_id=model_id, pat=pat)\n',
+    ),
+    case(
+        "CLR005 a key given to the file's own function whose result, not the key, goes to another host",
+        'import os\nimport requests\nimport clarifai\nSLACK_WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"\ndef describe(image_url, api_key):\n    resp = requests.post(os.environ["TAGGER_URL"], json={"url": image_url}, headers={"X-Api-Key": api_key})\n    return {"text": ", ".join(resp.json()["tags"])}\ndef notify():\n    requests.post(SLACK_WEBHOOK, json=describe("https://samples.clarifai.com/metro-north.jpg", "<KEY>"))\n',
+        {"9:96 CLR005"},
+        'import os\nimport requests\nimport clarifai\nSLACK_WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"\ndef describe(image_url, api_key):\n    resp = requests.post(os.environ["TAGGER_URL"], json={"url": image_url}, headers={"X-Api-Key": api_key})\n    return {"text": ", ".join(resp.json()["tags"])}\ndef notify():\n    requests.post(SLACK_WEBHOOK, json=describe("https://samples.clarifai.com/metro-north.jpg", os.environ["CLARIFAI_PAT"]))\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

@@ -115,7 +115,8 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "langchain_mcp_adapters", "kivy", "modal", "dagster", "acme_vision",
           "smolagents", "ray", "myproject", "clarifai_tools", "pyspark",
           "fastapi", "acme", "twilio", "jinja2", "treq", "twisted", "websocket",
-          "flask", "omegaconf", "azure")  # fmt: skip
+          "flask", "omegaconf", "azure", "service_pb2", "service_pb2_grpc",
+          "urllib3")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

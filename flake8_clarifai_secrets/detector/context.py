@@ -96,7 +96,7 @@ _HOSTED = _CONNECTIONS | _CHANNELS
 # A connection's host, a channel's target.
 _HOST_KEYWORDS = frozenset({"host", "target"})
 # Keywords that name where a method of a client sends its request: `endpoint_url`, `base_url`.
-_OWN_ENDPOINT = re.compile(r"endpoint|base_?ur[il]|api_?base", re.IGNORECASE)
+_OWN_ENDPOINT = re.compile(r"endpoint(?:_?url)?|base_?ur[il]|api_?base(?:_?url)?", re.IGNORECASE)
 # A URL with a known host: `https://api.example.com/...`, not `https://{host}/...`.
 _HOST = re.compile(r"://[^/\s?#'\"\0:]+(?:[/\s?#'\":]|$)")
 
@@ -618,21 +618,23 @@ class Context:
         an endpoint keyword of its own: `get_session().create_client("s3", endpoint_url=
         "https://...")`, also where `session = get_session()` is the name's one binding. Not
         by its other URLs, which may be an image's, nor by where the object itself goes, as a
-        vault's or a cache's `set(name, value)` stores a value there; a gRPC stub's calls go
-        where its channel does."""
-        receiver = method.value
+        vault's or a cache's `set(name, value)` stores a value there; a connection's or a gRPC
+        stub's calls go where its host or channel does."""
+        receiver, made_in = method.value, scope
         if isinstance(receiver, ast.Name):
             bound = self.bindings(receiver.id, scope)
-            receiver = bound[0][0] if len(bound) == 1 else receiver
-        made_by = self.qualname(receiver.func) if isinstance(receiver, ast.Call) else None
+            receiver, made_in = bound[0] if len(bound) == 1 else (receiver, scope)
+        if not isinstance(receiver, ast.Call):
+            return False
+        made_by = self.qualname(receiver.func)
         if made_by is None or "clarifai" in made_by.lower():
             return False
+        endpoints = [k.value for k in call.keywords if k.arg and _OWN_ENDPOINT.fullmatch(k.arg)]
+        texts = [text for a in endpoints for text in self._texts(a, scope)]
+        texts += self._connection_hosts(receiver, made_in)
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, scope)):
             return False
-        endpoints = [k.value for k in call.keywords if k.arg and _OWN_ENDPOINT.search(k.arg)]
-        texts = [text for a in endpoints for text in self._texts(a, scope)]
-        texts += self._connection_hosts(receiver, scope) if isinstance(receiver, ast.Call) else []
-        return any(_HOST.search(text) for text in texts)
+        return not any("clarifai" in text for text in texts) and any(map(_HOST.search, texts))
 
     def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
         """Whether a call that LiteLLM routes goes where the file points OpenAI's clients:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from flake8_clarifai_secrets.credentials import name_words, points_elsewhere
+from flake8_clarifai_secrets.credentials import is_credential_name, name_words, points_elsewhere
 from flake8_clarifai_secrets.detector.tree import string
 
 # LiteLLM's providers that send a key elsewhere. Left out: `clarifai`, and `openai` (with
@@ -76,10 +76,11 @@ def names_provider(name: str) -> bool:
 def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[bool]:
     """For each row of a table that a loop unpacks or `parametrize` gives, whether its
     `element` goes to another provider: another row names Clarifai in one of its items
-    (`"clarifai"`, a `clarifai.com` URL), and this row has there another provider's name or
-    another host (`("together", "https://api.together.xyz/v1", "<key>")` beside `("clarifai",
-    ...)`), or, where that item is the name `clarifai` alone, any other name (`("pinecone",
-    "api_key", "<key>")` beside `("clarifai", "pat", ...)`, as a keyring's services are). A
+    (`"clarifai"`, a `clarifai.com` URL), none of this row's does, and this row has there
+    another provider's name or another host (`("together", "https://api.together.xyz/v1",
+    "<key>")` beside `("clarifai", ...)`), or, in a table of services and their credentials'
+    names, any other name (`("pinecone", "api_key", "<key>")` beside `("clarifai", "pat",
+    ...)`, as a keyring's are; not a model's owner, `("openai", "chat-completion", ...)`). A
     table with no Clarifai row (models and their keys, images to tag) says nothing."""
     texts = [[string(item) or "" for item in row] for row in rows]
     columns = {
@@ -88,21 +89,20 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
         for column, text in enumerate(row)
         if column != element and "clarifai" in text.lower()
     }
-    named = {
+    services = {
         column
         for row in texts
         for column in columns
-        if column < len(row) and row[column].lower() == "clarifai"
+        if column < len(row) and row[column].lower() == "clarifai" and _labels_credential(row)
     }
     return [
-        any(
+        not any("clarifai" in text.lower() for text in row)
+        and any(
             column < len(row)
-            and "clarifai" not in row[column].lower()
             and (
                 names_provider(row[column])
                 or bool(points_elsewhere([row[column]]))
-                or column in named
-                and _NAME.fullmatch(row[column]) is not None
+                or (column in services and _labels_credential(row))
             )
             for column in columns
         )
@@ -110,5 +110,6 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
     ]
 
 
-# A service's name in a table: `pinecone`, `open-weather`.
-_NAME = re.compile(r"[A-Za-z][\w.-]*")
+def _labels_credential(row: Sequence[str]) -> bool:
+    """Whether a row names its credential: `("pinecone", "api_key", ...)`."""
+    return any(text.isidentifier() and is_credential_name(text, clarifai_file=True) for text in row)

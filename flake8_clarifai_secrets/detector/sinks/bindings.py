@@ -801,11 +801,13 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
         accept, claims = _parameter(func, parameter, context)
         if _generic(accept, parameter) and not claims:
             if elsewhere is None:
-                # What the call makes goes where its endpoint says, or with the request that
-                # it is given to (`requests.get(url, auth=BearerAuth(API_KEY))`).
+                # What the call makes goes where its endpoint says; an auth object, with the
+                # request that it is given to (`requests.get(url, auth=BearerAuth(API_KEY))`).
                 caller = context.callers.get(id(node))
                 elsewhere = bool(pointed_elsewhere(node, context)) or (
-                    caller is not None and context.foreign(caller, by_url=True)
+                    caller is not None
+                    and any(k.arg == "auth" and k.value is node for k in caller.keywords)
+                    and context.foreign(caller, by_url=True)
                 )
             if elsewhere:
                 continue
