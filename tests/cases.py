@@ -4244,6 +4244,18 @@ POSITIVE += [
         'import os\nimport requests\nimport clarifai\nSLACK_WEBHOOK = "https://hooks.slack.com/services/T0000/B0000/XXXXXXXX"\ndef describe(image_url, api_key):\n    resp = requests.post(os.environ["TAGGER_URL"], json={"url": image_url}, headers={"X-Api-Key": api_key})\n    return {"text": ", ".join(resp.json()["tags"])}\ndef notify():\n    requests.post(SLACK_WEBHOOK, json=describe("https://samples.clarifai.com/metro-north.jpg", os.environ["CLARIFAI_PAT"]))\n',
     ),
     case(
+        "CLR005 a key given to the file's own function that writes the Key scheme into a local, then a header",
+        "import os\nimport requests\ndef fun(key, url):\n    st = 'Key ' + key\n    h = {'Authorization': st}\n    return requests.post('https://api.clarifai.com/v2/models/x/outputs', headers=h, json={'url': url})\ndef main():\n    return fun('<KEY>', 'https://samples.clarifai.com/food.jpg')\n",
+        {"8:16 CLR005"},
+        "import os\nimport requests\ndef fun(key, url):\n    st = 'Key ' + key\n    h = {'Authorization': st}\n    return requests.post('https://api.clarifai.com/v2/models/x/outputs', headers=h, json={'url': url})\ndef main():\n    return fun(os.environ[\"CLARIFAI_PAT\"], 'https://samples.clarifai.com/food.jpg')\n",
+    ),
+    case(
+        "CLR005 a key given to the file's own function that writes the Key scheme into a local, then metadata",
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom clarifai_grpc.grpc.api import service_pb2, service_pb2_grpc\ndef predict(key):\n    auth = 'Key ' + key\n    stub = service_pb2_grpc.V2Stub(ClarifaiChannel.get_grpc_channel())\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(('authorization', auth),))\ndef main():\n    return predict('<KEY>')\n",
+        {"9:20 CLR005"},
+        "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom clarifai_grpc.grpc.api import service_pb2, service_pb2_grpc\ndef predict(key):\n    auth = 'Key ' + key\n    stub = service_pb2_grpc.V2Stub(ClarifaiChannel.get_grpc_channel())\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(('authorization', auth),))\ndef main():\n    return predict(os.environ[\"CLARIFAI_PAT\"])\n",
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

@@ -837,18 +837,38 @@ class Context:
         ):
             return True
         # An `Authorization` header or metadata pair with Clarifai's scheme: `"Key " + key`,
-        # or `"Key " + self.k`.
+        # or `"Key " + self.k`; also through a local that writes the scheme first (`st = "Key "
+        # + key`, then `{"Authorization": st}`).
         words = {parameter, *kept}
         first, last = definition.lineno, definition.end_lineno or definition.lineno
         naming = [
             line for word in words for line in self.lines_naming(word) if first <= line <= last
         ]
-        return any(
-            self._writes_key_scheme(start, end)
-            and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
-            for start, end in self._statements_on(naming)
-        ) or any(
-            self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
+        schemed = [
+            target.id
+            for statement in ast.walk(function)
+            if isinstance(statement, ast.Assign)
+            and any(_value_name(carried) == parameter for carried in _carried(statement.value))
+            and self._writes_key_scheme(statement.lineno, statement.end_lineno or statement.lineno)
+            for target in statement.targets
+            if isinstance(target, ast.Name)
+        ]
+        through = [
+            line for word in schemed for line in self.lines_naming(word) if first <= line <= last
+        ]
+        return (
+            any(
+                self._writes_key_scheme(start, end)
+                and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
+                for start, end in self._statements_on(naming)
+            )
+            or any(
+                self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
+                for start, end in self._statements_on(through)
+            )
+            or any(
+                self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
+            )
         )
 
     def placed(self, name: str, parameter: str) -> list[tuple[ast.Call, int]]:
