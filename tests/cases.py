@@ -4256,6 +4256,18 @@ POSITIVE += [
         "import os\nfrom clarifai_grpc.channel.clarifai_channel import ClarifaiChannel\nfrom clarifai_grpc.grpc.api import service_pb2, service_pb2_grpc\ndef predict(key):\n    auth = 'Key ' + key\n    stub = service_pb2_grpc.V2Stub(ClarifaiChannel.get_grpc_channel())\n    return stub.PostModelOutputs(service_pb2.PostModelOutputsRequest(), metadata=(('authorization', auth),))\ndef main():\n    return predict(os.environ[\"CLARIFAI_PAT\"])\n",
     ),
     case(
+        "CLR005 a key given to the file's own function whose auth object, not the key, goes to another host",
+        'import os\nimport requests\nfrom requests.auth import HTTPBasicAuth\nimport clarifai\nSTATUS_PAGE = "https://api.statuspage.io/v1/pages/abc/incidents"\nAPI_KEY = "<KEY>"\ndef incident_auth(api_key):\n    resp = requests.post(os.environ["TAGGER_URL"], json={"ask": "oncall"}, headers={"X-Api-Key": api_key})\n    return HTTPBasicAuth("bot", resp.json()["token"])\ndef report():\n    return requests.post(STATUS_PAGE, json={"name": "tagging degraded"}, auth=incident_auth(API_KEY))\n',
+        {"6:11 CLR005"},
+        'import os\nimport requests\nfrom requests.auth import HTTPBasicAuth\nimport clarifai\nSTATUS_PAGE = "https://api.statuspage.io/v1/pages/abc/incidents"\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef incident_auth(api_key):\n    resp = requests.post(os.environ["TAGGER_URL"], json={"ask": "oncall"}, headers={"X-Api-Key": api_key})\n    return HTTPBasicAuth("bot", resp.json()["token"])\ndef report():\n    return requests.post(STATUS_PAGE, json={"name": "tagging degraded"}, auth=incident_auth(API_KEY))\n',
+    ),
+    case(
+        "CLR005 a generic key given to a factory-made uploader's method beside Clarifai's coordinates",
+        'import os\nfrom clarifai.client.user import User\nfrom ingest.pipeline import build_uploader\nAPI_KEY = "<KEY>"\ndef upload():\n    uploader = build_uploader(user_id="me", app_id="photos")\n    return uploader.upload_from_bucket(base_url="https://storage.googleapis.com/my-photos/", api_key=API_KEY)\n',
+        {"4:11 CLR005"},
+        'import os\nfrom clarifai.client.user import User\nfrom ingest.pipeline import build_uploader\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef upload():\n    uploader = build_uploader(user_id="me", app_id="photos")\n    return uploader.upload_from_bucket(base_url="https://storage.googleapis.com/my-photos/", api_key=API_KEY)\n',
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},
@@ -5086,6 +5098,12 @@ NEGATIVE += [
     case(
         "another package's client given a generic key in dict() of options, in a Clarifai file",
         'from google.cloud import vision\nimport clarifai\nAPI_KEY = "<KEY>"\ndef client():\n    return vision.ImageAnnotatorClient(client_options=dict(api_key=API_KEY))\n',
+        set(),
+        None,
+    ),
+    case(
+        "a proxy's token given to requests' own proxy auth on a request to Clarifai",
+        'import os\nimport requests\nfrom requests.auth import HTTPProxyAuth\nTOKEN = "<KEY>"\nPROXIES = {"https": "http://egress.example.com:3128"}\ndef predict():\n    return requests.post(\n        "https://api.clarifai.com/v2/models/general-image-recognition/outputs",\n        headers={"Authorization": "Key " + os.environ["CLARIFAI_PAT"]},\n        json={"inputs": []},\n        proxies=PROXIES,\n        auth=HTTPProxyAuth("tagger", TOKEN),\n    )\n',
         set(),
         None,
     ),

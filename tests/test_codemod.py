@@ -116,7 +116,7 @@ _FAKED = ("clarifai", "clarifai_grpc", "langchain_community", "llama_index", "ds
           "smolagents", "ray", "myproject", "clarifai_tools", "pyspark",
           "fastapi", "acme", "twilio", "jinja2", "treq", "twisted", "websocket",
           "flask", "omegaconf", "azure", "service_pb2", "service_pb2_grpc",
-          "urllib3")  # fmt: skip
+          "urllib3", "ingest")  # fmt: skip
 
 
 def _fake_imports(source: str, monkeypatch: pytest.MonkeyPatch) -> None:

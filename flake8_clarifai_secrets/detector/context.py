@@ -89,6 +89,7 @@ _CONNECTIONS = frozenset(
     | {"urllib3.HTTPSConnectionPool", "urllib3.HTTPConnectionPool"}
     | {"urllib3.connectionpool.HTTPSConnectionPool", "urllib3.connectionpool.HTTPConnectionPool"}
 )
+_COORDINATES = frozenset({"user_id", "app_id"})
 _CHANNELS = frozenset({"grpc.secure_channel", "grpc.insecure_channel"}) | frozenset(
     {"grpc.aio.secure_channel", "grpc.aio.insecure_channel"}
 )
@@ -270,7 +271,7 @@ class Context:
                 lines = [line for line in lines if until[0] <= line < until[1]]
             nodes = self.walker.near(lines)
             on_lines = set(lines)
-            passed = _passed_in(nodes)
+            passed = _passed_in(nodes, self.own_class)
             calls = list(passed.get(name, ()))
             if ".[" in name:
                 # An entry's own entries are its value: `OPTIONS["api_key"]["default"]`.
@@ -576,7 +577,8 @@ class Context:
         (`datadog.initialize`). A generic credential name (`api_key`, `token`) there is that
         service's. With `by_url`, only the URL counts: a transport class
         given headers may be given a Clarifai URL that the code does not spell
-        (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`)."""
+        (`StreamableHttpTransport(url=helper.mcp_api_url(), headers=...)`). A method of an
+        object that another package made is judged by `_made_elsewhere`."""
         callee, positional = self.callee(call)
         qualname = self.qualname(callee)
         where = self.scope if scope is None else scope
@@ -633,6 +635,10 @@ class Context:
         texts = [text for a in endpoints for text in self._texts(a, scope)]
         texts += self._connection_hosts(receiver, made_in)
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, scope)):
+            return False
+        # Beside Clarifai's coordinates, given to the method or the object, the endpoint is a
+        # source: `push(endpoint_url=..., user_id=..., app_id=..., api_key=...)`.
+        if _COORDINATES <= {k.arg for k in [*call.keywords, *receiver.keywords]}:
             return False
         return not any("clarifai" in text for text in texts) and any(map(_HOST.search, texts))
 
@@ -982,6 +988,10 @@ class Context:
                             self._definitions[f"{node.name}.{method.name}"] = method
         return self._definitions.get(name)
 
+    def own_class(self, name: str) -> bool:
+        """Whether this file defines a class `name` at its top level."""
+        return isinstance(self._definition(name), ast.ClassDef)
+
     # -- bindings --------------------------------------------------------------------------
 
     def bindings(self, name: str, scope: Scope) -> Sequence[tuple[ast.expr, Scope]]:
@@ -1294,22 +1304,29 @@ def _kept_as(function: ast.AST, parameter: str) -> list[str]:
 
 
 def _passed_in(
-    nodes: Iterable[tuple[ast.AST, Scope]],
+    nodes: Iterable[tuple[ast.AST, Scope]], own_class: Callable[[str], bool]
 ) -> dict[str, list[tuple[ast.Call, int, Scope, bool]]]:
     """A dotted name -> the calls among `nodes` it is passed to: the line it stands on, the
-    call's scope, and whether it is the argument itself rather than carried inside one."""
+    call's scope, and whether it is given directly: the argument itself, or a credential entry
+    of a client's options, rather than carried inside one (or given to an auth object of the
+    file's own class, `own_class`, that the call is given)."""
     passed: dict[str, list[tuple[ast.Call, int, Scope, bool]]] = defaultdict(list)
     for node, scope in nodes:
         if isinstance(node, ast.Call):
             given: list[tuple[ast.expr, Optional[str], bool]] = [(a, None, True) for a in node.args]
             for keyword in node.keywords:
                 given.append((keyword.value, keyword.arg, True))
-                if keyword.arg == "auth" and isinstance(keyword.value, ast.Call):
-                    # An auth object made for the request carries what it is given
+                auth = keyword.value if keyword.arg == "auth" else None
+                if (
+                    isinstance(auth, ast.Call)
+                    and isinstance(auth.func, ast.Name)
+                    and own_class(auth.func.id)
+                ):
+                    # An auth object of the file's own class carries what it is given
                     # (`auth=BearerAuth(API_KEY)`).
-                    given += [(a, None, False) for a in arguments(keyword.value)]
+                    given += [(a, None, False) for a in arguments(auth)]
             for argument, name_of, itself in given:
-                entries = _credential_entries(argument, name_of) if itself else []
+                entries = _credential_entries(argument, name_of)
                 for carried in _carried(argument):
                     name = _value_name(carried)
                     if name is not None:

@@ -102,11 +102,11 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
             and (
                 names_provider(row[column])
                 or bool(points_elsewhere([row[column]]))
-                or (column in services and _labels_credential(row))
+                or (column in services and labelled)
             )
             for column in columns
         )
-        for row in texts
+        for row, labelled in zip(texts, map(_labels_credential, texts))
     ]
 
 

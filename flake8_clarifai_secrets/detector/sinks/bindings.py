@@ -806,6 +806,7 @@ def local_parameter(node: ast.AST, context: Context) -> Iterator[Hit]:
                 caller = context.callers.get(id(node))
                 elsewhere = bool(pointed_elsewhere(node, context)) or (
                     caller is not None
+                    and context.own_class(func.id)
                     and any(k.arg == "auth" and k.value is node for k in caller.keywords)
                     and context.foreign(caller, by_url=True)
                 )
