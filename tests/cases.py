@@ -5108,6 +5108,30 @@ NEGATIVE += [
         None,
     ),
     case(
+        "a model id given beside a key to the file's own function whose local writes the Key scheme from the key",
+        "import os\nimport requests\ndef predict(key, model_id):\n    req = dict(\n        auth='Key ' + key,\n        path='/v2/models/' + model_id,\n    )\n    return requests.post('https://api.clarifai.com' + req['path'], headers={'Authorization': req['auth']})\ndef main():\n    return predict(os.environ['CLARIFAI_PAT'], '<KEY>')\n",
+        set(),
+        None,
+    ),
+    case(
+        "a cache key that a local labels 'Key ...' beside a comment that says authorization",
+        "import os\nimport hashlib\nfrom clarifai.client.model import Model\ndef cache_key(name, extra):\n    label = 'Key ' + name\n    digest = hashlib.md5(label.encode()).hexdigest()  # no authorization needed\n    return digest\ndef main():\n    Model(url='https://clarifai.com/a/b/models/c', pat=os.environ['CLARIFAI_PAT'])\n    return cache_key('<KEY>', 1)\n",
+        set(),
+        None,
+    ),
+    case(
+        "a parameter that a nested function's own parameter shadows before it writes the Key scheme",
+        "import os\nimport requests\ndef fun(name, url):\n    def inner(name):\n        st = 'Key ' + name\n        return requests.post('https://api.clarifai.com/v2/models/x/outputs', headers={'Authorization': st})\n    print(name)\n    return inner(os.environ['CLARIFAI_PAT'])\ndef main():\n    return fun('<KEY>', 'u')\n",
+        set(),
+        None,
+    ),
+    case(
+        "another service's key id and secret written after 'Key ' by the file's own function",
+        "import os\nimport requests\nimport clarifai\ndef fal(key_id, key_secret, prompt):\n    st = f'Key {key_id}:{key_secret}'\n    return requests.post('https://fal.run/fal-ai/flux/dev', headers={'Authorization': st}, json={'prompt': prompt})\ndef main():\n    return fal('6a1f3c2e-0000-4000-8000-000000000000', '<KEY>', 'a cat')\n",
+        set(),
+        None,
+    ),
+    case(
         "session headers set then requests to another host, in a Clarifai file",
         'import os\nimport requests\nfrom clarifai.client.model import Model\nm = Model(url="https://clarifai.com/a/b/models/c", pat=os.environ["CLARIFAI_PAT"])\ngh = requests.Session()\ngh.headers = {"Authorization": "Bearer <KEY>"}\ngh.get("https://api.github.com/user")\n',
         set(),

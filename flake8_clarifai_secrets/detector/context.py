@@ -850,31 +850,24 @@ class Context:
         naming = [
             line for word in words for line in self.lines_naming(word) if first <= line <= last
         ]
-        schemed = [
+        if any(
+            self._writes_key_scheme(start, end)
+            and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
+            for start, end in self._statements_on(naming)
+        ):
+            return True
+        own = list(_own_nodes(function, parameter))
+        schemed = {
             target.id
-            for statement in ast.walk(function)
-            if isinstance(statement, ast.Assign)
-            and any(_value_name(carried) == parameter for carried in _carried(statement.value))
-            and self._writes_key_scheme(statement.lineno, statement.end_lineno or statement.lineno)
-            for target in statement.targets
+            for node in own
+            if isinstance(node, ast.Assign) and _writes_scheme(node.value, parameter)
+            for target in node.targets
             if isinstance(target, ast.Name)
-        ]
-        through = [
-            line for word in schemed for line in self.lines_naming(word) if first <= line <= last
-        ]
-        return (
-            any(
-                self._writes_key_scheme(start, end)
-                and self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
-                for start, end in self._statements_on(naming)
-            )
-            or any(
-                self.scan.mentions(AUTHORIZATION, start, end, lowered=True)
-                for start, end in self._statements_on(through)
-            )
-            or any(
-                self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
-            )
+        }
+        if schemed and any(_authorizes(node, schemed) for node in own):
+            return True
+        return any(
+            self.gives_as_credential(*passed) for passed in self._passed_on(function, parameter)
         )
 
     def placed(self, name: str, parameter: str) -> list[tuple[ast.Call, int]]:
@@ -1480,6 +1473,70 @@ def _openai_model(model: str) -> bool:
 
 
 _OPENAI_MODEL = re.compile(r"(?:gpt-|chatgpt-|o\d(?:-|$)|text-embedding-|dall-e-|whisper-|tts-)")
+
+
+def _own_nodes(function: ast.AST, parameter: str) -> Iterator[ast.AST]:
+    """The nodes of `function`, and of the functions nested in it that still see its
+    `parameter` (not one that takes a parameter of that name)."""
+    stack = list(ast.iter_child_nodes(function))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not _is_parameter(parameter, node):
+            stack += ast.iter_child_nodes(node)
+
+
+def _writes_scheme(value: ast.expr, parameter: str) -> bool:
+    """Whether `value` is Clarifai's scheme, then `parameter` and nothing else: `"Key " + key`,
+    `f"Key {key}"`, `"Key %s" % key`, `"Key {}".format(key)`, `("Key " + key).encode()`; not
+    another service's `f"Key {key_id}:{key_secret}"`."""
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in SAME_STRING
+    ):
+        value = value.func.value
+    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mod)):
+        scheme = "Key " if isinstance(value.op, ast.Add) else "Key %s"
+        return string(value.left) == scheme and _value_name(value.right) == parameter
+    if isinstance(value, ast.JoinedStr) and len(value.values) == 2:
+        head, field = value.values
+        return (
+            string(head) == "Key "
+            and isinstance(field, ast.FormattedValue)
+            and _value_name(field.value) == parameter
+        )
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format"
+        and string(value.func.value) == "Key {}"
+        and [_value_name(a) for a in value.args] == [parameter]
+    )
+
+
+def _authorizes(node: ast.AST, names: set[str]) -> bool:
+    """Whether `node` gives one of `names` as an `Authorization` header's or metadata's value:
+    `{"Authorization": st}`, `(("authorization", st),)`, `headers["Authorization"] = st`."""
+
+    def named(key: Optional[ast.expr]) -> bool:
+        if isinstance(key, ast.Constant) and isinstance(key.value, bytes):
+            return key.value.lower() == AUTHORIZATION
+        return key is not None and (string(key) or "").lower() == "authorization"
+
+    def carries(value: ast.expr) -> bool:
+        return any(_value_name(carried) in names for carried in _carried(value))
+
+    if isinstance(node, ast.Dict):
+        return any(named(k) and carries(v) for k, v in zip(node.keys, node.values))
+    if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
+        return named(node.elts[0]) and carries(node.elts[1])
+    if isinstance(node, ast.Assign):
+        return any(
+            isinstance(target, ast.Subscript) and named(target.slice) and carries(node.value)
+            for target in node.targets
+        )
+    return False
 
 
 def _is_parameter(name: str, scope: Scope) -> bool:
