@@ -631,15 +631,15 @@ class Context:
         made_by = self.qualname(receiver.func)
         if made_by is None or "clarifai" in made_by.lower():
             return False
-        endpoints = [k.value for k in call.keywords if k.arg and _OWN_ENDPOINT.fullmatch(k.arg)]
-        texts = [text for a in endpoints for text in self._texts(a, scope)]
-        texts += self._connection_hosts(receiver, made_in)
         if any("clarifai" in text for a in arguments(call) for text in self._texts(a, scope)):
             return False
         # Beside Clarifai's coordinates, given to the method or the object, the endpoint is a
         # source: `push(endpoint_url=..., user_id=..., app_id=..., api_key=...)`.
         if _COORDINATES <= {k.arg for k in [*call.keywords, *receiver.keywords]}:
             return False
+        endpoints = [k.value for k in call.keywords if k.arg and _OWN_ENDPOINT.fullmatch(k.arg)]
+        texts = [text for a in endpoints for text in self._texts(a, scope)]
+        texts += self._connection_hosts(receiver, made_in)
         return not any("clarifai" in text for text in texts) and any(map(_HOST.search, texts))
 
     def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
@@ -1300,9 +1300,9 @@ def _passed_in(
     nodes: Iterable[tuple[ast.AST, Scope]], own_class: Callable[[str], bool]
 ) -> dict[str, list[tuple[ast.Call, int, Scope, bool]]]:
     """A dotted name -> the calls among `nodes` it is passed to: the line it stands on, the
-    call's scope, and whether it is given directly: the argument itself, or a credential entry
-    of a client's options, rather than carried inside one (or given to an auth object of the
-    file's own class, `own_class`, that the call is given)."""
+    call's scope, and whether it is given directly (the argument itself, or a credential entry
+    of a client's options) rather than carried inside one. What an auth object of the file's
+    own class (`own_class`) is given is carried by the call that takes the object."""
     passed: dict[str, list[tuple[ast.Call, int, Scope, bool]]] = defaultdict(list)
     for node, scope in nodes:
         if isinstance(node, ast.Call):
