@@ -4268,6 +4268,12 @@ POSITIVE += [
         'import os\nfrom clarifai.client.user import User\nfrom ingest.pipeline import build_uploader\nAPI_KEY = os.environ["CLARIFAI_PAT"]\ndef upload():\n    uploader = build_uploader(user_id="me", app_id="photos")\n    return uploader.upload_from_bucket(base_url="https://storage.googleapis.com/my-photos/", api_key=API_KEY)\n',
     ),
     case(
+        "CLR005 keys given to the file's own functions that write the Key scheme into a local in other spellings",
+        "import os\nimport requests\nURL = 'https://api.clarifai.com/v2/models/x/outputs'\ndef by_tuple(key):\n    st = 'Key %s' % (key,)\n    return requests.post(URL, headers=dict(Authorization=st))\ndef annotated(key):\n    st: str = 'Key {0}'.format(key.strip())\n    session = requests.Session()\n    session.headers.update(Authorization=st)\n    return session.post(URL)\ndef main():\n    by_tuple('<KEY>')\n    annotated('<KEY2>')\n",
+        {"14:15 CLR005", "13:14 CLR005"},
+        "import os\nimport requests\nURL = 'https://api.clarifai.com/v2/models/x/outputs'\ndef by_tuple(key):\n    st = 'Key %s' % (key,)\n    return requests.post(URL, headers=dict(Authorization=st))\ndef annotated(key):\n    st: str = 'Key {0}'.format(key.strip())\n    session = requests.Session()\n    session.headers.update(Authorization=st)\n    return session.post(URL)\ndef main():\n    by_tuple(os.environ[\"CLARIFAI_PAT\"])\n    annotated(os.environ[\"CLARIFAI_PAT_2\"])\n",
+    ),
+    case(
         "CLR002 HTTP header pairs: urllib's addheaders, httpx's headers list to Clarifai",
         "import os\nimport urllib.request\nimport httpx\n\n\ndef fetch():\n    opener = urllib.request.build_opener()\n    opener.addheaders = [('Authorization', 'Key <KEY>')]\n    return httpx.get('https://api.clarifai.com/v2/models', headers=[('Authorization', 'Bearer <KEY2>')])\n",
         {"8:44 CLR002", "9:87 CLR002"},

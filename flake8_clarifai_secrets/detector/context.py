@@ -860,8 +860,10 @@ class Context:
         schemed = {
             target.id
             for node in own
-            if isinstance(node, ast.Assign) and _writes_scheme(node.value, parameter)
-            for target in node.targets
+            if isinstance(node, (ast.Assign, ast.AnnAssign))
+            and node.value is not None
+            and _writes_scheme(node.value, parameter)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             if isinstance(target, ast.Name)
         }
         if schemed and any(_authorizes(node, schemed) for node in own):
@@ -1488,36 +1490,57 @@ def _own_nodes(function: ast.AST, parameter: str) -> Iterator[ast.AST]:
 
 def _writes_scheme(value: ast.expr, parameter: str) -> bool:
     """Whether `value` is Clarifai's scheme, then `parameter` and nothing else: `"Key " + key`,
-    `f"Key {key}"`, `"Key %s" % key`, `"Key {}".format(key)`, `("Key " + key).encode()`; not
-    another service's `f"Key {key_id}:{key_secret}"`."""
+    `f"Key {key}"`, `"Key %s" % key`, `"Key {}".format(key)`, `("Key " + key).encode()`,
+    `"Key " + key.strip()`; not another service's `f"Key {key_id}:{key_secret}"`."""
+    value = _same_string(value)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return string(value.left) == "Key " and _is(value.right, parameter)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Mod):
+        right = value.right
+        if isinstance(right, ast.Tuple) and len(right.elts) == 1:
+            right = right.elts[0]
+        return string(value.left) == "Key %s" and _is(right, parameter)
+    if isinstance(value, ast.JoinedStr) and len(value.values) == 2:
+        head, field = value.values
+        return (
+            string(head) == "Key "
+            and isinstance(field, ast.FormattedValue)
+            and _is(field.value, parameter)
+        )
+    if not (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "format"
+        and _KEY_FIELD.fullmatch(string(value.func.value) or "")
+    ):
+        return False
+    given = [*value.args, *(k.value for k in value.keywords)]
+    return len(given) == 1 and _is(given[0], parameter)
+
+
+# `"Key {}"`, `"Key {0}"`, `"Key {pat}"`: the scheme, then one field.
+_KEY_FIELD = re.compile(r"Key \{\w*\}")
+
+
+def _same_string(value: ast.expr) -> ast.expr:
+    """`value` without the calls that give the same string back: `key` for `key.strip()`."""
     while (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
         and value.func.attr in SAME_STRING
     ):
         value = value.func.value
-    if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Mod)):
-        scheme = "Key " if isinstance(value.op, ast.Add) else "Key %s"
-        return string(value.left) == scheme and _value_name(value.right) == parameter
-    if isinstance(value, ast.JoinedStr) and len(value.values) == 2:
-        head, field = value.values
-        return (
-            string(head) == "Key "
-            and isinstance(field, ast.FormattedValue)
-            and _value_name(field.value) == parameter
-        )
-    return (
-        isinstance(value, ast.Call)
-        and isinstance(value.func, ast.Attribute)
-        and value.func.attr == "format"
-        and string(value.func.value) == "Key {}"
-        and [_value_name(a) for a in value.args] == [parameter]
-    )
+    return value
+
+
+def _is(value: ast.expr, parameter: str) -> bool:
+    return _value_name(_same_string(value)) == parameter
 
 
 def _authorizes(node: ast.AST, names: set[str]) -> bool:
     """Whether `node` gives one of `names` as an `Authorization` header's or metadata's value:
-    `{"Authorization": st}`, `(("authorization", st),)`, `headers["Authorization"] = st`."""
+    `{"Authorization": st}`, `(("authorization", st),)`, `headers["Authorization"] = st`,
+    `dict(Authorization=st)`, `session.headers.update(Authorization=st)`."""
 
     def named(key: Optional[ast.expr]) -> bool:
         if isinstance(key, ast.Constant) and isinstance(key.value, bytes):
@@ -1531,6 +1554,10 @@ def _authorizes(node: ast.AST, names: set[str]) -> bool:
         return any(named(k) and carries(v) for k, v in zip(node.keys, node.values))
     if isinstance(node, (ast.Tuple, ast.List)) and len(node.elts) == 2:
         return named(node.elts[0]) and carries(node.elts[1])
+    if isinstance(node, ast.Call):
+        return any(
+            (k.arg or "").lower() == "authorization" and carries(k.value) for k in node.keywords
+        )
     if isinstance(node, ast.Assign):
         return any(
             isinstance(target, ast.Subscript) and named(target.slice) and carries(node.value)
