@@ -48,7 +48,14 @@ from flake8_clarifai_secrets.detector.tree import (
     leaf,
     string,
 )
-from flake8_clarifai_secrets.detector.values import SAME_STRING, Values, joined, written_text
+from flake8_clarifai_secrets.detector.values import (
+    SAME_STRING,
+    Values,
+    binary_text,
+    dict_entries,
+    joined,
+    written_text,
+)
 
 CLARIFAI_PACKAGES = frozenset({"clarifai", "clarifai_grpc"})
 # Variables that Clarifai's own examples copy the PAT into, for clients that read no other.
@@ -622,10 +629,7 @@ class Context:
         by its other URLs, which may be an image's, nor by where the object itself goes, as a
         vault's or a cache's `set(name, value)` stores a value there; a connection's or a gRPC
         stub's calls go where its host or channel does."""
-        receiver, made_in = method.value, scope
-        if isinstance(receiver, ast.Name):
-            bound = self.bindings(receiver.id, scope)
-            receiver, made_in = bound[0] if len(bound) == 1 else (receiver, scope)
+        receiver, made_in = self._made_of(method.value, scope)
         if not isinstance(receiver, ast.Call):
             return False
         made_by = self.qualname(receiver.func)
@@ -641,6 +645,15 @@ class Context:
         texts = [text for a in endpoints for text in self._texts(a, scope)]
         texts += self._connection_hosts(receiver, made_in)
         return not any("clarifai" in text for text in texts) and any(map(_HOST.search, texts))
+
+    def _made_of(self, node: ast.expr, scope: Scope) -> tuple[ast.expr, Scope]:
+        """The value that a plain name bound once holds, with its scope (`session` for
+        `session = get_session()`); else `node` itself."""
+        if isinstance(node, ast.Name):
+            bound = self.bindings(node.id, scope)
+            if len(bound) == 1:
+                return bound[0]
+        return node, scope
 
     def routed_by_environment(self, call: ast.Call, scope: Scope = None) -> bool:
         """Whether a call that LiteLLM routes goes where the file points OpenAI's clients:
@@ -678,11 +691,7 @@ class Context:
         local one."""
         if self.qualname(call.func) not in _HOSTED:
             given = [*call.args[:1], *(k.value for k in call.keywords if k.arg == "channel")]
-            for channel in given:
-                where = scope
-                if isinstance(channel, ast.Name):
-                    bound = self.bindings(channel.id, scope)
-                    channel, where = bound[0] if len(bound) == 1 else (channel, scope)
+            for channel, where in (self._made_of(argument, scope) for argument in given):
                 if isinstance(channel, ast.Call) and self.qualname(channel.func) in _CHANNELS:
                     return self._connection_hosts(channel, where)
             return []
@@ -1335,17 +1344,10 @@ def _credential_entries(argument: ast.expr, keyword: Optional[str]) -> list[ast.
     it takes a credential argument (`client_options={"api_key": API_KEY}`); not of another
     dict, which may be headers, a child process's environment or a config that the code
     hands on to Clarifai."""
-    if not (keyword and keyword.endswith("options")):
-        return []
-    if isinstance(argument, ast.Dict):
-        pairs = [(string(key), value) for key, value in zip(argument.keys, argument.values)]
-    elif isinstance(argument, ast.Call) and dotted(argument.func) == "dict":
-        pairs = [(k.arg, k.value) for k in argument.keywords]
-    else:
-        return []
+    pairs = dict_entries(argument) if keyword and keyword.endswith("options") else None
     return [
         value
-        for name, value in pairs
+        for name, value in pairs or ()
         if name and name.isidentifier() and is_credential_name(name, clarifai_file=True)
     ]
 
@@ -1543,9 +1545,9 @@ def _authorizes(node: ast.AST, names: set[str]) -> bool:
     `dict(Authorization=st)`, `session.headers.update(Authorization=st)`."""
 
     def named(key: Optional[ast.expr]) -> bool:
-        if isinstance(key, ast.Constant) and isinstance(key.value, bytes):
-            return key.value.lower() == AUTHORIZATION
-        return key is not None and (string(key) or "").lower() == "authorization"
+        return (
+            key is not None and (string(key) or binary_text(key) or "").lower() == "authorization"
+        )
 
     def carries(value: ast.expr) -> bool:
         return any(_value_name(carried) in names for carried in _carried(value))

@@ -89,11 +89,12 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
         for column, text in enumerate(row)
         if column != element and "clarifai" in text.lower()
     }
+    labels = [_labels_credential(row) for row in texts]
     services = {
         column
-        for row in texts
+        for row, labelled in zip(texts, labels)
         for column in columns
-        if column < len(row) and row[column].lower() == "clarifai" and _labels_credential(row)
+        if column < len(row) and row[column].lower() == "clarifai" and labelled
     }
     return [
         not any("clarifai" in text.lower() for text in row)
@@ -106,7 +107,7 @@ def rows_elsewhere(rows: Sequence[Sequence[ast.expr]], element: int) -> list[boo
             )
             for column in columns
         )
-        for row, labelled in zip(texts, map(_labels_credential, texts))
+        for row, labelled in zip(texts, labels)
     ]
 
 
